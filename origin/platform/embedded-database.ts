@@ -1,0 +1,33 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedDatabase {
+  /** postgres:// URL that any PostgreSQL client (pg in Node or workerd) can use. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default database: PGlite in this process, persisted in
+ * `dataDir` (or in memory when omitted), served on a local PostgreSQL socket so
+ * the Worker in workerd and the origin services reach it like a real server.
+ * @example const db = await startEmbeddedDatabase({ dataDir: ".data/pglite", port: 54329 });
+ */
+export async function startEmbeddedDatabase(options: { dataDir?: string; port: number; host?: string }): Promise<EmbeddedDatabase> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const host = options.host ?? "127.0.0.1";
+  // PGlite is single-session; the socket server multiplexes clients onto it.
+  const server = new PGLiteSocketServer({ db: pglite, host, port: options.port, maxConnections: 64 });
+  await server.start();
+  const address = server.getServerConn();
+  const port = Number(address.split(":").pop() ?? options.port);
+  return {
+    url: `postgres://postgres@${host}:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import type { OriginService } from "./service.ts";
+
+/** Every origin service, by name; `--service NAME` picks from this list. */
+export const originServices: readonly OriginService[] = [];

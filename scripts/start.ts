@@ -1,0 +1,123 @@
+/**
+ * `npm start`: the whole system on the embedded defaults in one command —
+ * database (PGlite unless DATABASE_URL), migrations, origin services, and the
+ * edge in workerd via `wrangler dev`. Ctrl-C stops everything.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError, nodeConfigSchema, parseConfig } from "../shared/config.ts";
+import { readMigrations } from "../shared/db/migration-files.ts";
+import { migrate } from "../shared/db/migrator.ts";
+import { createPostgresDatabase } from "../shared/db/postgres.ts";
+import { startOrigin, selectServices, type OriginHandle } from "../origin/runtime.ts";
+import { resolveDatabase } from "./database-url.ts";
+import { prepareAssets } from "./prepare-assets.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function say(message: string): void {
+  console.log(`[tunec] ${message}`);
+}
+
+/** Hyperdrive insists on a password; trust-auth servers (PGlite, CI) ignore it. */
+export function hyperdriveUrl(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.password) parsed.password = "postgres";
+  return parsed.toString();
+}
+
+async function waitForHealth(url: string, wrangler: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited with code ${wrangler.exitCode}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the gateway did not become healthy within ${timeoutMs / 1000} s`);
+}
+
+async function main(): Promise<void> {
+  const config = parseConfig(nodeConfigSchema, process.env);
+  await prepareAssets();
+  const database = await resolveDatabase(config);
+  say(database.embedded ? `embedded PostgreSQL (PGlite) at ${database.url}, data in ${join(config.DATA_DIR, "pglite")}` : "using DATABASE_URL");
+
+  const migrator = createPostgresDatabase(database.url, { maxConnections: 1 });
+  try {
+    const result = await migrate(migrator, await readMigrations());
+    say(`migrations: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied`);
+  } finally {
+    await migrator.destroy();
+  }
+
+  const originConfig = { ...config, DATABASE_URL: database.url };
+  const origin: OriginHandle = await startOrigin(originConfig, selectServices([]));
+  say(`origin services: ${origin.services.join(", ") || "(none)"}`);
+
+  const wrangler = spawn(
+    join(root, "node_modules", ".bin", "wrangler"),
+    [
+      "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(config.GATEWAY_PORT),
+      "--persist-to", join(config.DATA_DIR, "wrangler"),
+      "--show-interactive-dev-session=false",
+      "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl(database.url),
+        WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl(database.url),
+        WRANGLER_SEND_METRICS: "false",
+      },
+    },
+  );
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    if (wrangler.exitCode === null) {
+      const exited = new Promise((resolve) => wrangler.once("exit", resolve));
+      wrangler.kill("SIGTERM");
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
+    }
+    await origin.stop();
+    await database.stop();
+    say("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  wrangler.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`[tunec] wrangler dev exited unexpectedly (code ${code})`);
+      void shutdown(1);
+    }
+  });
+
+  const gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
+  await waitForHealth(`${gateway}/healthz`, wrangler, 90_000);
+  say(`gateway   ${gateway}`);
+  say(`health    ${gateway}/healthz`);
+  say(`openapi   ${gateway}/openapi.json`);
+  say(`docs      ${gateway}/docs`);
+  say(`database  ${database.url}`);
+  say("ready — press Ctrl-C to stop");
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : `[tunec] start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

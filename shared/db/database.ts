@@ -1,0 +1,10 @@
+/**
+ * The one Kysely `Database` interface: every context's table types are gathered
+ * here as `schema.table` keys. Contexts add their `*.table.ts` files and list
+ * them below.
+ */
+import type { MigrationsTable } from "./migrations.table.ts";
+
+export interface Database {
+  "public.schema_migrations": MigrationsTable;
+}

@@ -1,0 +1,28 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./database.ts";
+
+export interface PostgresOptions {
+  /** Pool size; the edge opens one short-lived pool per request, so 1 there. */
+  maxConnections?: number;
+  applicationName?: string;
+}
+
+/**
+ * A Kysely handle over node-postgres. The same code runs in Node, in workerd
+ * (`nodejs_compat`, behind Hyperdrive) and in Deno, so every runtime speaks to
+ * PostgreSQL the same way.
+ * @example const db = createPostgresDatabase(process.env.DATABASE_URL); await db.destroy();
+ */
+export function createPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? "tunec",
+    // Fail fast when the database is down instead of hanging the caller.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,42 @@
+/**
+ * Structured logging: one JSON object per line on stdout/stderr, which both
+ * Workers Logs and any log shipper on the origin parse without configuration.
+ */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** @example createLogger({ service: "gateway" }, "info").info("started", { port: 8787 }) */
+export function createLogger(bound: LogFields = {}, level: LogLevel = "info"): Logger {
+  const write = (at: LogLevel) =>
+    function log(message: string, fields: LogFields = {}): void {
+      if (rank[at] < rank[level]) return;
+      const line = JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...bound, ...serialise(fields) });
+      if (at === "error" || at === "warn") console.error(line);
+      else console.log(line);
+    };
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    child: (fields) => createLogger({ ...bound, ...fields }, level),
+  };
+}
+
+function serialise(fields: LogFields): LogFields {
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Cloudflare Workers entry: the only gateway file that knows about bindings.
+ * It validates the Worker's configuration once per isolate and wires a
+ * per-request database over Hyperdrive into the Web-standard app.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { ConfigError, edgeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { createPostgresDatabase } from "../../shared/db/postgres.ts";
+import { createLogger } from "../../shared/logger.ts";
+import { createGatewayApp } from "./app.ts";
+import type { GatewayEnv } from "./context.ts";
+
+export interface WorkerBindings {
+  HYPERDRIVE: Hyperdrive;
+  ENVIRONMENT?: string;
+  LOG_LEVEL?: string;
+}
+
+// A deliberate isolate cache: the app holds no request state, only routing tables.
+const apps = new WeakMap<object, OpenAPIHono<GatewayEnv>>();
+
+function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
+  let app = apps.get(env);
+  if (!app) {
+    const config = parseConfig(edgeConfigSchema, { ENVIRONMENT: env.ENVIRONMENT, LOG_LEVEL: env.LOG_LEVEL });
+    app = createGatewayApp({
+      logLevel: config.LOG_LEVEL,
+      services: () => {
+        // Hyperdrive pools for us; a client per request is its recommended use.
+        const db = createPostgresDatabase(env.HYPERDRIVE.connectionString, { maxConnections: 1, applicationName: "tunec-edge" });
+        return { services: { db }, release: () => db.destroy() };
+      },
+    });
+    apps.set(env, app);
+  }
+  return app;
+}
+
+export default {
+  fetch(request, env, ctx) {
+    try {
+      return appFor(env).fetch(request, env, ctx);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      createLogger({ service: "gateway" }).error("invalid worker configuration", { issues: error.issues });
+      return new Response(
+        JSON.stringify({
+          type: "https://tunec.dev/problems/service-unavailable",
+          title: "Service unavailable",
+          status: 503,
+          code: "SERVICE_UNAVAILABLE",
+          detail: "The service is misconfigured; operators have been alerted.",
+        }),
+        { status: 503, headers: { "content-type": "application/problem+json" } },
+      );
+    }
+  },
+} satisfies ExportedHandler<WorkerBindings>;
