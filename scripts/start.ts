@@ -10,6 +10,7 @@ import { ConfigError, nodeConfigSchema, parseConfig } from "../shared/config.ts"
 import { readMigrations } from "../shared/db/migration-files.ts";
 import { migrate } from "../shared/db/migrator.ts";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
+import { withPassword } from "../shared/db/urls.ts";
 import { startOrigin, selectServices, type OriginHandle } from "../origin/runtime.ts";
 import { resolveDatabase } from "./database-url.ts";
 import { prepareAssets } from "./prepare-assets.ts";
@@ -18,13 +19,6 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 function say(message: string): void {
   console.log(`[tunec] ${message}`);
-}
-
-/** Hyperdrive insists on a password; trust-auth servers (PGlite, CI) ignore it. */
-export function hyperdriveUrl(url: string): string {
-  const parsed = new URL(url);
-  if (!parsed.password) parsed.password = "postgres";
-  return parsed.toString();
 }
 
 async function waitForHealth(url: string, wrangler: ChildProcess, timeoutMs: number): Promise<void> {
@@ -75,8 +69,8 @@ async function main(): Promise<void> {
       stdio: ["ignore", "inherit", "inherit"],
       env: {
         ...process.env,
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl(database.url),
-        WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl(database.url),
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url),
+        WRANGLER_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url),
         WRANGLER_SEND_METRICS: "false",
       },
     },

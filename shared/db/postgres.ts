@@ -6,6 +6,8 @@ export interface PostgresOptions {
   /** Pool size; the edge opens one short-lived pool per request, so 1 there. */
   maxConnections?: number;
   applicationName?: string;
+  /** Socket factory; workerd passes pg-cloudflare's socket (see workers/platform/edge-database.ts). */
+  stream?: (config: { ssl?: unknown }) => unknown;
 }
 
 /**
@@ -21,8 +23,12 @@ export function createPostgresDatabase(connectionString: string, options: Postgr
     application_name: options.applicationName ?? "tunec",
     // Fail fast when the database is down instead of hanging the caller.
     connectionTimeoutMillis: 5_000,
+    ...(options.stream ? { stream: options.stream as pg.PoolConfig["stream"] } : {}),
   });
-  // An idle client losing its server must not crash the process; the next query reconnects.
+  // A client losing its server (or, in workerd, its socket reporting the close
+  // after pg ended it) must not crash the process: the query in flight still
+  // fails through its own promise, and the pool replaces the client.
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -5,16 +5,12 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ConfigError, edgeConfigSchema, parseConfig } from "../../shared/config.ts";
-import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
+import type { WorkerBindings } from "../platform/bindings.ts";
+import { createEdgeDatabase } from "../platform/edge-database.ts";
 import { createGatewayApp } from "./app.ts";
 import type { GatewayEnv } from "./context.ts";
 
-export interface WorkerBindings {
-  HYPERDRIVE: Hyperdrive;
-  ENVIRONMENT?: string;
-  LOG_LEVEL?: string;
-}
 
 // A deliberate isolate cache: the app holds no request state, only routing tables.
 const apps = new WeakMap<object, OpenAPIHono<GatewayEnv>>();
@@ -27,7 +23,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
       logLevel: config.LOG_LEVEL,
       services: () => {
         // Hyperdrive pools for us; a client per request is its recommended use.
-        const db = createPostgresDatabase(env.HYPERDRIVE.connectionString, { maxConnections: 1, applicationName: "tunec-edge" });
+        const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
         return { services: { db }, release: () => db.destroy() };
       },
     });

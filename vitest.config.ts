@@ -1,0 +1,43 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+
+/**
+ * Two projects: `edge` runs Worker and Durable Object code inside workerd;
+ * `node` runs shared code, origin services, scripts and integration suites
+ * against real PostgreSQL, Kafka and Redis. `*.node.test.ts` files beside edge
+ * code run in Node (e.g. validators that need `new Function`).
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              hyperdrives: { HYPERDRIVE: inject("edgeDatabaseUrl") },
+              bindings: { ENVIRONMENT: "test", LOG_LEVEL: "warn" },
+            },
+          })),
+        ],
+        test: {
+          name: "edge",
+          include: ["workers/**/*.test.ts", "durable-objects/**/*.test.ts"],
+          exclude: ["**/*.node.test.ts", "node_modules/**"],
+          globalSetup: ["./test/global-setup.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["shared/**/*.test.ts", "origin/**/*.test.ts", "scripts/**/*.test.ts", "migrations/**/*.test.ts", "**/*.node.test.ts"],
+          exclude: ["node_modules/**"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,42 @@
+// The package types only its Workers build under the `workerd` condition.
+// @ts-expect-error -- resolved at runtime by wrangler/Vitest with that condition
+import { CloudflareSocket } from "pg-cloudflare";
+import type { Kysely } from "kysely";
+import type { Database } from "../../shared/db/database.ts";
+import { createPostgresDatabase } from "../../shared/db/postgres.ts";
+
+interface CloudflareSocketInternals {
+  _cfWriter: { close(): Promise<void> } | null;
+  write(data: Uint8Array, encoding: string, callback: (error?: unknown) => void): unknown;
+}
+
+/**
+ * pg-cloudflare's socket with a gentler close. pg ends a connection by sending
+ * Terminate and then closing the socket; closing it outright makes the pending
+ * read reject ("This socket has been closed"), which workerd reports as an
+ * unhandled rejection. Half-closing lets the server hang up and the read end.
+ */
+class EdgeSocket extends (CloudflareSocket as new (ssl: boolean) => CloudflareSocketInternals) {
+  end(data: Uint8Array = new Uint8Array(0), encoding = "utf8", callback: (error?: unknown) => void = () => undefined): this {
+    this.write(data, encoding, (error) => {
+      this._cfWriter?.close().catch(() => undefined);
+      callback(error);
+    });
+    return this;
+  }
+}
+
+/**
+ * A per-request database handle for Workers.
+ *
+ * pg would pick pg-cloudflare's socket itself through the `workerd` export
+ * condition, but Vitest's module fallback resolves pg's `require` without it;
+ * handing pg the socket keeps one code path for wrangler, production and tests.
+ */
+export function createEdgeDatabase(connectionString: string): Kysely<Database> {
+  return createPostgresDatabase(connectionString, {
+    maxConnections: 1,
+    applicationName: "tunec-edge",
+    stream: (config) => new EdgeSocket(Boolean(config.ssl)),
+  });
+}
