@@ -3,8 +3,11 @@
  * here as `schema.table` keys. Contexts add their `*.table.ts` files and list
  * them below.
  */
+import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;
+  "events.outbox": OutboxTable;
+  "events.inbox": InboxTable;
 }
