@@ -71,15 +71,13 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      variable: issue.path.map(String).join(".") || "(root)",
-      problem: issue.code === "invalid_type" && issue.input === undefined ? "is required" : describe(issue, cleaned),
-    })),
+    result.error.issues.map((issue) => {
+      const key = issue.path[0];
+      const received = typeof key === "string" ? cleaned[key] : undefined;
+      return {
+        variable: issue.path.map(String).join(".") || "(root)",
+        problem: received === undefined ? `is required (${issue.message})` : `${issue.message}, got ${JSON.stringify(received)}`,
+      };
+    }),
   );
-}
-
-function describe(issue: z.core.$ZodIssue, source: Record<string, unknown>): string {
-  const key = issue.path[0];
-  const received = typeof key === "string" ? source[key] : undefined;
-  return received === undefined ? issue.message : `${issue.message}, got ${JSON.stringify(received)}`;
 }

@@ -29,45 +29,54 @@ export async function checksum(text: string): Promise<string> {
  * Applies forward-only SQL migrations in name order, each in its own
  * transaction. Refuses to run when an applied migration was edited or removed,
  * because the database would no longer match the code that describes it.
- * Concurrent migrators serialise on an advisory lock.
+ *
+ * Concurrent migrators serialise on a transaction-scoped advisory lock taken in
+ * every migration's transaction, and re-check inside it whether another one
+ * already applied the migration. (A session-scoped lock would not do: PGlite's
+ * socket server multiplexes all clients onto one session, where it is reentrant.)
  */
 export async function migrate(db: Kysely<Database>, migrations: readonly Migration[]): Promise<MigrationResult> {
   const ordered = [...migrations].sort((a, b) => a.name.localeCompare(b.name));
-  return db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${migrationLockKey})`.execute(conn);
-    try {
-      await sql`create table if not exists public.schema_migrations (
-        name text primary key,
-        checksum text not null,
-        applied_at timestamptz not null default now()
-      )`.execute(conn);
-      const applied = await conn.selectFrom("public.schema_migrations").select(["name", "checksum"]).execute();
-      const known = new Map(ordered.map((migration) => [migration.name, migration]));
-      for (const row of applied) {
-        const migration = known.get(row.name);
-        if (!migration) {
-          throw new MigrationError(`Migration ${row.name} is applied in the database but missing from migrations/`);
-        }
-        if ((await checksum(migration.sql)) !== row.checksum) {
-          throw new MigrationError(
-            `Migration ${row.name} was edited after it was applied (checksum mismatch); add a new migration instead`,
-          );
-        }
-      }
-      const done = new Set(applied.map((row) => row.name));
-      const result: MigrationResult = { applied: [], alreadyApplied: [...done].sort() };
-      for (const migration of ordered) {
-        if (done.has(migration.name)) continue;
-        const sum = await checksum(migration.sql);
-        await conn.transaction().execute(async (trx) => {
-          await sql.raw(migration.sql).execute(trx);
-          await trx.insertInto("public.schema_migrations").values({ name: migration.name, checksum: sum }).execute();
-        });
-        result.applied.push(migration.name);
-      }
-      return result;
-    } finally {
-      await sql`select pg_advisory_unlock(${migrationLockKey})`.execute(conn);
-    }
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${migrationLockKey})`.execute(trx);
+    await sql`create table if not exists public.schema_migrations (
+      name text primary key,
+      checksum text not null,
+      applied_at timestamptz not null default now()
+    )`.execute(trx);
   });
+  const applied = await db.selectFrom("public.schema_migrations").select(["name", "checksum"]).execute();
+  const known = new Map(ordered.map((migration) => [migration.name, migration]));
+  for (const row of applied) {
+    const migration = known.get(row.name);
+    if (!migration) {
+      throw new MigrationError(`Migration ${row.name} is applied in the database but missing from migrations/`);
+    }
+    if ((await checksum(migration.sql)) !== row.checksum) {
+      throw new MigrationError(
+        `Migration ${row.name} was edited after it was applied (checksum mismatch); add a new migration instead`,
+      );
+    }
+  }
+  const result: MigrationResult = { applied: [], alreadyApplied: applied.map((row) => row.name).sort() };
+  const done = new Set(result.alreadyApplied);
+  for (const migration of ordered) {
+    if (done.has(migration.name)) continue;
+    const sum = await checksum(migration.sql);
+    const ran = await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${migrationLockKey})`.execute(trx);
+      const already = await trx
+        .selectFrom("public.schema_migrations")
+        .select("name")
+        .where("name", "=", migration.name)
+        .executeTakeFirst();
+      if (already) return false;
+      await sql.raw(migration.sql).execute(trx);
+      await trx.insertInto("public.schema_migrations").values({ name: migration.name, checksum: sum }).execute();
+      return true;
+    });
+    if (ran) result.applied.push(migration.name);
+    else result.alreadyApplied.push(migration.name);
+  }
+  return result;
 }
