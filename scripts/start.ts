@@ -102,7 +102,13 @@ async function main(): Promise<void> {
   });
 
   const gateway = `http://127.0.0.1:${config.GATEWAY_PORT}`;
-  await waitForHealth(`${gateway}/healthz`, wrangler, 90_000);
+  try {
+    await waitForHealth(`${gateway}/healthz`, wrangler, 90_000);
+  } catch (error) {
+    console.error(`[tunec] ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+    return;
+  }
   say(`gateway   ${gateway}`);
   say(`health    ${gateway}/healthz`);
   say(`openapi   ${gateway}/openapi.json`);
