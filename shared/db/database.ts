@@ -3,6 +3,8 @@
  * here as `schema.table` keys. Contexts add their `*.table.ts` files and list
  * them below.
  */
+import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
+import type { AlbumsTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
 
@@ -10,4 +12,11 @@ export interface Database {
   "public.schema_migrations": MigrationsTable;
   "events.outbox": OutboxTable;
   "events.inbox": InboxTable;
+  "auth.accounts": AccountsTable;
+  "auth.identities": IdentitiesTable;
+  "catalog.artists": ArtistsTable;
+  "catalog.albums": AlbumsTable;
+  "catalog.tracks": TracksTable;
+  "catalog.track_artists": TrackArtistsTable;
+  "catalog.renditions": RenditionsTable;
 }

@@ -1,0 +1,74 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** `timestamptz` columns the database fills on insert; writers may override. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type TrackStatus = "draft" | "published" | "taken_down";
+export type RenditionQuality = "standard" | "high";
+export type RenditionCodec = "mp3" | "aac" | "opus" | "vorbis" | "flac";
+export type TrackArtistRole = "main" | "featured" | "remixer" | "producer";
+export type AlbumKind = "album" | "single" | "ep" | "compilation";
+
+export interface ArtistsTable {
+  id: Generated<string>;
+  name: string;
+  user_id: string | null;
+  bio: string | null;
+  image_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AlbumsTable {
+  id: Generated<string>;
+  title: string;
+  artist_id: string;
+  kind: ColumnType<AlbumKind, AlbumKind | undefined, AlbumKind>;
+  /** `date`: node-postgres returns a Date at local midnight; prefer `to_char` when reading for the wire. */
+  release_date: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cover_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TracksTable {
+  id: Generated<string>;
+  title: string;
+  /** The main artist. */
+  artist_id: string;
+  album_id: string | null;
+  track_position: number | null;
+  duration_ms: number;
+  explicit: ColumnType<boolean, boolean | undefined, boolean>;
+  genres: ColumnType<string[], string[] | undefined, string[]>;
+  /** ISO 639 code, e.g. "ru", "en", "zxx" (no lyrics). */
+  language: string | null;
+  /** ISO 3901 without hyphens, e.g. "RUA1D2300001". */
+  isrc: string | null;
+  status: ColumnType<TrackStatus, TrackStatus | undefined, TrackStatus>;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TrackArtistsTable {
+  track_id: string;
+  artist_id: string;
+  role: ColumnType<TrackArtistRole, TrackArtistRole | undefined, TrackArtistRole>;
+  /** Display order among the credited artists, from 1. */
+  position: number;
+}
+
+export interface RenditionsTable {
+  id: Generated<string>;
+  track_id: string;
+  quality: RenditionQuality;
+  codec: RenditionCodec;
+  bitrate_kbps: number;
+  object_key: string;
+  /** `bigint`: node-postgres returns it as a decimal string. */
+  size_bytes: ColumnType<string, string | number | bigint, string | number | bigint>;
+  /** `numeric(5,2)`: a decimal string such as "-14.20". */
+  loudness_lufs: ColumnType<string, string | number, string | number>;
+  created_at: Timestamp;
+}
