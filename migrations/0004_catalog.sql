@@ -32,7 +32,7 @@ create table catalog.tracks (
   title text not null check (length(btrim(title)) between 1 and 500),
   artist_id uuid not null references catalog.artists (id),   -- the main artist
   album_id uuid references catalog.albums (id) on delete set null,
-  track_position integer check (track_position > 0),
+  position integer check (position > 0),                     -- track number on the album
   duration_ms integer not null check (duration_ms > 0),
   explicit boolean not null default false,
   genres text[] not null default '{}' check (array_position(genres, null) is null),
@@ -46,8 +46,8 @@ create table catalog.tracks (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   -- Deferred so that reordering an album's tracks can swap positions in one transaction.
-  constraint tracks_album_position unique (album_id, track_position) deferrable initially deferred,
-  constraint tracks_position_needs_album check (track_position is null or album_id is not null)
+  constraint tracks_album_position unique (album_id, position) deferrable initially deferred,
+  constraint tracks_position_needs_album check (position is null or album_id is not null)
 );
 create index tracks_artist on catalog.tracks (artist_id);
 create index tracks_isrc on catalog.tracks (isrc) where isrc is not null;

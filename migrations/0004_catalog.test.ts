@@ -36,7 +36,7 @@ describe.each(databaseKinds())("catalog schema on %s", (kind) => {
     ["a malformed ISRC", { isrc: "SU-A01-88-00001" }],
     ["a zero duration", { duration_ms: 0 }],
     ["an unknown status", { status: "deleted" }],
-    ["a position without an album", { track_position: 1 }],
+    ["a position without an album", { position: 1 }],
     ["a non-ISO language", { language: "Russian" }],
   ])("refuses %s", async (_name, overrides) => {
     await expect(database.db.insertInto("catalog.tracks").values(track(overrides) as never).execute()).rejects.toThrow(/violates check constraint/);

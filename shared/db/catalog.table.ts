@@ -37,7 +37,7 @@ export interface TracksTable {
   /** The main artist. */
   artist_id: string;
   album_id: string | null;
-  track_position: number | null;
+  position: number | null;
   duration_ms: number;
   explicit: ColumnType<boolean, boolean | undefined, boolean>;
   genres: ColumnType<string[], string[] | undefined, string[]>;
