@@ -1,0 +1,102 @@
+import type { Producer } from "@platformatic/kafka";
+import type { LogRecordInput } from "./event-log.ts";
+import { partitionFor } from "./partitioner.ts";
+
+type StringProducer = Producer<string, string, string, string>;
+
+interface Pending {
+  records: LogRecordInput[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Upper bound of records in one produce request, so one request stays well under message.max.bytes. */
+const maxRecordsPerSend = 5_000;
+
+/**
+ * Publishes through one idempotent, acks=all producer. Calls made while a
+ * send is in flight are coalesced into the next send (group commit): no
+ * linger delay when idle, large batches under load. Sends are serial, so the
+ * records of one key keep the order in which `publish` was called.
+ */
+export function createKafkaPublisher(producer: StringProducer) {
+  let queue: Pending[] = [];
+  let draining: Promise<void> | null = null;
+
+  async function partitionCounts(topics: string[]): Promise<Map<string, number>> {
+    const metadata = await producer.metadata({ topics });
+    const counts = new Map<string, number>();
+    for (const topic of topics) {
+      const found = metadata.topics.get(topic);
+      if (!found) throw new Error(`Kafka topic ${topic} does not exist (call ensureTopics first)`);
+      counts.set(topic, found.partitionsCount);
+    }
+    return counts;
+  }
+
+  async function send(batch: Pending[]): Promise<void> {
+    const records = batch.flatMap((pending) => pending.records);
+    const counts = await partitionCounts([...new Set(records.map((record) => record.topic))]);
+    const messages = records.map((record) => ({
+      topic: record.topic,
+      key: record.key,
+      value: record.value,
+      headers: record.headers ?? {},
+      // Chosen here, not by the client, so Kafka and the PostgreSQL log agree.
+      partition: partitionFor(record.key, counts.get(record.topic) ?? 1),
+    }));
+    await producer.send({ messages });
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch: Pending[] = [];
+      let size = 0;
+      while (queue.length > 0 && (batch.length === 0 || size + (queue[0]?.records.length ?? 0) <= maxRecordsPerSend)) {
+        const next = queue.shift();
+        if (!next) break;
+        batch.push(next);
+        size += next.records.length;
+      }
+      try {
+        await send(batch);
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        // One bad call (say, an unknown topic) must not fail the calls it was coalesced with.
+        if (batch.length > 1) {
+          for (const pending of batch) await send([pending]).then(pending.resolve, pending.reject);
+        } else {
+          for (const pending of batch) pending.reject(error);
+        }
+      }
+    }
+  }
+
+  function kick(): void {
+    if (draining) return;
+    draining = drain().finally(() => {
+      draining = null;
+      // A call may have queued between the loop's last check and now.
+      if (queue.length > 0) kick();
+    });
+  }
+
+  return {
+    publish(records: LogRecordInput[]): Promise<void> {
+      if (records.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ records, resolve, reject });
+        kick();
+      });
+    },
+    /** Waits for every accepted publish to settle. */
+    async flush(): Promise<void> {
+      while (draining) await draining;
+    },
+    discard(reason: Error): void {
+      const dropped = queue;
+      queue = [];
+      for (const pending of dropped) pending.reject(reason);
+    },
+  };
+}
