@@ -7,6 +7,9 @@ export const errorCodes = [
   "MALFORMED_JSON",
   "VALIDATION_FAILED",
   "UNAUTHORIZED",
+  "INVALID_TOKEN",
+  "INVALID_CREDENTIALS",
+  "INVALID_REFRESH_TOKEN",
   "FORBIDDEN",
   "NOT_FOUND",
   "ROUTE_NOT_FOUND",
@@ -38,6 +41,12 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 400, title: "Request validation failed" };
     case "UNAUTHORIZED":
       return { status: 401, title: "Authentication required" };
+    case "INVALID_TOKEN":
+      return { status: 401, title: "Invalid access token" };
+    case "INVALID_CREDENTIALS":
+      return { status: 401, title: "Invalid credentials" };
+    case "INVALID_REFRESH_TOKEN":
+      return { status: 401, title: "Invalid refresh token" };
     case "FORBIDDEN":
       return { status: 403, title: "Forbidden" };
     case "NOT_FOUND":

@@ -1,0 +1,25 @@
+import type { ColumnType, Generated } from "kysely";
+
+export type Role = "listener" | "artist" | "admin";
+
+export interface AccountsTable {
+  id: Generated<string>;
+  /** Trimmed and lower-cased (see workers/auth/accounts.ts `normalizeEmail`). */
+  email: string;
+  /** PHC-encoded argon2id hash; null for OAuth-only accounts. */
+  password_hash: string | null;
+  roles: ColumnType<Role[], Role[] | undefined, Role[]>;
+  is_premium: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface IdentitiesTable {
+  provider: string;
+  subject: string;
+  account_id: string;
+  email: string | null;
+  email_verified: Generated<boolean>;
+  created_at: Generated<Date>;
+  last_sign_in_at: Generated<Date>;
+}

@@ -1,0 +1,91 @@
+/**
+ * Access tokens: short-lived JWTs (RFC 9068 `typ: at+jwt`) signed with the
+ * active key. Verification follows RFC 8725: an algorithm allow-list, the key
+ * chosen by `kid` from our own ring (never from the token), required `typ`,
+ * `iss`, `aud`, time claims with a small clock tolerance.
+ */
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
+import { z } from "zod";
+import type { Role } from "./accounts.ts";
+import { allowedAlgorithms, type KeyRing } from "./signing-keys.ts";
+
+export const accessTokenTtlSeconds = 600;
+const clockToleranceSeconds = 5;
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
+
+/** Who made a request, as the gateway puts it into the request context. */
+export interface Principal {
+  userId: string;
+  roles: Role[];
+  isPremium: boolean;
+  sessionId: string;
+}
+
+const claimsSchema = z.object({
+  sub: z.uuid(),
+  sid: z.uuid(),
+  roles: z.array(z.enum(["listener", "artist", "admin"])).min(1),
+  is_premium: z.boolean(),
+  jti: z.string().min(1),
+});
+
+export async function signAccessToken(
+  ring: KeyRing,
+  settings: TokenSettings,
+  principal: Principal,
+  now = Date.now(),
+): Promise<{ token: string; expiresIn: number }> {
+  const issuedAt = Math.floor(now / 1000);
+  const token = await new SignJWT({ roles: principal.roles, is_premium: principal.isPremium, sid: principal.sessionId })
+    .setProtectedHeader({ alg: ring.signing.alg, kid: ring.signing.kid, typ: "at+jwt" })
+    .setSubject(principal.userId)
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setIssuedAt(issuedAt)
+    .setNotBefore(issuedAt)
+    .setExpirationTime(issuedAt + accessTokenTtlSeconds)
+    .setJti(crypto.randomUUID())
+    .sign(ring.signing.key);
+  return { token, expiresIn: accessTokenTtlSeconds };
+}
+
+/** Why a token was refused; for logs only. The wire always says "invalid token". */
+export class InvalidTokenError extends Error {
+  override readonly name = "InvalidTokenError";
+  constructor(readonly reason: string) {
+    super(`invalid access token: ${reason}`);
+  }
+}
+
+/** Verifies an access token; throws `InvalidTokenError` for anything wrong with it. */
+export async function verifyAccessToken(ring: KeyRing, settings: TokenSettings, token: string): Promise<Principal> {
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      function keyForKid(header: JWTHeaderParameters) {
+        const entry = header.kid === undefined ? undefined : ring.verification.get(header.kid);
+        if (!entry || entry.alg !== header.alg) throw new InvalidTokenError("unknown kid or algorithm mismatch");
+        return entry.key;
+      },
+      {
+        algorithms: [...allowedAlgorithms],
+        typ: "at+jwt",
+        issuer: settings.issuer,
+        audience: settings.audience,
+        clockTolerance: clockToleranceSeconds,
+        requiredClaims: ["sub", "sid", "exp", "iat", "nbf", "jti"],
+      },
+    );
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw new InvalidTokenError("claims of the wrong shape");
+    return { userId: claims.data.sub, roles: claims.data.roles, isPremium: claims.data.is_premium, sessionId: claims.data.sid };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) throw error;
+    if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);
+    throw new InvalidTokenError(error instanceof Error ? error.name : "unexpected failure");
+  }
+}

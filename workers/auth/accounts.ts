@@ -1,0 +1,132 @@
+/**
+ * Accounts and sign-in identities: the auth context's repository. Plain
+ * functions over a Kysely handle or transaction (the caller opens the
+ * transaction). The OAuth sign-in reuses these:
+ *
+ * @example
+ *   const account = (await findAccountByIdentity(db, "google", sub))
+ *     ?? (await findAccountByEmail(db, email))
+ *     ?? (await createAccount(db, { email, passwordHash: null }));
+ *   await linkIdentity(db, { provider: "google", subject: sub, accountId: account.id, email, emailVerified: true });
+ *   const tokens = await issueSession(auth, account, client); // ./sessions.ts
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { Role } from "../../shared/db/auth.table.ts";
+import type { Database } from "../../shared/db/database.ts";
+
+export type { Role } from "../../shared/db/auth.table.ts";
+export const roles = ["listener", "artist", "admin"] as const satisfies readonly Role[];
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface Account {
+  id: string;
+  email: string;
+  roles: Role[];
+  isPremium: boolean;
+  /** PHC argon2id string; null when the account signs in only through OAuth. */
+  passwordHash: string | null;
+}
+
+/** Email addresses compare case-insensitively and without surrounding blanks. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const accountColumns = ["id", "email", "roles", "is_premium", "password_hash"] as const;
+
+function toAccount(row: { id: string; email: string; roles: Role[]; is_premium: boolean; password_hash: string | null }): Account {
+  return { id: row.id, email: row.email, roles: row.roles, isPremium: row.is_premium, passwordHash: row.password_hash };
+}
+
+/**
+ * Creates an account, or returns null when the email is taken (no exception, so
+ * callers can answer both cases alike). New accounts are listeners.
+ */
+export async function createAccount(
+  db: Db,
+  input: { email: string; passwordHash: string | null; roles?: Role[] },
+): Promise<Account | null> {
+  const row = await db
+    .insertInto("auth.accounts")
+    .values({ email: normalizeEmail(input.email), password_hash: input.passwordHash, roles: input.roles ?? ["listener"] })
+    // The only unique constraint a new row can hit is the lower(email) index.
+    .onConflict((conflict) => conflict.doNothing())
+    .returning(accountColumns)
+    .executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+export async function findAccountByEmail(db: Db, email: string): Promise<Account | null> {
+  const row = await db
+    .selectFrom("auth.accounts")
+    .select(accountColumns)
+    .where((eb) => eb(eb.fn("lower", [eb.ref("email")]), "=", normalizeEmail(email)))
+    .executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+export async function findAccountById(db: Db, id: string): Promise<Account | null> {
+  const row = await db.selectFrom("auth.accounts").select(accountColumns).where("id", "=", id).executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+export async function findAccountByIdentity(db: Db, provider: string, subject: string): Promise<Account | null> {
+  const row = await db
+    .selectFrom("auth.identities as i")
+    .innerJoin("auth.accounts as a", "a.id", "i.account_id")
+    .select(["a.id", "a.email", "a.roles", "a.is_premium", "a.password_hash"])
+    .where("i.provider", "=", provider)
+    .where("i.subject", "=", subject)
+    .executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+export interface IdentityLink {
+  provider: string;
+  subject: string;
+  accountId: string;
+  email: string | null;
+  emailVerified: boolean;
+}
+
+/**
+ * Links a provider identity to an account (idempotent: a repeated sign-in only
+ * refreshes the email and `last_sign_in_at`). An identity never moves to
+ * another account; linking one that belongs elsewhere returns false.
+ */
+export async function linkIdentity(db: Db, link: IdentityLink): Promise<boolean> {
+  const email = link.email === null ? null : normalizeEmail(link.email);
+  const row = await db
+    .insertInto("auth.identities")
+    .values({ provider: link.provider, subject: link.subject, account_id: link.accountId, email, email_verified: link.emailVerified })
+    .onConflict((conflict) =>
+      conflict.columns(["provider", "subject"]).doUpdateSet({ email, email_verified: link.emailVerified, last_sign_in_at: new Date() })
+        .where("auth.identities.account_id", "=", link.accountId),
+    )
+    .returning("account_id")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Replaces an account's roles; the new claims reach tokens at the next refresh. */
+export async function setRoles(db: Db, id: string, newRoles: Role[]): Promise<Account | null> {
+  const row = await db
+    .updateTable("auth.accounts")
+    .set({ roles: [...new Set(newRoles)], updated_at: new Date() })
+    .where("id", "=", id)
+    .returning(accountColumns)
+    .executeTakeFirst();
+  return row ? toAccount(row) : null;
+}
+
+/** Applies the users context's premium flag (UserUpdated); true when it changed. */
+export async function setPremium(db: Db, id: string, isPremium: boolean): Promise<boolean> {
+  const result = await db
+    .updateTable("auth.accounts")
+    .set({ is_premium: isPremium, updated_at: new Date() })
+    .where("id", "=", id)
+    .where("is_premium", "<>", isPremium)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
