@@ -41,7 +41,11 @@ export interface TopicSpec {
 export interface PartitionLag {
   topic: string;
   partition: number;
-  /** Next offset the group will read (its committed position). */
+  /**
+   * Next offset the group will read (its committed position); the partition's
+   * first offset ("0" on a topic that never dropped records) when the group
+   * has committed nothing there yet.
+   */
   committed: string;
   /** Offset after the last record in the partition. */
   end: string;
@@ -65,7 +69,7 @@ export interface ConsumeOptions {
 }
 
 export interface Consumer {
-  /** Stops fetching, lets the in-flight batch finish and commit, leaves the group. */
+  /** Stops fetching, lets the in-flight batch finish and commit, leaves the group. Idempotent. */
   stop(): Promise<void>;
 }
 
