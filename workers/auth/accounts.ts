@@ -130,3 +130,8 @@ export async function setPremium(db: Db, id: string, isPremium: boolean): Promis
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** Stores a password hash made with today's parameters (rehash on sign-in). */
+export async function updatePasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable("auth.accounts").set({ password_hash: passwordHash, updated_at: new Date() }).where("id", "=", id).execute();
+}

@@ -5,7 +5,7 @@
  * (and stay in the JWKS) until the tokens they signed have expired, after
  * which the operator deletes them. `npm run keys:generate` makes and rotates keys.
  */
-import { exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
 
 const base64url = (bytes: number) =>
@@ -54,15 +54,25 @@ export interface KeyRing {
   signing: { kid: string; alg: SigningAlgorithm; key: CryptoKey };
   verification: ReadonlyMap<string, VerificationKey>;
   /** The public halves, as `GET /.well-known/jwks.json` serves them. */
-  jwks: { keys: JWK[] };
+  jwks: { keys: PublicJwk[] };
+}
+
+export interface PublicJwk {
+  kid: string;
+  kty: "OKP" | "EC";
+  crv: string;
+  x: string;
+  y?: string;
+  alg: SigningAlgorithm;
+  use: "sig";
 }
 
 function algorithmOf(key: SigningKeyConfig): SigningAlgorithm {
   return key.kty === "OKP" ? "EdDSA" : "ES256";
 }
 
-function publicJwk(key: SigningKeyConfig): JWK {
-  const common = { kid: key.kid, alg: algorithmOf(key), use: "sig" };
+function publicJwk(key: SigningKeyConfig): PublicJwk {
+  const common = { kid: key.kid, alg: algorithmOf(key), use: "sig" } as const;
   return key.kty === "OKP" ? { ...common, kty: "OKP", crv: key.crv, x: key.x } : { ...common, kty: "EC", crv: key.crv, x: key.x, y: key.y };
 }
 

@@ -1,14 +1,21 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { LogLevel } from "../../shared/logger.ts";
 import type { GatewayEnv, ServicesFactory } from "./context.ts";
+import { registerAuth } from "../auth/index.ts";
+import { authenticate } from "./middleware/authenticate.ts";
+import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { notFoundOrMethodNotAllowed, onError, validationError } from "./problem.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { registerHealthz } from "./routes/healthz.ts";
+import { registerMe } from "./routes/me.ts";
+import { registerPing } from "./routes/ping.ts";
 
 export interface GatewayOptions {
   services: ServicesFactory;
   logLevel?: LogLevel;
+  /** Without it nothing is rate-limited (e.g. a single Deno process behind its own proxy). */
+  rateLimit?: RateLimitSettings;
 }
 
 /**
@@ -22,8 +29,14 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
     },
   });
   app.use("*", requestContext({ services: options.services, logLevel: options.logLevel ?? "info" }));
+  app.use("*", authenticate());
+  // After authenticate: a valid token moves the caller from the per-IP to the per-user bucket.
+  if (options.rateLimit) app.use("*", rateLimit(options.rateLimit));
   registerHealthz(app);
+  registerPing(app);
+  registerMe(app);
   registerDocs(app);
+  registerAuth(app);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;

@@ -1,10 +1,14 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
+import type { Principal } from "../auth/access-token.ts";
+import type { AuthServices } from "../auth/services.ts";
 
 /** What a request handler may use; built per request by the runtime's entry. */
 export interface GatewayServices {
   db: Kysely<Database>;
+  /** Absent where a runtime has no auth wired: auth routes answer 503, tokens are refused. */
+  auth?: AuthServices;
 }
 
 /**
@@ -21,5 +25,9 @@ export interface GatewayEnv {
     traceparent: string;
     log: Logger;
     services: GatewayServices;
+    /** Set by the `authenticate` middleware when a valid access token came with the request. */
+    principal: Principal | undefined;
+    /** What the request's Authorization header held: nothing, a valid token, or a refused one. */
+    credentials: "none" | "valid" | "invalid";
   };
 }

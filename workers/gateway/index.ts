@@ -8,7 +8,9 @@ import { ConfigError, edgeConfigSchema, parseConfig } from "../../shared/config.
 import { createLogger } from "../../shared/logger.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
+import { createWorkerAuth } from "../auth/worker-services.ts";
 import { createGatewayApp } from "./app.ts";
+import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
 import type { GatewayEnv } from "./context.ts";
 
 
@@ -19,18 +21,23 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
   let app = apps.get(env);
   if (!app) {
     const config = parseConfig(edgeConfigSchema, { ENVIRONMENT: env.ENVIRONMENT, LOG_LEVEL: env.LOG_LEVEL });
+    const auth = createWorkerAuth(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     app = createGatewayApp({
       logLevel: config.LOG_LEVEL,
+      rateLimit: createWorkerRateLimit(env),
       services: () => {
         // Hyperdrive pools for us; a client per request is its recommended use.
         const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
-        return { services: { db }, release: () => db.destroy() };
+        return { services: { db, auth }, release: () => db.destroy() };
       },
     });
     apps.set(env, app);
   }
   return app;
 }
+
+export { SessionDurableObject } from "../../durable-objects/session/session.ts";
+export { RateLimiter } from "../../durable-objects/rate-limiter/rate-limiter.ts";
 
 export default {
   fetch(request, env, ctx) {

@@ -1,0 +1,33 @@
+/** Versioned DDL of the Session DO's SQLite storage; see ./storage-schema.md. */
+const steps: readonly string[] = [
+  `create table families (
+     id text primary key,
+     device text,
+     user_agent text,
+     ip text,
+     created_at integer not null,
+     last_used_at integer not null,
+     expires_at integer not null,
+     revoked_at integer,
+     revoked_reason text
+   );
+   create table tokens (
+     hash text primary key,
+     family_id text not null references families (id),
+     issued_at integer not null,
+     used_at integer
+   );
+   create index tokens_family on tokens (family_id, used_at);`,
+];
+
+/** Applies the steps this object has not run yet; idempotent, run in `blockConcurrencyWhile`. */
+export function migrateSessionSchema(sql: SqlStorage): void {
+  sql.exec("create table if not exists schema_version (version integer not null)");
+  const current = sql.exec<{ version: number }>("select version from schema_version").toArray()[0]?.version ?? 0;
+  for (let version = current; version < steps.length; version++) {
+    const step = steps[version];
+    if (step) sql.exec(step);
+  }
+  if (current === 0) sql.exec("insert into schema_version (version) values (?)", steps.length);
+  else if (current < steps.length) sql.exec("update schema_version set version = ?", steps.length);
+}

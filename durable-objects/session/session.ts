@@ -1,0 +1,136 @@
+import { DurableObject } from "cloudflare:workers";
+import type { WorkerBindings } from "../../workers/platform/bindings.ts";
+import { hashSecret, newSecret } from "../../workers/auth/refresh-token.ts";
+import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore } from "../../workers/auth/session-store.ts";
+import { migrateSessionSchema } from "./schema.ts";
+
+/** A family dies after 30 days without a refresh, and 90 days after sign-in at the latest. */
+export const sessionLifetimes = { idleMs: 30 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 } as const;
+/** Used secrets kept per family for reuse detection; an older one is just "unknown". */
+const usedSecretsKept = 50;
+
+interface FamilyRow extends Record<string, SqlStorageValue> {
+  id: string;
+  device: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: number;
+  last_used_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+interface TokenRow extends FamilyRow {
+  used_at: number | null;
+}
+
+/**
+ * One user's refresh-token families (one per sign-in/device), in the DO's
+ * SQLite storage (layout: ./storage-schema.md). Every method does its reads and
+ * writes without an await in between, so two refreshes of the same secret
+ * cannot both succeed: the DO runs one of them to the end first.
+ */
+export class SessionDurableObject extends DurableObject<WorkerBindings> implements SessionStore {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: WorkerBindings) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => migrateSessionSchema(this.sql));
+  }
+
+  async open(client: ClientInfo): Promise<OpenedSession> {
+    const now = Date.now();
+    const secret = newSecret();
+    const hash = await hashSecret(secret);
+    const id = crypto.randomUUID();
+    const expiresAt = now + sessionLifetimes.idleMs;
+    this.sql.exec(
+      "insert into families (id, device, user_agent, ip, created_at, last_used_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)",
+      id, client.device, client.userAgent, client.ip, now, now, expiresAt,
+    );
+    this.sql.exec("insert into tokens (hash, family_id, issued_at) values (?, ?, ?)", hash, id, now);
+    await this.scheduleCleanup(expiresAt);
+    return { sessionId: id, secret, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  async rotate(secret: string, client: ClientInfo): Promise<RotateResult> {
+    const hash = await hashSecret(secret);
+    const next = newSecret();
+    const nextHash = await hashSecret(next);
+    const now = Date.now();
+    // From here on no await until the writes are done.
+    const row = this.sql
+      .exec<TokenRow>("select f.*, t.used_at from tokens t join families f on f.id = t.family_id where t.hash = ?", hash)
+      .toArray()[0];
+    if (!row) return { ok: false, reason: "unknown" };
+    if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
+    if (row.used_at !== null) {
+      this.sql.exec("update families set revoked_at = ?, revoked_reason = 'reuse' where id = ?", now, row.id);
+      return { ok: false, reason: "reused" };
+    }
+    if (row.expires_at <= now) return { ok: false, reason: "expired" };
+    const expiresAt = Math.min(now + sessionLifetimes.idleMs, row.created_at + sessionLifetimes.absoluteMs);
+    this.sql.exec("update tokens set used_at = ? where hash = ?", now, hash);
+    this.sql.exec("insert into tokens (hash, family_id, issued_at) values (?, ?, ?)", nextHash, row.id, now);
+    this.sql.exec(
+      "update families set last_used_at = ?, expires_at = ?, ip = coalesce(?, ip), user_agent = coalesce(?, user_agent) where id = ?",
+      now, expiresAt, client.ip, client.userAgent, row.id,
+    );
+    this.sql.exec(
+      `delete from tokens where family_id = ? and used_at is not null and hash not in
+         (select hash from tokens where family_id = ? and used_at is not null order by used_at desc limit ?)`,
+      row.id, row.id, usedSecretsKept,
+    );
+    return { ok: true, sessionId: row.id, secret: next, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  async revoke(sessionId: string): Promise<boolean> {
+    const cursor = this.sql.exec(
+      "update families set revoked_at = ?, revoked_reason = 'revoked' where id = ? and revoked_at is null and expires_at > ?",
+      Date.now(), sessionId, Date.now(),
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  async revokeBySecret(secret: string): Promise<boolean> {
+    const hash = await hashSecret(secret);
+    const row = this.sql.exec<{ family_id: string }>("select family_id from tokens where hash = ?", hash).toArray()[0];
+    return row ? this.revoke(row.family_id) : false;
+  }
+
+  async list(): Promise<SessionInfo[]> {
+    return this.sql
+      .exec<FamilyRow>("select * from families where revoked_at is null and expires_at > ? order by last_used_at desc", Date.now())
+      .toArray()
+      .map((row) => ({
+        id: row.id,
+        device: row.device,
+        userAgent: row.user_agent,
+        ip: row.ip,
+        createdAt: new Date(row.created_at).toISOString(),
+        lastUsedAt: new Date(row.last_used_at).toISOString(),
+        expiresAt: new Date(row.expires_at).toISOString(),
+      }));
+  }
+
+  async isActive(sessionId: string): Promise<boolean> {
+    return this.sql
+      .exec("select 1 from families where id = ? and revoked_at is null and expires_at > ?", sessionId, Date.now())
+      .toArray().length > 0;
+  }
+
+  /** Drops families past their expiry (revoked ones stay until then, so replays keep failing loudly). */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sql.exec("delete from tokens where family_id in (select id from families where expires_at <= ?)", now);
+    this.sql.exec("delete from families where expires_at <= ?", now);
+    const next = this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  private async scheduleCleanup(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}

@@ -1,0 +1,43 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../shared/errors.ts";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { findAccountByEmail, updatePasswordHash } from "../accounts.ts";
+import { credentialsSchema, problemContent, tokenResponseSchema } from "../schemas.ts";
+import { clientInfo, issueSession } from "../sessions.ts";
+import { authServices } from "./services.ts";
+
+export const loginRoute = createRoute({
+  method: "post",
+  path: "/auth/login",
+  tags: ["auth"],
+  summary: "Sign in with email and password",
+  description:
+    "Opens a session (one per device) and returns an access token and a refresh token. A wrong password and an " +
+    "unknown email get the same 401 after the same work. `X-Device-Name` names the device in GET /auth/sessions.",
+  request: { body: { required: true, content: { "application/json": { schema: credentialsSchema } } } },
+  responses: {
+    200: { description: "Signed in", content: { "application/json": { schema: tokenResponseSchema } } },
+    400: { description: "Malformed request", content: problemContent },
+    401: { description: "The email or the password is wrong", content: problemContent },
+  },
+});
+
+export function registerLogin(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(loginRoute, async function login(c) {
+    const { email, password } = c.req.valid("json");
+    const auth = authServices(c);
+    const db = c.get("services").db;
+    const account = await findAccountByEmail(db, email);
+    // Unknown emails and OAuth-only accounts still spend one verification.
+    const valid = account?.passwordHash
+      ? await auth.passwords.verify(account.passwordHash, password)
+      : await auth.passwords.verifyDummy(password);
+    if (!account || !valid) throw new AppError("INVALID_CREDENTIALS", "The email or the password is incorrect.");
+    if (account.passwordHash && auth.passwords.needsRehash(account.passwordHash)) {
+      await updatePasswordHash(db, account.id, await auth.passwords.hash(password));
+    }
+    const tokens = await issueSession(auth, account, clientInfo(c.req.raw));
+    c.header("cache-control", "no-store");
+    return c.json(tokens, 200);
+  });
+}

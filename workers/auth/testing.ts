@@ -1,0 +1,44 @@
+/** Helpers for the auth tests in workerd (not shipped code paths). */
+import { SELF } from "cloudflare:test";
+
+export const strongPassword = "tuna swims under the midnight bridge";
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  session_id: string;
+  expires_in: number;
+}
+
+export function uniqueEmail(prefix = "listener"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 12)}@example.com`;
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return SELF.fetch(`https://tunec.test${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export function getWithToken(path: string, accessToken: string, method = "GET"): Promise<Response> {
+  return SELF.fetch(`https://tunec.test${path}`, { method, headers: { authorization: `Bearer ${accessToken}` } });
+}
+
+/** Registers an account and signs it in; throws unless both succeed. */
+export async function signUp(email = uniqueEmail(), device?: string): Promise<Tokens & { email: string }> {
+  const registered = await postJson("/auth/register", { email, password: strongPassword });
+  if (registered.status !== 202) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
+  return { ...(await signIn(email, device)), email };
+}
+
+export async function signIn(email: string, device?: string): Promise<Tokens> {
+  const response = await postJson("/auth/login", { email, password: strongPassword }, device ? { "x-device-name": device } : {});
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return response.json<Tokens>();
+}
+
+export async function refresh(refreshToken: string): Promise<Response> {
+  return postJson("/auth/refresh", { refresh_token: refreshToken });
+}
