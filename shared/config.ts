@@ -61,6 +61,34 @@ export const edgeConfigSchema = z.object({
 });
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
 
+const rateWindowUnits = { s: 1, m: 60, h: 3600 } as const;
+/** A rate-limit setting such as `10/1m`: 10 requests per minute, all usable at once. */
+const ratePolicy = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,6}\/[1-9]\d{0,4}[smh]$/, "expected <limit>/<window> such as 10/1m (s, m or h)")
+    .default(fallback)
+    .transform((value) => {
+      const [limit = "", window = ""] = value.split("/");
+      const unit = window.slice(-1) as keyof typeof rateWindowUnits;
+      return { limit: Number(limit), periodSeconds: Number(window.slice(0, -1)) * rateWindowUnits[unit] };
+    });
+
+/**
+ * Rate limits of the edge (workers/gateway/middleware/rate-limit.ts): per IP
+ * for anonymous calls, per user for authenticated ones, and tighter buckets for
+ * the credential endpoints (login per IP and per target email).
+ */
+export const rateLimitConfigSchema = z.object({
+  RATE_LIMIT_ANONYMOUS: ratePolicy("120/1m"),
+  RATE_LIMIT_USER: ratePolicy("600/1m"),
+  RATE_LIMIT_LOGIN_IP: ratePolicy("10/1m"),
+  RATE_LIMIT_LOGIN_EMAIL: ratePolicy("10/15m"),
+  RATE_LIMIT_REGISTER: ratePolicy("10/1h"),
+  RATE_LIMIT_REFRESH: ratePolicy("30/1m"),
+});
+export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
+
 /**
  * Validates `source` against `schema`, collecting every problem at once.
  * @example parseConfig(nodeConfigSchema, process.env)

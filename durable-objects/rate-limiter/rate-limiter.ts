@@ -1,0 +1,73 @@
+import { DurableObject } from "cloudflare:workers";
+import type { WorkerBindings } from "../../workers/platform/bindings.ts";
+import { assertValidCharge, gcra, type RateDecision, type RatePolicy } from "./gcra.ts";
+
+const tatPrefix = "tat:";
+
+/**
+ * One rate-limited client (an IP, a user, an email being logged into), named
+ * by `idFromName(key)`; one GCRA bucket per policy inside it. Key layout:
+ * ./storage-schema.md.
+ *
+ * `take` reads and writes memory without an await, and a Durable Object runs
+ * one call at a time, so concurrent calls cannot both spend the last unit.
+ * Writes go to storage unawaited: the output gate holds the reply until they
+ * are durable, and a TAT is only ever a lower bound worth keeping.
+ */
+export class RateLimiter extends DurableObject<WorkerBindings> {
+  private readonly tats = new Map<string, number>();
+  private alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: WorkerBindings) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.list<number>({ prefix: tatPrefix });
+      for (const [key, tat] of stored) this.tats.set(key.slice(tatPrefix.length), tat);
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /**
+   * Spends `cost` units of `policy`'s bucket, or refuses without spending.
+   * `now` (ms) is for tests; callers leave it to this object's clock, so every
+   * caller of one bucket measures time alike.
+   */
+  take(policy: RatePolicy, cost = 1, now = Date.now()): RateDecision {
+    assertValidCharge(policy, cost);
+    const previous = this.tats.get(policy.name);
+    const { decision, tat } = gcra(previous, policy, cost, now);
+    if (decision.allowed) {
+      this.tats.set(policy.name, tat);
+      void this.ctx.storage.put(tatPrefix + policy.name, tat);
+      this.scheduleCleanup(tat);
+    }
+    return decision;
+  }
+
+  /** Forgets buckets that have refilled (a full bucket and no bucket are the same). */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.alarmAt = null;
+    const expired: string[] = [];
+    let latest = 0;
+    for (const [name, tat] of this.tats) {
+      if (tat <= now) expired.push(name);
+      else latest = Math.max(latest, tat);
+    }
+    for (const name of expired) this.tats.delete(name);
+    if (this.tats.size === 0) {
+      await this.ctx.storage.deleteAll();
+      return;
+    }
+    await this.ctx.storage.delete(expired.map((name) => tatPrefix + name));
+    this.scheduleCleanup(latest);
+  }
+
+  // One pending alarm at a time: it reschedules itself for whatever is still
+  // draining, instead of a storage write to move it on every call.
+  private scheduleCleanup(at: number): void {
+    if (this.alarmAt !== null) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+}

@@ -1,0 +1,119 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { z } from "zod";
+import type { RateDecision, RateLimiterPort, RatePolicy } from "../../../durable-objects/rate-limiter/client.ts";
+import type { RateLimitConfig } from "../../../shared/config.ts";
+import { AppError } from "../../../shared/errors.ts";
+import { normalizeEmail } from "../../auth/accounts.ts";
+import type { GatewayEnv } from "../context.ts";
+import { clientAddress } from "./rate-limit-keys.ts";
+
+export interface RateLimitSettings {
+  limiter: RateLimiterPort;
+  config: RateLimitConfig;
+  /** Only outside Cloudflare may X-Forwarded-For / X-Real-IP name the client (dev servers, tests). */
+  trustProxyHeaders: boolean;
+  /** Paths never limited, e.g. a load balancer's liveness probe. */
+  exempt?: readonly string[];
+}
+
+interface Charge {
+  key: string;
+  policy: RatePolicy;
+}
+
+/** The policies by name; the names appear in the RateLimit headers. */
+export function ratePolicies(config: RateLimitConfig) {
+  return {
+    anonymous: { name: "anonymous", ...config.RATE_LIMIT_ANONYMOUS },
+    user: { name: "user", ...config.RATE_LIMIT_USER },
+    loginIp: { name: "login-ip", ...config.RATE_LIMIT_LOGIN_IP },
+    loginEmail: { name: "login-email", ...config.RATE_LIMIT_LOGIN_EMAIL },
+    register: { name: "register", ...config.RATE_LIMIT_REGISTER },
+    refresh: { name: "refresh", ...config.RATE_LIMIT_REFRESH },
+  } satisfies Record<string, RatePolicy>;
+}
+
+/**
+ * Charges each request to the RateLimiter: per user when `authenticate` found a
+ * valid token, else per client IP; POST /auth/login, /auth/register and
+ * /auth/refresh use their own tighter buckets per IP, and login also one per
+ * target email (so one account cannot be guessed at from many addresses).
+ * Every answer carries `RateLimit-Policy` and `RateLimit`
+ * (draft-ietf-httpapi-ratelimit-headers); a refused call gets 429 RATE_LIMITED
+ * with `Retry-After`. Must run after `authenticate()`.
+ */
+export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<GatewayEnv> {
+  const policies = ratePolicies(settings.config);
+  const exempt = new Set(settings.exempt ?? []);
+
+  async function chargesFor(c: Context<GatewayEnv>): Promise<Charge[]> {
+    const ip = `ip:${clientAddress(c.req.raw, settings.trustProxyHeaders)}`;
+    if (c.req.method === "POST") {
+      switch (c.req.path) {
+        case "/auth/login": {
+          const email = await loginEmail(c);
+          const perEmail = email ? [{ key: `email:${await sha256(email)}`, policy: policies.loginEmail }] : [];
+          return [{ key: ip, policy: policies.loginIp }, ...perEmail];
+        }
+        case "/auth/register":
+          return [{ key: ip, policy: policies.register }];
+        case "/auth/refresh":
+          return [{ key: ip, policy: policies.refresh }];
+      }
+    }
+    const principal = c.get("principal");
+    return principal ? [{ key: `user:${principal.userId}`, policy: policies.user }] : [{ key: ip, policy: policies.anonymous }];
+  }
+
+  return async function rateLimitMiddleware(c, next) {
+    if (exempt.has(c.req.path)) return next();
+    const charges = await chargesFor(c);
+    let decisions: RateDecision[];
+    try {
+      decisions = await Promise.all(charges.map((charge) => settings.limiter.take(charge.key, charge.policy)));
+    } catch (error) {
+      // Failing open: an outage of the limiter must not take the API down with it.
+      c.get("log").error("rate limiter unavailable; request let through", { error });
+      return next();
+    }
+    const headers = rateLimitHeaders(charges.map((charge) => charge.policy), decisions);
+    const refused = decisions.filter((decision) => !decision.allowed);
+    if (refused.length > 0) {
+      const retryAfter = Math.max(...refused.map((decision) => decision.retryAfterSeconds));
+      throw new AppError("RATE_LIMITED", `Too many requests; retry in ${retryAfter} s.`, {
+        headers: { ...headers, "retry-after": String(retryAfter) },
+      });
+    }
+    await next();
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  };
+}
+
+/**
+ * `RateLimit-Policy: "login-ip";q=10;w=60` and `RateLimit: "login-ip";r=9;t=6`,
+ * one list member per bucket the request was charged to.
+ */
+export function rateLimitHeaders(policies: readonly RatePolicy[], decisions: readonly RateDecision[]): Record<string, string> {
+  return {
+    "ratelimit-policy": policies.map((p) => `"${p.name}";q=${p.limit};w=${p.periodSeconds}`).join(", "),
+    "ratelimit": policies.map((p, i) => `"${p.name}";r=${decisions[i]?.remaining ?? 0};t=${decisions[i]?.resetSeconds ?? 0}`).join(", "),
+  };
+}
+
+const loginBody = z.object({ email: z.string().min(3).max(254) });
+
+// Hono caches the body, so the route's own validator still reads it after us.
+async function loginEmail(c: Context<GatewayEnv>): Promise<string | undefined> {
+  if (!/^application\/(.+\+)?json/i.test(c.req.header("content-type") ?? "")) return undefined;
+  try {
+    const parsed = loginBody.safeParse(await c.req.json());
+    return parsed.success ? normalizeEmail(parsed.data.email) : undefined;
+  } catch {
+    return undefined; // malformed JSON: the route answers 400, the IP bucket still counts
+  }
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
