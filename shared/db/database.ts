@@ -5,6 +5,14 @@
  */
 import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
 import type { AlbumsTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
+import type {
+  LogGroupOffsetsTable,
+  LogLeasesTable,
+  LogMembersTable,
+  LogPartitionsTable,
+  LogRecordsTable,
+  LogTopicsTable,
+} from "./event-log.table.ts";
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
 
@@ -12,6 +20,12 @@ export interface Database {
   "public.schema_migrations": MigrationsTable;
   "events.outbox": OutboxTable;
   "events.inbox": InboxTable;
+  "events.log_topics": LogTopicsTable;
+  "events.log_partitions": LogPartitionsTable;
+  "events.log_records": LogRecordsTable;
+  "events.log_group_offsets": LogGroupOffsetsTable;
+  "events.log_members": LogMembersTable;
+  "events.log_leases": LogLeasesTable;
   "auth.accounts": AccountsTable;
   "auth.identities": IdentitiesTable;
   "catalog.artists": ArtistsTable;

@@ -1,0 +1,134 @@
+/**
+ * Group membership and partition leases of the embedded log. Every member
+ * computes the same assignment from the list of live members (sorted by id,
+ * partition p of a topic goes to subscriber number p mod n), gives up leases
+ * it should no longer hold and takes free ones it should. A lease is taken
+ * only when no live lease exists, so a partition moves only after its old
+ * holder released it (between batches) or stopped heartbeating for a whole TTL.
+ */
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../shared/db/database.ts";
+
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
+export interface Acquired extends PartitionRef {
+  /** The group's committed position: where this member starts reading. */
+  position: bigint;
+}
+
+export interface MemberIdentity {
+  group: string;
+  memberId: string;
+  topics: readonly string[];
+  ttlMs: number;
+}
+
+const expiry = (ttlMs: number) => sql`now() + make_interval(secs => ${ttlMs / 1000})`;
+
+export async function joinGroup(db: Kysely<Database>, member: MemberIdentity): Promise<void> {
+  await sql`
+    insert into events.log_members (group_id, member_id, topics, expires_at)
+    values (${member.group}, ${member.memberId}, ${[...member.topics]}::text[], ${expiry(member.ttlMs)})
+    on conflict (group_id, member_id) do update set expires_at = excluded.expires_at`.execute(db);
+}
+
+/** Renews the member and its leases; re-joins when others already expired it. Returns the leases still held. */
+export async function heartbeat(db: Kysely<Database>, member: MemberIdentity): Promise<PartitionRef[]> {
+  const renewed = await sql`
+    update events.log_members set expires_at = ${expiry(member.ttlMs)}
+    where group_id = ${member.group} and member_id = ${member.memberId}`.execute(db);
+  if (renewed.numAffectedRows === 0n) await joinGroup(db, member);
+  const leases = await sql<PartitionRef>`
+    update events.log_leases set expires_at = ${expiry(member.ttlMs)}
+    where group_id = ${member.group} and member_id = ${member.memberId}
+    returning topic, partition`.execute(db);
+  return leases.rows;
+}
+
+/** The partitions this member should hold now, given the live members and the topics' partition counts. */
+export async function targetAssignment(db: Kysely<Database>, member: MemberIdentity): Promise<PartitionRef[]> {
+  await sql`delete from events.log_members where group_id = ${member.group} and expires_at < now()`.execute(db);
+  await sql`delete from events.log_leases where group_id = ${member.group} and expires_at < now()`.execute(db);
+  const members = await sql<{ member_id: string; topics: string[] }>`
+    select member_id, topics from events.log_members where group_id = ${member.group} order by member_id`.execute(db);
+  const topics = await sql<{ name: string; partitions: number }>`
+    select name, partitions from events.log_topics where name = any(${[...member.topics]}::text[])`.execute(db);
+  const target: PartitionRef[] = [];
+  for (const { name, partitions } of topics.rows) {
+    const subscribers = members.rows.filter((row) => row.topics.includes(name)).map((row) => row.member_id);
+    if (!subscribers.includes(member.memberId)) subscribers.push(member.memberId);
+    subscribers.sort();
+    const index = subscribers.indexOf(member.memberId);
+    for (let partition = index; partition < partitions; partition += subscribers.length) target.push({ topic: name, partition });
+  }
+  return target;
+}
+
+export async function releaseLeases(db: Kysely<Database>, member: MemberIdentity, partitions: readonly PartitionRef[]): Promise<void> {
+  if (partitions.length === 0) return;
+  await sql`
+    delete from events.log_leases l
+    using unnest(${partitions.map((p) => p.topic)}::text[], ${partitions.map((p) => p.partition)}::int[]) as r (topic, partition)
+    where l.group_id = ${member.group} and l.member_id = ${member.memberId} and l.topic = r.topic and l.partition = r.partition`.execute(db);
+}
+
+/**
+ * Takes the free leases among `partitions` (and renews those this member
+ * already holds) and returns every one it now holds with the group's
+ * position. A partition the group never committed starts at 0 ("earliest") or
+ * at its current end ("latest"); that start is stored at once, so a later
+ * rebalance does not skip the records published in between.
+ */
+export async function acquireLeases(
+  db: Kysely<Database>,
+  member: MemberIdentity,
+  partitions: readonly PartitionRef[],
+  from: "earliest" | "latest",
+): Promise<Acquired[]> {
+  if (partitions.length === 0) return [];
+  const taken = await sql<PartitionRef>`
+    insert into events.log_leases (group_id, topic, partition, member_id, expires_at)
+    select ${member.group}, topic, partition, ${member.memberId}, ${expiry(member.ttlMs)}
+    from unnest(${partitions.map((p) => p.topic)}::text[], ${partitions.map((p) => p.partition)}::int[]) as r (topic, partition)
+    on conflict (group_id, topic, partition) do update set expires_at = excluded.expires_at
+      where events.log_leases.member_id = excluded.member_id
+    returning topic, partition`.execute(db);
+  if (taken.rows.length === 0) return [];
+  const topics = taken.rows.map((row) => row.topic);
+  const numbers = taken.rows.map((row) => row.partition);
+  await sql`
+    insert into events.log_group_offsets (group_id, topic, partition, next_offset)
+    select ${member.group}, p.topic, p.partition, case when ${from === "latest"} then p.next_offset else 0 end
+    from events.log_partitions p
+    join unnest(${topics}::text[], ${numbers}::int[]) as r (topic, partition) on r.topic = p.topic and r.partition = p.partition
+    on conflict (group_id, topic, partition) do nothing`.execute(db);
+  const positions = await sql<{ topic: string; partition: number; next_offset: string }>`
+    select o.topic, o.partition, o.next_offset::text as next_offset from events.log_group_offsets o
+    join unnest(${topics}::text[], ${numbers}::int[]) as r (topic, partition) on r.topic = o.topic and r.partition = o.partition
+    where o.group_id = ${member.group}`.execute(db);
+  return positions.rows.map((row) => ({ topic: row.topic, partition: row.partition, position: BigInt(row.next_offset) }));
+}
+
+/**
+ * Moves the group's position past a handled batch, only while this member
+ * still holds the lease: a member that lost it (it stalled past the TTL) must
+ * not overwrite the new holder's progress. Returns false when fenced off.
+ */
+export async function commitPosition(db: Kysely<Database>, member: MemberIdentity, at: PartitionRef, next: bigint): Promise<boolean> {
+  const result = await sql`
+    update events.log_group_offsets o set next_offset = ${next.toString()}::bigint, updated_at = now()
+    where o.group_id = ${member.group} and o.topic = ${at.topic} and o.partition = ${at.partition}
+      and exists (select 1 from events.log_leases l where l.group_id = o.group_id and l.topic = o.topic
+                  and l.partition = o.partition and l.member_id = ${member.memberId})`.execute(db);
+  return result.numAffectedRows === 1n;
+}
+
+export async function leaveGroup(db: Kysely<Database>, member: MemberIdentity): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`delete from events.log_leases where group_id = ${member.group} and member_id = ${member.memberId}`.execute(trx);
+    await sql`delete from events.log_members where group_id = ${member.group} and member_id = ${member.memberId}`.execute(trx);
+  });
+}

@@ -1,0 +1,237 @@
+/**
+ * One consumer-group member of the embedded log: a loop that rebalances its
+ * leases between batches, fetches every held partition in one query, hands
+ * each partition's batch to the handler (partitions concurrently, a partition
+ * never twice at once) and commits each batch's position once it resolved.
+ */
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../shared/db/database.ts";
+import type { Logger } from "../../shared/logger.ts";
+import type { Consumer, LogRecord } from "./event-log.ts";
+import {
+  acquireLeases,
+  commitPosition,
+  heartbeat,
+  joinGroup,
+  leaveGroup,
+  releaseLeases,
+  targetAssignment,
+  type MemberIdentity,
+  type PartitionRef,
+} from "./postgres-event-log-leases.ts";
+
+export interface MemberSettings {
+  handle: (records: LogRecord[]) => Promise<void>;
+  from: "earliest" | "latest";
+  maxBatchSize: number;
+  pollIntervalMs: number;
+  heartbeatIntervalMs: number;
+  redeliveryDelayMs: number;
+  logger: Logger;
+  /** Tells the group's other members (here and elsewhere) to rebalance now. */
+  announce: (group: string) => void;
+  onStopped: () => void;
+}
+
+interface Held extends PartitionRef {
+  position: bigint;
+  pausedUntil: number;
+}
+
+interface RecordRow {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  created_at: Date;
+}
+
+const slot = (ref: PartitionRef): string => `${ref.topic}\u0000${ref.partition}`;
+
+export class PostgresLogMember implements Consumer {
+  readonly #held = new Map<string, Held>();
+  #stopRequested = false;
+  #stopping: Promise<void> | null = null;
+  #loop: Promise<void> = Promise.resolve();
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #heartbeatRunning: Promise<void> = Promise.resolve();
+  #rebalanceAt = 0;
+  #woken = false;
+  #wakeIdle: (() => void) | null = null;
+
+  private readonly db: Kysely<Database>;
+  readonly identity: MemberIdentity;
+  private readonly settings: MemberSettings;
+
+  constructor(db: Kysely<Database>, identity: MemberIdentity, settings: MemberSettings) {
+    this.db = db;
+    this.identity = identity;
+    this.settings = settings;
+  }
+
+  async start(): Promise<void> {
+    await joinGroup(this.db, this.identity);
+    this.settings.announce(this.identity.group);
+    this.#heartbeatTimer = setInterval(() => {
+      this.#heartbeatRunning = this.#heartbeat();
+    }, this.settings.heartbeatIntervalMs);
+    this.#loop = this.#run();
+  }
+
+  /** New records on one of its topics ("records") or a membership change ("group"). */
+  wake(reason: "records" | "group"): void {
+    if (reason === "group") this.#rebalanceAt = 0;
+    this.#woken = true;
+    this.#wakeIdle?.();
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#stopRequested = true;
+    this.wake("records");
+    await this.#loop;
+    clearInterval(this.#heartbeatTimer);
+    await this.#heartbeatRunning;
+    try {
+      await leaveGroup(this.db, this.identity);
+      this.settings.announce(this.identity.group);
+    } catch (error) {
+      // The leases then expire after their TTL and the group moves on.
+      this.settings.logger.warn("event log member could not leave its group", { group: this.identity.group, error });
+    }
+    this.settings.onStopped();
+  }
+
+  async #heartbeat(): Promise<void> {
+    try {
+      const held = await heartbeat(this.db, this.identity);
+      if (held.length !== this.#held.size) this.#rebalanceAt = 0;
+    } catch (error) {
+      this.settings.logger.warn("event log heartbeat failed", { group: this.identity.group, error });
+    }
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopRequested) {
+      try {
+        if (Date.now() >= this.#rebalanceAt) await this.#rebalance();
+        const busy = await this.#round();
+        failures = 0;
+        if (!busy) await this.#idle(this.settings.pollIntervalMs);
+      } catch (error) {
+        failures++;
+        this.settings.logger.warn("event log consumer round failed; retrying", { group: this.identity.group, failures, error });
+        await this.#idle(Math.min(this.settings.pollIntervalMs * 2 ** failures, 5_000));
+      }
+    }
+  }
+
+  async #rebalance(): Promise<void> {
+    this.#rebalanceAt = Date.now() + this.settings.heartbeatIntervalMs;
+    const target = await targetAssignment(this.db, this.identity);
+    const wanted = new Set(target.map(slot));
+    const surplus = [...this.#held.values()].filter((held) => !wanted.has(slot(held)));
+    if (surplus.length > 0) {
+      await releaseLeases(this.db, this.identity, surplus);
+      for (const held of surplus) this.#held.delete(slot(held));
+      this.settings.announce(this.identity.group);
+    }
+    const acquired = await acquireLeases(this.db, this.identity, target, this.settings.from);
+    const previous = new Map(this.#held);
+    this.#held.clear();
+    for (const lease of acquired) {
+      this.#held.set(slot(lease), { ...lease, pausedUntil: previous.get(slot(lease))?.pausedUntil ?? 0 });
+    }
+  }
+
+  /** One fetch and the handling of what it returned; false when there was nothing to do. */
+  async #round(): Promise<boolean> {
+    const now = Date.now();
+    const ready = [...this.#held.values()].filter((held) => held.pausedUntil <= now);
+    if (ready.length === 0) return false;
+    const rows = await sql<RecordRow>`
+      select r.topic, r.partition, r.record_offset::text as offset, r.key, r.value, r.headers, r.created_at
+      from unnest(${ready.map((h) => h.topic)}::text[], ${ready.map((h) => h.partition)}::int[], ${ready.map((h) => h.position.toString())}::bigint[])
+        as o (topic, partition, position)
+      cross join lateral (
+        select * from events.log_records x
+        where x.topic = o.topic and x.partition = o.partition and x.record_offset >= o.position
+        order by x.record_offset limit ${this.settings.maxBatchSize}
+      ) r
+      order by r.topic, r.partition, r.record_offset`.execute(this.db);
+    if (rows.rows.length === 0 || this.#stopRequested) return false;
+    const batches = new Map<string, LogRecord[]>();
+    for (const row of rows.rows) {
+      const record: LogRecord = {
+        topic: row.topic,
+        partition: row.partition,
+        offset: row.offset,
+        key: row.key,
+        value: row.value,
+        headers: row.headers,
+        timestamp: row.created_at,
+      };
+      const key = slot(record);
+      batches.set(key, [...(batches.get(key) ?? []), record]);
+    }
+    const outcomes = await Promise.allSettled([...batches].map(([key, records]) => this.#deliver(key, records)));
+    const failed = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+    return true;
+  }
+
+  async #deliver(key: string, records: LogRecord[]): Promise<void> {
+    const held = this.#held.get(key);
+    const last = records.at(-1);
+    if (!held || !last) return;
+    try {
+      await this.settings.handle(records);
+    } catch (error) {
+      held.pausedUntil = Date.now() + this.settings.redeliveryDelayMs;
+      this.settings.logger.warn("event log handler rejected a batch; it will be redelivered", {
+        group: this.identity.group,
+        topic: held.topic,
+        partition: held.partition,
+        offset: records[0]?.offset,
+        error,
+      });
+      return;
+    }
+    const next = BigInt(last.offset) + 1n;
+    if (await commitPosition(this.db, this.identity, held, next)) {
+      held.position = next;
+      return;
+    }
+    this.settings.logger.warn("event log member lost its lease mid-batch; the new holder redelivers it", {
+      group: this.identity.group,
+      topic: held.topic,
+      partition: held.partition,
+    });
+    this.#held.delete(key);
+    this.#rebalanceAt = 0;
+  }
+
+  #idle(ms: number): Promise<void> {
+    if (this.#woken || this.#stopRequested) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakeIdle = null;
+        this.#woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakeIdle = done;
+    });
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * The embedded EventLog adapter: Kafka's model (topics, key-hashed partitions,
+ * gap-free offsets, consumer groups with committed offsets and one member per
+ * partition) on PostgreSQL — PGlite by default, or any server. Tables in
+ * migrations/0003_event_log.sql.
+ *
+ * Consumers poll. LISTEN/NOTIFY is only a wake-up hint on top: NOTIFY
+ * serialises committing transactions on a database-wide lock and drops the
+ * message when nobody listens, so correctness never depends on it. Publishers
+ * in this process wake its consumers directly, without the database.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import { z } from "zod";
+import type { Database } from "../../shared/db/database.ts";
+import { createPostgresDatabase } from "../../shared/db/postgres.ts";
+import { createLogger, type Logger } from "../../shared/logger.ts";
+import type { ConsumeOptions, Consumer, EventLog, LogRecordInput, PartitionLag, TopicSpec } from "./event-log.ts";
+import { appendToLog, logChannel, TopicPartitions, type LogPosition } from "./postgres-event-log-append.ts";
+import { listenForLogChanges, type LogListener } from "./postgres-event-log-listener.ts";
+import { PostgresLogMember } from "./postgres-event-log-member.ts";
+
+export interface PostgresEventLogOptions {
+  /** An existing handle (not closed by `close`); or give `url` and the log opens its own pool. */
+  db?: Kysely<Database>;
+  /** postgres:// URL; also enables the LISTEN wake-up hint (ignored on PGlite). */
+  url?: string;
+  logger?: Logger;
+  /** How often an idle member looks for new records (default 200 ms). */
+  pollIntervalMs?: number;
+  /** How long a silent member keeps its partitions (default 10 s). */
+  leaseTtlMs?: number;
+  /** Heartbeat and rebalance period (default min(1 s, ttl / 3)). */
+  heartbeatIntervalMs?: number;
+  /** Pause before a rejected batch is delivered again (default 1 s). */
+  redeliveryDelayMs?: number;
+}
+
+export interface PostgresEventLog extends EventLog {
+  /** `appendToLog` inside the caller's transaction, with this log's topic cache; call `wake` after commit. */
+  append(trx: Transaction<Database>, records: readonly LogRecordInput[]): Promise<LogPosition[]>;
+  /** Wakes this process's consumers of `topics` now (e.g. after committing an `append`). */
+  wake(topics: readonly string[]): void;
+}
+
+const optionsSchema = z.object({
+  pollIntervalMs: z.number().int().min(5).default(200),
+  leaseTtlMs: z.number().int().min(300).default(10_000),
+  heartbeatIntervalMs: z.number().int().min(50).optional(),
+  redeliveryDelayMs: z.number().int().min(0).default(1_000),
+});
+const topicSpec = z.object({ name: z.string().min(1), partitions: z.number().int().min(1).max(1024) });
+const consumeSchema = z.object({
+  group: z.string().min(1),
+  topics: z.array(z.string().min(1)).min(1),
+  from: z.enum(["earliest", "latest"]).default("earliest"),
+  maxBatchSize: z.number().int().min(1).max(10_000).default(500),
+});
+
+/** @example const log = createPostgresEventLog({ url: process.env.DATABASE_URL, logger }) */
+export function createPostgresEventLog(options: PostgresEventLogOptions): PostgresEventLog {
+  const settings = optionsSchema.parse(options);
+  const heartbeatIntervalMs = settings.heartbeatIntervalMs ?? Math.min(1_000, Math.floor(settings.leaseTtlMs / 3));
+  const logger = options.logger ?? createLogger({ component: "postgres-event-log" });
+  const ownsDb = options.db === undefined;
+  const db = options.db ?? createPostgresDatabase(requireUrl(options.url), { applicationName: "tunec-event-log" });
+  const topicCache = new TopicPartitions();
+  const members = new Set<PostgresLogMember>();
+  let listener: Promise<LogListener | null> | null = null;
+
+  const dispatch = (payload: string): void => {
+    for (const member of members) {
+      if (payload === "*") member.wake("group");
+      else if (payload === `g:${member.identity.group}`) member.wake("group");
+      else if (payload.startsWith("t:") && member.identity.topics.includes(payload.slice(2))) member.wake("records");
+    }
+  };
+  const wake = (topics: readonly string[]): void => {
+    for (const topic of topics) dispatch(`t:${topic}`);
+  };
+  const announce = (group: string): void => {
+    dispatch(`g:${group}`);
+    sql`select pg_notify(${logChannel}, ${`g:${group}`})`.execute(db).catch(() => undefined);
+  };
+  const startListening = (): void => {
+    if (listener || !options.url) return;
+    listener = listenForLogChanges(options.url, dispatch, logger).catch((error: unknown) => {
+      logger.warn("event log LISTEN unavailable; consumers rely on polling", { error });
+      return null;
+    });
+  };
+
+  return {
+    async ensureTopics(topics: TopicSpec[]): Promise<void> {
+      const specs = topics.map((topic) => topicSpec.parse(topic));
+      if (specs.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("events.log_topics")
+          .values(specs.map((spec) => ({ name: spec.name, partitions: spec.partitions })))
+          .onConflict((conflict) => conflict.column("name").doNothing())
+          .execute();
+        await sql`
+          insert into events.log_partitions (topic, partition)
+          select t.name, p from events.log_topics t, generate_series(0, t.partitions - 1) as p
+          where t.name = any(${specs.map((spec) => spec.name)}::text[])
+          on conflict (topic, partition) do nothing`.execute(trx);
+      });
+    },
+
+    async publish(records: LogRecordInput[]): Promise<void> {
+      if (records.length === 0) return;
+      await db.transaction().execute((trx) => appendToLog(trx, records, topicCache));
+      wake([...new Set(records.map((record) => record.topic))]);
+    },
+
+    append(trx, records) {
+      return appendToLog(trx, records, topicCache);
+    },
+
+    wake,
+
+    async consume(consumeOptions: ConsumeOptions): Promise<Consumer> {
+      const parsed = consumeSchema.parse(consumeOptions);
+      startListening();
+      const member = new PostgresLogMember(
+        db,
+        { group: parsed.group, memberId: crypto.randomUUID(), topics: [...new Set(parsed.topics)], ttlMs: settings.leaseTtlMs },
+        {
+          handle: consumeOptions.handle,
+          from: parsed.from,
+          maxBatchSize: parsed.maxBatchSize,
+          pollIntervalMs: settings.pollIntervalMs,
+          heartbeatIntervalMs,
+          redeliveryDelayMs: settings.redeliveryDelayMs,
+          logger: logger.child({ group: parsed.group }),
+          announce,
+          onStopped: () => members.delete(member),
+        },
+      );
+      members.add(member);
+      try {
+        await member.start();
+      } catch (error) {
+        members.delete(member);
+        throw error;
+      }
+      return member;
+    },
+
+    async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
+      const rows = await sql<{ topic: string; partition: number; committed: string; end: string }>`
+        select p.topic, p.partition, coalesce(o.next_offset, 0)::text as committed, p.next_offset::text as end
+        from events.log_partitions p
+        left join events.log_group_offsets o on o.group_id = ${group} and o.topic = p.topic and o.partition = p.partition
+        where p.topic = any(${topics}::text[])
+        order by p.topic, p.partition`.execute(db);
+      return rows.rows.map((row) => ({ ...row, lag: Number(BigInt(row.end) - BigInt(row.committed)) }));
+    },
+
+    async close(): Promise<void> {
+      await Promise.allSettled([...members].map((member) => member.stop()));
+      const current = await listener;
+      await current?.close();
+      if (ownsDb) await db.destroy();
+    },
+  };
+}
+
+function requireUrl(url: string | undefined): string {
+  if (!url) throw new Error("createPostgresEventLog needs `db` or `url`");
+  return url;
+}
