@@ -4,7 +4,7 @@
  * chosen by `kid` from our own ring (never from the token), required `typ`,
  * `iss`, `aud`, time claims with a small clock tolerance.
  */
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters } from "jose";
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { Role } from "./accounts.ts";
 import { allowedAlgorithms, type KeyRing } from "./signing-keys.ts";
@@ -61,25 +61,40 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/**
+ * The header is checked before any signature work: allow-listed `alg`, our
+ * `typ`, a `kid` we hold for that very algorithm. (Doing it up front also keeps
+ * jose from rejecting synchronously, which workerd reports as an unhandled rejection.)
+ */
+function keyFor(ring: KeyRing, token: string): CryptoKey {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new InvalidTokenError("malformed header");
+  }
+  if (typeof header.alg !== "string" || !(allowedAlgorithms as readonly string[]).includes(header.alg)) {
+    throw new InvalidTokenError("algorithm not allowed");
+  }
+  if (header.typ !== "at+jwt") throw new InvalidTokenError("wrong typ");
+  const entry = header.kid === undefined ? undefined : ring.verification.get(header.kid);
+  if (!entry || entry.alg !== header.alg) throw new InvalidTokenError("unknown kid or algorithm mismatch");
+  return entry.key;
+}
+
 /** Verifies an access token; throws `InvalidTokenError` for anything wrong with it. */
 export async function verifyAccessToken(ring: KeyRing, settings: TokenSettings, token: string): Promise<Principal> {
+  if (token.split(".").length !== 3) throw new InvalidTokenError("not a compact JWS");
+  const key = keyFor(ring, token);
   try {
-    const { payload } = await jwtVerify(
-      token,
-      function keyForKid(header: JWTHeaderParameters) {
-        const entry = header.kid === undefined ? undefined : ring.verification.get(header.kid);
-        if (!entry || entry.alg !== header.alg) throw new InvalidTokenError("unknown kid or algorithm mismatch");
-        return entry.key;
-      },
-      {
-        algorithms: [...allowedAlgorithms],
-        typ: "at+jwt",
-        issuer: settings.issuer,
-        audience: settings.audience,
-        clockTolerance: clockToleranceSeconds,
-        requiredClaims: ["sub", "sid", "exp", "iat", "nbf", "jti"],
-      },
-    );
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: [...allowedAlgorithms],
+      typ: "at+jwt",
+      issuer: settings.issuer,
+      audience: settings.audience,
+      clockTolerance: clockToleranceSeconds,
+      requiredClaims: ["sub", "sid", "exp", "iat", "nbf", "jti"],
+    });
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError("claims of the wrong shape");
     return { userId: claims.data.sub, roles: claims.data.roles, isPremium: claims.data.is_premium, sessionId: claims.data.sid };

@@ -1,5 +1,10 @@
 /** Helpers for the auth tests in workerd (not shipped code paths). */
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
+import { createLogger } from "../../shared/logger.ts";
+import { createGatewayApp } from "../gateway/app.ts";
+import { createEdgeDatabase } from "../platform/edge-database.ts";
+import type { SigningKeyConfig } from "./signing-keys.ts";
+import { createWorkerAuth } from "./worker-services.ts";
 
 export const strongPassword = "tuna swims under the midnight bridge";
 
@@ -41,4 +46,33 @@ export async function signIn(email: string, device?: string): Promise<Tokens> {
 
 export async function refresh(refreshToken: string): Promise<Response> {
   return postJson("/auth/refresh", { refresh_token: refreshToken });
+}
+
+/**
+ * The gateway app wired like the Worker but with signing keys of the test's
+ * choosing, served through `app.request` (same Session DO namespace and database).
+ */
+export function appWithKeys(keys: readonly SigningKeyConfig[]): { request: (path: string, init?: RequestInit) => Promise<Response> } {
+  const auth = createWorkerAuth({ ...env, JWT_SIGNING_KEYS: JSON.stringify(keys) }, createLogger({ service: "test" }, "error"));
+  const app = createGatewayApp({
+    logLevel: "error",
+    services: () => {
+      const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+      return { services: { db, auth }, release: () => db.destroy() };
+    },
+  });
+  return { request: async (path, init) => app.request(`https://tunec.test${path}`, init, env) };
+}
+
+export async function loginOn(
+  app: { request: (path: string, init?: RequestInit) => Promise<Response> },
+  email: string,
+): Promise<Tokens> {
+  const response = await app.request("/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: strongPassword }),
+  });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return response.json<Tokens>();
 }
