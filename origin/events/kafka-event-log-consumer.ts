@@ -1,9 +1,9 @@
 import { Consumer as KafkaClient, stringDeserializers } from "@platformatic/kafka";
-import type { Message, MessagesStream } from "@platformatic/kafka";
+import type { MessagesStream } from "@platformatic/kafka";
 import type { Logger } from "../../shared/logger.ts";
-import type { ConsumeOptions, Consumer, LogRecord } from "./event-log.ts";
+import type { ConsumeOptions, Consumer } from "./event-log.ts";
+import { PartitionWorkers, type StringMessage } from "./kafka-event-log-partitions.ts";
 
-type StringMessage = Message<string, string, string, string>;
 type StringStream = MessagesStream<string, string, string, string>;
 
 export interface KafkaConsumerSettings {
@@ -14,24 +14,16 @@ export interface KafkaConsumerSettings {
   heartbeatIntervalMs: number;
   /** Pause before a rejected batch is delivered again. */
   redeliveryDelayMs: number;
-}
-
-interface Queued {
-  record: LogRecord;
-  leaderEpoch: number;
-}
-
-interface PartitionState {
-  topic: string;
-  partition: number;
-  queue: Queued[];
-  running: Promise<void> | null;
+  /**
+   * After a rebalance, how long a member waits before handling: the client
+   * has no "partitions revoked" hook, so a member that lost a partition may
+   * still be finishing a batch of it; this gives that batch time to end.
+   */
+  handoverGraceMs: number;
 }
 
 /**
- * A group member over @platformatic/kafka's message stream, with manual
- * commits. Records are queued per partition; each partition runs one batch
- * at a time and commits after `handle` resolved, partitions run side by side.
+ * A group member over @platformatic/kafka's message stream, manual commits only.
  *
  * The stream has no seek, so every "go back to the committed offsets" — a
  * rejected batch, a rebalance (new generation) or a stream error — is one
@@ -44,24 +36,23 @@ export class KafkaGroupConsumer implements Consumer {
   readonly #options: ConsumeOptions;
   readonly #settings: KafkaConsumerSettings;
   readonly #log: Logger;
-  readonly #partitions = new Map<string, PartitionState>();
-  readonly #ready = new Set<PartitionState>();
-  readonly #maxBatch: number;
+  readonly #workers: PartitionWorkers;
   readonly #highWater: number;
   #stream: StringStream | null = null;
   #streamGeneration = -1;
-  #buffered = 0;
   #restart: Promise<void> | null = null;
   #pendingDelay = 0;
   #wake: (() => void) | null = null;
   #stopping: Promise<void> | null = null;
+  /** Between "rebalance in progress" and the stream of the new generation: hand nothing out. */
+  #rebalancing = false;
 
   constructor(options: ConsumeOptions, settings: KafkaConsumerSettings) {
     this.#options = options;
     this.#settings = settings;
     this.#log = settings.logger.child({ group: options.group });
-    this.#maxBatch = Math.max(1, options.maxBatchSize ?? 500);
-    this.#highWater = Math.max(4 * this.#maxBatch, 2_000);
+    const maxBatch = Math.max(1, options.maxBatchSize ?? 500);
+    this.#highWater = Math.max(4 * maxBatch, 2_000);
     this.#client = new KafkaClient({
       clientId: `${settings.clientId}-${options.group}`,
       bootstrapBrokers: settings.brokers,
@@ -74,14 +65,42 @@ export class KafkaGroupConsumer implements Consumer {
       // Long-poll bound only: the broker answers as soon as one record is there.
       maxWaitTime: 500,
     });
+    this.#workers = new PartitionWorkers({
+      handle: options.handle,
+      maxBatch,
+      mayDispatch: () => !this.#restart && !this.#stopping && !this.#rebalancing,
+      commit: (topic, partition, offset, leaderEpoch) => this.#client.commit({ offsets: [{ topic, partition, offset, leaderEpoch }] }),
+      onRejected: (first, error) => {
+        const { topic, partition, offset } = first;
+        this.#log.warn("handler rejected a batch; it will be delivered again", { topic, partition, offset, error });
+        this.#requestRestart(this.#settings.redeliveryDelayMs);
+      },
+      onCommitFailed: (topic, partition, error) =>
+        this.#log.warn("offset commit failed; records may be delivered again", { topic, partition, error }),
+      onTaken: () => {
+        if (this.#stream?.isPaused() && this.#workers.buffered < this.#highWater / 2) this.#stream.resume();
+      },
+    });
   }
 
   /** Joins the group and starts fetching; resolves once this member has its assignment. */
   async start(): Promise<void> {
+    let joinedAsFollower = false;
+    const onFirstJoin = ({ isLeader }: { isLeader?: boolean }) => void (joinedAsFollower = isLeader === false);
+    this.#client.once("consumer:group:join", onFirstJoin);
     await this.#openStream();
+    this.#client.off("consumer:group:join", onFirstJoin);
+    // A follower joined a group with other members: one of them may have just lost a partition to us.
+    if (joinedAsFollower) this.#workers.hold(this.#settings.handoverGraceMs);
+    this.#client.on("consumer:group:rebalance", () => void (this.#rebalancing = true));
     this.#client.on("consumer:group:join", ({ generationId }) => {
-      // A restart in progress re-checks the generation when it opens its stream.
-      if (generationId !== this.#streamGeneration && !this.#restart) this.#requestRestart(0);
+      if (generationId === this.#streamGeneration) {
+        this.#rebalancing = false;
+        this.#workers.dispatchAll();
+      } else if (!this.#restart) {
+        // A restart in progress re-checks the generation when it opens its stream.
+        this.#requestRestart(0);
+      }
     });
   }
 
@@ -93,9 +112,9 @@ export class KafkaGroupConsumer implements Consumer {
   async #shutdown(): Promise<void> {
     this.#wake?.();
     this.#stream?.pause();
-    this.#clearQueues();
+    this.#workers.close();
     await this.#restart;
-    await this.#settled();
+    await this.#workers.settled();
     await this.#stream?.close().catch((error: unknown) => this.#log.warn("closing the Kafka stream failed", { error }));
     this.#stream = null;
     await this.#client.close();
@@ -109,7 +128,13 @@ export class KafkaGroupConsumer implements Consumer {
       autocommit: false,
     });
     this.#streamGeneration = this.#client.generationId;
-    stream.on("data", (message: StringMessage) => this.#onMessage(stream, message));
+    stream.on("data", (message: StringMessage) => {
+      // Records of a detached stream are dropped: its successor fetches them again.
+      // A restart still finishing keeps the new stream's records queued until it ends.
+      if (stream !== this.#stream || this.#stopping) return;
+      this.#workers.push(message);
+      if (this.#workers.buffered >= this.#highWater) stream.pause();
+    });
     stream.on("error", (error: Error) => {
       if (stream !== this.#stream || this.#stopping) return;
       this.#log.warn("Kafka stream failed; reopening from the committed offsets", { error });
@@ -118,81 +143,24 @@ export class KafkaGroupConsumer implements Consumer {
     this.#stream = stream;
   }
 
-  #onMessage(stream: StringStream, message: StringMessage): void {
-    if (stream !== this.#stream || this.#restart || this.#stopping) return;
-    const key = `${message.topic}:${message.partition}`;
-    let state = this.#partitions.get(key);
-    if (!state) {
-      state = { topic: message.topic, partition: message.partition, queue: [], running: null };
-      this.#partitions.set(key, state);
-    }
-    state.queue.push({ record: toLogRecord(message), leaderEpoch: message.leaderEpoch });
-    if (++this.#buffered >= this.#highWater) stream.pause();
-    // A fetch response is pushed record by record in one synchronous loop:
-    // dispatch after it, so a batch holds the whole response, not one record.
-    this.#ready.add(state);
-    if (this.#ready.size === 1) queueMicrotask(() => this.#dispatchReady());
-  }
-
-  #dispatchReady(): void {
-    const ready = [...this.#ready];
-    this.#ready.clear();
-    for (const state of ready) this.#dispatch(state);
-  }
-
-  #dispatch(state: PartitionState): void {
-    if (state.running || state.queue.length === 0 || this.#restart || this.#stopping) return;
-    const batch = state.queue.splice(0, this.#maxBatch);
-    this.#buffered -= batch.length;
-    if (this.#stream?.isPaused() && this.#buffered < this.#highWater / 2) this.#stream.resume();
-    state.running = this.#run(state, batch).finally(() => {
-      state.running = null;
-      this.#dispatch(state);
-    });
-  }
-
-  async #run(state: PartitionState, batch: Queued[]): Promise<void> {
-    const last = batch[batch.length - 1];
-    if (!last) return;
-    try {
-      await this.#options.handle(batch.map((queued) => queued.record));
-    } catch (error) {
-      this.#log.warn("handler rejected a batch; it will be delivered again", {
-        topic: state.topic,
-        partition: state.partition,
-        offset: batch[0]?.record.offset,
-        error,
-      });
-      this.#requestRestart(this.#settings.redeliveryDelayMs);
-      return;
-    }
-    const next = BigInt(last.record.offset) + 1n;
-    try {
-      await this.#client.commit({
-        offsets: [{ topic: state.topic, partition: state.partition, offset: next, leaderEpoch: last.leaderEpoch }],
-      });
-    } catch (error) {
-      // At least once: the batch was handled; a failed commit only means it may come again.
-      this.#log.warn("offset commit failed; records may be delivered again", { topic: state.topic, partition: state.partition, error });
-    }
-  }
-
   #requestRestart(delayMs: number): void {
     if (this.#stopping) return;
     this.#pendingDelay = Math.max(this.#pendingDelay, delayMs);
     this.#restart ??= this.#restartLoop().finally(() => {
       this.#restart = null;
       if (!this.#stopping && this.#client.generationId !== this.#streamGeneration) this.#requestRestart(0);
+      else this.#workers.dispatchAll();
     });
   }
 
   async #restartLoop(): Promise<void> {
+    const generationBefore = this.#streamGeneration;
     for (;;) {
       const old = this.#stream;
       this.#stream = null;
       old?.pause();
-      this.#clearQueues();
-      await this.#settled();
+      this.#workers.clear();
+      await this.#workers.settled();
       const delay = this.#pendingDelay;
       this.#pendingDelay = 0;
       if (delay > 0) await this.#sleep(delay);
@@ -209,46 +177,21 @@ export class KafkaGroupConsumer implements Consumer {
         continue;
       }
       await old?.close().catch((error: unknown) => this.#log.warn("closing the old Kafka stream failed", { error }));
-      if (this.#client.generationId === this.#streamGeneration) return;
+      if (this.#client.generationId === this.#streamGeneration) {
+        if (this.#streamGeneration !== generationBefore) this.#workers.hold(this.#settings.handoverGraceMs);
+        this.#rebalancing = false;
+        return;
+      }
     }
-  }
-
-  #clearQueues(): void {
-    for (const [key, state] of this.#partitions) {
-      this.#buffered -= state.queue.length;
-      state.queue = [];
-      if (!state.running) this.#partitions.delete(key);
-    }
-  }
-
-  async #settled(): Promise<void> {
-    const running = [...this.#partitions.values()].flatMap((state) => (state.running ? [state.running] : []));
-    await Promise.allSettled(running);
   }
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wake = () => {
+      const timer = setTimeout(resolve, ms);
+      this.#wake = () => {
         clearTimeout(timer);
-        done();
-      };
-      function done() {
         resolve();
-      }
-      this.#wake = wake;
+      };
     });
   }
-}
-
-function toLogRecord(message: StringMessage): LogRecord {
-  return {
-    topic: message.topic,
-    partition: message.partition,
-    offset: message.offset.toString(),
-    key: message.key ?? "",
-    value: message.value ?? "",
-    headers: Object.fromEntries(message.headers),
-    timestamp: new Date(Number(message.timestamp)),
-  };
 }

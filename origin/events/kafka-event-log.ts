@@ -14,6 +14,8 @@ export interface KafkaEventLogOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   redeliveryDelayMs?: number;
+  /** After a rebalance, wait this long before handling (a former owner may be finishing a batch). */
+  handoverGraceMs?: number;
   /** Replicas of new topics; -1 takes the broker's default.replication.factor. */
   replicationFactor?: number;
 }
@@ -93,6 +95,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
         sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000,
         redeliveryDelayMs: options.redeliveryDelayMs ?? 500,
+        handoverGraceMs: options.handoverGraceMs ?? 500,
       };
       if (consumeOptions.from === "latest") await pinLatest(consumeOptions.group, consumeOptions.topics);
       const consumer = new KafkaGroupConsumer(consumeOptions, settings);
