@@ -1,6 +1,6 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../../shared/errors.ts";
-import { InvalidTokenError, verifyAccessToken } from "../../auth/access-token.ts";
+import { InvalidTokenError, verifyAccessToken, type Principal } from "../../auth/access-token.ts";
 import type { Role } from "../../auth/accounts.ts";
 import type { GatewayEnv } from "../context.ts";
 
@@ -26,7 +26,8 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
     const header = c.req.header("authorization");
     if (header === undefined) {
       c.set("credentials", "none");
-      return next();
+      await next();
+      return;
     }
     c.set("credentials", "invalid");
     const match = /^Bearer ([A-Za-z0-9_.~+/-]+=*)$/i.exec(header.trim());
@@ -40,38 +41,42 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
         c.get("log").info("access token refused", { reason: error.reason });
       }
     }
-    return next();
+    await next();
   };
 }
+
+function principalOrThrow(c: Context<GatewayEnv>): Principal {
+  const principal = c.get("principal");
+  if (principal) return principal;
+  if (c.get("credentials") === "invalid") throw invalidToken();
+  throw new AppError("UNAUTHORIZED", "This route needs an access token (Authorization: Bearer).", {
+    headers: { "www-authenticate": realm },
+  });
+}
+
+// These middlewares `await next()` rather than return its promise: workerd
+// reports a rejected promise handed up through `return` as unhandled.
 
 /** Refuses requests without a valid token: 401 with `WWW-Authenticate: Bearer`. */
 export function requireAuth(): MiddlewareHandler<GatewayEnv> {
   return async function requireAuthMiddleware(c, next) {
-    if (!c.get("principal")) {
-      if (c.get("credentials") === "invalid") throw invalidToken();
-      throw new AppError("UNAUTHORIZED", "This route needs an access token (Authorization: Bearer).", {
-        headers: { "www-authenticate": realm },
-      });
-    }
-    return next();
+    principalOrThrow(c);
+    await next();
   };
 }
 
 /**
- * 401 without a principal, 403 when it holds none of `roles`.
- * @example createRoute({ ..., middleware: [requireRole("admin")] })
+ * 401 without a valid token, 403 when the caller holds none of `roles`.
+ * @example createRoute({ ..., middleware: [requireRole("admin")] as const })
  */
 export function requireRole(...roles: Role[]): MiddlewareHandler<GatewayEnv> {
-  const authenticated = requireAuth();
   return async function requireRoleMiddleware(c, next) {
-    return authenticated(c, async () => {
-      const principal = c.get("principal");
-      if (!principal?.roles.some((role) => roles.includes(role))) {
-        throw new AppError("FORBIDDEN", `This route needs the role ${roles.join(" or ")}.`, {
-          headers: { "www-authenticate": `${realm}, error="insufficient_scope"` },
-        });
-      }
-      await next();
-    });
+    const principal = principalOrThrow(c);
+    if (!principal.roles.some((role) => roles.includes(role))) {
+      throw new AppError("FORBIDDEN", `This route needs the role ${roles.join(" or ")}.`, {
+        headers: { "www-authenticate": `${realm}, error="insufficient_scope"` },
+      });
+    }
+    await next();
   };
 }
