@@ -104,7 +104,33 @@ try {
   await liveFinished;
   console.log(`end to end, publish while consuming: ${rate(live, performance.now() - started)}`);
   await liveConsumer.stop();
-  await admin.deleteTopics({ topics: [topic, liveTopic] });
+
+  // Latency at a fixed 1,000 records/s (10 every 10 ms) for 5 s: publish call to handler.
+  const paceTopic = `${topic}-paced`;
+  await log.ensureTopics([{ name: paceTopic, partitions }]);
+  const latencies: number[] = [];
+  const paced = await log.consume({
+    group: `${paceTopic}-group`,
+    topics: [paceTopic],
+    handle: async (batch) => {
+      const now = Date.now();
+      for (const record of batch) latencies.push(now - Number(record.headers.sent));
+    },
+  });
+  const ticks = 500;
+  started = performance.now();
+  for (let tick = 0; tick < ticks; tick++) {
+    const due = started + tick * 10;
+    void log.publish(Array.from({ length: 10 }, (_, index) => ({ ...event(tick * 10 + index), topic: paceTopic, headers: { sent: String(Date.now()) } })));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, due + 10 - performance.now())));
+  }
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < ticks * 10 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await paced.stop();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  console.log(`latency at 1,000 records/s:         p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms (${latencies.length} records)`);
+  await admin.deleteTopics({ topics: [topic, liveTopic, paceTopic] });
 } finally {
   await log.close();
   await admin.close();
