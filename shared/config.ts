@@ -72,7 +72,8 @@ const ratePolicy = (fallback: string) =>
       const [limit = "", window = ""] = value.split("/");
       const unit = window.slice(-1) as keyof typeof rateWindowUnits;
       return { limit: Number(limit), periodSeconds: Number(window.slice(0, -1)) * rateWindowUnits[unit] };
-    });
+    })
+    .refine((policy) => policy.limit <= policy.periodSeconds * 1000, "expected at most 1000 per second");
 
 /**
  * Rate limits of the edge (workers/gateway/middleware/rate-limit.ts): per IP

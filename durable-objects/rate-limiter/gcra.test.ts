@@ -52,4 +52,12 @@ describe("GCRA", () => {
     });
     expect(allowed.filter(Boolean)).toHaveLength(7);
   });
+
+  it("counts exactly at epoch-scale clocks, where ms floats have few fraction bits", () => {
+    const now = 1_764_200_000_123;
+    const dense: RatePolicy = { name: "dense", limit: 1000, periodSeconds: 1 };
+    const first = gcra(undefined, dense, 1, now);
+    expect(first.decision.remaining).toBe(999);
+    expect(gcra(first.tat, dense, 1, now).decision.remaining).toBe(998);
+  });
 });

@@ -36,32 +36,33 @@ const epsilon = 1e-6;
 export function gcra(tat: number | undefined, policy: RatePolicy, cost: number, now: number): { decision: RateDecision; tat: number } {
   const periodMs = policy.periodSeconds * 1000;
   const intervalMs = periodMs / policy.limit;
-  const start = Math.max(tat ?? now, now);
-  const next = start + cost * intervalMs;
+  // Work in "debt" (ms of refill still owed) relative to now: differences of
+  // two epoch-ms floats would lose the fractions of a small interval.
+  const debt = Math.max(0, (tat ?? now) - now);
+  const nextDebt = debt + cost * intervalMs;
   const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000 - epsilon));
-  const remainingAt = (theoretical: number) =>
-    Math.max(0, Math.min(policy.limit, Math.floor((periodMs - (theoretical - now)) / intervalMs + epsilon)));
+  const remainingAfter = (owed: number) => Math.max(0, Math.min(policy.limit, Math.floor((periodMs - owed) / intervalMs + epsilon)));
 
-  if (next - now > periodMs + epsilon) {
+  if (nextDebt > periodMs + epsilon) {
     return {
-      tat: start,
+      tat: now + debt,
       decision: {
         allowed: false,
         limit: policy.limit,
-        remaining: remainingAt(start),
-        resetSeconds: seconds(start - now),
+        remaining: remainingAfter(debt),
+        resetSeconds: seconds(debt),
         // At least one second: Retry-After has whole seconds and 0 would invite a hot loop.
-        retryAfterSeconds: Math.max(1, seconds(next - periodMs - now)),
+        retryAfterSeconds: Math.max(1, seconds(nextDebt - periodMs)),
       },
     };
   }
   return {
-    tat: next,
+    tat: now + nextDebt,
     decision: {
       allowed: true,
       limit: policy.limit,
-      remaining: remainingAt(next),
-      resetSeconds: seconds(next - now),
+      remaining: remainingAfter(nextDebt),
+      resetSeconds: seconds(nextDebt),
       retryAfterSeconds: 0,
     },
   };
