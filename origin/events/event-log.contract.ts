@@ -317,19 +317,23 @@ export function describeEventLogContract(adapterName: string, setup: () => Promi
         if (holder !== undefined) problems.push(`partition ${partition} handled by ${holder} and ${member} at once`);
         inFlight.set(partition, member);
         handledBy[member]++;
-        await sleep(15);
+        await sleep(25);
         for (const record of batch) seen.add(`${record.value}`);
         inFlight.delete(partition);
       };
-      await consume({ group, topics: [topic], maxBatchSize: 10, handle: handler("a") });
-      await consume({ group, topics: [topic], maxBatchSize: 10, handle: handler("b") });
       let published = 0;
-      const deadline = Date.now() + 60_000;
-      while ((handledBy.a === 0 || handledBy.b === 0 || published < 400) && Date.now() < deadline) {
+      const publishWave = async () => {
         await log().publish(Array.from({ length: 20 }, (_, index) => ({ topic, key: `k${(published + index) % 17}`, value: String(published + index) })));
         published += 20;
         await sleep(100);
-      }
+      };
+      // The second member joins while the first is busy with every partition,
+      // so partitions change hands under load.
+      await consume({ group, topics: [topic], maxBatchSize: 10, handle: handler("a") });
+      const deadline = Date.now() + 60_000;
+      while (handledBy.a < 8 && Date.now() < deadline) await publishWave();
+      await consume({ group, topics: [topic], maxBatchSize: 10, handle: handler("b") });
+      while ((handledBy.b === 0 || published < 400) && Date.now() < deadline) await publishWave();
       await waitFor(`all ${published} records`, () => seen.size >= published, 60_000);
       expect(problems).toEqual([]);
       expect(handledBy.a).toBeGreaterThan(0);

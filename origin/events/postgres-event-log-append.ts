@@ -3,7 +3,7 @@
  * embedded CDC relay moves outbox rows to the log in the same transaction that
  * marks them relayed, so each event reaches the log exactly once.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../shared/db/database.ts";
 import type { LogRecordInput } from "./event-log.ts";
@@ -53,18 +53,30 @@ export class TopicPartitions {
 }
 
 /**
- * Appends records inside `trx` and returns where each landed (same order as
+ * Appends records inside the caller's transaction (or its own, when `db` is
+ * not one) and returns where each landed (same order as
  * `records`). Offsets are taken from each partition's counter row, locked in a
  * fixed order so that concurrent publishers cannot deadlock; the lock is held
  * until the caller commits. Three statements, whatever the number of records.
  * @example await db.transaction().execute((trx) => appendToLog(trx, [{ topic, key, value }]))
  */
 export async function appendToLog(
-  trx: Transaction<Database>,
+  db: Kysely<Database>,
   records: readonly LogRecordInput[],
   topics: TopicPartitions = new TopicPartitions(),
 ): Promise<LogPosition[]> {
   if (records.length === 0) return [];
+  // Outside a transaction the counter lock would be released before the
+  // insert, and a reader could pass an offset that is filled in later.
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendInTransaction(trx, records, topics));
+  return appendInTransaction(db, records, topics);
+}
+
+async function appendInTransaction(
+  trx: Kysely<Database>,
+  records: readonly LogRecordInput[],
+  topics: TopicPartitions,
+): Promise<LogPosition[]> {
   const inputs = records.map((record) => recordInput.parse(record));
   const counts = await topics.of(trx, inputs.map((record) => record.topic));
   const partitions = inputs.map((record) => partitionFor(record.key, counts.get(record.topic) ?? 1));

@@ -124,7 +124,7 @@ export class PostgresLogMember implements Consumer {
         if (Date.now() >= this.#rebalanceAt) await this.#rebalance();
         const busy = await this.#round();
         failures = 0;
-        if (!busy) await this.#idle(this.settings.pollIntervalMs);
+        if (!busy) await this.#idle(Math.max(0, Math.min(this.settings.pollIntervalMs, this.#rebalanceAt - Date.now())));
       } catch (error) {
         failures++;
         this.settings.logger.warn("event log consumer round failed; retrying", { group: this.identity.group, failures, error });

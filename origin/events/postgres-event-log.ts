@@ -9,7 +9,7 @@
  * message when nobody listens, so correctness never depends on it. Publishers
  * in this process wake its consumers directly, without the database.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../shared/db/database.ts";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
@@ -37,7 +37,7 @@ export interface PostgresEventLogOptions {
 
 export interface PostgresEventLog extends EventLog {
   /** `appendToLog` inside the caller's transaction, with this log's topic cache; call `wake` after commit. */
-  append(trx: Transaction<Database>, records: readonly LogRecordInput[]): Promise<LogPosition[]>;
+  append(trx: Kysely<Database>, records: readonly LogRecordInput[]): Promise<LogPosition[]>;
   /** Wakes this process's consumers of `topics` now (e.g. after committing an `append`). */
   wake(topics: readonly string[]): void;
 }
@@ -109,7 +109,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
 
     async publish(records: LogRecordInput[]): Promise<void> {
       if (records.length === 0) return;
-      await db.transaction().execute((trx) => appendToLog(trx, records, topicCache));
+      await appendToLog(db, records, topicCache);
       wake([...new Set(records.map((record) => record.topic))]);
     },
 
