@@ -10,6 +10,8 @@ export interface AccountsTable {
   password_hash: string | null;
   roles: ColumnType<Role[], Role[] | undefined, Role[]>;
   is_premium: Generated<boolean>;
+  /** `updatedAt` of the UserUpdated event that last set is_premium (origin/auth-claims). */
+  premium_changed_at: Date | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -46,11 +46,15 @@ describe.each(databaseKinds())("auth accounts on %s", (kind) => {
     expect(await findAccountByIdentity(database.db, "vk", "g-123")).toBeNull();
   });
 
-  it("applies the premium flag only when it changes", async () => {
+  it("applies the premium flag in event-time order: an older event never undoes a newer one", async () => {
     const account = await createAccount(database.db, { email: "premium@example.com", passwordHash: null });
     if (!account) throw new Error("not created");
-    expect(await setPremium(database.db, account.id, true)).toBe(true);
-    expect(await setPremium(database.db, account.id, true)).toBe(false);
+    const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 12, minute));
+    expect(await setPremium(database.db, account.id, true, at(10))).toBe(true);
+    expect(await setPremium(database.db, account.id, false, at(5))).toBe(false);
     expect((await findAccountById(database.db, account.id))?.isPremium).toBe(true);
+    expect(await setPremium(database.db, account.id, false, at(20))).toBe(true);
+    expect((await findAccountById(database.db, account.id))?.isPremium).toBe(false);
+    expect(await setPremium(database.db, crypto.randomUUID(), true)).toBe(false);
   });
 });

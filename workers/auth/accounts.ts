@@ -120,13 +120,17 @@ export async function setRoles(db: Db, id: string, newRoles: Role[]): Promise<Ac
   return row ? toAccount(row) : null;
 }
 
-/** Applies the users context's premium flag (UserUpdated); true when it changed. */
-export async function setPremium(db: Db, id: string, isPremium: boolean): Promise<boolean> {
+/**
+ * Applies the users context's premium flag (UserUpdated) as of `asOf`, the
+ * event's time: an event older than the last one applied changes nothing.
+ * True when the flag or its version changed.
+ */
+export async function setPremium(db: Db, id: string, isPremium: boolean, asOf: Date = new Date()): Promise<boolean> {
   const result = await db
     .updateTable("auth.accounts")
-    .set({ is_premium: isPremium, updated_at: new Date() })
+    .set({ is_premium: isPremium, premium_changed_at: asOf, updated_at: new Date() })
     .where("id", "=", id)
-    .where("is_premium", "<>", isPremium)
+    .where((eb) => eb.or([eb("premium_changed_at", "is", null), eb("premium_changed_at", "<", asOf)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
