@@ -36,6 +36,28 @@ describe("POST /auth/login", () => {
     expect(await strip(wrong)).toEqual(await strip(unknown));
   });
 
+  it("spends the same work on an unknown email as on a wrong password (timing)", async () => {
+    const { email } = await signUp();
+    const ghost = uniqueEmail("ghost");
+    const wrong: number[] = [];
+    const unknown: number[] = [];
+    const timed = async (body: unknown, into: number[]) => {
+      const started = performance.now();
+      expect((await postJson("/auth/login", body)).status).toBe(401);
+      into.push(performance.now() - started);
+    };
+    // Interleaved so that load on the machine hits both alike.
+    for (let i = 0; i < 7; i++) {
+      await timed({ email, password: "not the password at all" }, wrong);
+      await timed({ email: ghost, password: "not the password at all" }, unknown);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[3] ?? Number.NaN;
+    console.log(`login 401 median: wrong password ${median(wrong).toFixed(1)} ms, unknown email ${median(unknown).toFixed(1)} ms`);
+    // Both run one argon2id verification (tens of ms); without the dummy the unknown email would answer in ~1 ms.
+    expect(median(unknown) / median(wrong)).toBeGreaterThan(0.5);
+    expect(median(unknown) / median(wrong)).toBeLessThan(2);
+  });
+
   it("matches emails case-insensitively", async () => {
     const { email } = await signUp();
     const response = await postJson("/auth/login", { email: email.toUpperCase(), password: strongPassword });
