@@ -31,7 +31,7 @@ export default defineConfig({
           name: "edge",
           include: ["workers/**/*.test.ts", "durable-objects/**/*.test.ts"],
           exclude: ["**/*.node.test.ts", "node_modules/**"],
-          globalSetup: ["./test/global-setup.ts"],
+          globalSetup: ["./test/global-setup.ts", "./test/oidc-provider-setup.ts"],
         },
       },
       {

@@ -20,6 +20,8 @@ export const errorCodes = [
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
+  "OAUTH_SIGN_IN_FAILED",
+  "BAD_GATEWAY",
   "INTERNAL",
   "SERVICE_UNAVAILABLE",
 ] as const;
@@ -67,6 +69,10 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 415, title: "Unsupported media type" };
     case "RATE_LIMITED":
       return { status: 429, title: "Too many requests" };
+    case "OAUTH_SIGN_IN_FAILED":
+      return { status: 400, title: "Sign-in with the provider failed" };
+    case "BAD_GATEWAY":
+      return { status: 502, title: "An upstream service failed" };
     case "INTERNAL":
       return { status: 500, title: "Internal server error" };
     case "SERVICE_UNAVAILABLE":

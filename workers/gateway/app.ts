@@ -2,6 +2,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { LogLevel } from "../../shared/logger.ts";
 import type { GatewayEnv, ServicesFactory } from "./context.ts";
 import { registerAuth } from "../auth/index.ts";
+import type { OAuthSettings } from "../auth/oauth/config.ts";
+import { registerOAuth } from "../auth/oauth/routes.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -16,6 +18,8 @@ export interface GatewayOptions {
   logLevel?: LogLevel;
   /** Without it nothing is rate-limited (e.g. a single Deno process behind its own proxy). */
   rateLimit?: RateLimitSettings;
+  /** Google / VK ID / Yandex ID sign-in; without it their routes answer 404. */
+  oauth?: OAuthSettings;
 }
 
 /**
@@ -37,6 +41,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerMe(app);
   registerDocs(app);
   registerAuth(app);
+  registerOAuth(app, options.oauth);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;

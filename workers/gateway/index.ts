@@ -11,6 +11,7 @@ import { createEdgeDatabase } from "../platform/edge-database.ts";
 import { createWorkerAuth } from "../auth/worker-services.ts";
 import { createGatewayApp } from "./app.ts";
 import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
+import { createWorkerOAuth } from "../auth/oauth/worker-settings.ts";
 import type { GatewayEnv } from "./context.ts";
 
 
@@ -25,6 +26,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
     app = createGatewayApp({
       logLevel: config.LOG_LEVEL,
       rateLimit: createWorkerRateLimit(env),
+      oauth: createWorkerOAuth(env),
       services: () => {
         // Hyperdrive pools for us; a client per request is its recommended use.
         const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);

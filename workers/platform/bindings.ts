@@ -19,6 +19,30 @@ export interface WorkerBindings {
   RATE_LIMIT_LOGIN_EMAIL?: string;
   RATE_LIMIT_REGISTER?: string;
   RATE_LIMIT_REFRESH?: string;
+  /** Secret encrypting the OAuth flow cookie (workers/auth/oauth/config.ts); required in production with a provider. */
+  OAUTH_STATE_SECRET?: string;
+  /**
+   * Per provider P in GOOGLE, VK, YANDEX: OAUTH_P_CLIENT_ID enables it, then OAUTH_P_CLIENT_SECRET,
+   * OAUTH_P_REDIRECT_URI and optionally OAUTH_P_ISSUER, _AUTHORIZATION_URL, _TOKEN_URL, _USERINFO_URL.
+   */
+  OAUTH_GOOGLE_CLIENT_ID?: string;
+  OAUTH_GOOGLE_CLIENT_SECRET?: string;
+  OAUTH_GOOGLE_REDIRECT_URI?: string;
+  OAUTH_GOOGLE_ISSUER?: string;
+  OAUTH_VK_CLIENT_ID?: string;
+  OAUTH_VK_CLIENT_SECRET?: string;
+  OAUTH_VK_REDIRECT_URI?: string;
+  OAUTH_VK_ISSUER?: string;
+  OAUTH_VK_AUTHORIZATION_URL?: string;
+  OAUTH_VK_TOKEN_URL?: string;
+  OAUTH_VK_USERINFO_URL?: string;
+  OAUTH_YANDEX_CLIENT_ID?: string;
+  OAUTH_YANDEX_CLIENT_SECRET?: string;
+  OAUTH_YANDEX_REDIRECT_URI?: string;
+  OAUTH_YANDEX_ISSUER?: string;
+  OAUTH_YANDEX_AUTHORIZATION_URL?: string;
+  OAUTH_YANDEX_TOKEN_URL?: string;
+  OAUTH_YANDEX_USERINFO_URL?: string;
   ENVIRONMENT?: string;
   LOG_LEVEL?: string;
 }

@@ -1,0 +1,177 @@
+import { env, SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createEdgeDatabase } from "../../platform/edge-database.ts";
+import { strongPassword, uniqueEmail } from "../testing.ts";
+import { oauthGateway, origin, signInWith, uniqueSubject, type Gateway } from "./testing.ts";
+
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  session_id: string;
+}
+
+let app: Gateway;
+beforeAll(() => {
+  app = oauthGateway();
+});
+
+async function userIdOf(response: Response): Promise<string> {
+  expect(response.status, await response.clone().text()).toBe(200);
+  const tokens = await response.json<Tokens>();
+  const me = await app.request(`${origin}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  expect(me.status).toBe(200);
+  return (await me.json<{ user_id: string }>()).user_id;
+}
+
+async function identitiesOf(accountId: string) {
+  const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+  try {
+    return await db
+      .selectFrom("auth.identities")
+      .select(["provider", "subject", "email", "email_verified"])
+      .where("account_id", "=", accountId)
+      .orderBy("provider")
+      .execute();
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function passwordAccount(email: string): Promise<string> {
+  const post = (path: string) =>
+    app.request(`${origin}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+  expect((await post("/auth/register")).status).toBe(202);
+  return userIdOf(await post("/auth/login"));
+}
+
+async function expectProblem(response: Response, status: number, code: string): Promise<{ detail?: string }> {
+  const body = await response.json<{ status: number; code: string; detail?: string }>();
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  expect(body).toMatchObject({ status, code });
+  return body;
+}
+
+describe("sign-in with Google (OpenID Connect) against a real OpenID provider", () => {
+  it("starts with PKCE S256, state and nonce, keeping them in an encrypted HttpOnly cookie", async () => {
+    const start = await app.request(`${origin}/auth/oauth/google/start`);
+    expect(start.status).toBe(302);
+    const location = new URL(start.headers.get("location") ?? "");
+    expect(location.pathname).toBe("/auth");
+    expect(Object.fromEntries(location.searchParams)).toMatchObject({
+      response_type: "code",
+      client_id: "tunec-google",
+      redirect_uri: `${origin}/auth/oauth/google/callback`,
+      scope: "openid email profile",
+      code_challenge_method: "S256",
+    });
+    for (const name of ["state", "nonce", "code_challenge"]) expect(location.searchParams.get(name)).toMatch(/^[\w-]{22,}$/);
+    const cookie = start.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^__Host-tunec-oauth-google=[\w-]+\.\.[\w-]+\.[\w-]+\.[\w-]+; Max-Age=600; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    // Encrypted: neither the state nor anything else is readable in it.
+    expect(cookie).not.toContain(location.searchParams.get("state"));
+  });
+
+  it("creates an account for a new user, and signs the same user into it again", async () => {
+    const user = { sub: uniqueSubject(), email: uniqueEmail("google"), emailVerified: true };
+    const first = await userIdOf(await signInWith(app, "google", user));
+    const second = await userIdOf(await signInWith(app, "google", user));
+    expect(second).toBe(first);
+    expect(await identitiesOf(first)).toEqual([{ provider: "google", subject: user.sub, email: user.email, email_verified: true }]);
+  });
+
+  it("links a password account with the same verified email", async () => {
+    const email = uniqueEmail("both");
+    const accountId = await passwordAccount(email);
+    expect(await userIdOf(await signInWith(app, "google", { sub: uniqueSubject(), email: email.toUpperCase(), emailVerified: true }))).toBe(accountId);
+    expect((await identitiesOf(accountId)).map((identity) => identity.provider)).toEqual(["google"]);
+  });
+
+  it("does not link on an unverified email", async () => {
+    const email = uniqueEmail("unverified");
+    const accountId = await passwordAccount(email);
+    await expectProblem(await signInWith(app, "google", { sub: uniqueSubject(), email, emailVerified: false }), 409, "CONFLICT");
+    expect(await identitiesOf(accountId)).toEqual([]);
+  });
+
+  it("refuses a forged state", async () => {
+    const response = await signInWith(app, "google", { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true }, {
+      editCallback: (url) => url.searchParams.set("state", "forged-state-value-from-an-attacker"),
+    });
+    await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
+    expect(response.headers.get("set-cookie")).toMatch(/^__Host-tunec-oauth-google=; Max-Age=0/);
+  });
+
+  it("refuses an ID token whose nonce is not this flow's", async () => {
+    const response = await signInWith(app, "google", { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true }, {
+      editAuthorization: (url) => url.searchParams.set("nonce", "nonce-of-another-flow-000000000000"),
+    });
+    await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
+  });
+
+  it("refuses a callback without the flow cookie (another browser)", async () => {
+    const response = await signInWith(app, "google", { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true }, { withoutFlowCookie: true });
+    await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
+  });
+
+  it("reports a user who declined", async () => {
+    const response = await signInWith(app, "google", { sub: uniqueSubject() }, { decline: true });
+    expect((await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED")).detail).toContain("access_denied");
+  });
+});
+
+describe("sign-in with VK ID and Yandex ID (OAuth 2.0 + their user-info APIs)", () => {
+  it("VK ID: starts without a nonce, creates the account, then signs into it again", async () => {
+    const start = await app.request(`${origin}/auth/oauth/vk/start`);
+    const location = new URL(start.headers.get("location") ?? "");
+    expect(location.searchParams.get("nonce")).toBeNull();
+    expect(location.searchParams.get("scope")).toBe("vkid.personal_info email");
+
+    const user = { sub: uniqueSubject(), email: uniqueEmail("vk"), name: "Ivan Ivanov" };
+    // VK ID adds device_id to its callback; the adapter sends it back to the token endpoint.
+    const withDevice = { editCallback: (url: URL) => url.searchParams.set("device_id", "device-1234") };
+    const first = await userIdOf(await signInWith(app, "vk", user, withDevice));
+    expect(await userIdOf(await signInWith(app, "vk", user, withDevice))).toBe(first);
+    expect(await identitiesOf(first)).toEqual([{ provider: "vk", subject: user.sub, email: user.email, email_verified: false }]);
+  });
+
+  it("VK ID: never links by email, since VK does not confirm it", async () => {
+    const email = uniqueEmail("vk-taken");
+    await passwordAccount(email);
+    // The test provider says "verified", VK's own shape cannot: the adapter ignores it.
+    await expectProblem(await signInWith(app, "vk", { sub: uniqueSubject(), email, emailVerified: true }), 409, "CONFLICT");
+  });
+
+  it("Yandex ID: links a password account of the same Yandex mailbox", async () => {
+    const email = `${uniqueEmail("ya").split("@")[0]}@yandex.ru`;
+    const accountId = await passwordAccount(email);
+    const user = { sub: uniqueSubject(), email, name: "Ivan Ivanov" };
+    expect(await userIdOf(await signInWith(app, "yandex", user))).toBe(accountId);
+    expect(await userIdOf(await signInWith(app, "yandex", user))).toBe(accountId);
+    expect(await identitiesOf(accountId)).toEqual([{ provider: "yandex", subject: user.sub, email, email_verified: true }]);
+  });
+
+  it("refuses a provider user who shares no email", async () => {
+    await expectProblem(await signInWith(app, "yandex", { sub: uniqueSubject() }), 400, "OAUTH_SIGN_IN_FAILED");
+  });
+
+  it("refuses a forged state for plain OAuth providers too", async () => {
+    const response = await signInWith(app, "yandex", { sub: uniqueSubject(), email: "someone@yandex.ru" }, {
+      editCallback: (url) => url.searchParams.set("state", "x".repeat(43)),
+    });
+    await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
+  });
+});
+
+describe("providers without settings", () => {
+  it("answer 404 problems through the Worker, which configures none in tests", async () => {
+    await expectProblem(await SELF.fetch(`${origin}/auth/oauth/google/start`), 404, "NOT_FOUND");
+    await expectProblem(await SELF.fetch(`${origin}/auth/oauth/vk/callback?code=x&state=y`), 404, "NOT_FOUND");
+    await expectProblem(await app.request(`${origin}/auth/oauth/facebook/start`), 404, "NOT_FOUND");
+  });
+
+  it("are listed in the OpenAPI document", async () => {
+    const document = await (await SELF.fetch(`${origin}/openapi.json`)).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/auth/oauth/{provider}/start", "/auth/oauth/{provider}/callback"]));
+  });
+});

@@ -1,0 +1,89 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { authServices } from "../routes/services.ts";
+import { problemContent, tokenResponseSchema } from "../schemas.ts";
+import { clientInfo, issueSession } from "../sessions.ts";
+import type { OAuthSettings } from "./config.ts";
+import { AppError } from "../../../shared/errors.ts";
+import { beginSignIn, completeSignIn, enabledProvider, withSetCookie } from "./flow.ts";
+import { accountForIdentity } from "./sign-in.ts";
+
+const providerParam = z
+  .string()
+  .max(40)
+  .openapi({ param: { name: "provider", in: "path" }, description: "google, vk (VK ID) or yandex (Yandex ID)", example: "google" });
+
+const startRoute = createRoute({
+  method: "get",
+  path: "/auth/oauth/{provider}/start",
+  tags: ["auth"],
+  summary: "Start signing in with Google, VK ID or Yandex ID",
+  description:
+    "Redirects the browser to the provider (authorization code with PKCE S256, `state`, and `nonce` for OpenID Connect) " +
+    "and sets a short-lived encrypted HttpOnly cookie holding this flow's secrets for the callback.",
+  request: { params: z.object({ provider: providerParam }) },
+  responses: {
+    302: { description: "To the provider's sign-in page", headers: z.object({ location: z.string(), "set-cookie": z.string() }) },
+    404: { description: "The provider is unknown or not configured on this server", content: problemContent },
+    502: { description: "The provider could not be reached", content: problemContent },
+  },
+});
+
+const callbackRoute = createRoute({
+  method: "get",
+  path: "/auth/oauth/{provider}/callback",
+  tags: ["auth"],
+  summary: "Finish signing in with a provider",
+  description:
+    "Where the provider sends the browser back. Checks `state` against the flow cookie, redeems the code with the PKCE " +
+    "verifier, verifies the ID token (signature by the provider's JWKS, `nonce`) or reads the provider's user info, then signs " +
+    "into the account of this provider identity; else links the account with the same email when the provider confirms " +
+    "the address; else creates one. Answers like POST /auth/login.",
+  request: {
+    params: z.object({ provider: providerParam }),
+    query: z.object({
+      code: z.string().optional(),
+      state: z.string().optional(),
+      error: z.string().optional().openapi({ description: "Set by the provider when the user declined" }),
+    }),
+  },
+  responses: {
+    200: { description: "Signed in", content: { "application/json": { schema: tokenResponseSchema } } },
+    400: { description: "Expired flow, wrong state or nonce, refused code, or declined by the user", content: problemContent },
+    404: { description: "The provider is unknown or not configured on this server", content: problemContent },
+    409: { description: "The email belongs to an account and the provider does not confirm it", content: problemContent },
+    502: { description: "The provider could not be reached or answered nonsense", content: problemContent },
+  },
+});
+
+/** OAuth/OIDC sign-in routes; without settings every provider answers 404. */
+export function registerOAuth(app: OpenAPIHono<GatewayEnv>, settings: OAuthSettings | undefined): void {
+  app.openapi(startRoute, async function oauthStart(c) {
+    const { settings: enabled, id, config } = enabledProvider(settings, c.req.valid("param").provider);
+    const { location, cookie } = await beginSignIn(enabled, id, config, c.get("log"));
+    c.header("set-cookie", cookie);
+    c.header("cache-control", "no-store");
+    return c.redirect(location, 302);
+  });
+
+  app.openapi(callbackRoute, async function oauthCallback(c) {
+    const { settings: enabled, id, config } = enabledProvider(settings, c.req.valid("param").provider);
+    const auth = authServices(c);
+    const { identity, clearCookie } = await completeSignIn({
+      settings: enabled,
+      id,
+      config,
+      callbackUrl: new URL(c.req.url),
+      cookieHeader: c.req.header("cookie"),
+      log: c.get("log"),
+    });
+    c.header("set-cookie", clearCookie);
+    const { account, outcome } = await accountForIdentity(c.get("services").db, identity).catch((error: unknown) => {
+      throw error instanceof AppError ? withSetCookie(error, clearCookie) : error;
+    });
+    c.get("log").info("oauth sign-in", { provider: id, outcome, account_id: account.id });
+    const tokens = await issueSession(auth, account, clientInfo(c.req.raw));
+    c.header("cache-control", "no-store");
+    return c.json(tokens, 200);
+  });
+}
