@@ -1,4 +1,5 @@
+import { cdcService } from "./cdc/service.ts";
 import type { OriginService } from "./service.ts";
 
 /** Every origin service, by name; `--service NAME` picks from this list. */
-export const originServices: readonly OriginService[] = [];
+export const originServices: readonly OriginService[] = [cdcService];

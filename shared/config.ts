@@ -49,6 +49,15 @@ export const nodeConfigSchema = z.object({
   GATEWAY_PORT: port(8787),
   LOG_LEVEL: logLevel.default("info"),
   KAFKA_BROKERS: brokerList.optional(),
+  /** How CDC captures changes: WAL (logical replication), triggers (PGlite), or auto-detect. */
+  CDC_MODE: z.enum(["auto", "wal", "trigger"], { error: "expected one of auto, wal, trigger" }).default("auto"),
+  /** Logical replication slot of WAL-mode CDC; slot names are per server, so one per database. */
+  CDC_SLOT: z
+    .string()
+    .regex(/^[a-z0-9_]{1,63}$/, "expected a slot name: lower-case letters, digits and _, at most 63")
+    .default("tunec_cdc"),
+  /** How long relayed outbox rows are kept (for inspection) before CDC deletes them. */
+  CDC_OUTBOX_RETENTION_MINUTES: z.coerce.number({ error: "expected a number of minutes" }).int().min(0).default(60),
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
