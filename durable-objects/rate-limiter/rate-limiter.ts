@@ -3,6 +3,17 @@ import type { WorkerBindings } from "../../workers/platform/bindings.ts";
 import { assertValidCharge, gcra, type RateDecision, type RatePolicy } from "./gcra.ts";
 
 const tatPrefix = "tat:";
+/**
+ * How far (as a share of the period) the stored TAT may lag the one in
+ * memory. A write per call would cost more than the rest of the gateway
+ * (an SQLite commit per call); this way a busy key writes about once per 5%
+ * of its period, and a restart can forget at most that much use (30 of a
+ * user's 600 requests per minute). Policies that refill slower than that,
+ * like login at 10 per minute, are still written on every call.
+ */
+const persistTolerance = 0.05;
+/** Cleanup runs this long after a stored bucket has refilled, not at once: an alarm per burst would cost more than it saves. */
+const cleanupDelayMs = 60_000;
 
 /**
  * One rate-limited client (an IP, a user, an email being logged into), named
@@ -11,18 +22,22 @@ const tatPrefix = "tat:";
  *
  * `take` reads and writes memory without an await, and a Durable Object runs
  * one call at a time, so concurrent calls cannot both spend the last unit.
- * Writes go to storage unawaited: the output gate holds the reply until they
- * are durable, and a TAT is only ever a lower bound worth keeping.
+ * Memory is the truth while the object lives; storage keeps a TAT lagging it
+ * by at most `persistTolerance` of the period, for after a restart.
  */
 export class RateLimiter extends DurableObject<WorkerBindings> {
   private readonly tats = new Map<string, number>();
+  private readonly stored = new Map<string, number>();
   private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: WorkerBindings) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.list<number>({ prefix: tatPrefix });
-      for (const [key, tat] of stored) this.tats.set(key.slice(tatPrefix.length), tat);
+      for (const [key, tat] of stored) {
+        this.tats.set(key.slice(tatPrefix.length), tat);
+        this.stored.set(key.slice(tatPrefix.length), tat);
+      }
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
@@ -38,13 +53,16 @@ export class RateLimiter extends DurableObject<WorkerBindings> {
     const { decision, tat } = gcra(previous, policy, cost, now);
     if (decision.allowed) {
       this.tats.set(policy.name, tat);
-      void this.ctx.storage.put(tatPrefix + policy.name, tat);
-      this.scheduleCleanup(tat);
+      if (tat - (this.stored.get(policy.name) ?? Number.NEGATIVE_INFINITY) > policy.periodSeconds * 1000 * persistTolerance) {
+        this.stored.set(policy.name, tat);
+        void this.ctx.storage.put(tatPrefix + policy.name, tat);
+        this.scheduleCleanup(tat + cleanupDelayMs);
+      }
     }
     return decision;
   }
 
-  /** Forgets buckets that have refilled (a full bucket and no bucket are the same). */
+  /** Forgets buckets that have refilled (a full bucket and no bucket are the same): idle keys cost no storage. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.alarmAt = null;
@@ -54,13 +72,16 @@ export class RateLimiter extends DurableObject<WorkerBindings> {
       if (tat <= now) expired.push(name);
       else latest = Math.max(latest, tat);
     }
-    for (const name of expired) this.tats.delete(name);
+    for (const name of expired) {
+      this.tats.delete(name);
+      this.stored.delete(name);
+    }
     if (this.tats.size === 0) {
       await this.ctx.storage.deleteAll();
       return;
     }
     await this.ctx.storage.delete(expired.map((name) => tatPrefix + name));
-    this.scheduleCleanup(latest);
+    this.scheduleCleanup(latest + cleanupDelayMs);
   }
 
   // One pending alarm at a time: it reschedules itself for whatever is still
