@@ -53,11 +53,15 @@ export class TopicPartitions {
 }
 
 /**
- * Appends records inside the caller's transaction (or its own, when `db` is
- * not one) and returns where each landed (same order as
- * `records`). Offsets are taken from each partition's counter row, locked in a
- * fixed order so that concurrent publishers cannot deadlock; the lock is held
- * until the caller commits. Three statements, whatever the number of records.
+ * Appends records in ONE statement and returns where each landed (same order
+ * as `records`). Run inside the caller's transaction it commits with it;
+ * alone, the statement is its own transaction. It takes each partition's
+ * counter row lock in a fixed order (concurrent publishers cannot deadlock)
+ * and holds it until commit, which keeps offsets gap-free and in commit order.
+ *
+ * It sends no NOTIFY: in the data transaction NOTIFY would serialise every
+ * commit on a database-wide lock. After committing, call the log's
+ * `wake(topics)`, which notifies outside any transaction.
  * @example await db.transaction().execute((trx) => appendToLog(trx, [{ topic, key, value }]))
  */
 export async function appendToLog(
@@ -66,27 +70,16 @@ export async function appendToLog(
   topics: TopicPartitions = new TopicPartitions(),
 ): Promise<LogPosition[]> {
   if (records.length === 0) return [];
-  // Outside a transaction the counter lock would be released before the
-  // insert, and a reader could pass an offset that is filled in later.
-  if (!db.isTransaction) return db.transaction().execute((trx) => appendInTransaction(trx, records, topics));
-  return appendInTransaction(db, records, topics);
-}
-
-async function appendInTransaction(
-  trx: Kysely<Database>,
-  records: readonly LogRecordInput[],
-  topics: TopicPartitions,
-): Promise<LogPosition[]> {
   const inputs = records.map((record) => recordInput.parse(record));
-  const counts = await topics.of(trx, inputs.map((record) => record.topic));
+  const counts = await topics.of(db, inputs.map((record) => record.topic));
   const partitions = inputs.map((record) => partitionFor(record.key, counts.get(record.topic) ?? 1));
+  // Each record's place among its partition's records of this call.
   const sizes = new Map<string, { topic: string; partition: number; count: number }>();
-  inputs.forEach((record, index) => {
+  const ordinals = inputs.map((record, index) => {
     const partition = partitions[index] ?? 0;
-    const slot = `${record.topic}\u0000${partition}`;
-    const entry = sizes.get(slot) ?? { topic: record.topic, partition, count: 0 };
-    entry.count++;
-    sizes.set(slot, entry);
+    const entry = sizes.get(slot(record.topic, partition)) ?? { topic: record.topic, partition, count: 0 };
+    sizes.set(slot(record.topic, partition), entry);
+    return entry.count++;
   });
   const wanted = [...sizes.values()];
   const reserved = await sql<{ topic: string; partition: number; first: string }>`
@@ -97,29 +90,29 @@ async function appendInTransaction(
       join wanted w on w.topic = p.topic and w.partition = p.partition
       order by p.topic, p.partition
       for update of p
+    ), bumped as (
+      update events.log_partitions p set next_offset = p.next_offset + w.n
+      from wanted w, locked l
+      where p.topic = w.topic and p.partition = w.partition and l.topic = p.topic and l.partition = p.partition
+      returning p.topic, p.partition, p.next_offset - w.n as first
+    ), appended as (
+      insert into events.log_records (topic, partition, record_offset, key, value, headers, created_at)
+      select r.topic, r.partition, b.first + r.ordinal, r.key, r.value, r.headers::jsonb, statement_timestamp()
+      from unnest(
+        ${inputs.map((r) => r.topic)}::text[], ${partitions}::int[], ${ordinals}::int[],
+        ${inputs.map((r) => r.key)}::text[], ${inputs.map((r) => r.value)}::text[], ${inputs.map((r) => JSON.stringify(r.headers ?? {}))}::text[]
+      ) as r (topic, partition, ordinal, key, value, headers)
+      join bumped b on b.topic = r.topic and b.partition = r.partition
     )
-    update events.log_partitions p set next_offset = p.next_offset + w.n
-    from wanted w, locked l
-    where p.topic = w.topic and p.partition = w.partition and l.topic = p.topic and l.partition = p.partition
-    returning p.topic, p.partition, (p.next_offset - w.n)::text as first`.execute(trx);
+    select topic, partition, first::text as first from bumped`.execute(db);
+  // Cannot happen for topics made by ensureTopics (topic and partitions commit together).
   if (reserved.rows.length !== wanted.length) throw new Error("EventLog partitions are missing for some topics; run ensureTopics");
-  const next = new Map(reserved.rows.map((row) => [`${row.topic}\u0000${row.partition}`, BigInt(row.first)]));
-  const offsets = inputs.map((record, index) => {
-    const slot = `${record.topic}\u0000${partitions[index] ?? 0}`;
-    const offset = next.get(slot) ?? 0n;
-    next.set(slot, offset + 1n);
-    return offset.toString();
+  const first = new Map(reserved.rows.map((row) => [slot(row.topic, row.partition), BigInt(row.first)]));
+  return inputs.map((record, index) => {
+    const partition = partitions[index] ?? 0;
+    const offset = (first.get(slot(record.topic, partition)) ?? 0n) + BigInt(ordinals[index] ?? 0);
+    return { topic: record.topic, partition, offset: offset.toString() };
   });
-  await sql`
-    insert into events.log_records (topic, partition, record_offset, key, value, headers, created_at)
-    select topic, partition, record_offset, key, value, headers::jsonb, statement_timestamp()
-    from unnest(
-      ${inputs.map((r) => r.topic)}::text[], ${partitions}::int[], ${offsets}::bigint[],
-      ${inputs.map((r) => r.key)}::text[], ${inputs.map((r) => r.value)}::text[], ${inputs.map((r) => JSON.stringify(r.headers ?? {}))}::text[]
-    ) as r (topic, partition, record_offset, key, value, headers)`.execute(trx);
-  // A hint only: NOTIFY takes a database-wide lock at commit and is lost when
-  // nobody listens, so consumers never depend on it — they poll regardless.
-  const touched = [...new Set(inputs.map((record) => record.topic))];
-  await sql`select pg_notify(${logChannel}, 't:' || topic) from unnest(${touched}::text[]) as topic`.execute(trx);
-  return inputs.map((record, index) => ({ topic: record.topic, partition: partitions[index] ?? 0, offset: offsets[index] ?? "0" }));
 }
+
+const slot = (topic: string, partition: number): string => `${topic}\u0000${partition}`;

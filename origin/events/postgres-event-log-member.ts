@@ -4,8 +4,7 @@
  * each partition's batch to the handler (partitions concurrently, a partition
  * never twice at once) and commits each batch's position once it resolved.
  */
-import { sql, type Kysely } from "kysely";
-import type { Database } from "../../shared/db/database.ts";
+import { sql } from "kysely";
 import type { Logger } from "../../shared/logger.ts";
 import type { Consumer, LogRecord } from "./event-log.ts";
 import {
@@ -19,6 +18,7 @@ import {
   type MemberIdentity,
   type PartitionRef,
 } from "./postgres-event-log-leases.ts";
+import type { Run } from "./postgres-event-log-session.ts";
 
 export interface MemberSettings {
   handle: (records: LogRecord[]) => Promise<void>;
@@ -61,18 +61,18 @@ export class PostgresLogMember implements Consumer {
   #woken = false;
   #wakeIdle: (() => void) | null = null;
 
-  private readonly db: Kysely<Database>;
+  private readonly run: Run;
   readonly identity: MemberIdentity;
   private readonly settings: MemberSettings;
 
-  constructor(db: Kysely<Database>, identity: MemberIdentity, settings: MemberSettings) {
-    this.db = db;
+  constructor(run: Run, identity: MemberIdentity, settings: MemberSettings) {
+    this.run = run;
     this.identity = identity;
     this.settings = settings;
   }
 
   async start(): Promise<void> {
-    await joinGroup(this.db, this.identity);
+    await this.run((db) => joinGroup(db, this.identity));
     this.settings.announce(this.identity.group);
     this.#heartbeatTimer = setInterval(() => {
       this.#heartbeatRunning = this.#heartbeat();
@@ -99,7 +99,7 @@ export class PostgresLogMember implements Consumer {
     clearInterval(this.#heartbeatTimer);
     await this.#heartbeatRunning;
     try {
-      await leaveGroup(this.db, this.identity);
+      await this.run((db) => leaveGroup(db, this.identity));
       this.settings.announce(this.identity.group);
     } catch (error) {
       // The leases then expire after their TTL and the group moves on.
@@ -110,7 +110,7 @@ export class PostgresLogMember implements Consumer {
 
   async #heartbeat(): Promise<void> {
     try {
-      const held = await heartbeat(this.db, this.identity);
+      const held = await this.run((db) => heartbeat(db, this.identity));
       if (held.length !== this.#held.size) this.#rebalanceAt = 0;
     } catch (error) {
       this.settings.logger.warn("event log heartbeat failed", { group: this.identity.group, error });
@@ -135,20 +135,19 @@ export class PostgresLogMember implements Consumer {
 
   async #rebalance(): Promise<void> {
     this.#rebalanceAt = Date.now() + this.settings.heartbeatIntervalMs;
-    const target = await targetAssignment(this.db, this.identity);
-    const wanted = new Set(target.map(slot));
-    const surplus = [...this.#held.values()].filter((held) => !wanted.has(slot(held)));
-    if (surplus.length > 0) {
-      await releaseLeases(this.db, this.identity, surplus);
-      for (const held of surplus) this.#held.delete(slot(held));
-      this.settings.announce(this.identity.group);
-    }
-    const acquired = await acquireLeases(this.db, this.identity, target, this.settings.from);
+    const { acquired, released } = await this.run(async (db) => {
+      const target = await targetAssignment(db, this.identity);
+      const wanted = new Set(target.map(slot));
+      const surplus = [...this.#held.values()].filter((held) => !wanted.has(slot(held)));
+      await releaseLeases(db, this.identity, surplus);
+      return { acquired: await acquireLeases(db, this.identity, target, this.settings.from), released: surplus.length };
+    });
     const previous = new Map(this.#held);
     this.#held.clear();
     for (const lease of acquired) {
       this.#held.set(slot(lease), { ...lease, pausedUntil: previous.get(slot(lease))?.pausedUntil ?? 0 });
     }
+    if (released > 0) this.settings.announce(this.identity.group);
   }
 
   /** One fetch and the handling of what it returned; false when there was nothing to do. */
@@ -156,7 +155,7 @@ export class PostgresLogMember implements Consumer {
     const now = Date.now();
     const ready = [...this.#held.values()].filter((held) => held.pausedUntil <= now);
     if (ready.length === 0) return false;
-    const rows = await sql<RecordRow>`
+    const rows = await this.run((db) => sql<RecordRow>`
       select r.topic, r.partition, r.record_offset::text as offset, r.key, r.value, r.headers, r.created_at
       from unnest(${ready.map((h) => h.topic)}::text[], ${ready.map((h) => h.partition)}::int[], ${ready.map((h) => h.position.toString())}::bigint[])
         as o (topic, partition, position)
@@ -165,7 +164,7 @@ export class PostgresLogMember implements Consumer {
         where x.topic = o.topic and x.partition = o.partition and x.record_offset >= o.position
         order by x.record_offset limit ${this.settings.maxBatchSize}
       ) r
-      order by r.topic, r.partition, r.record_offset`.execute(this.db);
+      order by r.topic, r.partition, r.record_offset`.execute(db));
     if (rows.rows.length === 0 || this.#stopRequested) return false;
     const batches = new Map<string, LogRecord[]>();
     for (const row of rows.rows) {
@@ -205,7 +204,7 @@ export class PostgresLogMember implements Consumer {
       return;
     }
     const next = BigInt(last.offset) + 1n;
-    if (await commitPosition(this.db, this.identity, held, next)) {
+    if (await this.run((db) => commitPosition(db, this.identity, held, next))) {
       held.position = next;
       return;
     }

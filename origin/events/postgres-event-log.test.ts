@@ -79,9 +79,10 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
         }).catch((error: unknown) => error),
       );
       await Promise.all([...publishers, ...doomed]);
-      const rows = await sql<{ partition: number; offsets: string[] }>`
+      // In a transaction: on PGlite that keeps this query's Parse/Bind together (see postgres-event-log-session.ts).
+      const rows = await database.db.transaction().execute((trx) => sql<{ partition: number; offsets: string[] }>`
         select partition, array_agg(record_offset::text order by record_offset) as offsets
-        from events.log_records where topic = ${topic} group by partition order by partition`.execute(database.db);
+        from events.log_records where topic = ${topic} group by partition order by partition`.execute(trx));
       expect(rows.rows.reduce((sum, row) => sum + row.offsets.length, 0)).toBe(600);
       for (const row of rows.rows) expect(row.offsets).toEqual(row.offsets.map((_, index) => String(index)));
       const lag = await log.lag(unique("group"), [topic]);

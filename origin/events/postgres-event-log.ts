@@ -18,6 +18,7 @@ import type { ConsumeOptions, Consumer, EventLog, LogRecordInput, PartitionLag, 
 import { appendToLog, logChannel, TopicPartitions, type LogPosition } from "./postgres-event-log-append.ts";
 import { listenForLogChanges, type LogListener } from "./postgres-event-log-listener.ts";
 import { PostgresLogMember } from "./postgres-event-log-member.ts";
+import { sessionRunner } from "./postgres-event-log-session.ts";
 
 export interface PostgresEventLogOptions {
   /** An existing handle (not closed by `close`); or give `url` and the log opens its own pool. */
@@ -36,9 +37,9 @@ export interface PostgresEventLogOptions {
 }
 
 export interface PostgresEventLog extends EventLog {
-  /** `appendToLog` inside the caller's transaction, with this log's topic cache; call `wake` after commit. */
+  /** `appendToLog` inside the caller's transaction, with this log's topic cache; call `wake` after the commit. */
   append(trx: Kysely<Database>, records: readonly LogRecordInput[]): Promise<LogPosition[]>;
-  /** Wakes this process's consumers of `topics` now (e.g. after committing an `append`). */
+  /** Wakes consumers of `topics` now, here and (NOTIFY) in other processes; e.g. after committing an `append`. */
   wake(topics: readonly string[]): void;
 }
 
@@ -64,8 +65,10 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
   const ownsDb = options.db === undefined;
   const db = options.db ?? createPostgresDatabase(requireUrl(options.url), { applicationName: "tunec-event-log" });
   const topicCache = new TopicPartitions();
+  const run = sessionRunner(db);
   const members = new Set<PostgresLogMember>();
   let listener: Promise<LogListener | null> | null = null;
+  let onPglite = false;
 
   const dispatch = (payload: string): void => {
     for (const member of members) {
@@ -74,19 +77,39 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
       else if (payload.startsWith("t:") && member.identity.topics.includes(payload.slice(2))) member.wake("records");
     }
   };
-  const wake = (topics: readonly string[]): void => {
-    for (const topic of topics) dispatch(`t:${topic}`);
+  // NOTIFY runs after the data committed, in its own statement: inside the
+  // publishing transaction it would serialise all commits on one lock. One in
+  // flight at a time; payloads arriving meanwhile go out together next.
+  const unsent = new Set<string>();
+  let notifying: Promise<void> | null = null;
+  const flush = async (): Promise<void> => {
+    while (unsent.size > 0) {
+      const payloads = [...unsent];
+      unsent.clear();
+      await run((session) => sql`select pg_notify(${logChannel}, payload) from unnest(${payloads}::text[]) as payload`.execute(session)).catch(() => undefined);
+    }
+    notifying = null;
   };
-  const announce = (group: string): void => {
-    dispatch(`g:${group}`);
-    sql`select pg_notify(${logChannel}, ${`g:${group}`})`.execute(db).catch(() => undefined);
+  const signal = (payloads: readonly string[]): void => {
+    for (const payload of payloads) dispatch(payload);
+    if (onPglite) return;
+    for (const payload of payloads) unsent.add(payload);
+    notifying ??= flush();
   };
+  const wake = (topics: readonly string[]): void => signal(topics.map((topic) => `t:${topic}`));
+  const announce = (group: string): void => signal([`g:${group}`]);
   const startListening = (): void => {
     if (listener || !options.url) return;
-    listener = listenForLogChanges(options.url, dispatch, logger).catch((error: unknown) => {
-      logger.warn("event log LISTEN unavailable; consumers rely on polling", { error });
-      return null;
-    });
+    listener = listenForLogChanges(options.url, dispatch, logger)
+      .then((started) => {
+        // PGlite: other processes share this one session, nobody can listen.
+        onPglite = started === null;
+        return started;
+      })
+      .catch((error: unknown) => {
+        logger.warn("event log LISTEN unavailable; consumers rely on polling", { error });
+        return null;
+      });
   };
 
   return {
@@ -109,7 +132,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
 
     async publish(records: LogRecordInput[]): Promise<void> {
       if (records.length === 0) return;
-      await appendToLog(db, records, topicCache);
+      await run((session) => appendToLog(session, records, topicCache));
       wake([...new Set(records.map((record) => record.topic))]);
     },
 
@@ -123,7 +146,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
       const parsed = consumeSchema.parse(consumeOptions);
       startListening();
       const member = new PostgresLogMember(
-        db,
+        run,
         { group: parsed.group, memberId: crypto.randomUUID(), topics: [...new Set(parsed.topics)], ttlMs: settings.leaseTtlMs },
         {
           handle: consumeOptions.handle,
@@ -148,12 +171,12 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     },
 
     async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
-      const rows = await sql<{ topic: string; partition: number; committed: string; end: string }>`
+      const rows = await run((session) => sql<{ topic: string; partition: number; committed: string; end: string }>`
         select p.topic, p.partition, coalesce(o.next_offset, 0)::text as committed, p.next_offset::text as end
         from events.log_partitions p
         left join events.log_group_offsets o on o.group_id = ${group} and o.topic = p.topic and o.partition = p.partition
         where p.topic = any(${topics}::text[])
-        order by p.topic, p.partition`.execute(db);
+        order by p.topic, p.partition`.execute(session));
       return rows.rows.map((row) => ({ ...row, lag: Number(BigInt(row.end) - BigInt(row.committed)) }));
     },
 
@@ -161,6 +184,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
       await Promise.allSettled([...members].map((member) => member.stop()));
       const current = await listener;
       await current?.close();
+      await notifying;
       if (ownsDb) await db.destroy();
     },
   };
