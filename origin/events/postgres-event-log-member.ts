@@ -4,7 +4,6 @@
  * each partition's batch to the handler (partitions concurrently, a partition
  * never twice at once) and commits each batch's position once it resolved.
  */
-import { sql } from "kysely";
 import type { Logger } from "../../shared/logger.ts";
 import type { Consumer, LogRecord } from "./event-log.ts";
 import {
@@ -18,6 +17,7 @@ import {
   type MemberIdentity,
   type PartitionRef,
 } from "./postgres-event-log-leases.ts";
+import { fetchBatches, slot } from "./postgres-event-log-fetch.ts";
 import type { Run } from "./postgres-event-log-session.ts";
 
 export interface MemberSettings {
@@ -37,18 +37,6 @@ interface Held extends PartitionRef {
   position: bigint;
   pausedUntil: number;
 }
-
-interface RecordRow {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string;
-  value: string;
-  headers: Record<string, string>;
-  created_at: Date;
-}
-
-const slot = (ref: PartitionRef): string => `${ref.topic}\u0000${ref.partition}`;
 
 export class PostgresLogMember implements Consumer {
   readonly #held = new Map<string, Held>();
@@ -74,10 +62,16 @@ export class PostgresLogMember implements Consumer {
   async start(): Promise<void> {
     await this.run((db) => joinGroup(db, this.identity));
     this.settings.announce(this.identity.group);
+    let beating = false;
     this.#heartbeatTimer = setInterval(() => {
-      this.#heartbeatRunning = this.#heartbeat();
+      // A slow database must not pile up heartbeats.
+      if (beating) return;
+      beating = true;
+      this.#heartbeatRunning = this.#heartbeat().finally(() => {
+        beating = false;
+      });
     }, this.settings.heartbeatIntervalMs);
-    this.#loop = this.#run();
+    this.#loop = this.#consumeLoop();
   }
 
   /** New records on one of its topics ("records") or a membership change ("group"). */
@@ -117,7 +111,7 @@ export class PostgresLogMember implements Consumer {
     }
   }
 
-  async #run(): Promise<void> {
+  async #consumeLoop(): Promise<void> {
     let failures = 0;
     while (!this.#stopRequested) {
       try {
@@ -135,12 +129,18 @@ export class PostgresLogMember implements Consumer {
 
   async #rebalance(): Promise<void> {
     this.#rebalanceAt = Date.now() + this.settings.heartbeatIntervalMs;
-    const { acquired, released } = await this.run(async (db) => {
+    let released = 0;
+    const acquired = await this.run(async (db) => {
       const target = await targetAssignment(db, this.identity);
       const wanted = new Set(target.map(slot));
       const surplus = [...this.#held.values()].filter((held) => !wanted.has(slot(held)));
       await releaseLeases(db, this.identity, surplus);
-      return { acquired: await acquireLeases(db, this.identity, target, this.settings.from), released: surplus.length };
+      // Forget them now: should what follows fail, this member must not go on
+      // reading partitions another may already hold. (A lease that survives a
+      // rollback is released again by the next rebalance.)
+      for (const held of surplus) this.#held.delete(slot(held));
+      released = surplus.length;
+      return acquireLeases(db, this.identity, target, this.settings.from);
     });
     const previous = new Map(this.#held);
     this.#held.clear();
@@ -155,31 +155,8 @@ export class PostgresLogMember implements Consumer {
     const now = Date.now();
     const ready = [...this.#held.values()].filter((held) => held.pausedUntil <= now);
     if (ready.length === 0) return false;
-    const rows = await this.run((db) => sql<RecordRow>`
-      select r.topic, r.partition, r.record_offset::text as offset, r.key, r.value, r.headers, r.created_at
-      from unnest(${ready.map((h) => h.topic)}::text[], ${ready.map((h) => h.partition)}::int[], ${ready.map((h) => h.position.toString())}::bigint[])
-        as o (topic, partition, position)
-      cross join lateral (
-        select * from events.log_records x
-        where x.topic = o.topic and x.partition = o.partition and x.record_offset >= o.position
-        order by x.record_offset limit ${this.settings.maxBatchSize}
-      ) r
-      order by r.topic, r.partition, r.record_offset`.execute(db));
-    if (rows.rows.length === 0 || this.#stopRequested) return false;
-    const batches = new Map<string, LogRecord[]>();
-    for (const row of rows.rows) {
-      const record: LogRecord = {
-        topic: row.topic,
-        partition: row.partition,
-        offset: row.offset,
-        key: row.key,
-        value: row.value,
-        headers: row.headers,
-        timestamp: row.created_at,
-      };
-      const key = slot(record);
-      batches.set(key, [...(batches.get(key) ?? []), record]);
-    }
+    const batches = await this.run((db) => fetchBatches(db, ready, this.settings.maxBatchSize));
+    if (batches.size === 0 || this.#stopRequested) return false;
     const outcomes = await Promise.allSettled([...batches].map(([key, records]) => this.#deliver(key, records)));
     const failed = outcomes.find((outcome) => outcome.status === "rejected");
     if (failed) throw failed.reason;
