@@ -14,6 +14,7 @@ import type {
   LogTopicsTable,
 } from "./event-log.table.ts";
 import type { InboxTable, OutboxTable } from "./events.table.ts";
+import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
 
 export interface Database {
@@ -33,4 +34,5 @@ export interface Database {
   "catalog.tracks": TracksTable;
   "catalog.track_artists": TrackArtistsTable;
   "catalog.renditions": RenditionsTable;
+  "ingestion.uploads": UploadsTable;
 }
