@@ -8,6 +8,7 @@
  */
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
+import { logStart } from "./postgres-event-log-retention.ts";
 
 export interface PartitionRef {
   topic: string;
@@ -78,9 +79,9 @@ export async function releaseLeases(db: Kysely<Database>, member: MemberIdentity
 /**
  * Takes the free leases among `partitions` (and renews those this member
  * already holds) and returns every one it now holds with the group's
- * position. A partition the group never committed starts at 0 ("earliest") or
- * at its current end ("latest"); that start is stored at once, so a later
- * rebalance does not skip the records published in between.
+ * position. A partition the group never committed starts at its first
+ * retained record ("earliest") or at its current end ("latest"); that start is
+ * stored at once, so a later rebalance does not skip what came in between.
  */
 export async function acquireLeases(
   db: Kysely<Database>,
@@ -101,7 +102,7 @@ export async function acquireLeases(
   const numbers = taken.rows.map((row) => row.partition);
   await sql`
     insert into events.log_group_offsets (group_id, topic, partition, next_offset)
-    select ${member.group}, p.topic, p.partition, case when ${from === "latest"} then p.next_offset else 0 end
+    select ${member.group}, p.topic, p.partition, case when ${from === "latest"} then p.next_offset else ${logStart("p")} end
     from events.log_partitions p
     join unnest(${topics}::text[], ${numbers}::int[]) as r (topic, partition) on r.topic = p.topic and r.partition = p.partition
     on conflict (group_id, topic, partition) do nothing`.execute(db);

@@ -6,6 +6,7 @@ import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shar
 import { describeEventLogContract } from "./event-log.contract.ts";
 import { deferred, sleep, unique, waitFor } from "./event-log.contract-support.ts";
 import type { LogRecord } from "./event-log.ts";
+import { pruneLog } from "./postgres-event-log-retention.ts";
 import { createPostgresEventLog, type PostgresEventLogOptions } from "./postgres-event-log.ts";
 
 const quiet = createLogger({ component: "postgres-event-log-test" }, "error");
@@ -102,6 +103,31 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       });
       expect(await end()).toBe("2");
       await expect(log.publish([{ topic: unique("missing"), key: "k", value: "v" }])).rejects.toThrow(/does not exist/);
+    }, 60_000);
+
+    it("prunes records past the retention by offset range; a new group starts at the first retained offset", async () => {
+      const topic = unique("retention");
+      const log = open();
+      await log.ensureTopics([{ name: topic, partitions: 1 }]);
+      await log.publish(Array.from({ length: 5 }, (_, index) => ({ topic, key: "k", value: String(index) })));
+      const age = (below: number) =>
+        database.db.transaction().execute((trx) =>
+          sql`update events.log_records set created_at = now() - interval '2 days' where topic = ${topic} and record_offset < ${below}`.execute(trx),
+        );
+      const prune = () => database.db.transaction().execute((trx) => pruneLog(trx, 24 * 3_600_000));
+      await age(3);
+      expect(await prune()).toBe(3);
+      expect(await log.lag(unique("group"), [topic])).toEqual([{ topic, partition: 0, committed: "3", end: "5", lag: 2 }]);
+      const seen: LogRecord[] = [];
+      const consumer = await log.consume({ group: unique("group"), topics: [topic], handle: async (batch) => void seen.push(...batch) });
+      await waitFor("the retained records", () => seen.length >= 2);
+      await consumer.stop();
+      expect(seen.map((record) => [record.offset, record.value])).toEqual([["3", "3"], ["4", "4"]]);
+      await age(5);
+      expect(await prune()).toBe(2);
+      expect(await log.lag(unique("group"), [topic])).toEqual([{ topic, partition: 0, committed: "5", end: "5", lag: 0 }]);
+      await log.publish([{ topic, key: "k", value: "5" }]);
+      expect(await log.lag(unique("group"), [topic])).toEqual([{ topic, partition: 0, committed: "5", end: "6", lag: 1 }]);
     }, 60_000);
 
     it("wakes a consumer at once on a publish in the same process, without waiting for a poll", async () => {

@@ -18,6 +18,7 @@ import type { ConsumeOptions, Consumer, EventLog, LogRecordInput, PartitionLag, 
 import { appendToLog, logChannel, TopicPartitions, type LogPosition } from "./postgres-event-log-append.ts";
 import { listenForLogChanges, type LogListener } from "./postgres-event-log-listener.ts";
 import { PostgresLogMember } from "./postgres-event-log-member.ts";
+import { logStart, pruneLog } from "./postgres-event-log-retention.ts";
 import { sessionRunner } from "./postgres-event-log-session.ts";
 
 export interface PostgresEventLogOptions {
@@ -34,6 +35,10 @@ export interface PostgresEventLogOptions {
   heartbeatIntervalMs?: number;
   /** Pause before a rejected batch is delivered again (default 1 s). */
   redeliveryDelayMs?: number;
+  /** Records older than this are deleted, read or not (default 7 days, as Kafka's retention.ms). */
+  retentionMs?: number;
+  /** How often this instance prunes (default 1 min). */
+  pruneIntervalMs?: number;
 }
 
 export interface PostgresEventLog extends EventLog {
@@ -48,6 +53,8 @@ const optionsSchema = z.object({
   leaseTtlMs: z.number().int().min(300).default(10_000),
   heartbeatIntervalMs: z.number().int().min(50).optional(),
   redeliveryDelayMs: z.number().int().min(0).default(1_000),
+  retentionMs: z.number().int().min(1_000).default(7 * 24 * 3_600_000),
+  pruneIntervalMs: z.number().int().min(1_000).default(60_000),
 });
 const topicSpec = z.object({ name: z.string().min(1), partitions: z.number().int().min(1).max(1024) });
 const consumeSchema = z.object({
@@ -112,6 +119,13 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
       });
   };
 
+  // Several instances may prune at once; the deletes then simply overlap.
+  let pruning: Promise<unknown> = Promise.resolve();
+  const pruner = setInterval(() => {
+    pruning = run((session) => pruneLog(session, settings.retentionMs)).catch((error: unknown) => logger.warn("event log pruning failed", { error }));
+  }, settings.pruneIntervalMs);
+  pruner.unref();
+
   return {
     async ensureTopics(topics: TopicSpec[]): Promise<void> {
       const specs = topics.map((topic) => topicSpec.parse(topic));
@@ -172,7 +186,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
 
     async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
       const rows = await run((session) => sql<{ topic: string; partition: number; committed: string; end: string }>`
-        select p.topic, p.partition, coalesce(o.next_offset, 0)::text as committed, p.next_offset::text as end
+        select p.topic, p.partition, coalesce(o.next_offset, ${logStart("p")})::text as committed, p.next_offset::text as end
         from events.log_partitions p
         left join events.log_group_offsets o on o.group_id = ${group} and o.topic = p.topic and o.partition = p.partition
         where p.topic = any(${topics}::text[])
@@ -181,6 +195,8 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     },
 
     async close(): Promise<void> {
+      clearInterval(pruner);
+      await pruning;
       await Promise.allSettled([...members].map((member) => member.stop()));
       const current = await listener;
       await current?.close();
