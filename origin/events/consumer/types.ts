@@ -1,0 +1,59 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../../shared/db/database.ts";
+import type { EventType, TunecEvent } from "../../../shared/events/catalog.ts";
+import type { Logger } from "../../../shared/logger.ts";
+import type { EventLog, LogRecord, PartitionLag } from "../event-log.ts";
+
+export interface HandlerContext {
+  /** Bound to the event id, type, offset and the trace id of its traceparent. */
+  logger: Logger;
+  /** The event's traceparent: pass `childTraceparent(it)` to events written while handling it. */
+  traceparent: string | undefined;
+  record: LogRecord;
+  /** 1 on first delivery; more when retrying after a failure. */
+  attempt: number;
+}
+
+/**
+ * Runs inside the transaction that also records the event in the inbox: write
+ * every effect through `trx`, and a redelivered event changes nothing.
+ */
+export type EventHandler<T extends EventType> = (event: TunecEvent<T>, trx: Transaction<Database>, context: HandlerContext) => Promise<void>;
+
+export type EventHandlers = { [T in EventType]?: EventHandler<T> };
+
+export interface RetryPolicy {
+  /** Attempts before the event goes to the dead-letter topic (≥ 1). */
+  maxAttempts: number;
+  /** Delay before the first retry; doubles per attempt, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface ConsumerOptions {
+  log: EventLog;
+  db: Kysely<Database>;
+  /** Consumer group, and the inbox's `consumer` column. */
+  group: string;
+  topics: string[];
+  handlers: EventHandlers;
+  retry: RetryPolicy;
+  logger: Logger;
+  from?: "earliest" | "latest";
+  maxBatchSize?: number;
+  /** How often lag is logged; default 30 s, 0 turns it off. */
+  lagIntervalMs?: number;
+}
+
+export interface ConsumerLag {
+  group: string;
+  /** Records published but not yet handled, over all partitions. */
+  total: number;
+  partitions: PartitionLag[];
+}
+
+export interface RunningConsumer {
+  /** Stops fetching, finishes the in-flight batch (cutting retry waits short), leaves the group. */
+  stop(): Promise<void>;
+  lag(): Promise<ConsumerLag>;
+}
