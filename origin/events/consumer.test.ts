@@ -16,10 +16,18 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import type { EventLog } from "./event-log.ts";
+import { acquireKafkaBroker } from "./testing/kafka-broker.ts";
 
 const started = sampleData["tunec.playback.playback-started.v1"];
 const retry = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
 const play = (userId: string, playId = crypto.randomUUID()) => ({ ...started, userId, playId });
+
+// Kafka runs with one database (the real server when there is one): the broker is what it tests.
+const broker = await acquireKafkaBroker();
+const kafkaDatabase = databaseKinds().at(-1);
+afterAll(async () => {
+  await broker?.release();
+});
 
 describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
   let database: TestDatabase;
@@ -37,7 +45,7 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
     await database?.drop();
   });
 
-  describe.each(consumerLogKinds())("with the %s event log", (logKind: ConsumerLogKind) => {
+  describe.each(consumerLogKinds(databaseKind === kafkaDatabase ? (broker?.brokers ?? null) : null))("with the %s event log", (logKind: ConsumerLogKind) => {
     let log: EventLog;
     let topic: string;
     let group: string;

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { createLogger } from "../../../shared/logger.ts";
 import type { EventLog } from "../event-log.ts";
+import { createKafkaEventLog } from "../kafka-event-log.ts";
 import { createPostgresEventLog } from "../postgres-event-log.ts";
 import { createMemoryEventLog } from "../testing/memory-event-log.ts";
 
@@ -14,9 +15,16 @@ export interface ConsumerLogKind {
 
 const quiet = createLogger({ component: "consumer-test-event-log" }, "error");
 
-/** The embedded PostgreSQL log (the real adapter), and the in-memory one for quick runs of the same behaviours. */
-export function consumerLogKinds(): ConsumerLogKind[] {
+/**
+ * The embedded PostgreSQL log and, given a broker, Apache Kafka (the real
+ * adapters), and the in-memory one for quick runs of the same behaviours.
+ */
+export function consumerLogKinds(kafkaBrokers: string[] | null = null): ConsumerLogKind[] {
+  const kafka: ConsumerLogKind[] = kafkaBrokers
+    ? [{ name: "kafka", create: () => createKafkaEventLog({ brokers: kafkaBrokers, clientId: "consumer-test", logger: quiet }), toString: () => "kafka" }]
+    : [];
   return [
+    ...kafka,
     {
       name: "postgres",
       // A short lease TTL: a restarted member should not wait long for a predecessor that failed to leave.
