@@ -1,6 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { pinExtendedQueryBatches } from "./pglite-socket-pinning.ts";
 
 export interface EmbeddedDatabase {
   /** postgres:// URL that any PostgreSQL client (pg in Node or workerd) can use. */
@@ -16,10 +18,12 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedDatabase(options: { dataDir?: string; port: number; host?: string }): Promise<EmbeddedDatabase> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  // pg_trgm backs search's typo tolerance (migrations/0020_search.sql creates the extension).
+  const pglite = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { pg_trgm } });
   const host = options.host ?? "127.0.0.1";
   // PGlite is single-session; the socket server multiplexes clients onto it.
   const server = new PGLiteSocketServer({ db: pglite, host, port: options.port, maxConnections: 64 });
+  //PIN pinExtendedQueryBatches(server);
   await server.start();
   const address = server.getServerConn();
   const port = Number(address.split(":").pop() ?? options.port);

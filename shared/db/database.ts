@@ -16,6 +16,7 @@ import type {
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
+import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable } from "./search.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;
@@ -34,5 +35,10 @@ export interface Database {
   "catalog.tracks": TracksTable;
   "catalog.track_artists": TrackArtistsTable;
   "catalog.renditions": RenditionsTable;
+  "catalog.track_stats": TrackStatsTable;
+  "search.tracks": SearchTracksTable;
+  "search.artists": SearchArtistsTable;
+  "search.albums": SearchAlbumsTable;
+  "search.terms": SearchTermsTable;
   "ingestion.uploads": UploadsTable;
 }

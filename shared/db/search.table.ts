@@ -1,0 +1,71 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** `timestamptz` columns the database fills on insert; writers may override. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** `tsvector` columns: written through SQL expressions, read back as text if at all. */
+type TsVector = ColumnType<string, string, string>;
+
+/** One indexed track (migrations/0020_search.sql); invisible rows are tombstones. */
+export interface SearchTracksTable {
+  id: string;
+  visible: boolean;
+  source_updated_at: ColumnType<Date, Date | string, Date | string>;
+  title: string;
+  artist_id: string;
+  artist_ids: string[];
+  artist_names: string[];
+  album_id: string | null;
+  album_title: string | null;
+  cover_key: string | null;
+  position: number | null;
+  duration_ms: number;
+  explicit: boolean;
+  genres: string[];
+  language: string | null;
+  popularity: ColumnType<number, number | undefined, number>;
+  published_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  title_latin: string;
+  names_latin: string;
+  tsv: TsVector;
+  indexed_at: Timestamp;
+}
+
+export interface SearchArtistsTable {
+  id: string;
+  name: string;
+  image_key: string | null;
+  track_count: number;
+  popularity: number;
+  name_latin: string;
+  tsv: TsVector;
+  indexed_at: Timestamp;
+}
+
+export interface SearchAlbumsTable {
+  id: string;
+  title: string;
+  artist_id: string;
+  artist_name: string;
+  kind: string;
+  /** `date`; read it with `to_char` for the wire. */
+  release_date: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  cover_key: string | null;
+  track_count: number;
+  popularity: number;
+  title_latin: string;
+  tsv: TsVector;
+  indexed_at: Timestamp;
+}
+
+export interface SearchTermsTable {
+  term: string;
+}
+
+/** catalog.track_stats (migrations/0021): plays and a popularity score per track. */
+export interface TrackStatsTable {
+  track_id: string;
+  plays: ColumnType<string, string | number | bigint | undefined, string | number | bigint>;
+  popularity: ColumnType<number, number | undefined, number>;
+  updated_at: Generated<Date>;
+}
