@@ -23,7 +23,7 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
   const host = options.host ?? "127.0.0.1";
   // PGlite is single-session; the socket server multiplexes clients onto it.
   const server = new PGLiteSocketServer({ db: pglite, host, port: options.port, maxConnections: 64 });
-  //PIN pinExtendedQueryBatches(server);
+  pinExtendedQueryBatches(server);
   await server.start();
   const address = server.getServerConn();
   const port = Number(address.split(":").pop() ?? options.port);
