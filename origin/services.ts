@@ -1,5 +1,6 @@
+import { authClaimsService } from "./auth-claims/service.ts";
 import { cdcService } from "./cdc/service.ts";
 import type { OriginService } from "./service.ts";
 
 /** Every origin service, by name; `--service NAME` picks from this list. */
-export const originServices: readonly OriginService[] = [cdcService];
+export const originServices: readonly OriginService[] = [cdcService, authClaimsService];
