@@ -14,7 +14,6 @@ import { collect, publishEvent, recordingLogger, waitFor } from "./consumer/test
 import { consumerLogKinds, type ConsumerLogKind } from "./consumer/log-kinds.ts";
 import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
-import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import type { EventLog } from "./event-log.ts";
 import { acquireKafkaBroker } from "./testing/kafka-broker.ts";
 
@@ -34,14 +33,10 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
   let db: Kysely<Database>;
   beforeAll(async () => {
     database = await createTestDatabase(databaseKind);
-    // pglite-socket 0.2.17 interleaves extended-protocol messages of concurrent
-    // connections onto PGlite's one session (electric-sql/pglite#1046): on
-    // PGlite everything here shares ONE connection until the embedded server is fixed.
-    db = databaseKind === "pglite" ? createPostgresDatabase(database.url, { maxConnections: 1 }) : database.db;
+    db = database.db;
     await sql`create table public.consumer_effects (grp text not null, event_id text not null, user_id text not null, seq serial)`.execute(db);
   });
   afterAll(async () => {
-    if (db !== database?.db) await db?.destroy();
     await database?.drop();
   });
 
