@@ -1,0 +1,168 @@
+/**
+ * `npm run bench:events`: end-to-end figures of the event backbone, per
+ * adapter — outbox insert → CDC → event log → consumer (inbox + effect):
+ *   1. throughput: N events written as fast as possible, events/s until the
+ *      consumer handled the last one;
+ *   2. lag at a fixed rate: p50/p99 of (handled − written) at R events/s.
+ * Runs on DATABASE_URL (WAL-mode CDC on a real server) in a fresh database it
+ * drops afterwards, or on an in-memory PGlite (trigger-mode CDC) without it.
+ * Kafka is measured when KAFKA_BROKERS is set (`npm run kafka:start`).
+ *
+ *   npm run bench:events -- [--events 20000] [--rate 1000] [--seconds 10] [--adapters postgres,kafka]
+ */
+import { parseArgs } from "node:util";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../shared/db/database.ts";
+import { createPostgresDatabase } from "../../shared/db/postgres.ts";
+import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { writeOutbox } from "../../shared/events/outbox.ts";
+import { createLogger } from "../../shared/logger.ts";
+import { createTestDatabase } from "../../shared/testing/test-database.ts";
+import { startCdc } from "../../origin/cdc/cdc.ts";
+import { startConsumer } from "../../origin/events/consumer.ts";
+import { createEventLog } from "../../origin/events/event-log-factory.ts";
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "20000" },
+    rate: { type: "string", default: "1000" },
+    seconds: { type: "string", default: "10" },
+    adapters: { type: "string", default: "postgres,kafka" },
+  },
+});
+const totalEvents = Number(values.events);
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const config = parseConfig(nodeConfigSchema, process.env);
+const logger = createLogger({ service: "bench" }, "warn");
+const eventType = "tunec.playback.playback-started.v1" as const;
+const batchSize = 100;
+const writers = 8;
+const tickMs = 20;
+
+interface Measured {
+  handledAt: Map<string, number>;
+  writtenAt: Map<string, number>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function writeEvents(db: Kysely<Database>, count: number, measured: Measured): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < count; i++) {
+      const userId = crypto.randomUUID();
+      const now = new Date();
+      const event = await writeOutbox(trx, {
+        type: eventType,
+        source: "/tunec/bench",
+        data: {
+          playId: crypto.randomUUID(), userId, trackId: crypto.randomUUID(), quality: "standard",
+          deviceId: "bench", premium: false, startPositionMs: 0, startedAt: now.toISOString(),
+        },
+      });
+      measured.writtenAt.set(event.id, performance.now());
+    }
+  });
+}
+
+async function waitUntilHandled(measured: Measured, ids: Iterable<string>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const pending = new Set(ids);
+  while (Date.now() < deadline) {
+    for (const id of pending) if (measured.handledAt.has(id)) pending.delete(id);
+    if (pending.size === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
+  const database = await createTestDatabase(config.DATABASE_URL ? "postgres" : "pglite");
+  const slot = `tunec_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+  const backbone = createEventLog(
+    { DATABASE_URL: database.url, KAFKA_BROKERS: adapter === "kafka" ? config.KAFKA_BROKERS : undefined },
+    database.db,
+    logger,
+  );
+  const measured: Measured = { handledAt: new Map(), writtenAt: new Map() };
+  // The producers' own pool, as request handlers would have.
+  const producers = createPostgresDatabase(database.url, { maxConnections: writers });
+  const cdc = await startCdc({
+    db: database.db, connectionString: database.url, mode: "auto", slot, log: backbone.log, logger, outboxRetentionMinutes: 60,
+    sink: backbone.sameDatabase ? { kind: "same-transaction", ...backbone.sameDatabase } : { kind: "external", log: backbone.log },
+  });
+  const consumer = await startConsumer({
+    log: backbone.log, db: database.db, group: `bench-${slot}`, topics: ["tunec.playback"], logger, from: "latest",
+    retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 }, lagIntervalMs: 0,
+    handlers: {
+      [eventType]: async (event, trx) => {
+        // A real effect in the same transaction as the inbox row.
+        await sql`select ${event.data.playId}::uuid`.execute(trx);
+        measured.handledAt.set(event.id, performance.now());
+      },
+    },
+  });
+  try {
+    const label = `${adapter.padEnd(8)} (cdc: ${cdc.mode}, database: ${database.kind})`;
+    // Warm-up: the pipeline is live end to end before the clock starts.
+    await writeEvents(producers, 10, measured);
+    if (!(await waitUntilHandled(measured, measured.writtenAt.keys(), 60_000))) throw new Error("warm-up events never arrived");
+    measured.writtenAt.clear();
+
+    const started = performance.now();
+    // Producers are many concurrent requests: several writers, each committing batches.
+    let remaining = totalEvents;
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (remaining > 0) {
+          const count = Math.min(batchSize, remaining);
+          remaining -= count;
+          await writeEvents(producers, count, measured);
+        }
+      }),
+    );
+    const allArrived = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
+    const elapsed = (performance.now() - started) / 1000;
+    console.log(`${label}  throughput: ${Math.round(totalEvents / elapsed)} events/s end to end (${totalEvents} events in ${elapsed.toFixed(1)} s${allArrived ? "" : ", SOME MISSING"})`);
+
+    measured.writtenAt.clear();
+    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+    const ticks = Math.round((seconds * 1000) / tickMs);
+    const t0 = performance.now();
+    const inFlight = new Set<Promise<void>>();
+    for (let tick = 0; tick < ticks; tick++) {
+      // Fire on schedule without waiting for earlier commits (an open-loop load).
+      const write: Promise<void> = writeEvents(producers, perTick, measured).finally(() => inFlight.delete(write));
+      inFlight.add(write);
+      const next = t0 + (tick + 1) * tickMs;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    await Promise.all(inFlight);
+    const achieved = measured.writtenAt.size / ((performance.now() - t0) / 1000);
+    await waitUntilHandled(measured, measured.writtenAt.keys(), 60_000);
+    const lags = [...measured.writtenAt].map(([id, at]) => (measured.handledAt.get(id) ?? Number.POSITIVE_INFINITY) - at).sort((a, b) => a - b);
+    console.log(
+      `${label}  lag at ${Math.round(achieved)} events/s for ${seconds} s: p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${percentile(lags, 99).toFixed(1)} ms, max ${lags.at(-1)?.toFixed(1)} ms`,
+    );
+  } finally {
+    await consumer.stop();
+    await cdc.stop();
+    await backbone.log.close();
+    await producers.destroy();
+    if (cdc.mode === "wal") await sql`select pg_drop_replication_slot(${slot})`.execute(database.db).catch(() => undefined);
+    await database.drop();
+  }
+}
+
+for (const adapter of values.adapters.split(",").map((name) => name.trim())) {
+  if (adapter !== "postgres" && adapter !== "kafka") throw new Error(`unknown adapter ${adapter}`);
+  if (adapter === "kafka" && !config.KAFKA_BROKERS) {
+    console.log("kafka     skipped: set KAFKA_BROKERS (npm run kafka:start prints it)");
+    continue;
+  }
+  await benchAdapter(adapter);
+}
