@@ -41,6 +41,29 @@ const brokerList = z
       .min(1, "expected a comma-separated list of host:port"),
   );
 
+/** Settings of an S3 bucket (origin and, in S3 upload mode, the edge). */
+const s3ConfigShape = {
+  S3_ENDPOINT: z.url({ error: "expected an http(s) URL such as https://<account>.r2.cloudflarestorage.com" }).optional(),
+  S3_REGION: z.string().min(1).default("auto"),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name").optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { error: "expected true or false" }).optional(),
+};
+
+const internalToken = z.string().min(32, "expected at least 32 characters (e.g. openssl rand -base64 32)");
+
+/** Settings of a process that talks to S3: all of bucket, key id and secret, or none. */
+export function requireS3Credentials<T extends { S3_BUCKET?: string | undefined; S3_ACCESS_KEY_ID?: string | undefined; S3_SECRET_ACCESS_KEY?: string | undefined }>(
+  config: T,
+  ctx: z.RefinementCtx,
+): void {
+  if (!config.S3_BUCKET) return;
+  for (const name of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+    if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when S3_BUCKET is set" });
+  }
+}
+
 /** Settings of the Node side: `npm start`, the origin services and the scripts. */
 export const nodeConfigSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
@@ -49,6 +72,8 @@ export const nodeConfigSchema = z.object({
   GATEWAY_PORT: port(8787),
   LOG_LEVEL: logLevel.default("info"),
   KAFKA_BROKERS: brokerList.optional(),
+  /** Redis for cached searches (the indexer invalidates them); unset = no cache. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "expected a Redis URL such as redis://127.0.0.1:6379").optional(),
   /** How CDC captures changes: WAL (logical replication), triggers (PGlite), or auto-detect. */
   CDC_MODE: z.enum(["auto", "wal", "trigger"], { error: "expected one of auto, wal, trigger" }).default("auto"),
   /** Logical replication slot of WAL-mode CDC; slot names are per server, so one per database. */
@@ -58,6 +83,17 @@ export const nodeConfigSchema = z.object({
     .default("tunec_cdc"),
   /** How long relayed outbox rows are kept (for inspection) before CDC deletes them. */
   CDC_OUTBOX_RETENTION_MINUTES: z.coerce.number({ error: "expected a number of minutes" }).int().min(0).default(60),
+  /** Media bucket over S3 (production: R2's S3 API or any S3); unset = the edge's R2 through its internal endpoint. */
+  ...s3ConfigShape,
+  /** Shared with the edge: authenticates the origin at /internal/objects (embedded mode). */
+  STORAGE_INTERNAL_TOKEN: internalToken.optional(),
+  /** Where the origin finds the edge's internal object endpoint; default http://127.0.0.1:GATEWAY_PORT. */
+  STORAGE_EDGE_URL: z.url({ error: "expected an http(s) URL" }).optional(),
+  FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+  /** Hard limit of one ffmpeg run of the transcoder. */
+  TRANSCODE_TIMEOUT_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(10).max(7200).default(600),
+  /** `npm start` seeds a demo catalog once unless this is false. */
+  DEMO_SEED: z.enum(["true", "false"], { error: "expected true or false" }).default("true"),
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
@@ -119,3 +155,30 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
     }),
   );
 }
+
+/**
+ * Settings of the edge's ingestion context (workers/ingestion): how upload
+ * URLs are signed, where the bytes go, and the origin's internal access.
+ */
+export const ingestionEdgeConfigSchema = z
+  .object({
+    ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+    /** HMAC-SHA256 key of the edge's upload URLs: base64 or base64url of at least 32 random bytes. */
+    UPLOAD_SIGNING_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, "expected base64 of at least 32 random bytes (openssl rand -base64 32)")
+      .optional(),
+    UPLOAD_URL_TTL_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(30).max(86_400).default(900),
+    /** r2: the edge verifies and streams uploads into its R2 binding; s3: presigned PUT/multipart straight to S3. */
+    UPLOAD_STORAGE: z.enum(["r2", "s3"], { error: "expected r2 or s3" }).default("r2"),
+    STORAGE_INTERNAL_TOKEN: internalToken.optional(),
+    ...s3ConfigShape,
+  })
+  .superRefine((config, ctx) => {
+    if (config.ENVIRONMENT === "production" && !config.UPLOAD_SIGNING_KEY && config.UPLOAD_STORAGE === "r2") {
+      ctx.addIssue({ code: "custom", path: ["UPLOAD_SIGNING_KEY"], message: "is required in production (wrangler secret put UPLOAD_SIGNING_KEY)" });
+    }
+    if (config.UPLOAD_STORAGE === "s3" && !config.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when UPLOAD_STORAGE=s3" });
+    requireS3Credentials(config, ctx);
+  });
+export type IngestionEdgeConfig = z.infer<typeof ingestionEdgeConfigSchema>;

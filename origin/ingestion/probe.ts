@@ -73,7 +73,8 @@ export async function probeAudio(path: string, sizeBytes: number, declaredConten
     channels: format.numberOfChannels,
     bitrate: format.bitrate === undefined ? undefined : Math.round(format.bitrate),
     headerDurationMs: format.duration === undefined ? undefined : Math.round(format.duration * 1000),
-    warnings: metadata.quality.warnings.map((warning) => warning.message),
+    // Parsers quote raw header bytes; PostgreSQL's jsonb refuses \u0000.
+    warnings: metadata.quality.warnings.map((warning) => warning.message.replace(/[\u0000-\u001f]/g, "?")),
   });
   const detected = detectFormat(format.container, format.codec);
   report.format = detected;
