@@ -14,7 +14,7 @@
  */
 import { topicSpecs } from "../../shared/events/topics.ts";
 import { consumerLag, reportLag } from "./consumer/lag.ts";
-import { createRecordProcessor } from "./consumer/process-record.ts";
+import { createBatchProcessor } from "./consumer/process-batch.ts";
 import type { ConsumerOptions, RunningConsumer } from "./consumer/types.ts";
 
 export type { ConsumerLag, ConsumerOptions, EventHandler, EventHandlers, HandlerContext, RetryPolicy, RunningConsumer } from "./consumer/types.ts";
@@ -28,16 +28,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   // Dead-letter topics must exist before the first poison event: Kafka refuses to publish to unknown topics.
   await options.log.ensureTopics(topicSpecs(options.topics));
   const stopping = new AbortController();
-  const processRecord = createRecordProcessor({ ...options, logger }, stopping.signal);
+  const processBatch = createBatchProcessor({ ...options, logger }, stopping.signal);
   const consumer = await options.log.consume({
     group: options.group,
     topics: options.topics,
     from: options.from ?? "earliest",
     ...(options.maxBatchSize ? { maxBatchSize: options.maxBatchSize } : {}),
-    async handle(records) {
-      // One after another: records of one key share a partition, and order per key is the contract.
-      for (const record of records) await processRecord(record);
-    },
+    // Records of one partition, one after another: order per key is the contract.
+    handle: processBatch,
   });
   const lag = () => consumerLag(options.log, options.group, options.topics);
   const stopReporting = reportLag(lag, logger, options.lagIntervalMs ?? defaultLagIntervalMs);

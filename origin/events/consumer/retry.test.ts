@@ -37,6 +37,17 @@ describe("retry", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(waits.reduce((a, b) => a + b, 0) - 2);
   });
 
+  it("counts an earlier failure as the first attempt", async () => {
+    let calls: number[] = [];
+    const earlier = { error: new Error("failed in the batch") };
+    expect(await retry(async (n) => void calls.push(n), fast, new AbortController().signal, () => undefined, earlier)).toEqual({ ok: true, attempts: 2 });
+    expect(calls).toEqual([2]);
+    calls = [];
+    const once = { ...fast, maxAttempts: 1 };
+    expect(await retry(async (n) => void calls.push(n), once, new AbortController().signal, () => undefined, earlier)).toEqual({ ok: false, attempts: 1, error: earlier.error });
+    expect(calls).toEqual([]);
+  });
+
   it("cuts a backoff wait short when stopping, without another attempt", async () => {
     const stopping = new AbortController();
     let calls = 0;

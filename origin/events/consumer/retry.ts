@@ -13,28 +13,39 @@ export function backoffDelay(failedAttempts: number, policy: RetryPolicy, random
 
 export type RetryOutcome = { ok: true; attempts: number } | { ok: false; attempts: number; error: unknown } | { ok: false; stopped: true; attempts: number; error: unknown };
 
+/** A failure that happened before `retry` took over (e.g. inside a batch transaction). */
+export interface EarlierFailure {
+  error: unknown;
+}
+
 /**
- * Runs `attempt` until it resolves or `maxAttempts` failed. Once `stopping`
- * is aborted no new retry starts and a pending wait ends at once (the caller
- * leaves the event uncommitted, so it is delivered again after a restart);
- * an attempt already running is never interrupted.
+ * Runs `attempt` until it resolves or `maxAttempts` failed (counting an
+ * `earlier` failure as the first). Once `stopping` is aborted no new retry
+ * starts and a pending wait ends at once (the caller leaves the event
+ * uncommitted, so it is delivered again after a restart); an attempt already
+ * running is never interrupted.
  */
 export async function retry(
   attempt: (number: number) => Promise<void>,
   policy: RetryPolicy,
   stopping: AbortSignal,
   onFailure: (error: unknown, number: number, delayMs: number) => void,
+  earlier?: EarlierFailure,
 ): Promise<RetryOutcome> {
-  for (let number = 1; ; number++) {
+  let failed = earlier ? { number: 1, error: earlier.error } : null;
+  for (let number = failed ? 2 : 1; ; number++) {
+    if (failed) {
+      if (failed.number >= policy.maxAttempts) return { ok: false, attempts: failed.number, error: failed.error };
+      if (stopping.aborted) return { ok: false, stopped: true, attempts: failed.number, error: failed.error };
+      const delayMs = backoffDelay(failed.number, policy);
+      onFailure(failed.error, failed.number, delayMs);
+      if (!(await wait(delayMs, stopping))) return { ok: false, stopped: true, attempts: failed.number, error: failed.error };
+    }
     try {
       await attempt(number);
       return { ok: true, attempts: number };
     } catch (error) {
-      if (number >= policy.maxAttempts) return { ok: false, attempts: number, error };
-      if (stopping.aborted) return { ok: false, stopped: true, attempts: number, error };
-      const delayMs = backoffDelay(number, policy);
-      onFailure(error, number, delayMs);
-      if (!(await wait(delayMs, stopping))) return { ok: false, stopped: true, attempts: number, error };
+      failed = { number, error };
     }
   }
 }

@@ -41,6 +41,13 @@ export interface ConsumerOptions {
   logger: Logger;
   from?: "earliest" | "latest";
   maxBatchSize?: number;
+  /**
+   * "batch" (default): consecutive events of a delivered batch commit in one
+   * transaction (far fewer commits); if one fails, that run is rolled back and
+   * redone one event at a time. "event": one transaction per event, for
+   * handlers whose effects outside `trx` must not be repeated on such a redo.
+   */
+  transactionScope?: "batch" | "event";
   /** How often lag is logged; default 30 s, 0 turns it off. */
   lagIntervalMs?: number;
 }
