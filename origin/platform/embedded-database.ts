@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { pinExtendedQueryBatches } from "./pglite-socket-pinning.ts";
@@ -18,8 +19,8 @@ export interface EmbeddedDatabase {
  */
 export async function startEmbeddedDatabase(options: { dataDir?: string; port: number; host?: string }): Promise<EmbeddedDatabase> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  // pg_trgm backs search's typo tolerance (migrations/0020_search.sql creates the extension).
-  const pglite = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { pg_trgm } });
+  // pg_trgm and fuzzystrmatch back search's typo tolerance (migrations/0020, 0022 create the extensions).
+  const pglite = await PGlite.create({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { pg_trgm, fuzzystrmatch } });
   const host = options.host ?? "127.0.0.1";
   // PGlite is single-session; the socket server multiplexes clients onto it.
   const server = new PGLiteSocketServer({ db: pglite, host, port: options.port, maxConnections: 64 });

@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reindex } from "../../origin/indexer/reindex.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
+import { searchCatalog, type SearchType } from "./search-query.ts";
+import { seedQualityCatalog, type QualityCatalog } from "./testing/quality-catalog.ts";
+
+// Search quality on the real query (workers/search/search-query.ts) over a reindexed catalog.
+describe.each(databaseKinds())("search quality on %s", (kind) => {
+  let database: TestDatabase;
+  let catalog: QualityCatalog;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    catalog = await seedQualityCatalog(database.db);
+    await reindex(database.db, { batchSize: 7 });
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  const titles = async (q: string, limit = 5) => {
+    const result = await searchCatalog(database.db, { q, type: "track", limit });
+    if (result.type !== "track") throw new Error("expected tracks");
+    return result.hits.map((hit) => hit.title);
+  };
+  const names = async (q: string, type: Exclude<SearchType, "track">) => {
+    const result = await searchCatalog(database.db, { q, type, limit: 5 });
+    return result.type === "artist" ? result.hits.map((hit) => hit.name) : result.type === "album" ? result.hits.map((hit) => hit.title) : [];
+  };
+
+  it.each([
+    ["Группа крови", "Группа крови"],
+    ["Bohemian Rhapsody", "Bohemian Rhapsody"],
+    ["закрой за мной дверь", "Закрой за мной дверь, я ухожу"],
+    ["Хочешь?", "Хочешь?"],
+    ["Вселенная бесконечна", "Вселенная бесконечна?"],
+  ])("exact: %s", async (q, first) => {
+    expect((await titles(q))[0]).toBe(first);
+  });
+
+  it.each([
+    ["Bohem", "Bohemian Rhapsody"],
+    ["звезда по им", "Звезда по имени Солнце"],
+    ["Karma Pol", "Karma Police"],
+    ["владив", "Владивосток 2000"],
+  ])("prefix: %s", async (q, first) => {
+    expect((await titles(q))[0]).toBe(first);
+  });
+
+  it.each([
+    ["Bohemian Rapsody", "Bohemian Rhapsody"], // one letter missing
+    ["Группа крофи", "Группа крови"], // one letter wrong
+    ["Радиохэд Creep", "Creep"], // transliterated and misspelt
+    ["Karma Polise", "Karma Police"],
+    ["Bohemain Rhapsodi", "Bohemian Rhapsody"], // two letters off
+    ["Милион алых роз", "Миллион алых роз"],
+    ["Utikai", "Утекай"], // two letters off, transliterated
+  ])("typo: %s", async (q, first) => {
+    expect((await titles(q))[0]).toBe(first);
+  });
+
+  it("typo: one letter off in an artist's name finds their tracks", async () => {
+    const hits = await titles("Zemfra");
+    expect(hits.slice(0, 3).sort()).toEqual(["Ariva", "Iskala", "Хочешь?"]);
+  });
+
+  it.each([
+    ["gruppa krovi", "Группа крови"],
+    ["vladivostok 2000", "Владивосток 2000"],
+    ["искала", "Iskala"],
+    ["Пугачева миллион", "Миллион алых роз"], // ё written as е
+    ["million alyh roz", "Миллион алых роз"],
+  ])("transliterated: %s", async (q, first) => {
+    expect((await titles(q))[0]).toBe(first);
+  });
+
+  it("transliterated: `kino` finds «Кино» and `земфира` finds Zemfira", async () => {
+    expect(await names("kino", "artist")).toContain("Кино");
+    expect((await names("земфира", "artist"))[0]).toBe("Zemfira");
+    expect((await titles("земфира")).slice(0, 3).sort()).toEqual(["Ariva", "Iskala", "Хочешь?"]);
+    const kinoTracks = await titles("kino", 10);
+    expect(kinoTracks).toEqual(expect.arrayContaining(["Группа крови", "Пачка сигарет", "Кино о любви"]));
+  });
+
+  it.each([
+    ["Кино gruppa krovi", "Группа крови"],
+    ["Zemfira хочешь", "Хочешь?"],
+    ["Мумий Troll utekai", "Утекай"],
+    ["queen we will", "We Will Rock You"],
+  ])("mixed script: %s", async (q, first) => {
+    expect((await titles(q))[0]).toBe(first);
+  });
+
+  it("finds albums and artists by type", async () => {
+    expect((await names("gruppa krovi", "album"))[0]).toBe("Группа крови");
+    expect((await names("night at the opera", "album"))[0]).toBe("A Night at the Opera");
+    expect((await names("радиохед", "artist"))[0]).toBe("Radiohead");
+    expect((await names("Сплин", "artist"))[0]).toBe("Сплин");
+  });
+
+  it("never shows a draft, and finds nothing for nonsense", async () => {
+    const result = await searchCatalog(database.db, { q: "неизданное", type: "track", limit: 5 });
+    expect(result.hits.map((hit) => hit.id)).not.toContain(catalog.draftTrackId);
+    expect(await titles("qwxzv")).toEqual([]);
+  });
+
+  it("pages by (score, id) without repeats or gaps", async () => {
+    const all = await searchCatalog(database.db, { q: "кино", type: "track", limit: 50 });
+    expect(all.hits.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    let after: { score: number; id: string } | undefined;
+    for (let page = 0; page < 20; page++) {
+      const result = await searchCatalog(database.db, { q: "кино", type: "track", limit: 2, after });
+      const hits = result.hits.slice(0, 2);
+      seen.push(...hits.map((hit) => hit.id));
+      const last = hits.at(-1);
+      if (result.hits.length <= 2 || !last) break;
+      after = { score: last.score, id: last.id };
+    }
+    expect(seen).toEqual(all.hits.map((hit) => hit.id));
+  });
+});
