@@ -128,8 +128,11 @@ export async function commitPosition(db: Kysely<Database>, member: MemberIdentit
 }
 
 export async function leaveGroup(db: Kysely<Database>, member: MemberIdentity): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const leave = async (trx: Kysely<Database>) => {
     await sql`delete from events.log_leases where group_id = ${member.group} and member_id = ${member.memberId}`.execute(trx);
     await sql`delete from events.log_members where group_id = ${member.group} and member_id = ${member.memberId}`.execute(trx);
-  });
+  };
+  // The session runner may already hand us a transaction (on PGlite it always does).
+  if (db.isTransaction) await leave(db);
+  else await db.transaction().execute(leave);
 }

@@ -65,6 +65,28 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       await doomed.close();
     }, 60_000);
 
+    it("a member that stops leaves the group at once: the next member takes over without waiting for its leases", async () => {
+      const topic = unique("leave");
+      const group = unique("group");
+      // A lease TTL far longer than the test: only a real leave lets the next member in.
+      const first = open({ leaseTtlMs: 60_000, heartbeatIntervalMs: 1_000 });
+      await first.ensureTopics([{ name: topic, partitions: 2 }]);
+      await first.publish([{ topic, key: "a", value: "1" }]);
+      const got = deferred();
+      const consumer = await first.consume({ group, topics: [topic], handle: async () => got.resolve() });
+      await got.promise;
+      await consumer.stop();
+      const leases = await sql<{ n: string }>`select count(*)::text as n from events.log_leases where group_id = ${group}`.execute(database.db);
+      expect(leases.rows[0]?.n).toBe("0");
+
+      await first.publish([{ topic, key: "b", value: "2" }]);
+      const second = open({ leaseTtlMs: 60_000, heartbeatIntervalMs: 1_000 });
+      const seen: string[] = [];
+      await second.consume({ group, topics: [topic], handle: async (batch) => void seen.push(...batch.map((r) => r.value)) });
+      await waitFor("the second member's record", () => seen.includes("2"), 10_000);
+      expect(seen).toEqual(["2"]);
+    });
+
     it("assigns gap-free offsets under concurrent publishers, whatever rolls back", async () => {
       const topic = unique("gapless");
       const log = open();
