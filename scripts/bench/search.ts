@@ -1,0 +1,100 @@
+/**
+ * Search latency and index freshness on a generated catalog (not a test):
+ *
+ *   createdb tunec_search_bench
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tunec_search_bench npm run catalog:generate -- --tracks 1000000
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tunec_search_bench npm run bench:search [-- --queries 200 --changes 50]
+ *   dropdb tunec_search_bench
+ *
+ * Latency: queries made from sampled tracks (scripts/bench/search-queries.ts),
+ * one at a time, through the very function GET /search runs
+ * (workers/search/search-query.ts) over pg from Node: database time plus one
+ * round trip, without HTTP or the cache. Also reports how often the expected
+ * track is among the first 10 hits.
+ *
+ * Freshness: CDC and the indexer run in this process (as `npm run origin`
+ * would); a track's title is changed with plain SQL and search is polled
+ * until the new title finds it.
+ */
+import { parseArgs } from "node:util";
+import { sql } from "kysely";
+import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { createPostgresDatabase } from "../../shared/db/postgres.ts";
+import { createLogger } from "../../shared/logger.ts";
+import { cdcService } from "../../origin/cdc/service.ts";
+import { indexerService } from "../../origin/indexer/service.ts";
+import { searchCatalog } from "../../workers/search/search-query.ts";
+import { buildQueries, queryKinds, type SampleTrack } from "./search-queries.ts";
+
+const { values } = parseArgs({ options: { queries: { type: "string", default: "200" }, changes: { type: "string", default: "50" } } });
+const config = parseConfig(nodeConfigSchema, process.env);
+if (!config.DATABASE_URL) throw new Error("DATABASE_URL is required: a database with a generated catalog (npm run catalog:generate)");
+const databaseUrl = config.DATABASE_URL;
+const db = createPostgresDatabase(databaseUrl, { maxConnections: 4, applicationName: "tunec-bench-search" });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const summary = (ms: number[]) => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+};
+const fmt = (n: number) => n.toFixed(1).padStart(7);
+
+async function latency(): Promise<void> {
+  const count = Number((await sql<{ n: string }>`select count(*) as n from search.tracks where visible`.execute(db)).rows[0]?.n ?? 0);
+  const sample = await sql<SampleTrack>`
+    select id, title, artist_names[1] as artist from search.tracks where visible order by md5(id::text) limit ${Number(values.queries)}`.execute(db);
+  const queries = buildQueries(sample.rows);
+  console.log(`${count} visible tracks; ${queries.length} queries from ${sample.rows.length} sampled tracks`);
+  for (const query of queries.slice(0, 30)) await searchCatalog(db, { q: query.q, type: "track", limit: 20 });
+  console.log("kind            n     p50 ms  p95 ms  p99 ms  found in top 10");
+  for (const kind of queryKinds) {
+    const times: number[] = [];
+    let found = 0;
+    const ofKind = queries.filter((query) => query.kind === kind);
+    for (const query of ofKind) {
+      const started = performance.now();
+      const result = await searchCatalog(db, { q: query.q, type: "track", limit: 20 });
+      times.push(performance.now() - started);
+      if (result.hits.slice(0, 10).some((hit) => hit.id === query.expectedId)) found += 1;
+    }
+    const s = summary(times);
+    console.log(`${kind.padEnd(14)} ${String(s.n).padStart(4)} ${fmt(s.p50)} ${fmt(s.p95)} ${fmt(s.p99)}   ${((100 * found) / Math.max(1, s.n)).toFixed(0)}%`);
+  }
+}
+
+async function freshness(): Promise<void> {
+  const logger = createLogger({ bench: "search" }, "warn");
+  const slot = `tunec_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
+  const context = { config: { ...config, DATABASE_URL: databaseUrl, CDC_SLOT: slot }, db, log: logger };
+  const cdc = await cdcService.start(context);
+  const indexer = await indexerService.start(context);
+  const times: number[] = [];
+  try {
+    const picks = await sql<{ id: string }>`select id from search.tracks where visible order by md5(id::text) desc limit ${Number(values.changes)}`.execute(db);
+    for (const [index, { id }] of picks.rows.entries()) {
+      const word = `svezhak${index}x${Math.floor(Math.random() * 1e6)}`;
+      const started = performance.now();
+      await sql`update catalog.tracks set title = ${`Свежий трек ${word}`} where id = ${id}`.execute(db);
+      for (;;) {
+        const result = await searchCatalog(db, { q: word, type: "track", limit: 5 });
+        if (result.hits.some((hit) => hit.id === id)) break;
+        if (performance.now() - started > 30_000) throw new Error(`change of ${id} not searchable after 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      times.push(performance.now() - started);
+    }
+  } finally {
+    await indexer.stop();
+    await cdc.stop();
+    await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${slot}`.execute(db).catch(() => undefined);
+  }
+  const s = summary(times);
+  console.log(`freshness (UPDATE → visible in search), ${s.n} changes: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms`);
+}
+
+try {
+  await latency();
+  await freshness();
+} finally {
+  await db.destroy();
+}
