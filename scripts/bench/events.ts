@@ -42,6 +42,8 @@ const tickMs = 20;
 
 interface Measured {
   handledAt: Map<string, number>;
+  /** When the record reached the log (seen by a bare consumer of the port): separates CDC from the consumer. */
+  loggedAt: Map<string, number>;
   writtenAt: Map<string, number>;
 }
 
@@ -87,13 +89,15 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
     database.db,
     logger,
   );
-  const measured: Measured = { handledAt: new Map(), writtenAt: new Map() };
+  const measured: Measured = { handledAt: new Map(), loggedAt: new Map(), writtenAt: new Map() };
   // The producers' own pool, as request handlers would have.
   const producers = createPostgresDatabase(database.url, { maxConnections: writers });
-  const cdc = await startCdc({
-    db: database.db, connectionString: database.url, mode: "auto", slot, log: backbone.log, logger, outboxRetentionMinutes: 60,
-    sink: backbone.sameDatabase ? { kind: "same-transaction", ...backbone.sameDatabase } : { kind: "external", log: backbone.log },
-  });
+  const runCdc = () =>
+    startCdc({
+      db: database.db, connectionString: database.url, mode: "auto", slot, log: backbone.log, logger, outboxRetentionMinutes: 60,
+      sink: backbone.sameDatabase ? { kind: "same-transaction", ...backbone.sameDatabase } : { kind: "external", log: backbone.log },
+    });
+  let cdc = await runCdc();
   const consumer = await startConsumer({
     log: backbone.log, db: database.db, group: `bench-${slot}`, topics: ["tunec.playback"], logger, from: "latest",
     retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 }, lagIntervalMs: 0,
@@ -103,6 +107,16 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
         await sql`select ${event.data.playId}::uuid`.execute(trx);
         measured.handledAt.set(event.id, performance.now());
       },
+    },
+  });
+  const tap = await backbone.log.consume({
+    group: `bench-tap-${slot}`, topics: ["tunec.playback"], from: "latest",
+    handle: async (records) => {
+      const now = performance.now();
+      for (const record of records) {
+        const id = /"id":"([0-9a-f-]{36})"/.exec(record.value)?.[1];
+        if (id) measured.loggedAt.set(id, now);
+      }
     },
   });
   try {
@@ -124,9 +138,37 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
         }
       }),
     );
+    const writeElapsed = (performance.now() - started) / 1000;
     const allArrived = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
     const elapsed = (performance.now() - started) / 1000;
-    console.log(`${label}  throughput: ${Math.round(totalEvents / elapsed)} events/s end to end (${totalEvents} events in ${elapsed.toFixed(1)} s${allArrived ? "" : ", SOME MISSING"})`);
+    const lastLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
+    const logElapsed = (lastLogged - started) / 1000;
+    console.log(
+      `${label}  throughput: ${Math.round(totalEvents / elapsed)} events/s end to end (${totalEvents} events in ${elapsed.toFixed(1)} s${allArrived ? "" : ", SOME MISSING"}); ` +
+        `producers wrote ${Math.round(totalEvents / writeElapsed)} events/s; outbox → CDC → log alone: ${Math.round(totalEvents / logElapsed)} events/s`,
+    );
+
+    // Capacity: with CDC stopped, producers fill the outbox; then the clock runs
+    // from CDC's restart until the consumer handled the whole backlog.
+    measured.writtenAt.clear();
+    await cdc.stop();
+    for (let written = 0; written < totalEvents; written += batchSize * writers) {
+      await Promise.all(
+        Array.from({ length: writers }, (_, w) => {
+          const count = Math.max(0, Math.min(batchSize, totalEvents - written - w * batchSize));
+          return count > 0 ? writeEvents(producers, count, measured) : Promise.resolve();
+        }),
+      );
+    }
+    const drainStarted = performance.now();
+    cdc = await runCdc();
+    const drained = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
+    const drainElapsed = (performance.now() - drainStarted) / 1000;
+    const drainLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
+    console.log(
+      `${label}  capacity: a backlog of ${totalEvents} outbox events drained end to end at ${Math.round(totalEvents / drainElapsed)} events/s` +
+        `${drained ? "" : " (SOME MISSING)"}; into the log at ${Math.round(totalEvents / ((drainLogged - drainStarted) / 1000))} events/s`,
+    );
 
     measured.writtenAt.clear();
     const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
@@ -149,6 +191,7 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
       `${label}  lag at ${Math.round(achieved)} events/s for ${seconds} s: p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${percentile(lags, 99).toFixed(1)} ms, max ${lags.at(-1)?.toFixed(1)} ms`,
     );
   } finally {
+    await tap.stop();
     await consumer.stop();
     await cdc.stop();
     await backbone.log.close();
