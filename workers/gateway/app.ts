@@ -4,6 +4,8 @@ import type { GatewayEnv, ServicesFactory } from "./context.ts";
 import { registerAuth } from "../auth/index.ts";
 import type { OAuthSettings } from "../auth/oauth/config.ts";
 import { registerOAuth } from "../auth/oauth/routes.ts";
+import { registerCatalog } from "../catalog/index.ts";
+import { registerSearch } from "../search/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -42,6 +44,8 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerDocs(app);
   registerAuth(app);
   registerOAuth(app, options.oauth);
+  registerCatalog(app);
+  registerSearch(app);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;

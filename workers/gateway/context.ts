@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { Cache } from "../../shared/cache/cache.ts";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Principal } from "../auth/access-token.ts";
@@ -9,6 +10,10 @@ export interface GatewayServices {
   db: Kysely<Database>;
   /** Absent where a runtime has no auth wired: auth routes answer 503, tokens are refused. */
   auth?: AuthServices;
+  /** Cached search pages (Upstash Redis at the edge); absent = every search asks the database. */
+  cache?: Cache;
+  /** Where media objects (covers, images) are served, e.g. https://media.tunec.dev/; default "/media/". */
+  mediaBaseUrl?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createLogger } from "../../shared/logger.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
 import { createWorkerAuth } from "../auth/worker-services.ts";
+import { createWorkerSearchCache } from "../search/worker-cache.ts";
 import { createGatewayApp } from "./app.ts";
 import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
 import { createWorkerOAuth } from "../auth/oauth/worker-settings.ts";
@@ -23,6 +24,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
   if (!app) {
     const config = parseConfig(edgeConfigSchema, { ENVIRONMENT: env.ENVIRONMENT, LOG_LEVEL: env.LOG_LEVEL });
     const auth = createWorkerAuth(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
+    const cache = createWorkerSearchCache(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     app = createGatewayApp({
       logLevel: config.LOG_LEVEL,
       rateLimit: createWorkerRateLimit(env),
@@ -30,7 +32,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
       services: () => {
         // Hyperdrive pools for us; a client per request is its recommended use.
         const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
-        return { services: { db, auth }, release: () => db.destroy() };
+        return { services: { db, auth, cache, mediaBaseUrl: env.MEDIA_BASE_URL }, release: () => db.destroy() };
       },
     });
     apps.set(env, app);

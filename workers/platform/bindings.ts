@@ -43,6 +43,11 @@ export interface WorkerBindings {
   OAUTH_YANDEX_AUTHORIZATION_URL?: string;
   OAUTH_YANDEX_TOKEN_URL?: string;
   OAUTH_YANDEX_USERINFO_URL?: string;
+  /** Upstash Redis REST endpoint and token: enable the hot-search cache at the edge (shared/cache/upstash-cache.ts). */
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  /** Public base URL of media objects (covers, artist images), e.g. https://media.tunec.dev/; default /media/. */
+  MEDIA_BASE_URL?: string;
   ENVIRONMENT?: string;
   LOG_LEVEL?: string;
 }

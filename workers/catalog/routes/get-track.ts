@@ -1,0 +1,30 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../shared/errors.ts";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { findTrack } from "../repository.ts";
+import { idParam, problemContent, toTrack, trackSchema } from "../schemas.ts";
+
+const route = createRoute({
+  method: "get",
+  path: "/tracks/{id}",
+  tags: ["catalog"],
+  summary: "One published track",
+  request: { params: idParam("track") },
+  responses: {
+    200: { description: "The track", content: { "application/json": { schema: trackSchema } } },
+    400: { description: "The id is not a uuid", content: problemContent },
+    404: { description: "No published track has this id", content: problemContent },
+  },
+});
+
+export function registerGetTrack(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(route, async function getTrack(c) {
+    const { id } = c.req.valid("param");
+    const services = c.get("services");
+    const track = await findTrack(services.db, id);
+    // Drafts and taken-down tracks are indistinguishable from unknown ids.
+    if (!track) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
+    c.header("cache-control", "public, max-age=60");
+    return c.json(toTrack(track, services.mediaBaseUrl), 200);
+  });
+}
