@@ -59,7 +59,10 @@ export function startWalCdc(options: WalCdcOptions): RunningService {
 
   async function handle(transactions: WalTransaction[]): Promise<void> {
     const events = eventsOf(transactions, options.slot, logger);
+    const through = transactions.at(-1)?.commitEndLsn;
+    logger.debug("cdc: publishing", { transactions: transactions.length, events: events.length, through });
     if (events.length > 0) await options.log.publish(events.map((event) => event.record));
+    logger.debug("cdc: published", { events: events.length, through });
     for (const event of events) logEvent(logger, event);
   }
 
