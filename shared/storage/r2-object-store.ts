@@ -37,8 +37,24 @@ export function createR2ObjectStore(bucket: R2BucketLike): ObjectStore {
         const Fixed = (globalThis as { FixedLengthStream?: FixedLengthStreamConstructor }).FixedLengthStream;
         if (!Fixed) throw new TypeError("FixedLengthStream is only available in workerd");
         const fixed = new Fixed(length);
-        // pipeTo's rejection surfaces through put(): the fixed stream errors the readable side too.
-        body.pipeTo(fixed.writable).catch(() => undefined);
+        // Copied by hand rather than pipeTo: every promise is handled here (workerd reports
+        // pipeTo's internal ones as unhandled), and a failure surfaces through put().
+        const writer = fixed.writable.getWriter();
+        writer.closed.catch(() => undefined);
+        void (async () => {
+          const reader = body.getReader();
+          try {
+            for (;;) {
+              const { done, value: chunk } = await reader.read();
+              if (done) break;
+              await writer.write(chunk);
+            }
+            await writer.close();
+          } catch (error) {
+            await writer.abort(error).catch(() => undefined);
+            await reader.cancel(error).catch(() => undefined);
+          }
+        })();
         value = fixed.readable;
       }
       const stored = await bucket.put(key, value, options.contentType ? { httpMetadata: { contentType: options.contentType } } : {});

@@ -6,6 +6,7 @@ import type { OAuthSettings } from "../auth/oauth/config.ts";
 import { registerOAuth } from "../auth/oauth/routes.ts";
 import { registerCatalog } from "../catalog/index.ts";
 import { registerSearch } from "../search/index.ts";
+import { registerIngestion } from "../ingestion/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -46,6 +47,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerOAuth(app, options.oauth);
   registerCatalog(app);
   registerSearch(app);
+  registerIngestion(app);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;

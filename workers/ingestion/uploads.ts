@@ -8,13 +8,17 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { UploadState, UploadsTable } from "../../shared/db/ingestion.table.ts";
-import type { uploadRejectionCodes } from "../../shared/events/ingestion-events.ts";
+import { uploadRejectionCodes } from "../../shared/events/ingestion-events.ts";
 import { writeOutbox } from "../../shared/events/outbox.ts";
 
 export type UploadRow = Selectable<UploadsTable>;
 export type RejectionCode = (typeof uploadRejectionCodes)[number];
 
 export const ingestionSource = "/tunec/ingestion";
+
+function isRejectionCode(code: string): code is RejectionCode {
+  return (uploadRejectionCodes as readonly string[]).includes(code);
+}
 
 export async function findUpload(db: Kysely<Database>, id: string): Promise<UploadRow | undefined> {
   return db.selectFrom("ingestion.uploads").selectAll().where("id", "=", id).executeTakeFirst();
@@ -95,7 +99,7 @@ export function uploadView(upload: UploadRow) {
     detected_format: upload.detected_format,
     duration_ms: upload.duration_ms,
     loudness_lufs: upload.loudness_lufs === null ? null : Number(upload.loudness_lufs),
-    rejection: upload.rejection_code && upload.rejection_message ? { code: upload.rejection_code, message: upload.rejection_message } : null,
+    rejection: upload.rejection_code && upload.rejection_message && isRejectionCode(upload.rejection_code) ? { code: upload.rejection_code, message: upload.rejection_message } : null,
     url_expires_at: upload.url_expires_at.toISOString(),
     created_at: upload.created_at.toISOString(),
     updated_at: upload.updated_at.toISOString(),

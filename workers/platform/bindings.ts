@@ -43,6 +43,21 @@ export interface WorkerBindings {
   OAUTH_YANDEX_AUTHORIZATION_URL?: string;
   OAUTH_YANDEX_TOKEN_URL?: string;
   OAUTH_YANDEX_USERINFO_URL?: string;
+  /** The media bucket (workers/ingestion): sources, renditions, covers. */
+  MEDIA: R2Bucket;
+  /** Secret: HMAC key of the edge's upload URLs (base64 of ≥ 32 bytes); required in production. */
+  UPLOAD_SIGNING_KEY?: string;
+  UPLOAD_URL_TTL_SECONDS?: string;
+  /** r2 (default) or s3: where uploads go (shared/config.ts ingestionEdgeConfigSchema). */
+  UPLOAD_STORAGE?: string;
+  /** Secret: enables /internal/objects for the origin (embedded mode). */
+  STORAGE_INTERNAL_TOKEN?: string;
+  S3_ENDPOINT?: string;
+  S3_REGION?: string;
+  S3_BUCKET?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  S3_FORCE_PATH_STYLE?: string;
   /** Upstash Redis REST endpoint and token: enable the hot-search cache at the edge (shared/cache/upstash-cache.ts). */
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;

@@ -1,0 +1,16 @@
+import type { IngestionEdgeConfig } from "../../shared/config.ts";
+import { createS3Bucket, createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
+import { s3UploadTarget } from "./upload-targets.ts";
+
+/** S3 mode at the edge: presigned uploads straight to the bucket; the edge only signs and checks. */
+export function s3IngestionParts(config: IngestionEdgeConfig) {
+  const bucket = createS3Bucket({
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    bucket: config.S3_BUCKET ?? "",
+    accessKeyId: config.S3_ACCESS_KEY_ID ?? "",
+    secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? "",
+    forcePathStyle: config.S3_FORCE_PATH_STYLE === undefined ? undefined : config.S3_FORCE_PATH_STYLE === "true",
+  });
+  return { store: createS3ObjectStore(bucket), target: s3UploadTarget(bucket) };
+}

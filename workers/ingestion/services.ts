@@ -1,0 +1,70 @@
+/**
+ * The ingestion context's services at the edge, built from the Worker's
+ * bindings once per isolate (the only ingestion file that reads bindings).
+ * Under Deno or Node without an R2 binding, the routes answer 503.
+ */
+import type { Context } from "hono";
+import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { AppError } from "../../shared/errors.ts";
+import type { ObjectStore } from "../../shared/storage/object-store.ts";
+import { createR2ObjectStore, type R2BucketLike } from "../../shared/storage/r2-object-store.ts";
+import type { GatewayEnv } from "../gateway/context.ts";
+import { r2UploadTarget, type UploadTarget } from "./upload-targets.ts";
+import { createUploadSigner, uploadSigningKey, type UploadSigner } from "./upload-url.ts";
+
+export interface IngestionServices {
+  /** The media bucket: the R2 binding, or S3 in S3 mode. */
+  store: ObjectStore;
+  target: UploadTarget;
+  signer: UploadSigner;
+  urlTtlSeconds: number;
+  /** Enables /internal/objects for the origin (embedded mode). */
+  internalToken: string | undefined;
+}
+
+// A deliberate isolate cache, keyed by the bindings object like the gateway's app cache.
+const cache = new WeakMap<object, Promise<IngestionServices | null>>();
+
+function isBucket(value: unknown): value is R2BucketLike {
+  return typeof value === "object" && value !== null && typeof (value as { put?: unknown }).put === "function" && typeof (value as { head?: unknown }).head === "function";
+}
+
+async function build(env: Record<string, unknown>, c: Context<GatewayEnv>): Promise<IngestionServices | null> {
+  const config = parseConfig(ingestionEdgeConfigSchema, env);
+  const signer = createUploadSigner(await uploadSigningKey(config.UPLOAD_SIGNING_KEY));
+  if (!config.UPLOAD_SIGNING_KEY) c.get("log").warn("UPLOAD_SIGNING_KEY is not set: upload URLs are signed with a key that dies with this isolate");
+  const common = { signer, urlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS, internalToken: config.STORAGE_INTERNAL_TOKEN };
+  if (config.UPLOAD_STORAGE === "s3") {
+    // Loaded only in S3 mode: the AWS SDK is large.
+    const { s3IngestionParts } = await import("./s3-services.ts");
+    return { ...common, ...s3IngestionParts(config) };
+  }
+  if (!isBucket(env.MEDIA)) return null;
+  return { ...common, store: createR2ObjectStore(env.MEDIA), target: r2UploadTarget(signer) };
+}
+
+/** This request's ingestion services; 503 where none are configured. */
+export async function ingestionServices(c: Context<GatewayEnv>): Promise<IngestionServices> {
+  const env: unknown = c.env;
+  if (typeof env !== "object" || env === null) throw unavailable();
+  let services = cache.get(env);
+  if (!services) {
+    services = build(env as Record<string, unknown>, c);
+    cache.set(env, services);
+    services.catch(() => cache.delete(env));
+  }
+  let resolved: IngestionServices | null;
+  try {
+    resolved = await services;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    c.get("log").error("invalid ingestion configuration", { issues: error.issues });
+    throw new AppError("SERVICE_UNAVAILABLE", "Uploads are misconfigured on this server; operators have been alerted.");
+  }
+  if (!resolved) throw unavailable();
+  return resolved;
+}
+
+function unavailable(): AppError {
+  return new AppError("SERVICE_UNAVAILABLE", "Uploads are not configured on this server (no media bucket).");
+}
