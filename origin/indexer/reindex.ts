@@ -75,7 +75,8 @@ export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}
   // Artists and albums gone from the catalog stop matching.
   await sql`update search.artists s set track_count = 0 where not exists (select 1 from catalog.artists a where a.id = s.id)`.execute(db);
   await sql`update search.albums s set track_count = 0 where not exists (select 1 from catalog.albums a where a.id = s.id)`.execute(db);
-  await sql`analyze search.tracks, search.artists, search.albums, search.terms`.execute(db);
+  // Upserting every document leaves as many dead row versions: reclaim them, and settle GIN's pending list.
+  await sql`vacuum (analyze) search.tracks, search.artists, search.albums, search.terms`.execute(db);
   return {
     tracks: done,
     removed: Number(removed.numAffectedRows ?? 0),

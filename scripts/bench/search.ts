@@ -26,7 +26,9 @@ import { indexerService } from "../../origin/indexer/service.ts";
 import { searchCatalog } from "../../workers/search/search-query.ts";
 import { buildQueries, queryKinds, type SampleTrack } from "./search-queries.ts";
 
-const { values } = parseArgs({ options: { queries: { type: "string", default: "200" }, changes: { type: "string", default: "50" } } });
+const { values } = parseArgs({
+  options: { queries: { type: "string", default: "200" }, changes: { type: "string", default: "50" }, slowest: { type: "string", default: "0" } },
+});
 const config = parseConfig(nodeConfigSchema, process.env);
 if (!config.DATABASE_URL) throw new Error("DATABASE_URL is required: a database with a generated catalog (npm run catalog:generate)");
 const databaseUrl = config.DATABASE_URL;
@@ -49,16 +51,19 @@ async function latency(): Promise<void> {
   console.log("kind            n     p50 ms  p95 ms  p99 ms  found in top 10");
   for (const kind of queryKinds) {
     const times: number[] = [];
+    const timed: Array<{ ms: number; q: string }> = [];
     let found = 0;
     const ofKind = queries.filter((query) => query.kind === kind);
     for (const query of ofKind) {
       const started = performance.now();
       const result = await searchCatalog(db, { q: query.q, type: "track", limit: 20 });
       times.push(performance.now() - started);
+      timed.push({ ms: performance.now() - started, q: query.q });
       if (result.hits.slice(0, 10).some((hit) => hit.id === query.expectedId)) found += 1;
     }
     const s = summary(times);
     console.log(`${kind.padEnd(14)} ${String(s.n).padStart(4)} ${fmt(s.p50)} ${fmt(s.p95)} ${fmt(s.p99)}   ${((100 * found) / Math.max(1, s.n)).toFixed(0)}%`);
+    for (const slow of timed.sort((a, b) => b.ms - a.ms).slice(0, Number(values.slowest))) console.log(`    ${slow.ms.toFixed(1)} ms  ${slow.q}`);
   }
 }
 

@@ -65,7 +65,7 @@ export interface ArtistHit {
 
 export type SearchHits = { type: "track"; hits: TrackHit[] } | { type: "album"; hits: AlbumHit[] } | { type: "artist"; hits: ArtistHit[] };
 
-const candidateCap = 400;
+const candidateCap = 200;
 
 // Saturates towards 0.3: popularity orders equally relevant hits, it cannot outrank a better match.
 const popularityBonus = (column: string) => sql.raw(`0.3 * ln(1 + ${column}) / (ln(1 + ${column}) + 10)`);
