@@ -1,7 +1,17 @@
 import { authClaimsService } from "./auth-claims/service.ts";
+import { catalogWriterService } from "./catalog-writer/service.ts";
 import { cdcService } from "./cdc/service.ts";
 import { indexerService } from "./indexer/service.ts";
+import { ingestionService } from "./ingestion/service.ts";
 import type { OriginService } from "./service.ts";
+import { transcoderService } from "./transcoder/service.ts";
 
 /** Every origin service, by name; `--service NAME` picks from this list. */
-export const originServices: readonly OriginService[] = [cdcService, authClaimsService, indexerService];
+export const originServices: readonly OriginService[] = [
+  cdcService,
+  authClaimsService,
+  indexerService,
+  ingestionService,
+  transcoderService,
+  catalogWriterService,
+];

@@ -12,6 +12,8 @@ import { migrate } from "../shared/db/migrator.ts";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
 import { withPassword } from "../shared/db/urls.ts";
 import { startOrigin, selectServices, type OriginHandle } from "../origin/runtime.ts";
+import { startDemoSeed, type RunningSeed } from "../origin/demo/seed-on-start.ts";
+import { ensureIngestionSecrets } from "../origin/ingestion/dev-secrets.ts";
 import { resolveDatabase } from "./database-url.ts";
 import { prepareAssets } from "./prepare-assets.ts";
 
@@ -50,7 +52,9 @@ async function main(): Promise<void> {
     await migrator.destroy();
   }
 
-  const originConfig = { ...config, DATABASE_URL: database.url };
+  // Shared by the edge (signing upload URLs, /internal/objects) and the origin (reading the bucket).
+  const secrets = await ensureIngestionSecrets(config.DATA_DIR);
+  const originConfig = { ...config, DATABASE_URL: database.url, STORAGE_INTERNAL_TOKEN: secrets.STORAGE_INTERNAL_TOKEN };
   const origin: OriginHandle = await startOrigin(originConfig, selectServices([]));
   say(`origin services: ${origin.services.join(", ") || "(none)"}`);
 
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
       "--ip", "127.0.0.1",
       "--port", String(config.GATEWAY_PORT),
       "--persist-to", join(config.DATA_DIR, "wrangler"),
+      "--env-file", secrets.envFile,
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
     ],
@@ -77,10 +82,12 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
+  let seed: RunningSeed | undefined;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
+    await seed?.stop();
     if (wrangler.exitCode === null) {
       const exited = new Promise((resolve) => wrangler.once("exit", resolve));
       wrangler.kill("SIGTERM");
@@ -115,6 +122,7 @@ async function main(): Promise<void> {
   say(`docs      ${gateway}/docs`);
   say(`database  ${database.url}`);
   say("ready — press Ctrl-C to stop");
+  seed = startDemoSeed(originConfig, say);
 }
 
 main().catch((error: unknown) => {
