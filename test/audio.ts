@@ -52,7 +52,7 @@ export interface AudioWorkbench {
   truncate(source: string, name: string): Promise<string>;
   /** A small JPEG image. */
   jpeg(name: string): Promise<string>;
-  bytes(path: string): Promise<Uint8Array>;
+  bytes(path: string): Promise<Uint8Array<ArrayBuffer>>;
   size(path: string): Promise<number>;
   cleanup(): Promise<void>;
 }
@@ -89,7 +89,10 @@ export async function createAudioWorkbench(): Promise<AudioWorkbench> {
       await run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=s=128x128:d=1", "-frames:v", "1", "-f", "mjpeg", out]);
       return out;
     },
-    bytes: async (path) => new Uint8Array(await readFile(path)),
+    bytes: async (path) => {
+      const file = await readFile(path);
+      return new Uint8Array(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    },
     size: async (path) => (await stat(path)).size,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
