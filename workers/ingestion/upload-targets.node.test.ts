@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
+import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
+import { s3UploadTarget } from "./upload-targets.ts";
+
+describe("S3 upload target (s3rver)", () => {
+  let s3: LocalS3;
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  const request = (uploadId: string, sizeBytes: number) => ({
+    uploadId,
+    userId: crypto.randomUUID(),
+    sourceKey: `uploads/${uploadId}/source`,
+    sizeBytes,
+    contentType: "audio/flac",
+    expiresAt: new Date(Date.now() + 600_000),
+    baseUrl: "https://tunec.test",
+  });
+
+  it("issues one presigned PUT for an ordinary file", async () => {
+    const target = s3UploadTarget(s3.bucket);
+    const issued = await target.issue(request("a1", 1000));
+    expect(issued.multipartUploadId).toBeNull();
+    if (issued.instructions.method !== "PUT") throw new Error("expected PUT");
+    expect(new URL(issued.instructions.url).searchParams.get("X-Amz-Expires")).toBe("600");
+    const response = await fetch(issued.instructions.url, { method: "PUT", headers: issued.instructions.headers, body: new Uint8Array(1000) });
+    expect(response.status).toBe(200);
+    expect((await createS3ObjectStore(s3.bucket).head("uploads/a1/source"))?.size).toBe(1000);
+  });
+
+  it("issues presigned parts for a large file and assembles them at completion", async () => {
+    const partSize = 5 * 1024 * 1024;
+    const target = s3UploadTarget(s3.bucket, { multipartThresholdBytes: partSize, partSize });
+    const size = partSize + 4321;
+    const issued = await target.issue(request("b2", size));
+    expect(issued.multipartUploadId).toEqual(expect.any(String));
+    if (issued.instructions.method !== "MULTIPART") throw new Error("expected MULTIPART");
+    expect(issued.instructions.parts.map((p) => [p.part_number, p.size])).toEqual([
+      [1, partSize],
+      [2, 4321],
+    ]);
+    const parts = [];
+    for (const part of issued.instructions.parts) {
+      const response = await fetch(part.url, { method: "PUT", body: new Uint8Array(part.size).fill(part.part_number) });
+      expect(response.status).toBe(200);
+      parts.push({ partNumber: part.part_number, etag: response.headers.get("etag") ?? "" });
+    }
+    await target.complete("uploads/b2/source", issued.multipartUploadId, parts);
+    expect((await createS3ObjectStore(s3.bucket).head("uploads/b2/source"))?.size).toBe(size);
+  });
+});
+
+describe("ingestion edge configuration", () => {
+  it("needs UPLOAD_SIGNING_KEY in production, S3 settings in S3 mode, and names each", () => {
+    expect(() => parseConfig(ingestionEdgeConfigSchema, { ENVIRONMENT: "production" })).toThrow(/UPLOAD_SIGNING_KEY: .*required in production/);
+    try {
+      parseConfig(ingestionEdgeConfigSchema, { ENVIRONMENT: "test", UPLOAD_STORAGE: "s3", STORAGE_INTERNAL_TOKEN: "short" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((issue) => issue.variable).sort()).toEqual(["S3_BUCKET", "STORAGE_INTERNAL_TOKEN"]);
+    }
+    expect(parseConfig(ingestionEdgeConfigSchema, { ENVIRONMENT: "development" })).toMatchObject({ UPLOAD_STORAGE: "r2", UPLOAD_URL_TTL_SECONDS: 900 });
+  });
+});
