@@ -101,6 +101,8 @@ describe.each(databaseKinds())("search quality on %s", (kind) => {
     const result = await searchCatalog(database.db, { q: "неизданное", type: "track", limit: 5 });
     expect(result.hits.map((hit) => hit.id)).not.toContain(catalog.draftTrackId);
     expect(await titles("qwxzv")).toEqual([]);
+    // Words with no Latin or Cyrillic letter have an empty search form: they must not match every such title.
+    expect(await titles("日本")).toEqual([]);
   });
 
   it("pages by (score, id) without repeats or gaps", async () => {

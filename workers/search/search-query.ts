@@ -86,7 +86,7 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
         (select d.id from search.tracks d, query where d.visible and query.fuzzy is distinct from query.exact and d.tsv @@ query.fuzzy
           order by d.popularity desc, d.id limit ${candidateCap})
         union
-        (select d.id from search.tracks d, query where d.visible and d.title_latin = query.key limit ${candidateCap})
+        (select d.id from search.tracks d, query where d.visible and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
       ),
       scored as (
         select d.*, (
@@ -112,7 +112,7 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
       candidates as (
         (select d.id from search.albums d, query where d.track_count > 0 and d.tsv @@ query.fuzzy order by d.popularity desc, d.id limit ${candidateCap})
         union
-        (select d.id from search.albums d, query where d.track_count > 0 and d.title_latin = query.key limit ${candidateCap})
+        (select d.id from search.albums d, query where d.track_count > 0 and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
       ),
       scored as (
         select d.*, (
@@ -136,7 +136,7 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
     candidates as (
       (select d.id from search.artists d, query where d.track_count > 0 and d.tsv @@ query.fuzzy order by d.popularity desc, d.id limit ${candidateCap})
       union
-      (select d.id from search.artists d, query where d.track_count > 0 and d.name_latin = query.key limit ${candidateCap})
+      (select d.id from search.artists d, query where d.track_count > 0 and query.key <> '' and d.name_latin = query.key limit ${candidateCap})
     ),
     scored as (
       select d.*, (

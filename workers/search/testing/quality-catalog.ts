@@ -36,7 +36,7 @@ const artists: SeedArtist[] = [
   { name: "Noize MC", popularity: 200, singles: ["Вселенная бесконечна?"] },
   // Distractors: share a prefix or a word with the queries above.
   { name: "Кинозвезда", popularity: 5000, singles: ["Ночь кино"] },
-  { name: "Ансамбль «Берёзка»", popularity: 50, singles: ["Кино о любви", "Звёздная ночь"] },
+  { name: "Ансамбль «Берёзка»", popularity: 50, singles: ["Кино о любви", "Звёздная ночь", "東京"] },
 ];
 
 export interface QualityCatalog {
