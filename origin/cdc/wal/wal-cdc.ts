@@ -18,7 +18,7 @@ export interface WalCdcOptions {
   slot: string;
   log: EventLog;
   logger: Logger;
-  /** First reconnect delay after a failure; doubles up to 30 s. */
+  /** First reconnect delay after a failure; doubles up to 5 s. */
   retryDelayMs?: number;
 }
 
@@ -68,6 +68,7 @@ export function startWalCdc(options: WalCdcOptions): RunningService {
 
   const loop = (async function replicate() {
     let failures = 0;
+    let busyStreak = 0;
     while (!stopped) {
       try {
         const confirmedLsn = (await readSlot(options.db, options.slot)) ?? "0/0";
@@ -83,12 +84,19 @@ export function startWalCdc(options: WalCdcOptions): RunningService {
         logger.info("cdc: streaming", { slot: options.slot, from: confirmedLsn });
         await session.run();
         failures = 0;
+        busyStreak = 0;
       } catch (error) {
         if (stopped) break;
-        const delay = Math.min(30_000, (options.retryDelayMs ?? 500) * 2 ** failures++);
-        // "slot is active for PID n" lands here too: another CDC process holds
-        // the slot, and this one waits as a standby.
-        logger.warn("cdc: replication interrupted; reconnecting", { error, delayMs: delay });
+        // "Slot is active for PID n": another CDC process streams it (this one
+        // waits as a standby), or a killed one's walsender has not noticed yet.
+        const slotBusy = typeof error === "object" && error !== null && "code" in error && error.code === "55006";
+        const delay = slotBusy ? 1_000 : Math.min(5_000, (options.retryDelayMs ?? 250) * 2 ** failures);
+        if (slotBusy && busyStreak++ === 0) logger.info("cdc: slot in use by another process; retrying every second", { slot: options.slot });
+        if (!slotBusy) {
+          failures++;
+          busyStreak = 0;
+          logger.warn("cdc: replication interrupted; reconnecting", { error, delayMs: delay });
+        }
         await sleep(delay, wake.signal);
       }
     }
