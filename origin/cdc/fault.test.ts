@@ -132,6 +132,8 @@ describe.each(cases)("fault test: $mode mode on $database, $logKind log", ({ dat
     expect(counts).toEqual({ rows: total, distinct: total });
     const handled = await sql<{ event_id: string }>`select event_id from public.fault_effects`.execute(database.db);
     expect(new Set(handled.rows.map((row) => row.event_id))).toEqual(new Set(ids));
+    // The embedded log appends and marks relayed in one transaction: not even CDC repeats there.
+    if (mode === "trigger" && logKind === "postgres") expect(published).toBe(total);
     const parked = await backbone.log.lag("fault-dlq-probe", [deadLetterTopic(topic)]);
     expect(parked.map((partition) => partition.end)).toEqual(["0"]);
   }, 170_000);
