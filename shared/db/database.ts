@@ -16,6 +16,7 @@ import type {
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
+import type { ProfilesTable } from "./users.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable } from "./search.table.ts";
 
 export interface Database {
@@ -41,4 +42,5 @@ export interface Database {
   "search.albums": SearchAlbumsTable;
   "search.terms": SearchTermsTable;
   "ingestion.uploads": UploadsTable;
+  "users.profiles": ProfilesTable;
 }

@@ -1,0 +1,14 @@
+import type { Generated } from "kysely";
+
+export interface ProfilesTable {
+  user_id: string;
+  display_name: string | null;
+  avatar_url: string | null;
+  locale: Generated<string>;
+  is_premium: Generated<boolean>;
+  premium_until: Date | null;
+  /** Event time of the subscription event that last set is_premium (origin/users premium consumer). */
+  premium_changed_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
