@@ -16,7 +16,7 @@ import type {
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
-import type { ProfilesTable } from "./users.table.ts";
+import type { LikesTable, ListeningHistoryTable, ProfilesTable } from "./users.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable } from "./search.table.ts";
 
 export interface Database {
@@ -43,4 +43,6 @@ export interface Database {
   "search.terms": SearchTermsTable;
   "ingestion.uploads": UploadsTable;
   "users.profiles": ProfilesTable;
+  "users.likes": LikesTable;
+  "users.listening_history": ListeningHistoryTable;
 }

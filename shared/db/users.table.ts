@@ -12,3 +12,23 @@ export interface ProfilesTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
+
+export type LikeTargetKind = "track" | "album" | "artist";
+
+export interface LikesTable {
+  user_id: string;
+  target_kind: LikeTargetKind;
+  target_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface ListeningHistoryTable {
+  play_id: string;
+  user_id: string;
+  track_id: string;
+  quality: string;
+  device_id: string;
+  start_position_ms: number;
+  started_at: Date;
+  recorded_at: Generated<Date>;
+}
