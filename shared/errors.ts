@@ -17,6 +17,8 @@ export const errorCodes = [
   "CONFLICT",
   "GONE",
   "PRECONDITION_FAILED",
+  "PRECONDITION_REQUIRED",
+  "PLAYLIST_FULL",
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
@@ -63,6 +65,10 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 410, title: "Gone" };
     case "PRECONDITION_FAILED":
       return { status: 412, title: "Precondition failed" };
+    case "PRECONDITION_REQUIRED":
+      return { status: 428, title: "Precondition required" };
+    case "PLAYLIST_FULL":
+      return { status: 409, title: "Playlist track limit reached" };
     case "PAYLOAD_TOO_LARGE":
       return { status: 413, title: "Payload too large" };
     case "UNSUPPORTED_MEDIA_TYPE":

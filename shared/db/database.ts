@@ -16,7 +16,15 @@ import type {
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
-import type { LikesTable, ListeningHistoryTable, ProfilesTable } from "./users.table.ts";
+import type {
+  LikesTable,
+  ListeningHistoryTable,
+  PlaylistEditorsTable,
+  PlaylistFollowersTable,
+  PlaylistsTable,
+  PlaylistTracksTable,
+  ProfilesTable,
+} from "./users.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable } from "./search.table.ts";
 
 export interface Database {
@@ -45,4 +53,8 @@ export interface Database {
   "users.profiles": ProfilesTable;
   "users.likes": LikesTable;
   "users.listening_history": ListeningHistoryTable;
+  "users.playlists": PlaylistsTable;
+  "users.playlist_tracks": PlaylistTracksTable;
+  "users.playlist_editors": PlaylistEditorsTable;
+  "users.playlist_followers": PlaylistFollowersTable;
 }

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 export interface ProfilesTable {
   user_id: string;
@@ -31,4 +31,42 @@ export interface ListeningHistoryTable {
   start_position_ms: number;
   started_at: Date;
   recorded_at: Generated<Date>;
+}
+
+export type PlaylistVisibility = "private" | "public";
+
+export interface PlaylistsTable {
+  id: Generated<string>;
+  owner_id: string;
+  name: string;
+  description: string | null;
+  visibility: Generated<PlaylistVisibility>;
+  track_count: Generated<number>;
+  /** bigint: pg returns it as a string. */
+  version: ColumnType<string, string | number | undefined, string | number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PlaylistTracksTable {
+  entry_id: Generated<string>;
+  playlist_id: string;
+  track_id: string;
+  /** Fractional index; sorts byte-wise (collate "C"). */
+  position: string;
+  added_by: string;
+  added_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface PlaylistEditorsTable {
+  playlist_id: string;
+  user_id: string;
+  invited_at: Generated<Date>;
+}
+
+export interface PlaylistFollowersTable {
+  playlist_id: string;
+  user_id: string;
+  followed_at: Generated<Date>;
 }
