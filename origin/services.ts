@@ -5,6 +5,7 @@ import { indexerService } from "./indexer/service.ts";
 import { ingestionService } from "./ingestion/service.ts";
 import type { OriginService } from "./service.ts";
 import { transcoderService } from "./transcoder/service.ts";
+import { usersPremiumService } from "./users-premium/service.ts";
 
 /** Every origin service, by name; `--service NAME` picks from this list. */
 export const originServices: readonly OriginService[] = [
@@ -14,4 +15,5 @@ export const originServices: readonly OriginService[] = [
   ingestionService,
   transcoderService,
   catalogWriterService,
+  usersPremiumService,
 ];
