@@ -3,6 +3,7 @@
  * here as `schema.table` keys. Contexts add their `*.table.ts` files and list
  * them below.
  */
+import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
 import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
 import type { AlbumsTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
@@ -51,6 +52,9 @@ export interface Database {
   "search.terms": SearchTermsTable;
   "ingestion.uploads": UploadsTable;
   "users.profiles": ProfilesTable;
+  "ads.campaigns": AdCampaignsTable;
+  "ads.creatives": AdCreativesTable;
+  "ads.impressions": AdImpressionsTable;
   "users.likes": LikesTable;
   "users.listening_history": ListeningHistoryTable;
   "users.playlists": PlaylistsTable;
