@@ -5,6 +5,7 @@
  */
 import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
 import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
+import type { CallbacksTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
 import type { AlbumsTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
   LogGroupOffsetsTable,
@@ -51,6 +52,12 @@ export interface Database {
   "search.albums": SearchAlbumsTable;
   "search.terms": SearchTermsTable;
   "ingestion.uploads": UploadsTable;
+  "billing.subscriptions": SubscriptionsTable;
+  "billing.payments": PaymentsTable;
+  "billing.callbacks": CallbacksTable;
+  "billing.idempotency_keys": IdempotencyKeysTable;
+  "billing.saga_steps": SagaStepsTable;
+  "billing.refunds": RefundsTable;
   "users.profiles": ProfilesTable;
   "ads.campaigns": AdCampaignsTable;
   "ads.creatives": AdCreativesTable;
