@@ -23,6 +23,7 @@ export const errorCodes = [
   "UNSUPPORTED_MEDIA_TYPE",
   "RATE_LIMITED",
   "OAUTH_SIGN_IN_FAILED",
+  "PAYMENT_CALLBACK_INVALID",
   "BAD_GATEWAY",
   "INTERNAL",
   "SERVICE_UNAVAILABLE",
@@ -77,6 +78,8 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 429, title: "Too many requests" };
     case "OAUTH_SIGN_IN_FAILED":
       return { status: 400, title: "Sign-in with the provider failed" };
+    case "PAYMENT_CALLBACK_INVALID":
+      return { status: 400, title: "Payment callback could not be verified" };
     case "BAD_GATEWAY":
       return { status: 502, title: "An upstream service failed" };
     case "INTERNAL":
