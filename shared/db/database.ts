@@ -18,6 +18,7 @@ import type {
 import type { InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
+import type { DeliveriesTable, PushSubscriptionsTable } from "./notify.table.ts";
 import type {
   LikesTable,
   ListeningHistoryTable,
@@ -64,6 +65,8 @@ export interface Database {
   "ads.impressions": AdImpressionsTable;
   "users.likes": LikesTable;
   "users.listening_history": ListeningHistoryTable;
+  "notify.deliveries": DeliveriesTable;
+  "notify.push_subscriptions": PushSubscriptionsTable;
   "users.playlists": PlaylistsTable;
   "users.playlist_tracks": PlaylistTracksTable;
   "users.playlist_editors": PlaylistEditorsTable;
