@@ -5,6 +5,7 @@ import { indexerService } from "./indexer/service.ts";
 import { ingestionService } from "./ingestion/service.ts";
 import type { OriginService } from "./service.ts";
 import { transcoderService } from "./transcoder/service.ts";
+import { trackStatsService } from "./track-stats/service.ts";
 import { usersPremiumService } from "./users-premium/service.ts";
 
 /** Every origin service, by name; `--service NAME` picks from this list. */
@@ -16,4 +17,5 @@ export const originServices: readonly OriginService[] = [
   transcoderService,
   catalogWriterService,
   usersPremiumService,
+  trackStatsService,
 ];
