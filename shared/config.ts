@@ -94,6 +94,18 @@ export const nodeConfigSchema = z.object({
   TRANSCODE_TIMEOUT_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(10).max(7200).default(600),
   /** `npm start` seeds a demo catalog once unless this is false. */
   DEMO_SEED: z.enum(["true", "false"], { error: "expected true or false" }).default("true"),
+  /** Where the notify service sends email (nodemailer URL); the default is the sink `npm start` runs. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, "expected an SMTP URL such as smtp://user:pass@smtp.example.com:587 or smtps://…:465").default("smtp://127.0.0.1:1025"),
+  MAIL_FROM: z.string().regex(/^(.+ )?<?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'expected an address such as "TUNEC <noreply@tunec.dev>"').default("TUNEC <noreply@tunec.dev>"),
+  /** The development SMTP sink of `npm start` (SMTP, and HTTP for reading what arrived). */
+  SMTP_SINK_PORT: port(1025),
+  SMTP_SINK_HTTP_PORT: port(8025),
+  /** Web Push VAPID key pair (base64url, as `web-push generate-vapid-keys` prints); unset = push disabled (npm start makes one). */
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, "expected the base64url of an uncompressed P-256 public key (87 characters)").optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "expected the base64url of a 32-byte P-256 private key (43 characters)").optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "expected a mailto: or https: URL").default("mailto:support@tunec.dev"),
+  /** Base of the links in notifications (account and subscription pages). */
+  NOTIFY_APP_URL: z.url({ error: "expected an http(s) URL" }).default("https://tunec.dev"),
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
