@@ -28,6 +28,7 @@ import type {
   PlaylistTracksTable,
   ProfilesTable,
 } from "./users.table.ts";
+import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable } from "./search.table.ts";
 
 export interface Database {
@@ -71,4 +72,6 @@ export interface Database {
   "users.playlist_tracks": PlaylistTracksTable;
   "users.playlist_editors": PlaylistEditorsTable;
   "users.playlist_followers": PlaylistFollowersTable;
+  "users.imports": ImportsTable;
+  "users.import_entries": ImportEntriesTable;
 }
