@@ -24,6 +24,11 @@ export const errorCodes = [
   "RATE_LIMITED",
   "OAUTH_SIGN_IN_FAILED",
   "PAYMENT_CALLBACK_INVALID",
+  "PREMIUM_REQUIRED",
+  "MEDIA_URL_INVALID",
+  "MEDIA_URL_EXPIRED",
+  "STREAM_TAKEN_OVER",
+  "RANGE_NOT_SATISFIABLE",
   "BAD_GATEWAY",
   "INTERNAL",
   "SERVICE_UNAVAILABLE",
@@ -86,6 +91,16 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 500, title: "Internal server error" };
     case "SERVICE_UNAVAILABLE":
       return { status: 503, title: "Service unavailable" };
+    case "PREMIUM_REQUIRED":
+      return { status: 403, title: "A premium subscription is required" };
+    case "MEDIA_URL_INVALID":
+      return { status: 403, title: "The media URL is invalid" };
+    case "MEDIA_URL_EXPIRED":
+      return { status: 403, title: "The media URL has expired" };
+    case "STREAM_TAKEN_OVER":
+      return { status: 409, title: "Playback moved to another device" };
+    case "RANGE_NOT_SATISFIABLE":
+      return { status: 416, title: "Range not satisfiable" };
   }
 }
 

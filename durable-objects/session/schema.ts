@@ -18,6 +18,26 @@ const steps: readonly string[] = [
      used_at integer
    );
    create index tokens_family on tokens (family_id, used_at);`,
+  // Playback: the account's one stream lease (a single row) and its recent plays.
+  `create table stream_lease (
+     slot integer primary key check (slot = 1),
+     lease_id text not null,
+     session_id text not null,
+     acquired_at integer not null
+   );
+   create table plays (
+     play_id text primary key,
+     session_id text not null,
+     track_id text not null,
+     quality text not null,
+     premium integer not null,
+     duration_ms integer not null,
+     started_at integer not null,
+     finished_at integer,
+     position_ms integer,
+     expires_at integer not null
+   );
+   create index plays_expiry on plays (expires_at);`,
 ];
 
 /** Applies the steps this object has not run yet; idempotent, run in `blockConcurrencyWhile`. */

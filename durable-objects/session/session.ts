@@ -2,7 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import type { WorkerBindings } from "../../workers/platform/bindings.ts";
 import { hashSecret, newSecret } from "../../workers/auth/refresh-token.ts";
 import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore } from "../../workers/auth/session-store.ts";
+import type { FinishPlayResult, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
 import { migrateSessionSchema } from "./schema.ts";
+import * as streamLease from "./stream-lease.ts";
 
 /** A family dies after 30 days without a refresh, and 90 days after sign-in at the latest. */
 export const sessionLifetimes = { idleMs: 30 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 } as const;
@@ -30,7 +32,7 @@ interface TokenRow extends FamilyRow {
  * writes without an await in between, so two refreshes of the same secret
  * cannot both succeed: the DO runs one of them to the end first.
  */
-export class SessionDurableObject extends DurableObject<WorkerBindings> implements SessionStore {
+export class SessionDurableObject extends DurableObject<WorkerBindings> implements SessionStore, StreamLeaseStore {
   private readonly sql: SqlStorage;
 
   constructor(ctx: DurableObjectState, env: WorkerBindings) {
@@ -120,12 +122,29 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
       .toArray().length > 0;
   }
 
-  /** Drops families past their expiry (revoked ones stay until then, so replays keep failing loudly). */
+  async startStream(input: StartStreamInput): Promise<StartStreamResult> {
+    const { result, expiresAt } = streamLease.startStream(this.sql, input);
+    if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
+    return result;
+  }
+
+  async isStreamLeaseActive(leaseId: string): Promise<boolean> {
+    return streamLease.isStreamLeaseActive(this.sql, leaseId);
+  }
+
+  async finishPlay(playId: string, positionMs: number): Promise<FinishPlayResult> {
+    return streamLease.finishPlay(this.sql, playId, positionMs);
+  }
+
+  /** Drops families past their expiry (revoked ones stay until then, so replays keep failing loudly) and old plays. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.sql.exec("delete from tokens where family_id in (select id from families where expires_at <= ?)", now);
     this.sql.exec("delete from families where expires_at <= ?", now);
-    const next = this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at;
+    streamLease.deleteExpiredPlays(this.sql, now);
+    const families = this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at;
+    const plays = streamLease.nextPlayExpiry(this.sql);
+    const next = families === null ? plays : plays === null ? families : Math.min(families, plays);
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
