@@ -106,6 +106,14 @@ export const nodeConfigSchema = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "expected a mailto: or https: URL").default("mailto:support@tunec.dev"),
   /** Base of the links in notifications (account and subscription pages). */
   NOTIFY_APP_URL: z.url({ error: "expected an http(s) URL" }).default("https://tunec.dev"),
+  /** Subscription saga (origin/billing): premium past the period end without a renewal. */
+  BILLING_GRACE_HOURS: z.coerce.number({ error: "expected a number of hours" }).min(0).max(24 * 60).default(72),
+  /** How often the saga checks its timers (payment deadlines, expiry) and due refunds. */
+  BILLING_TICK_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(50).max(600_000).default(5_000),
+  /** A payment still pending this long without a callback is polled at its provider. */
+  BILLING_POLL_AFTER_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(1).max(86_400).default(60),
+  /** The saga waits this long past a payment's expiry for a late callback before failing the subscription. */
+  BILLING_CALLBACK_SLACK_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(0).max(86_400).default(120),
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
