@@ -24,6 +24,7 @@ export const errorCodes = [
   "RATE_LIMITED",
   "OAUTH_SIGN_IN_FAILED",
   "PAYMENT_CALLBACK_INVALID",
+  "IDEMPOTENCY_KEY_REUSED",
   "PREMIUM_REQUIRED",
   "MEDIA_URL_INVALID",
   "MEDIA_URL_EXPIRED",
@@ -85,6 +86,8 @@ export function errorSpec(code: ErrorCode): ErrorSpec {
       return { status: 400, title: "Sign-in with the provider failed" };
     case "PAYMENT_CALLBACK_INVALID":
       return { status: 400, title: "Payment callback could not be verified" };
+    case "IDEMPOTENCY_KEY_REUSED":
+      return { status: 422, title: "Idempotency-Key reused with a different request" };
     case "BAD_GATEWAY":
       return { status: 502, title: "An upstream service failed" };
     case "INTERNAL":
