@@ -10,9 +10,11 @@ import type { Context } from "hono";
 import { ConfigError, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
 import type { GatewayEnv } from "../gateway/context.ts";
+import type { WorkerBindings } from "../platform/bindings.ts";
 import { playbackConfigSchema } from "./config.ts";
 import { createR2MediaBucket, isMediaBucketBinding, type MediaBucket } from "./media-bucket.ts";
 import { createMediaUrlSigner, mediaSigningKey, signMediaUrl, type MediaUrlSigner, type SignMediaUrlInput } from "./media-url.ts";
+import type { StreamLeaseDirectory } from "./stream-lease.ts";
 
 export interface MediaUrlIssuer {
   /** A URL of one object for one user; `expiresInSeconds` defaults to MEDIA_URL_TTL_SECONDS. */
@@ -27,6 +29,14 @@ export interface PlaybackServices {
   /** The bucket the media endpoint serves from; null in S3 mode (clients go to S3 directly). */
   bucket: MediaBucket | null;
   urlTtlSeconds: number;
+  /** The Session Durable Objects (stream lease, plays); null where the runtime has none. */
+  leases: StreamLeaseDirectory | null;
+}
+
+function leaseDirectory(namespace: unknown): StreamLeaseDirectory | null {
+  if (typeof namespace !== "object" || namespace === null || typeof (namespace as { idFromName?: unknown }).idFromName !== "function") return null;
+  const sessions = namespace as WorkerBindings["SESSIONS"];
+  return { forUser: (userId) => sessions.get(sessions.idFromName(userId)) };
 }
 
 // A deliberate isolate cache, keyed by the bindings object like the gateway's app cache.
@@ -39,16 +49,17 @@ async function build(env: Record<string, unknown>, c: Context<GatewayEnv>): Prom
     c.get("log").warn("MEDIA_SIGNING_KEY is not set: media URLs are signed with a key that dies with this isolate");
   }
   const ttl = config.MEDIA_URL_TTL_SECONDS;
+  const leases = leaseDirectory(env.SESSIONS);
   if (config.MEDIA_STORAGE === "s3") {
     // Loaded only in S3 mode: the AWS SDK is large.
     const { s3MediaUrls } = await import("./s3-media.ts");
-    return { storage: "s3", mediaUrls: s3MediaUrls(env, ttl), signer, bucket: null, urlTtlSeconds: ttl };
+    return { storage: "s3", mediaUrls: s3MediaUrls(env, ttl), signer, bucket: null, urlTtlSeconds: ttl, leases };
   }
   const mediaUrls: MediaUrlIssuer = {
     issue: (input) => signMediaUrl(signer, { ...input, expiresInSeconds: input.expiresInSeconds ?? ttl }),
   };
   const bucket = isMediaBucketBinding(env.MEDIA) ? createR2MediaBucket(env.MEDIA) : null;
-  return { storage: "r2", mediaUrls, signer, bucket, urlTtlSeconds: ttl };
+  return { storage: "r2", mediaUrls, signer, bucket, urlTtlSeconds: ttl, leases };
 }
 
 /** This request's playback services; 503 when misconfigured. */

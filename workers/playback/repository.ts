@@ -1,0 +1,31 @@
+/** Reads of the catalog playback needs: a track's status, duration and renditions, in one statement. */
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../shared/db/database.ts";
+import type { RenditionCodec, RenditionQuality, TrackStatus } from "../../shared/db/catalog.table.ts";
+
+export interface PlayableRendition {
+  quality: RenditionQuality;
+  codec: RenditionCodec;
+  bitrate_kbps: number;
+  object_key: string;
+  size_bytes: string;
+  loudness_lufs: string;
+}
+
+export interface PlayableTrack {
+  id: string;
+  status: TrackStatus;
+  published: boolean;
+  duration_ms: number;
+  renditions: PlayableRendition[];
+}
+
+export async function findPlayableTrack(db: Kysely<Database>, id: string): Promise<PlayableTrack | undefined> {
+  const result = await sql<PlayableTrack>`
+    select t.id, t.status, (t.published_at is not null) as published, t.duration_ms,
+      coalesce((select json_agg(json_build_object('quality', r.quality, 'codec', r.codec, 'bitrate_kbps', r.bitrate_kbps,
+                  'object_key', r.object_key, 'size_bytes', r.size_bytes::text, 'loudness_lufs', r.loudness_lufs::text))
+                from catalog.renditions r where r.track_id = t.id), '[]'::json) as renditions
+    from catalog.tracks t where t.id = ${id}`.execute(db);
+  return result.rows[0];
+}

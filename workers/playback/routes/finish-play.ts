@@ -1,0 +1,54 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../shared/errors.ts";
+import { principalOf } from "../../auth/routes/services.ts";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import { isCompleted, recordPlaybackFinished } from "../events.ts";
+import { bearerSecurity, finishBody, finishedSchema, playIdParam, problemContent } from "../schemas.ts";
+import { playbackServices } from "../services.ts";
+
+export const finishPlayRoute = createRoute({
+  method: "post",
+  path: "/plays/{id}/finish",
+  tags: ["playback"],
+  summary: "Report the end of a play",
+  description:
+    "Records PlaybackFinished once per play with the position reached (clamped to the track's length). Repeating the call changes nothing and answers the first report. Plays can be finished for 24 hours after they start.",
+  security: bearerSecurity,
+  middleware: [requireAuth()] as const,
+  request: { params: playIdParam, body: { required: true, content: { "application/json": { schema: finishBody } } } },
+  responses: {
+    200: { description: "The play as finished", content: { "application/json": { schema: finishedSchema } } },
+    400: { description: "Malformed id or body", content: problemContent },
+    401: { description: "Missing or invalid access token", content: problemContent },
+    404: { description: "No recent play of this account has this id", content: problemContent },
+  },
+});
+
+export function registerFinishPlay(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(finishPlayRoute, async function finishPlay(c) {
+    const { id } = c.req.valid("param");
+    const { position_ms } = c.req.valid("json");
+    const principal = principalOf(c);
+    const playback = await playbackServices(c);
+    if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
+    const store = playback.leases.forUser(principal.userId);
+    // Clamped rather than refused: players report a little past the end.
+    const finished = await store.finishPlay(id, position_ms);
+    if (!finished.ok) throw new AppError("NOT_FOUND", `No recent play of this account has the id ${id}.`);
+    const { play } = finished;
+    const positionMs = Math.min(play.positionMs ?? position_ms, play.durationMs);
+    // Written on every call: a no-op after the first, and it repairs a first call that died after the DO.
+    await recordPlaybackFinished(c.get("services").db, principal.userId, { ...play, positionMs }, c.get("traceparent"));
+    return c.json(
+      {
+        play_id: play.playId,
+        track_id: play.trackId,
+        position_ms: positionMs,
+        completed: isCompleted(positionMs, play.durationMs),
+        finished_at: new Date(play.finishedAt ?? Date.now()).toISOString(),
+      },
+      200,
+    );
+  });
+}

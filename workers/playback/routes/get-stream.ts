@@ -1,0 +1,105 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../shared/errors.ts";
+import { principalOf } from "../../auth/routes/services.ts";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import { recordPlaybackStarted } from "../events.ts";
+import { findPlayableTrack, type PlayableRendition, type PlayableTrack } from "../repository.ts";
+import { bearerSecurity, problemContent, streamQuery, streamSchema, trackIdParam } from "../schemas.ts";
+import { playbackServices } from "../services.ts";
+import type { StreamQuality } from "../stream-lease.ts";
+
+/**
+ * A retried start within this window writes its PlaybackStarted again (a no-op
+ * by the event id), in case the first attempt died between the lease and the
+ * outbox; later, the outbox row may have been cleaned up, so it is left alone.
+ */
+const restartWindowMs = 30 * 60_000;
+
+export const getStreamRoute = createRoute({
+  method: "get",
+  path: "/stream/{id}",
+  tags: ["playback"],
+  summary: "Start playing a track: a signed media URL",
+  description:
+    "Checks entitlement (free listeners: standard quality; premium: high), takes the account's one stream for this device (another device playing is cut off), records PlaybackStarted once per play id, and returns a short-lived media URL bound to the listener, the rendition and this device's stream.",
+  security: bearerSecurity,
+  middleware: [requireAuth()] as const,
+  request: { params: trackIdParam, query: streamQuery },
+  responses: {
+    200: { description: "The media URL and what it plays", content: { "application/json": { schema: streamSchema } } },
+    400: { description: "Malformed id, quality or play id", content: problemContent },
+    401: { description: "Missing or invalid access token", content: problemContent },
+    403: { description: "High quality asked by a listener without premium (premium-required)", content: problemContent },
+    404: { description: "No published track has this id, or it has no such rendition", content: problemContent },
+    409: { description: "The play id was already used for another track or quality", content: problemContent },
+    410: { description: "The track was taken down", content: problemContent },
+  },
+});
+
+export function chooseRendition(track: PlayableTrack, requested: StreamQuality | undefined, premium: boolean): PlayableRendition {
+  if (requested === "high" && !premium) {
+    throw new AppError("PREMIUM_REQUIRED", "High quality needs a premium subscription; ask for quality=standard or subscribe.");
+  }
+  const wanted: StreamQuality = requested ?? (premium ? "high" : "standard");
+  const byQuality = (quality: StreamQuality) => track.renditions.find((rendition) => rendition.quality === quality);
+  // Without an explicit ask, a premium listener still plays a track that only has standard.
+  const rendition = byQuality(wanted) ?? (requested === undefined ? byQuality("standard") : undefined);
+  if (!rendition) throw new AppError("NOT_FOUND", `The track has no ${wanted} rendition.`);
+  return rendition;
+}
+
+export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(getStreamRoute, async function getStream(c) {
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const principal = principalOf(c);
+    const { db } = c.get("services");
+    const playback = await playbackServices(c);
+    if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
+
+    const track = await findPlayableTrack(db, id);
+    if (track?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
+    if (!track || track.status !== "published" || !track.published) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
+    const rendition = chooseRendition(track, query.quality, principal.isPremium);
+
+    const started = await playback.leases.forUser(principal.userId).startStream({
+      sessionId: principal.sessionId,
+      playId: query.play_id ?? crypto.randomUUID(),
+      trackId: id,
+      quality: rendition.quality,
+      premium: principal.isPremium,
+      durationMs: track.duration_ms,
+    });
+    if (!started.ok) throw new AppError("CONFLICT", "This play id was already used for another track or quality; start a new play with a new id.");
+    const { play, leaseId } = started;
+    if (started.created || Date.now() - play.startedAt < restartWindowMs) {
+      await recordPlaybackStarted(db, principal.userId, play, c.get("traceparent"));
+    }
+    if (started.takenOverFrom) c.get("log").info("stream taken over", { user_id: principal.userId, from_session: started.takenOverFrom, to_session: principal.sessionId });
+
+    const { url, expiresAt } = await playback.mediaUrls.issue({
+      origin: new URL(c.req.url).origin,
+      userId: principal.userId,
+      objectKey: rendition.object_key,
+      leaseId,
+    });
+    c.header("cache-control", "no-store");
+    return c.json(
+      {
+        play_id: play.playId,
+        track_id: id,
+        quality: rendition.quality,
+        url,
+        expires_at: expiresAt.toISOString(),
+        codec: rendition.codec,
+        bitrate_kbps: rendition.bitrate_kbps,
+        size_bytes: Number(rendition.size_bytes),
+        duration_ms: track.duration_ms,
+        loudness_lufs: Number(rendition.loudness_lufs),
+        taken_over: started.takenOverFrom !== null,
+      },
+      200,
+    );
+  });
+}
