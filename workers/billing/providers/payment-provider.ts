@@ -38,7 +38,8 @@ export interface CreatedPayment {
  */
 export type ProviderPaymentState =
   | { status: "pending"; received?: Money; confirmations?: number }
-  | { status: "succeeded"; received: Money; confirmations?: number }
+  /** `refunded`: what was returned since (T-Bank REFUNDED/PARTIAL_REFUNDED, NOWPayments refunded). */
+  | { status: "succeeded"; received: Money; confirmations?: number; refunded?: Money }
   | { status: "failed"; reason: "declined" | "expired" | "underpaid" | "cancelled" | "provider_error"; received?: Money };
 
 export interface ProviderPaymentStatus {
@@ -61,6 +62,11 @@ export interface PaymentProvider {
    * cannot be trusted. Callbacks may repeat and arrive out of order.
    */
   verifyCallback(request: Request): Promise<ProviderPaymentStatus>;
+  /**
+   * What to answer the provider once a verified callback is durably recorded
+   * (T-Bank wants the body `OK`, else it repeats the notification). Default: 200 with an empty body.
+   */
+  acknowledge?(): Response;
   /** Compensation: returns money taken for a subscription that could not activate. Idempotent by key. */
   refund(input: { providerPaymentId: string; amount: Money; idempotencyKey: string }): Promise<{ refundId: string; status: "pending" | "succeeded" }>;
 }

@@ -1,0 +1,143 @@
+/**
+ * One contract for every PaymentProvider adapter, run against its local
+ * sandbox: what the saga relies on (create, callbacks, polling, refunds) means
+ * the same for SBP and USDT.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../../../shared/errors.ts";
+import type { SentNotification } from "../../../origin/billing-sandbox/common.ts";
+import type { CreatePaymentInput, PaymentProvider } from "./payment-provider.ts";
+import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from "./testing/callback-receiver.ts";
+import { providerHarnesses, type ProviderHarness, type ProviderUnderTest } from "./testing/harnesses.ts";
+
+async function expectAppError(promise: Promise<unknown>, code: string): Promise<void> {
+  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+}
+
+function asRequest(sent: SentNotification, change?: (body: Record<string, unknown>, headers: Record<string, string>) => void): Request {
+  const body = JSON.parse(sent.body) as Record<string, unknown>;
+  const headers = { "content-type": "application/json", ...sent.headers };
+  change?.(body, headers);
+  return new Request(sent.url, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: ProviderHarness) => {
+  let receiver: CallbackReceiver;
+  let under: ProviderUnderTest;
+  let provider: PaymentProvider;
+
+  beforeAll(async () => {
+    receiver = await startCallbackReceiver((name) => (name === harness.name ? provider : undefined));
+    under = await harness.start(receiver.urlFor(harness.name));
+    provider = under.provider;
+  });
+  afterAll(async () => {
+    await under?.stop();
+    await receiver?.stop();
+  });
+
+  const input = (overrides: Partial<CreatePaymentInput> = {}): CreatePaymentInput => {
+    const paymentId = crypto.randomUUID();
+    return {
+      paymentId,
+      amount: { amountMinor: harness.amountMinor, currency: harness.currency },
+      description: "TUNEC Premium, monthly",
+      idempotencyKey: `key-${paymentId}`,
+      expiresAt: new Date(Date.now() + 15 * 60_000),
+      ...overrides,
+    };
+  };
+  const full = { confirmations: harness.requiredConfirmations };
+  const callbacksOf = (providerPaymentId: string, done: (callbacks: ReceivedCallback[]) => boolean) =>
+    receiver.waitFor(harness.name, () => done(receiver.received(harness.name, providerPaymentId))).then(() => receiver.received(harness.name, providerPaymentId));
+  const states = (callbacks: ReceivedCallback[]) => callbacks.flatMap((callback) => (callback.verified ? [callback.status.state] : []));
+
+  it("create → pay → a verified callback → getPayment agrees", async () => {
+    const request = input();
+    const created = await provider.createPayment(request);
+    expect(created.instructions.kind).toBe(provider.method === "sbp" ? "sbp_qr" : "usdt_trc20");
+    expect(await provider.getPayment(created.providerPaymentId)).toMatchObject({ paymentId: request.paymentId, state: { status: "pending" } });
+
+    await under.sandbox.pay(created.providerPaymentId, full);
+    const callbacks = await callbacksOf(created.providerPaymentId, (got) => states(got).some((state) => state.status === "succeeded"));
+    const succeeded = callbacks.find((callback) => callback.verified && callback.status.state.status === "succeeded");
+    expect(succeeded).toMatchObject({ status: { paymentId: request.paymentId, state: { received: request.amount } } });
+
+    const polled = await provider.getPayment(created.providerPaymentId);
+    expect(polled).toMatchObject({ providerPaymentId: created.providerPaymentId, paymentId: request.paymentId, state: { status: "succeeded", received: request.amount } });
+  });
+
+  it("refuses a callback whose content was changed or whose signature is missing", async () => {
+    const created = await provider.createPayment(input());
+    await under.sandbox.pay(created.providerPaymentId, full);
+    await under.sandbox.idle();
+    const [sent] = (await under.sandbox.notifications(created.providerPaymentId)).slice(-1);
+    if (!sent) throw new Error("the sandbox sent no callback");
+    await expectAppError(provider.verifyCallback(asRequest(sent, (body) => harness.tamper(body))), "PAYMENT_CALLBACK_INVALID");
+    await expectAppError(provider.verifyCallback(asRequest(sent, (body, headers) => harness.unsign(body, headers))), "PAYMENT_CALLBACK_INVALID");
+    await expectAppError(provider.verifyCallback(new Request(sent.url, { method: "POST", body: "not json" })), "PAYMENT_CALLBACK_INVALID");
+    expect((await provider.verifyCallback(asRequest(sent))).providerPaymentId).toBe(created.providerPaymentId);
+  });
+
+  it("maps a decline to failed: declined, by callback and by polling", async () => {
+    const created = await provider.createPayment(input());
+    await under.sandbox.decline(created.providerPaymentId);
+    await callbacksOf(created.providerPaymentId, (got) => states(got).some((state) => state.status === "failed"));
+    expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "failed", reason: "declined" });
+  });
+
+  it("expires an unpaid payment at its deadline: failed: expired", async () => {
+    const created = await provider.createPayment(input({ expiresAt: new Date(Date.now() + 1_000) }));
+    const callbacks = await callbacksOf(created.providerPaymentId, (got) => states(got).some((state) => state.status === "failed"));
+    expect(states(callbacks).at(-1)).toMatchObject({ status: "failed", reason: "expired" });
+    expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "failed", reason: "expired" });
+  });
+
+  it("creates one provider payment for repeats with the same key", async () => {
+    const request = input();
+    const first = await provider.createPayment(request);
+    const again = await provider.createPayment(request);
+    expect(again.providerPaymentId).toBe(first.providerPaymentId);
+    expect(again.instructions).toEqual(first.instructions);
+  });
+
+  it("refunds a succeeded payment once per key, and a failed refund can be retried", async () => {
+    const request = input();
+    const created = await provider.createPayment(request);
+    await under.sandbox.pay(created.providerPaymentId, full);
+    await callbacksOf(created.providerPaymentId, (got) => states(got).some((state) => state.status === "succeeded"));
+
+    await under.sandbox.failNextRefund(created.providerPaymentId);
+    const refund = { providerPaymentId: created.providerPaymentId, amount: request.amount, idempotencyKey: `refund-${request.paymentId}` };
+    await expectAppError(provider.refund(refund), "BAD_GATEWAY");
+    const first = await provider.refund(refund);
+    const again = await provider.refund(refund);
+    expect(again.refundId).toBe(first.refundId);
+    expect(harness.refundedMinor(await under.sandbox.describe(created.providerPaymentId))).toBe(request.amount.amountMinor);
+  });
+
+  it("verifies ten concurrent copies of a callback alike, and an older callback replayed after a newer one", async () => {
+    const created = await provider.createPayment(input());
+    await under.sandbox.pay(created.providerPaymentId, { ...full, repeat: 10 });
+    const copies = await callbacksOf(created.providerPaymentId, (got) => states(got).filter((state) => state.status === "succeeded").length >= 10);
+    expect(copies.every((copy) => copy.verified)).toBe(true);
+
+    const before = receiver.received(harness.name, created.providerPaymentId).length;
+    const first = (await under.sandbox.notifications(created.providerPaymentId))[0];
+    await under.sandbox.replay(created.providerPaymentId, { index: 0 });
+    const after = await callbacksOf(created.providerPaymentId, (got) => got.length > before);
+    expect(after.at(-1)).toMatchObject({ verified: true, status: { providerPaymentId: created.providerPaymentId } });
+    expect(first?.status).toBeDefined();
+  });
+
+  it("tells a paid payment by polling when the callback never comes", async () => {
+    const request = input();
+    const created = await provider.createPayment(request);
+    await under.sandbox.pay(created.providerPaymentId, { ...full, mute: true });
+    await under.sandbox.idle();
+    expect(receiver.received(harness.name, created.providerPaymentId)).toEqual([]);
+    expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "succeeded", received: request.amount });
+  });
+});
