@@ -106,6 +106,11 @@ export const nodeConfigSchema = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "expected a mailto: or https: URL").default("mailto:support@tunec.dev"),
   /** Base of the links in notifications (account and subscription pages). */
   NOTIFY_APP_URL: z.url({ error: "expected an http(s) URL" }).default("https://tunec.dev"),
+  /** Importing favourites (origin users-import): provider API bases, the VK token for link imports, entries per batch. */
+  IMPORT_YANDEX_API_URL: z.url({ error: "expected an http(s) URL" }).default("https://api.music.yandex.net"),
+  IMPORT_VK_API_URL: z.url({ error: "expected an http(s) URL" }).default("https://api.vk.com"),
+  VK_AUDIO_TOKEN: z.string().regex(/^\S{16,}$/, "expected a VK user access token allowed to call audio.get").optional(),
+  IMPORT_BATCH_SIZE: z.coerce.number({ error: "expected a number of entries" }).int().min(1).max(1000).default(100),
   /** Subscription saga (origin/billing): premium past the period end without a renewal. */
   BILLING_GRACE_HOURS: z.coerce.number({ error: "expected a number of hours" }).min(0).max(24 * 60).default(72),
   /** How often the saga checks its timers (payment deadlines, expiry) and due refunds. */
