@@ -7,6 +7,7 @@ import { registerOAuth } from "../auth/oauth/routes.ts";
 import { registerCatalog } from "../catalog/index.ts";
 import { registerSearch } from "../search/index.ts";
 import { registerIngestion } from "../ingestion/index.ts";
+import { registerAds } from "../ads/index.ts";
 import { registerPlayback } from "../playback/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
@@ -49,6 +50,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerCatalog(app);
   registerSearch(app);
   registerIngestion(app);
+  registerAds(app);
   registerPlayback(app);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
