@@ -19,7 +19,7 @@ export function parseRange(header: string | null | undefined, size: number): Byt
   }
   const start = Number(first);
   const end = last === "" ? size - 1 : Number(last);
-  if (end < start) return { kind: "full" };
+  if (last !== "" && end < start) return { kind: "full" };
   if (start >= size) return { kind: "unsatisfiable" };
   return { kind: "partial", start, end: Math.min(end, size - 1) };
 }
