@@ -6,6 +6,8 @@ import { ingestionService } from "./ingestion/service.ts";
 import type { OriginService } from "./service.ts";
 import { transcoderService } from "./transcoder/service.ts";
 import { trackStatsService } from "./track-stats/service.ts";
+import { usersHistoryService } from "./users-history/service.ts";
+import { usersImportService } from "./users-import/service.ts";
 import { usersPremiumService } from "./users-premium/service.ts";
 
 /** Every origin service, by name; `--service NAME` picks from this list. */
@@ -18,4 +20,6 @@ export const originServices: readonly OriginService[] = [
   catalogWriterService,
   usersPremiumService,
   trackStatsService,
+  usersHistoryService,
+  usersImportService,
 ];
