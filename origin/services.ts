@@ -6,6 +6,7 @@ import { ingestionService } from "./ingestion/service.ts";
 import type { OriginService } from "./service.ts";
 import { transcoderService } from "./transcoder/service.ts";
 import { trackStatsService } from "./track-stats/service.ts";
+import { usersHistoryService } from "./users-history/service.ts";
 import { usersImportService } from "./users-import/service.ts";
 import { usersPremiumService } from "./users-premium/service.ts";
 
@@ -19,5 +20,6 @@ export const originServices: readonly OriginService[] = [
   catalogWriterService,
   usersPremiumService,
   trackStatsService,
+  usersHistoryService,
   usersImportService,
 ];

@@ -29,7 +29,8 @@ export interface ListeningHistoryTable {
   quality: string;
   device_id: string;
   start_position_ms: number;
-  started_at: Date;
+  /** Written as the event's RFC 3339 string so microseconds survive. */
+  started_at: ColumnType<Date, Date | string, Date | string>;
   recorded_at: Generated<Date>;
 }
 

@@ -9,6 +9,7 @@ import { registerSearch } from "../search/index.ts";
 import { registerIngestion } from "../ingestion/index.ts";
 import { registerAds } from "../ads/index.ts";
 import { registerPlayback } from "../playback/index.ts";
+import { registerUsers } from "../users/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -52,6 +53,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerIngestion(app);
   registerAds(app);
   registerPlayback(app);
+  registerUsers(app);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;
