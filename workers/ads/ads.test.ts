@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withDb } from "../ingestion/testing.ts";
-import { adsApp, createCampaign, getAd, pauseCampaign, signUpAs, uniqueGenre, type AdsApp, type Listener } from "./testing.ts";
+import { adsApp, createCampaign, spotBytes, getAd, pauseCampaign, signUpAs, uniqueGenre, type AdsApp, type Listener } from "./testing.ts";
 
 // Every campaign here targets a genre of its own test, so tests (and other suites) never see each other's.
 describe("GET /ad", () => {
@@ -27,6 +27,10 @@ describe("GET /ad", () => {
     const verified = await app.verify(ad?.audio.url ?? "");
     expect(verified).toMatchObject({ ok: true, claims: { objectKey: campaign.audioKey, userId: listener.userId, leaseId: null } });
     expect(Date.parse(ad?.audio.expires_at ?? "")).toBeGreaterThan(Date.now());
+    // The media endpoint plays it to this listener, as it plays tracks.
+    const media = await app.request(ad?.audio.url ?? "", { headers: { authorization: `Bearer ${listener.token}` } });
+    expect(media.status).toBe(200);
+    expect(new Uint8Array(await media.arrayBuffer())).toEqual(spotBytes);
     const impression = await withDb((db) => db.selectFrom("ads.impressions").selectAll().where("id", "=", ad?.impression_id ?? "").executeTakeFirst());
     expect(impression).toMatchObject({ user_id: listener.userId, campaign_id: campaign.id, creative_id: campaign.creativeId, genres: [genre] });
   });

@@ -33,7 +33,7 @@ export function adsApp(): AdsApp {
   });
   const signer = mediaSigningKey(mediaSigningKeyText).then(createMediaUrlSigner);
   return {
-    request: async (path, init) => app.request(`${base}${path}`, init, bindings),
+    request: async (path, init) => app.request(path.startsWith("http") ? path : `${base}${path}`, init, bindings),
     verify: async (url) => verifyMediaUrl(await signer, new URL(url)),
   };
 }
@@ -76,10 +76,13 @@ export function uniqueGenre(): string {
   return `genre-${crypto.randomUUID().slice(0, 8)}`;
 }
 
+/** The bytes of every test spot: an MP4 header is enough for the admin API's checks. */
+export const spotBytes = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode("ftypM4A "), 0, 0, 0, 0]);
+
 /** Puts a tiny "spot" into the media bucket; returns its key. */
 export async function putSpot(): Promise<string> {
   const key = `ads/test/${crypto.randomUUID()}.m4a`;
-  await env.MEDIA.put(key, new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode("ftypM4A "), 0, 0, 0, 0]), { httpMetadata: { contentType: "audio/mp4" } });
+  await env.MEDIA.put(key, spotBytes, { httpMetadata: { contentType: "audio/mp4" } });
   return key;
 }
 
