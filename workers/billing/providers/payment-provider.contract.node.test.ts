@@ -88,8 +88,9 @@ describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: Pr
     expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "failed", reason: "declined" });
   });
 
-  it("expires an unpaid payment at its deadline: failed: expired", async () => {
-    const created = await provider.createPayment(input({ expiresAt: new Date(Date.now() + 1_000) }));
+  it("maps an unpaid payment past the provider's deadline to failed: expired", async () => {
+    const created = await provider.createPayment(input());
+    await under.sandbox.expire(created.providerPaymentId);
     const callbacks = await callbacksOf(created.providerPaymentId, (got) => states(got).some((state) => state.status === "failed"));
     expect(states(callbacks).at(-1)).toMatchObject({ status: "failed", reason: "expired" });
     expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "failed", reason: "expired" });
@@ -139,5 +140,72 @@ describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: Pr
     await under.sandbox.idle();
     expect(receiver.received(harness.name, created.providerPaymentId)).toEqual([]);
     expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "succeeded", received: request.amount });
+  });
+});
+
+describe.each(providerHarnesses.filter((harness) => harness.onChain))("PaymentProvider contract, on-chain: $name", (harness: ProviderHarness) => {
+  let receiver: CallbackReceiver;
+  let under: ProviderUnderTest;
+  let provider: PaymentProvider;
+
+  beforeAll(async () => {
+    receiver = await startCallbackReceiver((name) => (name === harness.name ? provider : undefined));
+    under = await harness.start(receiver.urlFor(harness.name));
+    provider = under.provider;
+  });
+  afterAll(async () => {
+    await under?.stop();
+    await receiver?.stop();
+  });
+
+  const create = async () => {
+    const paymentId = crypto.randomUUID();
+    const amount = { amountMinor: harness.amountMinor, currency: harness.currency };
+    const created = await provider.createPayment({ paymentId, amount, description: "TUNEC Premium", idempotencyKey: paymentId, expiresAt: new Date(Date.now() + 600_000) });
+    return { ...created, paymentId, amount };
+  };
+  const lastState = async (providerPaymentId: string, done: (state: ReceivedCallback) => boolean) => {
+    await receiver.waitFor(harness.name, () => receiver.received(harness.name, providerPaymentId).some(done));
+    const found = receiver.received(harness.name, providerPaymentId).filter(done).at(-1);
+    return found?.verified ? found.status.state : undefined;
+  };
+  const is = (status: string, reason?: string) => (callback: ReceivedCallback) =>
+    callback.verified && callback.status.state.status === status && (reason === undefined || (callback.status.state.status === "failed" && callback.status.state.reason === reason));
+
+  it("gives every invoice its own address", async () => {
+    const [first, second] = await Promise.all([create(), create()]);
+    if (first.instructions.kind !== "usdt_trc20" || second.instructions.kind !== "usdt_trc20") throw new Error("not an on-chain invoice");
+    expect(first.instructions.address).not.toBe(second.instructions.address);
+    expect(first.instructions).toMatchObject({ amount: first.amount, requiredConfirmations: harness.requiredConfirmations });
+  });
+
+  it("reports pending with the depth until the required confirmations, then succeeded", async () => {
+    const invoice = await create();
+    await under.sandbox.pay(invoice.providerPaymentId, { confirmations: 1 });
+    expect(await lastState(invoice.providerPaymentId, is("pending"))).toMatchObject({ status: "pending", received: invoice.amount });
+    expect((await provider.getPayment(invoice.providerPaymentId)).state).toMatchObject({ status: "pending", confirmations: 1 });
+
+    await under.sandbox.mine(harness.requiredConfirmations - 1);
+    expect(await lastState(invoice.providerPaymentId, is("succeeded"))).toMatchObject({ received: invoice.amount, confirmations: harness.requiredConfirmations });
+  });
+
+  it("keeps an under-payment pending until expiry, then fails it as underpaid with what arrived", async () => {
+    const invoice = await create();
+    const short = { amountMinor: invoice.amount.amountMinor - 1_000_000, currency: invoice.amount.currency };
+    await under.sandbox.pay(invoice.providerPaymentId, { amountMinor: short.amountMinor, confirmations: harness.requiredConfirmations });
+    await under.sandbox.idle();
+    expect((await provider.getPayment(invoice.providerPaymentId)).state).toMatchObject({ status: "pending", received: short });
+
+    await under.sandbox.expire(invoice.providerPaymentId);
+    expect(await lastState(invoice.providerPaymentId, is("failed", "underpaid"))).toMatchObject({ received: short });
+    expect((await provider.getPayment(invoice.providerPaymentId)).state).toEqual({ status: "failed", reason: "underpaid", received: short });
+  });
+
+  it("succeeds an over-payment with what actually arrived", async () => {
+    const invoice = await create();
+    const more = { amountMinor: invoice.amount.amountMinor + 500_000, currency: invoice.amount.currency };
+    await under.sandbox.pay(invoice.providerPaymentId, { amountMinor: more.amountMinor, confirmations: harness.requiredConfirmations });
+    expect(await lastState(invoice.providerPaymentId, is("succeeded"))).toMatchObject({ received: more });
+    expect((await provider.getPayment(invoice.providerPaymentId)).state).toMatchObject({ status: "succeeded", received: more });
   });
 });

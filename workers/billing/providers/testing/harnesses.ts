@@ -3,7 +3,9 @@
  * start both, pay in full, and forge a callback.
  */
 import { sandboxClient, type SandboxClient } from "../../../../origin/billing-sandbox/control-client.ts";
+import { startNowPaymentsSandbox } from "../../../../origin/billing-sandbox/nowpayments-sandbox.ts";
 import { startTbankSandbox } from "../../../../origin/billing-sandbox/tbank-sandbox.ts";
+import { createNowPaymentsProvider } from "../nowpayments/nowpayments-provider.ts";
 import type { PaymentProvider } from "../payment-provider.ts";
 import { createTbankProvider } from "../tbank/tbank-provider.ts";
 
@@ -51,4 +53,33 @@ export const tbankHarness: ProviderHarness = {
   refundedMinor: (described) => Number(described.Refunded),
 };
 
-export const providerHarnesses: ProviderHarness[] = [tbankHarness];
+export const nowPaymentsHarness: ProviderHarness = {
+  name: "nowpayments",
+  currency: "USDT",
+  amountMinor: 4_990_000,
+  onChain: true,
+  requiredConfirmations: 3,
+  async start(notificationUrl) {
+    const account = { accountEmail: "billing@tunec.test", accountPassword: "sandbox-account-password" };
+    const secrets = { apiKey: "SANDBOX-API-KEY", ipnSecret: "sandbox-ipn-secret-0123456789" };
+    const sandbox = await startNowPaymentsSandbox({ ...secrets, ...account, processorConfirmations: 3, retryDelayMs: 50 });
+    const provider = createNowPaymentsProvider({
+      apiUrl: sandbox.apiUrl,
+      tronNodeUrl: sandbox.tronNodeUrl,
+      ...secrets,
+      ...account,
+      notificationUrl,
+      requiredConfirmations: 3,
+    });
+    return { provider, sandbox: sandboxClient(sandbox.url), stop: sandbox.stop };
+  },
+  tamper(body) {
+    body.actually_paid = Number(body.actually_paid) * 100;
+  },
+  unsign(_body, headers) {
+    delete headers["x-nowpayments-sig"];
+  },
+  refundedMinor: (described) => Number(described.refunded),
+};
+
+export const providerHarnesses: ProviderHarness[] = [tbankHarness, nowPaymentsHarness];
