@@ -1,0 +1,238 @@
+/**
+ * Playback figures on this machine (not a test), through the gateway in
+ * workerd under `wrangler dev`:
+ *
+ *  1. stream-URL issuance — `GET /stream/{id}` with 50 concurrent clients, each
+ *     its own listener (half premium): JWT verify, rate-limit DO, catalog read,
+ *     Session DO (lease + play), outbox insert, HMAC signing. req/s, p50, p99.
+ *  2. media time to first byte of a Range request on a signed URL (signature,
+ *     lease check in the Session DO, R2 or the edge cache), sequential, p50/p99,
+ *     first from R2 (cold objects) then from the Cache API.
+ *
+ *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300]
+ *
+ * The database is a fresh one on DATABASE_URL's server (PostgreSQL), or an
+ * embedded PGlite without it; objects go into wrangler's local R2 through the
+ * edge's internal object endpoint, as under `npm start`.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { withPassword } from "../../shared/db/urls.ts";
+import { createHttpObjectStore } from "../../shared/storage/http-object-store.ts";
+import { createTestDatabase } from "../../shared/testing/test-database.ts";
+import { freePort } from "../../test/processes.ts";
+import { signAccessToken } from "../../workers/auth/access-token.ts";
+import { authConfigSchema } from "../../workers/auth/config.ts";
+import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-keys.ts";
+
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    rounds: { type: "string", default: "2" },
+    connections: { type: "string", default: "50" },
+    tracks: { type: "string", default: "20" },
+    ttfb: { type: "string", default: "300" },
+  },
+});
+const duration = Number(options.duration);
+const rounds = Number(options.rounds);
+const connections = Number(options.connections);
+const trackCount = Number(options.tracks);
+const ttfbSamples = Number(options.ttfb);
+const root = new URL("../..", import.meta.url).pathname;
+const random = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64");
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+async function issuance(base: string, trackIds: string[], authorizations: string[], seconds: number): Promise<Measured> {
+  let nextClient = 0;
+  let nextTrack = 0;
+  const result = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    // Every request is a new play of the next track: a catalog read, a Session DO write, an outbox row.
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/stream/${trackIds[nextTrack++ % trackIds.length]}` }) }],
+    setupClient(client) {
+      client.setHeaders({ authorization: authorizations[nextClient++ % authorizations.length] ?? "" });
+    },
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+}
+
+async function plain(url: string, seconds: number, authorizations: string[] = []): Promise<Measured> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    setupClient(client) {
+      const authorization = authorizations[next++ % Math.max(1, authorizations.length)];
+      if (authorization) client.setHeaders({ authorization });
+    },
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+}
+
+/** Milliseconds from sending a Range request until its first body byte. */
+async function timeToFirstByte(url: string, range: string): Promise<{ ms: number; cache: string | null }> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { range } });
+  const reader = response.body?.getReader();
+  const first = await reader?.read();
+  const ms = performance.now() - started;
+  await reader?.cancel();
+  if (response.status !== 206 || !first?.value?.byteLength) throw new Error(`Range request answered ${response.status}`);
+  return { ms, cache: response.headers.get("x-edge-cache") };
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+};
+
+async function main(): Promise<void> {
+  const kind = process.env.DATABASE_URL ? "postgres" : "pglite";
+  console.log(`database: a fresh ${kind === "postgres" ? "PostgreSQL database on DATABASE_URL's server" : "embedded PGlite"}; seeding ${trackCount} tracks...`);
+  const database = await createTestDatabase(kind);
+  const work = await mkdtemp(join(tmpdir(), "tunec-bench-playback-"));
+  let wrangler: ReturnType<typeof spawn> | undefined;
+  const stop = () => {
+    try {
+      if (wrangler?.pid) process.kill(-wrangler.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("SIGINT", () => {
+    stop();
+    process.exit(130);
+  });
+  try {
+    const artist = await database.db.insertInto("catalog.artists").values({ name: "Бенчмарк" }).returning("id").executeTakeFirstOrThrow();
+    const tracks = await database.db
+      .insertInto("catalog.tracks")
+      .values(Array.from({ length: trackCount }, (_, i) => ({ title: `Трек ${i + 1}`, artist_id: artist.id, duration_ms: 200_000, status: "published" as const, published_at: new Date() })))
+      .returning("id")
+      .execute();
+    const trackIds = tracks.map((track) => track.id);
+    const sizes = { standard: 3_200_000, high: 6_400_000 };
+    await database.db
+      .insertInto("catalog.renditions")
+      .values(trackIds.flatMap((id) => (["standard", "high"] as const).map((quality) => ({
+        track_id: id, quality, codec: "aac" as const, bitrate_kbps: quality === "high" ? 256 : 128,
+        object_key: `tracks/${id}/${quality}.m4a`, size_bytes: sizes[quality], loudness_lufs: "-14.00",
+      }))))
+      .execute();
+
+    const key = await generateSigningKey();
+    const ring = await createKeyRing([key]);
+    const auth = authConfigSchema.parse({ ENVIRONMENT: "development" });
+    const authorizations = await Promise.all(
+      Array.from({ length: connections }, async (_, i) => {
+        const principal = { userId: crypto.randomUUID(), roles: ["listener" as const], isPremium: i % 2 === 0, sessionId: crypto.randomUUID() };
+        return `Bearer ${(await signAccessToken(ring, { issuer: auth.JWT_ISSUER, audience: auth.JWT_AUDIENCE }, principal)).token}`;
+      }),
+    );
+    const internalToken = random(32);
+    const envFile = join(work, "bench.env");
+    await writeFile(envFile, [
+      "ENVIRONMENT=development", "LOG_LEVEL=error", `JWT_SIGNING_KEYS='${JSON.stringify([key])}'`, `MEDIA_SIGNING_KEY=${random(32)}`,
+      `STORAGE_INTERNAL_TOKEN=${internalToken}`, "RATE_LIMIT_USER=1000000/1h", "RATE_LIMIT_ANONYMOUS=1000000/1h",
+    ].join("\n"));
+    const port = await freePort();
+    wrangler = spawn(
+      join(root, "node_modules", ".bin", "wrangler"),
+      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", join(work, "state"), "--show-interactive-dev-session=false", "--log-level", "error"],
+      {
+        cwd: root,
+        detached: true, // its own process group, so workerd goes down with it
+        stdio: ["ignore", "ignore", "inherit"],
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url) },
+      },
+    );
+    const base = `http://127.0.0.1:${port}`;
+    await waitUntilUp(`${base}/healthz`, () => wrangler?.exitCode ?? null);
+
+    const store = createHttpObjectStore({ baseUrl: base, token: internalToken });
+    const bytes = { standard: new Uint8Array(sizes.standard).fill(7), high: new Uint8Array(sizes.high).fill(9) };
+    for (const id of trackIds) {
+      for (const quality of ["standard", "high"] as const) await store.put(`tracks/${id}/${quality}.m4a`, bytes[quality], { contentType: "audio/mp4" });
+    }
+    const probe = await fetch(`${base}/stream/${trackIds[0]}`, { headers: { authorization: authorizations[0] ?? "" } });
+    if (probe.status !== 200) throw new Error(`GET /stream answered ${probe.status}: ${await probe.text()}`);
+
+    console.log(`warming up (3 s), then ${rounds} rounds of ${duration} s, ${connections} connections (one listener each, half premium)...`);
+    await issuance(base, trackIds, authorizations, 3);
+    const runs: Measured[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const run = await issuance(base, trackIds, authorizations, duration);
+      runs.push(run);
+      console.log(`  round ${round}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, failed ${run.failures}`);
+    }
+    const healthz = await plain(`${base}/healthz`, 3);
+    const me = await plain(`${base}/me`, 3, authorizations);
+    console.log(`  for comparison: GET /healthz (one database round trip) ${healthz.rps.toFixed(0)} req/s p99 ${healthz.p99} ms; GET /me (JWT + rate-limit DO) ${me.rps.toFixed(0)} req/s p99 ${me.p99} ms`);
+    const median = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)] ?? runs[0];
+    if (!median) throw new Error("no runs");
+    const outbox = await database.db.selectFrom("events.outbox").select((eb) => eb.fn.countAll<string>().as("n")).where("type", "=", "tunec.playback.playback-started.v1").executeTakeFirstOrThrow();
+
+    // TTFB: one listener plays each track; the first pass reads R2, later passes the edge cache.
+    const urls: string[] = [];
+    for (const id of trackIds) {
+      const body = await (await fetch(`${base}/stream/${id}`, { headers: { authorization: authorizations[1] ?? "" } })).json() as { url: string };
+      urls.push(body.url);
+    }
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < ttfbSamples; i++) {
+      const url = urls[i % urls.length] ?? "";
+      const offset = Math.floor(Math.random() * (sizes.standard - 65_536));
+      const sample = await timeToFirstByte(url, `bytes=${offset}-${offset + 65_535}`);
+      (sample.cache === "HIT" ? warm : cold).push(sample.ms);
+    }
+
+    console.log(`\nstream-URL issuance (GET /stream/{id}), median of ${rounds} rounds, ${connections} connections`);
+    console.log(`  ${median.rps.toFixed(0)} req/s   p50 ${median.p50} ms   p99 ${median.p99} ms   failed ${runs.reduce((n, run) => n + run.failures, 0)}`);
+    console.log(`  target p99 ≤ 15 ms: ${median.p99 <= 15 ? "met" : "NOT met"}   (PlaybackStarted outbox rows written: ${outbox.n})`);
+    const row = (label: string, values: number[]) =>
+      values.length ? `  ${label.padEnd(28)} n=${String(values.length).padStart(4)}   p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms` : `  ${label.padEnd(28)} n=   0`;
+    console.log("\nmedia time to first byte, 64 KiB Range at a random offset, sequential");
+    console.log(row("from R2 (cache miss)", cold));
+    console.log(row("from the edge cache (hit)", warm));
+    console.log(row("all", [...cold, ...warm]));
+    if (runs.some((run) => run.failures > 0)) throw new Error("some requests failed; the figures above are not comparable");
+  } finally {
+    stop();
+    await database.drop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function waitUntilUp(url: string, exitCode: () => number | null): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (exitCode() !== null) throw new Error(`wrangler dev exited with code ${exitCode()}`);
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not come up within 90 s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
