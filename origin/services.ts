@@ -3,6 +3,7 @@ import { catalogWriterService } from "./catalog-writer/service.ts";
 import { cdcService } from "./cdc/service.ts";
 import { indexerService } from "./indexer/service.ts";
 import { ingestionService } from "./ingestion/service.ts";
+import { notifyService } from "./notify/service.ts";
 import type { OriginService } from "./service.ts";
 import { transcoderService } from "./transcoder/service.ts";
 import { trackStatsService } from "./track-stats/service.ts";
@@ -22,4 +23,5 @@ export const originServices: readonly OriginService[] = [
   trackStatsService,
   usersHistoryService,
   usersImportService,
+  notifyService,
 ];

@@ -39,6 +39,8 @@ export interface DeliveriesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   sent_at: OptionalTimestamp;
+  /** W3C trace id of the event's traceparent. */
+  trace_id: string | null;
 }
 
 export interface PushSubscriptionsTable {
