@@ -10,6 +10,7 @@ import { registerIngestion } from "../ingestion/index.ts";
 import { registerAds } from "../ads/index.ts";
 import { registerPlayback } from "../playback/index.ts";
 import { registerUsers } from "../users/index.ts";
+import { registerImports } from "../users/imports/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -54,6 +55,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerAds(app);
   registerPlayback(app);
   registerUsers(app);
+  registerImports(app);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;
