@@ -2,6 +2,7 @@ import type { NodeConfig } from "../../shared/config.ts";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createOriginObjectStore } from "../ingestion/object-store.ts";
+import { seedDemoAds } from "./ads.ts";
 import { seedDemoCatalog, waitForDemo } from "./seed.ts";
 
 export interface RunningSeed {
@@ -21,6 +22,7 @@ export function startDemoSeed(config: NodeConfig & { DATABASE_URL: string }, say
     try {
       const store = createOriginObjectStore(config);
       const seeded = await seedDemoCatalog({ db, store, logger, signal: stopping.signal, ffmpeg: config.FFMPEG_PATH, storage: config.S3_BUCKET ? "s3" : "r2" });
+      await seedDemoAds({ db, store, logger, signal: stopping.signal, ffmpeg: config.FFMPEG_PATH });
       if (seeded.queued === 0) {
         say(`demo catalog: ${seeded.uploadIds.length} tracks already seeded`);
         return;
