@@ -47,16 +47,21 @@ describe("npm start", () => {
       DATA_DIR: dataDir,
       GATEWAY_PORT: String(await freePort()),
       EMBEDDED_DB_PORT: String(await freePort()),
+      SBP_SANDBOX_PORT: String(await freePort()),
+      USDT_SANDBOX_PORT: String(await freePort()),
     };
     const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     const databaseUrl = `postgres://postgres@127.0.0.1:${env.EMBEDDED_DB_PORT}/postgres`;
 
     const first = startProcess(tsx, ["scripts/start.ts"], env, root);
-    await waitForOutput(first, "ready", 120_000);
+    await waitForOutput(first, "ready —", 120_000);
     const health = await waitForHttp(`${gateway}/healthz`, first, 10_000);
     expect(await health.json()).toMatchObject({ status: "ok", checks: { database: { status: "up" } } });
     expect((await fetch(`${gateway}/openapi.json`)).status).toBe(200);
     expect(first.output()).toContain(`${gateway}/docs`);
+    // The payment sandboxes run in-process, so subscribing works without real providers.
+    expect((await fetch(`http://127.0.0.1:${env.USDT_SANDBOX_PORT}/v1/status`)).status).toBe(200);
+    expect(await (await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments`)).json()).toEqual([]);
 
     const client = createPostgresDatabase(databaseUrl, { maxConnections: 1 });
     await sql`create table public.restart_probe (note text)`.execute(client);
@@ -69,7 +74,7 @@ describe("npm start", () => {
 
     const second = startProcess(tsx, ["scripts/start.ts"], env, root);
     try {
-      await waitForOutput(second, "ready", 120_000);
+      await waitForOutput(second, "ready —", 120_000);
       expect(second.output()).toMatch(/migrations: 0 applied, \d+ already applied/);
       const again = createPostgresDatabase(databaseUrl, { maxConnections: 1 });
       const rows = await sql<{ note: string }>`select note from public.restart_probe`.execute(again);

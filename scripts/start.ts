@@ -14,6 +14,8 @@ import { withPassword } from "../shared/db/urls.ts";
 import { startOrigin, selectServices, type OriginHandle } from "../origin/runtime.ts";
 import { startDemoSeed, type RunningSeed } from "../origin/demo/seed-on-start.ts";
 import { ensureIngestionSecrets } from "../origin/ingestion/dev-secrets.ts";
+import { startPaymentSandboxes, type PaymentSandboxes } from "../origin/billing-sandbox/index.ts";
+import { paymentProvidersConfigSchema } from "../workers/billing/providers/config.ts";
 import { resolveDatabase } from "./database-url.ts";
 import { prepareAssets } from "./prepare-assets.ts";
 
@@ -55,6 +57,13 @@ async function main(): Promise<void> {
   // Shared by the edge (signing upload URLs, /internal/objects) and the origin (reading the bucket).
   const secrets = await ensureIngestionSecrets(config.DATA_DIR);
   const originConfig = { ...config, DATABASE_URL: database.url, STORAGE_INTERNAL_TOKEN: secrets.STORAGE_INTERNAL_TOKEN };
+  // Local SBP and USDT providers, so subscribing works without real ones; the Worker and the
+  // origin reach them (and they reach the gateway's callback routes) through the payment settings.
+  process.env.BILLING_CALLBACK_BASE_URL ??= `http://127.0.0.1:${config.GATEWAY_PORT}`;
+  const payments = parseConfig(paymentProvidersConfigSchema, { ...process.env, ENVIRONMENT: "development" });
+  const sandboxes: PaymentSandboxes = await startPaymentSandboxes(payments);
+  const paymentVars = ["BILLING_CALLBACK_BASE_URL", "PAYMENT_SANDBOX_HOST", "SBP_SANDBOX_PORT", "USDT_SANDBOX_PORT", "USDT_REQUIRED_CONFIRMATIONS"]
+    .flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
   const origin: OriginHandle = await startOrigin(originConfig, selectServices([]));
   say(`origin services: ${origin.services.join(", ") || "(none)"}`);
 
@@ -68,6 +77,7 @@ async function main(): Promise<void> {
       "--env-file", secrets.envFile,
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
+      ...paymentVars,
     ],
     {
       cwd: root,
@@ -95,6 +105,7 @@ async function main(): Promise<void> {
       if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
     }
     await origin.stop();
+    await sandboxes.stop();
     await database.stop();
     say("stopped");
     process.exit(code);
@@ -121,6 +132,8 @@ async function main(): Promise<void> {
   say(`openapi   ${gateway}/openapi.json`);
   say(`docs      ${gateway}/docs`);
   say(`database  ${database.url}`);
+  say(`sandbox   SBP (T-Bank API v2) ${sandboxes.sbp.apiUrl}, USDT (NOWPayments) ${sandboxes.usdt.apiUrl}`);
+  say(`pay       ${sandboxes.sbp.url}/_sandbox/pay/<id> or ${sandboxes.usdt.url}/_sandbox/pay/<id> (lists: /_sandbox/payments)`);
   say("ready — press Ctrl-C to stop");
   seed = startDemoSeed(originConfig, say);
 }
