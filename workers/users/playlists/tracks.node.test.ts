@@ -68,4 +68,37 @@ describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {
     const keys = await database.db.selectFrom("users.playlist_tracks").select("position").where("playlist_id", "=", playlist.id).execute();
     expect(Math.max(...keys.map((key) => key.position.length))).toBeLessThanOrEqual(3);
   });
+
+  // PGlite serves one connection at a time (writers cannot race there), so this one is for the real server.
+  if (kind === "postgres") {
+    it("a writer that passed the If-Match check but lost the race for the row lock gets 412", async () => {
+      const playlist = await seedPlaylist(3);
+      const [first, , third] = playlist.entries;
+      if (!first || !third) throw new Error("seed");
+      let releaseFirst = () => {};
+      const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
+      let firstLocked = () => {};
+      const locked = new Promise<void>((resolve) => (firstLocked = resolve));
+      const winner = mutatePlaylist(database.db, { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: '"1"', need: "edit" }, async (trx, row) => {
+        firstLocked();
+        await firstHolds;
+        await moveEntry(trx, row, third, first);
+      });
+      await locked;
+      // Reads version 1 (the winner has not committed), passes the check, then waits on the lock.
+      const loser = mutatePlaylist(database.db, { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: '"1"', need: "edit" }, (trx, row) => moveEntry(trx, row, first, null));
+      // Release the winner only once the loser is blocked on the playlist row, i.e. past the cheap version check.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(database.db);
+        if ((waiting.rows[0]?.n ?? 0) > 0) break;
+        if (Date.now() > deadline) throw new Error("the second writer never waited on the row lock");
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      releaseFirst();
+      await expect(winner).resolves.toMatchObject({ playlist: { version: "2" } });
+      await expect(loser).rejects.toMatchObject({ code: "PRECONDITION_FAILED", extensions: { headers: { etag: '"2"' } } });
+      expect((await order(playlist.playlistId))[0]).toBe(third);
+    });
+  }
 });
