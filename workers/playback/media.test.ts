@@ -156,6 +156,12 @@ describe("media endpoint: Range, HEAD, ETag and signed URLs", () => {
     expect(own.status).toBe(206);
   });
 
+  it("allows only GET and HEAD", async () => {
+    const response = await app.request(url, { method: "DELETE" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+
   it("serves a lease-free URL (ads) without consulting the stream lease", async () => {
     const signed = await signMediaUrl(app.signer, { origin: "https://tunec.test", userId: listener.userId, objectKey: track.highKey, expiresInSeconds: 60 });
     const response = await get(signed.url, { range: "bytes=-10" });

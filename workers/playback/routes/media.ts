@@ -129,7 +129,12 @@ async function serveMedia(c: Context<GatewayEnv>): Promise<Response> {
 
 export function registerMedia(app: OpenAPIHono<GatewayEnv>): void {
   // Keys contain slashes, which OpenAPI path parameters cannot: a wildcard route, documented below.
-  app.get(`${mediaPathPrefix}*`, serveMedia);
+  app.all(`${mediaPathPrefix}*`, async function media(c) {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      throw new AppError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on media; use GET or HEAD.`, { headers: { allow: "GET, HEAD" } });
+    }
+    return serveMedia(c);
+  });
   const query = z.object({
     u: z.uuid().openapi({ description: "The listener the URL was issued to (signed)." }),
     l: z.string().optional().openapi({ description: "Stream lease (signed); absent for ads." }),
