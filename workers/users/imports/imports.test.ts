@@ -128,8 +128,22 @@ describe("POST /me/imports and GET /me/imports/{id}", () => {
     expect(peek.status).toBe(404);
     expect((await get(stranger.access_token, `/me/imports/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await get(stranger.access_token, "/me/imports/not-a-uuid")).status).toBe(400);
-    // The stranger importing the same link gets a job of their own.
+    // The stranger importing the same link gets a job of their own, and lists only theirs.
     const theirs = await (await postLink(stranger.access_token, { link: "https://vk.com/music/playlist/-2000_7_abcdef12" })).json<ImportBody>();
     expect(theirs.id).not.toBe(job.id);
+    const listed = await (await get(stranger.access_token, "/me/imports")).json<{ imports: ImportBody[]; next_cursor: string | null }>();
+    expect(listed).toEqual({ imports: [expect.objectContaining({ id: theirs.id })], next_cursor: null });
+  });
+
+  it("lists the caller's imports newest first, in cursor pages", async () => {
+    const listener = await signUp();
+    const ids: string[] = [];
+    for (const kind of [1, 2, 3]) {
+      ids.push((await (await postLink(listener.access_token, { link: `https://music.yandex.ru/users/pager/playlists/${kind}` })).json<ImportBody>()).id);
+    }
+    const first = await (await get(listener.access_token, "/me/imports?limit=2")).json<{ imports: ImportBody[]; next_cursor: string | null }>();
+    expect(first.imports.map((job) => job.id)).toEqual([ids[2], ids[1]]);
+    const second = await (await get(listener.access_token, `/me/imports?limit=2&cursor=${first.next_cursor}`)).json<{ imports: ImportBody[]; next_cursor: string | null }>();
+    expect(second).toEqual({ imports: [expect.objectContaining({ id: ids[0] })], next_cursor: null });
   });
 });

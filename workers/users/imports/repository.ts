@@ -3,7 +3,7 @@
  * (or finding the unfinished one for the same source), reading its progress
  * and its entries. Plain functions over a Kysely handle or transaction.
  */
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { ImportEntryStatus, ImportProvider, ImportsTable, ImportSourceKind } from "../../../shared/db/users-import.table.ts";
 
@@ -63,6 +63,15 @@ export async function createImport(db: Kysely<Database>, input: NewImport): Prom
 
 export async function findImport(db: Kysely<Database>, id: string): Promise<ImportRow | undefined> {
   return db.selectFrom("users.imports").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** The user's jobs, newest first; `after` is the previous page's last job. */
+export async function listImports(db: Kysely<Database>, userId: string, limit: number, after?: { at: Date; id: string }): Promise<ImportRow[]> {
+  // Milliseconds, as the cursor carries them (a Date has no microseconds); a user has few jobs to sort.
+  const at = sql<Date>`date_trunc('milliseconds', created_at)`;
+  let query = db.selectFrom("users.imports").selectAll().where("user_id", "=", userId);
+  if (after) query = query.where(sql<boolean>`(${at}, id) < (${after.at}, ${after.id}::uuid)`);
+  return query.orderBy(at, "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
 export interface ImportEntryRow {
