@@ -129,7 +129,7 @@ describe("ads admin", () => {
   });
 
   it("stores only audio, within the size limit", async () => {
-    const upload = (body: Uint8Array, headers: Record<string, string> = {}) =>
+    const upload = (body: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
       app.request("/admin/ads/audio", { method: "POST", headers: bearer(admin.token, { "content-type": "audio/mpeg", ...headers }), body });
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
     expect((await upload(png)).status).toBe(415);
