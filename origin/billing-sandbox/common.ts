@@ -123,6 +123,7 @@ export function controlRoutes(control: SandboxControl, title: string): Hono {
   app.onError((error, c) => {
     if (error instanceof SandboxError) return c.json({ error: error.message }, error.status);
     if (error instanceof z.ZodError) return c.json({ error: "invalid body", issues: error.issues }, 400);
+    if (error instanceof SyntaxError) return c.json({ error: "the body is not JSON" }, 400);
     throw error;
   });
   const body = async (c: { req: { text(): Promise<string> } }): Promise<unknown> => {
@@ -206,4 +207,13 @@ export async function listen(app: Hono, port: number, host: string): Promise<Run
 /** Hex id of `bytes` random bytes. */
 export function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** A request's JSON body, or undefined when it is not JSON (the schema then refuses it as the provider would). */
+export async function jsonOf(c: { req: { text(): Promise<string> } }): Promise<unknown> {
+  try {
+    return JSON.parse(await c.req.text());
+  } catch {
+    return undefined;
+  }
 }

@@ -11,7 +11,7 @@ import { decimalToMinor, minorToDecimal } from "../../workers/billing/providers/
 import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/providers/nowpayments/protocol.ts";
 import { ipnSignature } from "../../workers/billing/providers/nowpayments/signature.ts";
 import {
-  controlRoutes, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
+  controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
   type SandboxControl, type SentNotification,
 } from "./common.ts";
 
@@ -248,7 +248,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
 
   app.get("/v1/status", (c) => c.json({ message: "OK" }));
   app.post("/v1/auth", async (c) => {
-    const login = (await c.req.json()) as { email?: unknown; password?: unknown };
+    const login = ((await jsonOf(c)) ?? {}) as { email?: unknown; password?: unknown };
     if (login.email !== options.accountEmail || login.password !== options.accountPassword) return refuse(c, 401, "Invalid credentials");
     const token = randomHex(24);
     tokens.add(token);
@@ -256,7 +256,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   });
   app.post("/v1/payment", async (c) => {
     if (!apiKeyOk(c)) return refuse(c, 403, "Invalid api key");
-    const parsed = createPaymentRequest.safeParse(await c.req.json());
+    const parsed = createPaymentRequest.safeParse(await jsonOf(c));
     if (!parsed.success) return refuse(c, 400, parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
     const request = parsed.data;
     if (request.pay_currency !== USDT_TRC20 || request.price_currency !== USDT_TRC20) return refuse(c, 400, "the sandbox prices and accepts usdttrc20 only");
@@ -293,7 +293,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   });
   app.post("/v1/payout", async (c) => {
     if (!apiKeyOk(c) || !bearerOk(c)) return refuse(c, 401, "Authorization required");
-    const parsed = payoutRequest.safeParse(await c.req.json());
+    const parsed = payoutRequest.safeParse(await jsonOf(c));
     if (!parsed.success) return refuse(c, 400, "invalid payout");
     const [withdrawal] = parsed.data.withdrawals;
     if (!withdrawal || parsed.data.withdrawals.length !== 1) return refuse(c, 400, "the sandbox pays out one withdrawal per batch");
@@ -325,13 +325,13 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   app.post("/tron/wallet/getnowblock", (c) =>
     c.json({ blockID: height.toString(16).padStart(64, "0"), block_header: { raw_data: { number: height, timestamp: Date.now() } } }));
   app.post("/tron/wallet/gettransactioninfobyid", async (c) => {
-    const { value } = (await c.req.json()) as { value?: string };
+    const { value } = ((await jsonOf(c)) ?? {}) as { value?: string };
     const transfer = value ? transfers.get(value) : undefined;
     if (!transfer || transfer.block === undefined) return c.json({});
     return c.json({ id: transfer.txid, blockNumber: transfer.block, blockTimeStamp: Date.now(), receipt: { result: "SUCCESS" } });
   });
   app.post("/tron/wallet/gettransactionbyid", async (c) => {
-    const { value } = (await c.req.json()) as { value?: string };
+    const { value } = ((await jsonOf(c)) ?? {}) as { value?: string };
     const transfer = value ? transfers.get(value) : undefined;
     if (!transfer) return c.json({});
     return c.json({

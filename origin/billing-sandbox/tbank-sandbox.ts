@@ -13,7 +13,7 @@ import {
 import { constantTimeEqual } from "../../workers/billing/providers/http.ts";
 import { tbankToken } from "../../workers/billing/providers/tbank/token.ts";
 import {
-  controlRoutes, listen, Notifier, SandboxError, type CallbackOptions, type PayOptions, type ReplayOptions,
+  controlRoutes, jsonOf, listen, Notifier, SandboxError, type CallbackOptions, type PayOptions, type ReplayOptions,
   type RunningServer, type SandboxControl, type SentNotification,
 } from "./common.ts";
 
@@ -189,7 +189,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
   const common = (payment: TbankPayment) => ({ Success: true, ErrorCode: "0", TerminalKey: options.terminalKey, PaymentId: payment.paymentId, OrderId: payment.orderId });
 
   api.post("/v2/Init", async (c) => {
-    const request = await accept(await c.req.json(), initRequest);
+    const request = await accept(await jsonOf(c), initRequest);
     if (!request.ok) return c.json(request.error);
     const { value } = request;
     const paymentId = String(nextPaymentId++);
@@ -213,7 +213,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
   });
 
   api.post("/v2/GetQr", async (c) => {
-    const request = await accept(await c.req.json(), getQrRequest);
+    const request = await accept(await jsonOf(c), getQrRequest);
     if (!request.ok) return c.json(request.error);
     const payment = payments.get(request.value.PaymentId);
     if (!payment) return c.json({ Success: false, ...errors.notFound });
@@ -225,7 +225,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
   });
 
   api.post("/v2/GetState", async (c) => {
-    const request = await accept(await c.req.json(), getStateRequest);
+    const request = await accept(await jsonOf(c), getStateRequest);
     if (!request.ok) return c.json(request.error);
     const payment = payments.get(request.value.PaymentId);
     if (!payment) return c.json({ Success: false, ...errors.notFound });
@@ -233,7 +233,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
   });
 
   api.post("/v2/CheckOrder", async (c) => {
-    const request = await accept(await c.req.json(), checkOrderRequest);
+    const request = await accept(await jsonOf(c), checkOrderRequest);
     if (!request.ok) return c.json(request.error);
     const found = [...payments.values()].filter((payment) => payment.orderId === request.value.OrderId);
     return c.json({
@@ -246,7 +246,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
   });
 
   api.post("/v2/Cancel", async (c) => {
-    const request = await accept(await c.req.json(), cancelRequest);
+    const request = await accept(await jsonOf(c), cancelRequest);
     if (!request.ok) return c.json(request.error);
     const { value } = request;
     const payment = payments.get(value.PaymentId);
