@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addTracks, call, createPlaylist, expectJson, seedPublishedTracks, signUpUser, type EntryBody, type PlaylistBody, type User } from "./testing.ts";
+import { addTracks, call, createPlaylist, expectJson, seedPublishedTracks, signUpUser, withDb, type EntryBody, type PlaylistBody, type User } from "./testing.ts";
 
 interface PlaylistPage {
   playlist: PlaylistBody;
@@ -90,6 +90,19 @@ describe("playlists in workerd", () => {
     } while (cursor);
     expect(seen).toHaveLength(4);
     expect(new Set(seen).size).toBe(4);
+  });
+
+  it("shows each entry's title and main artist, and keeps an entry whose track was taken down (track: null)", async () => {
+    const [kept, takenDown] = await seedPublishedTracks(2);
+    if (!kept || !takenDown) throw new Error("seed");
+    const playlist = await createPlaylist(owner);
+    await addTracks(owner, playlist, [kept, takenDown]);
+    await withDb((db) => db.updateTable("catalog.tracks").set({ status: "taken_down" }).where("id", "=", takenDown).execute());
+    const page = await expectJson<{ tracks: Array<EntryBody & { track: unknown }> }>(call("GET", `/playlists/${playlist.id}`, { user: owner }), 200);
+    expect(page.tracks.map((entry) => [entry.track_id, entry.track])).toEqual([
+      [kept, { title: "Track 1", duration_ms: 180_000, artist: { id: expect.any(String), name: expect.stringMatching(/^Users test /) } }],
+      [takenDown, null],
+    ]);
   });
 
   it("refuses unknown tracks and entries with clear problems", async () => {

@@ -84,14 +84,34 @@ export interface EntryRecord {
   added_by: string;
   added_at: string;
   position: string;
+  /** Null when the track is no longer published (taken down): the entry stays, greyed out by clients. */
+  title: string | null;
+  duration_ms: number | null;
+  artist_id: string | null;
+  artist_name: string | null;
 }
 
-/** Entries in playlist order after the position `after` (a page's last). */
+/**
+ * Entries in playlist order after the position `after` (a page's last), with
+ * the catalog's title and main artist: a read of the catalog while the user waits.
+ */
 export async function listEntries(db: Kysely<Database>, playlistId: string, limit: number, after?: string): Promise<EntryRecord[]> {
   let query = db
-    .selectFrom("users.playlist_tracks")
-    .select(["entry_id", "track_id", "added_by", utcMicros(sql`added_at`).as("added_at"), "position"])
-    .where("playlist_id", "=", playlistId);
-  if (after !== undefined) query = query.where("position", ">", after);
-  return query.orderBy("position").limit(limit).execute();
+    .selectFrom("users.playlist_tracks as pt")
+    .leftJoin("catalog.tracks as t", (join) => join.onRef("t.id", "=", "pt.track_id").on("t.status", "=", "published"))
+    .leftJoin("catalog.artists as a", "a.id", "t.artist_id")
+    .select([
+      "pt.entry_id",
+      "pt.track_id",
+      "pt.added_by",
+      utcMicros(sql`pt.added_at`).as("added_at"),
+      "pt.position",
+      "t.title",
+      "t.duration_ms",
+      "a.id as artist_id",
+      "a.name as artist_name",
+    ])
+    .where("pt.playlist_id", "=", playlistId);
+  if (after !== undefined) query = query.where("pt.position", ">", after);
+  return query.orderBy("pt.position").limit(limit).execute();
 }

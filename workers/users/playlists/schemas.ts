@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { etagOf } from "./etag.ts";
-import type { PlaylistRecord } from "./repository.ts";
+import type { EntryRecord, PlaylistRecord } from "./repository.ts";
 
 export const nameSchema = z.string().trim().min(1, "expected 1–200 characters").max(200, "expected 1–200 characters").openapi({ example: "Дорога на дачу" });
 export const descriptionSchema = z.string().max(2000, "expected at most 2000 characters").nullable();
@@ -36,6 +36,21 @@ export const playlistSchema = z
 export const entrySchema = z
   .object({ entry_id: z.uuid(), track_id: z.uuid(), added_by: z.uuid(), added_at: z.string().openapi({ format: "date-time" }) })
   .openapi("PlaylistEntry");
+
+export const listedEntrySchema = entrySchema
+  .extend({
+    track: z
+      .object({ title: z.string(), duration_ms: z.number().int(), artist: z.object({ id: z.uuid(), name: z.string() }) })
+      .nullable()
+      .openapi({ description: "Null when the track is no longer published; the entry stays." }),
+  })
+  .openapi("PlaylistTrack");
+
+export function toListedEntry(record: EntryRecord): z.infer<typeof listedEntrySchema> {
+  const { entry_id, track_id, added_by, added_at, title, duration_ms, artist_id, artist_name } = record;
+  const track = title !== null && duration_ms !== null && artist_id !== null && artist_name !== null ? { title, duration_ms, artist: { id: artist_id, name: artist_name } } : null;
+  return { entry_id, track_id, added_by, added_at, track };
+}
 
 export type PlaylistBody = z.infer<typeof playlistSchema>;
 

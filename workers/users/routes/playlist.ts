@@ -6,7 +6,7 @@ import { requireAuth } from "../../gateway/middleware/authenticate.ts";
 import { authorize } from "../playlists/access.ts";
 import { mutatePlaylist } from "../playlists/mutations.ts";
 import { listEntries } from "../playlists/repository.ts";
-import { descriptionSchema, entrySchema, ifMatchHeaders, nameSchema, playlistSchema, toPlaylist, versionHeaders, visibilitySchema } from "../playlists/schemas.ts";
+import { descriptionSchema, ifMatchHeaders, listedEntrySchema, nameSchema, playlistSchema, toListedEntry, toPlaylist, versionHeaders, visibilitySchema } from "../playlists/schemas.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";
 
@@ -32,7 +32,7 @@ const getRoute = createRoute({
   responses: {
     200: {
       description: "The playlist and a page of entries",
-      content: { "application/json": { schema: z.object({ playlist: playlistSchema, tracks: z.array(entrySchema), next_cursor: nextCursorSchema }) } },
+      content: { "application/json": { schema: z.object({ playlist: playlistSchema, tracks: z.array(listedEntrySchema), next_cursor: nextCursorSchema }) } },
     },
     400: { description: "Bad id, limit or cursor", content: problemContent },
     404: { description: "No such playlist, or a private one of somebody else", content: problemContent },
@@ -84,7 +84,7 @@ export function registerPlaylistRoutes(app: OpenAPIHono<GatewayEnv>): void {
     return c.json(
       {
         playlist: toPlaylist(playlist, role),
-        tracks: page.map(({ entry_id, track_id, added_by, added_at }) => ({ entry_id, track_id, added_by, added_at })),
+        tracks: page.map(toListedEntry),
         next_cursor: rows.length > query.limit && last ? encodeCursor({ p: last.position }) : null,
       },
       200,
