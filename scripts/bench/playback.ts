@@ -53,12 +53,12 @@ interface Measured {
   failures: number;
 }
 
-async function issuance(base: string, trackIds: string[], authorizations: string[], seconds: number): Promise<Measured> {
+async function issuance(base: string, trackIds: string[], authorizations: string[], seconds: number, clients = connections): Promise<Measured> {
   let nextClient = 0;
   let nextTrack = 0;
   const result = await autocannon({
     url: base,
-    connections,
+    connections: clients,
     duration: seconds,
     // Every request is a new play of the next track: a catalog read, a Session DO write, an outbox row.
     requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/stream/${trackIds[nextTrack++ % trackIds.length]}` }) }],
@@ -69,11 +69,11 @@ async function issuance(base: string, trackIds: string[], authorizations: string
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
 }
 
-async function plain(url: string, seconds: number, authorizations: string[] = []): Promise<Measured> {
+async function plain(url: string, seconds: number, authorizations: string[] = [], clients = connections): Promise<Measured> {
   let next = 0;
   const result = await autocannon({
     url,
-    connections,
+    connections: clients,
     duration: seconds,
     setupClient(client) {
       const authorization = authorizations[next++ % Math.max(1, authorizations.length)];
@@ -179,9 +179,15 @@ async function main(): Promise<void> {
       runs.push(run);
       console.log(`  round ${round}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, failed ${run.failures}`);
     }
-    const healthz = await plain(`${base}/healthz`, 3);
-    const me = await plain(`${base}/me`, 3, authorizations);
-    console.log(`  for comparison: GET /healthz (one database round trip) ${healthz.rps.toFixed(0)} req/s p99 ${healthz.p99} ms; GET /me (JWT + rate-limit DO) ${me.rps.toFixed(0)} req/s p99 ${me.p99} ms`);
+    // One client at a time: the service time of each route, without queueing.
+    const single = await issuance(base, trackIds, authorizations, 3, 1);
+    const healthz = await plain(`${base}/healthz`, 3, [], 1);
+    const me = await plain(`${base}/me`, 3, authorizations, 1);
+    const row = (label: string, m: Measured) => `  ${label.padEnd(52)} ${m.rps.toFixed(0).padStart(6)} req/s   p50 ${m.p50} ms   p99 ${m.p99} ms`;
+    console.log("  one client at a time (service time, no queueing):");
+    console.log(row("GET /stream/{id}", single));
+    console.log(row("GET /healthz (one database round trip)", healthz));
+    console.log(row("GET /me (JWT verify + rate-limit DO)", me));
     const median = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)] ?? runs[0];
     if (!median) throw new Error("no runs");
     const outbox = await database.db.selectFrom("events.outbox").select((eb) => eb.fn.countAll<string>().as("n")).where("type", "=", "tunec.playback.playback-started.v1").executeTakeFirstOrThrow();
@@ -204,12 +210,12 @@ async function main(): Promise<void> {
     console.log(`\nstream-URL issuance (GET /stream/{id}), median of ${rounds} rounds, ${connections} connections`);
     console.log(`  ${median.rps.toFixed(0)} req/s   p50 ${median.p50} ms   p99 ${median.p99} ms   failed ${runs.reduce((n, run) => n + run.failures, 0)}`);
     console.log(`  target p99 ≤ 15 ms: ${median.p99 <= 15 ? "met" : "NOT met"}   (PlaybackStarted outbox rows written: ${outbox.n})`);
-    const row = (label: string, values: number[]) =>
+    const ttfbRow = (label: string, values: number[]) =>
       values.length ? `  ${label.padEnd(28)} n=${String(values.length).padStart(4)}   p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms` : `  ${label.padEnd(28)} n=   0`;
     console.log("\nmedia time to first byte, 64 KiB Range at a random offset, sequential");
-    console.log(row("from R2 (cache miss)", cold));
-    console.log(row("from the edge cache (hit)", warm));
-    console.log(row("all", [...cold, ...warm]));
+    console.log(ttfbRow("from R2 (cache miss)", cold));
+    console.log(ttfbRow("from the edge cache (hit)", warm));
+    console.log(ttfbRow("all", [...cold, ...warm]));
     if (runs.some((run) => run.failures > 0)) throw new Error("some requests failed; the figures above are not comparable");
   } finally {
     stop();

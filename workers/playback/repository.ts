@@ -29,3 +29,20 @@ export async function findPlayableTrack(db: Kysely<Database>, id: string): Promi
     from catalog.tracks t where t.id = ${id}`.execute(db);
   return result.rows[0];
 }
+
+// A deliberate isolate cache: a popular track is started many times a second,
+// and a takedown a few seconds late changes little next to the media URLs
+// already out (they live MEDIA_URL_TTL_SECONDS).
+const playableTtlMs = 5_000;
+const playableLimit = 5_000;
+const playable = new Map<string, { track: PlayableTrack | undefined; at: number }>();
+
+/** `findPlayableTrack`, remembered for a few seconds per isolate. */
+export async function findPlayableTrackCached(db: Kysely<Database>, id: string, now = Date.now()): Promise<PlayableTrack | undefined> {
+  const cached = playable.get(id);
+  if (cached && now - cached.at < playableTtlMs) return cached.track;
+  const track = await findPlayableTrack(db, id);
+  if (playable.size >= playableLimit) playable.clear();
+  playable.set(id, { track, at: now });
+  return track;
+}

@@ -4,7 +4,7 @@ import { principalOf } from "../../auth/routes/services.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireAuth } from "../../gateway/middleware/authenticate.ts";
 import { recordPlaybackStarted } from "../events.ts";
-import { findPlayableTrack, type PlayableRendition, type PlayableTrack } from "../repository.ts";
+import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../repository.ts";
 import { bearerSecurity, problemContent, streamQuery, streamSchema, trackIdParam } from "../schemas.ts";
 import { playbackServices } from "../services.ts";
 import type { StreamQuality } from "../stream-lease.ts";
@@ -58,7 +58,7 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     const playback = await playbackServices(c);
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
 
-    const track = await findPlayableTrack(db, id);
+    const track = await findPlayableTrackCached(db, id);
     if (track?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
     if (!track || track.status !== "published" || !track.published) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
     const rendition = chooseRendition(track, query.quality, principal.isPremium);
