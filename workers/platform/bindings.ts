@@ -63,6 +63,12 @@ export interface WorkerBindings {
   UPSTASH_REDIS_REST_TOKEN?: string;
   /** Public base URL of media objects (covers, artist images), e.g. https://media.tunec.dev/; default /media/. */
   MEDIA_BASE_URL?: string;
+  /** Secret: HMAC key of media URLs (workers/playback); derived from UPLOAD_SIGNING_KEY when unset. */
+  MEDIA_SIGNING_KEY?: string;
+  /** Media URL lifetime in seconds (default 900). */
+  MEDIA_URL_TTL_SECONDS?: string;
+  /** r2 or s3: how media URLs are made; defaults to UPLOAD_STORAGE. */
+  MEDIA_STORAGE?: string;
   ENVIRONMENT?: string;
   LOG_LEVEL?: string;
 }
