@@ -33,10 +33,10 @@ export function registerFinishPlay(app: OpenAPIHono<GatewayEnv>): void {
     const playback = await playbackServices(c);
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
     const store = playback.leases.forUser(principal.userId);
-    // Clamped rather than refused: players report a little past the end.
     const finished = await store.finishPlay(id, position_ms);
     if (!finished.ok) throw new AppError("NOT_FOUND", `No recent play of this account has the id ${id}.`);
     const { play } = finished;
+    // Clamped rather than refused: players report a little past the end.
     const positionMs = Math.min(play.positionMs ?? position_ms, play.durationMs);
     // Written on every call: a no-op after the first, and it repairs a first call that died after the DO.
     await recordPlaybackFinished(c.get("services").db, principal.userId, { ...play, positionMs }, c.get("traceparent"));
