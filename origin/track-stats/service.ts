@@ -1,11 +1,30 @@
 import { consumerService } from "../events/consumer-service.ts";
+import type { OriginService } from "../service.ts";
+import { startDecaySweep } from "./decay.ts";
 import { applyPlaybackStarted, trackStatsGroup, trackStatsTopics } from "./playback-started.ts";
 
-/** `--service track-stats`: PlaybackStarted → catalog.track_stats (plays, decayed popularity). */
-export const trackStatsService = consumerService({
+const consumer = consumerService({
   name: "track-stats",
   description: "track stats: counts plays and a decayed popularity per track from PlaybackStarted",
   group: trackStatsGroup,
   topics: trackStatsTopics,
   handlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted },
 });
+
+const decayIntervalMs = 15 * 60_000;
+
+/** `--service track-stats`: PlaybackStarted → catalog.track_stats (plays, decayed popularity), and the decay sweep. */
+export const trackStatsService: OriginService = {
+  name: consumer.name,
+  description: consumer.description,
+  async start(context) {
+    const running = await consumer.start(context);
+    const sweep = startDecaySweep(context.db, context.log, decayIntervalMs);
+    return {
+      async stop() {
+        await sweep.stop();
+        await running.stop();
+      },
+    };
+  },
+};
