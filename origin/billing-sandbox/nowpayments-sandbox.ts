@@ -6,10 +6,10 @@
  * so tests decide how deep a transfer is. State is in memory.
  */
 import { Hono, type Context } from "hono";
+import { createHmac } from "node:crypto";
 import { createLogger, type Logger } from "../../shared/logger.ts";
 import { decimalToMinor, minorToDecimal } from "../../workers/billing/providers/money.ts";
 import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/providers/nowpayments/protocol.ts";
-import { ipnSignature } from "../../workers/billing/providers/nowpayments/signature.ts";
 import {
   controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
   type SandboxControl, type SentNotification,
@@ -124,7 +124,13 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
     };
   }
 
-  async function notify(payment: UsdtPayment, callbacks: CallbackOptions): Promise<void> {
+  /** NOWPayments' IPN signature, computed apart from the adapter and synchronously (callbacks keep their order). */
+  function sign(ipn: Record<string, unknown>): string {
+    const sorted = JSON.stringify(Object.fromEntries(Object.keys(ipn).sort().map((key) => [key, ipn[key]])));
+    return createHmac("sha512", options.ipnSecret).update(sorted).digest("hex");
+  }
+
+  function notify(payment: UsdtPayment, callbacks: CallbackOptions): void {
     if (!payment.ipnUrl) return;
     const ipn = body(payment);
     const sent: SentNotification = {
@@ -132,7 +138,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
       status: payment.status,
       url: payment.ipnUrl,
       body: JSON.stringify(ipn),
-      headers: { "x-nowpayments-sig": await ipnSignature(ipn, options.ipnSecret) },
+      headers: { "x-nowpayments-sig": sign(ipn) },
       deliveries: [],
     };
     payment.notifications.push(sent);
@@ -151,14 +157,14 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
     if (next === payment.status && !notifyAnyway) return;
     payment.status = next;
     payment.updatedAt = new Date().toISOString();
-    void notify(payment, callbacks);
+    notify(payment, callbacks);
   }
 
   function tellExpiry(payment: UsdtPayment, callbacks: CallbackOptions): void {
     if (payment.expiryTold) return;
     payment.expiryTold = true;
     payment.updatedAt = new Date().toISOString();
-    void notify(payment, callbacks);
+    notify(payment, callbacks);
   }
 
   const sweeper = setInterval(() => {
@@ -212,7 +218,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
       if (terminal.has(payment.status)) throw new SandboxError(409, `payment ${id} is ${payment.status}`);
       payment.status = "failed";
       payment.updatedAt = new Date().toISOString();
-      void notify(payment, callbacks);
+      notify(payment, callbacks);
       return view(payment);
     },
     expire(id, callbacks) {

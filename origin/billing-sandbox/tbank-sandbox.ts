@@ -5,6 +5,7 @@
  * the merchant answers `OK`), and the /_sandbox control API. State is in memory.
  */
 import { Hono } from "hono";
+import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { createLogger, type Logger } from "../../shared/logger.ts";
 import {
@@ -83,10 +84,19 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
     return payment;
   };
 
-  async function notify(payment: TbankPayment, callbacks: CallbackOptions): Promise<void> {
+  /**
+   * Signs as T-Bank documents it, independently of the adapter's WebCrypto code, and
+   * synchronously, so callbacks are recorded in the order the states changed.
+   */
+  function sign(fields: Record<string, string | number | boolean>): string {
+    const pairs = Object.entries({ ...fields, Password: options.password }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return createHash("sha256").update(pairs.map(([, value]) => String(value)).join(""), "utf8").digest("hex");
+  }
+
+  function notify(payment: TbankPayment, callbacks: CallbackOptions): void {
     if (!payment.notificationUrl) return;
     const success = !["REJECTED", "AUTH_FAIL", "DEADLINE_EXPIRED"].includes(payment.status);
-    const fields: Omit<TbankNotification, "Token"> = {
+    const fields: Omit<TbankNotification, "Token" | "Amount"> & { Amount: number } = {
       TerminalKey: options.terminalKey,
       OrderId: payment.orderId,
       Success: success,
@@ -95,7 +105,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
       ErrorCode: success ? "0" : payment.status === "DEADLINE_EXPIRED" ? "101" : "1051",
       Amount: payment.amount,
     };
-    const body = { ...fields, Token: await tbankToken(fields, options.password) };
+    const body = { ...fields, Token: sign(fields) };
     const sent: SentNotification = {
       index: payment.notifications.length,
       status: payment.status,
@@ -111,7 +121,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
   function transition(payment: TbankPayment, to: TbankStatus, callbacks: CallbackOptions): void {
     if (finalStatuses.has(payment.status)) throw new SandboxError(409, `payment ${payment.paymentId} is already ${payment.status}`);
     payment.status = to;
-    void notify(payment, callbacks);
+    notify(payment, callbacks);
   }
 
   function sweepExpired(): void {
@@ -260,13 +270,13 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
     const originalAmount = payment.amount - payment.refunded;
     if (payment.status === "NEW" || payment.status === "FORM_SHOWED") {
       payment.status = "CANCELED";
-      void notify(payment, { repeat: 1, mute: false });
+      notify(payment, { repeat: 1, mute: false });
     } else if (payment.status === "CONFIRMED" || payment.status === "PARTIAL_REFUNDED") {
       const amount = value.Amount ?? originalAmount;
       if (amount > originalAmount) return c.json({ ...common(payment), Success: false, ...errors.badRequest, Details: "Amount exceeds what remains" });
       payment.refunded += amount;
       payment.status = payment.refunded === payment.amount ? "REFUNDED" : "PARTIAL_REFUNDED";
-      void notify(payment, { repeat: 1, mute: false });
+      notify(payment, { repeat: 1, mute: false });
     } else {
       return c.json({ ...common(payment), Success: false, ...errors.badStatus, Status: payment.status });
     }
