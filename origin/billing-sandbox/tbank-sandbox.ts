@@ -227,7 +227,8 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
     if (!request.ok) return c.json(request.error);
     const payment = payments.get(request.value.PaymentId);
     if (!payment) return c.json({ Success: false, ...errors.notFound });
-    if (finalStatuses.has(payment.status)) return c.json({ Success: false, ...errors.badStatus });
+    // A repeated create may ask again for a payment that was paid meanwhile; only a dead one has no QR.
+    if (["REJECTED", "AUTH_FAIL", "DEADLINE_EXPIRED", "CANCELED", "REVERSED"].includes(payment.status)) return c.json({ Success: false, ...errors.badStatus });
     if (payment.status === "NEW") payment.status = "FORM_SHOWED";
     // A real payload is https://qr.nspk.ru/AS…; here the link opens the sandbox's pay page.
     const data = `${publicUrl}/_sandbox/pay/${payment.paymentId}?type=02&sum=${payment.amount}&cur=RUB`;

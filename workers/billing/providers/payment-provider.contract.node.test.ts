@@ -102,6 +102,9 @@ describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: Pr
     const again = await provider.createPayment(request);
     expect(again.providerPaymentId).toBe(first.providerPaymentId);
     expect(again.instructions).toEqual(first.instructions);
+
+    await under.sandbox.pay(first.providerPaymentId, full);
+    expect((await provider.createPayment(request)).providerPaymentId).toBe(first.providerPaymentId);
   });
 
   it("refunds a succeeded payment once per key, and a failed refund can be retried", async () => {
