@@ -14,6 +14,7 @@ import { withPassword } from "../shared/db/urls.ts";
 import { startOrigin, selectServices, type OriginHandle } from "../origin/runtime.ts";
 import { startDemoSeed, type RunningSeed } from "../origin/demo/seed-on-start.ts";
 import { ensureIngestionSecrets } from "../origin/ingestion/dev-secrets.ts";
+import { startNotifyDevServices } from "../origin/notify/dev-services.ts";
 import { startPaymentSandboxes, type PaymentSandboxes } from "../origin/billing-sandbox/index.ts";
 import { paymentProvidersConfigSchema } from "../workers/billing/providers/config.ts";
 import { resolveDatabase } from "./database-url.ts";
@@ -56,7 +57,9 @@ async function main(): Promise<void> {
 
   // Shared by the edge (signing upload URLs, /internal/objects) and the origin (reading the bucket).
   const secrets = await ensureIngestionSecrets(config.DATA_DIR);
-  const originConfig = { ...config, DATABASE_URL: database.url, STORAGE_INTERNAL_TOKEN: secrets.STORAGE_INTERNAL_TOKEN };
+  // The development mail sink (SMTP + HTTP reader) and a VAPID key pair kept in DATA_DIR.
+  const notify = await startNotifyDevServices(config, process.env);
+  const originConfig = { ...config, DATABASE_URL: database.url, STORAGE_INTERNAL_TOKEN: secrets.STORAGE_INTERNAL_TOKEN, ...notify.originConfig };
   // Local SBP and USDT providers, so subscribing works without real ones; the Worker and the
   // origin reach them (and they reach the gateway's callback routes) through the payment settings.
   process.env.BILLING_CALLBACK_BASE_URL ??= `http://127.0.0.1:${config.GATEWAY_PORT}`;
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
       ...paymentVars,
+      ...notify.wranglerArgs,
     ],
     {
       cwd: root,
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
     }
     await origin.stop();
     await sandboxes.stop();
+    await notify.stop();
     await database.stop();
     say("stopped");
     process.exit(code);
@@ -132,6 +137,7 @@ async function main(): Promise<void> {
   say(`openapi   ${gateway}/openapi.json`);
   say(`docs      ${gateway}/docs`);
   say(`database  ${database.url}`);
+  say(notify.readerUrl ? `mail      ${notify.readerUrl}/messages (SMTP sink ${notify.smtpUrl})` : "mail      sent through SMTP_URL");
   say(`sandbox   SBP (T-Bank API v2) ${sandboxes.sbp.apiUrl}, USDT (NOWPayments) ${sandboxes.usdt.apiUrl}`);
   say(`pay       ${sandboxes.sbp.url}/_sandbox/pay/<id> or ${sandboxes.usdt.url}/_sandbox/pay/<id> (lists: /_sandbox/payments)`);
   say("ready — press Ctrl-C to stop");
