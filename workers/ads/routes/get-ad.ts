@@ -39,9 +39,10 @@ export function registerGetAd(app: OpenAPIHono<GatewayEnv>): void {
     const genres = new Set(query.track_id ? await trackGenres(db, query.track_id) : []);
     if (query.genre) genres.add(query.genre);
     const language = await listenerLanguage(db, principal.userId, c.req.header("accept-language"));
+    // Before serving: a misconfigured signer must not leave an impression nobody could hear.
+    const { mediaUrls } = await playbackServices(c);
     const ad = await serveAd(db, { userId: principal.userId, genres: [...genres], language });
     if (!ad) return c.body(null, 204);
-    const { mediaUrls } = await playbackServices(c);
     const audio = await mediaUrls.issue({ origin: new URL(c.req.url).origin, userId: principal.userId, objectKey: ad.audioKey });
     c.get("log").info("ad served", { impression_id: ad.impressionId, campaign_id: ad.campaignId, creative_id: ad.creativeId });
     return c.json(
