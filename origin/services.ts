@@ -1,4 +1,5 @@
 import { authClaimsService } from "./auth-claims/service.ts";
+import { subscriptionSagaService } from "./billing/service.ts";
 import { catalogWriterService } from "./catalog-writer/service.ts";
 import { cdcService } from "./cdc/service.ts";
 import { indexerService } from "./indexer/service.ts";
@@ -24,4 +25,5 @@ export const originServices: readonly OriginService[] = [
   usersHistoryService,
   usersImportService,
   notifyService,
+  subscriptionSagaService,
 ];

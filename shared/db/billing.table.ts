@@ -68,6 +68,7 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   status_code: number | null;
   response: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  payment_id: string | null;
   created_at: Generated<Date>;
 }
 

@@ -7,6 +7,7 @@ import { registerOAuth } from "../auth/oauth/routes.ts";
 import { registerCatalog } from "../catalog/index.ts";
 import { registerSearch } from "../search/index.ts";
 import { registerIngestion } from "../ingestion/index.ts";
+import { registerBilling } from "../billing/index.ts";
 import { registerNotify } from "../notify/index.ts";
 import { registerAds } from "../ads/index.ts";
 import { registerPlayback } from "../playback/index.ts";
@@ -53,6 +54,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerCatalog(app);
   registerSearch(app);
   registerIngestion(app);
+  registerBilling(app);
   registerNotify(app);
   registerAds(app);
   registerPlayback(app);

@@ -4,6 +4,7 @@ import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Principal } from "../auth/access-token.ts";
 import type { AuthServices } from "../auth/services.ts";
+import type { PaymentProviders } from "../billing/payment-providers.ts";
 
 /** What a request handler may use; built per request by the runtime's entry. */
 export interface GatewayServices {
@@ -14,6 +15,8 @@ export interface GatewayServices {
   cache?: Cache;
   /** Where media objects (covers, images) are served, e.g. https://media.tunec.dev/; default "/media/". */
   mediaBaseUrl?: string;
+  /** Payment adapters wired by the runtime or a test; absent = built from the Worker's bindings. */
+  payments?: PaymentProviders;
 }
 
 /**

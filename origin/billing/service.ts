@@ -1,0 +1,91 @@
+import type { NodeConfig } from "../../shared/config.ts";
+import type { Logger } from "../../shared/logger.ts";
+import type { PaymentProviders } from "../../workers/billing/payment-providers.ts";
+import { startConsumer } from "../events/consumer.ts";
+import { createEventLog } from "../events/event-log-factory.ts";
+import type { OriginContext, OriginService, RunningService } from "../service.ts";
+import { pollPendingPayments } from "./poller.ts";
+import { originPaymentProviders } from "./providers.ts";
+import { runRefunds } from "./refunds.ts";
+import { sagaGroup, sagaHandlers, sagaTopics } from "./saga/consumer.ts";
+import type { SagaSettings } from "./saga/decide.ts";
+import { runTimers } from "./saga/timers.ts";
+
+export function sagaSettingsOf(config: NodeConfig): SagaSettings {
+  return { graceMs: config.BILLING_GRACE_HOURS * 3_600_000, callbackSlackMs: config.BILLING_CALLBACK_SLACK_SECONDS * 1_000 };
+}
+
+export interface SagaServiceOptions {
+  /** Tests pass their own; otherwise built from configuration. */
+  providers?: (config: NodeConfig) => PaymentProviders;
+}
+
+/**
+ * `--service subscription-saga`: the orchestrated subscription saga (payment
+ * events → activation, failure, compensation), its timers (payment deadlines,
+ * expiry after the grace period), the refund executor and status polling.
+ */
+export function createSagaService(options: SagaServiceOptions = {}): OriginService {
+  return {
+    name: "subscription-saga",
+    description: "subscription saga: PaymentCompleted/Failed → SubscriptionActivated/Failed/Expired, refunds, payment status polling",
+    async start(context: OriginContext): Promise<RunningService> {
+      const { config, db, log } = context;
+      const settings = sagaSettingsOf(config);
+      const providers = (options.providers ?? originPaymentProviders)(config);
+      const backbone = createEventLog(config, db, log);
+      try {
+        const consumer = await startConsumer({
+          log: backbone.log,
+          db,
+          group: sagaGroup,
+          topics: sagaTopics,
+          logger: log,
+          retry: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 },
+          // A saga step is small; one transaction per event keeps a redo to one step.
+          transactionScope: "event",
+          handlers: sagaHandlers(settings),
+        });
+        const loop = startLoop(config.BILLING_TICK_MS, log, async () => {
+          await runTimers(db, settings, log);
+          await runRefunds(db, providers, log);
+          await pollPendingPayments(db, providers, log, { pollAfterMs: config.BILLING_POLL_AFTER_SECONDS * 1_000 });
+        });
+        return {
+          async stop() {
+            await loop.stop();
+            await consumer.stop();
+            await backbone.log.close();
+          },
+        };
+      } catch (error) {
+        await backbone.log.close();
+        throw error;
+      }
+    },
+  };
+}
+
+export const subscriptionSagaService = createSagaService();
+
+/** Runs `work` every `intervalMs` (never overlapping); stop waits for the pass in flight. */
+function startLoop(intervalMs: number, log: Logger, work: () => Promise<void>): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const pass = () => {
+    running = work()
+      .catch((error: unknown) => log.error("billing loop pass failed", { error }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(pass, intervalMs);
+      });
+  };
+  timer = setTimeout(pass, 0);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
