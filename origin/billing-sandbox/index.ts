@@ -29,6 +29,7 @@ export async function startPaymentSandboxes(config: PaymentProvidersConfig, opti
       ipnSecret: config.usdt.ipnSecret,
       accountEmail: config.usdt.accountEmail ?? "",
       accountPassword: config.usdt.accountPassword ?? "",
+      ...(config.usdt.payoutTotpSecret ? { payoutTotpSecret: config.usdt.payoutTotpSecret } : {}),
       processorConfirmations: config.usdt.requiredConfirmations,
       host,
       port: options.ports?.usdt ?? config.sandbox.usdtPort,

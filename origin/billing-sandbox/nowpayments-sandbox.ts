@@ -10,6 +10,7 @@ import { createHmac } from "node:crypto";
 import { createLogger, type Logger } from "../../shared/logger.ts";
 import { decimalToMinor, minorToDecimal } from "../../workers/billing/providers/money.ts";
 import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/providers/nowpayments/protocol.ts";
+import { totp } from "../../workers/billing/providers/nowpayments/totp.ts";
 import {
   controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
   type SandboxControl, type SentNotification,
@@ -21,6 +22,8 @@ export interface NowPaymentsSandboxOptions {
   /** The account login for /v1/auth (payouts, the payment list). */
   accountEmail: string;
   accountPassword: string;
+  /** When set, a payout stays CREATING until POST /v1/payout/{id}/verify brings a TOTP code of this secret. */
+  payoutTotpSecret?: string;
   /** Depth at which the processor calls a payment finished (or partially_paid). */
   processorConfirmations?: number;
   /** How long an invoice waits for money. */
@@ -55,9 +58,15 @@ interface UsdtPayment {
   expiresAt: Date;
   failNextRefund: boolean;
   refunded: number;
+  payouts: PayoutBatch[];
   /** An under-paid invoice tells its expiry once, by a partially_paid IPN after the deadline. */
   expiryTold: boolean;
   notifications: SentNotification[];
+}
+
+interface PayoutBatch {
+  id: string;
+  withdrawals: Array<Record<string, unknown> & { status: string }>;
 }
 
 export interface NowPaymentsSandbox extends RunningServer {
@@ -81,7 +90,8 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   const lifetimeMs = (options.invoiceLifetimeSeconds ?? 20 * 60) * 1000;
   const payments = new Map<string, UsdtPayment>();
   const transfers = new Map<string, Transfer>();
-  const payouts = new Map<string, Record<string, unknown>>();
+  const payouts = new Map<string, PayoutBatch>();
+  const batches = new Map<string, PayoutBatch>();
   const tokens = new Set<string>();
   let height = 60_000_000;
   let nextId = 5_000_000_000 + Math.floor(Math.random() * 1_000_000) * 100;
@@ -180,6 +190,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   const view = (payment: UsdtPayment) => ({
     ...body(payment),
     refunded: payment.refunded,
+    payouts: payment.payouts.flatMap((batch) => batch.withdrawals.map((withdrawal) => ({ batch: batch.id, id: withdrawal.id, status: withdrawal.status, amount: withdrawal.amount }))),
     transfers: payment.transfers.map((transfer) => ({ ...transfer, confirmations: depthOf(transfer) })),
     notifications: payment.notifications.map(({ index, status, deliveries }) => ({ index, status, deliveries })),
   });
@@ -282,6 +293,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
       failNextRefund: false,
       refunded: 0,
       expiryTold: false,
+      payouts: [],
       notifications: [],
     };
     payments.set(payment.id, payment);
@@ -317,15 +329,29 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
     if (payment.refunded + amount > paidOf(payment)) return refuse(c, 400, "more than the invoice received");
     payment.refunded += amount;
     const batch = String(nextId++);
-    const response = {
+    const response: PayoutBatch = {
       id: batch,
       withdrawals: [{
         id: String(nextId++), address: withdrawal.address, currency: USDT_TRC20, amount: withdrawal.amount, batch_withdrawal_id: batch,
-        status: "WAITING", unique_external_id: withdrawal.unique_external_id ?? null, created_at: new Date().toISOString(),
+        status: options.payoutTotpSecret ? "CREATING" : "WAITING", unique_external_id: withdrawal.unique_external_id ?? null, created_at: new Date().toISOString(),
       }],
     };
+    batches.set(batch, response);
+    payment.payouts.push(response);
     if (withdrawal.unique_external_id) payouts.set(withdrawal.unique_external_id, response);
     return c.json(response);
+  });
+  app.post("/v1/payout/:batch/verify", async (c) => {
+    if (!apiKeyOk(c) || !bearerOk(c)) return refuse(c, 401, "Authorization required");
+    const batch = batches.get(c.req.param("batch"));
+    if (!batch) return refuse(c, 404, "Payout not found");
+    const { verification_code: code } = ((await jsonOf(c)) ?? {}) as { verification_code?: unknown };
+    const secret = options.payoutTotpSecret;
+    // The code of this step or the one before, as authenticators allow for clock skew.
+    const valid = secret ? [await totp(secret, new Date()), await totp(secret, new Date(Date.now() - 30_000))] : [];
+    if (typeof code !== "string" || !valid.includes(code)) return refuse(c, 400, "Wrong verification code");
+    for (const withdrawal of batch.withdrawals) if (withdrawal.status === "CREATING") withdrawal.status = "WAITING";
+    return c.json({ result: "OK" });
   });
 
   app.post("/tron/wallet/getnowblock", (c) =>

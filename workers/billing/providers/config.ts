@@ -16,6 +16,7 @@ export const sandboxCredentials = {
   USDT_IPN_SECRET: "tunec-sandbox-ipn-secret",
   USDT_ACCOUNT_EMAIL: "billing@tunec.local",
   USDT_ACCOUNT_PASSWORD: "tunec-sandbox-account-password",
+  USDT_PAYOUT_2FA_SECRET: "TUNECSANDBOXPAYOUTSECRET2FA23456",
 } as const;
 
 export const productionEndpoints = {
@@ -48,6 +49,8 @@ export const paymentProvidersConfigSchema = z
     /** Login of the NOWPayments account: refunds (payouts) and finding a payment again after a crash. */
     USDT_ACCOUNT_EMAIL: z.string().min(1).optional(),
     USDT_ACCOUNT_PASSWORD: z.string().min(1).optional(),
+    /** The account's 2FA secret (base32), so refunds (payouts) are verified without a person. */
+    USDT_PAYOUT_2FA_SECRET: z.string().regex(/^[A-Za-z2-7 =]{16,}$/, "expected a base32 2FA secret").optional(),
     /** A TRON full node's HTTP API; TUNEC counts confirmations itself. */
     USDT_TRON_NODE_URL: httpUrl.optional(),
     USDT_TRON_API_KEY: z.string().min(1).optional(),
@@ -85,6 +88,7 @@ export const paymentProvidersConfigSchema = z
       requiredConfirmations: config.USDT_REQUIRED_CONFIRMATIONS,
       accountEmail: production ? config.USDT_ACCOUNT_EMAIL : pick("USDT_ACCOUNT_EMAIL"),
       accountPassword: production ? config.USDT_ACCOUNT_PASSWORD : pick("USDT_ACCOUNT_PASSWORD"),
+      payoutTotpSecret: production ? config.USDT_PAYOUT_2FA_SECRET : pick("USDT_PAYOUT_2FA_SECRET"),
     };
     return {
       environment: config.ENVIRONMENT,

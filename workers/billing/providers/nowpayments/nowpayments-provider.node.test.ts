@@ -6,9 +6,11 @@ import { sandboxClient } from "../../../../origin/billing-sandbox/control-client
 import { startNowPaymentsSandbox, type NowPaymentsSandbox } from "../../../../origin/billing-sandbox/nowpayments-sandbox.ts";
 import { createNowPaymentsProvider, type NowPaymentsProviderConfig } from "./nowpayments-provider.ts";
 import { ipnSignature } from "./signature.ts";
+import { totp } from "./totp.ts";
 
 const secrets = { apiKey: "SANDBOX-API-KEY", ipnSecret: "sandbox-ipn-secret-0123456789" };
 const account = { accountEmail: "billing@tunec.test", accountPassword: "sandbox-account-password" };
+const payoutTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
 describe("NOWPayments IPN signature", () => {
   it("is HMAC-SHA512 over the body with its keys sorted", async () => {
@@ -21,7 +23,7 @@ describe("NOWPayments IPN signature", () => {
 describe("NOWPayments adapter on the sandbox", () => {
   let sandbox: NowPaymentsSandbox;
   beforeAll(async () => {
-    sandbox = await startNowPaymentsSandbox({ ...secrets, ...account, processorConfirmations: 3, retryDelayMs: 50 });
+    sandbox = await startNowPaymentsSandbox({ ...secrets, ...account, payoutTotpSecret, processorConfirmations: 3, retryDelayMs: 50 });
   });
   afterAll(async () => {
     await sandbox?.stop();
@@ -45,15 +47,45 @@ describe("NOWPayments adapter on the sandbox", () => {
     expect((await provider.getPayment(created.providerPaymentId)).state).toMatchObject({ status: "succeeded", confirmations: 5 });
   });
 
-  it("refunds to the address the transfer came from", async () => {
-    const provider = providerWith();
+  it("refunds to the address the transfer came from, verifying the payout with the 2FA code", async () => {
+    const provider = providerWith({ payoutTotpSecret });
     const control = sandboxClient(sandbox.url);
     const request = input();
     const created = await provider.createPayment(request);
     await control.pay(created.providerPaymentId, { confirmations: 3 });
     const refund = await provider.refund({ providerPaymentId: created.providerPaymentId, amount: request.amount, idempotencyKey: `r-${request.paymentId}` });
     expect(refund.status).toBe("pending");
-    expect((await control.describe(created.providerPaymentId)).refunded).toBe(request.amount.amountMinor);
+    expect(await control.describe(created.providerPaymentId)).toMatchObject({ refunded: request.amount.amountMinor, payouts: [{ id: refund.refundId, status: "WAITING" }] });
+  });
+
+  it("leaves a payout waiting for a person without the 2FA secret, and verifies it on a repeat that has it", async () => {
+    const control = sandboxClient(sandbox.url);
+    const request = input();
+    const created = await providerWith().createPayment(request);
+    await control.pay(created.providerPaymentId, { confirmations: 3 });
+    const refund = { providerPaymentId: created.providerPaymentId, amount: request.amount, idempotencyKey: `r-${request.paymentId}` };
+    await providerWith().refund(refund);
+    expect((await control.describe(created.providerPaymentId)).payouts).toMatchObject([{ status: "CREATING" }]);
+    await providerWith({ payoutTotpSecret }).refund(refund);
+    expect((await control.describe(created.providerPaymentId)).payouts).toMatchObject([{ status: "WAITING" }]);
+  });
+
+  it("the sandbox refuses a payout verification with a stale code", async () => {
+    const control = sandboxClient(sandbox.url);
+    const request = input();
+    const created = await providerWith().createPayment(request);
+    await control.pay(created.providerPaymentId, { confirmations: 3 });
+    await providerWith().refund({ providerPaymentId: created.providerPaymentId, amount: request.amount, idempotencyKey: `r-${request.paymentId}` });
+    const [payout] = (await control.describe(created.providerPaymentId)).payouts as Array<{ batch: string }>;
+    const login = (await (await fetch(`${sandbox.apiUrl}/auth`, { method: "POST", body: JSON.stringify({ email: account.accountEmail, password: account.accountPassword }) })).json()) as { token: string };
+    const staleCode = await totp(payoutTotpSecret, new Date(Date.now() - 3_600_000));
+    const response = await fetch(`${sandbox.apiUrl}/payout/${payout?.batch}/verify`, {
+      method: "POST",
+      headers: { "x-api-key": secrets.apiKey, authorization: `Bearer ${login.token}` },
+      body: JSON.stringify({ verification_code: staleCode }),
+    });
+    expect(response.status).toBe(400);
+    expect((await control.describe(created.providerPaymentId)).payouts).toMatchObject([{ status: "CREATING" }]);
   });
 
   it("cannot refund without the account login, and says so", async () => {

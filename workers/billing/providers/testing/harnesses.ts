@@ -60,7 +60,7 @@ export const nowPaymentsHarness: ProviderHarness = {
   onChain: true,
   requiredConfirmations: 3,
   async start(notificationUrl) {
-    const account = { accountEmail: "billing@tunec.test", accountPassword: "sandbox-account-password" };
+    const account = { accountEmail: "billing@tunec.test", accountPassword: "sandbox-account-password", payoutTotpSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" };
     const secrets = { apiKey: "SANDBOX-API-KEY", ipnSecret: "sandbox-ipn-secret-0123456789" };
     const sandbox = await startNowPaymentsSandbox({ ...secrets, ...account, processorConfirmations: 3, retryDelayMs: 50 });
     const provider = createNowPaymentsProvider({
