@@ -1,0 +1,159 @@
+/**
+ * Property: whatever order, repetition and timing payment events and timer
+ * ticks come in, nobody is premium without a completed payment, and every
+ * completed payment ends in an active subscription or a refund (never both,
+ * never twice). Runs the real decide/run-step code on the in-memory store.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { periodMs } from "../../../workers/billing/plans.ts";
+import type { SagaInput, SagaSettings } from "./decide.ts";
+import { MemorySagaStore } from "./memory-store.ts";
+import { runSagaStep, type SagaEvent } from "./run-step.ts";
+
+const settings: SagaSettings = { graceMs: 3 * 86_400_000, callbackSlackMs: 60_000 };
+const paymentTtlMs = 15 * 60_000;
+const users = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
+
+type Command =
+  | { kind: "subscribe"; user: number; plan: "monthly" | "yearly" }
+  | { kind: "settle"; payment: number; outcome: "succeeded" | "failed" }
+  | { kind: "deliver"; event: number }
+  | { kind: "tick"; advanceMs: number };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({ kind: fc.constant("subscribe" as const), user: fc.integer({ min: 0, max: users.length - 1 }), plan: fc.constantFrom("monthly" as const, "yearly" as const) }),
+  fc.record({ kind: fc.constant("settle" as const), payment: fc.nat(20), outcome: fc.constantFrom("succeeded" as const, "failed" as const) }),
+  // Deliveries pick any published event: reordering and duplicates come from the index.
+  { arbitrary: fc.record({ kind: fc.constant("deliver" as const), event: fc.nat(40) }), weight: 3 },
+  fc.record({
+    kind: fc.constant("tick" as const),
+    advanceMs: fc.oneof(fc.integer({ min: 0, max: 2 * paymentTtlMs }), fc.integer({ min: 0, max: 400 * 86_400_000 })),
+  }),
+);
+
+interface Payment {
+  id: string;
+  subscriptionId: string;
+  plan: "monthly" | "yearly";
+  status: "pending" | "succeeded" | "failed";
+}
+
+interface PaymentEvent {
+  input: SagaInput;
+  subscriptionId: string;
+}
+
+class World {
+  readonly store = new MemorySagaStore();
+  readonly payments: Payment[] = [];
+  readonly log: PaymentEvent[] = [];
+  now = new Date("2026-01-01T00:00:00Z");
+  private ids = 0;
+
+  private id(): string {
+    this.ids += 1;
+    return `00000000-0000-4000-9000-${String(this.ids).padStart(12, "0")}`;
+  }
+
+  /** What POST /subscribe does: a new saga, or a renewal payment on the live one; refused while one is awaited. */
+  subscribe(userId: string, plan: "monthly" | "yearly"): void {
+    const live = [...this.store.subscriptions.values()].find((s) => s.userId === userId && (s.state === "awaiting_payment" || s.state === "active"));
+    if (live?.awaitingPaymentId) return;
+    const paymentId = this.id();
+    const deadline = new Date(this.now.getTime() + paymentTtlMs);
+    const subscriptionId = live?.id ?? this.id();
+    if (live) this.store.put({ ...live, awaitingPaymentId: paymentId, awaitingDeadline: deadline });
+    else {
+      this.store.put({ id: subscriptionId, userId, plan, state: "awaiting_payment", periodStart: null, periodEnd: null, awaitingPaymentId: paymentId, awaitingDeadline: deadline, failureReason: null });
+    }
+    this.payments.push({ id: paymentId, subscriptionId, plan, status: "pending" });
+  }
+
+  /** The provider's verdict through the conditional transition: only a pending payment moves, once. */
+  settle(payment: Payment, outcome: "succeeded" | "failed"): void {
+    if (payment.status !== "pending") return;
+    payment.status = outcome;
+    const input: SagaInput =
+      outcome === "succeeded"
+        ? { kind: "payment_completed", payment: { id: payment.id, plan: payment.plan, amount: { amountMinor: 29_900, currency: "RUB" }, completedAt: this.now } }
+        : { kind: "payment_failed", paymentId: payment.id };
+    this.log.push({ input, subscriptionId: payment.subscriptionId });
+  }
+
+  async deliver(event: PaymentEvent): Promise<void> {
+    await this.store.unit((store) => runSagaStep(store, event.subscriptionId, event.input, settings, this.now));
+  }
+
+  async tick(): Promise<void> {
+    for (const id of this.store.subscriptions.keys()) {
+      await this.store.unit((store) => runSagaStep(store, id, { kind: "tick" }, settings, this.now));
+    }
+  }
+
+  activations(): Extract<SagaEvent, { type: "tunec.billing.subscription-activated.v1" }>[] {
+    return this.store.events.filter((event): event is Extract<SagaEvent, { type: "tunec.billing.subscription-activated.v1" }> => event.type === "tunec.billing.subscription-activated.v1");
+  }
+
+  /** Nobody premium without a completed payment: every active subscription's period is paid by completed payments. */
+  checkPremiumIsPaid(): void {
+    for (const subscription of this.store.subscriptions.values()) {
+      if (subscription.state !== "active") continue;
+      const paid = this.activations().filter((event) => event.data.subscriptionId === subscription.id);
+      expect(paid.length).toBeGreaterThan(0);
+      for (const event of paid) expect(this.payments.find((p) => p.id === event.data.paymentId)?.status).toBe("succeeded");
+      // The period is exactly what the activations bought.
+      const bought = paid.reduce((sum, event) => sum + periodMs(this.payments.find((p) => p.id === event.data.paymentId)?.plan ?? "monthly"), 0);
+      const first = paid[0];
+      expect(subscription.periodEnd?.getTime()).toBe(new Date(first?.data.periodStart ?? 0).getTime() + bought);
+    }
+  }
+
+  /** Every completed payment ends in exactly one of: an activation (first or renewal), a refund. */
+  checkEveryPaymentAccounted(): void {
+    for (const payment of this.payments) {
+      const activations = this.activations().filter((event) => event.data.paymentId === payment.id).length;
+      const refunds = this.store.refunds.has(payment.id) ? 1 : 0;
+      if (payment.status === "succeeded") expect(activations + refunds).toBe(1);
+      else expect(activations + refunds).toBe(0);
+    }
+  }
+}
+
+describe("subscription saga property (in memory, real decide/run-step)", () => {
+  it("keeps premium paid and every payment accounted for, under any interleaving", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 60 }), async (commands) => {
+        const world = new World();
+        for (const next of commands) {
+          switch (next.kind) {
+            case "subscribe":
+              world.subscribe(users[next.user] ?? "", next.plan);
+              break;
+            case "settle": {
+              const payment = world.payments[next.payment % Math.max(1, world.payments.length)];
+              if (payment) world.settle(payment, next.outcome);
+              break;
+            }
+            case "deliver": {
+              const event = world.log[next.event % Math.max(1, world.log.length)];
+              if (event) await world.deliver(event);
+              break;
+            }
+            case "tick":
+              world.now = new Date(world.now.getTime() + next.advanceMs);
+              await world.tick();
+              break;
+          }
+          world.checkPremiumIsPaid();
+        }
+        // Eventually every event is delivered (at least once), in publication order, after which
+        // the accounting must balance.
+        for (const event of world.log) await world.deliver(event);
+        world.checkPremiumIsPaid();
+        world.checkEveryPaymentAccounted();
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
