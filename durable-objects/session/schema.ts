@@ -38,6 +38,16 @@ const steps: readonly string[] = [
      expires_at integer not null
    );
    create index plays_expiry on plays (expires_at);`,
+  // Playback events waiting to be relayed to PostgreSQL's events.outbox (this object's outbox).
+  `create table pending_events (
+     seq integer primary key autoincrement,
+     id text not null unique,
+     topic text not null,
+     key text not null,
+     type text not null,
+     event text not null,
+     created_at integer not null
+   );`,
 ];
 
 /** Applies the steps this object has not run yet; idempotent, run in `blockConcurrencyWhile`. */

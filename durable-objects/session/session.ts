@@ -5,9 +5,15 @@ import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore
 import type { FinishPlayResult, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
 import { migrateSessionSchema } from "./schema.ts";
 import * as streamLease from "./stream-lease.ts";
+import { hasPendingEvents, relayPendingEvents } from "./event-relay.ts";
+import type { PlayEventContext } from "../../workers/playback/events.ts";
+import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";
+import { createLogger } from "../../shared/logger.ts";
 
 /** A family dies after 30 days without a refresh, and 90 days after sign-in at the latest. */
 export const sessionLifetimes = { idleMs: 30 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 } as const;
+/** How soon a failed relay of playback events to PostgreSQL is tried again. */
+const relayRetryMs = 5_000;
 /** Used secrets kept per family for reuse detection; an older one is just "unknown". */
 const usedSecretsKept = 50;
 
@@ -125,6 +131,7 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {
     const { result, expiresAt } = streamLease.startStream(this.sql, input);
     if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
+    if (result.ok && result.created) await this.scheduleRelay();
     return result;
   }
 
@@ -132,20 +139,46 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
     return streamLease.isStreamLeaseActive(this.sql, leaseId);
   }
 
-  async finishPlay(playId: string, positionMs: number): Promise<FinishPlayResult> {
-    return streamLease.finishPlay(this.sql, playId, positionMs);
+  async finishPlay(playId: string, positionMs: number, events: PlayEventContext): Promise<FinishPlayResult> {
+    const result = streamLease.finishPlay(this.sql, playId, positionMs, events);
+    if (result.ok && result.firstFinish) await this.scheduleRelay();
+    return result;
   }
 
-  /** Drops families past their expiry (revoked ones stay until then, so replays keep failing loudly) and old plays. */
+  /**
+   * Relays queued playback events to PostgreSQL (retried every few seconds
+   * while it fails), then drops families past their expiry (revoked ones stay
+   * until then, so replays keep failing loudly) and old plays.
+   */
   override async alarm(): Promise<void> {
+    let relayFailed = false;
+    if (hasPendingEvents(this.sql)) {
+      const db = createEdgeDatabase(this.env.HYPERDRIVE.connectionString);
+      try {
+        await relayPendingEvents(this.sql, db);
+      } catch (error) {
+        relayFailed = true;
+        createLogger({ service: "session" }).warn("playback event relay failed; retrying", { error });
+      } finally {
+        await db.destroy().catch(() => undefined);
+      }
+    }
     const now = Date.now();
     this.sql.exec("delete from tokens where family_id in (select id from families where expires_at <= ?)", now);
     this.sql.exec("delete from families where expires_at <= ?", now);
     streamLease.deleteExpiredPlays(this.sql, now);
-    const families = this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at;
-    const plays = streamLease.nextPlayExpiry(this.sql);
-    const next = families === null ? plays : plays === null ? families : Math.min(families, plays);
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    const candidates = [
+      this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at,
+      streamLease.nextPlayExpiry(this.sql),
+      // Events queued while relaying go out at once; a failed relay is retried shortly.
+      hasPendingEvents(this.sql) ? now + (relayFailed ? relayRetryMs : 0) : null,
+    ].filter((at): at is number => at !== null);
+    if (candidates.length > 0) await this.ctx.storage.setAlarm(Math.min(...candidates));
+  }
+
+  /** Runs the alarm now, unless it is already due sooner. */
+  private async scheduleRelay(): Promise<void> {
+    await this.scheduleCleanup(Date.now());
   }
 
   private async scheduleCleanup(at: number): Promise<void> {

@@ -1,6 +1,9 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { PlayEventContext } from "../../workers/playback/events.ts";
+import { playEventContext } from "../../workers/playback/play-ids.ts";
 import type { StartStreamInput } from "../../workers/playback/stream-lease.ts";
+import { outboxRowsOfPlay } from "../../workers/playback/testing.ts";
 import type { SessionDurableObject } from "./session.ts";
 
 function freshStub() {
@@ -9,7 +12,10 @@ function freshStub() {
 
 const phone = crypto.randomUUID();
 const tv = crypto.randomUUID();
+const userId = "7b1c9f0e-2222-4a2b-8c3d-000000000009";
+const context: PlayEventContext = { userId, traceparent: null, startedEventId: crypto.randomUUID(), finishedEventId: crypto.randomUUID() };
 const play = (sessionId: string, overrides: Partial<StartStreamInput> = {}): StartStreamInput => ({
+  events: { ...context, startedEventId: crypto.randomUUID(), finishedEventId: crypto.randomUUID() },
   sessionId,
   playId: crypto.randomUUID(),
   trackId: "7b1c9f0e-1111-4a2b-8c3d-000000000001",
@@ -59,14 +65,40 @@ describe("Session Durable Object: stream lease and plays", () => {
     expect(await stub.startStream({ ...input, quality: "high" })).toEqual({ ok: false, reason: "play-conflict" });
   });
 
-  it("finishes a play once; the first report wins", async () => {
+  it("finishes a play once, clamped to the track; the first report wins", async () => {
     const stub = freshStub();
     const input = play(phone);
     await stub.startStream(input);
-    const first = await stub.finishPlay(input.playId, 120_000);
+    const first = await stub.finishPlay(input.playId, 120_000, input.events);
     expect(first).toMatchObject({ ok: true, firstFinish: true, play: { positionMs: 120_000 } });
-    expect(await stub.finishPlay(input.playId, 5)).toMatchObject({ ok: true, firstFinish: false, play: { positionMs: 120_000 } });
-    expect(await stub.finishPlay(crypto.randomUUID(), 5)).toEqual({ ok: false, reason: "unknown-play" });
+    expect(await stub.finishPlay(input.playId, 5, input.events)).toMatchObject({ ok: true, firstFinish: false, play: { positionMs: 120_000 } });
+    expect(await stub.finishPlay(crypto.randomUUID(), 5, input.events)).toEqual({ ok: false, reason: "unknown-play" });
+    const late = play(phone);
+    await stub.startStream(late);
+    expect(await stub.finishPlay(late.playId, 999_999, late.events)).toMatchObject({ ok: true, play: { positionMs: 200_000 } });
+  });
+
+  it("queues each play's events with the play and relays them to events.outbox once, in order", async () => {
+    const stub = env.SESSIONS.get(env.SESSIONS.idFromName(userId));
+    const playId = crypto.randomUUID();
+    const events = await playEventContext(userId, playId, null);
+    const input = play(phone, { playId, events });
+    await stub.startStream(input);
+    await stub.startStream(input);
+    await stub.finishPlay(playId, 1000, events);
+    await stub.finishPlay(playId, 2000, events);
+    // Relaying twice (the alarm may also have run on its own) changes nothing.
+    await runDurableObjectAlarm(stub);
+    await runInDurableObject(stub, async (instance: SessionDurableObject) => instance.alarm());
+    const rows = await outboxRowsOfPlay(playId);
+    expect(rows.map((row) => [row.id, row.type, row.key])).toEqual([
+      [events.startedEventId, "tunec.playback.playback-started.v1", userId],
+      [events.finishedEventId, "tunec.playback.playback-finished.v1", userId],
+    ]);
+    expect(rows[1]?.data).toMatchObject({ playId, positionMs: 1000, trackDurationMs: 200_000, completed: false });
+    await runInDurableObject(stub, (_instance: SessionDurableObject, state) => {
+      expect(state.storage.sql.exec<{ n: number }>("select count(*) as n from pending_events").one().n).toBe(0);
+    });
   });
 
   it("forgets plays past their retention in its alarm, keeping the sessions' schedule", async () => {
@@ -79,14 +111,15 @@ describe("Session Durable Object: stream lease and plays", () => {
     await runInDurableObject(stub, (_instance: SessionDurableObject, state) => {
       state.storage.sql.exec("update plays set expires_at = ? where play_id = ?", Date.now() - 1, old.playId);
     });
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await stub.finishPlay(old.playId, 1)).toEqual({ ok: false, reason: "unknown-play" });
-    expect(await stub.finishPlay(recent.playId, 1)).toMatchObject({ ok: true });
-    expect(await stub.isActive(session.sessionId)).toBe(true);
+    // The alarm may already have relayed the two PlaybackStarted on its own; run it (again) for the cleanup.
+    await runInDurableObject(stub, async (instance: SessionDurableObject) => instance.alarm());
     await runInDurableObject(stub, async (_instance: SessionDurableObject, state) => {
       const alarm = await state.storage.getAlarm();
       const nextPlay = state.storage.sql.exec<{ at: number }>("select min(expires_at) as at from plays").one().at;
       expect(alarm).toBe(nextPlay);
     });
+    expect(await stub.finishPlay(old.playId, 1, old.events)).toEqual({ ok: false, reason: "unknown-play" });
+    expect(await stub.finishPlay(recent.playId, 1, recent.events)).toMatchObject({ ok: true });
+    expect(await stub.isActive(session.sessionId)).toBe(true);
   });
 });

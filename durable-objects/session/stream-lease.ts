@@ -1,9 +1,12 @@
 /**
  * The account's one stream lease and its recent plays, in the Session DO's
  * SQLite storage (./storage-schema.md). Plain functions over `SqlStorage`
- * with no await inside, so each call is atomic within the object.
+ * with no await inside, so each call — the play and its queued event
+ * included — is atomic within the object.
  */
+import { playbackFinishedEvent, playbackStartedEvent, type PlayEventContext } from "../../workers/playback/events.ts";
 import type { FinishPlayResult, PlayRecord, StartStreamInput, StartStreamResult } from "../../workers/playback/stream-lease.ts";
+import { enqueueEvent } from "./event-relay.ts";
 
 /** How long a play can still be finished (and a retried start recognised). */
 export const playRetentionMs = 24 * 3600_000;
@@ -66,21 +69,27 @@ export function startStream(sql: SqlStorage, input: StartStreamInput, now = Date
     "insert into plays (play_id, session_id, track_id, quality, premium, duration_ms, started_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
     input.playId, input.sessionId, input.trackId, input.quality, input.premium ? 1 : 0, input.durationMs, now, expiresAt,
   );
-  const play = findPlay(sql, input.playId);
-  if (!play) throw new Error("play vanished after insert");
-  return { result: { ok: true, leaseId, play: toPlay(play), created: true, takenOverFrom }, expiresAt };
+  const row = findPlay(sql, input.playId);
+  if (!row) throw new Error("play vanished after insert");
+  const play = toPlay(row);
+  enqueueEvent(sql, playbackStartedEvent(input.events, play), now);
+  return { result: { ok: true, leaseId, play, created: true, takenOverFrom }, expiresAt };
 }
 
 export function isStreamLeaseActive(sql: SqlStorage, leaseId: string): boolean {
   return sql.exec("select 1 from stream_lease where slot = 1 and lease_id = ?", leaseId).toArray().length > 0;
 }
 
-export function finishPlay(sql: SqlStorage, playId: string, positionMs: number, now = Date.now()): FinishPlayResult {
+export function finishPlay(sql: SqlStorage, playId: string, reportedMs: number, events: PlayEventContext, now = Date.now()): FinishPlayResult {
   const row = findPlay(sql, playId);
   if (!row) return { ok: false, reason: "unknown-play" };
   if (row.finished_at !== null) return { ok: true, play: toPlay(row), firstFinish: false };
+  // Clamped rather than refused: players report a little past the end.
+  const positionMs = Math.min(reportedMs, row.duration_ms);
   sql.exec("update plays set finished_at = ?, position_ms = ? where play_id = ?", now, positionMs, playId);
-  return { ok: true, play: { ...toPlay(row), finishedAt: now, positionMs }, firstFinish: true };
+  const play = { ...toPlay(row), finishedAt: now, positionMs };
+  enqueueEvent(sql, playbackFinishedEvent(events, play), now);
+  return { ok: true, play, firstFinish: true };
 }
 
 export function deleteExpiredPlays(sql: SqlStorage, now: number): void {

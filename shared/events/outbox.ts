@@ -23,20 +23,3 @@ export async function writeOutbox<T extends EventType>(trx: Kysely<Database>, in
     .execute();
   return event;
 }
-
-/**
- * `writeOutbox` for producers whose retries must not repeat an event: `id` is
- * derived from the request (e.g. a play id), and a second write of that id is
- * a no-op. Returns false when the event was already in the outbox.
- * @example await writeOutboxOnce(db, { type: "tunec.playback.playback-started.v1", id: stableId, source, data })
- */
-export async function writeOutboxOnce<T extends EventType>(trx: Kysely<Database>, input: EventInput<T> & { id: string }): Promise<boolean> {
-  const { event, topic, key } = buildEvent(input);
-  const inserted = await trx
-    .insertInto("events.outbox")
-    .values({ id: event.id, topic, key, type: event.type, event: JSON.stringify(event) })
-    .onConflict((conflict) => conflict.column("id").doNothing())
-    .returning("seq")
-    .executeTakeFirst();
-  return inserted !== undefined;
-}

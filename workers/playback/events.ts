@@ -1,11 +1,10 @@
 /**
- * PlaybackStarted / PlaybackFinished through the outbox, each with an id
- * derived from the play, so a retried request never adds a second event.
+ * PlaybackStarted / PlaybackFinished of a play, built with ids derived from
+ * the play (`play-ids.ts`). The Session DO records them in its own storage in
+ * the same step as the play itself (its outbox) and relays them to
+ * `events.outbox`, where a repeated id is a no-op.
  */
-import type { Kysely } from "kysely";
-import type { Database } from "../../shared/db/database.ts";
-import { writeOutboxOnce } from "../../shared/events/outbox.ts";
-import { playEventId } from "./play-ids.ts";
+import { buildEvent, type BuiltEvent } from "../../shared/events/build.ts";
 import type { PlayRecord } from "./stream-lease.ts";
 
 const source = "/tunec/playback";
@@ -15,40 +14,41 @@ export function isCompleted(positionMs: number, durationMs: number): boolean {
   return positionMs >= durationMs - Math.min(10_000, durationMs * 0.05);
 }
 
-function common(userId: string, play: PlayRecord) {
-  return {
-    playId: play.playId,
-    userId,
-    trackId: play.trackId,
-    quality: play.quality,
-    deviceId: play.sessionId,
-    premium: play.premium,
-  };
+/** Who and what caused the events of a play: the listener, the request's trace, the precomputed ids. */
+export interface PlayEventContext {
+  userId: string;
+  traceparent: string | null;
+  startedEventId: string;
+  finishedEventId: string;
 }
 
-/** Returns false when this play's event was already written. */
-export async function recordPlaybackStarted(db: Kysely<Database>, userId: string, play: PlayRecord, traceparent: string): Promise<boolean> {
-  return writeOutboxOnce(db, {
+function common(userId: string, play: PlayRecord) {
+  return { playId: play.playId, userId, trackId: play.trackId, quality: play.quality, deviceId: play.sessionId, premium: play.premium };
+}
+
+export function playbackStartedEvent(context: PlayEventContext, play: PlayRecord): BuiltEvent {
+  const startedAt = new Date(play.startedAt);
+  return buildEvent({
     type: "tunec.playback.playback-started.v1",
-    id: await playEventId(userId, play.playId, "started"),
+    id: context.startedEventId,
     source,
-    traceparent,
-    time: new Date(play.startedAt),
-    data: { ...common(userId, play), startPositionMs: 0, startedAt: new Date(play.startedAt).toISOString() },
+    traceparent: context.traceparent,
+    time: startedAt,
+    data: { ...common(context.userId, play), startPositionMs: 0, startedAt: startedAt.toISOString() },
   });
 }
 
-export async function recordPlaybackFinished(db: Kysely<Database>, userId: string, play: PlayRecord, traceparent: string): Promise<boolean> {
+export function playbackFinishedEvent(context: PlayEventContext, play: PlayRecord): BuiltEvent {
   const positionMs = play.positionMs ?? 0;
-  const finishedAt = new Date(play.finishedAt ?? Date.now());
-  return writeOutboxOnce(db, {
+  const finishedAt = new Date(play.finishedAt ?? play.startedAt);
+  return buildEvent({
     type: "tunec.playback.playback-finished.v1",
-    id: await playEventId(userId, play.playId, "finished"),
+    id: context.finishedEventId,
     source,
-    traceparent,
+    traceparent: context.traceparent,
     time: finishedAt,
     data: {
-      ...common(userId, play),
+      ...common(context.userId, play),
       positionMs,
       trackDurationMs: play.durationMs,
       completed: isCompleted(positionMs, play.durationMs),

@@ -1,7 +1,8 @@
 /**
- * Event ids derived from a play, so a retried request writes the same outbox
- * row (a no-op the second time) instead of a second event.
+ * Event ids derived from a play, so a retried request yields the same event
+ * (and the same outbox row, a no-op the second time) instead of a second one.
  */
+import type { PlayEventContext } from "./events.ts";
 
 /** Namespace of playback event ids (a random v4, fixed forever). */
 const playbackNamespace = "6f1c0a52-3d8e-4b8f-9a41-0c5e2b7d9e13";
@@ -24,4 +25,10 @@ export async function uuidV5(name: string, namespace: string): Promise<string> {
 /** The id of a play's PlaybackStarted or PlaybackFinished event; the user is part of it, as play ids come from clients. */
 export function playEventId(userId: string, playId: string, kind: "started" | "finished"): Promise<string> {
   return uuidV5(`${userId}/${playId}/${kind}`, playbackNamespace);
+}
+
+/** Everything the Session DO needs to write a play's events, computed before it is called. */
+export async function playEventContext(userId: string, playId: string, traceparent: string | null): Promise<PlayEventContext> {
+  const [startedEventId, finishedEventId] = await Promise.all([playEventId(userId, playId, "started"), playEventId(userId, playId, "finished")]);
+  return { userId, traceparent, startedEventId, finishedEventId };
 }

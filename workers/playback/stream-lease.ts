@@ -1,9 +1,11 @@
 /**
  * The port between playback and the per-user Session Durable Object
- * (durable-objects/session): the account's one stream lease and its recent
- * plays. One object per user serialises every call, so two devices starting
- * at once cannot both hold the lease.
+ * (durable-objects/session): the account's one stream lease, its recent plays
+ * and their events. One object per user serialises every call, so two devices
+ * starting at once cannot both hold the lease, and a play and its event are
+ * stored in one step (the object's own outbox, relayed to `events.outbox`).
  */
+import type { PlayEventContext } from "./events.ts";
 
 export type StreamQuality = "standard" | "high";
 
@@ -22,6 +24,8 @@ export interface PlayRecord {
 }
 
 export interface StartStreamInput {
+  /** Listener, trace and event ids of this play (play-ids.ts playEventContext). */
+  events: PlayEventContext;
   sessionId: string;
   playId: string;
   trackId: string;
@@ -35,7 +39,7 @@ export type StartStreamResult =
       ok: true;
       leaseId: string;
       play: PlayRecord;
-      /** False when the play id was already started (a client retry): no second PlaybackStarted. */
+      /** False when the play id was already started (a client retry): no second PlaybackStarted. True: the event is queued. */
       created: boolean;
       /** The session that held the stream until now, when this call took it over. */
       takenOverFrom: string | null;
@@ -50,8 +54,11 @@ export interface StreamLeaseStore {
   startStream(input: StartStreamInput): Promise<StartStreamResult>;
   /** Whether `leaseId` is still the account's current lease. */
   isStreamLeaseActive(leaseId: string): Promise<boolean>;
-  /** Marks a play finished at `positionMs` (the first report wins; later ones return it unchanged). */
-  finishPlay(playId: string, positionMs: number): Promise<FinishPlayResult>;
+  /**
+   * Marks a play finished at `positionMs`, clamped to the track's length, and
+   * queues PlaybackFinished; the first report wins, later ones return it unchanged.
+   */
+  finishPlay(playId: string, positionMs: number, events: PlayEventContext): Promise<FinishPlayResult>;
 }
 
 export interface StreamLeaseDirectory {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { playEventId } from "./play-ids.ts";
-import { bearer, outboxRowsOfPlay, seedTracks, signInAs, signUpListener, stream, viaSelf, type Listener, type SeededTrack } from "./testing.ts";
+import { bearer, relayedOutboxRows, seedTracks, signInAs, signUpListener, stream, viaSelf, type Listener, type SeededTrack } from "./testing.ts";
 
 interface Problem {
   type: string;
@@ -63,7 +63,7 @@ describe("GET /stream/{id}: entitlement and play events", () => {
     // Retries, some concurrent: each gets a fresh URL for the same play.
     const retries = await Promise.all([1, 2, 3].map(() => stream(viaSelf, free, track.trackId, `play_id=${playId}`)));
     expect([first, ...retries].every((body) => body.play_id === playId)).toBe(true);
-    const rows = await outboxRowsOfPlay(playId);
+    const rows = await relayedOutboxRows(free.userId, playId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       id: await playEventId(free.userId, playId, "started"),
@@ -90,7 +90,7 @@ describe("GET /stream/{id}: entitlement and play events", () => {
     expect(await first.json()).toMatchObject({ play_id: playId, track_id: track.trackId, position_ms: 95_000, completed: false });
     // A repeat answers the first report and adds nothing.
     expect(await (await finish(180_000)).json()).toMatchObject({ position_ms: 95_000, completed: false });
-    const rows = await outboxRowsOfPlay(playId);
+    const rows = await relayedOutboxRows(premium.userId, playId, 2);
     expect(rows.map((row) => row.type)).toEqual(["tunec.playback.playback-started.v1", "tunec.playback.playback-finished.v1"]);
     expect(rows[1]?.data).toMatchObject({ playId, positionMs: 95_000, trackDurationMs: track.durationMs, completed: false, quality: "high", premium: true });
 
@@ -107,7 +107,7 @@ describe("GET /stream/{id}: entitlement and play events", () => {
     expect((await post(crypto.randomUUID(), { position_ms: 1000 })).status).toBe(404);
     expect((await post(playId, { position_ms: -1 }, bearer(premium.token))).status).toBe(400);
     expect((await post(playId, { position_ms: 1000 }, {})).status).toBe(401);
-    expect(await outboxRowsOfPlay(playId)).toHaveLength(1);
+    expect(await relayedOutboxRows(premium.userId, playId)).toHaveLength(1);
   });
 
   it("lets a second device take the stream over; the first device's next media request is refused", async () => {

@@ -1,5 +1,5 @@
 /** Helpers for the playback tests in workerd (not shipped code paths). */
-import { env, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { sql } from "kysely";
 import { createLogger } from "../../shared/logger.ts";
@@ -158,4 +158,22 @@ export async function outboxRowsOfPlay(playId: string): Promise<Array<{ id: stri
       .execute();
     return rows.map((row) => ({ id: row.id, type: row.type, key: row.key, topic: row.topic, data: row.event.data as Record<string, unknown> }));
   });
+}
+
+/**
+ * The outbox rows of a play once its Session DO has relayed everything it
+ * queued (so a count is final, not a snapshot of a relay in progress).
+ */
+export async function relayedOutboxRows(userId: string, playId: string, atLeast = 1): Promise<Awaited<ReturnType<typeof outboxRowsOfPlay>>> {
+  const stub = env.SESSIONS.get(env.SESSIONS.idFromName(userId));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const pending = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number }>("select count(*) as n from pending_events").one().n);
+    const rows = await outboxRowsOfPlay(playId);
+    if (pending === 0 && rows.length >= atLeast) return rows;
+    if (Date.now() > deadline) throw new Error(`play ${playId}: ${rows.length} outbox rows, ${pending} events still queued in the Session DO`);
+    // The alarm relays on its own; running it here only makes the wait shorter.
+    if (pending > 0) await runDurableObjectAlarm(stub);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -3,7 +3,8 @@ import { AppError } from "../../../shared/errors.ts";
 import { principalOf } from "../../auth/routes/services.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { isCompleted, recordPlaybackFinished } from "../events.ts";
+import { isCompleted } from "../events.ts";
+import { playEventContext } from "../play-ids.ts";
 import { bearerSecurity, finishBody, finishedSchema, playIdParam, problemContent } from "../schemas.ts";
 import { playbackServices } from "../services.ts";
 
@@ -33,13 +34,11 @@ export function registerFinishPlay(app: OpenAPIHono<GatewayEnv>): void {
     const playback = await playbackServices(c);
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
     const store = playback.leases.forUser(principal.userId);
-    const finished = await store.finishPlay(id, position_ms);
+    // The DO clamps the position to the track and queues PlaybackFinished with the first report.
+    const finished = await store.finishPlay(id, position_ms, await playEventContext(principal.userId, id, c.get("traceparent")));
     if (!finished.ok) throw new AppError("NOT_FOUND", `No recent play of this account has the id ${id}.`);
     const { play } = finished;
-    // Clamped rather than refused: players report a little past the end.
-    const positionMs = Math.min(play.positionMs ?? position_ms, play.durationMs);
-    // Written on every call: a no-op after the first, and it repairs a first call that died after the DO.
-    await recordPlaybackFinished(c.get("services").db, principal.userId, { ...play, positionMs }, c.get("traceparent"));
+    const positionMs = play.positionMs ?? 0;
     return c.json(
       {
         play_id: play.playId,

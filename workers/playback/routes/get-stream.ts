@@ -3,18 +3,11 @@ import { AppError } from "../../../shared/errors.ts";
 import { principalOf } from "../../auth/routes/services.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { recordPlaybackStarted } from "../events.ts";
+import { playEventContext } from "../play-ids.ts";
 import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../repository.ts";
 import { bearerSecurity, problemContent, streamQuery, streamSchema, trackIdParam } from "../schemas.ts";
 import { playbackServices } from "../services.ts";
 import type { StreamQuality } from "../stream-lease.ts";
-
-/**
- * A retried start within this window writes its PlaybackStarted again (a no-op
- * by the event id), in case the first attempt died between the lease and the
- * outbox; later, the outbox row may have been cleaned up, so it is left alone.
- */
-const restartWindowMs = 30 * 60_000;
 
 export const getStreamRoute = createRoute({
   method: "get",
@@ -63,9 +56,13 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     if (!track || track.status !== "published" || !track.published) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
     const rendition = chooseRendition(track, query.quality, principal.isPremium);
 
+    const playId = query.play_id ?? crypto.randomUUID();
+    // The play, the lease and PlaybackStarted are stored in one step in the listener's Session DO,
+    // which relays the event to events.outbox (no database write on this path).
     const started = await playback.leases.forUser(principal.userId).startStream({
+      events: await playEventContext(principal.userId, playId, c.get("traceparent")),
       sessionId: principal.sessionId,
-      playId: query.play_id ?? crypto.randomUUID(),
+      playId,
       trackId: id,
       quality: rendition.quality,
       premium: principal.isPremium,
@@ -73,9 +70,6 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     });
     if (!started.ok) throw new AppError("CONFLICT", "This play id was already used for another track or quality; start a new play with a new id.");
     const { play, leaseId } = started;
-    if (started.created || Date.now() - play.startedAt < restartWindowMs) {
-      await recordPlaybackStarted(db, principal.userId, play, c.get("traceparent"));
-    }
     if (started.takenOverFrom) c.get("log").info("stream taken over", { user_id: principal.userId, from_session: started.takenOverFrom, to_session: principal.sessionId });
 
     const { url, expiresAt } = await playback.mediaUrls.issue({
