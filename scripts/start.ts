@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   // Local SBP and USDT providers, so subscribing works without real ones; the Worker and the
   // origin reach them (and they reach the gateway's callback routes) through the payment settings.
   process.env.BILLING_CALLBACK_BASE_URL ??= `http://127.0.0.1:${config.GATEWAY_PORT}`;
+  // The origin's payment adapters (saga refunds, status polling) read process.env: here, the sandboxes.
+  process.env.ENVIRONMENT ??= "development";
   const payments = parseConfig(paymentProvidersConfigSchema, { ...process.env, ENVIRONMENT: "development" });
   const sandboxes: PaymentSandboxes = await startPaymentSandboxes(payments);
   const paymentVars = ["BILLING_CALLBACK_BASE_URL", "PAYMENT_SANDBOX_HOST", "SBP_SANDBOX_PORT", "USDT_SANDBOX_PORT", "USDT_REQUIRED_CONFIRMATIONS"]

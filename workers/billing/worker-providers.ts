@@ -1,6 +1,9 @@
-/** The payment adapters a Worker's bindings configure (wired as the adapters land). */
+/** The payment adapters a Worker's bindings configure: T-Bank SBP and NOWPayments USDT (sandboxes outside production). */
+import { parseConfig } from "../../shared/config.ts";
 import { paymentProviders, type PaymentProviders } from "./payment-providers.ts";
+import { createPaymentProviders, paymentProvidersConfigSchema } from "./providers/index.ts";
 
-export function workerPaymentProviders(_bindings: Record<string, unknown>): PaymentProviders {
-  return paymentProviders([]);
+/** Throws ConfigError on bad settings (the caller answers 503). */
+export function workerPaymentProviders(bindings: Record<string, unknown>): PaymentProviders {
+  return paymentProviders(createPaymentProviders(parseConfig(paymentProvidersConfigSchema, bindings)));
 }
