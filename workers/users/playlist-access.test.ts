@@ -21,10 +21,12 @@ const mutations: Attempt[] = [
   { name: "add tracks", method: "POST", path: (t) => `/playlists/${t.id}/tracks`, body: () => ({ track_ids: [trackId] }) },
   { name: "move an entry", method: "PATCH", path: (t) => `/playlists/${t.id}/tracks/${t.entryId}`, body: () => ({ before_entry_id: null }) },
   { name: "remove an entry", method: "DELETE", path: (t) => `/playlists/${t.id}/tracks/${t.entryId}` },
-  { name: "invite an editor", method: "PUT", path: (t) => `/playlists/${t.id}/editors/${crypto.randomUUID()}` },
+  // The attacker invites themselves: a real account, so only authorization can refuse it.
+  { name: "invite an editor", method: "PUT", path: (t) => `/playlists/${t.id}/editors/${inviteeId}` },
 ];
 
 let trackId = "";
+let inviteeId = "";
 
 describe("playlist authorization and IDOR in workerd", () => {
   let owner: User;
@@ -51,6 +53,7 @@ describe("playlist authorization and IDOR in workerd", () => {
 
   beforeAll(async () => {
     [owner, editor, stranger] = await Promise.all([signUpUser(), signUpUser(), signUpUser()]);
+    inviteeId = stranger.userId;
     trackId = (await seedPublishedTracks(1))[0] ?? "";
     privateList = await seed("private");
     publicList = await seed("public");
@@ -104,7 +107,7 @@ describe("playlist authorization and IDOR in workerd", () => {
   it.each([
     ["change visibility", "PATCH", (t: Target) => `/playlists/${t.id}`, { visibility: "public" }],
     ["delete", "DELETE", (t: Target) => `/playlists/${t.id}`, undefined],
-    ["invite another editor", "PUT", (t: Target) => `/playlists/${t.id}/editors/${crypto.randomUUID()}`, undefined],
+    ["invite another editor", "PUT", (t: Target) => `/playlists/${t.id}/editors/${inviteeId}`, undefined],
   ] as const)("an editor cannot %s (owner only): 403", async (_name, method, path, body) => {
     const { version } = await current(privateList);
     expect((await call(method, path(privateList), { user: editor, ifMatch: version, body })).status).toBe(403);

@@ -131,6 +131,10 @@ describe("playlists in workerd", () => {
       ["fan's own", "owner"],
     ]);
     expect(list.playlists[1]).toMatchObject({ collaborative: true, editors: [fan.userId] });
+    const unknownUser = await call("PUT", `/playlists/${own.id}/editors/${crypto.randomUUID()}`, { user: fan, ifMatch: 1 });
+    expect(unknownUser.status).toBe(404);
+    expect(await unknownUser.json()).toMatchObject({ detail: expect.stringContaining("No user") });
+    expect((await call("PUT", `/playlists/${own.id}/editors/${fan.userId}`, { user: fan, ifMatch: 1 })).status).toBe(400);
     expect(list.playlists[0]?.follower_count).toBe(1);
     const editable = await expectJson<{ playlists: PlaylistBody[] }>(call("GET", "/playlists?role=editor", { user: fan }), 200);
     expect(editable.playlists.map((p) => p.id)).toEqual([shared.id]);

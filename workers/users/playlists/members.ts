@@ -10,6 +10,9 @@ export async function inviteEditor(trx: Transaction<Database>, locked: LockedPla
   if (editorId === locked.owner_id) throw new AppError("BAD_REQUEST", "The owner already edits this playlist.", { errors: [{ field: "path.userId", message: "the owner" }] });
   const count = await trx.selectFrom("users.playlist_editors").select((eb) => eb.fn.countAll<string>().as("n")).where("playlist_id", "=", locked.id).executeTakeFirstOrThrow();
   if (Number(count.n) >= maxEditors) throw new AppError("CONFLICT", `A playlist has at most ${maxEditors} editors.`);
+  // A read of auth's accounts while the owner waits: an invitation to nobody is a mistake worth reporting.
+  const account = await trx.selectFrom("auth.accounts").select("id").where("id", "=", editorId).executeTakeFirst();
+  if (!account) throw new AppError("NOT_FOUND", `No user ${editorId}.`);
   await trx
     .insertInto("users.playlist_editors")
     .values({ playlist_id: locked.id, user_id: editorId })
