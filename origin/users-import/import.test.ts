@@ -62,7 +62,7 @@ describe.each(databaseKinds())("import jobs on %s", (kind) => {
       "Queen — Bohemian Rhapsody - Remastered 2011": "Bohemian Rhapsody",
       "Noize MC, Монеточка — Вселенная бесконечна?": "Вселенная бесконечна?",
     });
-    expect(matched.every((entry) => entry.score !== null && entry.score >= 0.65 && entry.added)).toBe(true);
+    expect(matched.every((entry) => entry.score !== null && entry.score >= 0.9 && entry.added)).toBe(true);
     const unmatched = await listImportEntries(database.db, created.id, { status: "unmatched", limit: 100 });
     expect(unmatched.map((entry) => `${entry.artist} — ${entry.title}`)).toEqual([
       "Ленинград — Экспонат",
