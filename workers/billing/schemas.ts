@@ -14,7 +14,7 @@ export const idempotencyHeaders = z.object({
   "idempotency-key": z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, "expected 1-255 visible ASCII characters, e.g. a UUID")
-    .openapi({ param: { name: "Idempotency-Key", in: "header" }, description: "Unique per subscribe attempt; a retry with the same key and body gets the same answer.", example: "5f0c9a52-6b1d-4cfa-9d0e-1a2b3c4d5e6f" }),
+    .openapi({ description: "Unique per subscribe attempt; a retry with the same key and body gets the same answer.", example: "5f0c9a52-6b1d-4cfa-9d0e-1a2b3c4d5e6f" }),
 });
 
 const amount = z.object({
