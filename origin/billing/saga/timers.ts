@@ -6,6 +6,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { Logger } from "../../../shared/logger.ts";
+import { crashPoint } from "../crash-points.ts";
 import type { SagaSettings } from "./decide.ts";
 import { runSagaStep } from "./run-step.ts";
 import { sqlSagaStore } from "./sql-store.ts";
@@ -29,6 +30,7 @@ export async function runTimers(db: Kysely<Database>, settings: SagaSettings, lo
   for (const id of await dueSubscriptions(db, settings, now)) {
     const decision = await db.transaction().execute((trx) => runSagaStep(sqlSagaStore(trx), id, { kind: "tick" }, settings, now));
     if (decision) {
+      await crashPoint("saga:tick:after-commit");
       applied += 1;
       logger.info("saga timer step applied", { subscription_id: id, step: decision.step, effects: decision.effects.map((effect) => effect.kind) });
     }
