@@ -14,6 +14,12 @@ import { createLogger } from "../../shared/logger.ts";
 export const sessionLifetimes = { idleMs: 30 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 } as const;
 /** How soon a failed relay of playback events to PostgreSQL is tried again. */
 const relayRetryMs = 5_000;
+/**
+ * How long a queued playback event waits for company: a listener skipping
+ * through tracks queues several, and one relay (one database connection)
+ * then carries them all. Statistics do not need them sooner.
+ */
+const relayDelayMs = 250;
 /** Used secrets kept per family for reuse detection; an older one is just "unknown". */
 const usedSecretsKept = 50;
 
@@ -170,15 +176,15 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
     const candidates = [
       this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at,
       streamLease.nextPlayExpiry(this.sql),
-      // Events queued while relaying go out at once; a failed relay is retried shortly.
-      hasPendingEvents(this.sql) ? now + (relayFailed ? relayRetryMs : 0) : null,
+      // Events queued while relaying go out with the next batch; a failed relay is retried shortly.
+      hasPendingEvents(this.sql) ? now + (relayFailed ? relayRetryMs : relayDelayMs) : null,
     ].filter((at): at is number => at !== null);
     if (candidates.length > 0) await this.ctx.storage.setAlarm(Math.min(...candidates));
   }
 
-  /** Runs the alarm now, unless it is already due sooner. */
+  /** Runs the alarm shortly, unless it is already due sooner. */
   private async scheduleRelay(): Promise<void> {
-    await this.scheduleCleanup(Date.now());
+    await this.scheduleCleanup(Date.now() + relayDelayMs);
   }
 
   private async scheduleCleanup(at: number): Promise<void> {

@@ -55,6 +55,8 @@ interface Measured {
   failures: number;
   /** Successful answers: for /stream, plays started. */
   ok: number;
+  /** Answers by status code, e.g. "200: 950, 503: 2". */
+  statuses: string;
 }
 
 async function issuance(base: string, trackIds: string[], authorizations: string[], seconds: number, clients = connections): Promise<Measured> {
@@ -70,7 +72,14 @@ async function issuance(base: string, trackIds: string[], authorizations: string
       client.setHeaders({ authorization: authorizations[nextClient++ % authorizations.length] ?? "" });
     },
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, ok: result["2xx"] };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, ok: result["2xx"], statuses: statusesOf(result) };
+}
+
+function statusesOf(result: autocannon.Result): string {
+  const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => `${code}: ${stat.count}`);
+  if (result.errors) codes.push(`errors: ${result.errors}`);
+  if (result.timeouts) codes.push(`timeouts: ${result.timeouts}`);
+  return codes.join(", ");
 }
 
 async function plain(url: string, seconds: number, authorizations: string[] = [], clients = connections): Promise<Measured> {
@@ -84,7 +93,7 @@ async function plain(url: string, seconds: number, authorizations: string[] = []
       if (authorization) client.setHeaders({ authorization });
     },
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, ok: result["2xx"] };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, ok: result["2xx"], statuses: statusesOf(result) };
 }
 
 /** Milliseconds from sending a Range request until its first body byte. */
@@ -181,7 +190,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       const run = await issuance(base, trackIds, authorizations, duration);
       runs.push(run);
-      console.log(`  round ${round}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, failed ${run.failures}`);
+      console.log(`  round ${round}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, failed ${run.failures}${run.failures ? ` (${run.statuses})` : ""}`);
     }
     // One client at a time: the service time of each route, without queueing.
     const single = await issuance(base, trackIds, authorizations, 3, 1);

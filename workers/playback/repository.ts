@@ -36,13 +36,20 @@ export async function findPlayableTrack(db: Kysely<Database>, id: string): Promi
 const playableTtlMs = 5_000;
 const playableLimit = 5_000;
 const playable = new Map<string, { track: PlayableTrack | undefined; at: number }>();
+// Concurrent misses of one track share one query (a popular track expiring under load).
+const reading = new Map<string, Promise<PlayableTrack | undefined>>();
 
 /** `findPlayableTrack`, remembered for a few seconds per isolate. */
 export async function findPlayableTrackCached(db: Kysely<Database>, id: string, now = Date.now()): Promise<PlayableTrack | undefined> {
   const cached = playable.get(id);
   if (cached && now - cached.at < playableTtlMs) return cached.track;
-  const track = await findPlayableTrack(db, id);
+  let read = reading.get(id);
+  if (!read) {
+    read = findPlayableTrack(db, id).finally(() => reading.delete(id));
+    reading.set(id, read);
+  }
+  const track = await read;
   if (playable.size >= playableLimit) playable.clear();
-  playable.set(id, { track, at: now });
+  playable.set(id, { track, at: Date.now() });
   return track;
 }
