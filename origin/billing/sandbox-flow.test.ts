@@ -94,6 +94,11 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
   it("USDT: the invoice is paid on chain and confirmed; the subscription activates", async () => {
     const { subscriptionId, providerPaymentId, answer } = await open("usdt");
     expect(answer.body).toMatchObject({ amount: { currency: "USDT" }, instructions: { kind: "usdt_trc20" } });
+    // The processor keeps its invoice open longer than our 15 minutes: the saga waits for the later deadline.
+    const invoiceExpiry = (answer.body.instructions as { expires_at: string }).expires_at;
+    expect(new Date(invoiceExpiry).getTime()).toBeGreaterThan(Date.now() + 15 * 60_000);
+    expect(answer.body.expires_at).toBe(new Date(invoiceExpiry).toISOString());
+    expect((await subscriptionRow(database.db, subscriptionId)).awaiting_deadline?.toISOString()).toBe(new Date(invoiceExpiry).toISOString());
     await sandboxClient(sandboxes.usdt.url).pay(providerPaymentId);
     await waitFor(async () => (await state(subscriptionId)) === "active", "activation by USDT", 20_000);
   });

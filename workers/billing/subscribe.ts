@@ -69,14 +69,26 @@ export async function subscribe(
     throw new AppError("BAD_GATEWAY", `The payment provider did not create the payment (${error instanceof Error ? error.message : "unknown error"}); try again.`);
   }
 
-  const body = answerBody(payment, instructions);
+  // A processor may keep the invoice open longer than we asked (NOWPayments sets its own): the
+  // saga waits until the later of the two, so money paid in time is never treated as late.
+  const providerExpiry = instructions.kind === "usdt_trc20" ? new Date(instructions.expiresAt) : null;
+  const expiresAt = providerExpiry && providerExpiry.getTime() > payment.expires_at.getTime() ? providerExpiry : payment.expires_at;
+  const body = answerBody({ ...payment, expires_at: expiresAt }, instructions);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("billing.payments")
-      .set({ provider_payment_id: providerPaymentId, instructions: JSON.stringify(instructions) })
+      .set({ provider_payment_id: providerPaymentId, instructions: JSON.stringify(instructions), expires_at: expiresAt })
       .where("id", "=", payment.id)
       .where("provider_payment_id", "is", null)
       .execute();
+    if (expiresAt !== payment.expires_at) {
+      await trx
+        .updateTable("billing.subscriptions")
+        .set({ awaiting_deadline: expiresAt })
+        .where("id", "=", payment.subscription_id)
+        .where("awaiting_payment_id", "=", payment.id)
+        .execute();
+    }
     await trx
       .updateTable("billing.idempotency_keys")
       .set({ status_code: 201, response: JSON.stringify(body) })
