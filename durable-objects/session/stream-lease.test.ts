@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import type { PlayEventContext } from "../../workers/playback/events.ts";
 import { playEventContext } from "../../workers/playback/play-ids.ts";
 import type { StartStreamInput } from "../../workers/playback/stream-lease.ts";
+import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";
 import { outboxRowsOfPlay } from "../../workers/playback/testing.ts";
+import { relayPendingEvents } from "./event-relay.ts";
+import { startStream } from "./stream-lease.ts";
 import type { SessionDurableObject } from "./session.ts";
 
 function freshStub() {
@@ -99,6 +102,26 @@ describe("Session Durable Object: stream lease and plays", () => {
     await runInDurableObject(stub, (_instance: SessionDurableObject, state) => {
       expect(state.storage.sql.exec<{ n: number }>("select count(*) as n from pending_events").one().n).toBe(0);
     });
+  });
+
+  it("keeps queued events when the database is unreachable and delivers them once later", async () => {
+    const listener = crypto.randomUUID();
+    const stub = env.SESSIONS.get(env.SESSIONS.idFromName(listener));
+    const playId = crypto.randomUUID();
+    const events = await playEventContext(listener, playId, null);
+    await runInDurableObject(stub, async (_instance: SessionDurableObject, state) => {
+      // The plain function: it queues the event without arming the alarm, which would race this relay.
+      startStream(state.storage.sql, play(phone, { playId, events }));
+      const unreachable = createEdgeDatabase("postgres://nobody:none@127.0.0.1:9/none");
+      try {
+        await expect(relayPendingEvents(state.storage.sql, unreachable)).rejects.toThrow();
+      } finally {
+        await unreachable.destroy().catch(() => undefined);
+      }
+      expect(state.storage.sql.exec<{ id: string }>("select id from pending_events").toArray().map((row) => row.id)).toContain(events.startedEventId);
+    });
+    await runInDurableObject(stub, async (instance: SessionDurableObject) => instance.alarm());
+    expect((await outboxRowsOfPlay(playId)).map((row) => row.id)).toEqual([events.startedEventId]);
   });
 
   it("forgets plays past their retention in its alarm, keeping the sessions' schedule", async () => {
