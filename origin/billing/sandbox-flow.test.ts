@@ -103,6 +103,17 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
     await waitFor(async () => (await state(subscriptionId)) === "active", "activation by USDT", 20_000);
   });
 
+  it("USDT over-paid: activates and sends the excess back, once", async () => {
+    const { subscriptionId, providerPaymentId, paymentId, answer } = await open("usdt");
+    const price = (answer.body.amount as { amount_minor: number }).amount_minor;
+    await sandboxClient(sandboxes.usdt.url).pay(providerPaymentId, { amountMinor: price + 1_000_000 });
+    await waitFor(async () => (await state(subscriptionId)) === "active", "activation by USDT", 20_000);
+    await waitFor(async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status !== "requested" , "the excess refund", 20_000);
+    const refund = await database.db.selectFrom("billing.refunds").selectAll().where("payment_id", "=", paymentId).executeTakeFirstOrThrow();
+    expect(refund).toMatchObject({ amount_minor: "1000000", currency: "USDT", idempotency_key: `refund-${paymentId}` });
+    expect(refund.status === "accepted" || refund.status === "succeeded").toBe(true);
+  });
+
   it("SBP declined: the subscription fails", async () => {
     const { subscriptionId, providerPaymentId } = await open("sbp");
     await sandboxClient(sandboxes.sbp.url).decline(providerPaymentId);

@@ -22,7 +22,7 @@ export function sagaHandlers(settings: SagaSettings, clock: () => Date = () => n
       const decision = await runSagaStep(
         sqlSagaStore(trx),
         data.subscriptionId,
-        { kind: "payment_completed", payment: { id: data.paymentId, plan: data.plan, amount: data.amount, completedAt: new Date(data.completedAt) } },
+        { kind: "payment_completed", payment: { id: data.paymentId, plan: data.plan, amount: data.amount, received: data.received, completedAt: new Date(data.completedAt) } },
         settings,
         clock(),
         childTraceparent(context.traceparent),

@@ -26,6 +26,8 @@ export interface CompletedPayment {
   id: string;
   plan: Plan;
   amount: Money;
+  /** What actually arrived; more than `amount` is an over-payment (USDT) and the excess goes back. */
+  received?: Money;
   completedAt: Date;
 }
 
@@ -80,7 +82,7 @@ function onCompleted(saga: SagaState, payment: CompletedPayment): Decision {
       step,
       paymentId: payment.id,
       next: { ...saga, plan: payment.plan, state: "active", periodStart, periodEnd, awaitingPaymentId: null, awaitingDeadline: null },
-      effects: [{ kind: "activated", paymentId: payment.id, renewal: false, periodStart, periodEnd }],
+      effects: [{ kind: "activated", paymentId: payment.id, renewal: false, periodStart, periodEnd }, ...excessRefund(payment)],
     };
   }
   if (saga.state === "active" && saga.periodEnd) {
@@ -100,21 +102,29 @@ function onCompleted(saga: SagaState, payment: CompletedPayment): Decision {
         awaitingPaymentId: stillAwaited ? null : saga.awaitingPaymentId,
         awaitingDeadline: stillAwaited ? null : saga.awaitingDeadline,
       },
-      effects: [{ kind: "activated", paymentId: payment.id, renewal: true, periodStart, periodEnd }],
+      effects: [{ kind: "activated", paymentId: payment.id, renewal: true, periodStart, periodEnd }, ...excessRefund(payment)],
     };
   }
   // Money for a saga that already failed or expired (or a payment it never waited for): it cannot
-  // activate anything, so it goes back.
+  // activate anything, so all of it goes back.
+  const returned = payment.received && payment.received.currency === payment.amount.currency ? payment.received : payment.amount;
   const reason: SubscriptionFailureReason = saga.state === "failed" && saga.failureReason ? saga.failureReason : "activation_failed";
   return {
     step,
     paymentId: payment.id,
     next: saga,
     effects: [
-      { kind: "refund", paymentId: payment.id, amount: payment.amount },
+      { kind: "refund", paymentId: payment.id, amount: returned },
       { kind: "failed", paymentId: payment.id, reason, compensation: "refund_requested" },
     ],
   };
+}
+
+/** An over-payment activates like the price and returns the difference. */
+function excessRefund(payment: CompletedPayment): SagaEffect[] {
+  const { received, amount } = payment;
+  if (!received || received.currency !== amount.currency || received.amountMinor <= amount.amountMinor) return [];
+  return [{ kind: "refund", paymentId: payment.id, amount: { amountMinor: received.amountMinor - amount.amountMinor, currency: amount.currency } }];
 }
 
 function onFailed(saga: SagaState, paymentId: string): Decision | null {

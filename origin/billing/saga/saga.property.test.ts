@@ -13,17 +13,18 @@ import { runSagaStep, type SagaEvent } from "./run-step.ts";
 
 const settings: SagaSettings = { graceMs: 3 * 86_400_000, callbackSlackMs: 60_000 };
 const paymentTtlMs = 15 * 60_000;
+const price = 29_900;
 const users = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
 
 type Command =
   | { kind: "subscribe"; user: number; plan: "monthly" | "yearly" }
-  | { kind: "settle"; payment: number; outcome: "succeeded" | "failed" }
+  | { kind: "settle"; payment: number; outcome: "succeeded" | "failed"; overpaid: boolean }
   | { kind: "deliver"; event: number }
   | { kind: "tick"; advanceMs: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant("subscribe" as const), user: fc.integer({ min: 0, max: users.length - 1 }), plan: fc.constantFrom("monthly" as const, "yearly" as const) }),
-  fc.record({ kind: fc.constant("settle" as const), payment: fc.nat(20), outcome: fc.constantFrom("succeeded" as const, "failed" as const) }),
+  fc.record({ kind: fc.constant("settle" as const), payment: fc.nat(20), outcome: fc.constantFrom("succeeded" as const, "failed" as const), overpaid: fc.boolean() }),
   // Deliveries pick any published event: reordering and duplicates come from the index.
   { arbitrary: fc.record({ kind: fc.constant("deliver" as const), event: fc.nat(40) }), weight: 3 },
   fc.record({
@@ -37,6 +38,7 @@ interface Payment {
   subscriptionId: string;
   plan: "monthly" | "yearly";
   status: "pending" | "succeeded" | "failed";
+  received: number;
 }
 
 interface PaymentEvent {
@@ -67,16 +69,20 @@ class World {
     else {
       this.store.put({ id: subscriptionId, userId, plan, state: "awaiting_payment", periodStart: null, periodEnd: null, awaitingPaymentId: paymentId, awaitingDeadline: deadline, failureReason: null });
     }
-    this.payments.push({ id: paymentId, subscriptionId, plan, status: "pending" });
+    this.payments.push({ id: paymentId, subscriptionId, plan, status: "pending", received: 0 });
   }
 
   /** The provider's verdict through the conditional transition: only a pending payment moves, once. */
-  settle(payment: Payment, outcome: "succeeded" | "failed"): void {
+  settle(payment: Payment, outcome: "succeeded" | "failed", overpaid: boolean): void {
     if (payment.status !== "pending") return;
     payment.status = outcome;
+    payment.received = outcome === "succeeded" ? price + (overpaid ? 1_000 : 0) : 0;
     const input: SagaInput =
       outcome === "succeeded"
-        ? { kind: "payment_completed", payment: { id: payment.id, plan: payment.plan, amount: { amountMinor: 29_900, currency: "RUB" }, completedAt: this.now } }
+        ? {
+            kind: "payment_completed",
+            payment: { id: payment.id, plan: payment.plan, amount: { amountMinor: price, currency: "RUB" }, received: { amountMinor: payment.received, currency: "RUB" }, completedAt: this.now },
+          }
         : { kind: "payment_failed", paymentId: payment.id };
     this.log.push({ input, subscriptionId: payment.subscriptionId });
   }
@@ -109,13 +115,21 @@ class World {
     }
   }
 
-  /** Every completed payment ends in exactly one of: an activation (first or renewal), a refund. */
+  /**
+   * Every completed payment ends in exactly one of: an activation (first or renewal; an
+   * over-payment's excess refunded), or a refund of everything that arrived. Nothing else moves money.
+   */
   checkEveryPaymentAccounted(): void {
     for (const payment of this.payments) {
       const activations = this.activations().filter((event) => event.data.paymentId === payment.id).length;
-      const refunds = this.store.refunds.has(payment.id) ? 1 : 0;
-      if (payment.status === "succeeded") expect(activations + refunds).toBe(1);
-      else expect(activations + refunds).toBe(0);
+      const refunded = this.store.refunds.get(payment.id)?.amount.amountMinor ?? 0;
+      if (payment.status !== "succeeded") {
+        expect([activations, refunded]).toEqual([0, 0]);
+      } else if (activations === 1) {
+        expect(refunded).toBe(payment.received - price);
+      } else {
+        expect([activations, refunded]).toEqual([0, payment.received]);
+      }
     }
   }
 }
@@ -132,7 +146,7 @@ describe("subscription saga property (in memory, real decide/run-step)", () => {
               break;
             case "settle": {
               const payment = world.payments[next.payment % Math.max(1, world.payments.length)];
-              if (payment) world.settle(payment, next.outcome);
+              if (payment) world.settle(payment, next.outcome, next.overpaid);
               break;
             }
             case "deliver": {
