@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
@@ -36,7 +37,7 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     backbone = createEventLog(settings, database.db, logger);
     await ensureBillingTopics(backbone);
     relay = startRelay(database.db, backbone, logger);
-    service = await createSagaService({ providers }).start({ config: settings, db: database.db, log: logger });
+    service = await createSagaService({ providers, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }).start({ config: settings, db: database.db, log: logger });
   });
   afterAll(async () => {
     await service?.stop();
@@ -168,6 +169,29 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect(again.status).toBe(201);
     const payments = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("user_id", "=", request.userId).orderBy("created_at").execute();
     expect(payments).toEqual([{ status: "failed", failure_code: "provider_error" }, { status: "pending", failure_code: null }]);
+  });
+
+  it("an activation that cannot finish ends, on its last attempt, in a refund", async () => {
+    const { request, subscriptionId, providerPaymentId, paymentId } = await start();
+    // Something refuses this subscription's activation every time (a broken constraint, say).
+    await sql`create function billing.test_refuse_activation() returns trigger language plpgsql as $$
+      begin if new.id = ${sql.lit(subscriptionId)}::uuid and new.state = 'active' then raise exception 'activation refused by test'; end if; return new; end $$`.execute(database.db);
+    await sql`create trigger test_refuse_activation before update on billing.subscriptions for each row execute function billing.test_refuse_activation()`.execute(database.db);
+    try {
+      fake.settle(providerPaymentId, { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } });
+      await deliver(providerPaymentId);
+      await waitFor(async () => (await stateOf(subscriptionId)) === "failed", "the compensation");
+      await waitFor(async () => fake.refunds().some((refund) => refund.idempotencyKey === `refund-${paymentId}`), "the refund");
+    } finally {
+      await sql`drop trigger test_refuse_activation on billing.subscriptions`.execute(database.db);
+      await sql`drop function billing.test_refuse_activation()`.execute(database.db);
+    }
+    expect((await subscriptionRow(database.db, subscriptionId)).failure_reason).toBe("activation_failed");
+    const events = await billingEvents(database.db, request.userId);
+    expect(events.map((event) => [event.type, event.data.compensation ?? null])).toEqual([
+      ["tunec.billing.payment-completed.v1", null],
+      ["tunec.billing.subscription-failed.v1", "refund_requested"],
+    ]);
   });
 
   it("expires after the grace period, once", async () => {

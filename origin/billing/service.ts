@@ -1,7 +1,7 @@
 import type { NodeConfig } from "../../shared/config.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { PaymentProviders } from "../../workers/billing/payment-providers.ts";
-import { startConsumer } from "../events/consumer.ts";
+import { startConsumer, type RetryPolicy } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginContext, OriginService, RunningService } from "../service.ts";
 import { pollPendingPayments } from "./poller.ts";
@@ -11,6 +11,8 @@ import { sagaGroup, sagaHandlers, sagaTopics } from "./saga/consumer.ts";
 import type { SagaSettings } from "./saga/decide.ts";
 import { runTimers } from "./saga/timers.ts";
 
+const defaultRetry: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 };
+
 export function sagaSettingsOf(config: NodeConfig): SagaSettings {
   return { graceMs: config.BILLING_GRACE_HOURS * 3_600_000, callbackSlackMs: config.BILLING_CALLBACK_SLACK_SECONDS * 1_000 };
 }
@@ -18,6 +20,8 @@ export function sagaSettingsOf(config: NodeConfig): SagaSettings {
 export interface SagaServiceOptions {
   /** Tests pass their own; otherwise built from configuration. */
   providers?: (config: NodeConfig) => PaymentProviders;
+  /** The payment-event consumer's retries; its last attempt compensates (tests shorten them). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -33,6 +37,7 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
       const { config, db, log } = context;
       const settings = sagaSettingsOf(config);
       const providers = (options.providers ?? originPaymentProviders)(config);
+      const retry = options.retry ?? defaultRetry;
       const backbone = createEventLog(config, db, log);
       try {
         const consumer = await startConsumer({
@@ -41,10 +46,10 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
           group: sagaGroup,
           topics: sagaTopics,
           logger: log,
-          retry: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 },
+          retry,
           // A saga step is small; one transaction per event keeps a redo to one step.
           transactionScope: "event",
-          handlers: sagaHandlers(settings),
+          handlers: sagaHandlers(settings, { maxAttempts: retry.maxAttempts }),
         });
         const loop = startLoop(config.BILLING_TICK_MS, log, async () => {
           await runTimers(db, settings, log);

@@ -15,14 +15,26 @@ import { sqlSagaStore } from "./sql-store.ts";
 export const sagaGroup = "subscription-saga";
 export const sagaTopics = ["tunec.billing.payments"];
 
-export function sagaHandlers(settings: SagaSettings, clock: () => Date = () => new Date()): EventHandlers {
+export interface SagaHandlerOptions {
+  /** The consumer's retry budget: its last attempt compensates instead of activating. */
+  maxAttempts: number;
+  clock?: () => Date;
+}
+
+export function sagaHandlers(settings: SagaSettings, options: SagaHandlerOptions): EventHandlers {
+  const clock = options.clock ?? (() => new Date());
   return {
     "tunec.billing.payment-completed.v1": async (event: TunecEvent<"tunec.billing.payment-completed.v1">, trx: Transaction<Database>, context: HandlerContext) => {
       const { data } = event;
+      const payment = { id: data.paymentId, plan: data.plan, amount: data.amount, received: data.received, completedAt: new Date(data.completedAt) };
+      // Activation failed on every earlier attempt: rather than park the money in the dead-letter
+      // topic, this last attempt fails the saga and refunds (activation cannot finish).
+      const lastAttempt = context.attempt >= options.maxAttempts && options.maxAttempts > 1;
+      if (lastAttempt) context.logger.error("activation kept failing; compensating with a refund", { subscription_id: data.subscriptionId, payment_id: data.paymentId });
       const decision = await runSagaStep(
         sqlSagaStore(trx),
         data.subscriptionId,
-        { kind: "payment_completed", payment: { id: data.paymentId, plan: data.plan, amount: data.amount, received: data.received, completedAt: new Date(data.completedAt) } },
+        lastAttempt ? { kind: "activation_failed", payment } : { kind: "payment_completed", payment },
         settings,
         clock(),
         childTraceparent(context.traceparent),

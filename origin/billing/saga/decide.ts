@@ -34,6 +34,8 @@ export interface CompletedPayment {
 export type SagaInput =
   | { kind: "payment_completed"; payment: CompletedPayment }
   | { kind: "payment_failed"; paymentId: string }
+  /** The activation step kept failing (retries exhausted): the money goes back instead. */
+  | { kind: "activation_failed"; payment: CompletedPayment }
   | { kind: "tick" };
 
 export type SagaEffect =
@@ -68,6 +70,8 @@ export function decide(saga: SagaState, input: SagaInput, settings: SagaSettings
       return onCompleted(saga, input.payment);
     case "payment_failed":
       return onFailed(saga, input.paymentId);
+    case "activation_failed":
+      return onActivationFailed(saga, input.payment);
     case "tick":
       return onTick(saga, settings, now);
   }
@@ -107,17 +111,36 @@ function onCompleted(saga: SagaState, payment: CompletedPayment): Decision {
   }
   // Money for a saga that already failed or expired (or a payment it never waited for): it cannot
   // activate anything, so all of it goes back.
-  const returned = payment.received && payment.received.currency === payment.amount.currency ? payment.received : payment.amount;
   const reason: SubscriptionFailureReason = saga.state === "failed" && saga.failureReason ? saga.failureReason : "activation_failed";
   return {
     step,
     paymentId: payment.id,
     next: saga,
     effects: [
-      { kind: "refund", paymentId: payment.id, amount: returned },
+      { kind: "refund", paymentId: payment.id, amount: returnedOf(payment) },
       { kind: "failed", paymentId: payment.id, reason, compensation: "refund_requested" },
     ],
   };
+}
+
+function onActivationFailed(saga: SagaState, payment: CompletedPayment): Decision {
+  const awaited = saga.awaitingPaymentId === payment.id;
+  const next: SagaState = awaited
+    ? { ...saga, awaitingPaymentId: null, awaitingDeadline: null, ...(saga.state === "awaiting_payment" ? { state: "failed" as const, failureReason: "activation_failed" as const } : {}) }
+    : saga;
+  return {
+    step: paidStep(payment.id),
+    paymentId: payment.id,
+    next,
+    effects: [
+      { kind: "refund", paymentId: payment.id, amount: returnedOf(payment) },
+      { kind: "failed", paymentId: payment.id, reason: "activation_failed", compensation: "refund_requested" },
+    ],
+  };
+}
+
+function returnedOf(payment: CompletedPayment): Money {
+  return payment.received && payment.received.currency === payment.amount.currency ? payment.received : payment.amount;
 }
 
 /** An over-payment activates like the price and returns the difference. */

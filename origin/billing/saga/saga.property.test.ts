@@ -19,14 +19,15 @@ const users = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-
 type Command =
   | { kind: "subscribe"; user: number; plan: "monthly" | "yearly" }
   | { kind: "settle"; payment: number; outcome: "succeeded" | "failed"; overpaid: boolean }
-  | { kind: "deliver"; event: number }
+  | { kind: "deliver"; event: number; retriesExhausted: boolean }
   | { kind: "tick"; advanceMs: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ kind: fc.constant("subscribe" as const), user: fc.integer({ min: 0, max: users.length - 1 }), plan: fc.constantFrom("monthly" as const, "yearly" as const) }),
   fc.record({ kind: fc.constant("settle" as const), payment: fc.nat(20), outcome: fc.constantFrom("succeeded" as const, "failed" as const), overpaid: fc.boolean() }),
   // Deliveries pick any published event: reordering and duplicates come from the index.
-  { arbitrary: fc.record({ kind: fc.constant("deliver" as const), event: fc.nat(40) }), weight: 3 },
+  // Now and then the activation keeps failing until the consumer's last attempt compensates.
+  { arbitrary: fc.record({ kind: fc.constant("deliver" as const), event: fc.nat(40), retriesExhausted: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) }), weight: 3 },
   fc.record({
     kind: fc.constant("tick" as const),
     advanceMs: fc.oneof(fc.integer({ min: 0, max: 2 * paymentTtlMs }), fc.integer({ min: 0, max: 400 * 86_400_000 })),
@@ -87,8 +88,9 @@ class World {
     this.log.push({ input, subscriptionId: payment.subscriptionId });
   }
 
-  async deliver(event: PaymentEvent): Promise<void> {
-    await this.store.unit((store) => runSagaStep(store, event.subscriptionId, event.input, settings, this.now));
+  async deliver(event: PaymentEvent, retriesExhausted = false): Promise<void> {
+    const input: SagaInput = retriesExhausted && event.input.kind === "payment_completed" ? { kind: "activation_failed", payment: event.input.payment } : event.input;
+    await this.store.unit((store) => runSagaStep(store, event.subscriptionId, input, settings, this.now));
   }
 
   async tick(): Promise<void> {
@@ -151,7 +153,7 @@ describe("subscription saga property (in memory, real decide/run-step)", () => {
             }
             case "deliver": {
               const event = world.log[next.event % Math.max(1, world.log.length)];
-              if (event) await world.deliver(event);
+              if (event) await world.deliver(event, next.retriesExhausted);
               break;
             }
             case "tick":
