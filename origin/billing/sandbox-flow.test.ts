@@ -114,6 +114,20 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
     expect(refund.status === "accepted" || refund.status === "succeeded").toBe(true);
   });
 
+  it("USDT under-paid and expired: the subscription fails and what arrived goes back", async () => {
+    const { subscriptionId, providerPaymentId, paymentId, answer } = await open("usdt");
+    const price = (answer.body.amount as { amount_minor: number }).amount_minor;
+    const usdt = sandboxClient(sandboxes.usdt.url);
+    await usdt.pay(providerPaymentId, { amountMinor: price - 1_000_000 });
+    await usdt.expire(providerPaymentId);
+    await waitFor(async () => (await state(subscriptionId)) === "failed", "the failure", 20_000);
+    await waitFor(async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status !== "requested", "the refund", 20_000);
+    const refund = await database.db.selectFrom("billing.refunds").selectAll().where("payment_id", "=", paymentId).executeTakeFirstOrThrow();
+    expect(refund).toMatchObject({ amount_minor: String(price - 1_000_000), currency: "USDT" });
+    const payment = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("id", "=", paymentId).executeTakeFirstOrThrow();
+    expect(payment).toEqual({ status: "failed", failure_code: "underpaid" });
+  });
+
   it("SBP declined: the subscription fails", async () => {
     const { subscriptionId, providerPaymentId } = await open("sbp");
     await sandboxClient(sandboxes.sbp.url).decline(providerPaymentId);

@@ -86,7 +86,7 @@ async function transition(trx: Kysely<Database>, { provider, status, traceparent
     return "completed";
   }
   const row = await mine
-    .set({ status: "failed", failure_code: state.reason, failure_message: failureMessages[state.reason], failed_at: sql<Date>`now()` })
+    .set({ status: "failed", failure_code: state.reason, failure_message: failureMessages[state.reason], failed_at: sql<Date>`now()`, received_minor: state.received?.amountMinor ?? null })
     .where("status", "=", "pending")
     .returningAll()
     .executeTakeFirst();

@@ -48,10 +48,13 @@ export function sagaHandlers(settings: SagaSettings, options: SagaHandlerOptions
     },
     "tunec.billing.payment-failed.v1": async (event: TunecEvent<"tunec.billing.payment-failed.v1">, trx: Transaction<Database>, context: HandlerContext) => {
       const { data } = event;
+      // An under-paid invoice took some money: the payment row knows how much.
+      const row = await trx.selectFrom("billing.payments").select(["received_minor", "currency"]).where("id", "=", data.paymentId).executeTakeFirst();
+      const received = row?.received_minor ? { amountMinor: Number(row.received_minor), currency: row.currency } : undefined;
       const decision = await runSagaStep(
         sqlSagaStore(trx),
         data.subscriptionId,
-        { kind: "payment_failed", paymentId: data.paymentId },
+        { kind: "payment_failed", paymentId: data.paymentId, ...(received ? { received } : {}) },
         settings,
         clock(),
         childTraceparent(context.traceparent),

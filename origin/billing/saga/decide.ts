@@ -33,7 +33,8 @@ export interface CompletedPayment {
 
 export type SagaInput =
   | { kind: "payment_completed"; payment: CompletedPayment }
-  | { kind: "payment_failed"; paymentId: string }
+  /** `received`: money that arrived anyway (a USDT under-payment); it goes back. */
+  | { kind: "payment_failed"; paymentId: string; received?: Money }
   /** The activation step kept failing (retries exhausted): the money goes back instead. */
   | { kind: "activation_failed"; payment: CompletedPayment }
   | { kind: "tick" };
@@ -69,7 +70,7 @@ export function decide(saga: SagaState, input: SagaInput, settings: SagaSettings
     case "payment_completed":
       return onCompleted(saga, input.payment);
     case "payment_failed":
-      return onFailed(saga, input.paymentId);
+      return onFailed(saga, input.paymentId, input.received);
     case "activation_failed":
       return onActivationFailed(saga, input.payment);
     case "tick":
@@ -150,19 +151,23 @@ function excessRefund(payment: CompletedPayment): SagaEffect[] {
   return [{ kind: "refund", paymentId: payment.id, amount: { amountMinor: received.amountMinor - amount.amountMinor, currency: amount.currency } }];
 }
 
-function onFailed(saga: SagaState, paymentId: string): Decision | null {
-  if (saga.awaitingPaymentId !== paymentId) return null;
+function onFailed(saga: SagaState, paymentId: string, received: Money | undefined): Decision | null {
+  const refunds: SagaEffect[] = received && received.amountMinor > 0 ? [{ kind: "refund", paymentId, amount: received }] : [];
+  if (saga.awaitingPaymentId !== paymentId) {
+    // Not (or no longer) awaited: only money that arrived needs handling, and it goes back.
+    return refunds.length > 0 ? { step: `returned:${paymentId}`, paymentId, next: saga, effects: refunds } : null;
+  }
   const stopWaiting = { ...saga, awaitingPaymentId: null, awaitingDeadline: null };
   if (saga.state === "awaiting_payment") {
     return {
       step: unpaidStep(paymentId),
       paymentId,
       next: { ...stopWaiting, state: "failed", failureReason: "payment_failed" },
-      effects: [{ kind: "failed", paymentId, reason: "payment_failed", compensation: "none" }],
+      effects: [...refunds, { kind: "failed", paymentId, reason: "payment_failed", compensation: refunds.length > 0 ? "refund_requested" : "none" }],
     };
   }
   // A failed renewal: the current period runs on; the listener may try again.
-  return { step: unpaidStep(paymentId), paymentId, next: stopWaiting, effects: [] };
+  return { step: unpaidStep(paymentId), paymentId, next: stopWaiting, effects: refunds };
 }
 
 function onTick(saga: SagaState, settings: SagaSettings, now: Date): Decision | null {

@@ -31,7 +31,7 @@ export const sagaSource = "/tunec/billing/subscription-saga";
 const failureMessages = {
   payment_failed: "The payment did not go through.",
   payment_timeout: "The payment was not made in time.",
-  activation_failed: "The subscription could not be activated; the payment is being refunded.",
+  activation_failed: "The subscription could not be activated.",
 } as const;
 
 /** Runs `input` against the stored saga; returns what was applied (null: nothing to do). */
@@ -78,7 +78,7 @@ async function applyEffect(store: SagaStore, saga: SagaState, effect: SagaEffect
         data: {
           ...common,
           paymentId: effect.paymentId,
-          reason: { code: effect.reason, message: effect.compensation === "refund_requested" ? failureMessages.activation_failed : failureMessages[effect.reason] },
+          reason: { code: effect.reason, message: effect.compensation === "refund_requested" ? `${failureMessages[effect.reason]} The money that arrived is being refunded.` : failureMessages[effect.reason] },
           compensation: effect.compensation,
           failedAt: now.toISOString(),
         },

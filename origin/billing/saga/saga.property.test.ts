@@ -77,14 +77,15 @@ class World {
   settle(payment: Payment, outcome: "succeeded" | "failed", overpaid: boolean): void {
     if (payment.status !== "pending") return;
     payment.status = outcome;
-    payment.received = outcome === "succeeded" ? price + (overpaid ? 1_000 : 0) : 0;
+    // The same flag makes a failure an under-payment: part of the money arrived.
+    payment.received = outcome === "succeeded" ? price + (overpaid ? 1_000 : 0) : overpaid ? 10_000 : 0;
     const input: SagaInput =
       outcome === "succeeded"
         ? {
             kind: "payment_completed",
             payment: { id: payment.id, plan: payment.plan, amount: { amountMinor: price, currency: "RUB" }, received: { amountMinor: payment.received, currency: "RUB" }, completedAt: this.now },
           }
-        : { kind: "payment_failed", paymentId: payment.id };
+        : { kind: "payment_failed", paymentId: payment.id, ...(payment.received > 0 ? { received: { amountMinor: payment.received, currency: "RUB" as const } } : {}) };
     this.log.push({ input, subscriptionId: payment.subscriptionId });
   }
 
@@ -126,7 +127,7 @@ class World {
       const activations = this.activations().filter((event) => event.data.paymentId === payment.id).length;
       const refunded = this.store.refunds.get(payment.id)?.amount.amountMinor ?? 0;
       if (payment.status !== "succeeded") {
-        expect([activations, refunded]).toEqual([0, 0]);
+        expect([activations, refunded]).toEqual([0, payment.received]);
       } else if (activations === 1) {
         expect(refunded).toBe(payment.received - price);
       } else {
