@@ -51,16 +51,16 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     const playback = await playbackServices(c);
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
 
-    const track = await findPlayableTrackCached(db, id);
+    const playId = query.play_id ?? crypto.randomUUID();
+    const [track, events] = await Promise.all([findPlayableTrackCached(db, id), playEventContext(principal.userId, playId, c.get("traceparent"))]);
     if (track?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
     if (!track || track.status !== "published" || !track.published) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
     const rendition = chooseRendition(track, query.quality, principal.isPremium);
 
-    const playId = query.play_id ?? crypto.randomUUID();
     // The play, the lease and PlaybackStarted are stored in one step in the listener's Session DO,
     // which relays the event to events.outbox (no database write on this path).
     const started = await playback.leases.forUser(principal.userId).startStream({
-      events: await playEventContext(principal.userId, playId, c.get("traceparent")),
+      events,
       sessionId: principal.sessionId,
       playId,
       trackId: id,
