@@ -1,7 +1,8 @@
 /**
  * The saga process (`origin/main.ts --service subscription-saga`) SIGKILLed at
- * each step — inside a step's transaction, after a timer step committed,
- * before and after the refund call — and restarted each time: the saga
+ * each step — inside the activation, failure, timeout and compensation steps'
+ * transactions, after a timer step committed, before and after the refund
+ * call — and restarted each time: the saga
  * converges and no step runs twice in effect (one activation, one expiry, one
  * failure per cause, one refund at the T-Bank sandbox).
  */
@@ -26,6 +27,7 @@ const crashPoints = [
   "saga:payment_completed:before-commit",
   "saga:tick:before-commit",
   "saga:tick:after-commit",
+  "saga:payment_failed:before-commit",
   "saga:payment_completed:before-commit",
   "refund:before-call",
   "refund:after-call",
@@ -95,14 +97,17 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
     await database?.drop();
   });
 
-  /** The T-Bank sandbox takes the money (no callback); we apply what GetState says, as the callback route would. */
-  const pay = async (providerPaymentId: string) => {
-    await sandboxClient(sandboxes.sbp.url).pay(providerPaymentId, { mute: true });
+  /** The T-Bank sandbox takes (or declines) the money without calling back; we apply what GetState says, as the callback route would. */
+  const settle = async (providerPaymentId: string, outcome: "completed" | "failed") => {
+    const sbp = sandboxClient(sandboxes.sbp.url);
+    if (outcome === "completed") await sbp.pay(providerPaymentId, { mute: true });
+    else await sbp.decline(providerPaymentId, { mute: true });
     const provider = providers.byName("tbank");
     if (!provider) throw new Error("no tbank adapter");
     const status = await provider.getPayment(providerPaymentId);
-    expect(await applyProviderStatus(database.db, { provider: "tbank", status, callbackBody: JSON.stringify(status) })).toBe("completed");
+    expect(await applyProviderStatus(database.db, { provider: "tbank", status, callbackBody: JSON.stringify(status) })).toBe(outcome);
   };
+  const pay = (providerPaymentId: string) => settle(providerPaymentId, "completed");
   const open = async () => {
     const userId = crypto.randomUUID();
     const answer = await subscribe(database.db, providers, subscribeSettings(), { userId, plan: "monthly", method: "sbp", idempotencyKey: crypto.randomUUID(), requestHash: "h" });
@@ -130,6 +135,11 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
     await database.db.updateTable("billing.subscriptions").set({ period_end: new Date(Date.now() - 3_600_000) }).where("id", "=", a.subscriptionId).execute();
     await until(async () => (await state(a.subscriptionId)) === "expired", "A to expire");
 
+    // C: the bank declines (crash inside the failure step).
+    const c = await open();
+    await settle(c.providerPaymentId, "failed");
+    await until(async () => (await state(c.subscriptionId)) === "failed", "C to fail");
+
     // B's money arrives late: compensation (crash in the decision, before and after the refund call).
     await pay(b.providerPaymentId);
     await until(
@@ -153,8 +163,13 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
     const refundedAtProvider = async (id: string) => (await sandboxClient(sandboxes.sbp.url).describe(id)) as { Amount: number; Refunded: number; Status: string };
     expect(await refundedAtProvider(b.providerPaymentId)).toMatchObject({ Amount: 29_900, Refunded: 29_900, Status: "REFUNDED" });
     expect(await refundedAtProvider(a.providerPaymentId)).toMatchObject({ Refunded: 0, Status: "CONFIRMED" });
-    const steps = await database.db.selectFrom("billing.saga_steps").select(["subscription_id", "step"]).where("subscription_id", "in", [a.subscriptionId, b.subscriptionId]).orderBy("created_at").execute();
-    expect(steps.map((row) => `${row.subscription_id === a.subscriptionId ? "A" : "B"} ${row.step.split(":")[0]}`)).toEqual(["A paid", "B unpaid", "A expire", "B paid"]);
+    expect(await typesOf(c.userId)).toEqual([
+      ["payment-failed.v1", expect.objectContaining({ code: "declined" })],
+      ["subscription-failed.v1", "none"],
+    ]);
+    const names = new Map([[a.subscriptionId, "A"], [b.subscriptionId, "B"], [c.subscriptionId, "C"]]);
+    const steps = await database.db.selectFrom("billing.saga_steps").select(["subscription_id", "step"]).where("subscription_id", "in", [...names.keys()]).orderBy("created_at").execute();
+    expect(steps.map((row) => `${names.get(row.subscription_id)} ${row.step.split(":")[0]}`)).toEqual(["A paid", "B unpaid", "A expire", "C unpaid", "B paid"]);
     if (child) await killHard(child);
     child = null;
   }, 120_000);
