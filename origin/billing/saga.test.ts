@@ -161,6 +161,36 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     await expect(second).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
+  it("two concurrent requests with one key: one payment at the provider, the other answered or told to retry", async () => {
+    const request = input();
+    const calls = fake.calls.create;
+    const results = await Promise.allSettled([
+      subscribe(database.db, providers(), subscribeSettings(), request),
+      subscribe(database.db, providers(), subscribeSettings(), request),
+    ]);
+    expect(fake.calls.create - calls).toBe(1);
+    const answered = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    const refused = results.flatMap((result) => (result.status === "rejected" ? [result.reason as AppError] : []));
+    expect(answered.length).toBeGreaterThanOrEqual(1);
+    for (const error of refused) expect(error).toMatchObject({ code: "CONFLICT" });
+    if (answered.length === 2) expect(answered[0]).toEqual(answered[1]);
+    // Once the first has answered, a retry replays it.
+    expect(await subscribe(database.db, providers(), subscribeSettings(), request)).toEqual(answered[0]);
+  });
+
+  it("a repeat of a request that died before answering finishes the same payment", async () => {
+    const first = await start();
+    // As if the process died after creating the payment and before storing the answer, a minute ago.
+    await database.db
+      .updateTable("billing.idempotency_keys")
+      .set({ status_code: null, response: null, created_at: new Date(Date.now() - 60_000) })
+      .where("user_id", "=", first.request.userId)
+      .execute();
+    const repeat = await subscribe(database.db, providers(), subscribeSettings(), first.request);
+    expect(repeat).toEqual(first.answer);
+    expect(fake.payments().filter((payment) => payment.paymentId === first.paymentId)).toHaveLength(1);
+  });
+
   it("a provider outage at creation answers 502, fails the payment and frees the listener to retry", async () => {
     const request = input();
     fake.failNextCreate();

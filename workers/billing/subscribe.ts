@@ -38,6 +38,8 @@ export interface SubscribeAnswer {
 }
 
 const uniqueViolation = "23505";
+/** A key younger than this without an answer belongs to a request still running; older, to one that died. */
+const inProgressMs = 30_000;
 
 export async function subscribe(
   db: Kysely<Database>,
@@ -139,6 +141,10 @@ async function replay(trx: Kysely<Database>, input: SubscribeInput): Promise<Cla
     throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request; use a new key for a new request.");
   }
   if (stored.status_code !== null && stored.response) return { answer: { status: stored.status_code, body: stored.response } };
+  // Its twin is still talking to the provider: two concurrent creates could race there.
+  if (stored.created_at.getTime() > Date.now() - inProgressMs) {
+    throw new AppError("CONFLICT", "A request with this Idempotency-Key is still in progress; retry in a few seconds.", { headers: { "retry-after": "2" } });
+  }
   const payment = stored.payment_id
     ? await trx.selectFrom("billing.payments").selectAll().where("id", "=", stored.payment_id).executeTakeFirst()
     : undefined;
