@@ -11,6 +11,7 @@ import { createFakeProvider, type FakeProvider } from "../../workers/billing/tes
 import { waitFor } from "../events/consumer/testing.ts";
 import { createEventLog, type EventBackbone } from "../events/event-log-factory.ts";
 import type { RunningService } from "../service.ts";
+import { dropOldIdempotencyKeys } from "./housekeeping.ts";
 import { runTimers } from "./saga/timers.ts";
 import { createSagaService, sagaSettingsOf } from "./service.ts";
 import { billingEvents, ensureBillingTopics, startRelay, subscribeSettings, subscriptionRow } from "./testing/harness.ts";
@@ -189,6 +190,15 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     const repeat = await subscribe(database.db, providers(), subscribeSettings(), first.request);
     expect(repeat).toEqual(first.answer);
     expect(fake.payments().filter((payment) => payment.paymentId === first.paymentId)).toHaveLength(1);
+  });
+
+  it("idempotency keys are dropped after a day", async () => {
+    const { request } = await start();
+    const keys = () => database.db.selectFrom("billing.idempotency_keys").select("key").where("user_id", "=", request.userId).execute();
+    await dropOldIdempotencyKeys(database.db, new Date(Date.now() + 23 * 3_600_000));
+    expect(await keys()).toHaveLength(1);
+    await dropOldIdempotencyKeys(database.db, new Date(Date.now() + 25 * 3_600_000));
+    expect(await keys()).toEqual([]);
   });
 
   it("a provider outage at creation answers 502, fails the payment and frees the listener to retry", async () => {

@@ -4,6 +4,7 @@ import type { PaymentProviders } from "../../workers/billing/payment-providers.t
 import { startConsumer, type RetryPolicy } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginContext, OriginService, RunningService } from "../service.ts";
+import { dropOldIdempotencyKeys } from "./housekeeping.ts";
 import { pollPendingPayments } from "./poller.ts";
 import { originPaymentProviders } from "./providers.ts";
 import { runRefunds } from "./refunds.ts";
@@ -55,6 +56,7 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
           await runTimers(db, settings, log);
           await runRefunds(db, providers, log);
           await pollPendingPayments(db, providers, log, { pollAfterMs: config.BILLING_POLL_AFTER_SECONDS * 1_000 });
+          await dropOldIdempotencyKeys(db);
         });
         return {
           async stop() {
