@@ -32,16 +32,21 @@ const failureMessages = {
   provider_error: "The payment provider could not process the payment.",
 } as const;
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function applyProviderStatus(db: Kysely<Database>, input: ApplyStatusInput): Promise<StatusOutcome> {
+  // A genuine notification about an order that is not ours (another shop on the same terminal)
+  // is recorded and acknowledged, never matched: our payment ids are uuids.
+  const ours = uuidPattern.test(input.status.paymentId);
   return db.transaction().execute(async (trx) => {
-    const outcome = await transition(trx, input);
+    const outcome = ours ? await transition(trx, input) : "unchanged";
     if (input.callbackBody !== undefined) {
       await trx
         .insertInto("billing.callbacks")
         .values({
           provider: input.provider,
           verified: true,
-          payment_id: input.status.paymentId,
+          payment_id: ours ? input.status.paymentId : null,
           provider_payment_id: input.status.providerPaymentId,
           reported_status: input.status.state.status,
           outcome,

@@ -152,4 +152,19 @@ describe("billing at the edge: provider callbacks", () => {
     const unknown = await request("/billing/callbacks/nobody", { method: "POST", body: "{}" });
     expect(unknown.status).toBe(404);
   });
+
+  it("a genuine callback about an order that is not ours is acknowledged and changes nothing", async () => {
+    const { request, sbp } = billingApp();
+    const { token } = await signUpOn(request);
+    const created = await (await request("/subscribe", subscribeRequest(token, { plan: "monthly", method: "sbp" }))).json<Subscribed>();
+    const payment = sbp.payments().find((p) => p.paymentId === created.payment_id);
+    if (!payment) throw new Error("no payment at the provider");
+    payment.paymentId = "order-of-another-shop";
+    sbp.settle(payment.providerPaymentId, { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } });
+    const response = await request("/billing/callbacks/fake-sbp", await sbp.callback(`${base}/billing/callbacks/fake-sbp`, payment.providerPaymentId));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("OK");
+    const status = await withDb(async (db) => (await db.selectFrom("billing.payments").select("status").where("id", "=", created.payment_id).executeTakeFirstOrThrow()).status);
+    expect(status).toBe("pending");
+  });
 });
