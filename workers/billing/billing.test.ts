@@ -82,6 +82,7 @@ describe("billing at the edge: subscribing", () => {
       state: "awaiting_payment",
       subscription_id: created.subscription_id,
       pending_payment_id: created.payment_id,
+      pending_payment: { payment_id: created.payment_id, method: "sbp", instructions: created.instructions },
       current_period: null,
       payments: [{ payment_id: created.payment_id, status: "pending", method: "sbp", refund: null }],
     });
@@ -105,7 +106,7 @@ describe("billing at the edge: subscribing", () => {
     const { token } = await signUpOn(request);
     const view = await request("/subscription", { headers: { authorization: `Bearer ${token}` } });
     expect(await view.json()).toEqual({
-      state: "none", subscription_id: null, plan: null, current_period: null, renewal_date: null, premium_until: null, pending_payment_id: null, failure_reason: null, payments: [],
+      state: "none", subscription_id: null, plan: null, current_period: null, renewal_date: null, premium_until: null, pending_payment_id: null, pending_payment: null, failure_reason: null, payments: [],
     });
   });
 });

@@ -76,6 +76,10 @@ export const subscriptionView = z
     renewal_date: z.string().nullable().openapi({ format: "date-time", description: "Pay a renewal (POST /subscribe again) before this instant." }),
     premium_until: z.string().nullable().openapi({ format: "date-time", description: "Premium lasts until here: the period end plus the grace period." }),
     pending_payment_id: z.uuid().nullable(),
+    pending_payment: z
+      .object({ payment_id: z.uuid(), method: z.enum(["sbp", "usdt"]), amount, expires_at: z.string().openapi({ format: "date-time" }), instructions: instructions.nullable() })
+      .nullable()
+      .openapi({ description: "The payment the subscription waits for, with how to pay it (show the QR / invoice again)." }),
     failure_reason: z.string().nullable(),
     payments: z.array(payment),
   })

@@ -12,6 +12,7 @@ import type { Database } from "../../shared/db/database.ts";
 import { AppError } from "../../shared/errors.ts";
 import { writeOutbox } from "../../shared/events/outbox.ts";
 import { eventBase, paymentsSource } from "./apply-status.ts";
+import { instructionsView } from "./instructions.ts";
 import type { PaymentProviders } from "./payment-providers.ts";
 import { priceOf, type Plan, type PriceConfig } from "./plans.ts";
 import type { PaymentInstructions, PaymentMethod, PaymentProvider } from "./providers/payment-provider.ts";
@@ -255,16 +256,7 @@ function answerBody(payment: Selectable<PaymentsTable>, instructions: PaymentIns
     amount: { amount_minor: Number(payment.amount_minor), currency: payment.currency },
     status: "pending",
     expires_at: payment.expires_at.toISOString(),
-    instructions:
-      instructions.kind === "sbp_qr"
-        ? { kind: "sbp_qr", confirmation_url: instructions.confirmationUrl, qr_payload: instructions.qrPayload }
-        : {
-            kind: "usdt_trc20",
-            address: instructions.address,
-            amount: { amount_minor: instructions.amount.amountMinor, currency: instructions.amount.currency },
-            required_confirmations: instructions.requiredConfirmations,
-            expires_at: instructions.expiresAt,
-          },
+    instructions: instructionsView(instructions),
   };
 }
 

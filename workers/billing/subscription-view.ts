@@ -1,6 +1,8 @@
 /** GET /subscription's read: the live (or latest) subscription and the payment history. */
 import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
+import { instructionsView } from "./instructions.ts";
+import type { PaymentInstructions } from "./providers/payment-provider.ts";
 
 export async function readSubscription(db: Kysely<Database>, userId: string, graceMs: number) {
   const subscription = await db
@@ -20,6 +22,9 @@ export async function readSubscription(db: Kysely<Database>, userId: string, gra
     .orderBy("p.created_at", "desc")
     .limit(50)
     .execute();
+  const pending = subscription?.awaiting_payment_id
+    ? await db.selectFrom("billing.payments").selectAll().where("id", "=", subscription.awaiting_payment_id).executeTakeFirst()
+    : undefined;
   const periodEnd = subscription?.period_end ?? null;
   const live = subscription?.state === "active";
   return {
@@ -30,6 +35,15 @@ export async function readSubscription(db: Kysely<Database>, userId: string, gra
     renewal_date: live && periodEnd ? periodEnd.toISOString() : null,
     premium_until: live && periodEnd ? new Date(periodEnd.getTime() + graceMs).toISOString() : null,
     pending_payment_id: subscription?.awaiting_payment_id ?? null,
+    pending_payment: pending
+      ? {
+          payment_id: pending.id,
+          method: pending.method,
+          amount: { amount_minor: Number(pending.amount_minor), currency: pending.currency },
+          expires_at: pending.expires_at.toISOString(),
+          instructions: pending.instructions ? instructionsView(pending.instructions as unknown as PaymentInstructions) : null,
+        }
+      : null,
     failure_reason: subscription?.failure_reason ?? null,
     payments: payments.map((payment) => ({
       payment_id: payment.id,
