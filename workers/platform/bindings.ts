@@ -69,6 +69,13 @@ export interface WorkerBindings {
   MEDIA_URL_TTL_SECONDS?: string;
   /** r2 or s3: how media URLs are made; defaults to UPLOAD_STORAGE. */
   MEDIA_STORAGE?: string;
+  /** Billing (workers/billing/services.ts): prices in minor units, how long a QR / invoice may be paid, the grace period shown. */
+  BILLING_PRICE_MONTHLY_RUB?: string;
+  BILLING_PRICE_YEARLY_RUB?: string;
+  BILLING_PRICE_MONTHLY_USDT?: string;
+  BILLING_PRICE_YEARLY_USDT?: string;
+  BILLING_PAYMENT_TTL_SECONDS?: string;
+  BILLING_GRACE_HOURS?: string;
   ENVIRONMENT?: string;
   LOG_LEVEL?: string;
 }
