@@ -6,6 +6,8 @@
  * so changing any of it (or the expiry) breaks the signature.
  */
 
+import { createHmacSigner, fromBase64, type HmacSigner } from "../../shared/crypto/hmac-signer.ts";
+
 const version = "tunec-upload-v1";
 
 export interface UploadClaims {
@@ -17,41 +19,10 @@ export interface UploadClaims {
   expiresAt: number;
 }
 
-export interface UploadSigner {
-  sign(claims: UploadClaims): Promise<string>;
-  /** Constant-time: WebCrypto's verify compares the MACs. */
-  verify(claims: UploadClaims, signature: string): Promise<boolean>;
-}
-
-function message(claims: UploadClaims): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode([version, claims.uploadId, claims.userId, claims.sizeBytes, claims.contentType, claims.expiresAt].join("\n"));
-}
-
-function base64url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(text.length / 4) * 4, "="));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
+export type UploadSigner = HmacSigner<UploadClaims>;
 
 export function createUploadSigner(key: CryptoKey): UploadSigner {
-  return {
-    async sign(claims) {
-      return base64url(await crypto.subtle.sign("HMAC", key, message(claims)));
-    },
-    async verify(claims, signature) {
-      const bytes = /^[A-Za-z0-9_-]{43}$/.test(signature) ? fromBase64(signature) : null;
-      // Only the canonical encoding: base64's spare bits would let one MAC have several spellings.
-      if (!bytes || base64url(bytes.buffer) !== signature) return false;
-      return crypto.subtle.verify("HMAC", key, bytes, message(claims));
-    },
-  };
+  return createHmacSigner(key, (claims: UploadClaims) => [version, claims.uploadId, claims.userId, claims.sizeBytes, claims.contentType, claims.expiresAt]);
 }
 
 /** From UPLOAD_SIGNING_KEY (base64/base64url of ≥ 32 bytes), or a random key for this isolate. */

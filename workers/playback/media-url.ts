@@ -11,6 +11,8 @@
  * const checked = await verifyMediaUrl(signer, new URL(request.url)); // { ok: true, claims } | { ok: false, reason }
  */
 
+import { createHmacSigner, fromBase64, type HmacSigner } from "../../shared/crypto/hmac-signer.ts";
+
 export const mediaPathPrefix = "/playback/media/";
 const version = "tunec-media-v1";
 
@@ -25,46 +27,15 @@ export interface MediaUrlClaims {
   expiresAt: number;
 }
 
-export interface MediaUrlSigner {
-  sign(claims: MediaUrlClaims): Promise<string>;
-  /** Constant-time: WebCrypto's verify compares the MACs. */
-  verify(claims: MediaUrlClaims, signature: string): Promise<boolean>;
-}
+export type MediaUrlSigner = HmacSigner<MediaUrlClaims>;
 
 export type VerifiedMediaUrl =
   | { ok: true; claims: MediaUrlClaims }
   /** `invalid`: malformed or tampered (the wire never says which); `expired`: a valid URL past its expiry. */
   | { ok: false; reason: "invalid" | "expired" };
 
-function message(claims: MediaUrlClaims): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode([version, claims.objectKey, claims.userId, claims.leaseId ?? "-", claims.expiresAt].join("\n"));
-}
-
-function base64url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(text.length / 4) * 4, "="));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
 export function createMediaUrlSigner(key: CryptoKey): MediaUrlSigner {
-  return {
-    async sign(claims) {
-      return base64url(await crypto.subtle.sign("HMAC", key, message(claims)));
-    },
-    async verify(claims, signature) {
-      const bytes = /^[A-Za-z0-9_-]{43}$/.test(signature) ? fromBase64(signature) : null;
-      // Only the canonical encoding: base64's spare bits would let one MAC have several spellings.
-      if (!bytes || base64url(bytes.buffer) !== signature) return false;
-      return crypto.subtle.verify("HMAC", key, bytes, message(claims));
-    },
-  };
+  return createHmacSigner(key, (claims: MediaUrlClaims) => [version, claims.objectKey, claims.userId, claims.leaseId ?? "-", claims.expiresAt]);
 }
 
 const hmac = { name: "HMAC", hash: "SHA-256" } as const;
