@@ -63,6 +63,13 @@ describe("npm start", () => {
     expect((await fetch(`http://127.0.0.1:${env.USDT_SANDBOX_PORT}/v1/status`)).status).toBe(200);
     expect(await (await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments`)).json()).toEqual([]);
 
+    // Signed in before the restart: the token must still be accepted after it (the key is kept in DATA_DIR).
+    const account = { email: "restart@example.com", password: "copper-lantern-meadow-17" };
+    const json = { "content-type": "application/json" };
+    expect((await fetch(`${gateway}/auth/register`, { method: "POST", headers: json, body: JSON.stringify(account) })).status).toBe(202);
+    const login = await fetch(`${gateway}/auth/login`, { method: "POST", headers: json, body: JSON.stringify(account) });
+    const { access_token: accessToken } = (await login.json()) as { access_token: string };
+
     const client = createPostgresDatabase(databaseUrl, { maxConnections: 1 });
     await sql`create table public.restart_probe (note text)`.execute(client);
     await sql`insert into public.restart_probe values ('still here')`.execute(client);
@@ -80,6 +87,8 @@ describe("npm start", () => {
       const rows = await sql<{ note: string }>`select note from public.restart_probe`.execute(again);
       await again.destroy();
       expect(rows.rows).toEqual([{ note: "still here" }]);
+      const me = await fetch(`${gateway}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(me.status).toBe(200);
     } finally {
       second.child.kill("SIGINT");
       await second.exited;

@@ -18,6 +18,7 @@ import { startNotifyDevServices } from "../origin/notify/dev-services.ts";
 import { startPaymentSandboxes, type PaymentSandboxes } from "../origin/billing-sandbox/index.ts";
 import { paymentProvidersConfigSchema } from "../workers/billing/providers/config.ts";
 import { resolveDatabase } from "./database-url.ts";
+import { ensureDevSigningKeys } from "./dev-signing-keys.ts";
 import { prepareAssets } from "./prepare-assets.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
 
   // Shared by the edge (signing upload URLs, /internal/objects) and the origin (reading the bucket).
   const secrets = await ensureIngestionSecrets(config.DATA_DIR);
+  const signingKeysFile = await ensureDevSigningKeys(config.DATA_DIR);
   // The development mail sink (SMTP + HTTP reader) and a VAPID key pair kept in DATA_DIR.
   const notify = await startNotifyDevServices(config, process.env);
   const originConfig = { ...config, DATABASE_URL: database.url, STORAGE_INTERNAL_TOKEN: secrets.STORAGE_INTERNAL_TOKEN, ...notify.originConfig };
@@ -80,6 +82,7 @@ async function main(): Promise<void> {
       "--port", String(config.GATEWAY_PORT),
       "--persist-to", join(config.DATA_DIR, "wrangler"),
       "--env-file", secrets.envFile,
+      "--env-file", signingKeysFile,
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
       ...paymentVars,
