@@ -1,6 +1,8 @@
 /**
- * Playback figures on this machine (not a test), through the gateway in
- * workerd under `wrangler dev`:
+ * Playback figures on this machine (not a test), through the gateway Worker in
+ * workerd (`--runtime workerd`, default: the deploy bundle under Miniflare) or
+ * under `wrangler dev` (`--runtime wrangler-dev`, whose proxy Durable Object
+ * caps even a bare route near 1,000 req/s here):
  *
  *  1. stream-URL issuance — `GET /stream/{id}` with 50 concurrent clients, each
  *     its own listener (half premium): JWT verify, rate-limit DO, catalog read,
@@ -9,7 +11,7 @@
  *     lease check in the Session DO, R2 or the edge cache), sequential, p50/p99,
  *     first from R2 (cold objects) then from the Cache API.
  *
- *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300]
+ *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --runtime workerd|wrangler-dev]
  *
  * The database is a fresh one on DATABASE_URL's server (PostgreSQL), or an
  * embedded PGlite without it; objects go into wrangler's local R2 through the
@@ -30,6 +32,7 @@ import { freePort } from "../../test/processes.ts";
 import { signAccessToken } from "../../workers/auth/access-token.ts";
 import { authConfigSchema } from "../../workers/auth/config.ts";
 import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-keys.ts";
+import { startGatewayInWorkerd, type RunningGateway } from "./workerd.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -38,6 +41,7 @@ const { values: options } = parseArgs({
     connections: { type: "string", default: "50" },
     tracks: { type: "string", default: "20" },
     ttfb: { type: "string", default: "300" },
+    runtime: { type: "string", default: "workerd" },
   },
 });
 const duration = Number(options.duration);
@@ -45,6 +49,8 @@ const rounds = Number(options.rounds);
 const connections = Number(options.connections);
 const trackCount = Number(options.tracks);
 const ttfbSamples = Number(options.ttfb);
+if (options.runtime !== "workerd" && options.runtime !== "wrangler-dev") throw new Error("--runtime is workerd or wrangler-dev");
+const runtime = options.runtime;
 const root = new URL("../..", import.meta.url).pathname;
 const random = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64");
 
@@ -119,16 +125,17 @@ async function main(): Promise<void> {
   const database = await createTestDatabase(kind);
   const work = await mkdtemp(join(tmpdir(), "tunec-bench-playback-"));
   let wrangler: ReturnType<typeof spawn> | undefined;
-  const stop = () => {
+  let workerd: RunningGateway | undefined;
+  const stop = async () => {
     try {
       if (wrangler?.pid) process.kill(-wrangler.pid, "SIGTERM");
     } catch {
       // already gone
     }
+    await workerd?.stop();
   };
   process.once("SIGINT", () => {
-    stop();
-    process.exit(130);
+    void stop().finally(() => process.exit(130));
   });
   try {
     const artist = await database.db.insertInto("catalog.artists").values({ name: "Бенчмарк" }).returning("id").executeTakeFirstOrThrow();
@@ -157,24 +164,20 @@ async function main(): Promise<void> {
       }),
     );
     const internalToken = random(32);
-    const envFile = join(work, "bench.env");
-    await writeFile(envFile, [
-      "ENVIRONMENT=development", "LOG_LEVEL=error", `JWT_SIGNING_KEYS='${JSON.stringify([key])}'`, `MEDIA_SIGNING_KEY=${random(32)}`,
-      `STORAGE_INTERNAL_TOKEN=${internalToken}`, "RATE_LIMIT_USER=1000000/1h", "RATE_LIMIT_ANONYMOUS=1000000/1h",
-    ].join("\n"));
-    const port = await freePort();
-    wrangler = spawn(
-      join(root, "node_modules", ".bin", "wrangler"),
-      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", join(work, "state"), "--show-interactive-dev-session=false", "--log-level", "error"],
-      {
-        cwd: root,
-        detached: true, // its own process group, so workerd goes down with it
-        stdio: ["ignore", "ignore", "inherit"],
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url) },
-      },
-    );
-    const base = `http://127.0.0.1:${port}`;
-    await waitUntilUp(`${base}/healthz`, () => wrangler?.exitCode ?? null);
+    const bindings: Record<string, string> = {
+      ENVIRONMENT: "development", LOG_LEVEL: "error", JWT_SIGNING_KEYS: JSON.stringify([key]), MEDIA_SIGNING_KEY: random(32),
+      STORAGE_INTERNAL_TOKEN: internalToken, RATE_LIMIT_USER: "1000000/1h", RATE_LIMIT_ANONYMOUS: "1000000/1h",
+    };
+    let base: string;
+    if (runtime === "workerd") {
+      workerd = await startGatewayInWorkerd({ root, workDir: work, bindings, databaseUrl: withPassword(database.url) });
+      base = workerd.url;
+    } else {
+      const dev = await startWranglerDev(work, bindings, withPassword(database.url));
+      wrangler = dev.child;
+      base = dev.url;
+    }
+    console.log(`gateway: ${runtime === "workerd" ? "the Worker bundle in workerd (Miniflare, no dev proxy)" : "wrangler dev (requests pass its proxy Durable Object)"} at ${base}`);
 
     const store = createHttpObjectStore({ baseUrl: base, token: internalToken });
     const bytes = { standard: new Uint8Array(sizes.standard).fill(7), high: new Uint8Array(sizes.high).fill(9) };
@@ -244,7 +247,7 @@ async function main(): Promise<void> {
       throw new Error(`expected one PlaybackStarted per play (${plays}–${plays + inFlight}), found ${relayed.count} rows for ${relayed.distinct} plays`);
     }
   } finally {
-    stop();
+    await stop();
     await database.drop();
     await rm(work, { recursive: true, force: true });
   }
@@ -270,6 +273,26 @@ async function waitForOutbox(db: Kysely<Database>, expected: number): Promise<{ 
     if (settled || Date.now() - started > 60_000) return { count, distinct: Number(row.plays), ms: last.at - started };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The older way: `wrangler dev`, as `npm start` runs the edge (every request passes its proxy Durable Object). */
+async function startWranglerDev(work: string, vars: Record<string, string>, databaseUrl: string): Promise<{ url: string; child: ReturnType<typeof spawn> }> {
+  const envFile = join(work, "bench.env");
+  await writeFile(envFile, Object.entries(vars).map(([name, value]) => (name === "JWT_SIGNING_KEYS" ? `${name}='${value}'` : `${name}=${value}`)).join("\n"));
+  const port = await freePort();
+  const child = spawn(
+    join(root, "node_modules", ".bin", "wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", join(work, "state"), "--show-interactive-dev-session=false", "--log-level", "error"],
+    {
+      cwd: root,
+      detached: true, // its own process group, so workerd goes down with it
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilUp(`${url}/healthz`, () => child.exitCode);
+  return { url, child };
 }
 
 async function waitUntilUp(url: string, exitCode: () => number | null): Promise<void> {

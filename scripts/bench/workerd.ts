@@ -1,0 +1,68 @@
+/**
+ * The gateway Worker served by workerd through Miniflare, without `wrangler
+ * dev`'s proxy: wrangler dev sends every request through a proxy Durable
+ * Object in a second workerd, which caps a bare route near 1,000 req/s on this
+ * machine and would dominate any latency figure. Benchmarks measure the Worker
+ * itself: the bundle `wrangler deploy --dry-run` builds, with the bindings of
+ * wrangler.toml (Durable Objects, R2, Hyperdrive, the Cache API).
+ */
+import { spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+
+export interface RunningGateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function bundle(root: string, outdir: string): Promise<void> {
+  const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
+  });
+  const code = await new Promise<number | null>((resolve) => wrangler.once("exit", resolve));
+  if (code !== 0) throw new Error(`wrangler deploy --dry-run exited with code ${code}`);
+}
+
+export async function startGatewayInWorkerd(options: {
+  root: string;
+  /** Where the bundle and the Durable Object / R2 state go. */
+  workDir: string;
+  /** Worker vars and secrets, as `.env` / `--var` would give them. */
+  bindings: Record<string, string>;
+  databaseUrl: string;
+}): Promise<RunningGateway> {
+  const outdir = join(options.workDir, "bundle");
+  await bundle(options.root, outdir);
+  const wasm = (await readdir(outdir)).filter((file) => file.endsWith(".wasm"));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      workers: [
+        {
+          name: "tunec-gateway",
+          modulesRoot: outdir,
+          modules: [
+            { type: "ESModule", path: join(outdir, "index.js") },
+            ...wasm.map((file) => ({ type: "CompiledWasm" as const, path: join(outdir, file) })),
+          ],
+          compatibilityDate: "2025-09-01",
+          compatibilityFlags: ["nodejs_compat"],
+          bindings: options.bindings,
+          durableObjects: {
+            SESSIONS: { className: "SessionDurableObject", useSQLite: true },
+            RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+          },
+          r2Buckets: ["MEDIA"],
+          hyperdrives: { HYPERDRIVE: options.databaseUrl },
+        },
+      ],
+      defaultPersistRoot: join(options.workDir, "state"),
+    }),
+  );
+  const url = await mf.ready;
+  return { url: url.origin, stop: () => mf.dispose() };
+}
