@@ -72,6 +72,9 @@ export function startWalCdc(options: WalCdcOptions): RunningService {
     while (!stopped) {
       try {
         const confirmedLsn = (await readSlot(options.db, options.slot)) ?? "0/0";
+        // stop() may have run while the slot was read: it found no session to stop,
+        // so one started now would stream forever and `await loop` would never end.
+        if (stopped) break;
         session = new ReplicationSession({
           connectionString: options.connectionString,
           slot: options.slot,
