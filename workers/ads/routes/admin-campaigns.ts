@@ -2,21 +2,10 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { principalOf } from "../../auth/routes/services.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
 import { insertCampaign, listCampaigns, updateCampaign, withDetails } from "../repository.ts";
-import { bearerSecurity, campaignSchema, createCampaignBody, idParam, problemContent, updateCampaignBody } from "../schemas.ts";
+import { campaignSchema, createCampaignBody, idParam, problemContent, updateCampaignBody } from "../schemas.ts";
 import { toCampaign } from "../wire.ts";
-
-const adminOnly = {
-  tags: ["ads"],
-  security: bearerSecurity,
-  middleware: requireRole("admin"),
-};
-const denied = {
-  401: { description: "Missing or invalid access token", content: problemContent },
-  403: { description: "The caller is not an admin", content: problemContent },
-};
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
+import { adminOnly, denied, json } from "./admin-route.ts";
 
 const createRouteDef = createRoute({
   ...adminOnly,

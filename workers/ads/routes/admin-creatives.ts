@@ -1,23 +1,12 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
 import { playbackServices } from "../../playback/services.ts";
 import { audioContentTypeOf } from "../audio.ts";
 import { findCampaign, insertCreative, updateCreative } from "../repository.ts";
-import { bearerSecurity, createCreativeBody, creativeSchema, idParam, problemContent, updateCreativeBody } from "../schemas.ts";
+import { createCreativeBody, creativeSchema, idParam, problemContent, updateCreativeBody } from "../schemas.ts";
 import { toCreative } from "../wire.ts";
-
-const adminOnly = {
-  tags: ["ads"],
-  security: bearerSecurity,
-  middleware: requireRole("admin"),
-};
-const denied = {
-  401: { description: "Missing or invalid access token", content: problemContent },
-  403: { description: "The caller is not an admin", content: problemContent },
-};
-const json = <S extends z.ZodType>(schema: S) => ({ "application/json": { schema } });
+import { adminOnly, denied, json } from "./admin-route.ts";
 
 const createRouteDef = createRoute({
   ...adminOnly,
