@@ -22,6 +22,7 @@ import { freePort } from "../../test/processes.ts";
 import { signAccessToken } from "../../workers/auth/access-token.ts";
 import { authConfigSchema } from "../../workers/auth/config.ts";
 import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-keys.ts";
+import { waitUntilUp } from "./wait-until-up.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -158,20 +159,6 @@ function median(runs: Measured[]): Measured {
   const middle = sorted[Math.floor(sorted.length / 2)];
   if (!middle) throw new Error("no runs");
   return { ...middle, failures: runs.reduce((sum, run) => sum + run.failures, 0) };
-}
-
-async function waitUntilUp(url: string, exitCode: () => number | null): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (exitCode() !== null) throw new Error(`wrangler dev exited with code ${exitCode()}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not come up within 90 s`);
 }
 
 main().catch((error: unknown) => {

@@ -33,6 +33,7 @@ import { signAccessToken } from "../../workers/auth/access-token.ts";
 import { authConfigSchema } from "../../workers/auth/config.ts";
 import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-keys.ts";
 import { startGatewayInWorkerd, type RunningGateway } from "./workerd.ts";
+import { waitUntilUp } from "./wait-until-up.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -293,20 +294,6 @@ async function startWranglerDev(work: string, vars: Record<string, string>, data
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(`${url}/healthz`, () => child.exitCode);
   return { url, child };
-}
-
-async function waitUntilUp(url: string, exitCode: () => number | null): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (exitCode() !== null) throw new Error(`wrangler dev exited with code ${exitCode()}`);
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not come up within 90 s`);
 }
 
 main().catch((error: unknown) => {
