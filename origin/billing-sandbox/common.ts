@@ -117,6 +117,28 @@ export interface SandboxControl {
   idle(): Promise<void>;
 }
 
+/** The control calls both sandboxes answer alike: replaying past callbacks, failing a refund, listing and idling. */
+export function commonControl<Payment extends { notifications: SentNotification[]; failNextRefund: boolean }>(
+  find: (id: string) => Payment,
+  notifier: Notifier,
+): Pick<SandboxControl, "replay" | "failNextRefund" | "notifications" | "idle"> {
+  return {
+    replay(id, replay) {
+      const payment = find(id);
+      const sent = payment.notifications.at(replay.index);
+      if (!sent) throw new SandboxError(404, `payment ${id} has no notification ${replay.index}`);
+      notifier.send(sent, replay.repeat);
+      return { replayed: sent.index, status: sent.status, copies: replay.repeat };
+    },
+    failNextRefund(id) {
+      find(id).failNextRefund = true;
+      return { failNextRefund: true };
+    },
+    notifications: (id) => find(id).notifications,
+    idle: () => notifier.idle(),
+  };
+}
+
 /** /_sandbox routes over a SandboxControl, plus a page per payment with pay/decline/expire buttons. */
 export function controlRoutes(control: SandboxControl, title: string): Hono {
   const app = new Hono();

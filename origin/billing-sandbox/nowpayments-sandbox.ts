@@ -12,7 +12,7 @@ import { decimalToMinor, minorToDecimal } from "../../workers/billing/providers/
 import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/providers/nowpayments/protocol.ts";
 import { totp } from "../../workers/billing/providers/nowpayments/totp.ts";
 import {
-  controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
+  commonControl, controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
   type SandboxControl, type SentNotification,
 } from "./common.ts";
 
@@ -243,19 +243,7 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
       mineBlocks(count, callbacks);
       return { height };
     },
-    replay(id, replay) {
-      const payment = find(id);
-      const sent = payment.notifications.at(replay.index);
-      if (!sent) throw new SandboxError(404, `payment ${id} has no notification ${replay.index}`);
-      notifier.send(sent, replay.repeat);
-      return { replayed: sent.index, status: sent.status, copies: replay.repeat };
-    },
-    failNextRefund(id) {
-      find(id).failNextRefund = true;
-      return { failNextRefund: true };
-    },
-    notifications: (id) => find(id).notifications,
-    idle: () => notifier.idle(),
+    ...commonControl(find, notifier),
   };
 
   const app = new Hono();

@@ -14,7 +14,7 @@ import {
 import { constantTimeEqual } from "../../workers/billing/providers/http.ts";
 import { tbankToken } from "../../workers/billing/providers/tbank/token.ts";
 import {
-  controlRoutes, jsonOf, listen, Notifier, SandboxError, type CallbackOptions, type PayOptions, type ReplayOptions,
+  commonControl, controlRoutes, jsonOf, listen, Notifier, SandboxError, type CallbackOptions, type PayOptions,
   type RunningServer, type SandboxControl, type SentNotification,
 } from "./common.ts";
 
@@ -169,19 +169,7 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
     mine: () => {
       throw new SandboxError(409, "SBP has no blocks to mine");
     },
-    replay(id, replay: ReplayOptions) {
-      const payment = find(id);
-      const sent = payment.notifications.at(replay.index);
-      if (!sent) throw new SandboxError(404, `payment ${id} has no notification ${replay.index}`);
-      notifier.send(sent, replay.repeat);
-      return { replayed: sent.index, status: sent.status, copies: replay.repeat };
-    },
-    failNextRefund(id) {
-      find(id).failNextRefund = true;
-      return { failNextRefund: true };
-    },
-    notifications: (id) => find(id).notifications,
-    idle: () => notifier.idle(),
+    ...commonControl(find, notifier),
   };
 
   const api = new Hono();
