@@ -152,6 +152,12 @@ describe("billing at the edge: provider callbacks", () => {
     expect(rejected).toEqual([{ verified: false, outcome: "rejected" }]);
     const unknown = await request("/billing/callbacks/nobody", { method: "POST", body: "{}" });
     expect(unknown.status).toBe(404);
+    // Public and recorded when refused: an oversized body is cut off before anything is stored.
+    const huge = JSON.stringify({ paymentId: created.payment_id, padding: "x".repeat(100 * 1024) });
+    const oversized = await request("/billing/callbacks/fake-sbp", { method: "POST", headers: { "content-type": "application/json" }, body: huge });
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    expect(await withDb((db) => db.selectFrom("billing.callbacks").select("id").where("body", "=", huge).execute())).toEqual([]);
   });
 
   it("a genuine callback about an order that is not ours is acknowledged and changes nothing", async () => {

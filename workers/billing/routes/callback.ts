@@ -1,9 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { applyProviderStatus, recordRejectedCallback } from "../apply-status.ts";
 import { problemContent, providerParam } from "../schemas.ts";
 import { billingServices } from "../services.ts";
+
+/** Provider notifications are a few hundred bytes; the route is public and records what it refuses. */
+export const maxCallbackBytes = 64 * 1024;
 
 export const callbackRoute = createRoute({
   method: "post",
@@ -13,10 +17,19 @@ export const callbackRoute = createRoute({
   description:
     "Called by the payment providers (T-Bank, the TRC-20 processor), not by clients. The notification is verified (signature or the provider's documented check), recorded, and moves the payment out of pending at most once; the answer is what the provider expects (T-Bank: `OK`).",
   request: { params: providerParam },
+  middleware: [
+    bodyLimit({
+      maxSize: maxCallbackBytes,
+      onError() {
+        throw new AppError("PAYLOAD_TOO_LARGE", `A payment notification may be at most ${maxCallbackBytes / 1024} KiB.`);
+      },
+    }),
+  ] as const,
   responses: {
     200: { description: "Recorded", content: { "text/plain": { schema: z.string().openapi({ example: "OK" }) } } },
     400: { description: "The notification could not be verified", content: problemContent },
     404: { description: "No such provider here", content: problemContent },
+    413: { description: "Larger than any notification (64 KiB)", content: problemContent },
   },
 });
 
