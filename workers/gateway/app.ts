@@ -14,6 +14,7 @@ import { registerPlayback } from "../playback/index.ts";
 import { registerUsers } from "../users/index.ts";
 import { registerImports } from "../users/imports/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
+import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { notFoundOrMethodNotAllowed, onError, validationError } from "./problem.ts";
@@ -42,6 +43,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
     },
   });
   app.use("*", requestContext({ services: options.services, logLevel: options.logLevel ?? "info" }));
+  app.use("*", jsonBodyLimit());
   app.use("*", authenticate());
   // After authenticate: a valid token moves the caller from the per-IP to the per-user bucket.
   if (options.rateLimit) app.use("*", rateLimit(options.rateLimit));

@@ -50,6 +50,22 @@ describe("RFC 9457 error mapping", () => {
     expect(await response.json()).toMatchObject({ code: "MALFORMED_JSON", type: "https://tunec.dev/problems/malformed-json" });
   });
 
+  it("a JSON body over 256 KiB → 413 PAYLOAD_TOO_LARGE before the route parses it", async () => {
+    const response = await appWithProbes().request("/probe/playlists", {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ name: "x".repeat(300 * 1024), visibility: "public" }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    const small = await appWithProbes().request("/probe/playlists", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(200 * 1024), visibility: "public" }),
+    });
+    expect(small.status).toBe(201);
+  });
+
   it("schema violation → 400 naming each field", async () => {
     const response = await appWithProbes().request("/probe/playlists", {
       method: "POST",
