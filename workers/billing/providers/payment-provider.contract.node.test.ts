@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../../shared/errors.ts";
 import type { SentNotification } from "../../../origin/billing-sandbox/common.ts";
 import type { CreatePaymentInput, PaymentProvider } from "./payment-provider.ts";
-import { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from "./testing/callback-receiver.ts";
+import { startProviderWithReceiver, type CallbackReceiver, type ReceivedCallback } from "./testing/callback-receiver.ts";
 import { providerHarnesses, type ProviderHarness, type ProviderUnderTest } from "./testing/harnesses.ts";
 
 async function expectAppError(promise: Promise<unknown>, code: string): Promise<void> {
@@ -27,16 +27,12 @@ describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: Pr
   let receiver: CallbackReceiver;
   let under: ProviderUnderTest;
   let provider: PaymentProvider;
+  let stop: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    receiver = await startCallbackReceiver((name) => (name === harness.name ? provider : undefined));
-    under = await harness.start(receiver.urlFor(harness.name));
-    provider = under.provider;
+    ({ receiver, under, provider, stop } = await startProviderWithReceiver(harness));
   });
-  afterAll(async () => {
-    await under?.stop();
-    await receiver?.stop();
-  });
+  afterAll(() => stop());
 
   const input = (overrides: Partial<CreatePaymentInput> = {}): CreatePaymentInput => {
     const paymentId = crypto.randomUUID();
@@ -152,16 +148,12 @@ describe.each(providerHarnesses.filter((harness) => harness.onChain))("PaymentPr
   let receiver: CallbackReceiver;
   let under: ProviderUnderTest;
   let provider: PaymentProvider;
+  let stop: () => Promise<void> = async () => undefined;
 
   beforeAll(async () => {
-    receiver = await startCallbackReceiver((name) => (name === harness.name ? provider : undefined));
-    under = await harness.start(receiver.urlFor(harness.name));
-    provider = under.provider;
+    ({ receiver, under, provider, stop } = await startProviderWithReceiver(harness));
   });
-  afterAll(async () => {
-    await under?.stop();
-    await receiver?.stop();
-  });
+  afterAll(() => stop());
 
   const create = async () => {
     const paymentId = crypto.randomUUID();

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { AppError } from "../../../../shared/errors.ts";
 import { listen, type RunningServer } from "../../../../origin/billing-sandbox/common.ts";
 import type { PaymentProvider, ProviderPaymentStatus } from "../payment-provider.ts";
+import type { ProviderHarness, ProviderUnderTest } from "./harnesses.ts";
 
 export type ReceivedCallback = { verified: true; status: ProviderPaymentStatus } | { verified: false; code: string };
 
@@ -51,6 +52,29 @@ export async function startCallbackReceiver(providerNamed: (name: string) => Pay
         if (Date.now() > deadline) throw new Error(`callbacks for ${provider} did not arrive: ${JSON.stringify(entries)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+    },
+  };
+}
+
+/**
+ * A harness's adapter and sandbox, with a callback receiver that hands the
+ * sandbox's callbacks to that adapter; `stop` ends both.
+ */
+export async function startProviderWithReceiver(harness: ProviderHarness): Promise<{ receiver: CallbackReceiver; under: ProviderUnderTest; provider: PaymentProvider; stop(): Promise<void> }> {
+  let under: ProviderUnderTest | undefined;
+  const receiver = await startCallbackReceiver((name) => (name === harness.name ? under?.provider : undefined));
+  under = await harness.start(receiver.urlFor(harness.name)).catch(async (error: unknown) => {
+    await receiver.stop();
+    throw error;
+  });
+  const started = under;
+  return {
+    receiver,
+    under: started,
+    provider: started.provider,
+    async stop() {
+      await started.stop();
+      await receiver.stop();
     },
   };
 }
