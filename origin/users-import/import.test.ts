@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/logger.ts";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
+import { databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
 import { createImport, fileSourceRef, findImport, listImportEntries, type NewImport } from "../../workers/users/imports/repository.ts";
-import { seedQualityCatalog, type QualityCatalog } from "../../workers/search/testing/quality-catalog.ts";
+import { createIndexedQualityCatalog } from "../../workers/search/testing/indexed-quality-catalog.ts";
+import type { QualityCatalog } from "../../workers/search/testing/quality-catalog.ts";
 import { waitFor } from "../events/consumer/testing.ts";
-import { reindex } from "../indexer/reindex.ts";
 import { usersImportService } from "./service.ts";
 import { createImportSources } from "./sources/index.ts";
 import { recordedHttp } from "./testing.ts";
@@ -24,9 +24,7 @@ describe.each(databaseKinds())("import jobs on %s", (kind) => {
   let database: TestDatabase;
   let catalog: QualityCatalog;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    catalog = await seedQualityCatalog(database.db);
-    await reindex(database.db);
+    ({ database, catalog } = await createIndexedQualityCatalog(kind));
   });
   afterAll(async () => {
     await database?.drop();

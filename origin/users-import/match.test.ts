@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import { seedQualityCatalog, type QualityCatalog } from "../../workers/search/testing/quality-catalog.ts";
-import { reindex } from "../indexer/reindex.ts";
+import { databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
+import { createIndexedQualityCatalog } from "../../workers/search/testing/indexed-quality-catalog.ts";
+import type { QualityCatalog } from "../../workers/search/testing/quality-catalog.ts";
 import { matchEntries } from "./match.ts";
 
 // The matcher over the search context's quality catalog (both scripts, near-miss distractors, a draft).
@@ -9,9 +9,7 @@ describe.each(databaseKinds())("import matching on %s", (kind) => {
   let database: TestDatabase;
   let catalog: QualityCatalog;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    catalog = await seedQualityCatalog(database.db);
-    await reindex(database.db);
+    ({ database, catalog } = await createIndexedQualityCatalog(kind));
   });
   afterAll(async () => {
     await database?.drop();

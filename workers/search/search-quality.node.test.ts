@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reindex } from "../../origin/indexer/reindex.ts";
-import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
+import { databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
 import { searchCatalog, type SearchType } from "./search-query.ts";
-import { seedQualityCatalog, type QualityCatalog } from "./testing/quality-catalog.ts";
+import { createIndexedQualityCatalog } from "./testing/indexed-quality-catalog.ts";
+import type { QualityCatalog } from "./testing/quality-catalog.ts";
 
 // Search quality on the real query (workers/search/search-query.ts) over a reindexed catalog.
 describe.each(databaseKinds())("search quality on %s", (kind) => {
   let database: TestDatabase;
   let catalog: QualityCatalog;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    catalog = await seedQualityCatalog(database.db);
-    await reindex(database.db, { batchSize: 7 });
+    ({ database, catalog } = await createIndexedQualityCatalog(kind, { batchSize: 7 }));
   });
   afterAll(async () => {
     await database?.drop();
