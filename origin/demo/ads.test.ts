@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../shared/logger.ts";
 import { createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
-import { createTestDatabase, type TestDatabase } from "../../shared/testing/test-database.ts";
+import type { TestDatabase } from "../../shared/testing/test-database.ts";
 import { hasFfmpeg } from "../../test/audio.ts";
-import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
+import type { LocalS3 } from "../../test/s3-server.ts";
 import { downloadObject, scratchDirectory } from "../ingestion/files.ts";
 import { probeAudio } from "../ingestion/probe.ts";
 import { demoSpots, seedDemoAds } from "./ads.ts";
+import { startSeedTarget } from "./testing.ts";
 
 describe.runIf(hasFfmpeg())("demo ads seed", () => {
   let database: TestDatabase;
   let s3: LocalS3;
+  let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
-    [database, s3] = await Promise.all([createTestDatabase("pglite"), startLocalS3()]);
+    ({ database, s3, stop } = await startSeedTarget());
   });
-  afterAll(async () => {
-    await Promise.all([database?.drop(), s3?.stop()]);
-  });
+  afterAll(() => stop());
 
   it("creates each campaign with a real AAC spot once, and nothing the second time", async () => {
     const store = createS3ObjectStore(s3.bucket);

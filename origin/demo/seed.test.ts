@@ -3,14 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createLogger } from "../../shared/logger.ts";
 import { createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
-import { createTestDatabase, type TestDatabase } from "../../shared/testing/test-database.ts";
+import type { TestDatabase } from "../../shared/testing/test-database.ts";
 import { hasFfmpeg } from "../../test/audio.ts";
-import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
+import type { LocalS3 } from "../../test/s3-server.ts";
 import { downloadObject, scratchDirectory } from "../ingestion/files.ts";
 import { probeAudio } from "../ingestion/probe.ts";
 import { demoCatalog } from "./catalog.ts";
 import { demoId } from "./demo-ids.ts";
 import { seedDemoCatalog } from "./seed.ts";
+import { startSeedTarget } from "./testing.ts";
 
 describe("demo ids", () => {
   it("are stable RFC 9562 v5 UUIDs", () => {
@@ -24,12 +25,11 @@ describe("demo ids", () => {
 describe.runIf(hasFfmpeg())("demo catalog seed", () => {
   let database: TestDatabase;
   let s3: LocalS3;
+  let stop: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
-    [database, s3] = await Promise.all([createTestDatabase("pglite"), startLocalS3()]);
+    ({ database, s3, stop } = await startSeedTarget());
   });
-  afterAll(async () => {
-    await Promise.all([database?.drop(), s3?.stop()]);
-  });
+  afterAll(() => stop());
 
   it("queues 10–20 real tracks of 10–30 s once, and nothing the second time", async () => {
     const store = createS3ObjectStore(s3.bucket);
