@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 
-export type Role = "listener" | "artist" | "admin";
+export type Role = "listener" | "artist" | "editor" | "admin";
 
 export interface AccountsTable {
   id: Generated<string>;

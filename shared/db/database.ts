@@ -4,6 +4,7 @@
  * them below.
  */
 import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
+import type { AuditEntriesTable } from "./audit.table.ts";
 import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
 import type { CallbacksTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
 import type { AlbumsTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
@@ -74,4 +75,5 @@ export interface Database {
   "users.playlist_followers": PlaylistFollowersTable;
   "users.imports": ImportsTable;
   "users.import_entries": ImportEntriesTable;
+  "audit.entries": AuditEntriesTable;
 }

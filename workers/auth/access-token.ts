@@ -28,7 +28,7 @@ export interface Principal {
 const claimsSchema = z.object({
   sub: z.uuid(),
   sid: z.uuid(),
-  roles: z.array(z.enum(["listener", "artist", "admin"])).min(1),
+  roles: z.array(z.enum(["listener", "artist", "editor", "admin"])).min(1),
   is_premium: z.boolean(),
   jti: z.string().min(1),
 });

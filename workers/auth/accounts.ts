@@ -15,7 +15,7 @@ import type { Role } from "../../shared/db/auth.table.ts";
 import type { Database } from "../../shared/db/database.ts";
 
 export type { Role } from "../../shared/db/auth.table.ts";
-export const roles = ["listener", "artist", "admin"] as const satisfies readonly Role[];
+export const roles = ["listener", "artist", "editor", "admin"] as const satisfies readonly Role[];
 
 type Db = Kysely<Database> | Transaction<Database>;
 

@@ -5,7 +5,7 @@ import type { GatewayEnv } from "../context.ts";
 const meSchema = z
   .object({
     user_id: z.uuid(),
-    roles: z.array(z.enum(["listener", "artist", "admin"])),
+    roles: z.array(z.enum(["listener", "artist", "editor", "admin"])),
     is_premium: z.boolean(),
     session_id: z.uuid(),
   })
