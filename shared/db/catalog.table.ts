@@ -19,6 +19,14 @@ export interface ArtistsTable {
   updated_at: Timestamp;
 }
 
+/** catalog.artist_managers (migrations/0101): the accounts that manage each artist profile. */
+export interface ArtistManagersTable {
+  artist_id: string;
+  user_id: string;
+  added_by: string | null;
+  added_at: Timestamp;
+}
+
 export interface AlbumsTable {
   id: Generated<string>;
   title: string;

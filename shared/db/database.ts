@@ -7,7 +7,7 @@ import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./a
 import type { AuditEntriesTable } from "./audit.table.ts";
 import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
 import type { CallbacksTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
-import type { AlbumsTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
+import type { AlbumsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
   LogGroupOffsetsTable,
   LogLeasesTable,
@@ -45,6 +45,7 @@ export interface Database {
   "auth.accounts": AccountsTable;
   "auth.identities": IdentitiesTable;
   "catalog.artists": ArtistsTable;
+  "catalog.artist_managers": ArtistManagersTable;
   "catalog.albums": AlbumsTable;
   "catalog.tracks": TracksTable;
   "catalog.track_artists": TrackArtistsTable;
