@@ -11,8 +11,17 @@ const brackets = /\s*[([{【][^)\]}】]*[)\]}】]/g;
 const versionSuffix = /\s+[-–—]\s+[^-–—]*\b(remaster(ed)?|live|version|edit|mix|mono|stereo|radio|bonus|demo|acoustic|instrumental|ремастер|live-версия|версия)\b[^-–—]*$/iu;
 const featuring = /\s+(feat\.?|ft\.?|featuring|при участии)\s+.*$/iu;
 
+/**
+ * Titles and credits are cut to this many characters before any pattern runs:
+ * the patterns below are quadratic at worst (a run of blanks, many unclosed
+ * brackets), so bounding their input bounds their time; real titles and
+ * credits are far shorter, and a provider's JSON or a text line may not be.
+ */
+export const maxNameChars = 300;
+
 /** "Bohemian Rhapsody - Remastered 2011" → "Bohemian Rhapsody"; never empties a title. */
-export function cleanTitle(title: string): string {
+export function cleanTitle(fullTitle: string): string {
+  const title = fullTitle.slice(0, maxNameChars);
   const cleaned = title.replace(brackets, " ").replace(versionSuffix, "").replace(featuring, "").replace(/\s+/g, " ").trim();
   return cleaned || title.trim();
 }
@@ -23,7 +32,7 @@ const artistSeparator = /\s*(?:,|&|;|\/|\s(?:feat\.?|ft\.?|featuring|x|vs\.?)\s)
 export function artistNames(artists: readonly string[]): string[] {
   const names = new Set<string>();
   for (const credit of artists) {
-    const whole = credit.trim();
+    const whole = credit.slice(0, maxNameChars).trim();
     if (!whole) continue;
     names.add(whole);
     for (const part of whole.split(artistSeparator)) if (part.trim()) names.add(part.trim());

@@ -4,19 +4,24 @@
  * copy-paste from a playlist page give). Each adapter tries its provider's
  * JSON shape first and falls back to the text lines.
  */
+import { exportTextProblem, splitExportLine } from "../../../workers/users/imports/export-text.ts";
 import { checkSize, ImportSourceError, type ImportedEntry } from "./source.ts";
 
-// "Artist - Title", with a hyphen, en or em dash surrounded by spaces; a leading "1." or "01)" is a list number.
-const line = /^\s*(?:\d{1,5}[.)]\s+)?(.+?)\s+[-–—]\s+(.+?)\s*$/;
-
+/**
+ * "Artist - Title" lines (a leading "1." or "01)" is a list number). The upload
+ * route refused files over the line limits; a job stored before those limits
+ * existed is refused here rather than parsed, so no file can hold the origin's
+ * event loop for long.
+ */
 export function parseTextLines(text: string): ImportedEntry[] {
+  const problem = exportTextProblem(text);
+  if (problem) throw new ImportSourceError("source_too_large", problem);
   const entries: ImportedEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of text.split("\n")) {
     const trimmed = raw.trim();
     if (!trimmed || trimmed.startsWith("#")) continue;
-    const match = line.exec(trimmed);
-    if (!match?.[1] || !match[2]) continue;
-    entries.push({ artists: [match[1]], title: match[2], externalId: null });
+    const parts = splitExportLine(trimmed);
+    if (parts) entries.push({ artists: [parts.artist], title: parts.title, externalId: null });
   }
   return entries;
 }
