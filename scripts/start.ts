@@ -85,6 +85,8 @@ async function main(): Promise<void> {
       "--env-file", signingKeysFile,
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
+      // wrangler.toml ships production; only this local run switches the development conveniences on.
+      "--var", "ENVIRONMENT:development",
       ...paymentVars,
       ...notify.wranglerArgs,
     ],
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
   say(notify.readerUrl ? `mail      ${notify.readerUrl}/messages (SMTP sink ${notify.smtpUrl})` : "mail      sent through SMTP_URL");
   say(`sandbox   SBP (T-Bank API v2) ${sandboxes.sbp.apiUrl}, USDT (NOWPayments) ${sandboxes.usdt.apiUrl}`);
   say(`pay       ${sandboxes.sbp.url}/_sandbox/pay/<id> or ${sandboxes.usdt.url}/_sandbox/pay/<id> (lists: /_sandbox/payments)`);
+  say("first admin: npm run admin:create -- --email you@example.com (in another terminal)");
   say("ready — press Ctrl-C to stop");
   seed = startDemoSeed(originConfig, say);
 }

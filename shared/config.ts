@@ -164,6 +164,9 @@ export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
  * Validates `source` against `schema`, collecting every problem at once.
  * @example parseConfig(nodeConfigSchema, process.env)
  */
+// Settings whose values must never reach a log line, even when malformed.
+const secretName = /(KEY|KEYS|SECRET|PASSWORD|TOKEN)$/;
+
 export function parseConfig<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.infer<S> {
   // Empty strings mean "unset" for environment variables, as shells produce them.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
@@ -175,7 +178,12 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
       const received = typeof key === "string" ? cleaned[key] : undefined;
       return {
         variable: issue.path.map(String).join(".") || "(root)",
-        problem: received === undefined ? `is required (${issue.message})` : `${issue.message}, got ${JSON.stringify(received)}`,
+        problem:
+          received === undefined
+            ? `is required (${issue.message})`
+            : typeof key === "string" && secretName.test(key)
+              ? `${issue.message} (value withheld: it is a secret)`
+              : `${issue.message}, got ${JSON.stringify(received)}`,
       };
     }),
   );

@@ -11,6 +11,7 @@ import { createEdgeDatabase } from "../platform/edge-database.ts";
 import { createWorkerAuth } from "../auth/worker-services.ts";
 import { createWorkerSearchCache } from "../search/worker-cache.ts";
 import { createGatewayApp } from "./app.ts";
+import { assertProductionConfig } from "./production-config.ts";
 import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
 import { createWorkerOAuth } from "../auth/oauth/worker-settings.ts";
 import type { GatewayEnv } from "./context.ts";
@@ -23,6 +24,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
   let app = apps.get(env);
   if (!app) {
     const config = parseConfig(edgeConfigSchema, { ENVIRONMENT: env.ENVIRONMENT, LOG_LEVEL: env.LOG_LEVEL });
+    assertProductionConfig(env as unknown as Record<string, unknown>);
     const auth = createWorkerAuth(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     const cache = createWorkerSearchCache(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     app = createGatewayApp({

@@ -66,6 +66,11 @@ export const paymentProvidersConfigSchema = z
     for (const [name, value] of Object.entries(sandboxCredentials)) {
       if (config[name as keyof typeof sandboxCredentials] === value) ctx.addIssue({ code: "custom", path: [name], message: "is the public sandbox value; set the provider's credential" });
     }
+    // A sandbox (or any plain-http endpoint) in production would take forged callbacks and fake money.
+    for (const name of ["BILLING_CALLBACK_BASE_URL", "SBP_API_URL", "USDT_API_URL", "USDT_TRON_NODE_URL"] as const) {
+      const value = config[name];
+      if (value && !value.startsWith("https://")) ctx.addIssue({ code: "custom", path: [name], message: "must be an https URL in production (the sandboxes are for development)" });
+    }
   })
   .transform((config) => {
     const production = config.ENVIRONMENT === "production";
