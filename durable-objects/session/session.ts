@@ -107,6 +107,15 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
     return cursor.rowsWritten > 0;
   }
 
+  async revokeAll(): Promise<number> {
+    const now = Date.now();
+    const cursor = this.sql.exec(
+      "update families set revoked_at = ?, revoked_reason = 'revoked' where revoked_at is null and expires_at > ?",
+      now, now,
+    );
+    return cursor.rowsWritten;
+  }
+
   async revokeBySecret(secret: string): Promise<boolean> {
     const hash = await hashSecret(secret);
     const row = this.sql.exec<{ family_id: string }>("select family_id from tokens where hash = ?", hash).toArray()[0];

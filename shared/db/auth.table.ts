@@ -25,3 +25,13 @@ export interface IdentitiesTable {
   created_at: Generated<Date>;
   last_sign_in_at: Generated<Date>;
 }
+
+/** auth.password_tokens (migrations/0102): one-time password-set/reset tokens, stored as SHA-256. */
+export interface PasswordTokensTable {
+  hash: string;
+  account_id: string;
+  purpose: "set" | "reset";
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expires_at: ColumnType<Date, Date | string, never>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}

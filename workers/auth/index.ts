@@ -9,6 +9,7 @@ import { registerJwks } from "./routes/jwks.ts";
 import { registerLogin } from "./routes/login.ts";
 import { registerLogout } from "./routes/logout.ts";
 import { registerRefresh } from "./routes/refresh.ts";
+import { registerPasswordSet } from "./routes/password-set.ts";
 import { registerRegister } from "./routes/register.ts";
 import { registerDeleteSession } from "./routes/session-delete.ts";
 import { registerListSessions } from "./routes/sessions-list.ts";
@@ -24,6 +25,7 @@ export function registerAuth(app: OpenAPIHono<GatewayEnv>): void {
   registerLogin(app);
   registerRefresh(app);
   registerLogout(app);
+  registerPasswordSet(app);
   registerListSessions(app);
   registerDeleteSession(app);
   registerJwks(app);

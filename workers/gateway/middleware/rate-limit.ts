@@ -57,6 +57,9 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
         }
         case "/auth/register":
           return [{ key: ip, policy: policies.register }];
+        // Guessing one-time tokens costs like guessing passwords (and each try hashes one).
+        case "/auth/password/set":
+          return [{ key: ip, policy: policies.loginIp }];
         case "/auth/refresh":
           return [{ key: ip, policy: policies.refresh }];
       }

@@ -1,0 +1,56 @@
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../shared/errors.ts";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { updatePasswordHash } from "../accounts.ts";
+import { consumePasswordToken } from "../password-tokens.ts";
+import { newPasswordSchema, problemContent } from "../schemas.ts";
+import { authServices } from "./services.ts";
+
+export const passwordSetRoute = createRoute({
+  method: "post",
+  path: "/auth/password/set",
+  tags: ["auth"],
+  summary: "Set a password with a one-time token",
+  description:
+    "Spends a one-time token (from `npm run admin:create` for an account without a password) and sets the account's " +
+    "password. The token works once and expires; every session of the account is revoked, so the new password is " +
+    "the only way back in. Sign in afterwards with POST /auth/login.",
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({ token: z.string().min(1).max(200), password: newPasswordSchema }).openapi("PasswordSet"),
+        },
+      },
+    },
+  },
+  responses: {
+    204: { description: "The password is set; sign in with it" },
+    400: { description: "An unknown, spent or expired token, or a password that breaks the rules", content: problemContent },
+  },
+});
+
+export function registerPasswordSet(app: OpenAPIHono<GatewayEnv>): void {
+  app.openapi(passwordSetRoute, async function setPassword(c) {
+    const { token, password } = c.req.valid("json");
+    const auth = authServices(c);
+    // Hash before spending the token: a request that dies while hashing leaves the token usable.
+    const passwordHash = await auth.passwords.hash(password);
+    const db = c.get("services").db;
+    const spent = await db.transaction().execute(async (trx) => {
+      const found = await consumePasswordToken(trx, token);
+      if (found) await updatePasswordHash(trx, found.accountId, passwordHash);
+      return found;
+    });
+    if (!spent) {
+      throw new AppError("VALIDATION_FAILED", "This link is unknown, already used or expired; ask for a new one.", {
+        errors: [{ field: "body.token", message: "unknown, used or expired" }],
+      });
+    }
+    const revoked = await auth.sessions.forUser(spent.accountId).revokeAll();
+    c.get("log").info("password set with a one-time token", { account_id: spent.accountId, purpose: spent.purpose, sessions_revoked: revoked });
+    c.header("cache-control", "no-store");
+    return c.body(null, 204);
+  });
+}
