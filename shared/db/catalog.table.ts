@@ -27,6 +27,23 @@ export interface ArtistManagersTable {
   added_at: Timestamp;
 }
 
+export type ArtistApplicationStatus = "pending" | "approved" | "rejected";
+
+/** catalog.artist_applications (migrations/0103): listeners asking to become artists. */
+export interface ArtistApplicationsTable {
+  id: Generated<string>;
+  user_id: string;
+  artist_name: string;
+  links: ColumnType<string[], string[] | undefined, string[]>;
+  claim_artist_id: string | null;
+  status: ColumnType<ArtistApplicationStatus, ArtistApplicationStatus | undefined, ArtistApplicationStatus>;
+  reason: string | null;
+  artist_id: string | null;
+  decided_by: string | null;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Timestamp;
+}
+
 export interface AlbumsTable {
   id: Generated<string>;
   title: string;

@@ -7,7 +7,7 @@ import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./a
 import type { AuditEntriesTable } from "./audit.table.ts";
 import type { AccountsTable, IdentitiesTable, PasswordTokensTable } from "./auth.table.ts";
 import type { CallbacksTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
-import type { AlbumsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
+import type { AlbumsTable, ArtistApplicationsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
   LogGroupOffsetsTable,
   LogLeasesTable,
@@ -47,6 +47,7 @@ export interface Database {
   "auth.password_tokens": PasswordTokensTable;
   "catalog.artists": ArtistsTable;
   "catalog.artist_managers": ArtistManagersTable;
+  "catalog.artist_applications": ArtistApplicationsTable;
   "catalog.albums": AlbumsTable;
   "catalog.tracks": TracksTable;
   "catalog.track_artists": TrackArtistsTable;

@@ -5,6 +5,7 @@ import { registerAuth } from "../auth/index.ts";
 import type { OAuthSettings } from "../auth/oauth/config.ts";
 import { registerOAuth } from "../auth/oauth/routes.ts";
 import { registerCatalog } from "../catalog/index.ts";
+import { registerOnboarding } from "../catalog/onboarding/index.ts";
 import { registerSearch } from "../search/index.ts";
 import { registerIngestion } from "../ingestion/index.ts";
 import { registerBilling } from "../billing/index.ts";
@@ -54,6 +55,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerAuth(app);
   registerOAuth(app, options.oauth);
   registerCatalog(app);
+  registerOnboarding(app);
   registerSearch(app);
   registerIngestion(app);
   registerBilling(app);
