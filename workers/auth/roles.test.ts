@@ -27,7 +27,7 @@ describe("roles", () => {
 
     const response = await setRolesOf(artistId, ["listener", "artist"], admin.access_token);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ id: artistId, roles: ["listener", "artist"] });
+    expect(await response.json()).toEqual({ id: artistId, roles: ["listener", "artist"], sessions_revoked: 0 });
     const refreshed = await (await refresh(artist.refresh_token)).json<Tokens>();
     expect(decodeJwt(refreshed.access_token).roles).toEqual(["listener", "artist"]);
   });
@@ -40,6 +40,31 @@ describe("roles", () => {
     expect(forbidden.headers.get("content-type")).toBe("application/problem+json");
     expect(await forbidden.json()).toMatchObject({ code: "FORBIDDEN" });
     expect((await postJson(`/admin/accounts/${id}/roles`, { roles: ["admin"] })).status).toBe(401);
+  });
+
+  it("a demotion revokes the account's sessions at once and is audited; editors cannot grant roles", async () => {
+    const admin = await makeAdmin(await signUp());
+    const other = await makeAdmin(await signUp());
+    const otherId = String(decodeJwt(other.access_token).sub);
+    // The other admin's access token works on an admin route until the demotion…
+    expect((await setRolesOf(otherId, ["listener", "admin"], other.access_token)).status).toBe(200);
+    const demotion = await setRolesOf(otherId, ["listener"], admin.access_token);
+    expect(await demotion.json()).toMatchObject({ roles: ["listener"], sessions_revoked: 1 });
+    // …and not a moment after, though it has not expired.
+    expect((await setRolesOf(otherId, ["listener", "admin"], other.access_token)).status).toBe(401);
+    expect((await refresh(other.refresh_token)).status).toBe(401);
+
+    const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+    try {
+      const audit = await db.selectFrom("audit.entries").select(["action", "before", "after", "actor_id"]).where("target_id", "=", otherId).orderBy("id").execute();
+      expect(audit.at(-1)).toMatchObject({ action: "account.roles.set", before: { roles: ["listener", "admin"] }, after: { roles: ["listener"] }, actor_id: String(decodeJwt(admin.access_token).sub) });
+      const editorTokens = await signUp();
+      await setRoles(db, String(decodeJwt(editorTokens.access_token).sub), ["listener", "editor"]);
+      const editor = await (await refresh(editorTokens.refresh_token)).json<Tokens>();
+      expect((await setRolesOf(otherId, ["listener", "admin"], editor.access_token)).status).toBe(403);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it("answers 404 for an unknown account and 400 for an unknown role", async () => {

@@ -1,9 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { recordAudit } from "../../../shared/audit/audit-log.ts";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireRole } from "../../gateway/middleware/authenticate.ts";
 import { roles, setRoles } from "../accounts.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";
+import { authServices, principalOf } from "./services.ts";
 
 const rolesSchema = z.array(z.enum(roles)).min(1).max(roles.length).openapi({ example: ["listener", "artist"] });
 
@@ -12,7 +14,10 @@ export const adminRolesRoute = createRoute({
   path: "/admin/accounts/{id}/roles",
   tags: ["admin"],
   summary: "Set an account's roles",
-  description: "Admins only. Replaces the roles; they reach the account's tokens at its next refresh.",
+  description:
+    "Admins only (editors curate the catalog but cannot grant roles). Replaces the roles, recorded in the audit log " +
+    "with before and after. A grant reaches the account's tokens at its next refresh; a demotion (any role removed) " +
+    "revokes every session of the account at once, so role-guarded routes refuse its access tokens immediately.",
   security: bearerSecurity,
   middleware: [requireRole("admin")] as const,
   request: {
@@ -20,7 +25,10 @@ export const adminRolesRoute = createRoute({
     body: { required: true, content: { "application/json": { schema: z.object({ roles: rolesSchema }).openapi("RolesUpdate") } } },
   },
   responses: {
-    200: { description: "The account's roles now", content: { "application/json": { schema: z.object({ id: z.uuid(), roles: rolesSchema }) } } },
+    200: {
+      description: "The account's roles now",
+      content: { "application/json": { schema: z.object({ id: z.uuid(), roles: rolesSchema, sessions_revoked: z.number().int() }) } },
+    },
     400: { description: "Malformed request", content: problemContent },
     401: { description: "Missing or invalid access token", content: problemContent },
     403: { description: "The caller is not an admin", content: problemContent },
@@ -31,9 +39,28 @@ export const adminRolesRoute = createRoute({
 export function registerAdminRoles(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(adminRolesRoute, async function setAccountRoles(c) {
     const { id } = c.req.valid("param");
-    const account = await setRoles(c.get("services").db, id, c.req.valid("json").roles);
-    if (!account) throw new AppError("NOT_FOUND", "No account has this id.");
-    c.get("log").info("roles changed", { account_id: id, roles: account.roles, by: c.get("principal")?.userId });
-    return c.json({ id: account.id, roles: account.roles }, 200);
+    const admin = principalOf(c);
+    const wanted = c.req.valid("json").roles;
+    const change = await c.get("services").db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom("auth.accounts").select("roles").where("id", "=", id).forUpdate().executeTakeFirst();
+      if (!before) return null;
+      const account = await setRoles(trx, id, wanted);
+      if (!account) return null;
+      await recordAudit(trx, {
+        actor: { userId: admin.userId, roles: admin.roles },
+        action: "account.roles.set",
+        targetType: "account",
+        targetId: id,
+        before: { roles: before.roles },
+        after: { roles: account.roles },
+        requestId: c.get("requestId"),
+      });
+      return { before: before.roles, after: account.roles };
+    });
+    if (!change) throw new AppError("NOT_FOUND", "No account has this id.");
+    const demoted = change.before.some((role) => !change.after.includes(role));
+    const revoked = demoted ? await authServices(c).sessions.forUser(id).revokeAll() : 0;
+    c.get("log").info("roles changed", { account_id: id, roles: change.after, by: admin.userId, sessions_revoked: revoked });
+    return c.json({ id, roles: change.after, sessions_revoked: revoked }, 200);
   });
 }

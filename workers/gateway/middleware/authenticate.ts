@@ -77,6 +77,11 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<GatewayEnv> {
         headers: { "www-authenticate": `${realm}, error="insufficient_scope"` },
       });
     }
+    // A role claim lives as long as its access token; a demotion revokes the account's sessions,
+    // so role-guarded routes (never the listening hot path) also ask whether the session still
+    // lives. The demoted admin is refused at once, not ten minutes later.
+    const sessions = c.get("services").auth?.sessions;
+    if (sessions && !(await sessions.forUser(principal.userId).isActive(principal.sessionId))) throw invalidToken();
     await next();
   };
 }
