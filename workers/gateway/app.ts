@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { LogLevel } from "../../shared/logger.ts";
 import type { GatewayEnv, ServicesFactory } from "./context.ts";
+import { registerAudit } from "../audit/index.ts";
 import { registerAuth } from "../auth/index.ts";
 import type { OAuthSettings } from "../auth/oauth/config.ts";
 import { registerOAuth } from "../auth/oauth/routes.ts";
@@ -56,6 +57,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerOAuth(app, options.oauth);
   registerCatalog(app);
   registerOnboarding(app);
+  registerAudit(app);
   registerSearch(app);
   registerIngestion(app);
   registerBilling(app);
