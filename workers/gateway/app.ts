@@ -6,6 +6,7 @@ import { registerAuth } from "../auth/index.ts";
 import type { OAuthSettings } from "../auth/oauth/config.ts";
 import { registerOAuth } from "../auth/oauth/routes.ts";
 import { registerCatalog } from "../catalog/index.ts";
+import { registerCuration } from "../catalog/curation/index.ts";
 import { registerOnboarding } from "../catalog/onboarding/index.ts";
 import { registerSearch } from "../search/index.ts";
 import { registerIngestion } from "../ingestion/index.ts";
@@ -57,6 +58,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerOAuth(app, options.oauth);
   registerCatalog(app);
   registerOnboarding(app);
+  registerCuration(app);
   registerAudit(app);
   registerSearch(app);
   registerIngestion(app);

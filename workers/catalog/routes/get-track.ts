@@ -14,6 +14,7 @@ const route = createRoute({
     200: { description: "The track", content: { "application/json": { schema: trackSchema } } },
     400: { description: "The id is not a uuid", content: problemContent },
     404: { description: "No published track has this id", content: problemContent },
+    410: { description: "The track was taken down", content: problemContent },
   },
 });
 
@@ -23,7 +24,12 @@ export function registerGetTrack(app: OpenAPIHono<GatewayEnv>): void {
     const services = c.get("services");
     const track = await findTrack(services.db, id);
     // Drafts and taken-down tracks are indistinguishable from unknown ids.
-    if (!track) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
+    if (!track) {
+      // Only a miss pays for the second look: a taken-down track is gone (410), not unknown.
+      const row = await services.db.selectFrom("catalog.tracks").select("status").where("id", "=", id).executeTakeFirst();
+      if (row?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
+      throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
+    }
     c.header("cache-control", "public, max-age=60");
     return c.json(toTrack(track, services.mediaBaseUrl), 200);
   });

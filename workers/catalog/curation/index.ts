@@ -1,0 +1,10 @@
+/** Catalog curation by admins and editors (docs/roles.md): every change audited, reaching search through CDC. */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { registerEditTrack } from "./routes/edit-track.ts";
+import { registerTrackAvailability } from "./routes/track-availability.ts";
+
+export function registerCuration(app: OpenAPIHono<GatewayEnv>): void {
+  registerEditTrack(app);
+  registerTrackAvailability(app);
+}
