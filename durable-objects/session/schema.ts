@@ -48,6 +48,11 @@ const steps: readonly string[] = [
      event text not null,
      created_at integer not null
    );`,
+  // The HMAC key that derives each refresh secret's successor (refresh retries get the same one).
+  `create table object_keys (
+     name text primary key,
+     key text not null
+   );`,
 ];
 
 /** Applies the steps this object has not run yet; idempotent, run in `blockConcurrencyWhile`. */

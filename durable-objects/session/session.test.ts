@@ -29,11 +29,31 @@ describe("Session Durable Object", () => {
     if (!first.ok) throw new Error("rotation failed");
     expect(first.sessionId).toBe(opened.sessionId);
     expect((await stub.list())[0]).toMatchObject({ id: opened.sessionId, ip: "198.51.100.1", device: "phone" });
+    // Presented again at once (a network retry): the same successor, nothing revoked.
+    expect(await stub.rotate(opened.secret, phone)).toEqual(first);
+    // Presented again after the grace window: reuse, and the whole family goes.
+    await runInDurableObject(stub, (_instance: SessionDurableObject, state) => {
+      state.storage.sql.exec("update tokens set used_at = used_at - 60000 where used_at is not null");
+    });
     expect(await stub.rotate(opened.secret, phone)).toEqual({ ok: false, reason: "reused" });
     expect(await stub.rotate(first.secret, phone)).toEqual({ ok: false, reason: "revoked" });
     expect(await stub.list()).toEqual([]);
     expect(await stub.isActive(opened.sessionId)).toBe(false);
     expect(await stub.rotate("x".repeat(43), phone)).toEqual({ ok: false, reason: "unknown" });
+  });
+
+  it("gives concurrent refreshes of one secret the same successor, but not once the successor was used", async () => {
+    const stub = freshStub();
+    const opened = await stub.open(phone);
+    const [a, b] = await Promise.all([stub.rotate(opened.secret, phone), stub.rotate(opened.secret, phone)]);
+    expect(a).toMatchObject({ ok: true });
+    expect(b).toEqual(a);
+    if (!a.ok) throw new Error("rotation failed");
+    const second = await stub.rotate(a.secret, phone);
+    expect(second).toMatchObject({ ok: true });
+    // The first secret again, after its successor moved on: that is theft, not a retry.
+    expect(await stub.rotate(opened.secret, phone)).toEqual({ ok: false, reason: "reused" });
+    expect(await stub.isActive(opened.sessionId)).toBe(false);
   });
 
   it("revokes by id and by secret, once", async () => {

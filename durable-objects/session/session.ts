@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { WorkerBindings } from "../../workers/platform/bindings.ts";
-import { hashSecret, newSecret } from "../../workers/auth/refresh-token.ts";
+import { hashSecret, newSecret, successorSecret } from "../../workers/auth/refresh-token.ts";
 import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore } from "../../workers/auth/session-store.ts";
 import type { FinishPlayResult, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
 import { migrateSessionSchema } from "./schema.ts";
@@ -20,6 +20,13 @@ const relayRetryMs = 5_000;
  * then carries them all. Statistics do not need them sooner.
  */
 const relayDelayMs = 250;
+/**
+ * How long a refresh secret that was just rotated may be presented again and
+ * get the same successor: a client's network retry (two concurrent refreshes
+ * with one token) must not look like theft and sign the listener out. Anything
+ * later, or after the successor was itself used, is reuse and revokes the family.
+ */
+export const refreshRetryGraceMs = 10_000;
 /** Used secrets kept per family for reuse detection; an older one is just "unknown". */
 const usedSecretsKept = 50;
 
@@ -46,11 +53,24 @@ interface TokenRow extends FamilyRow {
  */
 export class SessionDurableObject extends DurableObject<WorkerBindings> implements SessionStore, StreamLeaseStore {
   private readonly sql: SqlStorage;
+  private successorKey: CryptoKey | undefined;
 
   constructor(ctx: DurableObjectState, env: WorkerBindings) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    void ctx.blockConcurrencyWhile(async () => migrateSessionSchema(this.sql));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrateSessionSchema(this.sql);
+      this.successorKey = await this.loadSuccessorKey();
+    });
+  }
+
+  private async loadSuccessorKey(): Promise<CryptoKey> {
+    let stored = this.sql.exec<{ key: string }>("select key from object_keys where name = 'successor'").toArray()[0]?.key;
+    if (!stored) {
+      stored = newSecret();
+      this.sql.exec("insert into object_keys (name, key) values ('successor', ?)", stored);
+    }
+    return crypto.subtle.importKey("raw", new TextEncoder().encode(stored), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   }
 
   async open(client: ClientInfo): Promise<OpenedSession> {
@@ -70,7 +90,8 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
 
   async rotate(secret: string, client: ClientInfo): Promise<RotateResult> {
     const hash = await hashSecret(secret);
-    const next = newSecret();
+    const key = this.successorKey ?? (this.successorKey = await this.loadSuccessorKey());
+    const next = await successorSecret(key, secret);
     const nextHash = await hashSecret(next);
     const now = Date.now();
     // From here on no await until the writes are done.
@@ -80,6 +101,11 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
     if (!row) return { ok: false, reason: "unknown" };
     if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
     if (row.used_at !== null) {
+      // A retry of the refresh that just happened: the same successor, if it is still unused.
+      const successor = this.sql.exec<{ used_at: number | null }>("select used_at from tokens where hash = ? and family_id = ?", nextHash, row.id).toArray()[0];
+      if (successor && successor.used_at === null && now - row.used_at <= refreshRetryGraceMs && row.expires_at > now) {
+        return { ok: true, sessionId: row.id, secret: next, expiresAt: new Date(row.expires_at).toISOString() };
+      }
       this.sql.exec("update families set revoked_at = ?, revoked_reason = 'reuse' where id = ?", now, row.id);
       return { ok: false, reason: "reused" };
     }

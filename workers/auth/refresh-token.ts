@@ -20,6 +20,16 @@ export function newSecret(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+/**
+ * The secret that replaces `secret` at rotation: HMAC-SHA256 under the Session
+ * DO's own key. Deterministic, so a client's network retry of one refresh gets
+ * the very same successor (nothing to store in plain text), yet unpredictable
+ * without both the old secret and the object's key.
+ */
+export async function successorSecret(key: CryptoKey, secret: string): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(secret))));
+}
+
 /** Hex SHA-256: what the Session DO stores instead of the secret. */
 export async function hashSecret(secret: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret)));
