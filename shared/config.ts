@@ -154,7 +154,10 @@ export const rateLimitConfigSchema = z.object({
   RATE_LIMIT_ANONYMOUS: ratePolicy("120/1m"),
   RATE_LIMIT_USER: ratePolicy("600/1m"),
   RATE_LIMIT_LOGIN_IP: ratePolicy("10/1m"),
+  /** Wrong passwords for one email from one address: the tight bucket, so a stranger locks out only themself. */
   RATE_LIMIT_LOGIN_EMAIL: ratePolicy("10/15m"),
+  /** Guesses at one email from every address together: loose, against spreading a guess over many addresses. */
+  RATE_LIMIT_LOGIN_EMAIL_ANY: ratePolicy("100/15m"),
   RATE_LIMIT_REGISTER: ratePolicy("10/1h"),
   RATE_LIMIT_REFRESH: ratePolicy("30/1m"),
 });

@@ -17,6 +17,7 @@ export interface WorkerBindings {
   RATE_LIMIT_USER?: string;
   RATE_LIMIT_LOGIN_IP?: string;
   RATE_LIMIT_LOGIN_EMAIL?: string;
+  RATE_LIMIT_LOGIN_EMAIL_ANY?: string;
   RATE_LIMIT_REGISTER?: string;
   RATE_LIMIT_REFRESH?: string;
   /** Secret encrypting the OAuth flow cookie (workers/auth/oauth/config.ts); required in production with a provider. */

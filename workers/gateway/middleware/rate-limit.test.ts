@@ -82,16 +82,47 @@ describe("rate limits at the gateway", () => {
     expect(statuses).toEqual([...Array<number>(10).fill(401), ...Array<number>(10).fill(429)]);
     const limited = await login(ip, email, strongPassword);
     expect(limited.status).toBe(429);
-    expect(limited.headers.get("ratelimit-policy")).toBe('"login-ip";q=10;w=60, "login-email";q=10;w=900');
-    expect(limited.headers.get("ratelimit")).toMatch(/^"login-ip";r=0;t=\d+, "login-email";r=0;t=\d+$/);
+    expect(limited.headers.get("ratelimit-policy")).toBe('"login-ip";q=10;w=60, "login-email";q=10;w=900, "login-email-any";q=100;w=900');
+    expect(limited.headers.get("ratelimit")).toMatch(/^"login-ip";r=0;t=\d+, "login-email";r=0;t=\d+, "login-email-any";r=79;t=\d+$/);
     // Both buckets are empty; the answer names the longer wait: one email unit refills in 900 s / 10,
     // counted from the first guess a moment ago.
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(80);
     expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(90);
   });
 
+  it("does not let a stranger's wrong passwords lock the owner out", async () => {
+    const { call, login } = gateway();
+    const email = uniqueEmail("owner");
+    await call("/auth/register", freshIp(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+    const stranger = freshIp();
+    for (let i = 0; i < 10; i++) expect((await login(stranger, email, `guess ${i}`)).status).toBe(401);
+    expect((await login(stranger, email, "one more guess")).status).toBe(429);
+    // The owner, from their own address, signs in as usual.
+    expect((await login(freshIp(), email, strongPassword)).status).toBe(200);
+  });
+
+  it("fails closed on the credential routes when the limiter is unreachable, open elsewhere", async () => {
+    const broken = {
+      take: async () => {
+        throw new Error("rate limiter unreachable");
+      },
+    };
+    const app = createGatewayApp({
+      logLevel: "error",
+      services: () => {
+        const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+        return { services: { db, auth: createWorkerAuth(env, createLogger({ service: "test" }, "error")) }, release: () => db.destroy() };
+      },
+      rateLimit: { limiter: broken, config: parseConfig(rateLimitConfigSchema, {}), trustProxyHeaders: false },
+    });
+    const refused = await app.request("/auth/login", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() }, body: JSON.stringify({ email: uniqueEmail(), password: strongPassword }) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("5");
+    expect((await app.request("/tracks", { headers: { "cf-connecting-ip": freshIp() } })).status).toBe(200);
+  });
+
   it("limits guesses at one email from many addresses", async () => {
-    const { login } = gateway();
+    const { login } = gateway({ RATE_LIMIT_LOGIN_EMAIL_ANY: "10/15m" });
     const email = uniqueEmail("spread");
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await login(freshIp(), email, "not the password")).status);

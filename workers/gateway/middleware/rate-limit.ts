@@ -28,6 +28,7 @@ export function ratePolicies(config: RateLimitConfig) {
     user: { name: "user", ...config.RATE_LIMIT_USER },
     loginIp: { name: "login-ip", ...config.RATE_LIMIT_LOGIN_IP },
     loginEmail: { name: "login-email", ...config.RATE_LIMIT_LOGIN_EMAIL },
+    loginEmailAny: { name: "login-email-any", ...config.RATE_LIMIT_LOGIN_EMAIL_ANY },
     register: { name: "register", ...config.RATE_LIMIT_REGISTER },
     refresh: { name: "refresh", ...config.RATE_LIMIT_REFRESH },
   } satisfies Record<string, RatePolicy>;
@@ -52,7 +53,15 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
       switch (c.req.path) {
         case "/auth/login": {
           const email = await loginEmail(c);
-          const perEmail = email ? [{ key: `email:${await sha256(email)}`, policy: policies.loginEmail }] : [];
+          // Tight per (address, email): ten wrong passwords from a stranger's address lock out that
+          // address only; loose per email: a guess spread over many addresses still runs dry.
+          const emailHash = email ? await sha256(email) : undefined;
+          const perEmail = emailHash
+            ? [
+                { key: `email:${emailHash}:${await sha256(ip)}`, policy: policies.loginEmail },
+                { key: `email:${emailHash}`, policy: policies.loginEmailAny },
+              ]
+            : [];
           return [{ key: ip, policy: policies.loginIp }, ...perEmail];
         }
         case "/auth/register":
@@ -75,7 +84,12 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
     try {
       decisions = await Promise.all(charges.map((charge) => settings.limiter.take(charge.key, charge.policy)));
     } catch (error) {
-      // Failing open: an outage of the limiter must not take the API down with it.
+      // The credential routes fail closed: without the limiter, password guessing would be unbounded.
+      if (c.req.path.startsWith("/auth/")) {
+        c.get("log").error("rate limiter unavailable; credential route refused", { error });
+        throw new AppError("SERVICE_UNAVAILABLE", "Sign-in is briefly unavailable; try again in a few seconds.", { headers: { "retry-after": "5" } });
+      }
+      // Elsewhere failing open: an outage of the limiter must not take the API down with it.
       c.get("log").error("rate limiter unavailable; request let through", { error });
       return next();
     }
