@@ -6,6 +6,7 @@ import { requireAuth } from "../../../gateway/middleware/authenticate.ts";
 import { callerId } from "../../principal.ts";
 import { authProblems, problemContent } from "../../schemas.ts";
 import { parseImportLink } from "../links.ts";
+import { textExportProblem } from "../file-limits.ts";
 import { createImport, fileSourceRef, type NewImport } from "../repository.ts";
 import { createFromFileSchema, createFromLinkSchema, importSchema, maxImportFileBytes } from "../schemas.ts";
 import { importView } from "../view.ts";
@@ -77,12 +78,17 @@ async function readTextFile(file: File): Promise<string> {
   const invalid = (message: string) => new AppError("VALIDATION_FAILED", message, { errors: [{ field: "form.file", message }] });
   if (file.size === 0) throw invalid("The file is empty.");
   if (file.size > maxImportFileBytes) throw new AppError("PAYLOAD_TOO_LARGE", `The export file may be at most ${maxImportFileBytes / 1024 / 1024} MiB.`);
+  let decoded: string;
   try {
     // PostgreSQL text cannot hold NUL, and a binary file is not an export anyway.
     const text = new TextDecoder("utf-8", { fatal: true }).decode(await file.arrayBuffer());
     if (text.includes("\u0000")) throw new Error("binary");
-    return text.replace(/^\uFEFF/, "");
+    decoded = text.replace(/^\uFEFF/, "");
   } catch {
     throw invalid("The file is not UTF-8 text (expected the provider's JSON or \"Artist - Title\" lines).");
   }
+  // Refused here, before it is stored, so the origin never gets a file it would spend long on.
+  const problem = textExportProblem(decoded);
+  if (problem) throw new AppError("PAYLOAD_TOO_LARGE", problem, { errors: [{ field: "form.file", message: problem }] });
+  return decoded;
 }
