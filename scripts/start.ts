@@ -85,6 +85,8 @@ async function main(): Promise<void> {
       "--env-file", signingKeysFile,
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
+      // wrangler.toml says production (what a deploy gets); only this local run is development.
+      "--var", `ENVIRONMENT:${process.env.ENVIRONMENT}`,
       ...paymentVars,
       ...notify.wranglerArgs,
     ],

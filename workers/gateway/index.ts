@@ -8,6 +8,7 @@ import { ConfigError, edgeConfigSchema, parseConfig } from "../../shared/config.
 import { createLogger } from "../../shared/logger.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
+import { checkProductionConfig } from "../platform/production-checks.ts";
 import { createWorkerAuth } from "../auth/worker-services.ts";
 import { createWorkerSearchCache } from "../search/worker-cache.ts";
 import { createGatewayApp } from "./app.ts";
@@ -23,6 +24,9 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
   let app = apps.get(env);
   if (!app) {
     const config = parseConfig(edgeConfigSchema, { ENVIRONMENT: env.ENVIRONMENT, LOG_LEVEL: env.LOG_LEVEL });
+    // At start-up, not on the first payment: a production Worker with a sandbox credential or a
+    // missing secret answers nothing but 503.
+    checkProductionConfig(env as unknown as Record<string, unknown>);
     const auth = createWorkerAuth(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     const cache = createWorkerSearchCache(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     app = createGatewayApp({
