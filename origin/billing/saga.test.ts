@@ -86,6 +86,19 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect(callbacks).toHaveLength(10);
   });
 
+  it.each([
+    ["less than the amount", { status: "succeeded", received: { amountMinor: 100, currency: "RUB" } }, "underpaid"],
+    ["the amount in another currency", { status: "succeeded", received: { amountMinor: 29_900_000_000, currency: "USDT" } }, "underpaid"],
+    ["a first-seen refund", { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" }, refunded: { amountMinor: 29_900, currency: "RUB" } }, "cancelled"],
+  ] as const)("a provider's succeeded with %s never activates", async (_, state, reason) => {
+    const { subscriptionId, providerPaymentId, paymentId } = await start();
+    fake.settle(providerPaymentId, state);
+    expect(await deliver(providerPaymentId)).toBe("failed");
+    const payment = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("id", "=", paymentId).executeTakeFirstOrThrow();
+    expect(payment).toEqual({ status: "failed", failure_code: reason });
+    await waitFor(async () => (await stateOf(subscriptionId)) === "failed", "failure");
+  });
+
   it("a declined payment fails the subscription; the listener may subscribe again", async () => {
     const { request, subscriptionId, providerPaymentId } = await start();
     fake.settle(providerPaymentId, { status: "failed", reason: "declined" });

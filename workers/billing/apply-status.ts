@@ -58,8 +58,23 @@ export async function applyProviderStatus(db: Kysely<Database>, input: ApplyStat
   });
 }
 
-async function transition(trx: Kysely<Database>, { provider, status, traceparent }: ApplyStatusInput): Promise<StatusOutcome> {
+/**
+ * What a provider's state means for our payment: `succeeded` counts only when at least the
+ * payment's amount arrived in its currency (a T-Bank CONFIRMED with a smaller Amount, or USDT for
+ * a RUB payment, is underpaid), and never when any of it has been refunded or reversed since.
+ */
+async function judged(trx: Kysely<Database>, status: ProviderPaymentStatus): Promise<ProviderPaymentStatus["state"]> {
   const { state } = status;
+  if (state.status !== "succeeded") return state;
+  if (state.refunded && state.refunded.amountMinor > 0) return { status: "failed", reason: "cancelled", received: state.received };
+  const payment = await trx.selectFrom("billing.payments").select(["amount_minor", "currency"]).where("id", "=", status.paymentId).executeTakeFirst();
+  if (!payment) return state;
+  const enough = state.received.currency === payment.currency && BigInt(state.received.amountMinor) >= BigInt(payment.amount_minor);
+  return enough ? state : { status: "failed", reason: "underpaid", received: state.received };
+}
+
+async function transition(trx: Kysely<Database>, { provider, status, traceparent }: ApplyStatusInput): Promise<StatusOutcome> {
+  const state = await judged(trx, status);
   if (state.status === "pending") return "unchanged";
   const mine = trx
     .updateTable("billing.payments")
