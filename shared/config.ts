@@ -66,6 +66,8 @@ export function requireS3Credentials<T extends { S3_BUCKET?: string | undefined;
 
 /** Settings of the Node side: `npm start`, the origin services and the scripts. */
 export const nodeConfigSchema = z.object({
+  /** production unless said otherwise: `npm start` says development, tests say test. */
+  ENVIRONMENT: z.enum(["development", "test", "production"], { error: "expected one of development, test, production" }).default("production"),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   EMBEDDED_DB_PORT: port(54329),
