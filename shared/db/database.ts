@@ -6,7 +6,7 @@
 import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
 import type { AuditEntriesTable } from "./audit.table.ts";
 import type { AccountsTable, IdentitiesTable } from "./auth.table.ts";
-import type { CallbacksTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
+import type { CallbacksTable, RefusedCallbackCountsTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
 import type { AlbumsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
   LogGroupOffsetsTable,
@@ -60,6 +60,7 @@ export interface Database {
   "billing.subscriptions": SubscriptionsTable;
   "billing.payments": PaymentsTable;
   "billing.callbacks": CallbacksTable;
+  "billing.refused_callback_counts": RefusedCallbackCountsTable;
   "billing.idempotency_keys": IdempotencyKeysTable;
   "billing.saga_steps": SagaStepsTable;
   "billing.refunds": RefundsTable;

@@ -133,7 +133,30 @@ export function eventBase(row: Selectable<PaymentsTable>) {
   };
 }
 
-/** A callback that failed verification, kept for audits (never changes a payment). */
+/** Refused callbacks of one provider kept per hour; the rest are only counted. */
+export const refusedCallbackSamplePerHour = 20;
+/** Kept samples older than this are dropped. */
+const refusedSampleDays = 7;
+
+/**
+ * A callback that failed verification comes from anyone, so storing each would let a stranger fill
+ * the database: it is counted per provider and hour, and only the first few of each hour are kept
+ * (for audits), for a week.
+ */
 export async function recordRejectedCallback(db: Kysely<Database>, provider: string, body: string): Promise<void> {
-  await db.insertInto("billing.callbacks").values({ provider, verified: false, outcome: "rejected", body: body.slice(0, 16_384) }).execute();
+  await db.transaction().execute(async (trx) => {
+    const { refused } = await trx
+      .insertInto("billing.refused_callback_counts")
+      .values({ provider, hour: sql<Date>`date_trunc('hour', now())`, refused: 1 })
+      .onConflict((oc) => oc.columns(["provider", "hour"]).doUpdateSet({ refused: sql<string>`billing.refused_callback_counts.refused + 1` }))
+      .returning("refused")
+      .executeTakeFirstOrThrow();
+    const nth = Number(refused);
+    if (nth > refusedCallbackSamplePerHour) return;
+    if (nth === 1) {
+      // Once an hour per provider: old samples go.
+      await trx.deleteFrom("billing.callbacks").where("provider", "=", provider).where("verified", "=", false).where("received_at", "<", sql<Date>`now() - make_interval(days => ${refusedSampleDays})`).execute();
+    }
+    await trx.insertInto("billing.callbacks").values({ provider, verified: false, outcome: "rejected", body: body.slice(0, 16_384) }).execute();
+  });
 }
