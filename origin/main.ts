@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, nodeConfigSchema, parseConfig } from "../shared/config.ts";
 import { startOrigin, selectServices, UnknownServiceError } from "./runtime.ts";
 import { originServices } from "./services.ts";
+import { defaultShutdownDeadlineMs, installShutdown } from "./shutdown.ts";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,18 +22,12 @@ async function main(): Promise<void> {
     throw new ConfigError([{ variable: "DATABASE_URL", problem: "is required for the origin services (npm start provides it)" }]);
   }
   const origin = await startOrigin({ ...config, DATABASE_URL: config.DATABASE_URL }, selectServices(values.service));
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.error(JSON.stringify({ level: "info", msg: "shutting down", signal }));
-    origin.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  installShutdown(() => origin.stop(), {
+    deadlineMs: defaultShutdownDeadlineMs,
+    exit: (code) => process.exit(code),
+    onSignal: (signal, handler) => process.on(signal, handler),
+    log: (msg, fields) => console.error(JSON.stringify({ level: "info", msg, ...fields })),
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,13 @@
 import type { NodeConfig } from "../shared/config.ts";
+import type { Kysely } from "kysely";
+import type { Database } from "../shared/db/database.ts";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
 import { createLogger } from "../shared/logger.ts";
 import type { OriginService, RunningService } from "./service.ts";
 import { originServices } from "./services.ts";
+
+/** Background work (sweeps, matching, sagas) may run longer statements than a request. */
+export const originTimeouts = { statementTimeoutMs: 30_000, idleInTransactionTimeoutMs: 60_000 } as const;
 
 export class UnknownServiceError extends Error {
   override readonly name = "UnknownServiceError";
@@ -33,24 +38,34 @@ export async function startOrigin(
   services: readonly OriginService[],
 ): Promise<OriginHandle> {
   const log = createLogger({ service: "origin" }, config.LOG_LEVEL);
-  const db = createPostgresDatabase(config.DATABASE_URL, { applicationName: "tunec-origin" });
+  // A pool per service: one stuck or busy service cannot take the connections of the others, and
+  // every statement and open transaction has a time limit.
+  const pools: Array<Kysely<Database>> = [];
+  const destroyPools = () => Promise.all(pools.map((pool) => pool.destroy()));
   const running: Array<{ name: string; handle: RunningService }> = [];
   try {
     for (const service of services) {
+      const db = createPostgresDatabase(config.DATABASE_URL, {
+        applicationName: `tunec-${service.name}`,
+        maxConnections: config.ORIGIN_POOL_SIZE,
+        statementTimeoutMs: originTimeouts.statementTimeoutMs,
+        idleInTransactionTimeoutMs: originTimeouts.idleInTransactionTimeoutMs,
+      });
+      pools.push(db);
       const handle = await service.start({ config, db, log: log.child({ service: service.name }) });
       running.push({ name: service.name, handle });
       log.info("service started", { name: service.name });
     }
   } catch (error) {
     await stopAll(running, log);
-    await db.destroy();
+    await destroyPools();
     throw error;
   }
   return {
     services: running.map((entry) => entry.name),
     async stop() {
       await stopAll(running, log);
-      await db.destroy();
+      await destroyPools();
     },
   };
 }

@@ -43,6 +43,8 @@ async function waitForHealth(url: string, wrangler: ChildProcess, timeoutMs: num
 }
 
 async function main(): Promise<void> {
+  // npm start is the development system (wrangler.toml and the origin default to production).
+  process.env.ENVIRONMENT ??= "development";
   const config = parseConfig(nodeConfigSchema, process.env);
   await prepareAssets();
   const database = await resolveDatabase(config);
@@ -66,7 +68,6 @@ async function main(): Promise<void> {
   // origin reach them (and they reach the gateway's callback routes) through the payment settings.
   process.env.BILLING_CALLBACK_BASE_URL ??= `http://127.0.0.1:${config.GATEWAY_PORT}`;
   // The origin's payment adapters (saga refunds, status polling) read process.env: here, the sandboxes.
-  process.env.ENVIRONMENT ??= "development";
   const payments = parseConfig(paymentProvidersConfigSchema, { ...process.env, ENVIRONMENT: "development" });
   const sandboxes: PaymentSandboxes = await startPaymentSandboxes(payments);
   const paymentVars = ["BILLING_CALLBACK_BASE_URL", "PAYMENT_SANDBOX_HOST", "SBP_SANDBOX_PORT", "USDT_SANDBOX_PORT", "USDT_REQUIRED_CONFIRMATIONS"]
@@ -85,8 +86,8 @@ async function main(): Promise<void> {
       "--env-file", signingKeysFile,
       "--show-interactive-dev-session=false",
       "--log-level", config.LOG_LEVEL === "debug" ? "debug" : "warn",
-      // wrangler.toml ships production; only this local run switches the development conveniences on.
-      "--var", "ENVIRONMENT:development",
+      // wrangler.toml says production (what a deploy gets); only this local run is development.
+      "--var", `ENVIRONMENT:${process.env.ENVIRONMENT}`,
       ...paymentVars,
       ...notify.wranglerArgs,
     ],

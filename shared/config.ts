@@ -66,7 +66,11 @@ export function requireS3Credentials<T extends { S3_BUCKET?: string | undefined;
 
 /** Settings of the Node side: `npm start`, the origin services and the scripts. */
 export const nodeConfigSchema = z.object({
+  /** production unless said otherwise: `npm start` says development, tests say test. */
+  ENVIRONMENT: z.enum(["development", "test", "production"], { error: "expected one of development, test, production" }).default("production"),
   DATABASE_URL: postgresUrl.optional(),
+  /** Connections of each origin service's own pool (services × this ≤ the database's budget). */
+  ORIGIN_POOL_SIZE: z.coerce.number({ error: "expected a number of connections" }).int().min(1).max(50).default(4),
   DATA_DIR: z.string().min(1).default(".data"),
   EMBEDDED_DB_PORT: port(54329),
   GATEWAY_PORT: port(8787),

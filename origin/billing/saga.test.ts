@@ -4,7 +4,7 @@ import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import { applyProviderStatus } from "../../workers/billing/apply-status.ts";
+import { applyProviderStatus, recordRejectedCallback, refusedCallbackSamplePerHour } from "../../workers/billing/apply-status.ts";
 import { paymentProviders } from "../../workers/billing/payment-providers.ts";
 import { subscribe, type SubscribeInput } from "../../workers/billing/subscribe.ts";
 import { createFakeProvider, type FakeProvider } from "../../workers/billing/testing/fake-provider.ts";
@@ -84,6 +84,28 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect(row.period_end && row.period_start ? row.period_end.getTime() - row.period_start.getTime() : 0).toBe(30 * 86_400_000);
     const callbacks = await database.db.selectFrom("billing.callbacks").select("outcome").where("payment_id", "=", paymentId).execute();
     expect(callbacks).toHaveLength(10);
+  });
+
+  it.each([
+    ["less than the amount", { status: "succeeded", received: { amountMinor: 100, currency: "RUB" } }, "underpaid"],
+    ["the amount in another currency", { status: "succeeded", received: { amountMinor: 29_900_000_000, currency: "USDT" } }, "underpaid"],
+    ["a first-seen refund", { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" }, refunded: { amountMinor: 29_900, currency: "RUB" } }, "cancelled"],
+  ] as const)("a provider's succeeded with %s never activates", async (_, state, reason) => {
+    const { subscriptionId, providerPaymentId, paymentId } = await start();
+    fake.settle(providerPaymentId, state);
+    expect(await deliver(providerPaymentId)).toBe("failed");
+    const payment = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("id", "=", paymentId).executeTakeFirstOrThrow();
+    expect(payment).toEqual({ status: "failed", failure_code: reason });
+    await waitFor(async () => (await stateOf(subscriptionId)) === "failed", "failure");
+  });
+
+  it("keeps a bounded sample of refused callbacks and counts the rest", async () => {
+    const provider = `forged-${crypto.randomUUID().slice(0, 8)}`;
+    for (let i = 0; i < refusedCallbackSamplePerHour + 5; i++) await recordRejectedCallback(database.db, provider, `{"n":${i}}`);
+    const kept = await database.db.selectFrom("billing.callbacks").select("body").where("provider", "=", provider).execute();
+    expect(kept).toHaveLength(refusedCallbackSamplePerHour);
+    const counts = await database.db.selectFrom("billing.refused_callback_counts").select("refused").where("provider", "=", provider).execute();
+    expect(counts.map((row) => Number(row.refused))).toEqual([refusedCallbackSamplePerHour + 5]);
   });
 
   it("a declined payment fails the subscription; the listener may subscribe again", async () => {
@@ -204,7 +226,11 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
   it("a provider outage at creation answers 502, fails the payment and frees the listener to retry", async () => {
     const request = input();
     fake.failNextCreate();
-    await expect(subscribe(database.db, providers(), subscribeSettings(), request)).rejects.toMatchObject({ code: "BAD_GATEWAY" });
+    const outage = await subscribe(database.db, providers(), subscribeSettings(), request).catch((error: unknown) => error);
+    expect(outage).toMatchObject({ code: "BAD_GATEWAY", detail: "The payment provider did not create the payment; try again." });
+    // The provider's text is kept for the log only, never in the answer.
+    expect(JSON.stringify(outage)).not.toContain("outage");
+    expect((outage as Error).cause).toMatchObject({ message: "fake provider: outage" });
     const again = await subscribe(database.db, providers(), subscribeSettings(), request);
     expect(again.status).toBe(201);
     const payments = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("user_id", "=", request.userId).orderBy("created_at").execute();

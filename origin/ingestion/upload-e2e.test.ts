@@ -49,7 +49,7 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
     gateway = `http://127.0.0.1:${port}`;
     wrangler = startProcess(
       join(root, "node_modules", ".bin", "wrangler"),
-      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(dir, "wrangler"), "--env-file", envFile, "--show-interactive-dev-session=false", "--log-level", "warn"],
+      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(dir, "wrangler"), "--env-file", envFile, "--var", "ENVIRONMENT:development", "--show-interactive-dev-session=false", "--log-level", "warn"],
       { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url), WRANGLER_SEND_METRICS: "false" },
       root,
     );

@@ -42,7 +42,7 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
       deliveryRetry: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 },
       pollMs: 20,
       mailer: () => createSmtpMailer({ url: sink.smtpUrl, from: config.MAIL_FROM, timeoutMs: 5_000 }),
-      push: () => createWebPushSender(vapid, { timeoutMs: 5_000 }),
+      push: () => createWebPushSender(vapid, { timeoutMs: 5_000, allowPrivateAddresses: true }),
     }).start({ config, db: database.db, log: logger });
     log = createEventLog({ DATABASE_URL: database.url }, database.db, logger).log;
   });

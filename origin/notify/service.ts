@@ -48,7 +48,7 @@ export function createNotifyService(options: NotifyServiceOptions = {}): OriginS
     async start(context) {
       const { config, db, log } = context;
       const vapid = vapidKeys(config);
-      const push = options.push ? options.push(context) : vapid ? createWebPushSender(vapid) : null;
+      const push = options.push ? options.push(context) : vapid ? createWebPushSender(vapid, { allowPrivateAddresses: config.ENVIRONMENT !== "production" }) : null;
       if (!push) log.warn("Web Push is off: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (npm start makes a development pair)");
       const mailer = options.mailer ? options.mailer(context) : createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
       const deps: EnqueueDeps = { contacts: options.contacts ?? databaseContactDirectory, appUrl: config.NOTIFY_APP_URL, mailDomain: mailDomain(config.MAIL_FROM), pushEnabled: push !== null };

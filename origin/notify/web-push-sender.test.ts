@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { DeliveryFailure } from "./ports.ts";
+import { isNonPublicAddress } from "./push-address.ts";
 import { startTestPushService, type TestPushService } from "./testing/push-service.ts";
 import { createWebPushSender, generateVapidKeys } from "./web-push-sender.ts";
 
@@ -7,7 +10,7 @@ import { createWebPushSender, generateVapidKeys } from "./web-push-sender.ts";
 describe("Web Push sender (web-push → a local push service)", () => {
   let service: TestPushService;
   const keys = generateVapidKeys();
-  const sender = createWebPushSender({ ...keys, subject: "mailto:support@tunec.dev" }, { timeoutMs: 5_000 });
+  const sender = createWebPushSender({ ...keys, subject: "mailto:support@tunec.dev" }, { timeoutMs: 5_000, allowPrivateAddresses: true });
   const options = { topic: "subscription-renewed", ttlSeconds: 3600, urgency: "normal" as const };
 
   beforeAll(async () => {
@@ -45,9 +48,42 @@ describe("Web Push sender (web-push → a local push service)", () => {
   it("a VAPID signature made with another key than the one in k is refused (permanent)", async () => {
     const browser = service.subscribe();
     const other = generateVapidKeys();
-    const forger = createWebPushSender({ publicKey: keys.publicKey, privateKey: other.privateKey, subject: "mailto:x@tunec.dev" });
+    const forger = createWebPushSender({ publicKey: keys.publicKey, privateKey: other.privateKey, subject: "mailto:x@tunec.dev" }, { allowPrivateAddresses: true });
     const failure = await forger.send(browser, "{}", options).catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: "permanent" });
     expect(service.refused.at(-1)).toBe("bad VAPID signature");
+  });
+
+  it("in production refuses endpoints on loopback, private and link-local addresses, by literal or by name", async () => {
+    const production = createWebPushSender({ ...keys, subject: "mailto:support@tunec.dev" }, { timeoutMs: 5_000 });
+    const browser = service.subscribe();
+    const before = service.received.length;
+    for (const endpoint of [browser.endpoint, browser.endpoint.replace("127.0.0.1", "localhost"), "http://169.254.169.254/latest/meta-data", "https://[::1]/push", "https://10.1.2.3/push", "https://[::ffff:192.168.0.1]/push"]) {
+      const failure = await production.send({ ...browser, endpoint }, "{}", options).catch((error: unknown) => error);
+      expect(failure, endpoint).toMatchObject({ kind: "permanent", message: expect.stringContaining("non-public address") });
+    }
+    expect(service.received.length).toBe(before);
+  });
+
+  it("does not follow a redirect from a push endpoint", async () => {
+    const browser = service.subscribe();
+    const before = service.received.length;
+    const redirector = createServer((_, response) => response.writeHead(307, { location: browser.endpoint }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = redirector.address() as AddressInfo;
+      const failure = await sender.send({ ...browser, endpoint: `http://127.0.0.1:${port}/push/x` }, "{}", options).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ kind: "permanent", message: expect.stringContaining("redirect") });
+      expect(service.received.length).toBe(before);
+    } finally {
+      redirector.close();
+    }
+  });
+
+  it("tells public addresses from the rest", () => {
+    for (const address of ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "not-an-ip"]) {
+      expect(isNonPublicAddress(address), address).toBe(true);
+    }
+    for (const address of ["142.250.74.10", "2a00:1450:4010:c0e::5f", "::ffff:8.8.8.8"]) expect(isNonPublicAddress(address), address).toBe(false);
   });
 });

@@ -6,6 +6,7 @@
  * sender speaks only https).
  */
 import webpush from "web-push";
+import { assertPublicEndpoint } from "./push-address.ts";
 import { DeliveryFailure, type PushOptions, type PushSender, type PushTarget } from "./ports.ts";
 
 export interface VapidKeys {
@@ -29,7 +30,13 @@ function classify(status: number, body: string): DeliveryFailure {
   return new DeliveryFailure("permanent", message);
 }
 
-export function createWebPushSender(vapid: VapidKeys, options: { timeoutMs?: number } = {}): PushSender {
+export interface WebPushSenderOptions {
+  timeoutMs?: number;
+  /** Development and tests only: post to loopback/private push services. Production never does. */
+  allowPrivateAddresses?: boolean;
+}
+
+export function createWebPushSender(vapid: VapidKeys, options: WebPushSenderOptions = {}): PushSender {
   const timeoutMs = options.timeoutMs ?? 15_000;
   return {
     async send(target: PushTarget, payload: string, push: PushOptions) {
@@ -41,9 +48,20 @@ export function createWebPushSender(vapid: VapidKeys, options: { timeoutMs?: num
         contentEncoding: "aes128gcm",
       });
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+      if (!options.allowPrivateAddresses) {
+        try {
+          await assertPublicEndpoint(request.endpoint);
+        } catch (error) {
+          // Refused for good: retrying cannot make the address public (DNS failures are transient).
+          const notFound = error instanceof Error && "code" in error;
+          throw new DeliveryFailure(notFound ? "transient" : "permanent", error instanceof Error ? error.message : String(error), { cause: error });
+        }
+      }
       let response: Response;
       try {
         response = await fetch(request.endpoint, {
+          // A redirect could point anywhere (our own network included): push services never redirect.
+          redirect: "manual",
           method: request.method,
           headers,
           // A copy in a plain ArrayBuffer-backed view: fetch's body type does not take a Node Buffer.
@@ -54,6 +72,7 @@ export function createWebPushSender(vapid: VapidKeys, options: { timeoutMs?: num
         throw new DeliveryFailure("transient", `push service unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       const body = await response.text().catch(() => "");
+      if (response.status >= 300 && response.status < 400) throw new DeliveryFailure("permanent", `push service answered ${response.status} (a redirect; not followed)`);
       if (!response.ok) throw classify(response.status, body);
       // RFC 8030 §5: the Location header names the message resource the push service created.
       return { providerMessageId: response.headers.get("location") };

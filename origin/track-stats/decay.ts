@@ -9,7 +9,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
-import { popularityHalfLifeSeconds } from "./playback-started.ts";
+import { popularityHalfLifeSeconds } from "./plays.ts";
 
 export interface DecayOptions {
   /** Rows older than this are brought up to date. */
@@ -44,12 +44,21 @@ export async function decayStaleStats(db: Kysely<Database>, options: DecayOption
   }
 }
 
+/** The daily play caps of days long past (a week back: late events still find their day's count). */
+export async function dropOldDailyPlays(db: Kysely<Database>): Promise<number> {
+  const result = await db.deleteFrom("catalog.track_daily_plays").where("day", "<", sql<string>`current_date - 7`).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Runs the sweep now and then every `intervalMs` until stopped; a failed sweep is logged and retried next time. */
 export function startDecaySweep(db: Kysely<Database>, logger: Logger, intervalMs: number, options: DecayOptions = defaultDecay): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const sweep = () => {
-    running = decayStaleStats(db, options).then(
+    running = decayStaleStats(db, options).then(async (updated) => {
+      await dropOldDailyPlays(db);
+      return updated;
+    }).then(
       (updated) => {
         if (updated > 0) logger.info("track popularity decayed", { rows: updated });
       },

@@ -24,28 +24,29 @@ describe.each(databaseKinds())("track-stats service on %s", (kind) => {
     await database?.drop();
   });
 
-  it("counts each PlaybackStarted once, even when it is delivered twice, and ignores PlaybackFinished", async () => {
+  it("counts each listened play (PlaybackFinished) once, even when it is delivered twice, and no PlaybackStarted", async () => {
     const trackId = await insertTrack(database.db);
     const userId = crypto.randomUUID();
     const { log } = createEventLog({ DATABASE_URL: database.url }, database.db, logger);
     try {
-      const play = { userId, trackId, quality: "standard" as const, deviceId: "phone", premium: false, startPositionMs: 0 };
-      const first = await publishEvent(log, "tunec.playback", "tunec.playback.playback-started.v1", { ...play, playId: crypto.randomUUID(), startedAt: new Date().toISOString() });
-      await waitFor(async () => (await trackStats(database.db, trackId))?.plays === 1, "the first play to be counted");
-      // The same event again (at-least-once delivery), a finish, then a second play: per-key (user)
-      // order means the duplicate and the finish were handled once the second play shows.
-      await log.publish([{ topic: "tunec.playback", key: userId, value: JSON.stringify(first) }]);
-      const startedAt = new Date().toISOString();
-      await publishEvent(log, "tunec.playback", "tunec.playback.playback-finished.v1", {
+      const play = { userId, trackId, quality: "standard" as const, deviceId: "phone", premium: false };
+      const finished = (startedAt: Date) => ({
         ...play,
-        playId: first.data.playId,
+        playId: crypto.randomUUID(),
         positionMs: 120_000,
         trackDurationMs: 180_000,
         completed: false,
-        startedAt: first.data.startedAt,
-        finishedAt: startedAt,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date(startedAt.getTime() + 120_000).toISOString(),
       });
-      const second = await publishEvent(log, "tunec.playback", "tunec.playback.playback-started.v1", { ...play, playId: crypto.randomUUID(), startedAt });
+      const startedAt = new Date(Date.now() - 10 * 60_000);
+      const first = await publishEvent(log, "tunec.playback", "tunec.playback.playback-finished.v1", finished(startedAt));
+      await waitFor(async () => (await trackStats(database.db, trackId))?.plays === 1, "the first play to be counted");
+      // The same event again (at-least-once delivery), a start, then a second listened play: per-key
+      // (user) order means the duplicate and the start were handled once the second play shows.
+      await log.publish([{ topic: "tunec.playback", key: userId, value: JSON.stringify(first) }]);
+      await publishEvent(log, "tunec.playback", "tunec.playback.playback-started.v1", { ...play, startPositionMs: 0, playId: crypto.randomUUID(), startedAt: startedAt.toISOString() });
+      const second = await publishEvent(log, "tunec.playback", "tunec.playback.playback-finished.v1", finished(startedAt));
       await waitFor(async () => {
         const handled = await database.db.selectFrom("events.inbox").select("event_id").where("consumer", "=", "track-stats").where("event_id", "=", second.id).executeTakeFirst();
         return handled !== undefined;

@@ -1,19 +1,19 @@
 import { consumerService } from "../events/consumer-service.ts";
 import type { OriginService } from "../service.ts";
 import { startDecaySweep } from "./decay.ts";
-import { applyPlaybackStarted, trackStatsGroup, trackStatsTopics } from "./playback-started.ts";
+import { applyPlaybackFinished, trackStatsGroup, trackStatsTopics } from "./plays.ts";
 
 const consumer = consumerService({
   name: "track-stats",
-  description: "track stats: counts plays and a decayed popularity per track from PlaybackStarted",
+  description: "track stats: counts listened plays (PlaybackFinished, capped per listener and day) and a decayed popularity per track",
   group: trackStatsGroup,
   topics: trackStatsTopics,
-  handlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted },
+  handlers: { "tunec.playback.playback-finished.v1": applyPlaybackFinished },
 });
 
 const decayIntervalMs = 15 * 60_000;
 
-/** `--service track-stats`: PlaybackStarted → catalog.track_stats (plays, decayed popularity), and the decay sweep. */
+/** `--service track-stats`: listened plays (PlaybackFinished) → catalog.track_stats (plays, decayed popularity), and the decay sweep. */
 export const trackStatsService: OriginService = {
   name: consumer.name,
   description: consumer.description,

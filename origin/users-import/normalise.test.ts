@@ -1,20 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { artistNames, cleanTitle } from "./normalise.ts";
 
-describe("title and credit normalisation", () => {
-  it("strips the decorations providers add", () => {
+describe("title and artist normalisation", () => {
+  it("removes decorations as before", () => {
     expect(cleanTitle("Bohemian Rhapsody - Remastered 2011")).toBe("Bohemian Rhapsody");
-    expect(cleanTitle("Группа крови (Live)")).toBe("Группа крови");
+    expect(cleanTitle("Gruppa Krovi (Remastered)  [Live]")).toBe("Gruppa Krovi");
+    expect(cleanTitle("Song feat. Someone")).toBe("Song");
     expect(artistNames(["Noize MC feat. Монеточка"])).toEqual(["Noize MC feat. Монеточка", "Noize MC", "Монеточка"]);
   });
 
-  it("stays fast on hostile names from a provider's JSON (blank runs, unclosed brackets)", () => {
-    const hostile = [`a${" ".repeat(200_000)}b`, "(".repeat(200_000), `x -${" -".repeat(100_000)}`, `a${"  feat".repeat(50_000)}`];
+  it("stays linear on hostile titles and credits from an import file", () => {
+    const hostile = [`a${" ".repeat(50_000)}b`, "(".repeat(50_000), `x -${" ".repeat(50_000)}`, `${"( ".repeat(25_000)}`];
     const started = performance.now();
-    for (const name of hostile) {
-      cleanTitle(name);
-      artistNames([name]);
+    for (const text of hostile) {
+      cleanTitle(text);
+      artistNames([text]);
     }
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // The unbounded patterns took seconds to minutes on each of these.
+    expect(performance.now() - started).toBeLessThan(200);
   });
 });

@@ -6,22 +6,26 @@
  * individual credited names.
  */
 
-const brackets = /\s*[([{【][^)\]}】]*[)\]}】]/g;
+// The inner class excludes the openers too, so an unclosed "((((" is scanned once, not once per "(".
+const brackets = /\s?[([{【][^([{【)\]}】]*[)\]}】]/g;
 // " - Remastered 2011", " — Live at Wembley", " - Radio Edit", " - 2011 Remaster"
 const versionSuffix = /\s+[-–—]\s+[^-–—]*\b(remaster(ed)?|live|version|edit|mix|mono|stereo|radio|bonus|demo|acoustic|instrumental|ремастер|live-версия|версия)\b[^-–—]*$/iu;
 const featuring = /\s+(feat\.?|ft\.?|featuring|при участии)\s+.*$/iu;
 
+/** Longest title or credit compared: real ones are far shorter, and the patterns below stay cheap. */
+export const maxComparedChars = 300;
+
 /**
- * Titles and credits are cut to this many characters before any pattern runs:
- * the patterns below are quadratic at worst (a run of blanks, many unclosed
- * brackets), so bounding their input bounds their time; real titles and
- * credits are far shorter, and a provider's JSON or a text line may not be.
+ * Whitespace runs collapsed (linear) and the length capped before any other pattern runs, so the
+ * `\s+`/`\s*` prefixes below cannot backtrack over long runs of spaces from an import file.
  */
-export const maxNameChars = 300;
+function bounded(text: string): string {
+  return text.replace(/\s+/g, " ").trim().slice(0, maxComparedChars);
+}
 
 /** "Bohemian Rhapsody - Remastered 2011" → "Bohemian Rhapsody"; never empties a title. */
-export function cleanTitle(fullTitle: string): string {
-  const title = fullTitle.slice(0, maxNameChars);
+export function cleanTitle(raw: string): string {
+  const title = bounded(raw);
   const cleaned = title.replace(brackets, " ").replace(versionSuffix, "").replace(featuring, "").replace(/\s+/g, " ").trim();
   return cleaned || title.trim();
 }
@@ -32,7 +36,7 @@ const artistSeparator = /\s*(?:,|&|;|\/|\s(?:feat\.?|ft\.?|featuring|x|vs\.?)\s)
 export function artistNames(artists: readonly string[]): string[] {
   const names = new Set<string>();
   for (const credit of artists) {
-    const whole = credit.slice(0, maxNameChars).trim();
+    const whole = bounded(credit);
     if (!whole) continue;
     names.add(whole);
     for (const part of whole.split(artistSeparator)) if (part.trim()) names.add(part.trim());

@@ -62,6 +62,13 @@ export interface CallbacksTable {
   received_at: Generated<Date>;
 }
 
+/** billing.refused_callback_counts (migrations/0161): refused callbacks per provider and hour. */
+export interface RefusedCallbackCountsTable {
+  provider: string;
+  hour: Date;
+  refused: ColumnType<string, number, string>;
+}
+
 export interface IdempotencyKeysTable {
   user_id: string;
   key: string;

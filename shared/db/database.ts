@@ -6,7 +6,7 @@
 import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
 import type { AuditEntriesTable } from "./audit.table.ts";
 import type { AccountsTable, IdentitiesTable, PasswordTokensTable } from "./auth.table.ts";
-import type { CallbacksTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
+import type { CallbacksTable, RefusedCallbackCountsTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
 import type { AlbumsTable, ArtistApplicationsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
   LogGroupOffsetsTable,
@@ -30,7 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
-import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable } from "./search.table.ts";
+import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable } from "./search.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;
@@ -53,6 +53,7 @@ export interface Database {
   "catalog.track_artists": TrackArtistsTable;
   "catalog.renditions": RenditionsTable;
   "catalog.track_stats": TrackStatsTable;
+  "catalog.track_daily_plays": TrackDailyPlaysTable;
   "search.tracks": SearchTracksTable;
   "search.artists": SearchArtistsTable;
   "search.albums": SearchAlbumsTable;
@@ -61,6 +62,7 @@ export interface Database {
   "billing.subscriptions": SubscriptionsTable;
   "billing.payments": PaymentsTable;
   "billing.callbacks": CallbacksTable;
+  "billing.refused_callback_counts": RefusedCallbackCountsTable;
   "billing.idempotency_keys": IdempotencyKeysTable;
   "billing.saga_steps": SagaStepsTable;
   "billing.refunds": RefundsTable;

@@ -6,6 +6,16 @@ export interface PostgresOptions {
   /** Pool size; the edge opens one short-lived pool per request, so 1 there. */
   maxConnections?: number;
   applicationName?: string;
+  /**
+   * Server-side limit of one statement (PostgreSQL statement_timeout), with a client-side read
+   * timeout a little longer, so a slow database fails a request quickly instead of hanging it.
+   * Unset for scripts whose statements are long on purpose (migrations, reindex).
+   */
+  statementTimeoutMs?: number;
+  /** Client-side limit only (no server parameter): where a proxy may not pass startup options. */
+  queryTimeoutMs?: number;
+  /** PostgreSQL idle_in_transaction_session_timeout: a transaction left open does not hold locks forever. */
+  idleInTransactionTimeoutMs?: number;
   /** Socket factory; workerd passes pg-cloudflare's socket (see workers/platform/edge-database.ts). */
   stream?: (config: { ssl?: unknown }) => unknown;
 }
@@ -23,6 +33,9 @@ export function createPostgresDatabase(connectionString: string, options: Postgr
     application_name: options.applicationName ?? "tunec",
     // Fail fast when the database is down instead of hanging the caller.
     connectionTimeoutMillis: 5_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+    ...(options.queryTimeoutMs || options.statementTimeoutMs ? { query_timeout: options.queryTimeoutMs ?? (options.statementTimeoutMs ?? 0) + 2_000 } : {}),
     ...(options.stream ? { stream: options.stream as pg.PoolConfig["stream"] } : {}),
   });
   // A client losing its server (or, in workerd, its socket reporting the close

@@ -62,6 +62,14 @@ export interface SearchTermsTable {
   term: string;
 }
 
+/** catalog.track_daily_plays (migrations/0160): plays counted per listener, track and UTC day (the cap). */
+export interface TrackDailyPlaysTable {
+  track_id: string;
+  user_id: string;
+  day: ColumnType<string, string, string>;
+  plays: number;
+}
+
 /** catalog.track_stats (migrations/0021): plays and a popularity score per track. */
 export interface TrackStatsTable {
   track_id: string;

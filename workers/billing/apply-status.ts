@@ -58,8 +58,23 @@ export async function applyProviderStatus(db: Kysely<Database>, input: ApplyStat
   });
 }
 
-async function transition(trx: Kysely<Database>, { provider, status, traceparent }: ApplyStatusInput): Promise<StatusOutcome> {
+/**
+ * What a provider's state means for our payment: `succeeded` counts only when at least the
+ * payment's amount arrived in its currency (a T-Bank CONFIRMED with a smaller Amount, or USDT for
+ * a RUB payment, is underpaid), and never when any of it has been refunded or reversed since.
+ */
+async function judged(trx: Kysely<Database>, status: ProviderPaymentStatus): Promise<ProviderPaymentStatus["state"]> {
   const { state } = status;
+  if (state.status !== "succeeded") return state;
+  if (state.refunded && state.refunded.amountMinor > 0) return { status: "failed", reason: "cancelled", received: state.received };
+  const payment = await trx.selectFrom("billing.payments").select(["amount_minor", "currency"]).where("id", "=", status.paymentId).executeTakeFirst();
+  if (!payment) return state;
+  const enough = state.received.currency === payment.currency && BigInt(state.received.amountMinor) >= BigInt(payment.amount_minor);
+  return enough ? state : { status: "failed", reason: "underpaid", received: state.received };
+}
+
+async function transition(trx: Kysely<Database>, { provider, status, traceparent }: ApplyStatusInput): Promise<StatusOutcome> {
+  const state = await judged(trx, status);
   if (state.status === "pending") return "unchanged";
   const mine = trx
     .updateTable("billing.payments")
@@ -118,7 +133,30 @@ export function eventBase(row: Selectable<PaymentsTable>) {
   };
 }
 
-/** A callback that failed verification, kept for audits (never changes a payment). */
+/** Refused callbacks of one provider kept per hour; the rest are only counted. */
+export const refusedCallbackSamplePerHour = 20;
+/** Kept samples older than this are dropped. */
+const refusedSampleDays = 7;
+
+/**
+ * A callback that failed verification comes from anyone, so storing each would let a stranger fill
+ * the database: it is counted per provider and hour, and only the first few of each hour are kept
+ * (for audits), for a week.
+ */
 export async function recordRejectedCallback(db: Kysely<Database>, provider: string, body: string): Promise<void> {
-  await db.insertInto("billing.callbacks").values({ provider, verified: false, outcome: "rejected", body: body.slice(0, 16_384) }).execute();
+  await db.transaction().execute(async (trx) => {
+    const { refused } = await trx
+      .insertInto("billing.refused_callback_counts")
+      .values({ provider, hour: sql<Date>`date_trunc('hour', now())`, refused: 1 })
+      .onConflict((oc) => oc.columns(["provider", "hour"]).doUpdateSet({ refused: sql<string>`billing.refused_callback_counts.refused + 1` }))
+      .returning("refused")
+      .executeTakeFirstOrThrow();
+    const nth = Number(refused);
+    if (nth > refusedCallbackSamplePerHour) return;
+    if (nth === 1) {
+      // Once an hour per provider: old samples go.
+      await trx.deleteFrom("billing.callbacks").where("provider", "=", provider).where("verified", "=", false).where("received_at", "<", sql<Date>`now() - make_interval(days => ${refusedSampleDays})`).execute();
+    }
+    await trx.insertInto("billing.callbacks").values({ provider, verified: false, outcome: "rejected", body: body.slice(0, 16_384) }).execute();
+  });
 }

@@ -69,7 +69,10 @@ export async function subscribe(
     providerPaymentId = created.providerPaymentId;
   } catch (error) {
     await abandonPayment(db, payment, input);
-    throw new AppError("BAD_GATEWAY", `The payment provider did not create the payment (${error instanceof Error ? error.message : "unknown error"}); try again.`);
+    // The provider's own words (hosts, account state, request ids) go to the log, never the client.
+    const failure = new AppError("BAD_GATEWAY", "The payment provider did not create the payment; try again.");
+    failure.cause = error;
+    throw failure;
   }
 
   // A processor may keep the invoice open longer than we asked (NOWPayments sets its own): the

@@ -2,7 +2,11 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
 import { AppError, errorSpec, toProblem, type FieldError } from "../../shared/errors.ts";
+import { isDatabaseTimeout } from "../../shared/db/timeouts.ts";
 import type { GatewayEnv } from "./context.ts";
+
+/** A database timeout passes in seconds; clients wait this long before retrying. */
+const databaseRetryAfterSeconds = 5;
 
 /** Answers with an RFC 9457 problem; the one place errors meet the wire. */
 export function problemResponse(c: Context<GatewayEnv>, error: AppError): Response {
@@ -16,6 +20,10 @@ export function problemResponse(c: Context<GatewayEnv>, error: AppError): Respon
 export const onError: ErrorHandler<GatewayEnv> = function mapErrorToProblem(error, c) {
   if (error instanceof AppError) return problemResponse(c, error);
   if (error instanceof HTTPException) return problemResponse(c, fromHttpException(error));
+  if (isDatabaseTimeout(error)) {
+    c.get("log")?.warn("database timeout", { error });
+    return problemResponse(c, new AppError("SERVICE_UNAVAILABLE", "The database is slow to answer; try again shortly.", { headers: { "retry-after": String(databaseRetryAfterSeconds) } }));
+  }
   c.get("log")?.error("unhandled error", { error });
   return problemResponse(c, new AppError("INTERNAL", "The server could not complete the request; it has been logged."));
 };

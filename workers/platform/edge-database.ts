@@ -4,6 +4,7 @@ import { CloudflareSocket } from "pg-cloudflare";
 import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
+import { databaseTimeouts } from "../../shared/db/timeouts.ts";
 
 interface CloudflareSocketInternals {
   _cfWriter: { close(): Promise<void> } | null;
@@ -36,6 +37,8 @@ class EdgeSocket extends (CloudflareSocket as new (ssl: boolean) => CloudflareSo
 export function createEdgeDatabase(connectionString: string): Kysely<Database> {
   return createPostgresDatabase(connectionString, {
     maxConnections: 1,
+    // Client-side only: Hyperdrive may not pass startup parameters such as statement_timeout.
+    queryTimeoutMs: databaseTimeouts.edgeQueryTimeoutMs,
     applicationName: "tunec-edge",
     stream: (config) => new EdgeSocket(Boolean(config.ssl)),
   });

@@ -21,6 +21,12 @@ describe("parseRange", () => {
     expect(parseRange(header, 1000)).toEqual(expected);
   });
 
+  it("ignores a hostile header quickly (a long run of spaces backtracked quadratically)", () => {
+    const started = performance.now();
+    expect(parseRange(`bytes=1-${" ".repeat(50_000)}x`, 1000)).toEqual({ kind: "full" });
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
   it("finds nothing satisfiable in an empty object", () => {
     expect(parseRange("bytes=0-", 0)).toEqual({ kind: "unsatisfiable" });
     expect(parseRange("bytes=-1", 0)).toEqual({ kind: "unsatisfiable" });

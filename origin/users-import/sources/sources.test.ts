@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseImportLink, type ImportLink } from "../../../workers/users/imports/links.ts";
 import { fixtureText, recordedHttp } from "../testing.ts";
+import { maxExportLineChars, maxExportLines, textExportProblem } from "../../../workers/users/imports/file-limits.ts";
+import { parseTextLines, splitArtistTitle } from "./export-file.ts";
 import { ImportSourceError } from "./source.ts";
 import { vkSource } from "./vk.ts";
 import { yandexMusicSource } from "./yandex-music.ts";
@@ -122,4 +124,30 @@ describe("playlist links", () => {
       expect(parseImportLink(input)).toBeNull();
     },
   );
+});
+
+describe("text export lines (hostile input)", () => {
+  it("splits a line without backtracking: 100k spaces and no dash parse in milliseconds", () => {
+    const hostile = `a${" ".repeat(100_000)}b`;
+    const started = performance.now();
+    expect(splitArtistTitle(hostile)).toBeNull();
+    expect(splitArtistTitle(`a${" ".repeat(100_000)}-x`)).toBeNull();
+    // The regex this replaced took minutes on this line; a linear scan takes well under 100 ms.
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it("keeps the meaning of the old pattern", () => {
+    expect(splitArtistTitle("01) Кино — Группа крови")).toEqual({ artist: "Кино", title: "Группа крови" });
+    expect(splitArtistTitle("1. AC-DC - Back In Black - Live")).toEqual({ artist: "AC-DC", title: "Back In Black - Live" });
+    expect(splitArtistTitle("  Земфира  –  Ромашки ")).toEqual({ artist: "Земфира", title: "Ромашки" });
+    expect(splitArtistTitle("no separator-here")).toBeNull();
+    expect(splitArtistTitle(" - title only")).toBeNull();
+  });
+
+  it("refuses over-long lines and too many lines before parsing", () => {
+    expect(() => parseTextLines(`a - ${"b".repeat(maxExportLineChars)}`)).toThrow(/longer than/);
+    expect(() => parseTextLines("a - b\n".repeat(maxExportLines + 1))).toThrow(/more than/);
+    expect(parseTextLines("a - b\r\n".repeat(maxExportLines - 1))).toHaveLength(maxExportLines - 1);
+    expect(textExportProblem(`[${"1,".repeat(100_000)}1]`)).toBeNull();
+  });
 });

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../shared/errors.ts";
 import { principalOf } from "../../auth/routes/services.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireAuth } from "../../gateway/middleware/authenticate.ts";
@@ -36,13 +37,17 @@ export function registerSubscribe(app: OpenAPIHono<GatewayEnv>): void {
     const { "idempotency-key": idempotencyKey } = c.req.valid("header");
     const principal = principalOf(c);
     const billing = billingServices(c);
+    const requestHash = await sha256(JSON.stringify({ plan: body.plan, method: body.method }));
     const answer = await subscribe(c.get("services").db, billing.providers, billing.settings, {
       userId: principal.userId,
       plan: body.plan,
       method: body.method,
       idempotencyKey,
-      requestHash: await sha256(JSON.stringify({ plan: body.plan, method: body.method })),
+      requestHash,
       traceparent: c.get("traceparent"),
+    }).catch((error: unknown) => {
+      if (error instanceof AppError && error.cause !== undefined) c.get("log").warn("payment provider failed", { user_id: principal.userId, error: error.cause });
+      throw error;
     });
     c.get("log").info("subscribe answered", { user_id: principal.userId, payment_id: answer.body.payment_id, status: answer.status });
     return c.json(subscribeAnswer.parse(answer.body), 201);

@@ -6,7 +6,7 @@ import { requireAuth } from "../../../gateway/middleware/authenticate.ts";
 import { callerId } from "../../principal.ts";
 import { authProblems, problemContent } from "../../schemas.ts";
 import { parseImportLink } from "../links.ts";
-import { exportTextProblem, maxExportLineChars, maxExportLines } from "../export-text.ts";
+import { textExportProblem } from "../file-limits.ts";
 import { createImport, fileSourceRef, type NewImport } from "../repository.ts";
 import { createFromFileSchema, createFromLinkSchema, importSchema, maxImportFileBytes } from "../schemas.ts";
 import { importView } from "../view.ts";
@@ -87,7 +87,8 @@ async function readTextFile(file: File): Promise<string> {
   } catch {
     throw invalid("The file is not UTF-8 text (expected the provider's JSON or \"Artist - Title\" lines).");
   }
-  const problem = exportTextProblem(decoded);
-  if (problem) throw new AppError("PAYLOAD_TOO_LARGE", `${problem} An export takes at most ${maxExportLines} lines of at most ${maxExportLineChars} characters.`);
+  // Refused here, before it is stored, so the origin never gets a file it would spend long on.
+  const problem = textExportProblem(decoded);
+  if (problem) throw new AppError("PAYLOAD_TOO_LARGE", problem, { errors: [{ field: "form.file", message: problem }] });
   return decoded;
 }

@@ -2,33 +2,39 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEvent } from "../../shared/events/build.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import { applyPlaybackStarted } from "./playback-started.ts";
+import { dropOldDailyPlays } from "./decay.ts";
+import { applyPlaybackFinished, maxCountedPlaysPerDay } from "./plays.ts";
 import { insertTrack, trackStats } from "./testing.ts";
 
 const day = 24 * 3600 * 1000;
 
-function started(trackId: string, startedAt: Date) {
+/** A listened play (2 minutes of a 3-minute track) that started at `startedAt`. */
+function started(trackId: string, startedAt: Date, overrides: { userId?: string; positionMs?: number; listenedMs?: number } = {}) {
+  const listenedMs = overrides.listenedMs ?? 120_000;
   return buildEvent({
-    type: "tunec.playback.playback-started.v1",
+    type: "tunec.playback.playback-finished.v1",
     source: "/tunec/playback",
     data: {
       playId: crypto.randomUUID(),
-      userId: crypto.randomUUID(),
+      userId: overrides.userId ?? crypto.randomUUID(),
       trackId,
       quality: "standard",
       deviceId: "phone",
       premium: false,
-      startPositionMs: 0,
+      positionMs: overrides.positionMs ?? listenedMs,
+      trackDurationMs: 180_000,
+      completed: false,
       startedAt: startedAt.toISOString(),
+      finishedAt: new Date(startedAt.getTime() + listenedMs).toISOString(),
     },
   }).event;
 }
 
-describe.each(databaseKinds())("track-stats PlaybackStarted handler on %s", (kind) => {
+describe.each(databaseKinds())("track-stats play counting on %s", (kind) => {
   let database: TestDatabase;
   const logger = createLogger({ service: "track-stats-test" }, "error");
   const apply = (event: ReturnType<typeof started>) =>
-    database.db.transaction().execute((trx) => applyPlaybackStarted(event, trx, { logger }));
+    database.db.transaction().execute((trx) => applyPlaybackFinished(event, trx, { logger }));
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -77,5 +83,39 @@ describe.each(databaseKinds())("track-stats PlaybackStarted handler on %s", (kin
     const missing = crypto.randomUUID();
     await expect(apply(started(missing, new Date()))).resolves.toBeUndefined();
     expect(await trackStats(database.db, missing)).toBeUndefined();
+  });
+
+  it("counts a play only after real listening: 30 s reached, and 30 s between start and finish", async () => {
+    const trackId = await insertTrack(database.db);
+    const now = new Date(Date.now() - 10 * 60_000);
+    await apply(started(trackId, now, { listenedMs: 5_000 }));
+    await apply(started(trackId, now, { listenedMs: 29_000 }));
+    // A position of 3 minutes reported one second after the start is not listening.
+    await apply(started(trackId, now, { listenedMs: 1_000, positionMs: 180_000 }));
+    expect(await trackStats(database.db, trackId)).toBeUndefined();
+    await apply(started(trackId, now, { listenedMs: 30_000 }));
+    expect((await trackStats(database.db, trackId))?.plays).toBe(1);
+  });
+
+  it("counts at most a few plays of a track per listener per day", async () => {
+    const trackId = await insertTrack(database.db);
+    const listener = crypto.randomUUID();
+    const today = new Date(Date.now() - 60 * 60_000);
+    for (let i = 0; i < 10; i++) await apply(started(trackId, today, { userId: listener }));
+    expect((await trackStats(database.db, trackId))?.plays).toBe(maxCountedPlaysPerDay);
+    // Another listener, or the same listener on another day, counts again.
+    await apply(started(trackId, today));
+    await apply(started(trackId, new Date(today.getTime() - 2 * day), { userId: listener }));
+    expect((await trackStats(database.db, trackId))?.plays).toBe(maxCountedPlaysPerDay + 2);
+  });
+
+  it("drops daily caps older than a week", async () => {
+    const trackId = await insertTrack(database.db);
+    const listener = crypto.randomUUID();
+    await apply(started(trackId, new Date(Date.now() - 9 * day), { userId: listener }));
+    await apply(started(trackId, new Date(Date.now() - 60 * 60_000), { userId: listener }));
+    await dropOldDailyPlays(database.db);
+    const days = await database.db.selectFrom("catalog.track_daily_plays").select("plays").where("user_id", "=", listener).execute();
+    expect(days).toHaveLength(1);
   });
 });

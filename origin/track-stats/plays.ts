@@ -1,6 +1,11 @@
 /**
- * Plays → catalog.track_stats: every PlaybackStarted counts one play and adds
- * to the track's popularity, an exponentially decayed play count (half-life
+ * Plays → catalog.track_stats: a play counts, and adds to the track's
+ * popularity, only once it was really listened to: a PlaybackFinished at 30 s
+ * or more (the whole track when shorter), with as much time between start and
+ * finish, and at most `maxCountedPlaysPerDay` per listener, track and UTC day.
+ * A fresh `play_id` per GET /stream (PlaybackStarted) counts nothing, so
+ * restarting a track in a loop cannot inflate its popularity. Popularity is
+ * an exponentially decayed play count (half-life an exponentially decayed play count (half-life
  * below), so last week's hits outrank last year's. The consumer framework runs
  * this inside the transaction that records the event in the inbox, so a
  * redelivered event changes nothing.
@@ -24,12 +29,41 @@ export const popularityHalfLifeSeconds = 7 * 24 * 3600;
 // 0.5^1000 ≈ 1e-301: beyond that a weight is 0 for all purposes, and float8 underflow is an error.
 const maxHalvings = 1000;
 
-export async function applyPlaybackStarted(
-  event: TunecEvent<"tunec.playback.playback-started.v1">,
+/** Listening needed before a play counts (or the whole track, when shorter). */
+export const minListenedMs = 30_000;
+/** Plays of one track by one listener that count in one UTC day. */
+export const maxCountedPlaysPerDay = 3;
+/** Clock skew tolerated between a play's start and finish. */
+const slackMs = 2_000;
+
+export async function applyPlaybackFinished(
+  event: TunecEvent<"tunec.playback.playback-finished.v1">,
   trx: Transaction<Database>,
   context: { logger: Logger },
 ): Promise<void> {
-  const { trackId, startedAt } = event.data;
+  const { trackId, userId, positionMs, trackDurationMs, startedAt, finishedAt } = event.data;
+  const needed = Math.min(minListenedMs, trackDurationMs);
+  const elapsedMs = Date.parse(finishedAt) - Date.parse(startedAt);
+  if (positionMs < needed || elapsedMs < needed - slackMs) {
+    context.logger.debug("play too short to count", { track_id: trackId, position_ms: positionMs, elapsed_ms: elapsedMs });
+    return;
+  }
+  const day = startedAt.slice(0, 10);
+  const counted = await trx
+    .insertInto("catalog.track_daily_plays")
+    .values({ track_id: trackId, user_id: userId, day, plays: 1 })
+    .onConflict((oc) => oc.columns(["track_id", "user_id", "day"]).doUpdateSet({ plays: sql<number>`catalog.track_daily_plays.plays + 1` }))
+    .returning("plays")
+    .executeTakeFirstOrThrow();
+  if (counted.plays > maxCountedPlaysPerDay) {
+    context.logger.debug("daily play cap reached; not counted", { track_id: trackId, plays_today: counted.plays });
+    return;
+  }
+  await countPlay(trx, trackId, startedAt, context);
+}
+
+/** One play of a track at `startedAt` into plays and the decayed popularity. */
+export async function countPlay(trx: Transaction<Database>, trackId: string, startedAt: string, context: { logger: Logger }): Promise<void> {
   const halfLife = popularityHalfLifeSeconds;
   // A client clock ahead of ours must not date the score into the future.
   const playedAt = sql<Date>`least(${startedAt}::timestamptz, now())`;
