@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 
 
 const looseRateLimits = Object.fromEntries(
-  ["ANONYMOUS", "USER", "LOGIN_IP", "LOGIN_EMAIL", "LOGIN_EMAIL_ANY", "REGISTER", "REFRESH"].map((name) => [`RATE_LIMIT_${name}`, "1000000/1h"]),
+  ["ANONYMOUS", "USER", "LOGIN_IP", "LOGIN_EMAIL", "LOGIN_EMAIL_ANY", "REGISTER", "REFRESH", "CALLBACKS"].map((name) => [`RATE_LIMIT_${name}`, "1000000/1h"]),
 );
 
 /**

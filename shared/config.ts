@@ -164,6 +164,8 @@ export const rateLimitConfigSchema = z.object({
   RATE_LIMIT_LOGIN_EMAIL_ANY: ratePolicy("100/15m"),
   RATE_LIMIT_REGISTER: ratePolicy("10/1h"),
   RATE_LIMIT_REFRESH: ratePolicy("30/1m"),
+  /** Payment providers' notifications, per sending address: a provider's burst never eats the anonymous bucket, a stranger's flood is cut. */
+  RATE_LIMIT_CALLBACKS: ratePolicy("600/1m"),
 });
 export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
 

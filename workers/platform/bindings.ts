@@ -20,6 +20,7 @@ export interface WorkerBindings {
   RATE_LIMIT_LOGIN_EMAIL_ANY?: string;
   RATE_LIMIT_REGISTER?: string;
   RATE_LIMIT_REFRESH?: string;
+  RATE_LIMIT_CALLBACKS?: string;
   /** Secret encrypting the OAuth flow cookie (workers/auth/oauth/config.ts); required in production with a provider. */
   OAUTH_STATE_SECRET?: string;
   /**

@@ -17,6 +17,7 @@ export function createWorkerRateLimit(env: WorkerBindings): RateLimitSettings {
     RATE_LIMIT_LOGIN_EMAIL_ANY: env.RATE_LIMIT_LOGIN_EMAIL_ANY,
     RATE_LIMIT_REGISTER: env.RATE_LIMIT_REGISTER,
     RATE_LIMIT_REFRESH: env.RATE_LIMIT_REFRESH,
+    RATE_LIMIT_CALLBACKS: env.RATE_LIMIT_CALLBACKS,
   });
   return {
     limiter: durableRateLimiter(env.RATE_LIMITER),

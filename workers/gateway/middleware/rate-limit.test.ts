@@ -121,7 +121,19 @@ describe("rate limits at the gateway", () => {
     expect((await app.request("/tracks", { headers: { "cf-connecting-ip": freshIp() } })).status).toBe(200);
   });
 
-  it("limits guesses at one email from many addresses", async () => {
+  it("gives payment provider callbacks their own per-address bucket", async () => {
+    const { call } = gateway({ RATE_LIMIT_CALLBACKS: "2/1m", RATE_LIMIT_ANONYMOUS: "100/1m" });
+    const ip = freshIp();
+    const post = () => call("/billing/callbacks/tbank", ip, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const first = await post();
+    expect(first.headers.get("ratelimit-policy")).toBe('"callbacks";q=2;w=60');
+    await post();
+    expect((await post()).status).toBe(429);
+    // The same address's other calls are counted apart.
+    expect((await call("/tracks", ip)).status).toBe(200);
+  });
+
+    it("limits guesses at one email from many addresses", async () => {
     const { login } = gateway({ RATE_LIMIT_LOGIN_EMAIL_ANY: "10/15m" });
     const email = uniqueEmail("spread");
     const statuses: number[] = [];

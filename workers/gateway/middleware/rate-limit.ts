@@ -31,6 +31,7 @@ export function ratePolicies(config: RateLimitConfig) {
     loginEmailAny: { name: "login-email-any", ...config.RATE_LIMIT_LOGIN_EMAIL_ANY },
     register: { name: "register", ...config.RATE_LIMIT_REGISTER },
     refresh: { name: "refresh", ...config.RATE_LIMIT_REFRESH },
+    callbacks: { name: "callbacks", ...config.RATE_LIMIT_CALLBACKS },
   } satisfies Record<string, RatePolicy>;
 }
 
@@ -73,6 +74,7 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
           return [{ key: ip, policy: policies.refresh }];
       }
     }
+    if (c.req.method === "POST" && c.req.path.startsWith("/billing/callbacks/")) return [{ key: `callback:${ip}`, policy: policies.callbacks }];
     const principal = c.get("principal");
     return principal ? [{ key: `user:${principal.userId}`, policy: policies.user }] : [{ key: ip, policy: policies.anonymous }];
   }
