@@ -1,20 +1,7 @@
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { setRoles } from "../auth/accounts.ts";
-import { refresh, signUp, type Tokens } from "../auth/testing.ts";
-import { createEdgeDatabase } from "../platform/edge-database.ts";
-
-async function withRoles(roles: Array<"listener" | "artist" | "editor" | "admin">): Promise<Tokens> {
-  const tokens = await signUp();
-  const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
-  try {
-    await setRoles(db, String(decodeJwt(tokens.access_token).sub), roles);
-  } finally {
-    await db.destroy();
-  }
-  return (await refresh(tokens.refresh_token)).json<Tokens>();
-}
+import { signUp, signUpWithRoles } from "../auth/testing.ts";
 
 const get = (path: string, token?: string) => SELF.fetch(`https://tunec.test${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
@@ -25,7 +12,7 @@ interface Page {
 
 describe("GET /admin/audit", () => {
   it("lists what admins did, with before and after, filtered and paged", async () => {
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
     const adminId = String(decodeJwt(admin.access_token).sub);
     const target = await signUp();
     const targetId = String(decodeJwt(target.access_token).sub);
@@ -56,9 +43,9 @@ describe("GET /admin/audit", () => {
   it("is for admins only and validates its filters", async () => {
     expect((await get("/admin/audit")).status).toBe(401);
     for (const roles of [["listener"], ["listener", "artist"], ["listener", "editor"]] as const) {
-      expect((await get("/admin/audit", (await withRoles([...roles])).access_token)).status).toBe(403);
+      expect((await get("/admin/audit", (await signUpWithRoles([...roles])).access_token)).status).toBe(403);
     }
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
     for (const query of ["limit=0", "limit=500", "actor_id=nope", "since=yesterday", "before=abc", "action=DROP%20TABLE"]) {
       expect((await get(`/admin/audit?${query}`, admin.access_token)).status, query).toBe(400);
     }

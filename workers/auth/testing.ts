@@ -1,8 +1,10 @@
 /** Helpers for the auth tests in workerd (not shipped code paths). */
 import { env, SELF } from "cloudflare:test";
+import { decodeJwt } from "jose";
 import { createLogger } from "../../shared/logger.ts";
 import { createGatewayApp } from "../gateway/app.ts";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
+import { setRoles, type Role } from "./accounts.ts";
 import type { SigningKeyConfig } from "./signing-keys.ts";
 import { createWorkerAuth } from "./worker-services.ts";
 
@@ -75,4 +77,16 @@ export async function loginOn(
   });
   if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
   return response.json<Tokens>();
+}
+
+/** A new account with these roles, signed in again so its access token carries them. */
+export async function signUpWithRoles(roles: Role[]): Promise<Tokens> {
+  const tokens = await signUp();
+  const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+  try {
+    await setRoles(db, String(decodeJwt(tokens.access_token).sub), roles);
+  } finally {
+    await db.destroy();
+  }
+  return (await refresh(tokens.refresh_token)).json<Tokens>();
 }

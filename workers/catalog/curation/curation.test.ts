@@ -1,15 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { setRoles } from "../../auth/accounts.ts";
-import { refresh, signUp, type Tokens } from "../../auth/testing.ts";
+import { signUpWithRoles } from "../../auth/testing.ts";
 import { bearer, seedTracks, signUpListener, viaSelf, withDb } from "../../playback/testing.ts";
-
-async function withRoles(roles: Array<"listener" | "artist" | "editor" | "admin">): Promise<Tokens> {
-  const tokens = await signUp();
-  await withDb((db) => setRoles(db, String(decodeJwt(tokens.access_token).sub), roles));
-  return (await refresh(tokens.refresh_token)).json<Tokens>();
-}
 
 function call(path: string, token: string | null, method = "GET", body?: unknown): Promise<Response> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
@@ -23,7 +16,7 @@ const auditOf = (trackId: string) =>
 describe("catalog curation of tracks", () => {
   it("an editor corrects metadata: the catalog changes, the audit log has before and after, a no-op writes nothing", async () => {
     const { published } = await seedTracks();
-    const editor = await withRoles(["listener", "editor"]);
+    const editor = await signUpWithRoles(["listener", "editor"]);
     const edited = await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { title: "Группа крови", genres: ["Rock", "post-punk"], isrc: "ru-a1d-24-00001", explicit: true });
     expect(edited.status).toBe(200);
     expect(await edited.json()).toMatchObject({ title: "Группа крови", genres: ["rock", "post-punk"], isrc: "RUA1D2400001", explicit: true, status: "published" });
@@ -37,7 +30,7 @@ describe("catalog curation of tracks", () => {
 
   it("a takedown answers 410 to listeners on /tracks and /stream; restore brings it back; both audited with the reason", async () => {
     const { published } = await seedTracks();
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
     const listener = await signUpListener(viaSelf, false);
     const down = await call(`/admin/tracks/${published.trackId}/takedown`, admin.access_token, "POST", { reason: "Rights holder's request" });
     expect(await down.json()).toMatchObject({ status: "taken_down" });
@@ -56,7 +49,7 @@ describe("catalog curation of tracks", () => {
 
   it("refuses bad input, unknown and draft tracks with clear problems", async () => {
     const { draftId } = await seedTracks();
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
     const id = crypto.randomUUID();
     expect((await call(`/admin/tracks/${id}`, admin.access_token, "PATCH", { title: "x" })).status).toBe(404);
     expect((await call(`/admin/tracks/${draftId}/takedown`, admin.access_token, "POST", { reason: "x" })).status).toBe(409);
@@ -70,7 +63,7 @@ describe("catalog curation of tracks", () => {
 
   it("is for admins and editors only: anonymous 401, listener and artist 403", async () => {
     const { published } = await seedTracks();
-    const callers = await Promise.all([withRoles(["listener"]), withRoles(["listener", "artist"])]);
+    const callers = await Promise.all([signUpWithRoles(["listener"]), signUpWithRoles(["listener", "artist"])]);
     const routes: Array<[string, string, unknown]> = [
       ["PATCH", `/admin/tracks/${published.trackId}`, { title: "Hijacked" }],
       ["POST", `/admin/tracks/${published.trackId}/takedown`, { reason: "x" }],

@@ -1,8 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { setRoles } from "../../auth/accounts.ts";
-import { refresh, signUp, type Tokens } from "../../auth/testing.ts";
+import { refresh, signUp, signUpWithRoles, type Tokens } from "../../auth/testing.ts";
 import { createEdgeDatabase } from "../../platform/edge-database.ts";
 
 const base = "https://tunec.test";
@@ -14,12 +13,6 @@ async function withDb<T>(work: (db: ReturnType<typeof createEdgeDatabase>) => Pr
   } finally {
     await db.destroy();
   }
-}
-
-async function withRoles(roles: Array<"listener" | "artist" | "editor" | "admin">): Promise<Tokens> {
-  const tokens = await signUp();
-  await withDb((db) => setRoles(db, String(decodeJwt(tokens.access_token).sub), roles));
-  return (await refresh(tokens.refresh_token)).json<Tokens>();
 }
 
 function call(path: string, token: string | null, init: { method?: string; body?: unknown } = {}): Promise<Response> {
@@ -47,7 +40,7 @@ describe("artist onboarding", () => {
     expect(application).toMatchObject({ status: "pending", artist_name: "Звёздный Тунец", links: ["https://vk.com/tunec"] });
     expect((await call("/me/artist-application", listener.access_token, { method: "POST", body: { artist_name: "Again" } })).status).toBe(409);
 
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
     const pending = await (await call("/admin/artist-applications?status=pending&limit=100", admin.access_token)).json<{ applications: Application[] }>();
     expect(pending.applications.map((a) => a.id)).toContain(application.id);
 
@@ -76,7 +69,7 @@ describe("artist onboarding", () => {
 
   it("claims an existing profile instead of creating one, and a rejection carries its reason", async () => {
     const claimed = await withDb((db) => db.insertInto("catalog.artists").values({ name: "Claimed Profile" }).returning("id").executeTakeFirstOrThrow());
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
 
     const claimer = await signUp();
     const claim = await (await call("/me/artist-application", claimer.access_token, { method: "POST", body: { artist_name: "Claimed Profile", claim_artist_id: claimed.id } })).json<Application>();
@@ -102,7 +95,7 @@ describe("artist onboarding", () => {
     expect(await bad({ artist_name: "A", links: ["javascript:alert(1)"] })).toMatchObject({ status: 400 });
     expect(await bad({ artist_name: "A", links: Array.from({ length: 6 }, (_, i) => `https://e.com/${i}`) })).toMatchObject({ status: 400 });
     expect(await bad({ artist_name: "A", claim_artist_id: crypto.randomUUID() })).toMatchObject({ status: 400, errors: [{ field: "body.claim_artist_id" }] });
-    const admin = await withRoles(["listener", "admin"]);
+    const admin = await signUpWithRoles(["listener", "admin"]);
     expect((await call(`/admin/artist-applications/${crypto.randomUUID()}/approve`, admin.access_token, { method: "POST" })).status).toBe(404);
     expect((await call("/admin/artist-applications?status=maybe", admin.access_token)).status).toBe(400);
     expect((await call("/admin/artist-applications?cursor=zzz", admin.access_token)).status).toBe(400);
@@ -115,7 +108,7 @@ describe("artist onboarding", () => {
       ["POST", `/admin/artist-applications/${id}/approve`, undefined],
       ["POST", `/admin/artist-applications/${id}/reject`, { reason: "no" }],
     ];
-    const callers = await Promise.all([withRoles(["listener"]), withRoles(["listener", "artist"]), withRoles(["listener", "editor"])]);
+    const callers = await Promise.all([signUpWithRoles(["listener"]), signUpWithRoles(["listener", "artist"]), signUpWithRoles(["listener", "editor"])]);
     for (const [method, path, body] of routes) {
       expect((await call(path, null, { method, body })).status).toBe(401);
       for (const caller of callers) expect((await call(path, caller.access_token, { method, body })).status).toBe(403);
