@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../shared/audit/audit-log.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../shared/testing/test-database.ts";
-import { consumePasswordToken } from "../workers/auth/password-tokens.ts";
+import { consumeAccountToken } from "../workers/auth/account-tokens.ts";
 import { createAdmin } from "./admin-create.ts";
 
 describe.each(databaseKinds())("npm run admin:create on %s", (kind) => {
@@ -21,8 +21,8 @@ describe.each(databaseKinds())("npm run admin:create on %s", (kind) => {
     expect(audit.entries).toMatchObject([{ action: "account.create", actorId: null, after: { roles: ["listener", "admin"] } }]);
 
     const token = result.passwordToken ?? "";
-    expect(await consumePasswordToken(database.db, token)).toEqual({ accountId: result.accountId, purpose: "set" });
-    expect(await consumePasswordToken(database.db, token)).toBeNull();
+    expect(await consumeAccountToken(database.db, token, ["set"])).toEqual({ accountId: result.accountId, purpose: "set", email: null });
+    expect(await consumeAccountToken(database.db, token, ["set"])).toBeNull();
   });
 
   it("promotes an existing account once, keeping its roles, and only a passwordless one gets a token", async () => {
@@ -41,13 +41,13 @@ describe.each(databaseKinds())("npm run admin:create on %s", (kind) => {
 
   it("refuses a malformed email without touching the database", async () => {
     await expect(createAdmin(database.db, "not-an-email")).rejects.toThrow();
-    await expect(consumePasswordToken(database.db, "short")).resolves.toBeNull();
+    await expect(consumeAccountToken(database.db, "short", ["set"])).resolves.toBeNull();
   });
 
   it("a newer token replaces an unspent older one", async () => {
     const first = await createAdmin(database.db, "twice@example.com");
     const second = await createAdmin(database.db, "twice@example.com");
-    expect(await consumePasswordToken(database.db, first.passwordToken ?? "")).toBeNull();
-    expect(await consumePasswordToken(database.db, second.passwordToken ?? "")).toMatchObject({ accountId: first.accountId });
+    expect(await consumeAccountToken(database.db, first.passwordToken ?? "", ["set"])).toBeNull();
+    expect(await consumeAccountToken(database.db, second.passwordToken ?? "", ["set"])).toMatchObject({ accountId: first.accountId });
   });
 });

@@ -17,7 +17,7 @@ import { ConfigError, nodeConfigSchema, parseConfig } from "../shared/config.ts"
 import type { Database } from "../shared/db/database.ts";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
 import { normalizeEmail } from "../workers/auth/accounts.ts";
-import { createPasswordToken, passwordSetTokenTtlMs } from "../workers/auth/password-tokens.ts";
+import { createAccountToken } from "../workers/auth/account-tokens.ts";
 import { resolveDatabase } from "./database-url.ts";
 
 export interface AdminCreated {
@@ -55,7 +55,7 @@ export async function createAdmin(db: Kysely<Database>, rawEmail: string): Promi
         reason: "npm run admin:create",
       });
     }
-    const passwordToken = account.password_hash === null ? await createPasswordToken(trx, { accountId: account.id, purpose: "set", ttlMs: passwordSetTokenTtlMs }) : null;
+    const passwordToken = account.password_hash === null ? await createAccountToken(trx, { accountId: account.id, purpose: "set" }) : null;
     return { accountId: account.id, created: !existing, roles, passwordToken };
   });
 }

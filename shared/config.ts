@@ -166,6 +166,8 @@ export const rateLimitConfigSchema = z.object({
   RATE_LIMIT_REFRESH: ratePolicy("30/1m"),
   /** Payment providers' notifications, per sending address: a provider's burst never eats the anonymous bucket, a stranger's flood is cut. */
   RATE_LIMIT_CALLBACKS: ratePolicy("600/1m"),
+  /** Account mails (reset, verification, new address) per target email or account: nobody's mailbox is flooded through us. */
+  RATE_LIMIT_ACCOUNT_MAIL: ratePolicy("5/1h"),
 });
 export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
 

@@ -133,11 +133,11 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
     return cursor.rowsWritten > 0;
   }
 
-  async revokeAll(): Promise<number> {
+  async revokeAll(options: { except?: string } = {}): Promise<number> {
     const now = Date.now();
     const cursor = this.sql.exec(
-      "update families set revoked_at = ?, revoked_reason = 'revoked' where revoked_at is null and expires_at > ?",
-      now, now,
+      "update families set revoked_at = ?, revoked_reason = 'revoked' where revoked_at is null and expires_at > ? and id is not ?",
+      now, now, options.except ?? null,
     );
     return cursor.rowsWritten;
   }

@@ -49,10 +49,14 @@ export async function claimDue(db: Kysely<Database>, owner: string, leaseMs: num
   return result.rows;
 }
 
+/** Account mails (`account-*` templates) carry a one-time link: once sent, the log keeps only the subject. */
+const withoutLinks = sql<string>`case when template like 'account-%'
+  then jsonb_build_object('subject', content->'subject', 'redacted', true) else content end`;
+
 export async function markSent(db: Kysely<Database> | Transaction<Database>, row: DeliveryRow, owner: string, providerMessageId: string | null): Promise<boolean> {
   const result = await db
     .updateTable("notify.deliveries")
-    .set({ status: "sent", provider_message_id: providerMessageId, last_error: null, lease_owner: null, sent_at: new Date(), updated_at: new Date() })
+    .set({ status: "sent", content: withoutLinks, provider_message_id: providerMessageId, last_error: null, lease_owner: null, sent_at: new Date(), updated_at: new Date() })
     .where("id", "=", row.id)
     .where("lease_owner", "=", owner)
     .where("status", "=", "sending")

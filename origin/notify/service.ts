@@ -1,5 +1,6 @@
 /**
- * `--service notify`: subscription events → email (SMTP) and Web Push.
+ * `--service notify`: subscription events → email (SMTP) and Web Push; account
+ * mails (address verification, a new address, a password reset) → email.
  * Two parts in one service: a consumer that turns each event into queued
  * deliveries (exactly once, in its inbox transaction) and a dispatcher that
  * sends them with retries and records the outcome in notify.deliveries.
@@ -8,6 +9,7 @@ import { ConfigError } from "../../shared/config.ts";
 import { startConsumer, type EventHandler, type RetryPolicy } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginContext, OriginService } from "../service.ts";
+import { databaseAccountLinks, enqueueAccountMail, type AccountLinks } from "./account-mail.ts";
 import { databaseContactDirectory, type ContactDirectory } from "./contacts.ts";
 import { startDispatcher } from "./dispatcher.ts";
 import { enqueueNotifications, type EnqueueDeps } from "./enqueue.ts";
@@ -17,7 +19,7 @@ import { createSmtpMailer } from "./smtp-mailer.ts";
 import { createWebPushSender, type VapidKeys } from "./web-push-sender.ts";
 
 export const notifyGroup = "notify";
-export const notifyTopics = ["tunec.billing.subscriptions"];
+export const notifyTopics = ["tunec.billing.subscriptions", "tunec.auth.accounts"];
 
 export interface NotifyServiceOptions {
   /** Retries of one delivery (the dispatcher's schedule, kept in the table). */
@@ -26,6 +28,7 @@ export interface NotifyServiceOptions {
   /** Events older than this are recorded but not announced: "welcome to Premium" a week late only confuses. */
   maxEventAgeMs?: number;
   contacts?: ContactDirectory;
+  accountLinks?: AccountLinks;
   mailer?: (context: OriginContext) => Mailer;
   push?: (context: OriginContext) => PushSender | null;
 }
@@ -44,7 +47,7 @@ export function vapidKeys(config: OriginContext["config"]): VapidKeys | null {
 export function createNotifyService(options: NotifyServiceOptions = {}): OriginService {
   return {
     name: "notify",
-    description: "notifications: subscription events → email (SMTP) and Web Push, with a delivery log and retries",
+    description: "notifications: subscription events and account mails (verification, reset) → email (SMTP) and Web Push, with a delivery log and retries",
     async start(context) {
       const { config, db, log } = context;
       const vapid = vapidKeys(config);
@@ -75,6 +78,8 @@ export function createNotifyService(options: NotifyServiceOptions = {}): OriginS
             "tunec.billing.subscription-activated.v1": handle,
             "tunec.billing.subscription-failed.v1": handle,
             "tunec.billing.subscription-expired.v1": handle,
+            "tunec.auth.account-email-requested.v1": (event, trx, handler) =>
+              enqueueAccountMail({ ...deps, links: options.accountLinks ?? databaseAccountLinks }, event, trx, handler),
           },
         });
         return {

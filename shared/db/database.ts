@@ -5,7 +5,7 @@
  */
 import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
 import type { AuditEntriesTable } from "./audit.table.ts";
-import type { AccountsTable, IdentitiesTable, PasswordTokensTable } from "./auth.table.ts";
+import type { AccountsTable, IdentitiesTable, AccountTokensTable } from "./auth.table.ts";
 import type { CallbacksTable, RefusedCallbackCountsTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
 import type { AlbumsTable, ArtistApplicationsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
@@ -44,7 +44,7 @@ export interface Database {
   "events.log_leases": LogLeasesTable;
   "auth.accounts": AccountsTable;
   "auth.identities": IdentitiesTable;
-  "auth.password_tokens": PasswordTokensTable;
+  "auth.account_tokens": AccountTokensTable;
   "catalog.artists": ArtistsTable;
   "catalog.artist_managers": ArtistManagersTable;
   "catalog.artist_applications": ArtistApplicationsTable;

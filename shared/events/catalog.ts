@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { EventDefinition } from "./definition.ts";
 import type { CloudEvent } from "./envelope.ts";
+import { accountEmailRequestedV1 } from "./account-events.ts";
 import { trackPublishedV1, uploadRejectedV1 } from "./ingestion-events.ts";
 import { paymentCompletedV1, paymentFailedV1 } from "./payment-events.ts";
 import { playbackFinishedV1, playbackStartedV1 } from "./playback-events.ts";
@@ -26,6 +27,7 @@ const definitions = [
   subscriptionFailedV1,
   subscriptionExpiredV1,
   userUpdatedV1,
+  accountEmailRequestedV1,
 ] as const;
 
 type Definitions = (typeof definitions)[number];

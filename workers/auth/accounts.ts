@@ -26,6 +26,8 @@ export interface Account {
   isPremium: boolean;
   /** PHC argon2id string; null when the account signs in only through OAuth. */
   passwordHash: string | null;
+  /** When the owner proved the address; null while unproven (such an account is never linked to an OAuth identity). */
+  emailVerifiedAt: Date | null;
 }
 
 /** Email addresses compare case-insensitively and without surrounding blanks. */
@@ -33,10 +35,10 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-const accountColumns = ["id", "email", "roles", "is_premium", "password_hash"] as const;
+const accountColumns = ["id", "email", "roles", "is_premium", "password_hash", "email_verified_at"] as const;
 
-function toAccount(row: { id: string; email: string; roles: Role[]; is_premium: boolean; password_hash: string | null }): Account {
-  return { id: row.id, email: row.email, roles: row.roles, isPremium: row.is_premium, passwordHash: row.password_hash };
+function toAccount(row: { id: string; email: string; roles: Role[]; is_premium: boolean; password_hash: string | null; email_verified_at: Date | null }): Account {
+  return { id: row.id, email: row.email, roles: row.roles, isPremium: row.is_premium, passwordHash: row.password_hash, emailVerifiedAt: row.email_verified_at };
 }
 
 /**
@@ -45,11 +47,16 @@ function toAccount(row: { id: string; email: string; roles: Role[]; is_premium: 
  */
 export async function createAccount(
   db: Db,
-  input: { email: string; passwordHash: string | null; roles?: Role[] },
+  input: { email: string; passwordHash: string | null; roles?: Role[]; emailVerified?: boolean },
 ): Promise<Account | null> {
   const row = await db
     .insertInto("auth.accounts")
-    .values({ email: normalizeEmail(input.email), password_hash: input.passwordHash, roles: input.roles ?? ["listener"] })
+    .values({
+      email: normalizeEmail(input.email),
+      password_hash: input.passwordHash,
+      roles: input.roles ?? ["listener"],
+      email_verified_at: input.emailVerified ? new Date() : null,
+    })
     // The only unique constraint a new row can hit is the lower(email) index.
     .onConflict((conflict) => conflict.doNothing())
     .returning(accountColumns)
@@ -75,7 +82,7 @@ export async function findAccountByIdentity(db: Db, provider: string, subject: s
   const row = await db
     .selectFrom("auth.identities as i")
     .innerJoin("auth.accounts as a", "a.id", "i.account_id")
-    .select(["a.id", "a.email", "a.roles", "a.is_premium", "a.password_hash"])
+    .select(["a.id", "a.email", "a.roles", "a.is_premium", "a.password_hash", "a.email_verified_at"])
     .where("i.provider", "=", provider)
     .where("i.subject", "=", subject)
     .executeTakeFirst();
@@ -133,6 +140,21 @@ export async function setPremium(db: Db, id: string, isPremium: boolean, asOf: D
     .where((eb) => eb.or([eb("premium_changed_at", "is", null), eb("premium_changed_at", "<", asOf)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * The owner of an address proved it through a provider while the account
+ * claiming it never did: whoever registered it first (possibly a squatter)
+ * loses the password, the address becomes verified. The caller revokes the
+ * account's sessions, so nobody but the provider's user is left inside.
+ */
+export async function claimUnverifiedAccount(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable("auth.accounts")
+    .set({ password_hash: null, email_verified_at: new Date(), pending_email: null, updated_at: new Date() })
+    .where("id", "=", id)
+    .where("email_verified_at", "is", null)
+    .execute();
 }
 
 /** Stores a password hash made with today's parameters (rehash on sign-in). */

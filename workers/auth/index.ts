@@ -4,7 +4,10 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../gateway/context.ts";
+import { registerAccount } from "./routes/account.ts";
 import { registerAdminRoles } from "./routes/admin-roles.ts";
+import { registerEmailRoutes } from "./routes/email.ts";
+import { registerPasswordChange } from "./routes/password-change.ts";
 import { registerJwks } from "./routes/jwks.ts";
 import { registerLogin } from "./routes/login.ts";
 import { registerLogout } from "./routes/logout.ts";
@@ -26,6 +29,9 @@ export function registerAuth(app: OpenAPIHono<GatewayEnv>): void {
   registerRefresh(app);
   registerLogout(app);
   registerPasswordSet(app);
+  registerPasswordChange(app);
+  registerEmailRoutes(app);
+  registerAccount(app);
   registerListSessions(app);
   registerDeleteSession(app);
   registerJwks(app);

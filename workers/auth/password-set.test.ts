@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
-import { createPasswordToken } from "./password-tokens.ts";
+import { createAccountToken } from "./account-tokens.ts";
 import { postJson, refresh, signIn, signUp, strongPassword, uniqueEmail } from "./testing.ts";
 
 async function withDb<T>(work: (db: ReturnType<typeof createEdgeDatabase>) => Promise<T>): Promise<T> {
@@ -18,7 +18,7 @@ describe("POST /auth/password/set", () => {
     const email = uniqueEmail("admin");
     const token = await withDb(async (db) => {
       const account = await db.insertInto("auth.accounts").values({ email, password_hash: null, roles: ["listener", "admin"] }).returning("id").executeTakeFirstOrThrow();
-      return createPasswordToken(db, { accountId: account.id, purpose: "set", ttlMs: 60_000 });
+      return createAccountToken(db, { accountId: account.id, purpose: "set", ttlMs: 60_000 });
     });
     expect((await postJson("/auth/login", { email, password: strongPassword })).status).toBe(401);
 
@@ -35,7 +35,7 @@ describe("POST /auth/password/set", () => {
     const listener = await signUp();
     const token = await withDb(async (db) => {
       const account = await db.selectFrom("auth.accounts").select("id").where("email", "=", listener.email).executeTakeFirstOrThrow();
-      return createPasswordToken(db, { accountId: account.id, purpose: "reset", ttlMs: 60_000 });
+      return createAccountToken(db, { accountId: account.id, purpose: "reset", ttlMs: 60_000 });
     });
     expect((await postJson("/auth/password/set", { token, password: "a brand new passphrase for tunec" })).status).toBe(204);
     expect((await refresh(listener.refresh_token)).status).toBe(401);
@@ -45,7 +45,7 @@ describe("POST /auth/password/set", () => {
     const email = uniqueEmail("late");
     const expired = await withDb(async (db) => {
       const account = await db.insertInto("auth.accounts").values({ email, password_hash: null }).returning("id").executeTakeFirstOrThrow();
-      return createPasswordToken(db, { accountId: account.id, purpose: "set", ttlMs: -1_000 });
+      return createAccountToken(db, { accountId: account.id, purpose: "set", ttlMs: -1_000 });
     });
     expect((await postJson("/auth/password/set", { token: expired, password: strongPassword })).status).toBe(400);
     expect((await postJson("/auth/password/set", { token: "A".repeat(43), password: strongPassword })).status).toBe(400);

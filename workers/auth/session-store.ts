@@ -38,8 +38,8 @@ export interface SessionStore {
   rotate(secret: string, client: ClientInfo): Promise<RotateResult>;
   /** Revokes by family id; false when there was no live family of that id. */
   revoke(sessionId: string): Promise<boolean>;
-  /** Revokes every live family (a password set or changed, a role changed); how many were live. */
-  revokeAll(): Promise<number>;
+  /** Revokes every live family but `except` (a password set or changed, a role changed); how many it revoked. */
+  revokeAll(options?: { except?: string }): Promise<number>;
   /** Revokes the family a refresh secret belongs to (logout); false when unknown. */
   revokeBySecret(secret: string): Promise<boolean>;
   list(): Promise<SessionInfo[]>;

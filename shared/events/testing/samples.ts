@@ -161,4 +161,9 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     premiumUntil: "2026-02-10T09:00:00.000Z",
     updatedAt: "2026-01-10T09:00:02.000Z",
   },
+  "tunec.auth.account-email-requested.v1": {
+    userId: user,
+    purpose: "verify-email",
+    requestedAt: "2026-01-10T09:00:03.000Z",
+  },
 };

@@ -1,6 +1,8 @@
 import { env, SELF } from "cloudflare:test";
+import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createEdgeDatabase } from "../../platform/edge-database.ts";
+import { mintAccountLink } from "../account-email.ts";
 import { strongPassword, uniqueEmail } from "../testing.ts";
 import { oauthGateway, origin, signInWith, uniqueSubject, type Gateway } from "./testing.ts";
 
@@ -37,11 +39,29 @@ async function identitiesOf(accountId: string) {
   }
 }
 
+async function postCredentials(path: string, email: string): Promise<Response> {
+  return app.request(`${origin}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+}
+
 async function passwordAccount(email: string): Promise<string> {
-  const post = (path: string) =>
-    app.request(`${origin}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
-  expect((await post("/auth/register")).status).toBe(202);
-  return userIdOf(await post("/auth/login"));
+  expect((await postCredentials("/auth/register", email)).status).toBe(202);
+  return userIdOf(await postCredentials("/auth/login", email));
+}
+
+async function withDb<T>(work: (db: ReturnType<typeof createEdgeDatabase>) => Promise<T>): Promise<T> {
+  const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** The owner follows the verification link mailed at registration. */
+async function verifyAddressOf(accountId: string): Promise<void> {
+  const link = await withDb((db) => mintAccountLink(db, accountId, "verify-email"));
+  const verified = await app.request(`${origin}/auth/email/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: link?.token }) });
+  expect(verified.status).toBe(200);
 }
 
 async function expectProblem(response: Response, status: number, code: string): Promise<{ detail?: string }> {
@@ -80,11 +100,32 @@ describe("sign-in with Google (OpenID Connect) against a real OpenID provider", 
     expect(await identitiesOf(first)).toEqual([{ provider: "google", subject: user.sub, email: user.email, email_verified: true }]);
   });
 
-  it("links a password account with the same verified email", async () => {
+  it("links a password account whose owner verified the address, and keeps its password", async () => {
     const email = uniqueEmail("both");
     const accountId = await passwordAccount(email);
+    await verifyAddressOf(accountId);
     expect(await userIdOf(await signInWith(app, "google", { sub: uniqueSubject(), email: email.toUpperCase(), emailVerified: true }))).toBe(accountId);
     expect((await identitiesOf(accountId)).map((identity) => identity.provider)).toEqual(["google"]);
+    expect((await postCredentials("/auth/login", email)).status).toBe(200);
+  });
+
+  it("takes a pre-registered, never verified account away from whoever registered it (issue 17, item 2)", async () => {
+    const email = uniqueEmail("squatted");
+    const squatter = await postCredentials("/auth/register", email).then(() => postCredentials("/auth/login", email));
+    const squatterTokens = await squatter.json<Tokens>();
+    const accountId = await userIdOf(await signInWith(app, "google", { sub: uniqueSubject(), email, emailVerified: true }));
+    expect(decodeJwt(squatterTokens.access_token).sub).toBe(accountId);
+    // The squatter's password and sessions are gone; the owner is inside with a verified address.
+    expect((await postCredentials("/auth/login", email)).status).toBe(401);
+    const refreshed = await app.request(`${origin}/auth/refresh`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: squatterTokens.refresh_token }),
+    });
+    expect(refreshed.status).toBe(401);
+    const row = await withDb((db) => db.selectFrom("auth.accounts").select(["password_hash", "email_verified_at"]).where("id", "=", accountId).executeTakeFirstOrThrow());
+    expect(row.password_hash).toBeNull();
+    expect(row.email_verified_at).not.toBeNull();
   });
 
   it("does not link on an unverified email", async () => {

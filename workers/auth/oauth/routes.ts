@@ -82,6 +82,15 @@ export function registerOAuth(app: OpenAPIHono<GatewayEnv>, settings: OAuthSetti
       throw error instanceof AppError ? withSetCookie(error, clearCookie) : error;
     });
     c.get("log").info("oauth sign-in", { provider: id, outcome, account_id: account.id });
+    if (outcome === "claimed") {
+      // Whoever registered the address without proving it is signed out everywhere before the owner signs in.
+      const revoked = await auth.sessions.forUser(account.id).revokeAll();
+      c.get("log").warn("unverified account claimed by the address's owner through a provider: password removed, sessions revoked", {
+        provider: id,
+        account_id: account.id,
+        sessions_revoked: revoked,
+      });
+    }
     const tokens = await issueSession(auth, account, clientInfo(c.req.raw));
     c.header("cache-control", "no-store");
     return c.json(tokens, 200);

@@ -4,16 +4,21 @@
  *   1. a known identity (provider + subject) signs into its account;
  *   2. else an account with the same email links, but only when the provider
  *      vouches for the email (verified), or anyone controlling some provider
- *      account could take over a password account;
- *   3. else a new account (no password) is created and linked.
+ *      account could take over a password account. If that account never
+ *      proved the address itself, whoever registered it may be a squatter
+ *      waiting for the owner (issue 17, item 2): the account is "claimed" —
+ *      its password removed, the address verified — and the caller revokes
+ *      its sessions, so only the provider's user is left inside;
+ *   3. else a new account (no password) is created and linked, verified when
+ *      the provider vouches for the address.
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { AppError } from "../../../shared/errors.ts";
-import { createAccount, findAccountByEmail, findAccountByIdentity, linkIdentity, type Account } from "../accounts.ts";
+import { claimUnverifiedAccount, createAccount, findAccountByEmail, findAccountByIdentity, linkIdentity, type Account } from "../accounts.ts";
 import type { ExternalIdentity } from "./providers/index.ts";
 
-export type SignInOutcome = "signed-in" | "linked" | "created";
+export type SignInOutcome = "signed-in" | "linked" | "claimed" | "created";
 
 export async function accountForIdentity(db: Kysely<Database>, identity: ExternalIdentity): Promise<{ account: Account; outcome: SignInOutcome }> {
   return db.transaction().execute(async (trx) => {
@@ -43,9 +48,11 @@ export async function accountForIdentity(db: Kysely<Database>, identity: Externa
         );
       }
       if (!(await link(existing))) throw linkRace();
-      return { account: existing, outcome: "linked" as const };
+      if (existing.emailVerifiedAt) return { account: existing, outcome: "linked" as const };
+      await claimUnverifiedAccount(trx, existing.id);
+      return { account: { ...existing, passwordHash: null, emailVerifiedAt: new Date() }, outcome: "claimed" as const };
     }
-    const created = await createAccount(trx, { email: identity.email, passwordHash: null });
+    const created = await createAccount(trx, { email: identity.email, passwordHash: null, emailVerified: identity.emailVerified });
     // null: the email was taken between our lookup and the insert; a retry takes the linking path.
     if (!created || !(await link(created))) throw linkRace();
     return { account: created, outcome: "created" as const };

@@ -2,7 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { updatePasswordHash } from "../accounts.ts";
-import { consumePasswordToken } from "../password-tokens.ts";
+import { markEmailVerified } from "../account-email.ts";
+import { consumeAccountToken } from "../account-tokens.ts";
 import { newPasswordSchema, problemContent } from "../schemas.ts";
 import { authServices } from "./services.ts";
 
@@ -10,11 +11,12 @@ export const passwordSetRoute = createRoute({
   method: "post",
   path: "/auth/password/set",
   tags: ["auth"],
-  summary: "Set a password with a one-time token",
+  summary: "Set a password with a one-time token (first password, or a reset)",
   description:
-    "Spends a one-time token (from `npm run admin:create` for an account without a password) and sets the account's " +
-    "password. The token works once and expires; every session of the account is revoked, so the new password is " +
-    "the only way back in. Sign in afterwards with POST /auth/login.",
+    "Spends a one-time token — from a password-reset mail (POST /auth/password/forgot; the web app reads it from " +
+    "the link's URL fragment) or from `npm run admin:create` — and sets the account's password. The token works " +
+    "once and expires; every session of the account is revoked, so the new password is the only way back in. A " +
+    "reset link also proves the address it was mailed to. Sign in afterwards with POST /auth/login.",
   request: {
     body: {
       required: true,
@@ -39,8 +41,9 @@ export function registerPasswordSet(app: OpenAPIHono<GatewayEnv>): void {
     const passwordHash = await auth.passwords.hash(password);
     const db = c.get("services").db;
     const spent = await db.transaction().execute(async (trx) => {
-      const found = await consumePasswordToken(trx, token);
+      const found = await consumeAccountToken(trx, token, ["set", "reset"]);
       if (found) await updatePasswordHash(trx, found.accountId, passwordHash);
+      if (found?.email) await markEmailVerified(trx, found.accountId, found.email);
       return found;
     });
     if (!spent) {

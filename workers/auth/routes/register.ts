@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../gateway/context.ts";
+import { requestAccountEmail } from "../account-email.ts";
 import { createAccount } from "../accounts.ts";
 import { emailSchema, newPasswordSchema, problemContent } from "../schemas.ts";
 import { authServices } from "./services.ts";
@@ -15,7 +16,9 @@ export const registerRoute = createRoute({
   summary: "Create a listener account",
   description:
     "Answers 202 whether or not the email already has an account, so the answer does not reveal who is registered. " +
-    "A new account can sign in at once with POST /auth/login; an existing one is left unchanged.",
+    "A new account can sign in at once with POST /auth/login, and a link to verify the address is mailed to it " +
+    "(until it is followed, the account is never linked to a Google/VK/Yandex sign-in by email); an existing one " +
+    "is left unchanged.",
   request: {
     body: {
       required: true,
@@ -41,7 +44,11 @@ export function registerRegister(app: OpenAPIHono<GatewayEnv>): void {
     const auth = authServices(c);
     // Hash first, for new and taken emails alike: both answers cost the same.
     const passwordHash = await auth.passwords.hash(password);
-    const account = await createAccount(c.get("services").db, { email, passwordHash });
+    const account = await c.get("services").db.transaction().execute(async (trx) => {
+      const created = await createAccount(trx, { email, passwordHash });
+      if (created) await requestAccountEmail(trx, created.id, "verify-email", c.get("traceparent"));
+      return created;
+    });
     c.get("log").info("registration", { created: account !== null });
     c.header("cache-control", "no-store");
     return c.json(accepted, 202);

@@ -32,6 +32,7 @@ export function ratePolicies(config: RateLimitConfig) {
     register: { name: "register", ...config.RATE_LIMIT_REGISTER },
     refresh: { name: "refresh", ...config.RATE_LIMIT_REFRESH },
     callbacks: { name: "callbacks", ...config.RATE_LIMIT_CALLBACKS },
+    accountMail: { name: "account-mail", ...config.RATE_LIMIT_ACCOUNT_MAIL },
   } satisfies Record<string, RatePolicy>;
 }
 
@@ -50,6 +51,7 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
 
   async function chargesFor(c: Context<GatewayEnv>): Promise<Charge[]> {
     const ip = `ip:${clientAddress(c.req.raw, settings.trustProxyHeaders)}`;
+    const userId = c.get("principal")?.userId;
     if (c.req.method === "POST") {
       switch (c.req.path) {
         case "/auth/login": {
@@ -69,14 +71,28 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
           return [{ key: ip, policy: policies.register }];
         // Guessing one-time tokens costs like guessing passwords (and each try hashes one).
         case "/auth/password/set":
+        case "/auth/email/verify":
           return [{ key: ip, policy: policies.loginIp }];
+        // Every call may mail someone: per address and per target mailbox, or one could flood a stranger's inbox.
+        case "/auth/password/forgot": {
+          const email = await loginEmail(c);
+          const perEmail = email ? [{ key: `mail:${await sha256(email)}`, policy: policies.accountMail }] : [];
+          return [{ key: ip, policy: policies.register }, ...perEmail];
+        }
+        case "/auth/email/verification":
+        case "/auth/email/change":
+          if (userId) return [{ key: `mail:user:${userId}`, policy: policies.accountMail }];
+          break;
+        // A stolen access token must not become unlimited guesses at the current password.
+        case "/auth/password/change":
+          if (userId) return [{ key: ip, policy: policies.loginIp }, { key: `password:user:${userId}`, policy: policies.loginEmail }];
+          break;
         case "/auth/refresh":
           return [{ key: ip, policy: policies.refresh }];
       }
     }
     if (c.req.method === "POST" && c.req.path.startsWith("/billing/callbacks/")) return [{ key: `callback:${ip}`, policy: policies.callbacks }];
-    const principal = c.get("principal");
-    return principal ? [{ key: `user:${principal.userId}`, policy: policies.user }] : [{ key: ip, policy: policies.anonymous }];
+    return userId ? [{ key: `user:${userId}`, policy: policies.user }] : [{ key: ip, policy: policies.anonymous }];
   }
 
   return async function rateLimitMiddleware(c, next) {
