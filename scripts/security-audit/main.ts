@@ -1,6 +1,7 @@
 /**
  * Replays the security probes against a running `npm start`:
  *   npm run audit:security [-- http://127.0.0.1:8787]   (or AUDIT_BASE_URL)
+ * Account probes read mails from the development sink (AUDIT_MAIL_URL, default http://127.0.0.1:8025).
  * Loads every probes/*.ts (each exports `probes: Probe[]`), prints one line per probe
  * (PASS/FAIL id title detail) and exits non-zero when any probe fails.
  */
@@ -23,13 +24,29 @@ async function loadProbes(dir: string): Promise<Probe[]> {
   return all;
 }
 
+/**
+ * Every probe speaks from an address of its own (198.18.0.0/15, set aside for benchmarks), so one
+ * probe's sign-ins never use up another's per-address rate limits. Under `wrangler dev` a client's
+ * own CF-Connecting-IP passes through (on Cloudflare the edge sets it and nobody else can); a probe
+ * that plays a second address sets the header itself.
+ */
+function fromOwnAddress(ctx: ProbeContext): ProbeContext {
+  const address = `198.${18 + Math.floor(Math.random() * 2)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+  const fetchFrom: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", address);
+    return ctx.fetch(input, { ...init, headers });
+  };
+  return { ...ctx, fetch: fetchFrom };
+}
+
 async function runOne(probe: Probe, ctx: ProbeContext): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ProbeResult>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, detail: `no result within ${probeTimeoutMs / 1000} s` }), probeTimeoutMs);
   });
   try {
-    return await Promise.race([probe.run(ctx), timeout]);
+    return await Promise.race([probe.run(fromOwnAddress(ctx)), timeout]);
   } catch (error) {
     return { ok: false, detail: `threw: ${error instanceof Error ? error.message : String(error)}` };
   } finally {
@@ -41,7 +58,8 @@ async function main(): Promise<number> {
   const baseUrl = (process.argv[2] ?? process.env.AUDIT_BASE_URL ?? "http://127.0.0.1:8787").replace(/\/+$/, "");
   const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   let counter = 0;
-  const ctx: ProbeContext = { baseUrl, fetch: globalThis.fetch.bind(globalThis), email: () => `audit-${run}-${++counter}@example.com` };
+  const mailUrl = (process.env.AUDIT_MAIL_URL ?? "http://127.0.0.1:8025").replace(/\/+$/, "");
+  const ctx: ProbeContext = { baseUrl, mailUrl, fetch: globalThis.fetch.bind(globalThis), email: () => `audit-${run}-${++counter}@example.com` };
   const health = await fetch(`${baseUrl}/healthz`).catch(() => undefined);
   if (!health?.ok) {
     console.error(`FAIL preflight: nothing healthy at ${baseUrl}/healthz (start it with npm start)`);
