@@ -66,7 +66,7 @@ export class InvalidTokenError extends Error {
  * `typ`, a `kid` we hold for that very algorithm. (Doing it up front also keeps
  * jose from rejecting synchronously, which workerd reports as an unhandled rejection.)
  */
-function keyFor(ring: KeyRing, token: string): CryptoKey {
+export function keyFor(ring: KeyRing, token: string, typ = "at+jwt"): CryptoKey {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
@@ -76,7 +76,7 @@ function keyFor(ring: KeyRing, token: string): CryptoKey {
   if (typeof header.alg !== "string" || !(allowedAlgorithms as readonly string[]).includes(header.alg)) {
     throw new InvalidTokenError("algorithm not allowed");
   }
-  if (header.typ !== "at+jwt") throw new InvalidTokenError("wrong typ");
+  if (header.typ !== typ) throw new InvalidTokenError("wrong typ");
   const entry = header.kid === undefined ? undefined : ring.verification.get(header.kid);
   if (!entry || entry.alg !== header.alg) throw new InvalidTokenError("unknown kid or algorithm mismatch");
   return entry.key;

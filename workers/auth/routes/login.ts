@@ -1,7 +1,8 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
-import { findAccountByEmail, updatePasswordHash } from "../accounts.ts";
+import { findAccountByEmail, normalizeEmail, updatePasswordHash } from "../accounts.ts";
+import { signDeviceToken } from "../device-token.ts";
 import { credentialsSchema, problemContent, tokenResponseSchema } from "../schemas.ts";
 import { clientInfo, issueSession } from "../sessions.ts";
 import { authServices } from "./services.ts";
@@ -13,10 +14,21 @@ export const loginRoute = createRoute({
   summary: "Sign in with email and password",
   description:
     "Opens a session (one per device) and returns an access token and a refresh token. A wrong password and an " +
-    "unknown email get the same 401 after the same work. `X-Device-Name` names the device in GET /auth/sessions.",
+    "unknown email get the same 401 after the same work. `X-Device-Name` names the device in GET /auth/sessions. " +
+    "Keep the returned `device_token` and send it as `X-Device-Token` with later sign-ins of this email: failures " +
+    "from other devices (someone guessing) then never lock this device out.",
   request: { body: { required: true, content: { "application/json": { schema: credentialsSchema } } } },
   responses: {
-    200: { description: "Signed in", content: { "application/json": { schema: tokenResponseSchema } } },
+    200: {
+      description: "Signed in",
+      content: {
+        "application/json": {
+          schema: tokenResponseSchema
+            .extend({ device_token: z.string().openapi({ description: "Marks this device as known for this email (send it as X-Device-Token when signing in again); 180 days." }) })
+            .openapi("PasswordTokenResponse"),
+        },
+      },
+    },
     400: { description: "Malformed request", content: problemContent },
     401: { description: "The email or the password is wrong", content: problemContent },
   },
@@ -37,7 +49,8 @@ export function registerLogin(app: OpenAPIHono<GatewayEnv>): void {
       await updatePasswordHash(db, account.id, await auth.passwords.hash(password));
     }
     const tokens = await issueSession(auth, account, clientInfo(c.req.raw));
+    const deviceToken = await signDeviceToken(await auth.keys(), auth.tokens, normalizeEmail(email));
     c.header("cache-control", "no-store");
-    return c.json(tokens, 200);
+    return c.json({ ...tokens, device_token: deviceToken }, 200);
   });
 }

@@ -144,6 +144,26 @@ describe("rate limits at the gateway", () => {
     expect((await login(freshIp(), uniqueEmail("other"), "not the password")).status).toBe(401);
   });
 
+  it("lets the owner's known device in after strangers emptied the per-email bucket, and only for that email", async () => {
+    const { call, login } = gateway({ RATE_LIMIT_LOGIN_EMAIL_ANY: "10/15m" });
+    const email = uniqueEmail("known-device");
+    await call("/auth/register", freshIp(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+    const first = await login(freshIp(), email, strongPassword);
+    expect(first.status).toBe(200);
+    const { device_token: deviceToken } = await first.json<{ device_token: string }>();
+    for (let i = 0; i < 10; i++) await login(freshIp(), email, "a spread guess");
+    expect((await login(freshIp(), email, strongPassword)).status).toBe(429);
+
+    const fromDevice = (token: string, target = email) =>
+      call("/auth/login", freshIp(), { method: "POST", headers: { "content-type": "application/json", "x-device-token": token }, body: JSON.stringify({ email: target, password: strongPassword }) });
+    expect((await fromDevice(deviceToken)).status).toBe(200);
+    expect((await fromDevice(`${deviceToken.slice(0, -4)}AAAA`)).status).toBe(429);
+    // The marker of one email is nothing for another: its bucket stays the shared one.
+    const other = uniqueEmail("other");
+    for (let i = 0; i < 10; i++) await login(freshIp(), other, "a spread guess");
+    expect((await fromDevice(deviceToken, other)).status).toBe(429);
+  });
+
   it("charges register and refresh to their own per-IP buckets", async () => {
     const { call } = gateway({ RATE_LIMIT_REGISTER: "1/1h", RATE_LIMIT_REFRESH: "1/1m" });
     const ip = freshIp();

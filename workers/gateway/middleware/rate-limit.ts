@@ -4,6 +4,7 @@ import type { RateDecision, RateLimiterPort, RatePolicy } from "../../../durable
 import type { RateLimitConfig } from "../../../shared/config.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { normalizeEmail } from "../../auth/accounts.ts";
+import { knownDevice } from "../../auth/device-token.ts";
 import type { GatewayEnv } from "../context.ts";
 import { clientAddress } from "./rate-limit-keys.ts";
 
@@ -40,7 +41,8 @@ export function ratePolicies(config: RateLimitConfig) {
  * Charges each request to the RateLimiter: per user when `authenticate` found a
  * valid token, else per client IP; POST /auth/login, /auth/register and
  * /auth/refresh use their own tighter buckets per IP, and login also one per
- * target email (so one account cannot be guessed at from many addresses).
+ * target email (so one account cannot be guessed at from many addresses) —
+ * except from the owner's known device (X-Device-Token), which has its own.
  * Every answer carries `RateLimit-Policy` and `RateLimit`
  * (draft-ietf-httpapi-ratelimit-headers); a refused call gets 429 RATE_LIMITED
  * with `Retry-After`. Must run after `authenticate()`.
@@ -56,6 +58,9 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
       switch (c.req.path) {
         case "/auth/login": {
           const email = await loginEmail(c);
+          // The owner's known device has a bucket of its own: strangers' failures cannot empty it.
+          const device = email ? await knownDeviceOf(c, email) : null;
+          if (device) return [{ key: ip, policy: policies.loginIp }, { key: `device:${device}`, policy: policies.loginEmail }];
           // Tight per (address, email): ten wrong passwords from a stranger's address lock out that
           // address only; loose per email: a guess spread over many addresses still runs dry.
           const emailHash = email ? await sha256(email) : undefined;
@@ -146,6 +151,13 @@ async function loginEmail(c: Context<GatewayEnv>): Promise<string | undefined> {
   } catch {
     return undefined; // malformed JSON: the route answers 400, the IP bucket still counts
   }
+}
+
+async function knownDeviceOf(c: Context<GatewayEnv>, email: string): Promise<string | null> {
+  const token = c.req.header("x-device-token");
+  const auth = c.get("services").auth;
+  if (!token || !auth) return null;
+  return knownDevice(await auth.keys(), auth.tokens, token, email);
 }
 
 async function sha256(text: string): Promise<string> {
