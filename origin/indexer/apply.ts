@@ -3,7 +3,7 @@
  * the consumer's transaction (with the inbox row) and tells whether the index
  * changed, so the service knows when cached searches must be dropped.
  */
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { EventData } from "../../shared/events/catalog.ts";
 import { addTerms, refreshArtistsAndAlbums, rowFromImage, tombstoneTrack, upsertTrackDocuments } from "./documents.ts";
@@ -43,4 +43,34 @@ export async function applyTrackDeleted(db: Kysely<Database>, data: EventData<"t
   await tombstoneTrack(db, data.before);
   await refreshPlacements(db, [before]);
   return true;
+}
+
+/** The documents of `tracks` (a catalog.tracks-shaped source) rebuilt, with their artists and albums. */
+async function rebuild(db: Kysely<Database>, tracks: RawBuilder<unknown>, artistIds: string[], albumIds: string[]): Promise<boolean> {
+  const changed = await upsertTrackDocuments(db, tracks);
+  await addTerms(db, changed);
+  await refreshArtistsAndAlbums(db, artistIds, albumIds);
+  return true;
+}
+
+/**
+ * ArtistUpdated: a rename (or a merge) changes the names in every document
+ * crediting the artist, which TrackUpdated would not bring until the tracks
+ * themselves change. A merge rebuilds both profiles: the old one's counts drop
+ * to nothing as its tracks move (CDC brings those moves too, in any order).
+ */
+export async function applyArtistUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.artist-updated.v1">): Promise<boolean> {
+  const artistIds = [data.artistId, ...(data.mergedInto ? [data.mergedInto] : [])];
+  const ids = sql`${sql.val(artistIds)}::uuid[]`;
+  const tracks = sql`(select * from catalog.tracks t where t.artist_id = any(${ids})
+    or exists (select 1 from catalog.track_artists ta where ta.track_id = t.id and ta.artist_id = any(${ids}))
+    or t.id in (select d.id from search.tracks d where d.artist_ids && ${ids}))`;
+  const albums = await db.selectFrom("catalog.albums").select("id").where("artist_id", "in", artistIds).execute();
+  return rebuild(db, tracks, artistIds, albums.map((album) => album.id));
+}
+
+/** AlbumUpdated: its title and cover live in its tracks' documents. */
+export async function applyAlbumUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.album-updated.v1">): Promise<boolean> {
+  const tracks = sql`(select * from catalog.tracks t where t.album_id = ${data.albumId}::uuid)`;
+  return rebuild(db, tracks, [data.artistId], [data.albumId]);
 }

@@ -3,22 +3,23 @@ import { createRedisCache } from "../../shared/cache/redis-cache.ts";
 import { startConsumer } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginService } from "../service.ts";
-import { applyTrackDeleted, applyTrackUpdated } from "./apply.ts";
+import { applyAlbumUpdated, applyArtistUpdated, applyTrackDeleted, applyTrackUpdated } from "./apply.ts";
 import { searchInvalidation } from "./invalidation.ts";
 
 export const indexerGroup = "search-indexer";
 
 /**
- * Only the catalog topic: TrackPublished (on the uploads topic) makes the
- * catalog store the track, and that insert reaches us as TrackUpdated (op c)
- * through CDC, with the row as the catalog holds it.
+ * The catalog topics: TrackPublished (on the uploads topic) makes the catalog
+ * store the track, and that insert reaches us as TrackUpdated (op c) through
+ * CDC, with the row as the catalog holds it; artist and album changes come
+ * from the outbox (ArtistUpdated, AlbumUpdated).
  */
-export const indexerTopics = ["tunec.catalog.tracks"];
+export const indexerTopics = ["tunec.catalog.tracks", "tunec.catalog.artists-albums"];
 
 /** `--service indexer`: catalog changes → the search read model; drops cached searches. */
 export const indexerService: OriginService = {
   name: "indexer",
-  description: "search indexer: TrackUpdated/TrackDeleted → search.* documents (Russian/English full text, transliteration, trigrams); invalidates cached searches",
+  description: "search indexer: TrackUpdated/TrackDeleted/ArtistUpdated/AlbumUpdated → search.* documents (Russian/English full text, transliteration, trigrams); invalidates cached searches",
   async start({ config, db, log }) {
     const backbone = createEventLog(config, db, log);
     const cache = config.REDIS_URL ? failOpen(createRedisCache({ url: config.REDIS_URL }), log) : null;
@@ -38,6 +39,12 @@ export const indexerService: OriginService = {
           },
           async "tunec.catalog.track-deleted.v1"(event, trx, context) {
             if (await applyTrackDeleted(trx, event.data)) invalidation.changed(context.record);
+          },
+          async "tunec.catalog.artist-updated.v1"(event, trx, context) {
+            if (await applyArtistUpdated(trx, event.data)) invalidation.changed(context.record);
+          },
+          async "tunec.catalog.album-updated.v1"(event, trx, context) {
+            if (await applyAlbumUpdated(trx, event.data)) invalidation.changed(context.record);
           },
         },
       });

@@ -15,6 +15,8 @@ export interface ArtistsTable {
   user_id: string | null;
   bio: string | null;
   image_key: string | null;
+  /** Set once merged into another profile (migrations/0111): old links redirect there. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -52,6 +54,8 @@ export interface AlbumsTable {
   /** `date`: node-postgres returns a Date at local midnight; prefer `to_char` when reading for the wire. */
   release_date: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   cover_key: string | null;
+  /** migrations/0111: a taken-down album answers 410 and took its published tracks down with it. */
+  status: ColumnType<"published" | "taken_down", "published" | "taken_down" | undefined, "published" | "taken_down">;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -71,6 +75,8 @@ export interface TracksTable {
   /** ISO 3901 without hyphens, e.g. "RUA1D2300001". */
   isrc: string | null;
   status: ColumnType<TrackStatus, TrackStatus | undefined, TrackStatus>;
+  /** migrations/0111: taken down by its album's takedown, so the album's restore brings it back. */
+  taken_down_with_album: ColumnType<boolean, boolean | undefined, boolean>;
   published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -76,12 +76,13 @@ export interface AlbumRecord {
   cover_key: string | null;
   artist_id: string;
   artist_name: string;
+  status: "published" | "taken_down";
 }
 
 export async function findAlbum(db: Kysely<Database>, id: string): Promise<{ album: AlbumRecord; tracks: TrackRecord[] } | undefined> {
   const album = (
     await sql<AlbumRecord>`
-      select al.id, al.title, al.kind, to_char(al.release_date, 'YYYY-MM-DD') as release_date, al.cover_key, ar.id as artist_id, ar.name as artist_name
+      select al.id, al.title, al.kind, to_char(al.release_date, 'YYYY-MM-DD') as release_date, al.cover_key, ar.id as artist_id, ar.name as artist_name, al.status
       from catalog.albums al join catalog.artists ar on ar.id = al.artist_id where al.id = ${id}`.execute(db)
   ).rows[0];
   if (!album) return undefined;
@@ -94,12 +95,15 @@ export interface ArtistRecord {
   name: string;
   bio: string | null;
   image_key: string | null;
+  /** Set when this profile was merged into another: callers redirect there. */
+  merged_into: string | null;
 }
 
 /** The artist with their most popular published tracks (catalog.track_stats; ties: newest first). */
 export async function findArtist(db: Kysely<Database>, id: string, topLimit: number): Promise<{ artist: ArtistRecord; topTracks: TrackRecord[] } | undefined> {
-  const artist = await db.selectFrom("catalog.artists").select(["id", "name", "bio", "image_key"]).where("id", "=", id).executeTakeFirst();
+  const artist = await db.selectFrom("catalog.artists").select(["id", "name", "bio", "image_key", "merged_into"]).where("id", "=", id).executeTakeFirst();
   if (!artist) return undefined;
+  if (artist.merged_into) return { artist, topTracks: [] };
   const topTracks = (
     await selectTracks(
       sql`(t.artist_id = ${id} or exists (select 1 from catalog.track_artists ta where ta.track_id = t.id and ta.artist_id = ${id}))`,

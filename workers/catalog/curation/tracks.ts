@@ -61,7 +61,16 @@ export async function setTrackAvailability(
     const [from, to] = input.available ? (["taken_down", "published"] as const) : (["published", "taken_down"] as const);
     if (before.status === to) return before;
     if (before.status !== from) throw new AppError("CONFLICT", `A ${before.status} track cannot be ${input.available ? "restored" : "taken down"}.`);
-    const after = await trx.updateTable("catalog.tracks").set({ status: to, updated_at: new Date() }).where("id", "=", input.id).returning(editable).executeTakeFirstOrThrow();
+    if (input.available) {
+      const album = await trx
+        .selectFrom("catalog.tracks as t")
+        .innerJoin("catalog.albums as al", "al.id", "t.album_id")
+        .select("al.status")
+        .where("t.id", "=", input.id)
+        .executeTakeFirst();
+      if (album?.status === "taken_down") throw new AppError("CONFLICT", "The track's album is taken down; restore the album.");
+    }
+    const after = await trx.updateTable("catalog.tracks").set({ status: to, taken_down_with_album: false, updated_at: new Date() }).where("id", "=", input.id).returning(editable).executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: input.actor,
       action: input.available ? "track.restore" : "track.takedown",

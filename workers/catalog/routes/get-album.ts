@@ -27,6 +27,7 @@ const route = createRoute({
     200: { description: "The album", content: { "application/json": { schema: albumSchema } } },
     400: { description: "The id is not a uuid", content: problemContent },
     404: { description: "No album with a published track has this id", content: problemContent },
+    410: { description: "The album was taken down", content: problemContent },
   },
 });
 
@@ -35,6 +36,7 @@ export function registerGetAlbum(app: OpenAPIHono<GatewayEnv>): void {
     const { id } = c.req.valid("param");
     const services = c.get("services");
     const found = await findAlbum(services.db, id);
+    if (found?.album.status === "taken_down") throw new AppError("GONE", `The album ${id} was taken down.`);
     // An album whose tracks are all unpublished is not released yet.
     if (!found || found.tracks.length === 0) throw new AppError("NOT_FOUND", `No released album has the id ${id}.`);
     const { album, tracks } = found;

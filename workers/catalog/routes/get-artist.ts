@@ -26,6 +26,7 @@ const route = createRoute({
   responses: {
     200: { description: "The artist", content: { "application/json": { schema: artistSchema } } },
     400: { description: "The id is not a uuid", content: problemContent },
+    308: { description: "This profile was merged into another: Location names the surviving one", headers: z.object({ location: z.string() }) },
     404: { description: "No artist has this id", content: problemContent },
   },
 });
@@ -36,6 +37,10 @@ export function registerGetArtist(app: OpenAPIHono<GatewayEnv>): void {
     const services = c.get("services");
     const found = await findArtist(services.db, id, topTracks);
     if (!found) throw new AppError("NOT_FOUND", `No artist has the id ${id}.`);
+    if (found.artist.merged_into) {
+      c.header("cache-control", "public, max-age=300");
+      return c.redirect(`/artists/${found.artist.merged_into}`, 308);
+    }
     c.header("cache-control", "public, max-age=60");
     return c.json(
       {
