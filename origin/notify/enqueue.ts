@@ -23,9 +23,17 @@ export interface EnqueueDeps {
   pushEnabled: boolean;
 }
 
-type SubscriptionEvent = TunecEvent<"tunec.billing.subscription-activated.v1" | "tunec.billing.subscription-failed.v1" | "tunec.billing.subscription-expired.v1">;
+/** The events that become a notification to one user (account mails go through ./account-mail.ts). */
+export type NotifiableEventType =
+  | "tunec.billing.subscription-activated.v1"
+  | "tunec.billing.subscription-failed.v1"
+  | "tunec.billing.subscription-expired.v1"
+  | "tunec.catalog.artist-application-decided.v1"
+  | "tunec.catalog.artist-manager-added.v1";
 
-export function templateOf(event: SubscriptionEvent): NotificationTemplate {
+type NotifiableEvent = TunecEvent<NotifiableEventType>;
+
+export function templateOf(event: NotifiableEvent): NotificationTemplate {
   switch (event.type) {
     case "tunec.billing.subscription-activated.v1":
       return { name: event.data.renewal ? "subscription-renewed" : "subscription-activated", data: event.data };
@@ -33,10 +41,14 @@ export function templateOf(event: SubscriptionEvent): NotificationTemplate {
       return { name: "subscription-failed", data: event.data };
     case "tunec.billing.subscription-expired.v1":
       return { name: "subscription-expired", data: event.data };
+    case "tunec.catalog.artist-application-decided.v1":
+      return { name: event.data.decision === "approved" ? "artist-application-approved" : "artist-application-rejected", data: event.data };
+    case "tunec.catalog.artist-manager-added.v1":
+      return { name: "artist-manager-added", data: event.data };
   }
 }
 
-export async function enqueueNotifications(deps: EnqueueDeps, event: SubscriptionEvent, trx: Transaction<Database>, context: Pick<HandlerContext, "logger">): Promise<void> {
+export async function enqueueNotifications(deps: EnqueueDeps, event: NotifiableEvent, trx: Transaction<Database>, context: Pick<HandlerContext, "logger">): Promise<void> {
   const userId = event.data.userId;
   const template = templateOf(event);
   const contact = await deps.contacts.contactOf(trx, userId);

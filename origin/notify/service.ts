@@ -1,5 +1,6 @@
 /**
- * `--service notify`: subscription events → email (SMTP) and Web Push; account
+ * `--service notify`: subscription and artist-access events → email (SMTP) and
+ * Web Push; account
  * mails (address verification, a new address, a password reset) → email.
  * Two parts in one service: a consumer that turns each event into queued
  * deliveries (exactly once, in its inbox transaction) and a dispatcher that
@@ -12,14 +13,14 @@ import type { OriginContext, OriginService } from "../service.ts";
 import { databaseAccountLinks, enqueueAccountMail, type AccountLinks } from "./account-mail.ts";
 import { databaseContactDirectory, type ContactDirectory } from "./contacts.ts";
 import { startDispatcher } from "./dispatcher.ts";
-import { enqueueNotifications, type EnqueueDeps } from "./enqueue.ts";
+import { enqueueNotifications, type EnqueueDeps, type NotifiableEventType } from "./enqueue.ts";
 import { mailDomain } from "./message-ids.ts";
 import type { Mailer, PushSender } from "./ports.ts";
 import { createSmtpMailer } from "./smtp-mailer.ts";
 import { createWebPushSender, type VapidKeys } from "./web-push-sender.ts";
 
 export const notifyGroup = "notify";
-export const notifyTopics = ["tunec.billing.subscriptions", "tunec.auth.accounts"];
+export const notifyTopics = ["tunec.billing.subscriptions", "tunec.auth.accounts", "tunec.catalog.artist-access"];
 
 export interface NotifyServiceOptions {
   /** Retries of one delivery (the dispatcher's schedule, kept in the table). */
@@ -56,7 +57,7 @@ export function createNotifyService(options: NotifyServiceOptions = {}): OriginS
       const mailer = options.mailer ? options.mailer(context) : createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
       const deps: EnqueueDeps = { contacts: options.contacts ?? databaseContactDirectory, appUrl: config.NOTIFY_APP_URL, mailDomain: mailDomain(config.MAIL_FROM), pushEnabled: push !== null };
       const maxAgeMs = options.maxEventAgeMs ?? 3 * 24 * 3600_000;
-      const handle: EventHandler<"tunec.billing.subscription-activated.v1" | "tunec.billing.subscription-failed.v1" | "tunec.billing.subscription-expired.v1"> = async (event, trx, handler) => {
+      const handle: EventHandler<NotifiableEventType> = async (event, trx, handler) => {
         if (Date.now() - Date.parse(event.time) > maxAgeMs) {
           handler.logger.info("event too old to announce; skipped", { time: event.time });
           return;
@@ -78,6 +79,8 @@ export function createNotifyService(options: NotifyServiceOptions = {}): OriginS
             "tunec.billing.subscription-activated.v1": handle,
             "tunec.billing.subscription-failed.v1": handle,
             "tunec.billing.subscription-expired.v1": handle,
+            "tunec.catalog.artist-application-decided.v1": handle,
+            "tunec.catalog.artist-manager-added.v1": handle,
             "tunec.auth.account-email-requested.v1": (event, trx, handler) =>
               enqueueAccountMail({ ...deps, links: options.accountLinks ?? databaseAccountLinks }, event, trx, handler),
           },

@@ -11,7 +11,7 @@ import { childTraceparent, newTraceparent, parseTraceparent } from "./traceparen
 describe("event catalogue", () => {
   it("has the twelve events of the design plus account mail requests and artist/album changes, versioned, each on a documented topic", () => {
     expect(new Set(Object.values(eventCatalog).map((definition) => definition.name))).toEqual(
-      new Set(["TrackPublished", "TrackUpdated", "TrackDeleted", "UploadRejected", "PlaybackStarted", "PlaybackFinished", "PaymentCompleted", "PaymentFailed", "SubscriptionActivated", "SubscriptionFailed", "SubscriptionExpired", "UserUpdated", "AccountEmailRequested", "ArtistUpdated", "AlbumUpdated"]),
+      new Set(["TrackPublished", "TrackUpdated", "TrackDeleted", "UploadRejected", "PlaybackStarted", "PlaybackFinished", "PaymentCompleted", "PaymentFailed", "SubscriptionActivated", "SubscriptionFailed", "SubscriptionExpired", "UserUpdated", "AccountEmailRequested", "ArtistUpdated", "AlbumUpdated", "ArtistApplicationDecided", "ArtistManagerAdded"]),
     );
     for (const type of eventTypes) {
       expect(type).toMatch(/^tunec\.[a-z]+\.[a-z-]+\.v\d+$/);

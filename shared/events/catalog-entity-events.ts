@@ -45,3 +45,38 @@ export const albumUpdatedV1 = defineEvent({
     updatedAt: instant,
   }),
 });
+
+/** Told to the applicant (origin/notify mails them): an admin decided their artist application. */
+export const artistApplicationDecidedV1 = defineEvent({
+  type: "tunec.catalog.artist-application-decided.v1",
+  name: "ArtistApplicationDecided",
+  version: 1,
+  topic: "tunec.catalog.artist-access",
+  key: (data) => data.userId,
+  description: "An admin approved or rejected a listener's application to become an artist.",
+  schema: z.object({
+    applicationId: entityId,
+    userId: entityId,
+    decision: z.enum(["approved", "rejected"]),
+    artistId: entityId.nullable().meta({ description: "The profile the applicant now manages; null when rejected." }),
+    artistName: z.string().min(1).max(300),
+    reason: z.string().max(2000).nullable().meta({ description: "Why it was rejected, as the admin wrote it." }),
+    decidedAt: instant,
+  }),
+});
+
+/** Told to the account (origin/notify mails them): an admin made them a manager of an artist profile. */
+export const artistManagerAddedV1 = defineEvent({
+  type: "tunec.catalog.artist-manager-added.v1",
+  name: "ArtistManagerAdded",
+  version: 1,
+  topic: "tunec.catalog.artist-access",
+  key: (data) => data.userId,
+  description: "An account now manages an artist profile (an admin's invitation); it may upload and manage releases for it.",
+  schema: z.object({
+    artistId: entityId,
+    artistName: z.string().min(1).max(300),
+    userId: entityId,
+    addedAt: instant,
+  }),
+});

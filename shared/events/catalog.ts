@@ -7,7 +7,7 @@ import type { z } from "zod";
 import type { EventDefinition } from "./definition.ts";
 import type { CloudEvent } from "./envelope.ts";
 import { accountEmailRequestedV1 } from "./account-events.ts";
-import { albumUpdatedV1, artistUpdatedV1 } from "./catalog-entity-events.ts";
+import { albumUpdatedV1, artistApplicationDecidedV1, artistManagerAddedV1, artistUpdatedV1 } from "./catalog-entity-events.ts";
 import { trackPublishedV1, uploadRejectedV1 } from "./ingestion-events.ts";
 import { paymentCompletedV1, paymentFailedV1 } from "./payment-events.ts";
 import { playbackFinishedV1, playbackStartedV1 } from "./playback-events.ts";
@@ -31,6 +31,8 @@ const definitions = [
   accountEmailRequestedV1,
   artistUpdatedV1,
   albumUpdatedV1,
+  artistApplicationDecidedV1,
+  artistManagerAddedV1,
 ] as const;
 
 type Definitions = (typeof definitions)[number];

@@ -7,6 +7,7 @@
 export const topics = {
   "tunec.catalog.tracks": { partitions: 6, key: "track id", description: "Track changes captured from catalog.tracks (CDC)." },
   "tunec.catalog.artists-albums": { partitions: 3, key: "artist or album id", description: "Artist and album changes (curation, releases): renames reach search at once." },
+  "tunec.catalog.artist-access": { partitions: 3, key: "user id", description: "Who became an artist or a manager of a profile (told to them by notify)." },
   "tunec.ingestion.uploads": { partitions: 3, key: "upload id", description: "Outcome of artists' uploads: published or rejected." },
   "tunec.playback": { partitions: 6, key: "user id", description: "Plays started and finished (read by Events Statistics)." },
   "tunec.billing.payments": { partitions: 3, key: "user id", description: "Payments that completed or failed at the provider." },

@@ -11,7 +11,9 @@ export type NotificationTemplate =
   | { name: "subscription-activated"; data: EventData<"tunec.billing.subscription-activated.v1"> }
   | { name: "subscription-renewed"; data: EventData<"tunec.billing.subscription-activated.v1"> }
   | { name: "subscription-failed"; data: EventData<"tunec.billing.subscription-failed.v1"> }
-  | { name: "subscription-expired"; data: EventData<"tunec.billing.subscription-expired.v1"> };
+  | { name: "subscription-expired"; data: EventData<"tunec.billing.subscription-expired.v1"> }
+  | { name: "artist-application-approved" | "artist-application-rejected"; data: EventData<"tunec.catalog.artist-application-decided.v1"> }
+  | { name: "artist-manager-added"; data: EventData<"tunec.catalog.artist-manager-added.v1"> };
 
 export interface Message {
   subject: string;
@@ -89,6 +91,27 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
         push: { title: "Premium закончился", body: "Вернуть его можно в любой момент." },
       };
     }
+    case "artist-application-approved":
+      return {
+        subject: `Заявка одобрена: вы — «${template.data.artistName}» в TUNEC`,
+        paragraphs: [`Ваша заявка на профиль артиста «${template.data.artistName}» одобрена.`, "Загружайте треки и собирайте релизы в студии артиста: войдите заново, чтобы она открылась."],
+        action: { label: "Открыть студию", path: "/studio" },
+        push: { title: "Заявка одобрена", body: `Профиль «${template.data.artistName}» ваш: загружайте треки.` },
+      };
+    case "artist-application-rejected":
+      return {
+        subject: "Заявка артиста не одобрена",
+        paragraphs: [`К сожалению, заявка на профиль «${template.data.artistName}» не одобрена.`, ...(template.data.reason ? [`Причина: ${template.data.reason}`] : []), "Вы можете подать новую заявку."],
+        action: { label: "Подать заявку снова", path: "/studio/apply" },
+        push: { title: "Заявка не одобрена", body: template.data.reason ?? "Вы можете подать новую заявку." },
+      };
+    case "artist-manager-added":
+      return {
+        subject: `Вы управляете профилем «${template.data.artistName}» в TUNEC`,
+        paragraphs: [`Администратор добавил вас к профилю артиста «${template.data.artistName}».`, "Теперь вы можете загружать треки и управлять релизами: войдите заново, чтобы открылась студия."],
+        action: { label: "Открыть студию", path: "/studio" },
+        push: { title: "Новый профиль артиста", body: `Вы управляете профилем «${template.data.artistName}».` },
+      };
   }
 };
 
@@ -142,6 +165,27 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
         push: { title: "Premium has ended", body: "You can bring it back at any time." },
       };
     }
+    case "artist-application-approved":
+      return {
+        subject: `Application approved: you are "${template.data.artistName}" on TUNEC`,
+        paragraphs: [`Your application for the artist profile "${template.data.artistName}" was approved.`, "Upload tracks and build releases in the artist studio: sign in again to see it."],
+        action: { label: "Open the studio", path: "/studio" },
+        push: { title: "Application approved", body: `"${template.data.artistName}" is yours: upload your tracks.` },
+      };
+    case "artist-application-rejected":
+      return {
+        subject: "Your artist application was not approved",
+        paragraphs: [`Sorry: the application for "${template.data.artistName}" was not approved.`, ...(template.data.reason ? [`Reason: ${template.data.reason}`] : []), "You can apply again."],
+        action: { label: "Apply again", path: "/studio/apply" },
+        push: { title: "Application not approved", body: template.data.reason ?? "You can apply again." },
+      };
+    case "artist-manager-added":
+      return {
+        subject: `You now manage "${template.data.artistName}" on TUNEC`,
+        paragraphs: [`An administrator added you to the artist profile "${template.data.artistName}".`, "You can now upload tracks and manage releases: sign in again to see the studio."],
+        action: { label: "Open the studio", path: "/studio" },
+        push: { title: "New artist profile", body: `You manage "${template.data.artistName}".` },
+      };
   }
 };
 

@@ -9,6 +9,11 @@ const templates: NotificationTemplate[] = [
   { name: "subscription-renewed", data: { ...activated(userId, { renewal: true }) } },
   { name: "subscription-failed", data: { ...failed(userId) } },
   { name: "subscription-expired", data: { ...expired(userId) } },
+  ...(["approved", "rejected"] as const).map((decision) => ({
+    name: `artist-application-${decision}` as const,
+    data: { applicationId: userId, userId, decision, artistId: decision === "approved" ? userId : null, artistName: "Kino", reason: decision === "rejected" ? "No links to check." : null, decidedAt: "2026-01-10T09:00:00.000Z" },
+  })),
+  { name: "artist-manager-added", data: { artistId: userId, artistName: "Kino", userId, addedAt: "2026-01-10T09:00:00.000Z" } },
 ];
 
 describe("notification templates", () => {

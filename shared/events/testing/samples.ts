@@ -181,6 +181,21 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     changed: ["title"],
     updatedAt: "2026-01-10T09:00:05.000Z",
   },
+  "tunec.catalog.artist-application-decided.v1": {
+    applicationId: "1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
+    userId: user,
+    decision: "approved",
+    artistId: "5d9c1c1e-8a43-4b0e-9d6b-2f1a0c3e4b5a",
+    artistName: "Кино",
+    reason: null,
+    decidedAt: "2026-01-10T09:00:06.000Z",
+  },
+  "tunec.catalog.artist-manager-added.v1": {
+    artistId: "5d9c1c1e-8a43-4b0e-9d6b-2f1a0c3e4b5a",
+    artistName: "Кино",
+    userId: user,
+    addedAt: "2026-01-10T09:00:07.000Z",
+  },
   "tunec.auth.account-email-requested.v1": {
     userId: user,
     purpose: "verify-email",

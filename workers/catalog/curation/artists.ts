@@ -42,7 +42,8 @@ async function lockArtist(trx: Transaction<Database>, id: string): Promise<Curat
   return row;
 }
 
-async function announce(trx: Transaction<Database>, artist: CuratedArtist & { updated_at: Date }, changed: ArtistChange[], traceparent?: string): Promise<void> {
+/** Writes ArtistUpdated for the artist as it now is (callers changed it in this transaction). */
+export async function announceArtist(trx: Transaction<Database>, artist: CuratedArtist & { updated_at: Date }, changed: ArtistChange[], traceparent?: string): Promise<void> {
   await writeOutbox(trx, {
     type: "tunec.catalog.artist-updated.v1",
     source: catalogSource,
@@ -57,7 +58,7 @@ export async function createArtist(db: Kysely<Database>, input: { name: string; 
   return db.transaction().execute(async (trx) => {
     const row = await trx.insertInto("catalog.artists").values({ name: input.name, bio: input.bio }).returning(columns).executeTakeFirstOrThrow();
     await recordAudit(trx, { actor: input.actor, action: "artist.create", targetType: "artist", targetId: row.id, after: { name: row.name, bio: row.bio }, requestId: input.requestId });
-    await announce(trx, row, ["created"], input.traceparent);
+    await announceArtist(trx, row, ["created"], input.traceparent);
     return view(row);
   });
 }
@@ -75,7 +76,7 @@ export async function editArtist(db: Kysely<Database>, input: { id: string; edit
     const after = await trx.updateTable("catalog.artists").set({ ...changes, updated_at: new Date() }).where("id", "=", input.id).returning(columns).executeTakeFirstOrThrow();
     const was = Object.fromEntries(Object.keys(changes).map((key) => [key, before[key as keyof ArtistEdit]]));
     await recordAudit(trx, { actor: input.actor, action: "artist.update", targetType: "artist", targetId: input.id, before: was, after: changes, requestId: input.requestId });
-    await announce(trx, after, changed, input.traceparent);
+    await announceArtist(trx, after, changed, input.traceparent);
     return view(after);
   });
 }
@@ -127,8 +128,8 @@ export async function mergeArtists(db: Kysely<Database>, input: { id: string; in
       reason: input.reason,
       requestId: input.requestId,
     });
-    await announce(trx, merged, ["merged"], input.traceparent);
-    await announce(trx, survivor, ["merged"], input.traceparent);
+    await announceArtist(trx, merged, ["merged"], input.traceparent);
+    await announceArtist(trx, survivor, ["merged"], input.traceparent);
     return { merged: view(merged), into: view(survivor), tracksMoved };
   });
 }

@@ -4,6 +4,7 @@ import type { GatewayEnv } from "../../gateway/context.ts";
 import { registerAlbumCuration } from "./routes/albums.ts";
 import { registerArtistCuration } from "./routes/artists.ts";
 import { registerEditTrack } from "./routes/edit-track.ts";
+import { registerManagerCuration } from "./routes/managers.ts";
 import { registerTrackAvailability } from "./routes/track-availability.ts";
 
 export function registerCuration(app: OpenAPIHono<GatewayEnv>): void {
@@ -11,4 +12,5 @@ export function registerCuration(app: OpenAPIHono<GatewayEnv>): void {
   registerTrackAvailability(app);
   registerArtistCuration(app);
   registerAlbumCuration(app);
+  registerManagerCuration(app);
 }

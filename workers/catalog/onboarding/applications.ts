@@ -11,7 +11,9 @@ import { recordAudit, type AuditActor } from "../../../shared/audit/audit-log.ts
 import type { ArtistApplicationStatus } from "../../../shared/db/catalog.table.ts";
 import type { Database } from "../../../shared/db/database.ts";
 import { AppError } from "../../../shared/errors.ts";
+import { writeOutbox } from "../../../shared/events/outbox.ts";
 import { addArtistManager } from "../artist-managers.ts";
+import { announceArtist } from "../curation/artists.ts";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -105,12 +107,34 @@ async function pendingForUpdate(trx: Transaction<Database>, id: string): Promise
 }
 
 /** Approves: creates (or links the claimed) profile, links the applicant, grants `artist`; concurrent approvals give one profile. */
-export async function approveApplication(db: Kysely<Database>, input: { id: string; actor: AuditActor; requestId: string | null }): Promise<ArtistApplication> {
+/** Tells the applicant (through notify) what was decided, in the deciding transaction. */
+async function announceDecision(trx: Transaction<Database>, decided: Row, traceparent?: string): Promise<void> {
+  const artist = decided.artist_id ? await trx.selectFrom("catalog.artists").select("name").where("id", "=", decided.artist_id).executeTakeFirst() : undefined;
+  await writeOutbox(trx, {
+    type: "tunec.catalog.artist-application-decided.v1",
+    source: "/tunec/catalog",
+    ...(traceparent ? { traceparent } : {}),
+    data: {
+      applicationId: decided.id,
+      userId: decided.user_id,
+      decision: decided.status === "approved" ? "approved" : "rejected",
+      artistId: decided.artist_id,
+      artistName: artist?.name ?? decided.artist_name,
+      reason: decided.reason,
+      decidedAt: (decided.decided_at ?? new Date()).toISOString(),
+    },
+  });
+}
+
+export async function approveApplication(db: Kysely<Database>, input: { id: string; actor: AuditActor; requestId: string | null; traceparent?: string }): Promise<ArtistApplication> {
   return db.transaction().execute(async (trx) => {
     const application = await pendingForUpdate(trx, input.id);
-    const artistId =
-      application.claim_artist_id ??
-      (await trx.insertInto("catalog.artists").values({ name: application.artist_name.trim() }).returning("id").executeTakeFirstOrThrow()).id;
+    let artistId = application.claim_artist_id;
+    if (!artistId) {
+      const created = await trx.insertInto("catalog.artists").values({ name: application.artist_name.trim() }).returning(["id", "name", "bio", "image_key", "merged_into", "updated_at"]).executeTakeFirstOrThrow();
+      await announceArtist(trx, created, ["created"], input.traceparent);
+      artistId = created.id;
+    }
     await addArtistManager(trx, { artistId, userId: application.user_id, addedBy: input.actor.userId });
     const account = await trx.selectFrom("auth.accounts").select("roles").where("id", "=", application.user_id).forUpdate().executeTakeFirst();
     if (!account) throw new AppError("CONFLICT", "The applicant's account no longer exists.");
@@ -132,11 +156,12 @@ export async function approveApplication(db: Kysely<Database>, input: { id: stri
       after: { status: "approved", artist_id: artistId, claimed: application.claim_artist_id !== null, roles: [...new Set([...account.roles, "artist"])] },
       requestId: input.requestId,
     });
+    await announceDecision(trx, decided, input.traceparent);
     return toApplication(decided);
   });
 }
 
-export async function rejectApplication(db: Kysely<Database>, input: { id: string; reason: string; actor: AuditActor; requestId: string | null }): Promise<ArtistApplication> {
+export async function rejectApplication(db: Kysely<Database>, input: { id: string; reason: string; actor: AuditActor; requestId: string | null; traceparent?: string }): Promise<ArtistApplication> {
   return db.transaction().execute(async (trx) => {
     await pendingForUpdate(trx, input.id);
     const decided = await trx
@@ -155,6 +180,7 @@ export async function rejectApplication(db: Kysely<Database>, input: { id: strin
       reason: input.reason,
       requestId: input.requestId,
     });
+    await announceDecision(trx, decided, input.traceparent);
     return toApplication(decided);
   });
 }

@@ -65,6 +65,16 @@ describe("artist onboarding", () => {
 
     const refreshed = await (await refresh(listener.refresh_token)).json<Tokens>();
     expect(decodeJwt(refreshed.access_token).roles).toEqual(["listener", "artist"]);
+
+    // The applicant is told (notify mails ArtistApplicationDecided), and search learns of the new profile.
+    const events = await withDb(async (db) => ({
+      decided: await db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-application-decided.v1").where("key", "=", userId).execute(),
+      created: await db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-updated.v1").where("key", "=", artistId).execute(),
+    }));
+    expect(events.decided.map((row) => (row.event as { data: unknown }).data)).toEqual([
+      expect.objectContaining({ applicationId: application.id, decision: "approved", artistId, artistName: "Звёздный Тунец", reason: null }),
+    ]);
+    expect(events.created.map((row) => (row.event as { data: { changed: string[] } }).data.changed)).toEqual([["created"]]);
   });
 
   it("claims an existing profile instead of creating one, and a rejection carries its reason", async () => {
@@ -82,6 +92,8 @@ describe("artist onboarding", () => {
     const decided = await call(`/admin/artist-applications/${rejected.id}/reject`, admin.access_token, { method: "POST", body: { reason: "No links to check." } });
     expect(decided.status).toBe(200);
     expect(await (await call("/me/artist-application", hopeful.access_token)).json()).toMatchObject({ status: "rejected", reason: "No links to check." });
+    const told = await withDb((db) => db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-application-decided.v1").where("key", "=", String(decodeJwt(hopeful.access_token).sub)).execute());
+    expect(told.map((row) => (row.event as { data: unknown }).data)).toEqual([expect.objectContaining({ decision: "rejected", artistId: null, reason: "No links to check." })]);
     expect((await call(`/admin/artist-applications/${rejected.id}/approve`, admin.access_token, { method: "POST" })).status).toBe(409);
     // A rejected applicant may apply again.
     expect((await call("/me/artist-application", hopeful.access_token, { method: "POST", body: { artist_name: "Now With Links", links: ["https://example.com/me"] } })).status).toBe(201);

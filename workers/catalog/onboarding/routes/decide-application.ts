@@ -45,12 +45,12 @@ export const rejectApplicationRoute = createRoute({
 
 export function registerDecideApplication(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(approveApplicationRoute, async function approveArtistApplication(c) {
-    const decided = await approveApplication(c.get("services").db, { id: c.req.valid("param").id, actor: auditActor(c), requestId: c.get("requestId") });
+    const decided = await approveApplication(c.get("services").db, { id: c.req.valid("param").id, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
     c.get("log").info("artist application approved", { application_id: decided.id, artist_id: decided.artistId });
     return c.json(applicationView(decided), 200);
   });
   app.openapi(rejectApplicationRoute, async function rejectArtistApplication(c) {
-    const decided = await rejectApplication(c.get("services").db, { id: c.req.valid("param").id, reason: c.req.valid("json").reason, actor: auditActor(c), requestId: c.get("requestId") });
+    const decided = await rejectApplication(c.get("services").db, { id: c.req.valid("param").id, reason: c.req.valid("json").reason, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
     c.get("log").info("artist application rejected", { application_id: decided.id });
     return c.json(applicationView(decided), 200);
   });
