@@ -40,7 +40,7 @@ describe.each(databaseKinds())("account mail on %s", (kind) => {
     expect(row).toMatchObject({ channel: "email", recipient: account.email, template: "account-verify-email", locale: "ru" });
     const content = row?.content as { subject: string; text: string; html: string };
     expect(content.subject).toBe("Подтвердите почту для TUNEC");
-    expect(content.text).toContain("https://tunec.test/account/verify-email#token=");
+    expect(content.text).toContain("https://tunec.test/app/account/verify-email#token=");
     expect(content.html).toContain(`#token=${tokenIn(content.text)}`);
     expect(await consumeAccountToken(database.db, tokenIn(content.text), ["verify-email"])).toEqual({ accountId: account.id, purpose: "verify-email", email: account.email });
 
@@ -55,7 +55,7 @@ describe.each(databaseKinds())("account mail on %s", (kind) => {
     const account = await newAccount({ pending_email: "next-address@example.com" });
     const [reset] = await handle(account.id, "reset-password");
     expect(reset?.recipient).toBe(account.email);
-    expect((reset?.content as { text: string }).text).toContain("/account/reset-password#token=");
+    expect((reset?.content as { text: string }).text).toContain("/app/account/reset-password#token=");
     const [change] = await handle(account.id, "change-email");
     expect(change?.recipient).toBe("next-address@example.com");
     expect(await consumeAccountToken(database.db, tokenIn((change?.content as { text: string }).text), ["change-email"])).toMatchObject({ email: "next-address@example.com" });

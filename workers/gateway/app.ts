@@ -25,6 +25,7 @@ import { registerDocs } from "./routes/docs.ts";
 import { registerHealthz } from "./routes/healthz.ts";
 import { registerMe } from "./routes/me.ts";
 import { registerPing } from "./routes/ping.ts";
+import { registerWebApp, type WebAppAssets } from "./routes/web-app.ts";
 
 export interface GatewayOptions {
   services: ServicesFactory;
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   rateLimit?: RateLimitSettings;
   /** Google / VK ID / Yandex ID sign-in; without it their routes answer 404. */
   oauth?: OAuthSettings;
+  /** The built web app's files (the Worker's ASSETS binding); without it /app deep links answer 404. */
+  webApp?: WebAppAssets;
 }
 
 /**
@@ -68,6 +71,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerPlayback(app);
   registerUsers(app);
   registerImports(app);
+  registerWebApp(app, options.webApp);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);
   return app;

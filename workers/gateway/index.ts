@@ -31,6 +31,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
       logLevel: config.LOG_LEVEL,
       rateLimit: createWorkerRateLimit(env),
       oauth: createWorkerOAuth(env),
+      webApp: (request) => env.ASSETS.fetch(request),
       services: () => {
         // Hyperdrive pools for us; a client per request is its recommended use.
         const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);

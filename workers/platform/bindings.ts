@@ -4,6 +4,8 @@ import type { SessionDurableObject } from "../../durable-objects/session/session
 /** The bindings and vars of the TUNEC Worker (wrangler.toml). */
 export interface WorkerBindings {
   HYPERDRIVE: Hyperdrive;
+  /** Static assets (public/: the web app under /app, the API docs' vendor files). */
+  ASSETS: Fetcher;
   /** One Session Durable Object per user: refresh-token families and devices. */
   SESSIONS: DurableObjectNamespace<SessionDurableObject>;
   /** Secret: JSON array of private JWKs with kid and status (workers/auth/signing-keys.ts). */

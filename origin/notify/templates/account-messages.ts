@@ -12,7 +12,7 @@ export type AccountMessage = Omit<Message, "push">;
 
 /** The web app's pages for each link (web/); the token rides in the fragment. */
 export function accountLinkPath(purpose: AccountMailPurpose, token: string): string {
-  const page = purpose === "reset-password" ? "/account/reset-password" : "/account/verify-email";
+  const page = purpose === "reset-password" ? "/app/account/reset-password" : "/app/account/verify-email";
   return `${page}#token=${encodeURIComponent(token)}`;
 }
 

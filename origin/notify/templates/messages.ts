@@ -51,7 +51,7 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
           `Спасибо за подписку ${planNames.ru[template.data.plan]}! ${sentence(`TUNEC Premium действует до ${until}`)}`,
           "Музыка без рекламы и в высоком качестве уже доступна на всех ваших устройствах: войдите заново или подождите несколько минут.",
         ],
-        action: { label: "Управлять подпиской", path: "/account/subscription" },
+        action: { label: "Управлять подпиской", path: "/app/account/subscription" },
         push: { title: "TUNEC Premium подключён", body: sentence(`Без рекламы и в высоком качестве до ${until}`) },
       };
     }
@@ -60,7 +60,7 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: "Подписка TUNEC Premium продлена",
         paragraphs: [sentence(`Оплата прошла, подписка ${planNames.ru[template.data.plan]} продлена до ${until}`)],
-        action: { label: "Управлять подпиской", path: "/account/subscription" },
+        action: { label: "Управлять подпиской", path: "/app/account/subscription" },
         push: { title: "Подписка продлена", body: sentence(`TUNEC Premium действует до ${until}`) },
       };
     }
@@ -74,7 +74,7 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: "Не удалось оформить TUNEC Premium",
         paragraphs: [`К сожалению, ${why}, поэтому Premium не подключён.`, ...refund, "Попробуйте ещё раз или выберите другой способ оплаты."],
-        action: { label: "Попробовать снова", path: "/premium" },
+        action: { label: "Попробовать снова", path: "/app/premium" },
         push: { title: "Premium не подключён", body: `К сожалению, ${why}.` },
       };
     }
@@ -87,7 +87,7 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: "Подписка TUNEC Premium закончилась",
         paragraphs: [`Premium больше не действует: ${why}. Музыка остаётся с вами — с рекламой и в обычном качестве.`, "Вернуть Premium можно в любой момент."],
-        action: { label: "Вернуть Premium", path: "/premium" },
+        action: { label: "Вернуть Premium", path: "/app/premium" },
         push: { title: "Premium закончился", body: "Вернуть его можно в любой момент." },
       };
     }
@@ -95,21 +95,21 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: `Заявка одобрена: вы — «${template.data.artistName}» в TUNEC`,
         paragraphs: [`Ваша заявка на профиль артиста «${template.data.artistName}» одобрена.`, "Загружайте треки и собирайте релизы в студии артиста: войдите заново, чтобы она открылась."],
-        action: { label: "Открыть студию", path: "/studio" },
+        action: { label: "Открыть студию", path: "/app/studio" },
         push: { title: "Заявка одобрена", body: `Профиль «${template.data.artistName}» ваш: загружайте треки.` },
       };
     case "artist-application-rejected":
       return {
         subject: "Заявка артиста не одобрена",
         paragraphs: [`К сожалению, заявка на профиль «${template.data.artistName}» не одобрена.`, ...(template.data.reason ? [`Причина: ${template.data.reason}`] : []), "Вы можете подать новую заявку."],
-        action: { label: "Подать заявку снова", path: "/studio/apply" },
+        action: { label: "Подать заявку снова", path: "/app/studio/apply" },
         push: { title: "Заявка не одобрена", body: template.data.reason ?? "Вы можете подать новую заявку." },
       };
     case "artist-manager-added":
       return {
         subject: `Вы управляете профилем «${template.data.artistName}» в TUNEC`,
         paragraphs: [`Администратор добавил вас к профилю артиста «${template.data.artistName}».`, "Теперь вы можете загружать треки и управлять релизами: войдите заново, чтобы открылась студия."],
-        action: { label: "Открыть студию", path: "/studio" },
+        action: { label: "Открыть студию", path: "/app/studio" },
         push: { title: "Новый профиль артиста", body: `Вы управляете профилем «${template.data.artistName}».` },
       };
   }
@@ -125,7 +125,7 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
           `Thank you for your ${planNames.en[template.data.plan]} subscription! TUNEC Premium is yours until ${until}.`,
           "Ad-free, high-quality listening is on for all your devices: sign in again or give it a few minutes.",
         ],
-        action: { label: "Manage subscription", path: "/account/subscription" },
+        action: { label: "Manage subscription", path: "/app/account/subscription" },
         push: { title: "TUNEC Premium is on", body: `Ad-free and in high quality until ${until}.` },
       };
     }
@@ -134,7 +134,7 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: "Your TUNEC Premium subscription was renewed",
         paragraphs: [`Payment received: your ${planNames.en[template.data.plan]} subscription now runs until ${until}.`],
-        action: { label: "Manage subscription", path: "/account/subscription" },
+        action: { label: "Manage subscription", path: "/app/account/subscription" },
         push: { title: "Subscription renewed", body: `TUNEC Premium runs until ${until}.` },
       };
     }
@@ -148,7 +148,7 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: "We could not start your TUNEC Premium",
         paragraphs: [`Sorry: ${why}, so Premium is not on.`, ...refund, "Please try again or choose another way to pay."],
-        action: { label: "Try again", path: "/premium" },
+        action: { label: "Try again", path: "/app/premium" },
         push: { title: "Premium is not on", body: `Sorry: ${why}.` },
       };
     }
@@ -161,7 +161,7 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: "Your TUNEC Premium has ended",
         paragraphs: [`Premium has ended: ${why}. Your music stays with you, with ads and in standard quality.`, "You can bring Premium back at any time."],
-        action: { label: "Get Premium again", path: "/premium" },
+        action: { label: "Get Premium again", path: "/app/premium" },
         push: { title: "Premium has ended", body: "You can bring it back at any time." },
       };
     }
@@ -169,21 +169,21 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
       return {
         subject: `Application approved: you are "${template.data.artistName}" on TUNEC`,
         paragraphs: [`Your application for the artist profile "${template.data.artistName}" was approved.`, "Upload tracks and build releases in the artist studio: sign in again to see it."],
-        action: { label: "Open the studio", path: "/studio" },
+        action: { label: "Open the studio", path: "/app/studio" },
         push: { title: "Application approved", body: `"${template.data.artistName}" is yours: upload your tracks.` },
       };
     case "artist-application-rejected":
       return {
         subject: "Your artist application was not approved",
         paragraphs: [`Sorry: the application for "${template.data.artistName}" was not approved.`, ...(template.data.reason ? [`Reason: ${template.data.reason}`] : []), "You can apply again."],
-        action: { label: "Apply again", path: "/studio/apply" },
+        action: { label: "Apply again", path: "/app/studio/apply" },
         push: { title: "Application not approved", body: template.data.reason ?? "You can apply again." },
       };
     case "artist-manager-added":
       return {
         subject: `You now manage "${template.data.artistName}" on TUNEC`,
         paragraphs: [`An administrator added you to the artist profile "${template.data.artistName}".`, "You can now upload tracks and manage releases: sign in again to see the studio."],
-        action: { label: "Open the studio", path: "/studio" },
+        action: { label: "Open the studio", path: "/app/studio" },
         push: { title: "New artist profile", body: `You manage "${template.data.artistName}".` },
       };
   }

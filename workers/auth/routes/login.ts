@@ -2,6 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { findAccountByEmail, normalizeEmail, updatePasswordHash } from "../accounts.ts";
+import { deliverTokens } from "../cookie-transport.ts";
 import { signDeviceToken } from "../device-token.ts";
 import { credentialsSchema, problemContent, tokenResponseSchema } from "../schemas.ts";
 import { clientInfo, issueSession } from "../sessions.ts";
@@ -16,7 +17,8 @@ export const loginRoute = createRoute({
     "Opens a session (one per device) and returns an access token and a refresh token. A wrong password and an " +
     "unknown email get the same 401 after the same work. `X-Device-Name` names the device in GET /auth/sessions. " +
     "Keep the returned `device_token` and send it as `X-Device-Token` with later sign-ins of this email: failures " +
-    "from other devices (someone guessing) then never lock this device out.",
+    "from other devices (someone guessing) then never lock this device out. Browsers send `X-Token-Transport: cookie`: " +
+    "the refresh token then goes into the HttpOnly cookie `tunec_refresh` instead of the body.",
   request: { body: { required: true, content: { "application/json": { schema: credentialsSchema } } } },
   responses: {
     200: {
@@ -51,6 +53,6 @@ export function registerLogin(app: OpenAPIHono<GatewayEnv>): void {
     const tokens = await issueSession(auth, account, clientInfo(c.req.raw));
     const deviceToken = await signDeviceToken(await auth.keys(), auth.tokens, normalizeEmail(email));
     c.header("cache-control", "no-store");
-    return c.json({ ...tokens, device_token: deviceToken }, 200);
+    return c.json({ ...deliverTokens(c, tokens), device_token: deviceToken }, 200);
   });
 }

@@ -1,5 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../gateway/context.ts";
+import { AppError } from "../../../shared/errors.ts";
+import { clearRefreshCookie, deliverTokens, presentedRefreshToken } from "../cookie-transport.ts";
 import { problemContent, refreshTokenSchema, tokenResponseSchema } from "../schemas.ts";
 import { clientInfo, refreshSession } from "../sessions.ts";
 import { authServices } from "./services.ts";
@@ -11,11 +13,13 @@ export const refreshRoute = createRoute({
   summary: "Exchange a refresh token for new tokens",
   description:
     "Rotates the refresh token: the one presented is spent, a new one comes back with a new access token carrying " +
-    "the account's current roles and premium flag. Presenting a spent refresh token revokes that whole session.",
+    "the account's current roles and premium flag. Presenting a spent refresh token revokes that whole session. " +
+    "Browsers send `X-Token-Transport: cookie` and an empty body: the token is read from, and the new one written to, " +
+    "the HttpOnly cookie `tunec_refresh`.",
   request: {
     body: {
       required: true,
-      content: { "application/json": { schema: z.object({ refresh_token: refreshTokenSchema }).openapi("RefreshRequest") } },
+      content: { "application/json": { schema: z.object({ refresh_token: refreshTokenSchema.optional() }).openapi("RefreshRequest") } },
     },
   },
   responses: {
@@ -27,9 +31,16 @@ export const refreshRoute = createRoute({
 
 export function registerRefresh(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(refreshRoute, async function refresh(c) {
-    const { refresh_token } = c.req.valid("json");
-    const tokens = await refreshSession(authServices(c), c.get("services").db, refresh_token, clientInfo(c.req.raw), c.get("log"));
+    const refreshToken = presentedRefreshToken(c, c.req.valid("json").refresh_token);
     c.header("cache-control", "no-store");
-    return c.json(tokens, 200);
+    if (!refreshToken) throw new AppError("INVALID_REFRESH_TOKEN", "No refresh token: send it in the body, or the cookie with X-Token-Transport: cookie.");
+    try {
+      const tokens = await refreshSession(authServices(c), c.get("services").db, refreshToken, clientInfo(c.req.raw), c.get("log"));
+      return c.json(deliverTokens(c, tokens), 200);
+    } catch (error) {
+      // A dead cookie is dropped, so the browser stops sending it.
+      if (error instanceof AppError && error.code === "INVALID_REFRESH_TOKEN") clearRefreshCookie(c);
+      throw error;
+    }
   });
 }

@@ -1,0 +1,53 @@
+import { Link } from "react-router";
+import { useSession } from "../auth/session";
+import { useI18n } from "../i18n/i18n";
+import { usePlayer, type QueueTrack } from "../player/player";
+import { formatDuration } from "./common";
+import { LikeButton } from "./like-button";
+
+export interface ListedTrack extends QueueTrack {
+  explicit?: boolean;
+  album?: { id: string; title: string } | null;
+}
+
+/** Tracks with play buttons: playing one queues the whole list from it. */
+export function TrackList({ tracks, label }: { tracks: ListedTrack[]; label: string }) {
+  const { t } = useI18n();
+  const player = usePlayer();
+  const { viewer } = useSession();
+  return (
+    <ol className="tracks" aria-label={label}>
+      {tracks.map((track, position) => {
+        const current = player.current?.id === track.id;
+        return (
+          <li key={track.id} className={current ? "track current" : "track"}>
+            <button
+              type="button"
+              className="play"
+              disabled={!viewer}
+              title={viewer ? t("player.play") : t("player.signInToPlay")}
+              aria-label={`${current && player.playing ? t("player.pause") : t("player.play")}: ${track.title}`}
+              onClick={() => (current ? player.toggle() : void player.play(tracks, position))}
+            >
+              {current && player.playing ? "❚❚" : "▶"}
+            </button>
+            <span className="title">
+              <Link to={`/tracks/${track.id}`}>{track.title}</Link>
+              {track.explicit ? <abbr className="explicit">{t("track.explicit")}</abbr> : null}
+              <span className="artists">
+                {track.artists.map((artist, i) => (
+                  <span key={artist.id}>
+                    {i > 0 ? ", " : ""}
+                    <Link to={`/artists/${artist.id}`}>{artist.name}</Link>
+                  </span>
+                ))}
+              </span>
+            </span>
+            <span className="duration">{formatDuration(track.duration_ms)}</span>
+            {viewer ? <LikeButton trackId={track.id} /> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
