@@ -29,7 +29,7 @@ describe.runIf(hasFfmpeg())("demo ads seed", () => {
     try {
       for (const creative of creatives) {
         const path = `${scratch.dir}/${creative.id}.m4a`;
-        const size = await downloadObject(store, creative.audio_key, path);
+        const size = (await downloadObject(store, creative.audio_key, path))?.size;
         const probed = await probeAudio(path, size ?? 0, creative.audio_content_type);
         expect(probed, creative.name).toMatchObject({ ok: true });
         if (probed.ok) expect(Math.abs(probed.durationMs - creative.duration_ms)).toBeLessThan(200);

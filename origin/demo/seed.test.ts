@@ -54,7 +54,7 @@ describe.runIf(hasFfmpeg())("demo catalog seed", () => {
       const seenCovers: string[] = [];
       for (const upload of uploads) {
         const path = `${scratch.dir}/${upload.id}`;
-        const size = await downloadObject(store, upload.source_key, path);
+        const size = (await downloadObject(store, upload.source_key, path))?.size;
         const result = await probeAudio(path, size ?? 0, upload.declared_content_type);
         expect(result, upload.title).toMatchObject({ ok: true });
         if (result.ok) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,16 +8,22 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 
-/** Copies an object to a local file (ffmpeg and the parser want a seekable file); null when it is missing. */
-export async function downloadObject(store: ObjectStore, key: string, path: string): Promise<number | null> {
+/**
+ * Copies an object to a local file (ffmpeg and the parser want a seekable
+ * file), hashing it on the way; null when it is missing. The digest pins the
+ * bytes: validation records it, the transcoder compares (issue 17, item 5).
+ */
+export async function downloadObject(store: ObjectStore, key: string, path: string): Promise<{ size: number; sha256: string } | null> {
   const object = await store.get(key);
   if (!object) return null;
   let size = 0;
+  const hash = createHash("sha256");
   const counted = Readable.fromWeb(object.body as NodeWebReadableStream<Uint8Array>).on("data", (chunk: Uint8Array) => {
     size += chunk.byteLength;
+    hash.update(chunk);
   });
   await pipeline(counted, createWriteStream(path));
-  return size;
+  return { size, sha256: hash.digest("hex") };
 }
 
 /** A local file as a body for ObjectStore.put. */

@@ -8,7 +8,7 @@
 import { parseFile, type IAudioMetadata } from "music-metadata";
 import type { uploadRejectionCodes } from "../../shared/events/ingestion-events.ts";
 import { audioFormats, formatAllowsContentType, uploadLimits, type AudioFormat } from "../../shared/storage/audio-formats.ts";
-import { progressDurationMs, runFfmpeg } from "../transcoder/ffmpeg.ts";
+import { progressDurationMs, runFfmpeg, untrustedInput } from "../transcoder/ffmpeg.ts";
 import { detectFormat } from "./formats.ts";
 
 export type RejectionCode = (typeof uploadRejectionCodes)[number];
@@ -92,7 +92,7 @@ export async function probeAudio(path: string, sizeBytes: number, declaredConten
   // Cheap refusals before decoding: the header alone is decisive when far out of bounds.
   if (header !== undefined && header > uploadLimits.maxDurationMs + 1_000) return tooLong(header);
 
-  const decoded = await runFfmpeg(["-v", "error", "-i", path, "-map", "0:a:0", "-f", "null", "-", "-progress", "pipe:1"], {
+  const decoded = await runFfmpeg(["-v", "error", ...untrustedInput(path, detected), "-map", "0:a:0", "-f", "null", "-", "-progress", "pipe:1"], {
     timeoutMs: options.decodeTimeoutMs ?? 120_000,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.ffmpeg ? { binary: options.ffmpeg } : {}),

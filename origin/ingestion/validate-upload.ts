@@ -36,8 +36,9 @@ export async function validateUpload(deps: PipelineDeps, upload: UploadRow, owne
   const scratch = await scratchDirectory("validate", upload.id);
   try {
     const path = join(scratch.dir, "source");
-    const size = await downloadObject(deps.store, upload.source_key, path);
-    if (size === null) throw new Error(`the source object ${upload.source_key} is missing`);
+    const downloaded = await downloadObject(deps.store, upload.source_key, path);
+    if (downloaded === null) throw new Error(`the source object ${upload.source_key} is missing`);
+    const size = downloaded.size;
     const result = await probeAudio(path, size, upload.declared_content_type, { signal, ...(deps.ffmpeg ? { ffmpeg: deps.ffmpeg } : {}) });
     const probe = { ...result.report };
     await deps.db.transaction().execute(async (trx) => {
@@ -49,6 +50,7 @@ export async function validateUpload(deps: PipelineDeps, upload: UploadRow, owne
             detected_format: result.format,
             duration_ms: result.durationMs,
             size_bytes: size,
+            source_sha256: downloaded.sha256,
             probe: JSON.stringify(probe),
             validated_at: new Date(),
             updated_at: new Date(),

@@ -8,7 +8,8 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseFile } from "music-metadata";
 import type { StoredRendition } from "../../shared/db/ingestion.table.ts";
-import { FfmpegError, integratedLoudness, runFfmpeg } from "./ffmpeg.ts";
+import type { AudioFormat } from "../../shared/storage/audio-formats.ts";
+import { FfmpegError, integratedLoudness, runFfmpeg, untrustedInput } from "./ffmpeg.ts";
 
 export const renditionSpecs = [
   { quality: "standard", bitrateKbps: 128, file: "standard.m4a" },
@@ -24,7 +25,7 @@ export interface EncodedTrack {
 export async function encodeTrack(
   source: string,
   workDir: string,
-  options: { timeoutMs: number; signal?: AbortSignal; ffmpeg?: string },
+  options: { format: AudioFormat; timeoutMs: number; signal?: AbortSignal; ffmpeg?: string },
 ): Promise<EncodedTrack> {
   const outputs = renditionSpecs.flatMap((spec, index) => [
     "-map", `[r${index}]`,
@@ -34,7 +35,7 @@ export async function encodeTrack(
   const result = await runFfmpeg(
     [
       "-v", "info",
-      "-i", source,
+      ...untrustedInput(source, options.format),
       "-filter_complex", "[0:a:0]asplit=3[r0][r1][m];[m]ebur128=framelog=verbose[metered]",
       ...outputs,
       "-map", "[metered]", "-f", "null", "-",

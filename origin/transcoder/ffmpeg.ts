@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { AudioFormat } from "../../shared/storage/audio-formats.ts";
 
 export interface FfmpegResult {
   code: number | null;
@@ -73,4 +74,24 @@ export function integratedLoudness(stderr: string): number | undefined {
   const match = /I:\s+(-?\d+(?:\.\d+)?|-inf)\s+LUFS/.exec(stderr.slice(summary));
   if (!match?.[1]) return undefined;
   return match[1] === "-inf" ? -70 : Number(match[1]);
+}
+
+/**
+ * ffmpeg's demuxer for each format validation accepts. Untrusted input is
+ * never left to ffmpeg's own guessing: a "file" that is really a playlist
+ * (HLS, concat, a .ffconcat or an SDP) would make it open other files or URLs.
+ */
+export const ffmpegDemuxers: Record<AudioFormat, string> = {
+  mp3: "mp3",
+  flac: "flac",
+  wav: "wav",
+  aac: "aac",
+  m4a: "mov",
+  vorbis: "ogg",
+  opus: "ogg",
+};
+
+/** The input arguments for an uploaded file: only the local file protocol, and the demuxer of the detected format. */
+export function untrustedInput(path: string, format: AudioFormat): string[] {
+  return ["-protocol_whitelist", "file", "-f", ffmpegDemuxers[format], "-i", path];
 }

@@ -34,6 +34,28 @@ describe.runIf(hasFfmpeg()).each(databaseKinds())("transcoder idempotency on %s"
   const outboxFor = (uploadId: string) =>
     database.db.selectFrom("events.outbox").selectAll().where("key", "=", uploadId).where("type", "=", "tunec.ingestion.track-published.v1").execute();
 
+  it("never publishes bytes other than the validated ones: a source replaced after validation is refused (issue 17, item 5)", async () => {
+    const artist = await insertArtistProfile(database.db, "Подмена");
+    const checked = await bench.make("checked.mp3", "mp3", { seconds: 6 });
+    const swapped = await bench.make("swapped.mp3", "mp3", { seconds: 7 });
+    const { createHash } = await import("node:crypto");
+    const { readFile } = await import("node:fs/promises");
+    const digest = createHash("sha256").update(await readFile(checked)).digest("hex");
+    const upload = await insertCompletedUpload(database.db, store, { ...artist, title: "Swap", file: checked, size: await bench.size(checked), contentType: "audio/mpeg", state: "validated", sourceSha256: digest });
+    // The uploader writes the source key again after /complete (its URL still lives).
+    const { fileBody } = await import("../ingestion/files.ts");
+    await store.put(upload.source_key, fileBody(swapped), { contentType: "audio/mpeg", contentLength: await bench.size(swapped) });
+
+    const claimed = await claimUpload(database.db, "validated", "worker-swap", 60_000);
+    if (!claimed) throw new Error("not claimed");
+    await transcodeUpload(deps, { ...claimed }, "worker-swap", new AbortController().signal);
+    const row = await database.db.selectFrom("ingestion.uploads").selectAll().where("id", "=", upload.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: "rejected", rejection_code: "source_changed" });
+    expect(await outboxFor(upload.id)).toHaveLength(0);
+    expect(await store.head(`tracks/${upload.track_id}/standard.m4a`)).toBeNull();
+    expect(await store.head(upload.source_key)).toBeNull();
+  });
+
   it("a crash after the objects are written and before the commit is retried without duplicates", async () => {
     const artist = await insertArtistProfile(database.db, "Сплин-2");
     const file = await bench.make("retry.mp3", "mp3", { seconds: 6 });

@@ -1,17 +1,27 @@
 import { join } from "node:path";
 import { writeOutbox } from "../../shared/events/outbox.ts";
 import { coverKey, renditionKey } from "../../workers/ingestion/keys.ts";
-import { ingestionSource, type UploadRow } from "../../workers/ingestion/uploads.ts";
+import { ingestionSource, rejectUpload, type UploadRow } from "../../workers/ingestion/uploads.ts";
 import type { StoredRendition } from "../../shared/db/ingestion.table.ts";
 import { downloadObject, fileBody, scratchDirectory } from "../ingestion/files.ts";
 import { LeaseLostError } from "../ingestion/lease.ts";
 import { giveUp, type PipelineDeps } from "../ingestion/validate-upload.ts";
+import { isAudioFormat } from "../../shared/storage/audio-formats.ts";
 import { encodeTrack } from "./encode.ts";
 
 export interface TranscodeDeps extends PipelineDeps {
   timeoutMs: number;
   /** Tests: runs after the objects are written and before the commit (where a crash hurts most). */
   afterObjectsWritten?: (upload: UploadRow) => Promise<void>;
+}
+
+async function refuseChangedSource(deps: TranscodeDeps, upload: UploadRow, owner: string): Promise<void> {
+  const message = "The file changed after it was checked; upload it again.";
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await rejectUpload(trx, upload, { from: "validated", owner }, { code: "source_changed", message }))) throw new LeaseLostError(upload.id);
+  });
+  await deps.store.delete(upload.source_key).catch(() => undefined);
+  deps.logger.warn("upload refused: the source object changed after validation", { upload_id: upload.id });
 }
 
 /**
@@ -26,9 +36,14 @@ export async function transcodeUpload(deps: TranscodeDeps, upload: UploadRow, ow
   const scratch = await scratchDirectory("transcode", upload.id);
   try {
     const source = join(scratch.dir, "source");
-    if ((await downloadObject(deps.store, upload.source_key, source)) === null) throw new Error(`the source object ${upload.source_key} is missing`);
+    const downloaded = await downloadObject(deps.store, upload.source_key, source);
+    if (downloaded === null) throw new Error(`the source object ${upload.source_key} is missing`);
+    // Only the bytes validation checked are ever published: a source replaced after /complete is refused.
+    if (upload.source_sha256 !== null && downloaded.sha256 !== upload.source_sha256) return refuseChangedSource(deps, upload, owner);
     const started = performance.now();
-    const encoded = await encodeTrack(source, scratch.dir, { timeoutMs: deps.timeoutMs, signal, ...(deps.ffmpeg ? { ffmpeg: deps.ffmpeg } : {}) });
+    const format = upload.detected_format;
+    if (!isAudioFormat(format)) throw new Error(`the validated upload has no known format (${format})`);
+    const encoded = await encodeTrack(source, scratch.dir, { format, timeoutMs: deps.timeoutMs, signal, ...(deps.ffmpeg ? { ffmpeg: deps.ffmpeg } : {}) });
     const renditions: StoredRendition[] = [];
     for (const rendition of encoded.renditions) {
       const objectKey = renditionKey(upload.track_id, rendition.file);

@@ -46,6 +46,8 @@ export interface UploadsTable {
   last_error: string | null;
   size_bytes: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   detected_format: string | null;
+  /** SHA-256 (hex) of the bytes validation checked (migrations/0112); the transcoder publishes only these. */
+  source_sha256: ColumnType<string | null, string | null | undefined, string | null>;
   duration_ms: number | null;
   probe: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   /** `numeric(5,2)`: a decimal string such as "-14.20". */

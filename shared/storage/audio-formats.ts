@@ -15,6 +15,10 @@ export const audioFormats = {
 
 export type AudioFormat = keyof typeof audioFormats;
 
+export function isAudioFormat(value: string | null | undefined): value is AudioFormat {
+  return typeof value === "string" && Object.hasOwn(audioFormats, value);
+}
+
 export const acceptedContentTypes: readonly string[] = [...new Set(Object.values(audioFormats).flatMap((format) => format.contentTypes))];
 
 /** Size, duration limits of an upload. */

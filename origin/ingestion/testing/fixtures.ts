@@ -2,6 +2,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { UploadState } from "../../../shared/db/ingestion.table.ts";
+import type { AudioFormat } from "../../../shared/storage/audio-formats.ts";
 import type { ObjectStore } from "../../../shared/storage/object-store.ts";
 import { sourceKey } from "../../../workers/ingestion/keys.ts";
 import type { UploadRow } from "../../../workers/ingestion/uploads.ts";
@@ -17,6 +18,8 @@ export async function insertAlbum(db: Kysely<Database>, artistId: string, title:
 }
 
 /** An upload whose bytes are in the bucket and that its artist completed (state `uploaded`). */
+const formatOfContentType: Record<string, AudioFormat> = { "audio/mpeg": "mp3", "audio/flac": "flac", "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "vorbis", "audio/aac": "aac" };
+
 export async function insertCompletedUpload(
   db: Kysely<Database>,
   store: ObjectStore,
@@ -30,6 +33,9 @@ export async function insertCompletedUpload(
     albumId?: string;
     position?: number;
     state?: UploadState;
+    /** What validation found; for uploads inserted as `validated` it defaults from the content type. */
+    detectedFormat?: AudioFormat;
+    sourceSha256?: string;
   },
 ): Promise<UploadRow> {
   const id = crypto.randomUUID();
@@ -52,6 +58,8 @@ export async function insertCompletedUpload(
       storage: "s3",
       source_key: sourceKey(id),
       state: options.state ?? "uploaded",
+      detected_format: options.detectedFormat ?? (options.state === "validated" ? formatOfContentType[options.contentType] ?? null : null),
+      source_sha256: options.sourceSha256 ?? null,
       url_expires_at: new Date(Date.now() + 900_000),
       uploaded_at: new Date(),
     })
