@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateSigningKey, signingKeysSchema } from "../workers/auth/signing-keys.ts";
-import { dropKey, rotateKeys } from "./generate-keys.ts";
+import { activateNextKey, dropKey, rotateKeys } from "./generate-keys.ts";
 
 describe("signing key generation and rotation", () => {
   it("generates a valid Ed25519 key set", async () => {
@@ -9,11 +9,16 @@ describe("signing key generation and rotation", () => {
     expect(keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", status: "active" });
   });
 
-  it("rotates: one active key, the old ones retired, then drops a retired one", async () => {
+  it("rotates in two steps: publish the next key, then activate it (the old one retires), then drop the retired one", async () => {
     const first = await generateSigningKey();
     const second = await generateSigningKey();
-    const rotated = rotateKeys([first], second);
+    const published = rotateKeys([first], second);
+    expect(published.map((key) => [key.kid, key.status])).toEqual([[second.kid, "next"], [first.kid, "active"]]);
+    expect(() => signingKeysSchema.parse(JSON.stringify(published))).not.toThrow();
+    expect(() => rotateKeys(published, first)).toThrow(/already published/);
+    const rotated = activateNextKey(published);
     expect(rotated.map((key) => [key.kid, key.status])).toEqual([[second.kid, "active"], [first.kid, "retired"]]);
+    expect(() => activateNextKey(rotated)).toThrow(/no next key/);
     expect(() => signingKeysSchema.parse(JSON.stringify(rotated))).not.toThrow();
     expect(dropKey(rotated, first.kid).map((key) => key.kid)).toEqual([second.kid]);
     expect(() => dropKey(rotated, second.kid)).toThrow(/active/);
@@ -25,6 +30,7 @@ describe("signing key generation and rotation", () => {
       [],
       [{ ...key, status: "retired" }],
       [key, { ...key, status: "retired" }],
+      [key, { ...key, kid: "n1", status: "next" }, { ...key, kid: "n2", status: "next" }],
       [{ ...key, d: "short" }],
       [{ ...key, kty: "oct", k: "secret" }],
     ];

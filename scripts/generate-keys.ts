@@ -1,9 +1,10 @@
 /**
  * Makes and rotates the access-token signing keys (`JWT_SIGNING_KEYS`).
  *
- *   npm run keys:generate                          # a new key set with one active Ed25519 key
- *   npm run keys:generate -- --rotate keys.json    # new active key; the old active one becomes retired
- *   npm run keys:generate -- --drop KID keys.json  # remove a retired key once its tokens have expired (10 min)
+ *   npm run keys:generate                            # a new key set with one active Ed25519 key
+ *   npm run keys:generate -- --rotate keys.json      # step 1: a new key, published as `next` (verifies, does not sign)
+ *   npm run keys:generate -- --activate keys.json    # step 2, ≥ 10 min later: next → active, active → retired
+ *   npm run keys:generate -- --drop KID keys.json    # remove a retired key once its tokens have expired (10 min)
  *   npm run keys:generate -- --dev-vars            # write a dev key set to .dev.vars for `wrangler dev`
  *
  * The result goes to stdout; store it with `wrangler secret put JWT_SIGNING_KEYS`.
@@ -13,9 +14,19 @@ import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { generateSigningKey, signingKeysSchema, type SigningKeyConfig } from "../workers/auth/signing-keys.ts";
 
-/** Retires the active key and adds `next` as the new active one. */
+/**
+ * Step 1: publishes `next` (in the JWKS, verifying, not signing). Until step 2
+ * nothing signs with it, so no verifier meets a kid it has not fetched yet.
+ */
 export function rotateKeys(keys: readonly SigningKeyConfig[], next: SigningKeyConfig): SigningKeyConfig[] {
-  return [{ ...next, status: "active" }, ...keys.map((key) => ({ ...key, status: "retired" as const }))];
+  if (keys.some((key) => key.status === "next")) throw new Error("a next key is already published; activate or drop it first");
+  return [{ ...next, status: "next" }, ...keys];
+}
+
+/** Step 2, once the JWKS caches (5 minutes) have all seen the next key: it signs, the active one retires. */
+export function activateNextKey(keys: readonly SigningKeyConfig[]): SigningKeyConfig[] {
+  if (!keys.some((key) => key.status === "next")) throw new Error("no next key to activate; run --rotate first");
+  return keys.map((key) => ({ ...key, status: key.status === "next" ? ("active" as const) : key.status === "active" ? ("retired" as const) : key.status }));
 }
 
 /** Removes a retired key; refuses to remove the active one. */
@@ -34,7 +45,8 @@ async function readKeys(path: string | undefined): Promise<SigningKeyConfig[]> {
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   let keys: SigningKeyConfig[];
-  if (command === "--rotate") keys = rotateKeys(await readKeys(rest[0]), await generateSigningKey());
+  if (command === "--rotate") keys = rotateKeys(await readKeys(rest[0]), await generateSigningKey("next"));
+  else if (command === "--activate") keys = activateNextKey(await readKeys(rest[0]));
   else if (command === "--drop") keys = dropKey(await readKeys(rest[1]), rest[0] ?? "");
   else keys = [await generateSigningKey()];
   const json = JSON.stringify(signingKeysSchema.parse(JSON.stringify(keys)));

@@ -33,6 +33,21 @@ describe("signing key rotation by kid", () => {
     expect(await refused.json()).toMatchObject({ code: "INVALID_TOKEN" });
   });
 
+  it("publishes a next key in the JWKS without signing with it until it is activated (two-step rotation)", async () => {
+    const current = await generateSigningKey();
+    const next = await generateSigningKey("next");
+    const { email } = await signUp();
+    const published = appWithKeys([next, current]);
+    const jwks = await (await published.request("/.well-known/jwks.json")).json<{ keys: Array<{ kid: string }> }>();
+    expect(jwks.keys.map((key) => key.kid)).toEqual([next.kid, current.kid]);
+    const token = (await loginOn(published, email)).access_token;
+    expect(decodeProtectedHeader(token).kid).toBe(current.kid);
+
+    const activated = appWithKeys([{ ...next, status: "active" }, { ...current, status: "retired" }]);
+    expect(decodeProtectedHeader((await loginOn(activated, email)).access_token).kid).toBe(next.kid);
+    expect((await activated.request("/auth/sessions", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
   it("serves the JWKS with a short public cache lifetime", async () => {
     const app = appWithKeys([await generateSigningKey()]);
     const response = await app.request("/.well-known/jwks.json");

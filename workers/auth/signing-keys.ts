@@ -3,7 +3,11 @@
  * private JWKs (Ed25519 `OKP` or P-256 `EC`), each with a `kid` and a
  * `status`. Exactly one key is `active` and signs; `retired` keys still verify
  * (and stay in the JWKS) until the tokens they signed have expired, after
- * which the operator deletes them. `npm run keys:generate` makes and rotates keys.
+ * which the operator deletes them. A `next` key (at most one) is published in
+ * the JWKS and verifies but never signs: rotation is two steps, so every
+ * service caching the JWKS (5 minutes) knows a key before the first token
+ * signed with it arrives (docs/security.md, "Signing keys").
+ * `npm run keys:generate` makes and rotates keys.
  */
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
@@ -13,7 +17,7 @@ const base64url = (bytes: number) =>
 
 const keyMeta = {
   kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected a key id of letters, digits, '.', '_' or '-'"),
-  status: z.enum(["active", "retired"], { error: "expected status active or retired" }),
+  status: z.enum(["next", "active", "retired"], { error: "expected status next, active or retired" }),
 };
 
 const signingKeySchema = z.discriminatedUnion("kty", [
@@ -37,6 +41,7 @@ export const signingKeysSchema = z
     z
       .array(signingKeySchema, { error: "expected a JSON array of private JWKs" })
       .refine((keys) => keys.filter((key) => key.status === "active").length === 1, "expected exactly one key with status active")
+      .refine((keys) => keys.filter((key) => key.status === "next").length <= 1, "expected at most one key with status next")
       .refine((keys) => new Set(keys.map((key) => key.kid)).size === keys.length, "expected unique kids"),
   );
 
