@@ -1,4 +1,6 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
+import { sql } from "kysely";
+import { createEdgeDatabase } from "../platform/edge-database.ts";
 import { describe, expect, it } from "vitest";
 
 describe("gateway in workerd", () => {
@@ -8,6 +10,22 @@ describe("gateway in workerd", () => {
     const body = await response.json<{ status: string; checks: { database: { status: string } } }>();
     expect(body.status).toBe("ok");
     expect(body.checks.database.status).toBe("up");
+  });
+
+  it("reports each logical replication slot's retained WAL on /healthz (issue 17, low)", async () => {
+    const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
+    const slot = `health_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+    try {
+      const level = await sql<{ wal_level: string }>`show wal_level`.execute(db);
+      if (level.rows[0]?.wal_level !== "logical") return; // CI runs with wal_level=logical; a plain local server cannot make the slot
+      await sql`select pg_create_logical_replication_slot(${slot}, 'pgoutput')`.execute(db);
+      const body = await (await SELF.fetch("https://tunec.test/healthz")).json<{ checks: { replication_slots?: { name: string; active: boolean; retained_bytes: number; status: string }[] } }>();
+      expect(body.checks.replication_slots?.find((found) => found.name === slot)).toMatchObject({ active: false, status: "ok" });
+      expect(body.checks.replication_slots?.find((found) => found.name === slot)?.retained_bytes).toBeGreaterThanOrEqual(0);
+    } finally {
+      await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${slot}`.execute(db).catch(() => undefined);
+      await db.destroy();
+    }
   });
 
   it("puts a request id and a trace on every response, keeping a well-formed incoming id", async () => {
