@@ -4,8 +4,10 @@
  * make the origin call its own network (SSRF): loopback, private, link-local
  * (cloud metadata at 169.254.169.254), CGNAT, unique-local, multicast.
  */
+import { lookup as lookupCallback, type LookupAddress, type LookupOptions } from "node:dns";
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
+import { Agent } from "undici";
 
 const blocked = new BlockList();
 for (const [network, prefix] of [
@@ -32,3 +34,29 @@ export async function assertPublicEndpoint(endpoint: string): Promise<void> {
   const refused = addresses.find(({ address }) => isNonPublicAddress(address));
   if (refused) throw new Error(`the push endpoint's host ${host} resolves to a non-public address (${refused.address})`);
 }
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for sockets that refuses non-public addresses at connect time.
+ * Checking before the request is not enough: a host with a zero TTL can
+ * answer the check with a public address and the connection with 127.0.0.1
+ * (DNS rebinding). Resolving here, once, is the address the socket uses.
+ */
+export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+  lookupCallback(hostname, { all: true, verbatim: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const refused = addresses.find(({ address }) => isNonPublicAddress(address));
+    if (refused || addresses.length === 0) {
+      const failure: NodeJS.ErrnoException = new Error(`refusing to connect to ${hostname}: it resolves to a non-public address (${refused?.address ?? "none"})`);
+      failure.code = "ENONPUBLIC";
+      return callback(failure, []);
+    }
+    if (options.all) return callback(null, addresses);
+    const [first] = addresses as [LookupAddress];
+    callback(null, first.address, first.family);
+  });
+}
+
+/** An HTTP dispatcher whose every connection goes only to public addresses (the push sender's, in production). */
+export const publicOnlyDispatcher = new Agent({ connect: { lookup: publicOnlyLookup } });

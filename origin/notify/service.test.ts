@@ -71,7 +71,7 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
     expect(mail).toMatchObject({ from: "noreply@tunec.dev", subject: "TUNEC Premium подключён", messageId: expect.stringMatching(new RegExp(`^<${event.id}\\.[A-Za-z0-9_-]{12}@tunec\\.dev>$`)) });
     expect(mail?.text).toContain(`Здравствуйте, <b>Аня & "Ко"</b>!`);
     expect(mail?.text).toContain("Спасибо за подписку на месяц! TUNEC Premium действует до 1 января 2027 г.\n");
-    expect(mail?.text).toContain("https://tunec.dev/account/subscription");
+    expect(mail?.text).toContain("https://tunec.dev/app/account/subscription");
     expect(mail?.html).toContain("Здравствуйте, &lt;b&gt;Аня &amp; &quot;Ко&quot;&lt;/b&gt;!");
     expect(mail?.html).not.toContain("<b>Аня");
     expect(mail?.html).toContain('<html lang="ru">');
@@ -146,7 +146,7 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
     await settled(user.userId, 3);
     const pushed = pushService.received.filter((push) => push.subscriptionId === phone.id);
     expect(pushed).toHaveLength(1);
-    expect(JSON.parse(pushed[0]?.payload ?? "{}")).toEqual({ title: "TUNEC Premium подключён", body: "Без рекламы и в высоком качестве до 1 января 2027 г.", url: "https://tunec.dev/account/subscription", tag: `tunec-${event.id}` });
+    expect(JSON.parse(pushed[0]?.payload ?? "{}")).toEqual({ title: "TUNEC Premium подключён", body: "Без рекламы и в высоком качестве до 1 января 2027 г.", url: "https://tunec.dev/app/account/subscription", tag: `tunec-${event.id}` });
     expect(pushed[0]?.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const rows = await deliveries(user.userId);
     expect(rows.map((row) => [row.channel, row.recipient, row.status]).sort()).toEqual(

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DeliveryFailure } from "./ports.ts";
-import { isNonPublicAddress } from "./push-address.ts";
+import { fetch as undiciFetch } from "undici";
+import { isNonPublicAddress, publicOnlyDispatcher } from "./push-address.ts";
 import { startTestPushService, type TestPushService } from "./testing/push-service.ts";
 import { createWebPushSender, generateVapidKeys } from "./web-push-sender.ts";
 
@@ -85,5 +86,20 @@ describe("Web Push sender (web-push → a local push service)", () => {
       expect(isNonPublicAddress(address), address).toBe(true);
     }
     for (const address of ["142.250.74.10", "2a00:1450:4010:c0e::5f", "::ffff:8.8.8.8"]) expect(isNonPublicAddress(address), address).toBe(false);
+  });
+
+  it("checks the address again at connect time, so a rebinding name cannot reach the local network", async () => {
+    // The name passes no pre-check here: the connection itself is what refuses it.
+    const local = createServer((_, response) => response.end("reached"));
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = local.address() as AddressInfo;
+      const failure = await undiciFetch(`http://localhost:${port}/`, { dispatcher: publicOnlyDispatcher }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      expect(String((failure as Error & { cause?: unknown }).cause)).toContain("non-public");
+      expect(await (await undiciFetch(`http://127.0.0.1:${port}/`)).text()).toBe("reached");
+    } finally {
+      local.close();
+    }
   });
 });

@@ -6,7 +6,8 @@
  * sender speaks only https).
  */
 import webpush from "web-push";
-import { assertPublicEndpoint } from "./push-address.ts";
+import { fetch as undiciFetch } from "undici";
+import { assertPublicEndpoint, publicOnlyDispatcher } from "./push-address.ts";
 import { DeliveryFailure, type PushOptions, type PushSender, type PushTarget } from "./ports.ts";
 
 export interface VapidKeys {
@@ -57,9 +58,11 @@ export function createWebPushSender(vapid: VapidKeys, options: WebPushSenderOpti
           throw new DeliveryFailure(notFound ? "transient" : "permanent", error instanceof Error ? error.message : String(error), { cause: error });
         }
       }
-      let response: Response;
+      let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
-        response = await fetch(request.endpoint, {
+        response = await undiciFetch(request.endpoint, {
+          // The connection itself re-checks the address it dials: no window for DNS rebinding.
+          ...(options.allowPrivateAddresses ? {} : { dispatcher: publicOnlyDispatcher }),
           // A redirect could point anywhere (our own network included): push services never redirect.
           redirect: "manual",
           method: request.method,
