@@ -141,6 +141,7 @@ async function main(): Promise<void> {
     return;
   }
   say(`gateway   ${gateway}`);
+  say(`web app   ${gateway}/app/`);
   say(`health    ${gateway}/healthz`);
   say(`openapi   ${gateway}/openapi.json`);
   say(`docs      ${gateway}/docs`);
