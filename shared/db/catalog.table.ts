@@ -52,6 +52,8 @@ export interface AlbumsTable {
   /** `date`: node-postgres returns a Date at local midnight; prefer `to_char` when reading for the wire. */
   release_date: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   cover_key: string | null;
+  /** migrations/0135: the release's genres, chosen by its artist. */
+  genres: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
