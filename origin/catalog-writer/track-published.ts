@@ -18,20 +18,51 @@ function isoLanguage(tag: string | null): string | null {
   return primary && /^[a-z]{2,3}$/.test(primary) ? primary : null;
 }
 
+type Placement = { releaseId: string | null; position: number | null };
+
+/**
+ * Where the track goes: the release and position its upload named. The
+ * position was free when the upload was created, but the artist may have
+ * reordered the release since (PUT /me/releases/{id}/tracks): then, and when
+ * the upload named no position, the track goes after the release's last
+ * track, since failing the event would never store the track at all. The
+ * release row is locked so two tracks arriving together never pick the same
+ * position. A redelivered event keeps the placement it got the first time.
+ */
+async function placeInRelease(trx: Transaction<Database>, data: TunecEvent<"tunec.ingestion.track-published.v1">["data"], logger: Logger): Promise<Placement> {
+  if (data.albumId === null) return { releaseId: null, position: null };
+  const stored = await trx.selectFrom("catalog.tracks").select(["album_id", "position"]).where("id", "=", data.trackId).executeTakeFirst();
+  if (stored) return { releaseId: stored.album_id, position: stored.position };
+  const release = await trx.selectFrom("catalog.albums").select("artist_id").where("id", "=", data.albumId).forUpdate().executeTakeFirst();
+  if (!release || release.artist_id !== data.artistId) {
+    logger.warn("track's release is gone or not its artist's; stored without a release", { track_id: data.trackId, release_id: data.albumId });
+    return { releaseId: null, position: null };
+  }
+  if (data.position !== null) {
+    const taken = await trx.selectFrom("catalog.tracks").select("id").where("album_id", "=", data.albumId).where("position", "=", data.position).executeTakeFirst();
+    if (!taken) return { releaseId: data.albumId, position: data.position };
+  }
+  const last = await trx.selectFrom("catalog.tracks").select((eb) => eb.fn.max("position").as("position")).where("album_id", "=", data.albumId).executeTakeFirst();
+  const position = (last?.position ?? 0) + 1;
+  if (data.position !== null) logger.warn("track's position on its release was taken; placed after the last track", { track_id: data.trackId, release_id: data.albumId, asked: data.position, position });
+  return { releaseId: data.albumId, position };
+}
+
 export async function applyTrackPublished(
   event: TunecEvent<"tunec.ingestion.track-published.v1">,
   trx: Transaction<Database>,
   context: { logger: Logger },
 ): Promise<void> {
   const data = event.data;
+  const placement = await placeInRelease(trx, data, context.logger);
   const inserted = await trx
     .insertInto("catalog.tracks")
     .values({
       id: data.trackId,
       title: data.title,
       artist_id: data.artistId,
-      album_id: data.albumId,
-      position: data.position,
+      album_id: placement.releaseId,
+      position: placement.position,
       duration_ms: data.durationMs,
       explicit: data.explicit,
       genres: data.genres,
@@ -64,9 +95,9 @@ export async function applyTrackPublished(
     )
     .onConflict((oc) => oc.doNothing())
     .execute();
-  if (data.coverObjectKey && data.albumId) {
-    // The first embedded cover becomes the album's cover; an admin's choice is never replaced.
-    await trx.updateTable("catalog.albums").set({ cover_key: data.coverObjectKey }).where("id", "=", data.albumId).where("cover_key", "is", null).execute();
+  if (data.coverObjectKey && placement.releaseId) {
+    // The first embedded cover becomes the release's cover; a cover its artist or an admin chose is never replaced.
+    await trx.updateTable("catalog.albums").set({ cover_key: data.coverObjectKey }).where("id", "=", placement.releaseId).where("cover_key", "is", null).execute();
   }
   context.logger.info(inserted.numInsertedOrUpdatedRows ? "track stored" : "track already stored", { track_id: data.trackId, upload_id: data.uploadId });
 }

@@ -87,7 +87,8 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
     const userId = JSON.parse(Buffer.from(login.access_token.split(".")[1] ?? "", "base64url").toString()).sub as string;
     // What an admin does: the artist role and a linked artist profile.
     await database.db.updateTable("auth.accounts").set({ roles: ["listener", "artist"] }).where("id", "=", userId).execute();
-    await database.db.insertInto("catalog.artists").values({ name, user_id: userId }).execute();
+    const profile = await database.db.insertInto("catalog.artists").values({ name }).returning("id").executeTakeFirstOrThrow();
+    await database.db.insertInto("catalog.artist_managers").values({ artist_id: profile.id, user_id: userId }).execute();
     const refreshed = (await (await call("/auth/refresh", { method: "POST", body: JSON.stringify({ refresh_token: login.refresh_token }) })).json()) as { access_token: string };
     return refreshed.access_token;
   }

@@ -56,6 +56,8 @@ export interface AlbumsTable {
   cover_key: string | null;
   /** migrations/0111: a taken-down album answers 410 and took its published tracks down with it. */
   status: ColumnType<"published" | "taken_down", "published" | "taken_down" | undefined, "published" | "taken_down">;
+  /** migrations/0135: the release's genres, chosen by its artist. */
+  genres: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

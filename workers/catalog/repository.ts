@@ -74,6 +74,7 @@ export interface AlbumRecord {
   kind: string;
   release_date: string | null;
   cover_key: string | null;
+  genres: string[];
   artist_id: string;
   artist_name: string;
   status: "published" | "taken_down";
@@ -82,7 +83,7 @@ export interface AlbumRecord {
 export async function findAlbum(db: Kysely<Database>, id: string): Promise<{ album: AlbumRecord; tracks: TrackRecord[] } | undefined> {
   const album = (
     await sql<AlbumRecord>`
-      select al.id, al.title, al.kind, to_char(al.release_date, 'YYYY-MM-DD') as release_date, al.cover_key, ar.id as artist_id, ar.name as artist_name, al.status
+      select al.id, al.title, al.kind, to_char(al.release_date, 'YYYY-MM-DD') as release_date, al.cover_key, al.genres, ar.id as artist_id, ar.name as artist_name, al.status
       from catalog.albums al join catalog.artists ar on ar.id = al.artist_id where al.id = ${id}`.execute(db)
   ).rows[0];
   if (!album) return undefined;

@@ -8,6 +8,7 @@ import { registerOAuth } from "../auth/oauth/routes.ts";
 import { registerCatalog } from "../catalog/index.ts";
 import { registerCuration } from "../catalog/curation/index.ts";
 import { registerOnboarding } from "../catalog/onboarding/index.ts";
+import { registerReleases } from "../catalog/releases/index.ts";
 import { registerSearch } from "../search/index.ts";
 import { registerIngestion } from "../ingestion/index.ts";
 import { registerBilling } from "../billing/index.ts";
@@ -62,6 +63,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerCatalog(app);
   registerOnboarding(app);
   registerCuration(app);
+  registerReleases(app);
   registerAudit(app);
   registerSearch(app);
   registerIngestion(app);

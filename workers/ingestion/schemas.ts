@@ -12,8 +12,18 @@ export const createUploadBody = z
     content_type: z.string().min(1).max(100).openapi({ description: `Declared type of the file: ${acceptedContentTypes.join(", ")}.`, example: "audio/flac" }),
     size_bytes: z.int().min(1, "the file is empty (0 bytes)").openapi({ description: "Exact size of the file; at most 500 MiB.", example: 31_457_280 }),
     filename: z.string().trim().min(1).max(255).optional(),
-    album_id: z.uuid().optional().openapi({ description: "One of your albums." }),
-    position: z.int().min(1).max(999).optional().openapi({ description: "Track number on the album." }),
+    artist_id: z
+      .uuid()
+      .optional()
+      .openapi({ description: "The artist profile the track is for: one the caller manages. Optional when the caller manages exactly one, or names a release_id." }),
+    release_id: z.uuid().optional().openapi({ description: "A release of that artist profile (POST /me/releases); the track is published into it." }),
+    album_id: z.uuid().optional().openapi({ description: "Deprecated: the old name of release_id.", deprecated: true }),
+    position: z
+      .int()
+      .min(1)
+      .max(999)
+      .optional()
+      .openapi({ description: "Track number on the release; without it the track lands after the release's last track when it is published." }),
     explicit: z.boolean().default(false),
     genres: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
     language: z.string().regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru or en").optional(),
@@ -24,7 +34,11 @@ export const createUploadBody = z
       .optional(),
     featured_artist_ids: z.array(z.uuid()).max(10).default([]),
   })
-  .refine((body) => body.position === undefined || body.album_id !== undefined, { path: ["position"], message: "a position needs an album_id" })
+  .refine((body) => body.release_id === undefined || body.album_id === undefined || body.release_id === body.album_id, {
+    path: ["album_id"],
+    message: "album_id is the old name of release_id; send release_id alone",
+  })
+  .refine((body) => body.position === undefined || (body.release_id ?? body.album_id) !== undefined, { path: ["position"], message: "a position needs a release_id" })
   .openapi("UploadRequest");
 
 const instructions = z
@@ -51,7 +65,12 @@ export const uploadStatusSchema = z
   .object({
     upload_id: z.uuid(),
     track_id: z.uuid().openapi({ description: "The catalog id the track gets when it is published." }),
-    status: z.enum(["awaiting_upload", "uploaded", "validated", "published", "rejected"]),
+    status: z.enum(["awaiting_upload", "uploaded", "validated", "publishing", "published", "rejected"]).openapi({
+      description: "publishing: transcoded, the catalog has not stored the track yet; published: GET /tracks/{track_id} answers.",
+    }),
+    artist_id: z.uuid(),
+    release_id: z.uuid().nullable(),
+    position: z.int().nullable(),
     title: z.string(),
     declared_content_type: z.string(),
     declared_size_bytes: z.int(),

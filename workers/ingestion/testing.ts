@@ -3,6 +3,7 @@ import { env, SELF } from "cloudflare:test";
 import { decodeJwt } from "jose";
 import { createLogger } from "../../shared/logger.ts";
 import { setRoles } from "../auth/accounts.ts";
+import { addArtistManager } from "../catalog/artist-managers.ts";
 import { strongPassword, uniqueEmail, type Tokens } from "../auth/testing.ts";
 import { createWorkerAuth } from "../auth/worker-services.ts";
 import { createGatewayApp } from "../gateway/app.ts";
@@ -37,8 +38,8 @@ async function post<T>(send: Send, path: string, body: unknown, status: number):
 }
 
 /**
- * An account with the artist role (after a refresh) and an artist profile an
- * admin linked to it, signed in through `send` (the Worker, or an app with its own keys).
+ * An account with the artist role (after a refresh) and an artist profile it
+ * manages (catalog.artist_managers), signed in through `send` (the Worker, or an app with its own keys).
  */
 export async function signUpArtist(name = "Тестовый артист", send: Send = viaSelf): Promise<Artist> {
   const email = uniqueEmail("artist");
@@ -47,7 +48,8 @@ export async function signUpArtist(name = "Тестовый артист", send:
   const userId = String(decodeJwt(tokens.access_token).sub);
   const artistId = await withDb(async (db) => {
     await setRoles(db, userId, ["listener", "artist"]);
-    const row = await db.insertInto("catalog.artists").values({ name, user_id: userId }).returning("id").executeTakeFirstOrThrow();
+    const row = await db.insertInto("catalog.artists").values({ name }).returning("id").executeTakeFirstOrThrow();
+    await addArtistManager(db, { artistId: row.id, userId, addedBy: null });
     return row.id;
   });
   const refreshed = await post<Tokens>(send, "/auth/refresh", { refresh_token: tokens.refresh_token }, 200);

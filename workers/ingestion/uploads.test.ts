@@ -87,7 +87,7 @@ describe("ingestion at the edge: who may upload", () => {
 
   it("an artist account without an artist profile is told why (409)", async () => {
     const artist = await signUpArtist();
-    await withDb((db) => db.updateTable("catalog.artists").set({ user_id: null }).where("id", "=", artist.artistId).execute());
+    await withDb((db) => db.deleteFrom("catalog.artist_managers").where("user_id", "=", artist.userId).execute());
     const response = await create(artist);
     expect(response.status).toBe(409);
     expect((await response.json<{ detail: string }>()).detail).toContain("no artist profile");

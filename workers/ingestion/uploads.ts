@@ -86,12 +86,29 @@ export async function rejectUpload(trx: Kysely<Database>, upload: UploadRow, gua
   return true;
 }
 
-/** What GET /uploads/{id} shows the artist. */
-export function uploadView(upload: UploadRow) {
+/**
+ * Whether the catalog has stored the upload's track. The transcoder marks an
+ * upload `published` when it writes TrackPublished; the catalog writer stores
+ * the track a moment (or, with a lagging consumer, minutes) later.
+ */
+export async function isTrackStored(db: Kysely<Database>, upload: UploadRow): Promise<boolean> {
+  if (upload.state !== "published") return false;
+  return (await db.selectFrom("catalog.tracks").select("id").where("id", "=", upload.track_id).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * What GET /uploads/{id} shows the artist. `published` is a promise that
+ * GET /tracks/{track_id} answers, so until the catalog holds the track the
+ * upload is `publishing`.
+ */
+export function uploadView(upload: UploadRow, trackStored: boolean) {
   return {
     upload_id: upload.id,
     track_id: upload.track_id,
-    status: upload.state,
+    status: upload.state === "published" && !trackStored ? ("publishing" as const) : upload.state,
+    artist_id: upload.artist_id,
+    release_id: upload.album_id,
+    position: upload.position,
     title: upload.title,
     declared_content_type: upload.declared_content_type,
     declared_size_bytes: Number(upload.declared_size_bytes),

@@ -9,7 +9,7 @@ export interface paths {
         };
         /**
          * Liveness and dependency health
-         * @description Reports whether the gateway reaches PostgreSQL. 503 when a dependency is down.
+         * @description Reports whether the gateway reaches PostgreSQL (503 when it does not), and how much WAL each logical replication slot retains (status degraded, still 200, when a slot holds more than 1 GiB: the CDC relay or Kafka is behind).
          */
         get: {
             parameters: {
@@ -1190,7 +1190,7 @@ export interface paths {
         put?: never;
         /**
          * Start uploading a track
-         * @description Artists only. Declares the file (content type, exact size) and the track's metadata, and returns a short-lived signed URL: the file goes straight to the bucket (PUT, or presigned parts for large files on S3). Then POST the complete_url; validation and transcoding follow, and GET /uploads/{id} shows the outcome.
+         * @description Artists only. Declares the file (content type, exact size), the artist profile and release it is for, and the track's metadata, and returns a short-lived signed URL: the file goes straight to the bucket (PUT, or presigned parts for large files on S3). Then POST the complete_url; validation and transcoding follow, and GET /uploads/{id} shows the outcome.
          */
         post: {
             parameters: {
@@ -1214,7 +1214,7 @@ export interface paths {
                         "application/json": components["schemas"]["CreatedUpload"];
                     };
                 };
-                /** @description Malformed request (an empty file, an unknown album, …) */
+                /** @description Malformed request (an empty file, another profile's release, no artist_id while managing several profiles, …) */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1232,7 +1232,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The caller is not an artist */
+                /** @description The caller is not an artist, or does not manage the named artist profile */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1241,7 +1241,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description No artist profile for this account, or the album position is taken */
+                /** @description No artist profile for this account, or the release position is taken */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -2804,6 +2804,462 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My releases, newest first
+         * @description The releases of every artist profile the caller manages, or of one (`artist_id`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    artist_id?: string;
+                    /** @description Opaque: the `next_cursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page, 1–100 (default 20). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of releases */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReleaseList"];
+                    };
+                };
+                /** @description A malformed filter, limit or cursor */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller is not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a release (album, EP or single)
+         * @description Artists, for a profile they manage. The release starts empty; uploads (POST /tracks with release_id and position) fill it, and GET /albums/{id} shows it to listeners once one of its tracks is published.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReleaseInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Release"];
+                    };
+                };
+                /** @description Invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an artist, or not a manager of this artist profile */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my releases with all its tracks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The release */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Release"];
+                    };
+                };
+                /** @description The id is not a uuid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller is not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No release of a profile the caller manages has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a release's title, type, date, genres or remove its cover
+         * @description The release's tracks carry the change to search (each becomes a TrackUpdated through CDC); an edit that changes nothing writes nothing.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReleaseEdit"];
+                };
+            };
+            responses: {
+                /** @description The release now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Release"];
+                    };
+                };
+                /** @description Invalid id or body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller is not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No release of a profile the caller manages has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/me/releases/{id}/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a release's track order
+         * @description `track_ids` names every track of the release once; they become positions 1, 2, … An upload still on its way keeps its position only if it stays free, otherwise it lands after the last track.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TrackOrder"];
+                };
+            };
+            responses: {
+                /** @description The release now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Release"];
+                    };
+                };
+                /** @description Invalid id or body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller is not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No release of a profile the caller manages has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/releases/{id}/cover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload a release's cover image
+         * @description The body is the image itself: JPEG, PNG or WebP, at most 10 MiB. It replaces any cover the release had (also one taken from an upload's embedded art).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            responses: {
+                /** @description The release now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Release"];
+                    };
+                };
+                /** @description Invalid id or body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller is not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No release of a profile the caller manages has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The image is over 10 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not a JPEG, PNG or WebP image, or the bytes are not the declared type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No media bucket on this server */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/audit": {
         parameters: {
             query?: never;
@@ -3128,7 +3584,7 @@ export interface paths {
         };
         /**
          * An upload's status
-         * @description The uploading artist (or an admin): awaiting_upload → uploaded → validated → published, or rejected with a reason to act on.
+         * @description The uploading artist (or an admin): awaiting_upload → uploaded → validated → publishing → published (GET /tracks/{track_id} answers from then on), or rejected with a reason to act on.
          */
         get: {
             parameters: {
@@ -6030,6 +6486,19 @@ export interface components {
                     /** @description Why the check failed (no secrets). */
                     error?: string;
                 };
+                /** @description Logical replication slots (WAL mode CDC); absent when they cannot be read */
+                replication_slots?: {
+                    name: string;
+                    /** @description Whether a consumer (the CDC relay) is attached now */
+                    active: boolean;
+                    /** @description WAL the slot keeps on disk until the relay confirms it */
+                    retained_bytes: number;
+                    /**
+                     * @description lagging above 1 GiB: the relay (or Kafka behind it) is behind or down
+                     * @enum {string}
+                     */
+                    status: "ok" | "lagging";
+                }[];
             };
         };
         Pong: {
@@ -6243,6 +6712,8 @@ export interface components {
             /** Format: date */
             release_date: string | null;
             cover_url: string | null;
+            /** @description The release's genres, as its artist chose them. */
+            genres: string[];
             artist: {
                 /** Format: uuid */
                 id: string;
@@ -6395,6 +6866,96 @@ export interface components {
              */
             email: string;
         };
+        Release: {
+            /** Format: uuid */
+            id: string;
+            artist: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            title: string;
+            /** @enum {string} */
+            type: "album" | "ep" | "single" | "compilation";
+            /** Format: date */
+            release_date: string | null;
+            cover_url: string | null;
+            genres: string[];
+            track_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Every track of the release in order, whatever its status. */
+            tracks: {
+                /** Format: uuid */
+                id: string;
+                title: string;
+                position: number | null;
+                /** @enum {string} */
+                status: "draft" | "published" | "taken_down";
+                duration_ms: number;
+            }[];
+        };
+        ReleaseInput: {
+            /**
+             * Format: uuid
+             * @description The artist profile the release belongs to: one the caller manages (GET /me/releases lists them by profile).
+             */
+            artist_id: string;
+            title: string;
+            /** @enum {string} */
+            type: "album" | "ep" | "single";
+            /**
+             * Format: date
+             * @example 2024-05-01
+             */
+            release_date?: string | null;
+            /** @default [] */
+            genres: string[];
+        };
+        ReleaseList: {
+            items: components["schemas"]["ReleaseSummary"][];
+            next_cursor: string | null;
+        };
+        ReleaseSummary: {
+            /** Format: uuid */
+            id: string;
+            artist: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            title: string;
+            /** @enum {string} */
+            type: "album" | "ep" | "single" | "compilation";
+            /** Format: date */
+            release_date: string | null;
+            cover_url: string | null;
+            genres: string[];
+            track_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ReleaseEdit: {
+            title?: string;
+            /** @enum {string} */
+            type?: "album" | "ep" | "single";
+            /**
+             * Format: date
+             * @example 2024-05-01
+             */
+            release_date?: string | null;
+            genres?: string[];
+            /** @description null removes the cover; a new one goes to PUT /me/releases/{id}/cover. */
+            cover?: null;
+        };
+        TrackOrder: {
+            /** @description Every track of the release once, in the new order: they become positions 1, 2, … */
+            track_ids: string[];
+        };
         AuditPage: {
             entries: components["schemas"]["AuditEntry"][];
             next_before: string | null;
@@ -6512,10 +7073,21 @@ export interface components {
             filename?: string;
             /**
              * Format: uuid
-             * @description One of your albums.
+             * @description The artist profile the track is for: one the caller manages. Optional when the caller manages exactly one, or names a release_id.
+             */
+            artist_id?: string;
+            /**
+             * Format: uuid
+             * @description A release of that artist profile (POST /me/releases); the track is published into it.
+             */
+            release_id?: string;
+            /**
+             * Format: uuid
+             * @deprecated
+             * @description Deprecated: the old name of release_id.
              */
             album_id?: string;
-            /** @description Track number on the album. */
+            /** @description Track number on the release; without it the track lands after the release's last track when it is published. */
             position?: number;
             /** @default false */
             explicit: boolean;
@@ -6540,8 +7112,16 @@ export interface components {
              * @description The catalog id the track gets when it is published.
              */
             track_id: string;
-            /** @enum {string} */
-            status: "awaiting_upload" | "uploaded" | "validated" | "published" | "rejected";
+            /**
+             * @description publishing: transcoded, the catalog has not stored the track yet; published: GET /tracks/{track_id} answers.
+             * @enum {string}
+             */
+            status: "awaiting_upload" | "uploaded" | "validated" | "publishing" | "published" | "rejected";
+            /** Format: uuid */
+            artist_id: string;
+            /** Format: uuid */
+            release_id: string | null;
+            position: number | null;
             title: string;
             declared_content_type: string;
             declared_size_bytes: number;
@@ -6552,7 +7132,7 @@ export interface components {
             /** @description Why the upload was refused, in words an artist can act on. */
             rejection: {
                 /** @enum {string} */
-                code: "empty_file" | "truncated" | "unsupported_format" | "content_type_mismatch" | "too_short" | "too_long" | "too_large" | "url_expired" | "transcode_failed";
+                code: "empty_file" | "truncated" | "unsupported_format" | "content_type_mismatch" | "too_short" | "too_long" | "too_large" | "url_expired" | "transcode_failed" | "source_changed";
                 message: string;
             } | null;
             /** Format: date-time */

@@ -12,6 +12,7 @@ export const albumSchema = z
     kind: z.enum(["album", "single", "ep", "compilation"]),
     release_date: z.string().nullable().openapi({ format: "date" }),
     cover_url: z.string().nullable(),
+    genres: z.array(z.string()).openapi({ description: "The release's genres, as its artist chose them." }),
     artist: z.object({ id: z.uuid(), name: z.string() }),
     tracks: z.array(trackSchema).openapi({ description: "Published tracks in album order." }),
   })
@@ -48,6 +49,7 @@ export function registerGetAlbum(app: OpenAPIHono<GatewayEnv>): void {
         kind: albumSchema.shape.kind.catch("album").parse(album.kind),
         release_date: album.release_date,
         cover_url: mediaUrl(services.mediaBaseUrl, album.cover_key),
+        genres: album.genres,
         artist: { id: album.artist_id, name: album.artist_name },
         tracks: tracks.map((track) => toTrack(track, services.mediaBaseUrl)),
       },

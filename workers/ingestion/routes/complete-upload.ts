@@ -8,7 +8,7 @@ import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireRole } from "../../gateway/middleware/authenticate.ts";
 import { bearerSecurity, completeBody, problemContent, uploadIdParam, uploadStatusSchema } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload, rejectUpload, uploadView, type Rejection, type UploadRow } from "../uploads.ts";
+import { findUpload, isTrackStored, rejectUpload, uploadView, type Rejection, type UploadRow } from "../uploads.ts";
 
 export const completeUploadRoute = createRoute({
   method: "post",
@@ -41,7 +41,7 @@ export function registerCompleteUpload(app: OpenAPIHono<GatewayEnv>): void {
     const upload = await findUpload(db, id);
     if (!upload) throw new AppError("NOT_FOUND", "No upload has this id.");
     if (upload.user_id !== principalOf(c).userId) throw new AppError("FORBIDDEN", "This upload belongs to another artist.");
-    if (upload.state !== "awaiting_upload") return c.json(uploadView(upload), 202);
+    if (upload.state !== "awaiting_upload") return c.json(uploadView(upload, await isTrackStored(db, upload)), 202);
 
     const ingestion = await ingestionServices(c);
     const parts = (c.req.header("content-type")?.includes("json") ? c.req.valid("json").parts : undefined) ?? [];
@@ -76,6 +76,6 @@ export function registerCompleteUpload(app: OpenAPIHono<GatewayEnv>): void {
     if (!now) throw new Error(`upload ${id} vanished`);
     if (now.state === "rejected") await ingestion.store.delete(upload.source_key);
     c.get("log").info("upload completed", { upload_id: id, state: now.state, size_bytes: object.size });
-    return c.json(uploadView(now), 202);
+    return c.json(uploadView(now, false), 202);
   });
 }

@@ -15,16 +15,16 @@ export const createUploadRoute = createRoute({
   tags: ["ingestion"],
   summary: "Start uploading a track",
   description:
-    "Artists only. Declares the file (content type, exact size) and the track's metadata, and returns a short-lived signed URL: the file goes straight to the bucket (PUT, or presigned parts for large files on S3). Then POST the complete_url; validation and transcoding follow, and GET /uploads/{id} shows the outcome.",
+    "Artists only. Declares the file (content type, exact size), the artist profile and release it is for, and the track's metadata, and returns a short-lived signed URL: the file goes straight to the bucket (PUT, or presigned parts for large files on S3). Then POST the complete_url; validation and transcoding follow, and GET /uploads/{id} shows the outcome.",
   security: bearerSecurity,
   middleware: [requireRole("artist")] as const,
   request: { body: { required: true, content: { "application/json": { schema: createUploadBody } } } },
   responses: {
     201: { description: "Upload created; send the file to `upload`", content: { "application/json": { schema: createdUploadSchema } } },
-    400: { description: "Malformed request (an empty file, an unknown album, …)", content: problemContent },
+    400: { description: "Malformed request (an empty file, another profile's release, no artist_id while managing several profiles, …)", content: problemContent },
     401: { description: "Missing or invalid access token", content: problemContent },
-    403: { description: "The caller is not an artist", content: problemContent },
-    409: { description: "No artist profile for this account, or the album position is taken", content: problemContent },
+    403: { description: "The caller is not an artist, or does not manage the named artist profile", content: problemContent },
+    409: { description: "No artist profile for this account, or the release position is taken", content: problemContent },
     413: { description: "The declared size is over 500 MiB", content: problemContent },
     415: { description: "The declared content type is not a supported audio format", content: problemContent },
   },
@@ -42,8 +42,9 @@ export function registerCreateUpload(app: OpenAPIHono<GatewayEnv>): void {
     const principal = principalOf(c);
     const { db } = c.get("services");
     const ingestion = await ingestionServices(c);
-    const artistId = await artistProfileOf(db, principal.userId);
-    await checkCredits(db, artistId, { albumId: body.album_id, position: body.position, featuredArtistIds: body.featured_artist_ids });
+    const releaseId = body.release_id ?? body.album_id;
+    const artistId = await artistProfileOf(db, principal.userId, { artistId: body.artist_id, releaseId });
+    await checkCredits(db, artistId, { releaseId, position: body.position, featuredArtistIds: body.featured_artist_ids });
 
     const id = crypto.randomUUID();
     const contentType = normaliseContentType(body.content_type);
@@ -65,7 +66,7 @@ export function registerCreateUpload(app: OpenAPIHono<GatewayEnv>): void {
         user_id: principal.userId,
         artist_id: artistId,
         title: body.title,
-        album_id: body.album_id ?? null,
+        album_id: releaseId ?? null,
         position: body.position ?? null,
         explicit: body.explicit,
         genres: body.genres,

@@ -4,14 +4,14 @@ import { principalOf } from "../../auth/routes/services.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { requireRole } from "../../gateway/middleware/authenticate.ts";
 import { bearerSecurity, problemContent, uploadIdParam, uploadStatusSchema } from "../schemas.ts";
-import { findUpload, uploadView } from "../uploads.ts";
+import { findUpload, isTrackStored, uploadView } from "../uploads.ts";
 
 export const getUploadRoute = createRoute({
   method: "get",
   path: "/uploads/{id}",
   tags: ["ingestion"],
   summary: "An upload's status",
-  description: "The uploading artist (or an admin): awaiting_upload → uploaded → validated → published, or rejected with a reason to act on.",
+  description: "The uploading artist (or an admin): awaiting_upload → uploaded → validated → publishing → published (GET /tracks/{track_id} answers from then on), or rejected with a reason to act on.",
   security: bearerSecurity,
   middleware: [requireRole("artist", "admin")] as const,
   request: { params: uploadIdParam },
@@ -25,11 +25,12 @@ export const getUploadRoute = createRoute({
 
 export function registerGetUpload(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(getUploadRoute, async function getUpload(c) {
-    const upload = await findUpload(c.get("services").db, c.req.valid("param").id);
+    const { db } = c.get("services");
+    const upload = await findUpload(db, c.req.valid("param").id);
     if (!upload) throw new AppError("NOT_FOUND", "No upload has this id.");
     const principal = principalOf(c);
     if (upload.user_id !== principal.userId && !principal.roles.includes("admin")) throw new AppError("FORBIDDEN", "This upload belongs to another artist.");
     c.header("cache-control", "no-store");
-    return c.json(uploadView(upload), 200);
+    return c.json(uploadView(upload, await isTrackStored(db, upload)), 200);
   });
 }

@@ -1,0 +1,10 @@
+/** Releases managed by their artists (docs/roles.md, artist section). */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { GatewayEnv } from "../../gateway/context.ts";
+import { registerEditRelease } from "./routes/edit-release.ts";
+import { registerMyReleases } from "./routes/my-releases.ts";
+
+export function registerReleases(app: OpenAPIHono<GatewayEnv>): void {
+  registerMyReleases(app);
+  registerEditRelease(app);
+}
