@@ -4,7 +4,11 @@
  * "kino" (Latin for the demo artist «Кинолента»), plays a track until the
  * audio element is past one second, seeks, likes it and finds it among the
  * liked tracks; a reload keeps them signed in through the HttpOnly refresh
- * cookie. axe-core checks the main screens; screenshots go to .ci/out/web/.
+ * cookie. Then the roles: a listener applies in the studio, the first admin
+ * (npm run admin:create) approves in the console, the new artist uploads a real
+ * file with the progress bar filling and sees it published, and the admin fixes
+ * its title and takes it down. axe-core checks the main screens; screenshots go
+ * to .ci/out/web/.
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -12,7 +16,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAudioWorkbench } from "../test/audio.ts";
 import { freePort, startProcess, type RunningProcess } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -45,15 +52,19 @@ const audioTime = (page: Page) => page.$eval("audio", (audio) => (audio as HTMLA
 
 describe("npm start: the web app in Chromium", () => {
   const cleanups: Array<() => Promise<unknown>> = [];
+  let gateway = "";
+  let browser: Browser;
+  let system: RunningProcess;
+  let env: NodeJS.ProcessEnv = {};
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   });
 
-  it("a listener signs up, searches kino, plays and seeks, likes, and stays signed in over a reload", async () => {
+  beforeAll(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "tunec-web-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
-    const env = {
+    env = {
       ...inherited,
       WRANGLER_SEND_METRICS: "false",
       LOG_LEVEL: "warn",
@@ -65,8 +76,8 @@ describe("npm start: the web app in Chromium", () => {
       SMTP_SINK_PORT: String(await freePort()),
       SMTP_SINK_HTTP_PORT: String(await freePort()),
     };
-    const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
-    const system = startProcess(tsx, ["scripts/start.ts"], env, root);
+    gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+    system = startProcess(tsx, ["scripts/start.ts"], env, root);
     cleanups.push(async () => {
       system.child.kill("SIGINT");
       await system.exited;
@@ -74,9 +85,11 @@ describe("npm start: the web app in Chromium", () => {
     await waitForOutput(system, "ready —", 180_000);
     await waitForOutput(system, "tracks published", 240_000);
     await mkdir(screenshots, { recursive: true });
-
-    const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--mute-audio"] });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--mute-audio"] });
     cleanups.push(() => browser.close());
+  }, 420_000);
+
+  it("a listener signs up, searches kino, plays and seeks, likes, and stays signed in over a reload", async () => {
     const page = await browser.newPage({ locale: "en-GB", viewport: { width: 1280, height: 800 } });
 
     await page.goto(`${gateway}/`);
@@ -125,5 +138,65 @@ describe("npm start: the web app in Chromium", () => {
     // Russian is one click away.
     await page.getByRole("button", { name: "Русский" }).click();
     await page.getByRole("button", { name: "Выйти" }).waitFor();
-  }, 600_000);
+  }, 300_000);
+
+  it("an admin approves an artist, who uploads a real file with progress and sees it published; the admin retitles it and takes it down", async () => {
+    const password = "violet accordion harbour 42";
+    const signUpIn = async (email: string): Promise<Page> => {
+      const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();
+      await page.goto(`${gateway}/app/signup`);
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.getByRole("button", { name: "Sign out" }).waitFor();
+      return page;
+    };
+
+    // The first admin: an account promoted by the CLI, as the README tells.
+    const admin = await signUpIn("web-admin@example.com");
+    await promisify(execFile)(tsx, ["scripts/admin-create.ts", "--email", "web-admin@example.com"], { cwd: root, env });
+
+    const artist = await signUpIn("web-artist@example.com");
+    await artist.getByRole("link", { name: "Studio" }).click();
+    await artist.getByLabel("Artist name").fill("Веб Артист");
+    await artist.getByRole("button", { name: "Apply" }).click();
+    await artist.getByTestId("application-status").getByText("Application under review").waitFor();
+
+    await admin.reload(); // the refresh brings the admin role into the token
+    await admin.getByRole("link", { name: "Admin" }).click();
+    await admin.getByRole("button", { name: "Approve: Веб Артист" }).click();
+    await admin.getByRole("button", { name: "Approve: Веб Артист" }).waitFor({ state: "detached" });
+    expect(await accessibilityProblems(admin)).toEqual([]);
+    await admin.screenshot({ path: join(screenshots, "admin.png") });
+
+    const bench = await createAudioWorkbench();
+    cleanups.push(() => bench.cleanup());
+    const file = await bench.make("Первая песня.mp3", "mp3", { seconds: 8 });
+    await artist.reload();
+    const chooser = artist.getByLabel("Choose audio files");
+    await chooser.waitFor();
+    await chooser.setInputFiles(file);
+    const row = artist.getByRole("list", { name: "Uploads" }).getByRole("listitem").first();
+    await artist.locator('.upload[data-status="published"], .upload[data-status="rejected"]').first().waitFor({ timeout: 120_000 });
+    expect(await row.getAttribute("data-status"), await row.innerText()).toBe("published");
+    const progress = await row.locator("progress").evaluate((element) => ({ value: (element as HTMLProgressElement).value, max: (element as HTMLProgressElement).max }));
+    expect(progress.value).toBe(progress.max);
+    expect(await accessibilityProblems(artist)).toEqual([]);
+    await artist.screenshot({ path: join(screenshots, "studio.png") });
+    const trackHref = await row.getByRole("link", { name: "Open the track" }).getAttribute("href");
+    const trackId = trackHref?.split("/").at(-1) ?? "";
+
+    await admin.getByLabel("Find a track").fill("Первая песня");
+    await admin.getByRole("button", { name: "Первая песня" }).click();
+    await admin.getByLabel("Title").fill("Первая песня (ремастер)");
+    await admin.getByRole("button", { name: "Save" }).click();
+    await admin.getByLabel("Title").and(admin.locator('[value="Первая песня (ремастер)"]')).waitFor();
+    await admin.getByLabel("Reason for the takedown").fill("rights holder's request");
+    await admin.getByRole("button", { name: "Take down" }).click();
+    await admin.getByTestId("track-status").getByText("taken_down").waitFor();
+    await admin.screenshot({ path: join(screenshots, "admin-editor.png") });
+    expect((await fetch(`${gateway}/tracks/${trackId}`)).status).toBe(410);
+    await admin.reload();
+    await admin.getByRole("cell", { name: "track.takedown" }).first().waitFor();
+  }, 300_000);
 });

@@ -50,7 +50,7 @@ describe.runIf(hasFfmpeg()).each(databaseKinds())("transcoder idempotency on %s"
     if (!claimed) throw new Error("not claimed");
     await transcodeUpload(deps, { ...claimed }, "worker-swap", new AbortController().signal);
     const row = await database.db.selectFrom("ingestion.uploads").selectAll().where("id", "=", upload.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ state: "rejected", rejection_code: "source_changed" });
+    expect(row).toMatchObject({ state: "rejected", rejection_code: "transcode_failed", rejection_message: "The file changed after it was checked; upload it again." });
     expect(await outboxFor(upload.id)).toHaveLength(0);
     expect(await store.head(`tracks/${upload.track_id}/standard.m4a`)).toBeNull();
     expect(await store.head(upload.source_key)).toBeNull();

@@ -15,10 +15,11 @@ export interface TranscodeDeps extends PipelineDeps {
   afterObjectsWritten?: (upload: UploadRow) => Promise<void>;
 }
 
+/** A v1 UploadRejected has no code of its own for this: `transcode_failed` with words the artist can act on keeps the contract. */
 async function refuseChangedSource(deps: TranscodeDeps, upload: UploadRow, owner: string): Promise<void> {
   const message = "The file changed after it was checked; upload it again.";
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await rejectUpload(trx, upload, { from: "validated", owner }, { code: "source_changed", message }))) throw new LeaseLostError(upload.id);
+    if (!(await rejectUpload(trx, upload, { from: "validated", owner }, { code: "transcode_failed", message }))) throw new LeaseLostError(upload.id);
   });
   await deps.store.delete(upload.source_key).catch(() => undefined);
   deps.logger.warn("upload refused: the source object changed after validation", { upload_id: upload.id });

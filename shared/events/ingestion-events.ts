@@ -52,7 +52,6 @@ export const uploadRejectionCodes = [
   "too_large",
   "url_expired",
   "transcode_failed",
-  "source_changed",
 ] as const;
 
 export const uploadRejectedV1 = defineEvent({

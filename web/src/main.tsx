@@ -7,7 +7,9 @@ import { Layout } from "./components/layout";
 import { I18nProvider, useI18n } from "./i18n/i18n";
 import { AccountPage, ForgotPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage } from "./pages/auth";
 import { AlbumPage, ArtistPage, TrackPage } from "./pages/catalog";
+import { AdminPage } from "./pages/admin";
 import { LikesPage } from "./pages/likes";
+import { StudioPage } from "./pages/studio";
 import { SearchPage } from "./pages/search";
 import { PlayerProvider } from "./player/player";
 import "./styles.css";
@@ -33,6 +35,8 @@ const router = createBrowserRouter(
         { path: "artists/:id", element: <ArtistPage /> },
         { path: "albums/:id", element: <AlbumPage /> },
         { path: "likes", element: <LikesPage /> },
+        { path: "studio", element: <StudioPage /> },
+        { path: "admin", element: <AdminPage /> },
         { path: "*", element: <NotFound /> },
       ],
     },

@@ -7132,7 +7132,7 @@ export interface components {
             /** @description Why the upload was refused, in words an artist can act on. */
             rejection: {
                 /** @enum {string} */
-                code: "empty_file" | "truncated" | "unsupported_format" | "content_type_mismatch" | "too_short" | "too_long" | "too_large" | "url_expired" | "transcode_failed" | "source_changed";
+                code: "empty_file" | "truncated" | "unsupported_format" | "content_type_mismatch" | "too_short" | "too_long" | "too_large" | "url_expired" | "transcode_failed";
                 message: string;
             } | null;
             /** Format: date-time */
