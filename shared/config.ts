@@ -213,7 +213,14 @@ export const ingestionEdgeConfigSchema = z
       .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, "expected base64 of at least 32 random bytes (openssl rand -base64 32)")
       .optional(),
     UPLOAD_URL_TTL_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).int().min(30).max(86_400).default(900),
-    /** r2: the edge verifies and streams uploads into its R2 binding; s3: presigned PUT/multipart straight to S3. */
+    /**
+     * r2: the media bucket is the Worker's R2 binding. Uploads go straight to it
+     * through R2's S3 API (presigned PUT/multipart) when S3_ENDPOINT/S3_BUCKET
+     * and keys name that bucket — required in production, since Cloudflare
+     * refuses request bodies over 100 MB on Free/Pro plans; without them (local
+     * development) the edge verifies and streams uploads into the binding.
+     * s3: any S3 bucket, presigned PUT/multipart straight to it.
+     */
     UPLOAD_STORAGE: z.enum(["r2", "s3"], { error: "expected r2 or s3" }).default("r2"),
     STORAGE_INTERNAL_TOKEN: internalToken.optional(),
     ...s3ConfigShape,
@@ -223,6 +230,13 @@ export const ingestionEdgeConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["UPLOAD_SIGNING_KEY"], message: "is required in production (wrangler secret put UPLOAD_SIGNING_KEY)" });
     }
     if (config.UPLOAD_STORAGE === "s3" && !config.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when UPLOAD_STORAGE=s3" });
+    if (config.ENVIRONMENT === "production" && config.UPLOAD_STORAGE === "r2" && !config.S3_BUCKET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["S3_BUCKET"],
+        message: "is required in production with UPLOAD_STORAGE=r2: the media bucket's name on R2's S3 API, with S3_ENDPOINT and keys, so uploads go straight to R2 (the Worker refuses bodies over 100 MB)",
+      });
+    }
     requireS3Credentials(config, ctx);
   });
 export type IngestionEdgeConfig = z.infer<typeof ingestionEdgeConfigSchema>;

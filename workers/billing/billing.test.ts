@@ -125,7 +125,7 @@ describe("billing at the edge: provider callbacks", () => {
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(await Promise.all(responses.map((response) => response.text()))).toEqual(Array(10).fill("OK"));
     const { events, callbacks, status } = await withDb(async (db) => ({
-      events: await db.selectFrom("events.outbox").select("type").where("key", "=", userId).execute(),
+      events: await db.selectFrom("events.outbox").select("type").where("key", "=", userId).where("type", "like", "tunec.billing.%").execute(),
       callbacks: await db.selectFrom("billing.callbacks").select("outcome").where("payment_id", "=", created.payment_id).execute(),
       status: (await db.selectFrom("billing.payments").select("status").where("id", "=", created.payment_id).executeTakeFirstOrThrow()).status,
     }));

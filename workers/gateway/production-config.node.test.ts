@@ -28,6 +28,10 @@ async function productionBindings(): Promise<Record<string, unknown>> {
   return {
     JWT_SIGNING_KEYS: JSON.stringify([jwk]),
     UPLOAD_SIGNING_KEY: "u".repeat(44),
+    S3_ENDPOINT: "https://0123456789abcdef.r2.cloudflarestorage.com",
+    S3_BUCKET: "tunec-media",
+    S3_ACCESS_KEY_ID: "r2-access-key",
+    S3_SECRET_ACCESS_KEY: "r2-secret-key",
     MEDIA_SIGNING_KEY: "m".repeat(44),
     BILLING_CALLBACK_BASE_URL: "https://api.tunec.example",
     SBP_TERMINAL_KEY: "1700000000000",
@@ -63,7 +67,7 @@ describe("the production configuration", () => {
 
   it("names every missing secret at once", () => {
     const issues = issuesOf({ ENVIRONMENT: "production" }).join("\n");
-    for (const name of ["JWT_SIGNING_KEYS", "UPLOAD_SIGNING_KEY", "MEDIA_SIGNING_KEY", "BILLING_CALLBACK_BASE_URL", "SBP_TERMINAL_KEY", "SBP_PASSWORD", "USDT_API_KEY", "USDT_IPN_SECRET"]) {
+    for (const name of ["JWT_SIGNING_KEYS", "UPLOAD_SIGNING_KEY", "S3_BUCKET", "MEDIA_SIGNING_KEY", "BILLING_CALLBACK_BASE_URL", "SBP_TERMINAL_KEY", "SBP_PASSWORD", "USDT_API_KEY", "USDT_IPN_SECRET"]) {
       expect(issues).toContain(name);
     }
   });

@@ -1,6 +1,9 @@
 /**
  * The ingestion context's services at the edge, built from the Worker's
  * bindings once per isolate (the only ingestion file that reads bindings).
+ * R2 mode with R2's S3 API configured: presigned uploads straight to the
+ * bucket, reads through the binding; without it (development): uploads
+ * through the Worker.
  * Under Deno or Node without an R2 binding, the routes answer 503.
  */
 import type { Context } from "hono";
@@ -29,10 +32,11 @@ function isBucket(value: unknown): value is R2BucketLike {
   return typeof value === "object" && value !== null && typeof (value as { put?: unknown }).put === "function" && typeof (value as { head?: unknown }).head === "function";
 }
 
-async function build(env: Record<string, unknown>, c: Context<GatewayEnv>): Promise<IngestionServices | null> {
+/** The services a Worker's bindings describe; null when there is no media bucket at all. */
+export async function buildIngestionServices(env: Record<string, unknown>, log: { warn(message: string): void }): Promise<IngestionServices | null> {
   const config = parseConfig(ingestionEdgeConfigSchema, env);
   const signer = createUploadSigner(await uploadSigningKey(config.UPLOAD_SIGNING_KEY));
-  if (!config.UPLOAD_SIGNING_KEY) c.get("log").warn("UPLOAD_SIGNING_KEY is not set: upload URLs are signed with a key that dies with this isolate");
+  if (!config.UPLOAD_SIGNING_KEY) log.warn("UPLOAD_SIGNING_KEY is not set: upload URLs are signed with a key that dies with this isolate");
   const common = { signer, urlTtlSeconds: config.UPLOAD_URL_TTL_SECONDS, internalToken: config.STORAGE_INTERNAL_TOKEN };
   if (config.UPLOAD_STORAGE === "s3") {
     // Loaded only in S3 mode: the AWS SDK is large.
@@ -40,7 +44,14 @@ async function build(env: Record<string, unknown>, c: Context<GatewayEnv>): Prom
     return { ...common, ...s3IngestionParts(config) };
   }
   if (!isBucket(env.MEDIA)) return null;
-  return { ...common, store: createR2ObjectStore(env.MEDIA), target: r2UploadTarget(signer) };
+  const store = createR2ObjectStore(env.MEDIA);
+  if (config.S3_BUCKET) {
+    // The same bucket through R2's S3 API: artists' bytes go straight to R2 (presigned, multipart for
+    // large files) instead of through the Worker; the binding still reads, checks and serves them.
+    const { s3IngestionParts } = await import("./s3-services.ts");
+    return { ...common, store, target: s3IngestionParts(config).target };
+  }
+  return { ...common, store, target: r2UploadTarget(signer) };
 }
 
 /** This request's ingestion services; 503 where none are configured. */
@@ -49,7 +60,7 @@ export async function ingestionServices(c: Context<GatewayEnv>): Promise<Ingesti
   if (typeof env !== "object" || env === null) throw unavailable();
   let services = cache.get(env);
   if (!services) {
-    services = build(env as Record<string, unknown>, c);
+    services = buildIngestionServices(env as Record<string, unknown>, c.get("log"));
     cache.set(env, services);
     services.catch(() => cache.delete(env));
   }

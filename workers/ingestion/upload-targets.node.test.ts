@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
 import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
+import { buildIngestionServices } from "./services.ts";
 import { s3UploadTarget } from "./upload-targets.ts";
 
 describe("S3 upload target (s3rver)", () => {
@@ -67,5 +68,44 @@ describe("ingestion edge configuration", () => {
       expect((error as ConfigError).issues.map((issue) => issue.variable).sort()).toEqual(["S3_BUCKET", "STORAGE_INTERNAL_TOKEN"]);
     }
     expect(parseConfig(ingestionEdgeConfigSchema, { ENVIRONMENT: "development" })).toMatchObject({ UPLOAD_STORAGE: "r2", UPLOAD_URL_TTL_SECONDS: 900 });
+  });
+});
+
+describe("R2 mode with R2's S3 API (issue 13: uploads straight to the bucket)", () => {
+  let s3: LocalS3;
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+  });
+  afterAll(async () => {
+    await s3.stop();
+  });
+
+  // Stands in for the MEDIA binding: only its shape matters for choosing the target.
+  const media = { put: async () => null, head: async () => null, get: async () => null, delete: async () => undefined, list: async () => ({ objects: [] }) };
+  const log = { warn: () => undefined };
+
+  it("presigns uploads to the bucket's S3 API instead of the Worker when it is configured", async () => {
+    const services = await buildIngestionServices(
+      {
+        ENVIRONMENT: "test",
+        MEDIA: media,
+        S3_ENDPOINT: s3.settings.endpoint,
+        S3_REGION: s3.settings.region,
+        S3_BUCKET: s3.settings.bucket,
+        S3_ACCESS_KEY_ID: s3.settings.accessKeyId,
+        S3_SECRET_ACCESS_KEY: s3.settings.secretAccessKey,
+        S3_FORCE_PATH_STYLE: "true",
+      },
+      log,
+    );
+    expect(services?.target.kind).toBe("s3");
+    const issued = await services?.target.issue({ uploadId: "c3", userId: crypto.randomUUID(), sourceKey: "uploads/c3/source", sizeBytes: 1000, contentType: "audio/flac", expiresAt: new Date(Date.now() + 600_000), baseUrl: "https://tunec.test" });
+    if (issued?.instructions.method !== "PUT") throw new Error("expected PUT");
+    expect(issued.instructions.url.startsWith(s3.settings.endpoint ?? "-")).toBe(true);
+  });
+
+  it("falls back to uploads through the Worker only outside production", async () => {
+    expect((await buildIngestionServices({ ENVIRONMENT: "development", MEDIA: media }, log))?.target.kind).toBe("r2");
+    expect(() => parseConfig(ingestionEdgeConfigSchema, { ENVIRONMENT: "production", UPLOAD_SIGNING_KEY: "u".repeat(44) })).toThrow(/S3_BUCKET/);
   });
 });
