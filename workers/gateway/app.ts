@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { LogLevel } from "../../shared/logger.ts";
 import type { GatewayEnv, ServicesFactory } from "./context.ts";
+import { registerAdmin } from "../admin/index.ts";
 import { registerAudit } from "../audit/index.ts";
 import { registerAuth } from "../auth/index.ts";
 import type { OAuthSettings } from "../auth/oauth/config.ts";
@@ -60,6 +61,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerOnboarding(app);
   registerCuration(app);
   registerAudit(app);
+  registerAdmin(app);
   registerSearch(app);
   registerIngestion(app);
   registerBilling(app);
