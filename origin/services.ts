@@ -2,6 +2,7 @@ import { authClaimsService } from "./auth-claims/service.ts";
 import { subscriptionSagaService } from "./billing/service.ts";
 import { catalogWriterService } from "./catalog-writer/service.ts";
 import { cdcService } from "./cdc/service.ts";
+import { deadLettersService } from "./dead-letters/service.ts";
 import { indexerService } from "./indexer/service.ts";
 import { ingestionService } from "./ingestion/service.ts";
 import { notifyService } from "./notify/service.ts";
@@ -26,4 +27,5 @@ export const originServices: readonly OriginService[] = [
   usersImportService,
   notifyService,
   subscriptionSagaService,
+  deadLettersService,
 ];

@@ -4,6 +4,7 @@ import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
+import { requestAdminRefund } from "../../workers/billing/admin-refund.ts";
 import { applyProviderStatus, recordRejectedCallback, refusedCallbackSamplePerHour } from "../../workers/billing/apply-status.ts";
 import { paymentProviders } from "../../workers/billing/payment-providers.ts";
 import { subscribe, type SubscribeInput } from "../../workers/billing/subscribe.ts";
@@ -139,6 +140,23 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
       ["refund_requested", "payment_timeout"],
     ]);
     expect(await billingEvents(database.db, request.userId, "tunec.billing.subscription-activated.v1")).toEqual([]);
+  });
+
+  it("an admin's refund (POST /admin/payments/{id}/refund) goes out through the saga's refund loop, once", async () => {
+    const { subscriptionId, providerPaymentId, paymentId } = await start();
+    fake.settle(providerPaymentId, { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } });
+    await deliver(providerPaymentId);
+    await waitFor(async () => (await stateOf(subscriptionId)) === "active", "activation");
+    const actor = { userId: crypto.randomUUID(), roles: ["admin"] };
+    await requestAdminRefund(database.db, { paymentId, reason: "charged by mistake", actor });
+    await expect(requestAdminRefund(database.db, { paymentId, reason: "again", actor })).rejects.toMatchObject({ code: "CONFLICT" });
+    await waitFor(
+      async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
+      "the refund sent and recorded",
+    );
+    expect(fake.refunds().filter((refund) => refund.providerPaymentId === providerPaymentId)).toEqual([
+      expect.objectContaining({ idempotencyKey: `refund-${paymentId}`, amount: { amountMinor: 29_900, currency: "RUB" } }),
+    ]);
   });
 
   it("without any callback, polling finds the completed payment", async () => {

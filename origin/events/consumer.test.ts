@@ -325,6 +325,12 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
       expect(lag.partitions.filter((partition) => partition.lag > 0)).toEqual([expect.objectContaining({ topic, lag: 1 })]);
       await waitFor(() => logger.lines.some((line) => line.msg === "consumer lag" && line.lag === 1), "a periodic lag line");
       expect(logger.lines.find((line) => line.msg === "consumer lag")).toMatchObject({ group, partitions: [expect.objectContaining({ topic, lag: 1 })] });
+      // What the admin console reads (GET /admin/consumers): the same measurement, stored.
+      const stored = () => db.selectFrom("events.consumer_lag").selectAll().where("group_id", "=", group).where("topic", "=", topic).execute();
+      await waitFor(async () => (await stored()).some((row) => Number(row.lag) === 1), "a stored lag snapshot");
+      const snapshot = await stored();
+      expect(snapshot).toHaveLength(3);
+      expect(snapshot.find((row) => Number(row.lag) === 1)).toMatchObject({ committed_offset: "0", end_offset: "1" });
       const before = performance.now();
       await consumer.stop();
       expect(performance.now() - before).toBeLessThan(10_000);

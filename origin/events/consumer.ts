@@ -2,7 +2,8 @@
  * The consumer framework every origin service uses: at-least-once delivery
  * from the EventLog port, made exactly-once in effect by the inbox; per-key
  * order (records of one partition are handled one after another); retries with
- * backoff; poison events parked on `<topic>.dlq`; graceful drain; lag.
+ * backoff; poison events parked on `<topic>.dlq`; graceful drain; lag (logged and
+ * stored in events.consumer_lag for the admin console).
  *
  * @example
  * const consumer = await startConsumer({
@@ -13,7 +14,7 @@
  * await consumer.stop();
  */
 import { topicSpecs } from "../../shared/events/topics.ts";
-import { consumerLag, reportLag } from "./consumer/lag.ts";
+import { consumerLag, recordLag, reportLag } from "./consumer/lag.ts";
 import { createBatchProcessor } from "./consumer/process-batch.ts";
 import type { ConsumerOptions, RunningConsumer } from "./consumer/types.ts";
 
@@ -38,7 +39,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     handle: processBatch,
   });
   const lag = () => consumerLag(options.log, options.group, options.topics);
-  const stopReporting = reportLag(lag, logger, options.lagIntervalMs ?? defaultLagIntervalMs);
+  const stopReporting = reportLag(lag, logger, options.lagIntervalMs ?? defaultLagIntervalMs, (measured) => recordLag(options.db, measured));
   logger.info("consumer started", { topics: options.topics, handles: Object.keys(options.handlers) });
 
   let stopped: Promise<void> | undefined;

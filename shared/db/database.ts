@@ -16,7 +16,7 @@ import type {
   LogRecordsTable,
   LogTopicsTable,
 } from "./event-log.table.ts";
-import type { InboxTable, OutboxTable } from "./events.table.ts";
+import type { ConsumerLagTable, DeadLettersTable, InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
 import type { DeliveriesTable, PushSubscriptionsTable } from "./notify.table.ts";
@@ -36,6 +36,8 @@ export interface Database {
   "public.schema_migrations": MigrationsTable;
   "events.outbox": OutboxTable;
   "events.inbox": InboxTable;
+  "events.consumer_lag": ConsumerLagTable;
+  "events.dead_letters": DeadLettersTable;
   "events.log_topics": LogTopicsTable;
   "events.log_partitions": LogPartitionsTable;
   "events.log_records": LogRecordsTable;

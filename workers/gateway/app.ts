@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { LogLevel } from "../../shared/logger.ts";
 import type { GatewayEnv, ServicesFactory } from "./context.ts";
+import { registerAdmin } from "../admin/index.ts";
 import { registerAudit } from "../audit/index.ts";
 import { registerAuth } from "../auth/index.ts";
 import type { OAuthSettings } from "../auth/oauth/config.ts";
@@ -65,6 +66,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerCuration(app);
   registerReleases(app);
   registerAudit(app);
+  registerAdmin(app);
   registerSearch(app);
   registerIngestion(app);
   registerBilling(app);

@@ -48,7 +48,7 @@ export interface ConsumerOptions {
    * handlers whose effects outside `trx` must not be repeated on such a redo.
    */
   transactionScope?: "batch" | "event";
-  /** How often lag is logged; default 30 s, 0 turns it off. */
+  /** How often lag is logged and stored (events.consumer_lag); default 30 s, 0 turns it off. */
   lagIntervalMs?: number;
 }
 

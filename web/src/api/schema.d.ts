@@ -3335,6 +3335,534 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Artists' uploads, newest first, with rejection reasons
+         * @description Filters combine: `state` (e.g. rejected) and `artist_id`. Keyset pages: `cursor` = the previous page's `next_cursor`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "awaiting_upload" | "uploaded" | "validated" | "published" | "rejected";
+                    artist_id?: string;
+                    /** @description Opaque: the `next_cursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page, 1–100 (default 20). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of uploads */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminUploadPage"];
+                    };
+                };
+                /** @description Invalid filter or cursor */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search accounts by email and role, newest first
+         * @description `q` matches the email case-insensitively and literally (`%` and `_` are plain characters): as a substring, or with `match=prefix` as a prefix (indexed). Filters combine; keyset pages with `cursor`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    match?: "contains" | "prefix";
+                    role?: "listener" | "artist" | "editor" | "admin";
+                    /** @description Opaque: the `next_cursor` of the previous page. */
+                    cursor?: string;
+                    /** @description Items per page, 1–100 (default 20). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of accounts */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminAccountPage"];
+                    };
+                };
+                /** @description Invalid filter or cursor */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One account with its profile, subscriptions and payments (refunds included)
+         * @description The newest 50 subscriptions and payments. Password hashes and tokens are never shown.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminAccount"];
+                    };
+                };
+                /** @description Invalid id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such account */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/payments/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a succeeded payment (everything that arrived)
+         * @description Records the refund request, with the audit entry `payment.refund`, in one transaction; the subscription saga's refund loop sends it to the provider (idempotency key `refund-<payment id>`) and retries until the provider takes it, so the answer is 202 and `GET /admin/accounts/{id}` shows its progress. One refund per payment: 409 for a payment that is not succeeded or already has one (the saga's compensation included). The subscription the payment paid for is not ended.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentRefundRequest"];
+                };
+            };
+            responses: {
+                /** @description The refund is requested; the saga sends it */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentRefundRequested"];
+                    };
+                };
+                /** @description Invalid id or body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such payment */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The payment is not succeeded, or already has a refund */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consumer lag per group, topic and partition, as the origin last measured it
+         * @description The edge cannot ask the event log: every running consumer group writes its lag on its lag timer (every 30 s). `measured_at` is when: a group whose service stopped keeps its last measurement, growing older.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The lag of every group that has reported */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsumerLag"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dead letters, newest first
+         * @description Events a consumer group gave up on (copied from the `<topic>.dlq` topics by the origin), filtered by original `topic` and `state`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    topic?: string;
+                    state?: "parked" | "replay_requested" | "replayed";
+                    limit?: number;
+                    before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of dead letters */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetterPage"];
+                    };
+                };
+                /** @description Invalid filter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/dead-letters/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay a dead letter to its original topic
+         * @description Marks it for replay, with the audit entry `dead_letter.replay`, in one transaction; the origin's dead-letters service publishes the original record (same event id: groups that had handled it skip it) and sets `replayed_at`. Once per dead letter (409 again): a replay that fails again is parked as a new dead letter.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The replay is requested */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadLetter"];
+                    };
+                };
+                /** @description Invalid id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such dead letter */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A replay was requested already */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/search": {
         parameters: {
             query?: never;
@@ -6978,6 +7506,246 @@ export interface components {
             after?: unknown;
             reason: string | null;
             request_id: string | null;
+        };
+        AdminUploadPage: {
+            uploads: components["schemas"]["AdminUpload"][];
+            next_cursor: string | null;
+        };
+        AdminUpload: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            track_id: string;
+            /**
+             * Format: uuid
+             * @description The uploading account.
+             */
+            user_id: string;
+            /** Format: uuid */
+            artist_id: string;
+            title: string;
+            /** @enum {string} */
+            state: "awaiting_upload" | "uploaded" | "validated" | "published" | "rejected";
+            filename: string | null;
+            declared_content_type: string;
+            declared_size_bytes: number;
+            /** @description What validation measured; null before it. */
+            size_bytes: number | null;
+            detected_format: string | null;
+            duration_ms: number | null;
+            /** @description Attempts of the origin worker in the current state. */
+            attempts: number;
+            /** @description The origin worker's last error in the current state (a retry may follow). */
+            last_error: string | null;
+            /** @description Why the upload was refused; set exactly when state is rejected. */
+            rejection: {
+                code: string;
+                message: string;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            uploaded_at: string | null;
+            /** Format: date-time */
+            validated_at: string | null;
+            /** Format: date-time */
+            published_at: string | null;
+            /** Format: date-time */
+            rejected_at: string | null;
+        };
+        AdminAccountPage: {
+            accounts: components["schemas"]["AdminAccountSummary"][];
+            next_cursor: string | null;
+        };
+        AdminAccountSummary: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            email_verified: boolean;
+            /** Format: date-time */
+            email_verified_at: string | null;
+            roles: ("listener" | "artist" | "editor" | "admin")[];
+            /** @description Auth's copy of the premium claim (follows the users context). */
+            premium: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AdminAccount: components["schemas"]["AdminAccountSummary"] & {
+            pending_email: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            identities: {
+                provider: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                last_sign_in_at: string;
+            }[];
+            profile: {
+                display_name: string | null;
+                avatar_url: string | null;
+                locale: string;
+                premium: boolean;
+                /** Format: date-time */
+                premium_until: string | null;
+                /** Format: date-time */
+                created_at: string;
+            } | null;
+            subscriptions: {
+                /** Format: uuid */
+                id: string;
+                plan: string;
+                state: string;
+                /** Format: date-time */
+                period_start: string | null;
+                /** Format: date-time */
+                period_end: string | null;
+                /** Format: uuid */
+                awaiting_payment_id: string | null;
+                failure_reason: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            payments: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                subscription_id: string;
+                purpose: string;
+                plan: string;
+                method: string;
+                provider: string;
+                provider_payment_id: string | null;
+                amount: {
+                    amount_minor: number;
+                    currency: string;
+                };
+                received_minor: number | null;
+                /** @enum {string} */
+                status: "pending" | "succeeded" | "failed";
+                failure: {
+                    code: string;
+                    message: string;
+                } | null;
+                refund: {
+                    /** @enum {string} */
+                    status: "requested" | "accepted" | "succeeded";
+                    amount_minor: number;
+                    /**
+                     * Format: uuid
+                     * @description The admin who asked; null for the saga's own compensation.
+                     */
+                    requested_by: string | null;
+                    reason: string | null;
+                    last_error: string | null;
+                    /** Format: date-time */
+                    requested_at: string;
+                } | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                completed_at: string | null;
+                /** Format: date-time */
+                failed_at: string | null;
+            }[];
+        };
+        PaymentRefundRequested: {
+            /** Format: uuid */
+            payment_id: string;
+            /** Format: uuid */
+            subscription_id: string;
+            refund: {
+                /** @enum {string} */
+                status: "requested";
+                amount: {
+                    amount_minor: number;
+                    /** @enum {string} */
+                    currency: "RUB" | "USDT";
+                };
+                /** Format: date-time */
+                requested_at: string;
+            };
+        };
+        PaymentRefundRequest: {
+            reason: string;
+        };
+        ConsumerLag: {
+            groups: {
+                group: string;
+                /** @description Records published but not handled yet, over all partitions. */
+                lag: number;
+                /**
+                 * Format: date-time
+                 * @description The oldest of its partitions' measurements.
+                 */
+                measured_at: string;
+                partitions: {
+                    topic: string;
+                    partition: number;
+                    /**
+                     * @description The next offset the group will read.
+                     * @example 1024
+                     */
+                    committed_offset: string;
+                    /**
+                     * @description The offset after the partition's last record.
+                     * @example 1024
+                     */
+                    end_offset: string;
+                    lag: number;
+                    /** Format: date-time */
+                    measured_at: string;
+                }[];
+            }[];
+            /**
+             * Format: date-time
+             * @description The newest measurement; null when no group has reported yet.
+             */
+            measured_at: string | null;
+        };
+        DeadLetterPage: {
+            dead_letters: components["schemas"]["DeadLetter"][];
+            next_before: string | null;
+        };
+        DeadLetter: {
+            id: string;
+            original_topic: string;
+            original_partition: number | null;
+            /**
+             * @description Decimal string (Kafka offsets are int64).
+             * @example 1024
+             */
+            original_offset: string | null;
+            /** @description The group that gave up on it. */
+            consumer_group: string | null;
+            /** @example handler-failed */
+            reason: string | null;
+            error_message: string | null;
+            attempts: number | null;
+            event_id: string | null;
+            event_type: string | null;
+            key: string;
+            /** @description The record as it was parked (normally a CloudEvent JSON). */
+            value: string;
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            failed_at: string | null;
+            /** Format: date-time */
+            received_at: string;
+            /** @enum {string} */
+            state: "parked" | "replay_requested" | "replayed";
+            /** Format: date-time */
+            replay_requested_at: string | null;
+            /** Format: uuid */
+            replay_requested_by: string | null;
+            /** Format: date-time */
+            replayed_at: string | null;
         };
         SearchResults: {
             /** @enum {string} */
