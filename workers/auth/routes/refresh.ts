@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { AppError } from "../../../shared/errors.ts";
-import { clearRefreshCookie, deliverTokens, presentedRefreshToken } from "../cookie-transport.ts";
+import { clearRefreshCookie, deliverTokens, presentedRefreshToken, wantsCookieTransport } from "../cookie-transport.ts";
 import { problemContent, refreshTokenSchema, tokenResponseSchema } from "../schemas.ts";
 import { clientInfo, refreshSession } from "../sessions.ts";
 import { authServices } from "./services.ts";
@@ -33,7 +33,10 @@ export function registerRefresh(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(refreshRoute, async function refresh(c) {
     const refreshToken = presentedRefreshToken(c, c.req.valid("json").refresh_token);
     c.header("cache-control", "no-store");
-    if (!refreshToken) throw new AppError("INVALID_REFRESH_TOKEN", "No refresh token: send it in the body, or the cookie with X-Token-Transport: cookie.");
+    if (!refreshToken && !wantsCookieTransport(c)) {
+      throw new AppError("VALIDATION_FAILED", "The refresh token is missing.", { errors: [{ field: "body.refresh_token", message: "required (or the cookie with X-Token-Transport: cookie)" }] });
+    }
+    if (!refreshToken) throw new AppError("INVALID_REFRESH_TOKEN", "No refresh cookie: sign in again.");
     try {
       const tokens = await refreshSession(authServices(c), c.get("services").db, refreshToken, clientInfo(c.req.raw), c.get("log"));
       return c.json(deliverTokens(c, tokens), 200);

@@ -162,7 +162,7 @@ describe("rate limits at the gateway", () => {
     const other = uniqueEmail("other");
     for (let i = 0; i < 10; i++) await login(freshIp(), other, "a spread guess");
     expect((await fromDevice(deviceToken, other)).status).toBe(429);
-  });
+  }, 60_000);
 
   it("charges register and refresh to their own per-IP buckets", async () => {
     const { call } = gateway({ RATE_LIMIT_REGISTER: "1/1h", RATE_LIMIT_REFRESH: "1/1m" });
