@@ -13,7 +13,7 @@ import { decodeJwt } from "jose";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
-import { freePort, startProcess, type RunningProcess } from "../test/processes.ts";
+import { embeddedSystemEnv, startProcess, waitForOutput } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -23,13 +23,6 @@ interface Tokens {
   refresh_token: string;
 }
 
-async function waitForOutput(running: RunningProcess, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!running.output().includes(text)) {
-    if (running.child.exitCode !== null || Date.now() > deadline) throw new Error(`expected "${text}" in the output:\n${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Polls `probe` until it returns a value (not undefined); fails with `what` after the deadline. */
 async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 500): Promise<T> {
@@ -51,19 +44,7 @@ describe("npm start: subscribe with the SBP sandbox", () => {
   it("turns a free listener premium on ten concurrent callbacks: one payment, refreshed token, no ads, high quality, one email", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "tunec-subscribe-"));
     dataDirs.push(dataDir);
-    const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
-    const env = {
-      ...inherited,
-      WRANGLER_SEND_METRICS: "false",
-      LOG_LEVEL: "warn",
-      DATA_DIR: dataDir,
-      GATEWAY_PORT: String(await freePort()),
-      EMBEDDED_DB_PORT: String(await freePort()),
-      SBP_SANDBOX_PORT: String(await freePort()),
-      USDT_SANDBOX_PORT: String(await freePort()),
-      SMTP_SINK_PORT: String(await freePort()),
-      SMTP_SINK_HTTP_PORT: String(await freePort()),
-    };
+    const env = await embeddedSystemEnv(dataDir);
     const gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     const sandbox = `http://127.0.0.1:${env.SBP_SANDBOX_PORT}`;
     const mailbox = `http://127.0.0.1:${env.SMTP_SINK_HTTP_PORT}`;

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
-import { freePort, startProcess, waitForHttp, type RunningProcess } from "../test/processes.ts";
+import { freePort, startProcess, waitForHttp, waitForOutput, type RunningProcess } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(root, "node_modules", ".bin", "tsx");
@@ -16,15 +16,6 @@ function baseEnv(): NodeJS.ProcessEnv {
   return { ...rest, WRANGLER_SEND_METRICS: "false", LOG_LEVEL: "warn" };
 }
 
-async function waitForOutput(running: RunningProcess, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!running.output().includes(text)) {
-    if (running.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`expected "${text}" in the output:\n${running.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe("npm start", () => {
   const dataDirs: string[] = [];

@@ -20,20 +20,13 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAudioWorkbench } from "../test/audio.ts";
-import { freePort, startProcess, type RunningProcess } from "../test/processes.ts";
+import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(root, "node_modules", ".bin", "tsx");
 const screenshots = join(root, ".ci", "out", "web");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-async function waitForOutput(running: RunningProcess, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!running.output().includes(text)) {
-    if (running.child.exitCode !== null || Date.now() > deadline) throw new Error(`expected "${text}" in the output:\n${running.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface AxeResult {
   violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
@@ -63,19 +56,7 @@ describe("npm start: the web app in Chromium", () => {
   beforeAll(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "tunec-web-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
-    env = {
-      ...inherited,
-      WRANGLER_SEND_METRICS: "false",
-      LOG_LEVEL: "warn",
-      DATA_DIR: dataDir,
-      GATEWAY_PORT: String(await freePort()),
-      EMBEDDED_DB_PORT: String(await freePort()),
-      SBP_SANDBOX_PORT: String(await freePort()),
-      USDT_SANDBOX_PORT: String(await freePort()),
-      SMTP_SINK_PORT: String(await freePort()),
-      SMTP_SINK_HTTP_PORT: String(await freePort()),
-    };
+    env = await embeddedSystemEnv(dataDir);
     gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     system = startProcess(tsx, ["scripts/start.ts"], env, root);
     cleanups.push(async () => {

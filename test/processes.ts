@@ -46,3 +46,33 @@ export async function waitForHttp(url: string, running: RunningProcess, timeoutM
   }
   throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms:\n${running.output()}`);
 }
+
+/**
+ * The environment of a private `npm start` (scripts/start.ts) for an end-to-end
+ * suite: its own data directory and free ports for every listener, and neither
+ * DATABASE_URL nor KAFKA_BROKERS, so it runs on the embedded defaults.
+ */
+export async function embeddedSystemEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
+  const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
+  return {
+    ...inherited,
+    WRANGLER_SEND_METRICS: "false",
+    LOG_LEVEL: "warn",
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: String(await freePort()),
+    EMBEDDED_DB_PORT: String(await freePort()),
+    SBP_SANDBOX_PORT: String(await freePort()),
+    USDT_SANDBOX_PORT: String(await freePort()),
+    SMTP_SINK_PORT: String(await freePort()),
+    SMTP_SINK_HTTP_PORT: String(await freePort()),
+  };
+}
+
+/** Waits until `text` appears in the process's output; fails with the output when it exits or time runs out. */
+export async function waitForOutput(running: RunningProcess, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!running.output().includes(text)) {
+    if (running.child.exitCode !== null || Date.now() > deadline) throw new Error(`expected "${text}" in the output:\n${running.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,5 +1,4 @@
 import type { NodeConfig } from "../../shared/config.ts";
-import type { Logger } from "../../shared/logger.ts";
 import type { PaymentProviders } from "../../workers/billing/payment-providers.ts";
 import { startConsumer, type RetryPolicy } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
@@ -11,6 +10,7 @@ import { runRefunds } from "./refunds.ts";
 import { sagaGroup, sagaHandlers, sagaTopics } from "./saga/consumer.ts";
 import type { SagaSettings } from "./saga/decide.ts";
 import { runTimers } from "./saga/timers.ts";
+import { startPeriodic } from "../periodic.ts";
 
 const defaultRetry: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 };
 
@@ -52,7 +52,7 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
           transactionScope: "event",
           handlers: sagaHandlers(settings, { maxAttempts: retry.maxAttempts }),
         });
-        const loop = startLoop(config.BILLING_TICK_MS, log, async () => {
+        const loop = startPeriodic(config.BILLING_TICK_MS, log, "billing loop pass failed", async () => {
           await runTimers(db, settings, log);
           await runRefunds(db, providers, log);
           await pollPendingPayments(db, providers, log, { pollAfterMs: config.BILLING_POLL_AFTER_SECONDS * 1_000 });
@@ -74,25 +74,3 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
 }
 
 export const subscriptionSagaService = createSagaService();
-
-/** Runs `work` every `intervalMs` (never overlapping); stop waits for the pass in flight. */
-function startLoop(intervalMs: number, log: Logger, work: () => Promise<void>): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const pass = () => {
-    running = work()
-      .catch((error: unknown) => log.error("billing loop pass failed", { error }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(pass, intervalMs);
-      });
-  };
-  timer = setTimeout(pass, 0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}

@@ -1,8 +1,8 @@
 import { deadLetterTopic, topicNames, topicSpecs } from "../../shared/events/topics.ts";
-import type { Logger } from "../../shared/logger.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginContext, OriginService, RunningService } from "../service.ts";
 import { archiveDeadLetters, publishReplays } from "./dead-letters.ts";
+import { startPeriodic } from "../periodic.ts";
 
 export const deadLetterGroup = "dead-letter-archive";
 
@@ -34,7 +34,7 @@ export function createDeadLettersService(options: DeadLettersServiceOptions = {}
           // Raw records, not events: a dead letter may be anything (invalid JSON included).
           handle: (records) => archiveDeadLetters(db, records),
         });
-        const loop = startLoop(options.replayIntervalMs ?? 2_000, log, async () => {
+        const loop = startPeriodic(options.replayIntervalMs ?? 2_000, log, "dead-letter replay pass failed", async () => {
           await publishReplays(db, backbone.log, log);
         });
         return {
@@ -53,25 +53,3 @@ export function createDeadLettersService(options: DeadLettersServiceOptions = {}
 }
 
 export const deadLettersService = createDeadLettersService();
-
-/** Runs `work` every `intervalMs`, never overlapping; stop waits for the pass in flight. */
-function startLoop(intervalMs: number, log: Logger, work: () => Promise<void>): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> = Promise.resolve();
-  const pass = () => {
-    running = work()
-      .catch((error: unknown) => log.error("dead-letter replay pass failed", { error }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(pass, intervalMs);
-      });
-  };
-  timer = setTimeout(pass, 0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
-}
