@@ -120,15 +120,17 @@ describe("npm start: subscribe with the SBP sandbox", () => {
       expect(media.status).toBe(206);
       expect((await media.arrayBuffer()).byteLength).toBe(1024);
 
+      // Registration mailed an address-verification link; the subscription mails are the others.
+      const premiumMails = async () =>
+        ((await (await fetch(`${mailbox}/messages?to=${encodeURIComponent(email)}`)).json()) as { subject: string }[]).filter((message) => /Premium/.test(message.subject));
       const messages = await eventually("the activation email at the SMTP sink", 60_000, async () => {
-        const list = (await (await fetch(`${mailbox}/messages?to=${encodeURIComponent(email)}`)).json()) as { subject: string }[];
+        const list = await premiumMails();
         return list.length > 0 ? list : undefined;
       });
       expect(messages[0]?.subject).toMatch(/Premium/);
       // Ten callbacks, one activation, one email: give any duplicate time to arrive, then count.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      const all = (await (await fetch(`${mailbox}/messages?to=${encodeURIComponent(email)}`)).json()) as unknown[];
-      expect(all).toHaveLength(1);
+      expect(await premiumMails()).toHaveLength(1);
     } finally {
       await db.destroy();
       system.child.kill("SIGINT");

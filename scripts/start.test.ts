@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
-import { freePort, startProcess, waitForHttp, waitForOutput, type RunningProcess } from "../test/processes.ts";
+import { freePort, startProcess, waitForHttp, waitForOutput } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(root, "node_modules", ".bin", "tsx");
