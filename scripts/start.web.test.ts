@@ -172,11 +172,20 @@ describe("npm start: the web app in Chromium", () => {
     await admin.getByLabel("Title").fill("Первая песня (ремастер)");
     await admin.getByRole("button", { name: "Save" }).click();
     await admin.getByLabel("Title").and(admin.locator('[value="Первая песня (ремастер)"]')).waitFor();
+    // The new title reaches search through CDC and the indexer within seconds (2 s on an idle machine; CI shares its cores).
+    const renamedIds = async () => ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
+    const renamedBy = Date.now() + 15_000;
+    while (!(await renamedIds()).includes(trackId) && Date.now() < renamedBy) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await renamedIds()).toContain(trackId);
     await admin.getByLabel("Reason for the takedown").fill("rights holder's request");
     await admin.getByRole("button", { name: "Take down" }).click();
     await admin.getByTestId("track-status").getByText("taken_down").waitFor();
     await admin.screenshot({ path: join(screenshots, "admin-editor.png") });
     expect((await fetch(`${gateway}/tracks/${trackId}`)).status).toBe(410);
+    const searchIds = async () => ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("Первая песня ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
+    const deadline = Date.now() + 5_000;
+    while ((await searchIds()).includes(trackId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await searchIds()).not.toContain(trackId);
     await admin.reload();
     await admin.getByRole("cell", { name: "track.takedown" }).first().waitFor();
   }, 300_000);
