@@ -121,6 +121,28 @@ describe("npm start: the web app in Chromium", () => {
     await page.getByRole("button", { name: "Выйти" }).waitFor();
   }, 300_000);
 
+  it("a free listener subscribes through the SBP sandbox and the premium badge appears", async () => {
+    const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${gateway}/app/signup`);
+    await page.getByLabel("Email").fill("web-premium@example.com");
+    await page.getByLabel("Password").fill("violet accordion harbour 42");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("link", { name: "Premium" }).click();
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    const bank = page.getByRole("link", { name: "Open your bank app" });
+    await bank.waitFor();
+    await page.getByRole("img", { name: "QR code to pay with SBP" }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, "premium-pay.png") });
+    // The sandbox's pay page is where a bank app would confirm: pay there.
+    const providerPaymentId = new URL((await bank.getAttribute("href")) ?? "").pathname.split("/").at(-1);
+    const paid = await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments/${providerPaymentId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ repeat: 1 }) });
+    expect(paid.status).toBe(200);
+    await page.getByTestId("premium-badge").waitFor({ timeout: 90_000 });
+    await page.getByTestId("premium-active").waitFor();
+    await page.screenshot({ path: join(screenshots, "premium-on.png") });
+  }, 180_000);
+
   it("an admin approves an artist, who uploads a real file with progress and sees it published; the admin retitles it and takes it down", async () => {
     const password = "violet accordion harbour 42";
     const signUpIn = async (email: string): Promise<Page> => {

@@ -9,6 +9,7 @@ import { AccountPage, ForgotPage, ResetPasswordPage, SignInPage, SignUpPage, Ver
 import { AlbumPage, ArtistPage, TrackPage } from "./pages/catalog";
 import { AdminPage } from "./pages/admin";
 import { LikesPage } from "./pages/likes";
+import { PremiumPage } from "./pages/premium";
 import { StudioPage } from "./pages/studio";
 import { SearchPage } from "./pages/search";
 import { PlayerProvider } from "./player/player";
@@ -36,6 +37,7 @@ const router = createBrowserRouter(
         { path: "albums/:id", element: <AlbumPage /> },
         { path: "likes", element: <LikesPage /> },
         { path: "studio", element: <StudioPage /> },
+        { path: "premium", element: <PremiumPage /> },
         { path: "admin", element: <AdminPage /> },
         { path: "*", element: <NotFound /> },
       ],
