@@ -97,6 +97,16 @@ describe("npm start: the web app in Chromium", () => {
     expect(await audioTime(page)).toBeGreaterThanOrEqual(10.5);
     await page.screenshot({ path: join(screenshots, "playing.png") });
 
+    // A free listener hears an ad break before every third track after the first: skip ahead to it.
+    const player = page.getByRole("contentinfo", { name: "Player" });
+    for (let skip = 0; skip < 3; skip++) await player.getByRole("button", { name: "Next" }).click();
+    await page.getByTestId("ad-break").waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => (document.querySelector("audio")?.currentTime ?? 0) > 0.5, undefined, { timeout: 30_000 });
+    expect(await player.getByRole("button", { name: "Previous" }).isDisabled()).toBe(true);
+    await page.screenshot({ path: join(screenshots, "ad-break.png") });
+    await page.getByTestId("ad-break").waitFor({ state: "detached", timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector("audio")?.currentTime ?? 0) > 0.5, undefined, { timeout: 30_000 });
+
     await firstTrack.getByRole("button", { name: "Like" }).click();
     await firstTrack.getByRole("button", { name: "Unlike" }).waitFor();
     const title = await firstTrack.locator(".title > a").innerText();

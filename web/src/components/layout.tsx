@@ -1,4 +1,5 @@
 import { Link, NavLink, Outlet } from "react-router";
+import { api } from "../api/client";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n/i18n";
 import { usePlayer } from "../player/player";
@@ -11,18 +12,28 @@ function PlayerBar() {
   return (
     <footer className="player" aria-label="Player">
       <div className="controls">
-        <button type="button" onClick={player.previous} aria-label={t("player.previous")} disabled={!track}>
+        <button type="button" onClick={player.previous} aria-label={t("player.previous")} disabled={!track || Boolean(player.ad)}>
           |◀
         </button>
-        <button type="button" onClick={player.toggle} aria-label={player.playing ? t("player.pause") : t("player.play")} disabled={!track}>
+        <button type="button" onClick={player.toggle} aria-label={player.playing ? t("player.pause") : t("player.play")} disabled={!track || Boolean(player.ad)}>
           {player.playing ? "❚❚" : "▶"}
         </button>
-        <button type="button" onClick={player.next} aria-label={t("player.next")} disabled={player.index + 1 >= player.queue.length}>
+        <button type="button" onClick={player.next} aria-label={t("player.next")} disabled={player.index + 1 >= player.queue.length || Boolean(player.ad)}>
           ▶|
         </button>
       </div>
       <div className="now">
-        {track ? (
+        {player.ad ? (
+          <span className="ad" data-testid="ad-break" role="status">
+            <strong>{t("player.ad")}</strong>{" "}
+            {player.ad.click_url ? (
+              <a href={player.ad.click_url} target="_blank" rel="noreferrer noopener" onClick={() => void api.POST("/ad/impressions/{id}", { params: { path: { id: player.ad?.impression_id ?? "" } }, body: { event: "clicked" } })}>
+                {t("player.adMore")}
+              </a>
+            ) : null}{" "}
+            <Link to="/premium">{t("player.adFree")}</Link>
+          </span>
+        ) : track ? (
           <>
             <strong>{track.title}</strong> <span className="muted">{track.artists.map((artist) => artist.name).join(", ")}</span>
           </>

@@ -5,9 +5,18 @@
  * returns; the media server answers Range, so seeking works. When a track
  * ends or is left, POST /plays/{id}/finish reports how far it got (what
  * counts as a real play for popularity and recommendations).
+ *
+ * Free listeners hear an ad break before every `adEvery`-th track they start
+ * (GET /ad picks the spot by the track's genre and their language; 204 means
+ * none): the controls wait while it plays, then the track starts. Premium
+ * listeners never get one (the API answers 204 for them too).
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { api, unwrap } from "../api/client";
+import { api, unwrap, type Schemas } from "../api/client";
+import { useSession } from "../auth/session";
+
+/** Tracks a free listener starts between two ad breaks. */
+export const adEvery = 3;
 
 export interface QueueTrack {
   id: string;
@@ -17,6 +26,8 @@ export interface QueueTrack {
 }
 
 interface Player {
+  /** The ad playing now, if any: the controls wait for it. */
+  ad: Schemas["Ad"] | null;
   queue: QueueTrack[];
   index: number;
   current: QueueTrack | undefined;
@@ -42,6 +53,10 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [ad, setAd] = useState<Schemas["Ad"] | null>(null);
+  const { viewer } = useSession();
+  const started = useRef(0);
+  const afterAd = useRef<{ tracks: QueueTrack[]; at: number } | null>(null);
 
   const finish = useCallback(() => {
     const id = playId.current;
@@ -52,7 +67,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const start = useCallback(
-    async (tracks: QueueTrack[], at: number) => {
+    async (tracks: QueueTrack[], at: number, adChecked = false) => {
       const track = tracks[at];
       const element = audio.current;
       if (!track || !element) return;
@@ -61,6 +76,18 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       setQueue(tracks);
       setIndex(at);
       try {
+        if (!adChecked && viewer && !viewer.isPremium && started.current > 0 && started.current % adEvery === 0) {
+          const offered = await api.GET("/ad", { params: { query: { track_id: track.id } } });
+          if (offered.response.status === 200 && offered.data) {
+            started.current += 1;
+            afterAd.current = { tracks, at };
+            setAd(offered.data);
+            element.src = offered.data.audio.url;
+            await element.play();
+            return;
+          }
+        }
+        if (!adChecked) started.current += 1;
         const stream = unwrap(await api.GET("/stream/{id}", { params: { path: { id: track.id }, query: {} } }));
         playId.current = stream.play_id;
         element.src = stream.url;
@@ -70,7 +97,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
         setPlaying(false);
       }
     },
-    [finish],
+    [finish, viewer],
   );
 
   const next = useCallback(() => {
@@ -90,6 +117,15 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
     const onPlay = () => setPlaying(true);
     const onPause = () => setPlaying(false);
     const onEnded = () => {
+      const resume = afterAd.current;
+      if (resume && ad) {
+        // The spot was heard to the end: report it, then the track the listener asked for.
+        void api.POST("/ad/impressions/{id}", { params: { path: { id: ad.impression_id } }, body: { event: "played" } });
+        afterAd.current = null;
+        setAd(null);
+        void start(resume.tracks, resume.at, true);
+        return;
+      }
       finish();
       next();
     };
@@ -105,10 +141,11 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       element.removeEventListener("pause", onPause);
       element.removeEventListener("ended", onEnded);
     };
-  }, [finish, next]);
+  }, [finish, next, ad, start]);
 
   const value = useMemo<Player>(
     () => ({
+      ad,
       queue,
       index,
       current: queue[index],
@@ -119,17 +156,17 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       play: start,
       toggle: () => {
         const element = audio.current;
-        if (!element?.src) return;
+        if (!element?.src || ad) return;
         if (element.paused) void element.play();
         else element.pause();
       },
       next,
       previous,
       seek: (seconds) => {
-        if (audio.current) audio.current.currentTime = seconds;
+        if (audio.current && !ad) audio.current.currentTime = seconds;
       },
     }),
-    [queue, index, playing, position, duration, error, start, next, previous],
+    [ad, queue, index, playing, position, duration, error, start, next, previous],
   );
 
   return (
