@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
@@ -141,9 +141,14 @@ export function VerifyEmailPage() {
   const [token] = useState(fragmentToken);
   // A POST from the page, not the mail link's GET: a scanner prefetching the link spends nothing.
   const verify = useMutation({ mutationFn: async () => unwrap(await api.POST("/auth/email/verify", { body: { token } })) });
+  // A token works once: a second POST (React runs effects twice in development) would answer "already used".
+  const sent = useRef(false);
+  const { mutate } = verify;
   useEffect(() => {
-    if (token && verify.isIdle) verify.mutate();
-  }, [token, verify]);
+    if (!token || sent.current) return;
+    sent.current = true;
+    mutate();
+  }, [token, mutate]);
   return (
     <Page title={t("auth.verifyTitle")}>
       {verify.isPending ? <p role="status">{t("auth.verifying")}</p> : null}
