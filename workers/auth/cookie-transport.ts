@@ -42,3 +42,6 @@ export function presentedRefreshToken(c: Context<GatewayEnv>, fromBody: string |
 export function clearRefreshCookie(c: Context<GatewayEnv>): void {
   if (wantsCookieTransport(c)) deleteCookie(c, refreshCookieName, { path: cookiePath, httpOnly: true, secure: true, sameSite: "Strict" });
 }
+
+/** The Set-Cookie that drops a dead refresh cookie, for an error answer (problems carry their own headers). */
+export const expiredRefreshCookie = `${refreshCookieName}=; Max-Age=0; Path=${cookiePath}; HttpOnly; Secure; SameSite=Strict`;

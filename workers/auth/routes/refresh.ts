@@ -1,7 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { AppError } from "../../../shared/errors.ts";
-import { clearRefreshCookie, deliverTokens, presentedRefreshToken, wantsCookieTransport } from "../cookie-transport.ts";
+import { deliverTokens, expiredRefreshCookie, presentedRefreshToken, wantsCookieTransport } from "../cookie-transport.ts";
+import { withSetCookie } from "../oauth/flow.ts";
 import { problemContent, refreshTokenSchema, tokenResponseSchema } from "../schemas.ts";
 import { clientInfo, refreshSession } from "../sessions.ts";
 import { authServices } from "./services.ts";
@@ -42,7 +43,7 @@ export function registerRefresh(app: OpenAPIHono<GatewayEnv>): void {
       return c.json(deliverTokens(c, tokens), 200);
     } catch (error) {
       // A dead cookie is dropped, so the browser stops sending it.
-      if (error instanceof AppError && error.code === "INVALID_REFRESH_TOKEN") clearRefreshCookie(c);
+      if (error instanceof AppError && error.code === "INVALID_REFRESH_TOKEN" && wantsCookieTransport(c)) throw withSetCookie(error, expiredRefreshCookie);
       throw error;
     }
   });
