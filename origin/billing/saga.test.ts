@@ -142,8 +142,8 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect(await billingEvents(database.db, request.userId, "tunec.billing.subscription-activated.v1")).toEqual([]);
   });
 
-  it("an admin's refund (POST /admin/payments/{id}/refund) goes out through the saga's refund loop, once", async () => {
-    const { subscriptionId, providerPaymentId, paymentId } = await start();
+  it("an admin's refund (POST /admin/payments/{id}/refund) goes out through the saga's refund loop, once, and ends the premium it bought", async () => {
+    const { request, subscriptionId, providerPaymentId, paymentId } = await start();
     fake.settle(providerPaymentId, { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } });
     await deliver(providerPaymentId);
     await waitFor(async () => (await stateOf(subscriptionId)) === "active", "activation");
@@ -157,6 +157,13 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect(fake.refunds().filter((refund) => refund.providerPaymentId === providerPaymentId)).toEqual([
       expect.objectContaining({ idempotencyKey: `refund-${paymentId}`, amount: { amountMinor: 29_900, currency: "RUB" } }),
     ]);
+    await waitFor(async () => (await stateOf(subscriptionId)) === "expired", "the subscription ended by the refund");
+    const row = await subscriptionRow(database.db, subscriptionId);
+    expect(row.period_end?.getTime()).toBeLessThanOrEqual(Date.now());
+    // More passes of the loop change nothing: one SubscriptionExpired, reason refunded.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const expired = await billingEvents(database.db, request.userId, "tunec.billing.subscription-expired.v1");
+    expect(expired.map((event) => event.data)).toEqual([expect.objectContaining({ subscriptionId, reason: "refunded" })]);
   });
 
   it("without any callback, polling finds the completed payment", async () => {

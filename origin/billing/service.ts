@@ -9,7 +9,7 @@ import { originPaymentProviders } from "./providers.ts";
 import { runRefunds } from "./refunds.ts";
 import { sagaGroup, sagaHandlers, sagaTopics } from "./saga/consumer.ts";
 import type { SagaSettings } from "./saga/decide.ts";
-import { runTimers } from "./saga/timers.ts";
+import { runAdminRefunds, runTimers } from "./saga/timers.ts";
 import { startPeriodic } from "../periodic.ts";
 
 const defaultRetry: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 };
@@ -54,6 +54,7 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
         });
         const loop = startPeriodic(config.BILLING_TICK_MS, log, "billing loop pass failed", async () => {
           await runTimers(db, settings, log);
+          await runAdminRefunds(db, settings, log);
           await runRefunds(db, providers, log);
           await pollPendingPayments(db, providers, log, { pollAfterMs: config.BILLING_POLL_AFTER_SECONDS * 1_000 });
           await dropOldIdempotencyKeys(db);

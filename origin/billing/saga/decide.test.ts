@@ -83,7 +83,19 @@ describe("subscription saga transitions", () => {
     expect(decide(active, { kind: "tick" }, settings, at(30 * day + settings.graceMs))).toMatchObject({
       step: `expire:${at(30 * day).toISOString()}`,
       next: { state: "expired" },
-      effects: [{ kind: "expired", periodEnd: at(30 * day) }],
+      effects: [{ kind: "expired", periodEnd: at(30 * day), reason: "not_renewed" }],
     });
+  });
+
+  it("ends an active subscription at once when an admin refunds one of its payments, and only once", () => {
+    const now = at(3 * day);
+    expect(decide(active, { kind: "refunded", paymentId: "p1" }, settings, now)).toEqual({
+      step: "refunded:p1",
+      paymentId: "p1",
+      next: { ...active, state: "expired", periodEnd: now, awaitingPaymentId: null, awaitingDeadline: null },
+      effects: [{ kind: "expired", periodEnd: now, reason: "refunded" }],
+    });
+    // A subscription that is not active has no premium to end; the marker still records the refund.
+    expect(decide(awaiting, { kind: "refunded", paymentId: "p1" }, settings, now)).toMatchObject({ step: "refunded:p1", next: awaiting, effects: [] });
   });
 });

@@ -37,12 +37,14 @@ export type SagaInput =
   | { kind: "payment_failed"; paymentId: string; received?: Money }
   /** The activation step kept failing (retries exhausted): the money goes back instead. */
   | { kind: "activation_failed"; payment: CompletedPayment }
+  /** An admin refunded one of the subscription's payments (POST /admin/payments/{id}/refund). */
+  | { kind: "refunded"; paymentId: string }
   | { kind: "tick" };
 
 export type SagaEffect =
   | { kind: "activated"; paymentId: string; renewal: boolean; periodStart: Date; periodEnd: Date }
   | { kind: "failed"; paymentId: string | null; reason: SubscriptionFailureReason; compensation: "none" | "refund_requested" }
-  | { kind: "expired"; periodEnd: Date }
+  | { kind: "expired"; periodEnd: Date; reason: "not_renewed" | "refunded" }
   | { kind: "refund"; paymentId: string; amount: Money };
 
 export interface Decision {
@@ -73,6 +75,8 @@ export function decide(saga: SagaState, input: SagaInput, settings: SagaSettings
       return onFailed(saga, input.paymentId, input.received);
     case "activation_failed":
       return onActivationFailed(saga, input.payment);
+    case "refunded":
+      return onRefunded(saga, input.paymentId, now);
     case "tick":
       return onTick(saga, settings, now);
   }
@@ -170,13 +174,29 @@ function onFailed(saga: SagaState, paymentId: string, received: Money | undefine
   return { step: unpaidStep(paymentId), paymentId, next: stopWaiting, effects: refunds };
 }
 
+/**
+ * The money went back, so the premium it bought ends now: a refund is how support
+ * undoes a subscription, whichever of its payments is refunded. The marker makes
+ * the refund count once; a subscription that is not active has nothing to end.
+ */
+function onRefunded(saga: SagaState, paymentId: string, now: Date): Decision {
+  const step = `refunded:${paymentId}`;
+  if (saga.state !== "active") return { step, paymentId, next: saga, effects: [] };
+  return {
+    step,
+    paymentId,
+    next: { ...saga, state: "expired", periodEnd: now, awaitingPaymentId: null, awaitingDeadline: null },
+    effects: [{ kind: "expired", periodEnd: now, reason: "refunded" }],
+  };
+}
+
 function onTick(saga: SagaState, settings: SagaSettings, now: Date): Decision | null {
   if (saga.state === "active" && saga.periodEnd && now.getTime() >= saga.periodEnd.getTime() + settings.graceMs) {
     return {
       step: `expire:${saga.periodEnd.toISOString()}`,
       paymentId: null,
       next: { ...saga, state: "expired", awaitingPaymentId: null, awaitingDeadline: null },
-      effects: [{ kind: "expired", periodEnd: saga.periodEnd }],
+      effects: [{ kind: "expired", periodEnd: saga.periodEnd, reason: "not_renewed" }],
     };
   }
   if (saga.awaitingPaymentId && saga.awaitingDeadline && now.getTime() >= saga.awaitingDeadline.getTime() + settings.callbackSlackMs) {

@@ -87,7 +87,7 @@ async function applyEffect(store: SagaStore, saga: SagaState, effect: SagaEffect
       return store.publish({
         ...envelope,
         type: "tunec.billing.subscription-expired.v1",
-        data: { ...common, reason: "not_renewed", periodEnd: effect.periodEnd.toISOString(), expiredAt: now.toISOString() },
+        data: { ...common, reason: effect.reason, periodEnd: effect.periodEnd.toISOString(), expiredAt: now.toISOString() },
       });
     case "refund":
       return store.requestRefund(saga.id, effect.paymentId, effect.amount);

@@ -37,3 +37,39 @@ export async function runTimers(db: Kysely<Database>, settings: SagaSettings, lo
   }
   return applied;
 }
+
+/**
+ * Refunds an admin asked for (billing.refunds.requested_by) that the saga has not
+ * applied yet: each ends its subscription's premium in its own transaction.
+ * The step marker `refunded:<payment>` is both the guard and the to-do test.
+ */
+export async function runAdminRefunds(db: Kysely<Database>, settings: SagaSettings, logger: Logger, now: Date = new Date(), limit = 100): Promise<number> {
+  const pending = await db
+    .selectFrom("billing.refunds as r")
+    .select(["r.payment_id", "r.subscription_id"])
+    .where("r.requested_by", "is not", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("billing.saga_steps as s")
+            .select("s.step")
+            .whereRef("s.subscription_id", "=", "r.subscription_id")
+            .where("s.step", "=", sql<string>`'refunded:' || r.payment_id::text`),
+        ),
+      ),
+    )
+    .orderBy("r.created_at")
+    .limit(limit)
+    .execute();
+  let applied = 0;
+  for (const refund of pending) {
+    const decision = await db
+      .transaction()
+      .execute((trx) => runSagaStep(sqlSagaStore(trx), refund.subscription_id, { kind: "refunded", paymentId: refund.payment_id }, settings, now));
+    if (decision) {
+      applied += 1;
+      logger.info("saga refund step applied", { subscription_id: refund.subscription_id, payment_id: refund.payment_id, effects: decision.effects.map((effect) => effect.kind) });
+    }
+  }
+  return applied;
+}

@@ -3570,7 +3570,7 @@ export interface paths {
         put?: never;
         /**
          * Refund a succeeded payment (everything that arrived)
-         * @description Records the refund request, with the audit entry `payment.refund`, in one transaction; the subscription saga's refund loop sends it to the provider (idempotency key `refund-<payment id>`) and retries until the provider takes it, so the answer is 202 and `GET /admin/accounts/{id}` shows its progress. One refund per payment: 409 for a payment that is not succeeded or already has one (the saga's compensation included). The subscription the payment paid for is not ended.
+         * @description Records the refund request, with the audit entry `payment.refund`, in one transaction; the subscription saga's refund loop sends it to the provider (idempotency key `refund-<payment id>`) and retries until the provider takes it, so the answer is 202 and `GET /admin/accounts/{id}` shows its progress. One refund per payment: 409 for a payment that is not succeeded or already has one (the saga's compensation included). The refund ends the subscription's premium at once: the saga expires it (SubscriptionExpired, reason `refunded`) within a pass of its loop.
          */
         post: {
             parameters: {

@@ -15,7 +15,8 @@ export const refundPaymentRoute = createRoute({
     "Records the refund request, with the audit entry `payment.refund`, in one transaction; the subscription saga's refund " +
     "loop sends it to the provider (idempotency key `refund-<payment id>`) and retries until the provider takes it, so the " +
     "answer is 202 and `GET /admin/accounts/{id}` shows its progress. One refund per payment: 409 for a payment that is not " +
-    "succeeded or already has one (the saga's compensation included). The subscription the payment paid for is not ended.",
+    "succeeded or already has one (the saga's compensation included). The refund ends the subscription's premium at once: " +
+    "the saga expires it (SubscriptionExpired, reason `refunded`) within a pass of its loop.",
   security: bearerSecurity,
   middleware: [requireRole("admin")] as const,
   request: {
