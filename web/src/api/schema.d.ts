@@ -7311,6 +7311,16 @@ export interface components {
             isrc: string | null;
             /** @enum {string} */
             status: "draft" | "published" | "taken_down";
+            artists: {
+                /** Format: uuid */
+                artist_id: string;
+                /**
+                 * @description main, featured, remixer or producer
+                 * @enum {string}
+                 */
+                role: "main" | "featured" | "remixer" | "producer";
+                name: string;
+            }[];
         };
         TrackEdit: {
             title?: string;
@@ -7318,6 +7328,16 @@ export interface components {
             genres?: string[];
             language?: string | null;
             isrc?: string | null;
+            /** @description Every credited artist in display order, replacing the current credits; the first (role main) is the track's main artist. */
+            artists?: {
+                /** Format: uuid */
+                artist_id: string;
+                /**
+                 * @description main, featured, remixer or producer
+                 * @enum {string}
+                 */
+                role: "main" | "featured" | "remixer" | "producer";
+            }[];
         };
         Takedown: {
             reason: string;

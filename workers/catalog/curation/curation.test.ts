@@ -28,6 +28,48 @@ describe("catalog curation of tracks", () => {
     expect(await auditOf(published.trackId)).toHaveLength(1);
   });
 
+  it("an editor corrects the credits: main artist and roles in order, on /tracks and in the audit log", async () => {
+    const { published } = await seedTracks();
+    const editor = await signUpWithRoles(["listener", "editor"]);
+    const [singer, remixer, merged] = await withDb((db) =>
+      db
+        .insertInto("catalog.artists")
+        .values([{ name: "Земфира" }, { name: "DJ Ремикс" }, { name: "Старое имя" }])
+        .returning("id")
+        .execute(),
+    );
+    if (!singer || !remixer || !merged) throw new Error("artists not inserted");
+    const before = (await (await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { title: "Трек published" })).json()) as { artists: { artist_id: string }[] };
+    const original = before.artists[0]?.artist_id ?? "";
+    const credits = [
+      { artist_id: singer.id, role: "main" },
+      { artist_id: original, role: "featured" },
+      { artist_id: remixer.id, role: "remixer" },
+    ];
+    const edited = await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { artists: credits });
+    expect(edited.status).toBe(200);
+    expect(((await edited.json()) as { artists: unknown[] }).artists).toEqual([
+      { artist_id: singer.id, role: "main", name: "Земфира" },
+      { artist_id: original, role: "featured", name: expect.stringMatching(/^Плеер/) },
+      { artist_id: remixer.id, role: "remixer", name: "DJ Ремикс" },
+    ]);
+    const track = (await (await call(`/tracks/${published.trackId}`, null)).json()) as { artists: { id: string; role: string }[] };
+    expect(track.artists.map((artist) => [artist.id, artist.role])).toEqual([
+      [singer.id, "main"],
+      [original, "featured"],
+      [remixer.id, "remixer"],
+    ]);
+    expect((await auditOf(published.trackId)).at(-1)).toMatchObject({ before: { artists: [{ artist_id: original, role: "main" }] }, after: { artists: credits } });
+    // The same credits again change nothing; bad credit lists are refused.
+    expect((await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { artists: credits })).status).toBe(200);
+    expect(await auditOf(published.trackId)).toHaveLength(1);
+    await withDb((db) => db.updateTable("catalog.artists").set({ merged_into: singer.id }).where("id", "=", merged.id).execute());
+    for (const artists of [[], [{ artist_id: remixer.id, role: "featured" }], [{ artist_id: singer.id, role: "main" }, { artist_id: singer.id, role: "main" }], [{ artist_id: crypto.randomUUID(), role: "main" }], [{ artist_id: merged.id, role: "main" }]]) {
+      expect((await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { artists })).status, JSON.stringify(artists)).toBe(400);
+    }
+    expect(await auditOf(published.trackId)).toHaveLength(1);
+  });
+
   it("a takedown answers 410 to listeners on /tracks and /stream; restore brings it back; both audited with the reason", async () => {
     const { published } = await seedTracks();
     const admin = await signUpWithRoles(["listener", "admin"]);

@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import type { CuratedTrack } from "./tracks.ts";
+import { creditRoles, type CuratedTrack } from "./tracks.ts";
+
+const creditSchema = z.object({
+  artist_id: z.uuid(),
+  role: z.enum(creditRoles).openapi({ description: "main, featured, remixer or producer" }),
+});
 
 export const curationRoles = ["admin", "editor"] as const;
 
@@ -15,6 +20,14 @@ export const trackEditSchema = z
       .pipe(z.string().regex(/^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$/, "expected an ISRC such as RU-A1D-24-00001"))
       .nullable()
       .optional(),
+    artists: z
+      .array(creditSchema)
+      .min(1, "a track needs its main artist")
+      .max(20, "at most 20 credits")
+      .refine((credits) => credits[0]?.role === "main", { message: "the first credit is the main artist: role main" })
+      .refine((credits) => new Set(credits.map((credit) => `${credit.artist_id}/${credit.role}`)).size === credits.length, { message: "an artist appears once per role" })
+      .optional()
+      .openapi({ description: "Every credited artist in display order, replacing the current credits; the first (role main) is the track's main artist." }),
   })
   .refine((edit) => Object.values(edit).some((value) => value !== undefined), { message: "name at least one field to change" })
   .openapi("TrackEdit");
@@ -28,6 +41,7 @@ export const curatedTrackSchema = z
     language: z.string().nullable(),
     isrc: z.string().nullable(),
     status: z.enum(["draft", "published", "taken_down"]),
+    artists: z.array(creditSchema.extend({ name: z.string() })),
   })
   .openapi("CuratedTrack");
 
