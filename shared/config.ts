@@ -222,6 +222,19 @@ export const ingestionEdgeConfigSchema = z
      * s3: any S3 bucket, presigned PUT/multipart straight to it.
      */
     UPLOAD_STORAGE: z.enum(["r2", "s3"], { error: "expected r2 or s3" }).default("r2"),
+    /** Files larger than this are uploaded in parts (S3 multipart, or R2 multipart through the edge). */
+    UPLOAD_MULTIPART_THRESHOLD_BYTES: z.coerce
+      .number({ error: "expected a number of bytes" })
+      .int()
+      .min(5 * 1024 * 1024, "at least 5 MiB (the smallest part S3 and R2 take)")
+      .default(100 * 1024 * 1024),
+    /** Size of every part but the last: at least 5 MiB (S3, R2), at most 95 MiB so a part fits under Cloudflare's 100 MB request limit. */
+    UPLOAD_PART_SIZE_BYTES: z.coerce
+      .number({ error: "expected a number of bytes" })
+      .int()
+      .min(5 * 1024 * 1024, "at least 5 MiB (the smallest part S3 and R2 take)")
+      .max(95 * 1024 * 1024, "at most 95 MiB (Cloudflare refuses request bodies over 100 MB)")
+      .default(16 * 1024 * 1024),
     STORAGE_INTERNAL_TOKEN: internalToken.optional(),
     ...s3ConfigShape,
   })

@@ -17,7 +17,7 @@ import type {
   LogTopicsTable,
 } from "./event-log.table.ts";
 import type { ConsumerLagTable, DeadLettersTable, InboxTable, OutboxTable } from "./events.table.ts";
-import type { UploadsTable } from "./ingestion.table.ts";
+import type { UploadPartsTable, UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
 import type { DeliveriesTable, PushSubscriptionsTable } from "./notify.table.ts";
 import type {
@@ -61,6 +61,7 @@ export interface Database {
   "search.albums": SearchAlbumsTable;
   "search.terms": SearchTermsTable;
   "ingestion.uploads": UploadsTable;
+  "ingestion.upload_parts": UploadPartsTable;
   "billing.subscriptions": SubscriptionsTable;
   "billing.payments": PaymentsTable;
   "billing.callbacks": CallbacksTable;

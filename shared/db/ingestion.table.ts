@@ -38,6 +38,8 @@ export interface UploadsTable {
   storage: UploadStorage;
   source_key: string;
   multipart_upload_id: string | null;
+  /** The part size of a multipart upload (migrations/0113). */
+  part_size_bytes: ColumnType<number | null, number | null | undefined, number | null>;
   state: ColumnType<UploadState, UploadState | undefined, UploadState>;
   url_expires_at: ColumnType<Date, Date | string, Date | string>;
   attempts: ColumnType<number, number | undefined, number>;
@@ -64,4 +66,13 @@ export interface UploadsTable {
   validated_at: OptionalTimestamp;
   published_at: OptionalTimestamp;
   rejected_at: OptionalTimestamp;
+}
+
+/** A stored part of a multipart upload through the edge (migrations/0113). */
+export interface UploadPartsTable {
+  upload_id: string;
+  part_number: number;
+  size_bytes: BigInt;
+  etag: string;
+  uploaded_at: Timestamp;
 }

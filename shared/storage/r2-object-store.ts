@@ -8,6 +8,23 @@ export interface R2BucketLike {
   delete(key: string): Promise<void>;
 }
 
+/** The binding's multipart API (workerd and Miniflare have it; an R2 bucket through Deno or Node does not). */
+export interface R2MultipartBucketLike extends R2BucketLike {
+  createMultipartUpload(key: string, options?: { httpMetadata?: { contentType?: string } }): Promise<{ uploadId: string }>;
+  resumeMultipartUpload(key: string, uploadId: string): R2MultipartUploadLike;
+}
+
+export interface R2MultipartUploadLike {
+  uploadPart(partNumber: number, value: ReadableStream | ArrayBuffer | ArrayBufferView | string): Promise<{ partNumber: number; etag: string }>;
+  complete(parts: Array<{ partNumber: number; etag: string }>): Promise<R2ObjectLike>;
+  abort(): Promise<void>;
+}
+
+export function hasMultipart(bucket: R2BucketLike): bucket is R2MultipartBucketLike {
+  const candidate = bucket as Partial<R2MultipartBucketLike>;
+  return typeof candidate.createMultipartUpload === "function" && typeof candidate.resumeMultipartUpload === "function";
+}
+
 interface R2ObjectLike {
   key: string;
   size: number;
@@ -17,6 +34,32 @@ interface R2ObjectLike {
 
 /** Streams of known length: R2 refuses a stream whose length it cannot tell up front. */
 type FixedLengthStreamConstructor = new (length: number) => TransformStream<Uint8Array, Uint8Array>;
+
+/** A stream R2 accepts: workerd's FixedLengthStream of exactly `length` bytes fed from `body`. */
+export function fixedLengthStream(body: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
+  const Fixed = (globalThis as { FixedLengthStream?: FixedLengthStreamConstructor }).FixedLengthStream;
+  if (!Fixed) throw new TypeError("FixedLengthStream is only available in workerd");
+  const fixed = new Fixed(length);
+  // Copied by hand rather than pipeTo: every promise is handled here (workerd reports
+  // pipeTo's internal ones as unhandled), and a failure surfaces through the consumer.
+  const writer = fixed.writable.getWriter();
+  writer.closed.catch(() => undefined);
+  void (async () => {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value: chunk } = await reader.read();
+        if (done) break;
+        await writer.write(chunk);
+      }
+      await writer.close();
+    } catch (error) {
+      await writer.abort(error).catch(() => undefined);
+      await reader.cancel(error).catch(() => undefined);
+    }
+  })();
+  return fixed.readable;
+}
 
 function info(object: R2ObjectLike): ObjectInfo {
   return { key: object.key, size: object.size, contentType: object.httpMetadata?.contentType, etag: object.httpEtag };
@@ -34,28 +77,7 @@ export function createR2ObjectStore(bucket: R2BucketLike): ObjectStore {
       if (body instanceof ReadableStream) {
         const length = knownLength(body, options);
         if (length === undefined) throw new TypeError("R2 put of a stream needs contentLength");
-        const Fixed = (globalThis as { FixedLengthStream?: FixedLengthStreamConstructor }).FixedLengthStream;
-        if (!Fixed) throw new TypeError("FixedLengthStream is only available in workerd");
-        const fixed = new Fixed(length);
-        // Copied by hand rather than pipeTo: every promise is handled here (workerd reports
-        // pipeTo's internal ones as unhandled), and a failure surfaces through put().
-        const writer = fixed.writable.getWriter();
-        writer.closed.catch(() => undefined);
-        void (async () => {
-          const reader = body.getReader();
-          try {
-            for (;;) {
-              const { done, value: chunk } = await reader.read();
-              if (done) break;
-              await writer.write(chunk);
-            }
-            await writer.close();
-          } catch (error) {
-            await writer.abort(error).catch(() => undefined);
-            await reader.cancel(error).catch(() => undefined);
-          }
-        })();
-        value = fixed.readable;
+        value = fixedLengthStream(body, length);
       }
       const stored = await bucket.put(key, value, options.contentType ? { httpMetadata: { contentType: options.contentType } } : {});
       if (!stored) throw new Error(`R2 put of ${key} returned nothing`);

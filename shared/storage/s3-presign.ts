@@ -7,6 +7,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -53,17 +54,42 @@ export async function presignMultipart(
   const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options.contentType }));
   const uploadId = created.UploadId;
   if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
-  const count = Math.ceil(options.contentLength / partSize);
-  const parts = await Promise.all(
+  const parts = await presignParts({ client, bucket }, key, uploadId, { contentLength: options.contentLength, partSize, expiresInSeconds: options.expiresInSeconds });
+  return { uploadId, partSize, parts };
+}
+
+/** Part URLs of an existing multipart upload: at its start, or fresh ones to resume it. */
+export async function presignParts(
+  { client, bucket }: S3Bucket,
+  key: string,
+  uploadId: string,
+  options: { contentLength: number; partSize: number; expiresInSeconds: number },
+): Promise<MultipartPlan["parts"]> {
+  const count = Math.ceil(options.contentLength / options.partSize);
+  return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const partNumber = index + 1;
-      const size = Math.min(partSize, options.contentLength - index * partSize);
+      const size = Math.min(options.partSize, options.contentLength - index * options.partSize);
       const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size });
       const url = await getSignedUrl(client, command, { expiresIn: options.expiresInSeconds, signableHeaders: new Set(["content-length"]) });
       return { partNumber, url, size };
     }),
   );
-  return { uploadId, partSize, parts };
+}
+
+/** The parts S3 holds for a multipart upload (ListParts, every page). */
+export async function listUploadedParts({ client, bucket }: S3Bucket, key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number }>> {
+  const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const listed = await client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }));
+    for (const part of listed.Parts ?? []) {
+      if (part.PartNumber !== undefined && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
+    }
+    if (!listed.IsTruncated || !listed.NextPartNumberMarker) break;
+    marker = listed.NextPartNumberMarker;
+  }
+  return parts;
 }
 
 export async function completeMultipart(

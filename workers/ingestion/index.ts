@@ -12,11 +12,15 @@ import { registerCreateUpload } from "./routes/create-upload.ts";
 import { registerGetUpload } from "./routes/get-upload.ts";
 import { registerInternalObjects } from "./routes/internal-objects.ts";
 import { registerUploadContent } from "./routes/upload-content.ts";
+import { registerUploadPart } from "./routes/upload-part.ts";
+import { registerResumeUpload } from "./routes/resume-upload.ts";
 
 export function registerIngestion(app: OpenAPIHono<GatewayEnv>): void {
   registerCreateUpload(app);
   registerUploadContent(app);
+  registerUploadPart(app);
   registerCompleteUpload(app);
+  registerResumeUpload(app);
   registerGetUpload(app);
   registerInternalObjects(app);
 }

@@ -12,5 +12,8 @@ export function s3IngestionParts(config: IngestionEdgeConfig) {
     secretAccessKey: config.S3_SECRET_ACCESS_KEY ?? "",
     forcePathStyle: config.S3_FORCE_PATH_STYLE === undefined ? undefined : config.S3_FORCE_PATH_STYLE === "true",
   });
-  return { store: createS3ObjectStore(bucket), target: s3UploadTarget(bucket) };
+  return {
+    store: createS3ObjectStore(bucket),
+    target: s3UploadTarget(bucket, { multipartThresholdBytes: config.UPLOAD_MULTIPART_THRESHOLD_BYTES, partSize: config.UPLOAD_PART_SIZE_BYTES }),
+  };
 }

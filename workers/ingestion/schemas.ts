@@ -97,6 +97,17 @@ export const createdUploadSchema = z
   })
   .openapi("CreatedUpload");
 
+export const resumedUploadSchema = z
+  .object({
+    upload_id: z.uuid(),
+    expires_at: z.string().openapi({ format: "date-time" }),
+    upload: instructions,
+    uploaded_parts: z
+      .array(z.object({ part_number: z.int(), size: z.int(), etag: z.string() }))
+      .openapi({ description: "Multipart: the parts the bucket already holds, with the ETags to complete with; send only the others." }),
+  })
+  .openapi("ResumedUpload");
+
 export const completeBody = z
   .object({
     parts: z

@@ -3,14 +3,14 @@
  * bindings once per isolate (the only ingestion file that reads bindings).
  * R2 mode with R2's S3 API configured: presigned uploads straight to the
  * bucket, reads through the binding; without it (development): uploads
- * through the Worker.
+ * through the Worker, large files in parts through the binding's multipart API.
  * Under Deno or Node without an R2 binding, the routes answer 503.
  */
 import type { Context } from "hono";
 import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { createR2ObjectStore, type R2BucketLike } from "../../shared/storage/r2-object-store.ts";
+import { createR2ObjectStore, hasMultipart, type R2BucketLike } from "../../shared/storage/r2-object-store.ts";
 import type { GatewayEnv } from "../gateway/context.ts";
 import { r2UploadTarget, type UploadTarget } from "./upload-targets.ts";
 import { createUploadSigner, uploadSigningKey, type UploadSigner } from "./upload-url.ts";
@@ -19,6 +19,8 @@ export interface IngestionServices {
   /** The media bucket: the R2 binding, or S3 in S3 mode. */
   store: ObjectStore;
   target: UploadTarget;
+  /** The R2 binding, when the edge itself takes the bytes (no S3 API configured). */
+  bucket?: R2BucketLike;
   signer: UploadSigner;
   urlTtlSeconds: number;
   /** Enables /internal/objects for the origin (embedded mode). */
@@ -51,7 +53,8 @@ export async function buildIngestionServices(env: Record<string, unknown>, log: 
     const { s3IngestionParts } = await import("./s3-services.ts");
     return { ...common, store, target: s3IngestionParts(config).target };
   }
-  return { ...common, store, target: r2UploadTarget(signer) };
+  const multipart = { multipartThresholdBytes: config.UPLOAD_MULTIPART_THRESHOLD_BYTES, partSize: config.UPLOAD_PART_SIZE_BYTES };
+  return { ...common, store, bucket: env.MEDIA, target: r2UploadTarget(signer, hasMultipart(env.MEDIA) ? env.MEDIA : undefined, multipart) };
 }
 
 /** This request's ingestion services; 503 where none are configured. */

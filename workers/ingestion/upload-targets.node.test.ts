@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
-import { createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
+import { createS3ObjectStore, type S3Bucket } from "../../shared/storage/s3-object-store.ts";
+import { listUploadedParts } from "../../shared/storage/s3-presign.ts";
 import { startLocalS3, type LocalS3 } from "../../test/s3-server.ts";
 import { buildIngestionServices } from "./services.ts";
 import { s3UploadTarget } from "./upload-targets.ts";
@@ -54,6 +55,57 @@ describe("S3 upload target (s3rver)", () => {
     }
     await target.complete("uploads/b2/source", issued.multipartUploadId, parts);
     expect((await createS3ObjectStore(s3.bucket).head("uploads/b2/source"))?.size).toBe(size);
+  });
+
+  it("resumes a multipart upload with fresh part URLs, even on a store without ListParts", async () => {
+    const partSize = 5 * 1024 * 1024;
+    const target = s3UploadTarget(s3.bucket, { multipartThresholdBytes: partSize, partSize });
+    const size = partSize + 1000;
+    const issued = await target.issue(request("b3", size));
+    if (issued.instructions.method !== "MULTIPART" || !issued.multipartUploadId) throw new Error("expected MULTIPART");
+    const [first] = issued.instructions.parts;
+    if (!first) throw new Error("parts expected");
+    const sent = await fetch(first.url, { method: "PUT", body: new Uint8Array(first.size).fill(1) });
+    expect(sent.status).toBe(200);
+
+    const resumed = await target.reissue(request("b3", size), { uploadId: issued.multipartUploadId, partSize });
+    // s3rver has no ListParts: nothing is reported held, and the client would send every part again.
+    expect(resumed.uploadedParts).toEqual([]);
+    if (resumed.instructions.method !== "MULTIPART") throw new Error("expected MULTIPART");
+    const second = resumed.instructions.parts[1];
+    if (!second) throw new Error("a second part expected");
+    const rest = await fetch(second.url, { method: "PUT", body: new Uint8Array(second.size).fill(2) });
+    expect(rest.status).toBe(200);
+    await target.complete("uploads/b3/source", issued.multipartUploadId, [
+      { partNumber: 1, etag: sent.headers.get("etag") ?? "" },
+      { partNumber: 2, etag: rest.headers.get("etag") ?? "" },
+    ]);
+    expect((await createS3ObjectStore(s3.bucket).head("uploads/b3/source"))?.size).toBe(size);
+  });
+});
+
+describe("listUploadedParts", () => {
+  it("reads every page of ListParts", async () => {
+    const pages = [
+      { Parts: [{ PartNumber: 1, ETag: '"a"', Size: 5 }], IsTruncated: true, NextPartNumberMarker: "1" },
+      { Parts: [{ PartNumber: 2, ETag: '"b"', Size: 3 }], IsTruncated: false },
+    ];
+    const seen: unknown[] = [];
+    const client = {
+      async send(command: { input: unknown }) {
+        seen.push(command.input);
+        return pages.shift();
+      },
+    };
+    const bucket = { client, bucket: "media" } as unknown as S3Bucket;
+    expect(await listUploadedParts(bucket, "uploads/x/source", "mpu-1")).toEqual([
+      { partNumber: 1, etag: '"a"', size: 5 },
+      { partNumber: 2, etag: '"b"', size: 3 },
+    ]);
+    expect(seen).toEqual([
+      { Bucket: "media", Key: "uploads/x/source", UploadId: "mpu-1" },
+      { Bucket: "media", Key: "uploads/x/source", UploadId: "mpu-1", PartNumberMarker: "1" },
+    ]);
   });
 });
 

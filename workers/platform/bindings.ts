@@ -52,6 +52,8 @@ export interface WorkerBindings {
   /** Secret: HMAC key of the edge's upload URLs (base64 of ≥ 32 bytes); required in production. */
   UPLOAD_SIGNING_KEY?: string;
   UPLOAD_URL_TTL_SECONDS?: string;
+  UPLOAD_MULTIPART_THRESHOLD_BYTES?: string;
+  UPLOAD_PART_SIZE_BYTES?: string;
   /** r2 (default) or s3: where uploads go (shared/config.ts ingestionEdgeConfigSchema). */
   UPLOAD_STORAGE?: string;
   /** Secret: enables /internal/objects for the origin (embedded mode). */

@@ -4013,6 +4013,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/uploads/{id}/parts/{part}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Send one part of a large file to its signed URL (R2 through the edge)
+         * @description The part URLs of a MULTIPART upload instruction are the credential: no bearer token. The body must be exactly the part's size; the answer's ETag header (and `etag`) goes into POST /uploads/{id}/complete. A part may be sent again (a retry replaces it).
+         */
+        put: {
+            parameters: {
+                query: {
+                    /** @description The part's size in bytes, signed. */
+                    size: string;
+                    /** @description Expiry (Unix seconds), signed. */
+                    exp: string;
+                    /** @description HMAC-SHA256 signature of the part URL. */
+                    sig: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    part: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Stored; keep the ETag for POST /uploads/{id}/complete */
+                200: {
+                    headers: {
+                        etag: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UploadedPart"];
+                    };
+                };
+                /** @description The body is shorter than the part */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is invalid, tampered with or expired */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The upload no longer takes bytes, or is not a multipart upload through the edge */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is larger than the part */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/uploads/{id}/complete": {
         parameters: {
             query?: never;
@@ -4087,6 +4177,83 @@ export interface paths {
                     };
                 };
                 /** @description No file was uploaded yet */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fresh upload URLs for an unfinished upload, and the parts already stored
+         * @description The uploading artist only, while the upload awaits its file (up to 7 days after it was created). Answers the same instructions as POST /tracks with a new expiry; for a multipart upload, `uploaded_parts` lists the parts the bucket already holds with their ETags, so a client that lost its connection, its URLs or its page sends only the rest and then completes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description New URLs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResumedUpload"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Another artist's upload, or not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such upload */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The upload no longer takes a file, or is too old to resume */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -7892,6 +8059,13 @@ export interface components {
             size_bytes: number;
             etag: string | null;
         };
+        UploadedPart: {
+            /** Format: uuid */
+            upload_id: string;
+            part_number: number;
+            size_bytes: number;
+            etag: string;
+        };
         UploadStatus: {
             /** Format: uuid */
             upload_id: string;
@@ -7936,6 +8110,19 @@ export interface components {
             /** @description Multipart uploads only: every part's number and the ETag its PUT returned. */
             parts?: {
                 part_number: number;
+                etag: string;
+            }[];
+        };
+        ResumedUpload: {
+            /** Format: uuid */
+            upload_id: string;
+            /** Format: date-time */
+            expires_at: string;
+            upload: components["schemas"]["UploadInstructions"];
+            /** @description Multipart: the parts the bucket already holds, with the ETags to complete with; send only the others. */
+            uploaded_parts: {
+                part_number: number;
+                size: number;
                 etag: string;
             }[];
         };

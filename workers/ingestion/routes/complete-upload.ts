@@ -44,7 +44,11 @@ export function registerCompleteUpload(app: OpenAPIHono<GatewayEnv>): void {
     if (upload.state !== "awaiting_upload") return c.json(uploadView(upload, await isTrackStored(db, upload)), 202);
 
     const ingestion = await ingestionServices(c);
-    const parts = (c.req.header("content-type")?.includes("json") ? c.req.valid("json").parts : undefined) ?? [];
+    let parts = (c.req.header("content-type")?.includes("json") ? c.req.valid("json").parts : undefined) ?? [];
+    if (upload.multipart_upload_id && parts.length === 0 && upload.storage === "r2") {
+      // Parts that came through the edge are on record: the client need not keep their ETags.
+      parts = await db.selectFrom("ingestion.upload_parts").select(["part_number", "etag"]).where("upload_id", "=", id).orderBy("part_number").execute();
+    }
     if (upload.multipart_upload_id) {
       if (parts.length === 0) throw new AppError("BAD_REQUEST", "A multipart upload needs `parts`: each part's number and ETag.");
       try {

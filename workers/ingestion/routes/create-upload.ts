@@ -79,6 +79,7 @@ export function registerCreateUpload(app: OpenAPIHono<GatewayEnv>): void {
         storage: ingestion.target.kind,
         source_key: sourceKey(id),
         multipart_upload_id: issued.multipartUploadId,
+        part_size_bytes: issued.partSize,
         url_expires_at: expiresAt,
       })
       .returning(["id", "track_id"])

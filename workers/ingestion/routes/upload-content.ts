@@ -5,6 +5,7 @@ import type { GatewayEnv } from "../../gateway/context.ts";
 import { problemContent, uploadIdParam } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
 import { findUpload } from "../uploads.ts";
+import { bodyProblem, boundedBody, checkDeclaredLength } from "../bounded-body.ts";
 
 export const uploadContentRoute = createRoute({
   method: "put",
@@ -34,8 +35,6 @@ export const uploadContentRoute = createRoute({
   },
 });
 
-class BodyTooLarge extends Error {}
-
 export function registerUploadContent(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(uploadContentRoute, async function uploadContent(c) {
     const { id } = c.req.valid("param");
@@ -58,40 +57,16 @@ export function registerUploadContent(app: OpenAPIHono<GatewayEnv>): void {
     if (contentType !== upload.declared_content_type) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Content-Type must be ${upload.declared_content_type}, as declared; got ${contentType || "none"}.`);
     }
-    const lengthHeader = c.req.header("content-length");
-    if (lengthHeader !== undefined) {
-      const length = Number(lengthHeader);
-      if (length > declared) throw new AppError("PAYLOAD_TOO_LARGE", `The body is ${length} bytes; this upload was declared as ${declared} bytes.`);
-      if (length < declared) throw new AppError("BAD_REQUEST", `The body is ${length} bytes; this upload was declared as ${declared} bytes.`);
-    }
+    checkDeclaredLength(c.req.header("content-length"), declared, "this upload was declared as");
     const body = c.req.raw.body;
     if (!body) throw new AppError("BAD_REQUEST", `The body is empty; this upload was declared as ${declared} bytes.`);
-
-    // Counts as it streams and errors past the declared size: nothing beyond it is read or stored.
-    // (A pull source rather than pipeThrough: workerd reports pipeThrough's internal rejection as unhandled.)
-    let received = 0;
-    const reader = body.getReader();
-    const counted = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) return controller.close();
-        received += value.byteLength;
-        if (received > declared) {
-          controller.error(new BodyTooLarge(`more than ${declared} bytes`));
-          await reader.cancel().catch(() => undefined);
-          return;
-        }
-        controller.enqueue(value);
-      },
-      cancel: (reason) => reader.cancel(reason),
-    });
+    const counted = boundedBody(body, declared);
     let stored;
     try {
-      stored = await ingestion.store.put(upload.source_key, counted, { contentType: upload.declared_content_type, contentLength: declared });
+      stored = await ingestion.store.put(upload.source_key, counted.stream, { contentType: upload.declared_content_type, contentLength: declared });
     } catch (error) {
-      c.get("log").info("upload body refused", { upload_id: id, received, declared, error });
-      if (received > declared) throw new AppError("PAYLOAD_TOO_LARGE", `The body exceeds the declared ${declared} bytes; the upload was stopped.`);
-      throw new AppError("BAD_REQUEST", `The body ended after ${received} of the declared ${declared} bytes.`);
+      c.get("log").info("upload body refused", { upload_id: id, received: counted.received(), declared, error });
+      throw bodyProblem(counted.received(), declared);
     }
     c.get("log").info("upload stored", { upload_id: id, size_bytes: stored.size });
     return c.json({ upload_id: id, size_bytes: stored.size, etag: stored.etag ?? null }, 200);
