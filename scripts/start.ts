@@ -70,8 +70,16 @@ async function main(): Promise<void> {
   // The origin's payment adapters (saga refunds, status polling) read process.env: here, the sandboxes.
   const payments = parseConfig(paymentProvidersConfigSchema, { ...process.env, ENVIRONMENT: "development" });
   const sandboxes: PaymentSandboxes = await startPaymentSandboxes(payments);
-  const paymentVars = ["BILLING_CALLBACK_BASE_URL", "PAYMENT_SANDBOX_HOST", "SBP_SANDBOX_PORT", "USDT_SANDBOX_PORT", "USDT_REQUIRED_CONFIRMATIONS"]
-    .flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
+  // Passed through when set: the payment settings, and the upload sizes (tests make multipart start small).
+  const paymentVars = [
+    "BILLING_CALLBACK_BASE_URL",
+    "PAYMENT_SANDBOX_HOST",
+    "SBP_SANDBOX_PORT",
+    "USDT_SANDBOX_PORT",
+    "USDT_REQUIRED_CONFIRMATIONS",
+    "UPLOAD_MULTIPART_THRESHOLD_BYTES",
+    "UPLOAD_PART_SIZE_BYTES",
+  ].flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
   const origin: OriginHandle = await startOrigin(originConfig, selectServices([]));
   say(`origin services: ${origin.services.join(", ") || "(none)"}`);
 

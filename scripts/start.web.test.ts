@@ -6,8 +6,9 @@
  * liked tracks; a reload keeps them signed in through the HttpOnly refresh
  * cookie. Then the roles: a listener applies in the studio, the first admin
  * (npm run admin:create) approves in the console, the new artist uploads a real
- * file with the progress bar filling and sees it published, and the admin fixes
- * its title and takes it down. axe-core checks the main screens; screenshots go
+ * file (in multipart parts, to signed part URLs) with the progress bar filling
+ * and sees it published, and the admin fixes its title and takes it down
+ * (/tracks and /stream answer 410, search drops it, the audit log has it all). axe-core checks the main screens; screenshots go
  * to .ci/out/web/.
  */
 import { existsSync } from "node:fs";
@@ -61,7 +62,8 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
   beforeAll(async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "tunec-web-"));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    env = await embeddedSystemEnv(dataDir);
+    // Multipart from 5 MiB (the smallest part), so a 70-second WAV goes up in parts as a long FLAC would past 100 MiB.
+    env = { ...(await embeddedSystemEnv(dataDir)), UPLOAD_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 * 1024), UPLOAD_PART_SIZE_BYTES: String(5 * 1024 * 1024) };
     gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
     system = startProcess(tsx, ["scripts/start.ts"], env, root);
     cleanups.push(async () => {
@@ -158,7 +160,7 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     await page.screenshot({ path: join(screenshots, "premium-on.png") });
   }, 180_000);
 
-  it("an admin approves an artist, who uploads a real file with progress and sees it published; the admin retitles it and takes it down", async () => {
+  it("an admin approves an artist, who uploads a real file in signed parts with progress and sees it published; the admin retitles it and takes it down", async () => {
     const password = "violet accordion harbour 42";
     const signUpIn = async (email: string): Promise<Page> => {
       const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();
@@ -189,14 +191,21 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
 
     const bench = await createAudioWorkbench();
     cleanups.push(() => bench.cleanup());
-    const file = await bench.make("Первая песня.mp3", "mp3", { seconds: 8 });
+    const file = await bench.make("Первая песня.wav", "wav", { seconds: 70 });
+    expect((await bench.bytes(file)).byteLength).toBeGreaterThan(5 * 1024 * 1024);
     await artist.reload();
+    const partPuts: string[] = [];
+    artist.on("request", (request) => {
+      if (request.method() === "PUT" && /\/uploads\/[^/]+\/parts\/\d+/.test(request.url())) partPuts.push(new URL(request.url()).pathname);
+    });
     const chooser = artist.getByLabel("Choose audio files");
     await chooser.waitFor();
     await chooser.setInputFiles(file);
     const row = artist.getByRole("list", { name: "Uploads" }).getByRole("listitem").first();
     await artist.locator('.upload[data-status="published"], .upload[data-status="rejected"]').first().waitFor({ timeout: 120_000 });
     expect(await row.getAttribute("data-status"), await row.innerText()).toBe("published");
+    // Straight to the bucket's signed part URLs, in parts.
+    expect(partPuts.map((path) => path.split("/").at(-1))).toEqual(["1", "2"]);
     const progress = await row.locator("progress").evaluate((element) => ({ value: (element as HTMLProgressElement).value, max: (element as HTMLProgressElement).max }));
     expect(progress.value).toBe(progress.max);
     expect(await accessibilityProblems(artist)).toEqual([]);
@@ -229,11 +238,14 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     await admin.getByTestId("track-status").getByText("taken_down").waitFor();
     await admin.screenshot({ path: join(screenshots, "admin-editor.png") });
     expect((await fetch(`${gateway}/tracks/${trackId}`)).status).toBe(410);
+    const listener = (await (await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "web-artist@example.com", password }) })).json()) as { access_token: string };
+    expect((await fetch(`${gateway}/stream/${trackId}`, { headers: { authorization: `Bearer ${listener.access_token}` } })).status).toBe(410);
     const searchIds = async () => ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("Первая песня ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
     const deadline = Date.now() + 5_000;
     while ((await searchIds()).includes(trackId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await searchIds()).not.toContain(trackId);
     await admin.reload();
-    await admin.getByRole("cell", { name: "track.takedown" }).first().waitFor();
+    // The audit log shows all of it: the first admin's role grant, the approval, the retitle and the takedown.
+    for (const action of ["track.takedown", "track.update", "artist_application.approve", "role.grant"]) await admin.getByRole("cell", { name: action, exact: true }).first().waitFor();
   }, 300_000);
 });

@@ -27,24 +27,49 @@ function put(url: string, body: Blob, headers: Record<string, string>, onProgres
   });
 }
 
-/** Sends the file as the API instructed: one PUT, or the multipart parts in order (each part retried once). */
-async function sendFile(file: File, instructions: Instructions, onProgress: (sent: number) => void): Promise<{ part_number: number; etag: string }[] | undefined> {
+type Resumed = Schemas["ResumedUpload"];
+
+/**
+ * Sends the file as the API instructed: one PUT, or the multipart parts in
+ * order. A part that fails twice (a dropped connection, an expired URL) asks
+ * the API to resume: fresh URLs, and the parts already stored are skipped.
+ */
+async function sendFile(
+  file: File,
+  instructions: Instructions,
+  onProgress: (sent: number) => void,
+  resume: () => Promise<Resumed>,
+): Promise<{ part_number: number; etag: string }[] | undefined> {
   if (instructions.method === "PUT") {
-    await put(instructions.url, file, instructions.headers, onProgress);
+    await put(instructions.url, file, instructions.headers, onProgress).catch(async () => {
+      const fresh = (await resume()).upload;
+      if (fresh.method !== "PUT") throw new Error("the upload changed its method");
+      return put(fresh.url, file, fresh.headers, onProgress);
+    });
     return undefined;
   }
-  const parts: { part_number: number; etag: string }[] = [];
-  let offset = 0;
-  for (const part of instructions.parts) {
-    const slice = file.slice(offset, offset + part.size);
-    const base = offset;
-    const attempt = () => put(part.url, slice, {}, (sent) => onProgress(base + sent));
-    const etag = await attempt().catch(attempt);
-    if (!etag) throw new Error(`part ${part.part_number} returned no ETag`);
-    parts.push({ part_number: part.part_number, etag });
-    offset += part.size;
+  let plan = instructions;
+  const done = new Map<number, string>();
+  for (let resumes = 0; ; resumes++) {
+    try {
+      for (const part of plan.parts) {
+        if (done.has(part.part_number)) continue;
+        const base = (part.part_number - 1) * plan.part_size;
+        const slice = file.slice(base, base + part.size);
+        const attempt = () => put(part.url, slice, {}, (sent) => onProgress(base + sent));
+        const etag = await attempt().catch(attempt);
+        if (!etag) throw new Error(`part ${part.part_number} returned no ETag`);
+        done.set(part.part_number, etag);
+      }
+      return [...done].map(([part_number, etag]) => ({ part_number, etag }));
+    } catch (error) {
+      if (resumes >= 3) throw error;
+      const resumed = await resume();
+      if (resumed.upload.method !== "MULTIPART") throw error;
+      plan = resumed.upload;
+      for (const part of resumed.uploaded_parts) done.set(part.part_number, part.etag);
+    }
   }
-  return parts;
 }
 
 interface UploadItem {
@@ -88,7 +113,8 @@ function Uploader() {
         }),
       );
       update(item.key, { uploadId: created.upload_id, status: "sending", trackId: created.track_id });
-      const parts = await sendFile(item.file, created.upload, (sent) => update(item.key, { sent }));
+      const resume = async () => unwrap(await api.POST("/uploads/{id}/resume", { params: { path: { id: created.upload_id } } }));
+      const parts = await sendFile(item.file, created.upload, (sent) => update(item.key, { sent }), resume);
       update(item.key, { sent: item.file.size });
       unwrap(await api.POST("/uploads/{id}/complete", { params: { path: { id: created.upload_id } }, body: parts ? { parts } : {} }));
       for (;;) {
