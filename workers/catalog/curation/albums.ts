@@ -89,6 +89,25 @@ export async function editAlbum(db: Kysely<Database>, input: { id: string; edit:
   });
 }
 
+/** Replaces or removes the album's cover; returns the album and the key it no longer uses (for the caller to delete). */
+export async function setAlbumCover(db: Kysely<Database>, input: { id: string; coverKey: string | null } & Context): Promise<{ album: CuratedAlbum; replaced: string | null }> {
+  return db.transaction().execute(async (trx) => {
+    const before = await lockAlbum(trx, input.id);
+    if (before.cover_key === input.coverKey) return { album: view(before), replaced: null };
+    await trx.updateTable("catalog.albums").set({ cover_key: input.coverKey, updated_at: new Date() }).where("id", "=", input.id).execute();
+    await recordAudit(trx, {
+      actor: input.actor,
+      action: "album.cover",
+      targetType: "album",
+      targetId: input.id,
+      before: { cover_key: before.cover_key },
+      after: { cover_key: input.coverKey },
+      requestId: input.requestId,
+    });
+    return { album: await announceAlbum(trx, input.id, ["cover"], input.traceparent), replaced: before.cover_key };
+  });
+}
+
 /**
  * Takes an album down (its published tracks with it, marked so) or restores
  * it (the tracks it took down, and no others). Repeating either changes nothing.

@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { applyAlbumUpdated, applyArtistUpdated } from "../../../origin/indexer/apply.ts";
 import type { EventData } from "../../../shared/events/catalog.ts";
@@ -110,6 +110,35 @@ describe("curation of albums", () => {
     expect(document.album_title).toBe(`Gruppa krovi ${seeded.tag}`);
   });
 
+  it("replaces and removes an album's cover: checked image, audited, announced, the old image deleted", async () => {
+    const seeded = await seedCatalog();
+    const editor = await signUpWithRoles(["listener", "editor"]);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    const put = (body: Uint8Array<ArrayBuffer>, type: string, id = seeded.albumId) =>
+      SELF.fetch(`https://tunec.test/admin/albums/${id}/cover`, { method: "PUT", headers: { authorization: `Bearer ${editor.access_token}`, "content-type": type }, body });
+    expect((await put(png, "image/jpeg")).status).toBe(415);
+    expect((await put(png, "image/png", crypto.randomUUID())).status).toBe(404);
+    const first = (await (await put(png, "image/png")).json()) as { cover_key: string };
+    expect(first.cover_key).toMatch(new RegExp(`^releases/${seeded.albumId}/cover-.+\\.png$`));
+    expect(await env.MEDIA.head(first.cover_key)).not.toBeNull();
+    const second = (await (await put(png, "image/png")).json()) as { cover_key: string };
+    expect(second.cover_key).not.toBe(first.cover_key);
+    expect(await env.MEDIA.head(first.cover_key)).toBeNull();
+    const removed = await call(`/admin/albums/${seeded.albumId}/cover`, editor.access_token, "DELETE");
+    expect(await removed.json()).toMatchObject({ cover_key: null });
+    expect(await env.MEDIA.head(second.cover_key)).toBeNull();
+    expect((await auditOf("album", seeded.albumId)).map((entry) => [entry.action, entry.after])).toEqual([
+      ["album.cover", { cover_key: first.cover_key }],
+      ["album.cover", { cover_key: second.cover_key }],
+      ["album.cover", { cover_key: null }],
+    ]);
+    expect((await outboxData("tunec.catalog.album-updated.v1", seeded.albumId)).map((event) => [event.changed, event.coverKey])).toEqual([
+      [["cover"], first.cover_key],
+      [["cover"], second.cover_key],
+      [["cover"], null],
+    ]);
+  });
+
   it("is for admins and editors only: anonymous 401, listener and artist 403", async () => {
     const seeded = await seedCatalog();
     const callers = await Promise.all([signUpWithRoles(["listener"]), signUpWithRoles(["listener", "artist"])]);
@@ -120,6 +149,7 @@ describe("curation of albums", () => {
       ["PATCH", `/admin/albums/${seeded.albumId}`, { title: "Hijacked" }],
       ["POST", `/admin/albums/${seeded.albumId}/takedown`, { reason: "x" }],
       ["POST", `/admin/albums/${seeded.albumId}/restore`, undefined],
+      ["DELETE", `/admin/albums/${seeded.albumId}/cover`, undefined],
     ];
     for (const [method, path, body] of routes) {
       expect((await call(path, null, method, body)).status, `${method} ${path}`).toBe(401);

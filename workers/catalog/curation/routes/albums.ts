@@ -1,10 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { AppError } from "../../../../shared/errors.ts";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import type { GatewayEnv } from "../../../gateway/context.ts";
 import { requireRole } from "../../../gateway/middleware/authenticate.ts";
 import { auditActor } from "../../onboarding/schemas.ts";
 import { idParam, problemContent } from "../../schemas.ts";
-import { editAlbum, setAlbumAvailability } from "../albums.ts";
+import { coverBody, deleteOldCover, discardCover, storeCoverImage } from "../../cover-image.ts";
+import { editAlbum, setAlbumAvailability, setAlbumCover } from "../albums.ts";
 import { curationRoles } from "../schemas.ts";
 
 const curatedAlbumSchema = z
@@ -90,11 +92,64 @@ export const restoreAlbumRoute = createRoute({
   responses: availabilityResponses,
 });
 
+export const albumCoverRoute = createRoute({
+  method: "put",
+  path: "/admin/albums/{id}/cover",
+  tags: ["curation"],
+  summary: "Replace an album's cover",
+  description: "Admins and editors. The body is the image: JPEG, PNG or WebP, at most 10 MiB. Audited (`album.cover`); AlbumUpdated carries the new cover to search.",
+  security: bearerSecurity,
+  middleware: [requireRole(...curationRoles)] as const,
+  request: { params: idParam("album"), body: coverBody },
+  responses: {
+    200: { description: "The album now", content: { "application/json": { schema: curatedAlbumSchema } } },
+    ...denied,
+    413: { description: "The image is over 10 MiB", content: problemContent },
+    415: { description: "Not a JPEG, PNG or WebP image, or the bytes are not the declared type", content: problemContent },
+  },
+});
+
+export const removeAlbumCoverRoute = createRoute({
+  method: "delete",
+  path: "/admin/albums/{id}/cover",
+  tags: ["curation"],
+  summary: "Remove an album's cover",
+  description: "Admins and editors, for artwork that must go (rights, offensive content). Audited (`album.cover`).",
+  security: bearerSecurity,
+  middleware: [requireRole(...curationRoles)] as const,
+  request: { params: idParam("album") },
+  responses: { 200: { description: "The album now", content: { "application/json": { schema: curatedAlbumSchema } } }, ...denied },
+});
+
 export function registerAlbumCuration(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(editAlbumRoute, async function editCatalogAlbum(c) {
     const album = await editAlbum(c.get("services").db, { id: c.req.valid("param").id, edit: c.req.valid("json"), actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
     c.get("log").info("album edited", { album_id: album.id });
     return c.json(album, 200);
+  });
+  app.openapi(albumCoverRoute, async function replaceAlbumCover(c) {
+    const { id } = c.req.valid("param");
+    const { db } = c.get("services");
+    // Unknown albums are refused before a byte is stored.
+    if (!(await db.selectFrom("catalog.albums").select("id").where("id", "=", id).executeTakeFirst())) throw new AppError("NOT_FOUND", `No album has the id ${id}.`);
+    const stored = await storeCoverImage(c, id);
+    let result;
+    try {
+      result = await setAlbumCover(db, { id, coverKey: stored.key, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    } catch (error) {
+      await discardCover(c, stored.key);
+      throw error;
+    }
+    await deleteOldCover(c, id, result.replaced);
+    c.get("log").info("album cover replaced", { album_id: id, size_bytes: stored.sizeBytes });
+    return c.json(result.album, 200);
+  });
+  app.openapi(removeAlbumCoverRoute, async function removeAlbumCover(c) {
+    const { id } = c.req.valid("param");
+    const result = await setAlbumCover(c.get("services").db, { id, coverKey: null, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    await deleteOldCover(c, id, result.replaced);
+    c.get("log").info("album cover removed", { album_id: id });
+    return c.json(result.album, 200);
   });
   app.openapi(takedownAlbumRoute, async function takeAlbumDown(c) {
     const { album, tracks } = await setAlbumAvailability(c.get("services").db, {
