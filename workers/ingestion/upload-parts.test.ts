@@ -91,6 +91,11 @@ describe("multipart uploads through the edge (R2 binding)", () => {
 
     const stranger = await signUpArtist("Чужой", app.request);
     expect((await post(`/uploads/${created.upload_id}/resume`, stranger.token)).status).toBe(403);
+    const credentials = JSON.stringify({ email: `listener-${crypto.randomUUID()}@example.com`, password: "violet accordion harbour 42" });
+    expect((await app.request("/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body: credentials })).status).toBe(202);
+    const listener = await (await app.request("/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: credentials })).json<{ access_token: string }>();
+    expect((await post(`/uploads/${created.upload_id}/resume`, listener.access_token)).status).toBe(403);
+    expect((await app.request(`/uploads/${created.upload_id}/resume`, { method: "POST" })).status).toBe(401);
     const resumed = await post(`/uploads/${created.upload_id}/resume`);
     expect(resumed.status).toBe(200);
     const fresh = await resumed.json<{ upload: Multipart["upload"]; uploaded_parts: { part_number: number; size: number; etag: string }[] }>();
