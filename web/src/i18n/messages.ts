@@ -1,5 +1,7 @@
 /** The UI's words, Russian and English. Keys are shared; a missing English key is a compile error. */
-export const ru = {
+import { consoleEn, consoleRu } from "./console-messages";
+
+const baseRu = {
   "app.name": "TUNEC",
   "nav.search": "Поиск",
   "nav.likes": "Любимое",
@@ -117,9 +119,12 @@ export const ru = {
   "admin.target": "Объект",
 } as const;
 
+/** The admin console's words live in console-messages.ts. */
+export const ru = { ...baseRu, ...consoleRu } as const;
+
 export type MessageKey = keyof typeof ru;
 
-export const en: Record<MessageKey, string> = {
+const baseEn: Record<keyof typeof baseRu, string> = {
   "app.name": "TUNEC",
   "nav.search": "Search",
   "nav.likes": "Liked",
@@ -236,3 +241,5 @@ export const en: Record<MessageKey, string> = {
   "admin.action": "Action",
   "admin.target": "Target",
 };
+
+export const en: Record<MessageKey, string> = { ...baseEn, ...consoleEn };
