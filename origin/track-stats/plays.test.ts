@@ -1,9 +1,10 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildEvent } from "../../shared/events/build.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
 import { dropOldDailyPlays } from "./decay.ts";
-import { applyPlaybackFinished, maxCountedPlaysPerDay } from "./plays.ts";
+import { applyPlaybackFinished, applyPlaybackStarted, maxCountedPlaysPerDay } from "./plays.ts";
 import { insertTrack, trackStats } from "./testing.ts";
 
 const day = 24 * 3600 * 1000;
@@ -117,5 +118,30 @@ describe.each(databaseKinds())("track-stats play counting on %s", (kind) => {
     await dropOldDailyPlays(database.db);
     const days = await database.db.selectFrom("catalog.track_daily_plays").select("plays").where("user_id", "=", listener).execute();
     expect(days).toHaveLength(1);
+  });
+
+  it("keeps the artist's daily figures: starts, listened plays, distinct listeners, finishes and completions", async () => {
+    const trackId = await insertTrack(database.db);
+    const at = new Date("2026-11-20T10:00:00Z");
+    const [fan, passerby] = [crypto.randomUUID(), crypto.randomUUID()];
+    const start = (userId: string) =>
+      buildEvent({
+        type: "tunec.playback.playback-started.v1",
+        source: "/tunec/playback",
+        data: { playId: crypto.randomUUID(), userId, trackId, quality: "standard", deviceId: "phone", premium: false, startPositionMs: 0, startedAt: at.toISOString() },
+      }).event;
+    for (const userId of [fan, fan, fan, fan, passerby]) await database.db.transaction().execute((trx) => applyPlaybackStarted(start(userId), trx, { logger }));
+    // The fan listens four times to the end (the fourth is over the daily cap), the passer-by skips after 10 s.
+    for (let play = 0; play < 4; play++) {
+      const event = started(trackId, at, { userId: fan, listenedMs: 180_000 });
+      await apply({ ...event, data: { ...event.data, completed: true } });
+    }
+    await apply(started(trackId, at, { userId: passerby, listenedMs: 10_000 }));
+    const row = await database.db
+      .selectFrom("catalog.track_daily_stats")
+      .select(["starts", "plays", "listeners", "finishes", "completed", sql<string>`to_char(day, 'YYYY-MM-DD')`.as("day")])
+      .where("track_id", "=", trackId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ day: "2026-11-20", starts: 5, plays: 3, listeners: 1, finishes: 5, completed: 4 });
   });
 });

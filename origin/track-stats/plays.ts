@@ -44,11 +44,13 @@ export async function applyPlaybackFinished(
   const { trackId, userId, positionMs, trackDurationMs, startedAt, finishedAt } = event.data;
   const needed = Math.min(minListenedMs, trackDurationMs);
   const elapsedMs = Date.parse(finishedAt) - Date.parse(startedAt);
+  const day = startedAt.slice(0, 10);
+  const completed = event.data.completed && elapsedMs >= needed - slackMs ? 1 : 0;
   if (positionMs < needed || elapsedMs < needed - slackMs) {
+    await addDailyStats(trx, trackId, day, { finishes: 1, completed });
     context.logger.debug("play too short to count", { track_id: trackId, position_ms: positionMs, elapsed_ms: elapsedMs });
     return;
   }
-  const day = startedAt.slice(0, 10);
   const counted = await trx
     .insertInto("catalog.track_daily_plays")
     .values({ track_id: trackId, user_id: userId, day, plays: 1 })
@@ -56,10 +58,41 @@ export async function applyPlaybackFinished(
     .returning("plays")
     .executeTakeFirstOrThrow();
   if (counted.plays > maxCountedPlaysPerDay) {
+    await addDailyStats(trx, trackId, day, { finishes: 1, completed });
     context.logger.debug("daily play cap reached; not counted", { track_id: trackId, plays_today: counted.plays });
     return;
   }
+  await addDailyStats(trx, trackId, day, { finishes: 1, completed, plays: 1, listeners: counted.plays === 1 ? 1 : 0 });
   await countPlay(trx, trackId, startedAt, context);
+}
+
+/** PlaybackStarted: a start on the track's day (plays that never finish still show as starts). */
+export async function applyPlaybackStarted(
+  event: TunecEvent<"tunec.playback.playback-started.v1">,
+  trx: Transaction<Database>,
+  _context: { logger: Logger },
+): Promise<void> {
+  await addDailyStats(trx, event.data.trackId, event.data.startedAt.slice(0, 10), { starts: 1 });
+}
+
+type DailyCounts = Partial<Record<"starts" | "plays" | "listeners" | "finishes" | "completed", number>>;
+
+/** Adds to a track's day in catalog.track_daily_stats (the artist's plots). */
+async function addDailyStats(trx: Transaction<Database>, trackId: string, day: string, add: DailyCounts): Promise<void> {
+  const values = { starts: add.starts ?? 0, plays: add.plays ?? 0, listeners: add.listeners ?? 0, finishes: add.finishes ?? 0, completed: add.completed ?? 0 };
+  await trx
+    .insertInto("catalog.track_daily_stats")
+    .values({ track_id: trackId, day, ...values })
+    .onConflict((oc) =>
+      oc.columns(["track_id", "day"]).doUpdateSet({
+        starts: sql<number>`catalog.track_daily_stats.starts + ${values.starts}`,
+        plays: sql<number>`catalog.track_daily_stats.plays + ${values.plays}`,
+        listeners: sql<number>`catalog.track_daily_stats.listeners + ${values.listeners}`,
+        finishes: sql<number>`catalog.track_daily_stats.finishes + ${values.finishes}`,
+        completed: sql<number>`catalog.track_daily_stats.completed + ${values.completed}`,
+      }),
+    )
+    .execute();
 }
 
 /** One play of a track at `startedAt` into plays and the decayed popularity. */

@@ -1,14 +1,14 @@
 import { consumerService } from "../events/consumer-service.ts";
 import type { OriginService } from "../service.ts";
 import { startDecaySweep } from "./decay.ts";
-import { applyPlaybackFinished, trackStatsGroup, trackStatsTopics } from "./plays.ts";
+import { applyPlaybackFinished, applyPlaybackStarted, trackStatsGroup, trackStatsTopics } from "./plays.ts";
 
 const consumer = consumerService({
   name: "track-stats",
-  description: "track stats: counts listened plays (PlaybackFinished, capped per listener and day) and a decayed popularity per track",
+  description: "track stats: counts listened plays (PlaybackFinished, capped per listener and day), a decayed popularity per track, and daily starts/plays/listeners/completions for the artist's plots",
   group: trackStatsGroup,
   topics: trackStatsTopics,
-  handlers: { "tunec.playback.playback-finished.v1": applyPlaybackFinished },
+  handlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted, "tunec.playback.playback-finished.v1": applyPlaybackFinished },
 });
 
 const decayIntervalMs = 15 * 60_000;

@@ -30,7 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
-import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable } from "./search.table.ts";
+import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;
@@ -56,6 +56,7 @@ export interface Database {
   "catalog.renditions": RenditionsTable;
   "catalog.track_stats": TrackStatsTable;
   "catalog.track_daily_plays": TrackDailyPlaysTable;
+  "catalog.track_daily_stats": TrackDailyStatsTable;
   "search.tracks": SearchTracksTable;
   "search.artists": SearchArtistsTable;
   "search.albums": SearchAlbumsTable;

@@ -77,3 +77,15 @@ export interface TrackStatsTable {
   popularity: ColumnType<number, number | undefined, number>;
   updated_at: Generated<Date>;
 }
+
+/** catalog.track_daily_stats (migrations/0162): per track and UTC day, for the artist's plots. */
+export interface TrackDailyStatsTable {
+  track_id: string;
+  /** `date`: drivers read it as a Date (at local midnight); select it with to_char for the day itself. */
+  day: ColumnType<Date, string, string>;
+  starts: ColumnType<number, number | undefined, number>;
+  plays: ColumnType<number, number | undefined, number>;
+  listeners: ColumnType<number, number | undefined, number>;
+  finishes: ColumnType<number, number | undefined, number>;
+  completed: ColumnType<number, number | undefined, number>;
+}
