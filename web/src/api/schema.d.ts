@@ -3422,6 +3422,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/tracks/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Plays, listeners and completion per day for the tracks of the profiles I manage
+         * @description Artists. The newest 500 published or taken-down tracks of every profile the caller manages, each with one value per day of `days` (UTC, oldest first). Fed by the play events; a play shows within seconds.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many days back, 7–90. */
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The figures */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MyTrackStats"];
+                    };
+                };
+                /** @description Invalid days */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller is not an artist */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/audit": {
         parameters: {
             query?: never;
@@ -7832,6 +7901,36 @@ export interface components {
         TrackOrder: {
             /** @description Every track of the release once, in the new order: they become positions 1, 2, … */
             track_ids: string[];
+        };
+        MyTrackStats: {
+            days: string[];
+            tracks: components["schemas"]["TrackFigures"][];
+        };
+        TrackFigures: {
+            /** Format: uuid */
+            track_id: string;
+            title: string;
+            /** Format: uuid */
+            artist_id: string;
+            /** @enum {string} */
+            status: "draft" | "published" | "taken_down";
+            totals: {
+                starts: number;
+                plays: number;
+                /** @description Sum of each day's distinct listeners (a listener on two days counts twice). */
+                listener_days: number;
+                completion_rate: number | null;
+            };
+            daily: {
+                /** @description Plays started, per day of `days`. */
+                starts: number[];
+                /** @description Plays listened to (30 s or the whole track; at most three a listener a day), as popularity counts them. */
+                plays: number[];
+                /** @description Distinct listeners with a listened play. */
+                listeners: number[];
+                /** @description Share of finished plays that reached the end; null when none finished. */
+                completion_rate: (number | null)[];
+            };
         };
         AuditPage: {
             entries: components["schemas"]["AuditEntry"][];

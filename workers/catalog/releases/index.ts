@@ -3,8 +3,10 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { registerEditRelease } from "./routes/edit-release.ts";
 import { registerMyReleases } from "./routes/my-releases.ts";
+import { registerTrackStats } from "./routes/track-stats.ts";
 
 export function registerReleases(app: OpenAPIHono<GatewayEnv>): void {
   registerMyReleases(app);
   registerEditRelease(app);
+  registerTrackStats(app);
 }
