@@ -4,7 +4,9 @@
  * "kino" (Latin for the demo artist «Кинолента»), plays a track until the
  * audio element is past one second, seeks, likes it and finds it among the
  * liked tracks; a reload keeps them signed in through the HttpOnly refresh
- * cookie. Then the roles: a listener applies in the studio, the first admin
+ * cookie; the plays show in the history. Another listener builds a playlist,
+ * reorders it by drag and drop (mouse, then keyboard) and is told kindly when
+ * another device changed it first (412). Then the roles: a listener applies in the studio, the first admin
  * (npm run admin:create) approves in the console, the new artist uploads a real
  * file (in multipart parts, to signed part URLs) with the progress bar filling
  * and sees it published, and the admin fixes its title and takes it down
@@ -121,6 +123,12 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     await page.getByRole("list", { name: "Liked tracks" }).getByRole("link", { name: title }).waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, "liked.png") });
+    // The plays reach the listening history through PlaybackStarted and the users-history consumer.
+    await page.getByRole("link", { name: "History" }).click();
+    await page.getByRole("main").getByRole("link", { name: title }).first().waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, "history.png") });
+    await page.getByRole("link", { name: "Liked" }).click();
 
     // The track page is a deep link the Worker answers with the app; the refresh cookie signs in again.
     await page.getByRole("list", { name: "Liked tracks" }).getByRole("link", { name: title }).click();
@@ -137,6 +145,75 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     await page.getByRole("button", { name: "Русский" }).click();
     await page.getByRole("button", { name: "Выйти" }).waitFor();
   }, 300_000);
+
+  it("a listener builds a playlist, reorders it by drag and drop, and is told kindly when another device changed it first", async () => {
+    const password = "violet accordion harbour 42";
+    const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${gateway}/app/signup`);
+    await page.getByLabel("Email").fill("web-playlists@example.com");
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await page.getByRole("link", { name: "Playlists" }).click();
+    await page.getByLabel("Name").fill("Дорога на дачу");
+    await page.getByRole("button", { name: "Create playlist" }).click();
+    await page.getByRole("heading", { name: "Дорога на дачу" }).waitFor();
+    const playlistId = new URL(page.url()).pathname.split("/").at(-1) ?? "";
+
+    await page.getByRole("link", { name: "Search" }).click();
+    await page.getByRole("searchbox", { name: "Search music" }).fill("kino");
+    const results = page.getByRole("list", { name: "Tracks" }).getByRole("listitem");
+    await results.first().waitFor();
+    const titles: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const row = results.nth(index);
+      const title = await row.locator(".title > a").innerText();
+      await row.getByLabel(`Add to playlist: ${title}`).selectOption({ label: "Дорога на дачу" });
+      await row.getByRole("status").getByText("Added to «Дорога на дачу»").waitFor();
+      titles.push(title);
+    }
+
+    const order = async () => page.getByRole("list", { name: "Playlist tracks" }).locator(".title > a").allInnerTexts();
+    await page.goto(`${gateway}/app/playlists/${playlistId}`);
+    await page.getByRole("list", { name: "Playlist tracks" }).getByRole("listitem").nth(2).waitFor();
+    expect(await order()).toEqual(titles);
+    // Drag the third track by its handle above the first.
+    const handle = page.getByRole("button", { name: `Drag to move: ${titles[2]}` });
+    const target = page.getByRole("list", { name: "Playlist tracks" }).getByRole("listitem").first();
+    const from = await handle.boundingBox();
+    const to = await target.boundingBox();
+    if (!from || !to) throw new Error("no layout for the drag");
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, to.y + 2, { steps: 12 });
+    await page.mouse.up();
+    const reordered = [titles[2], titles[0], titles[1]];
+    await expect.poll(order).toEqual(reordered);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, "playlist.png") });
+    await page.reload();
+    await page.getByRole("list", { name: "Playlist tracks" }).getByRole("listitem").nth(2).waitFor();
+    expect(await order()).toEqual(reordered);
+
+    // Another device adds a track meanwhile: this page's ETag is stale, so its next move is refused (412) and said so kindly.
+    const other = (await (await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "web-playlists@example.com", password }) })).json()) as { access_token: string };
+    const auth = { authorization: `Bearer ${other.access_token}` };
+    const current = (await (await fetch(`${gateway}/playlists/${playlistId}?limit=1`, { headers: auth })).json()) as { playlist: { version: number } };
+    const fourth = ((await (await fetch(`${gateway}/search?q=kino&type=track&limit=5`)).json()) as { items: { id: string }[] }).items[3]?.id;
+    const added = await fetch(`${gateway}/playlists/${playlistId}/tracks`, { method: "POST", headers: { ...auth, "content-type": "application/json", "if-match": `"${current.playlist.version}"` }, body: JSON.stringify({ track_ids: [fourth] }) });
+    expect(added.status).toBe(201);
+    // This time with the keyboard: space lifts, arrow down moves, space drops.
+    await page.getByRole("button", { name: `Drag to move: ${titles[2]}` }).focus();
+    // (dnd-kit measures the list after the lift: give each key a moment, as a person would.)
+    for (const key of ["Space", "ArrowDown", "Space"]) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(300);
+    }
+    await page.getByTestId("playlist-conflict").waitFor();
+    await page.getByRole("list", { name: "Playlist tracks" }).getByRole("listitem").nth(3).waitFor();
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await page.screenshot({ path: join(screenshots, "playlist-conflict.png") });
+  }, 180_000);
 
   it("a free listener subscribes through the SBP sandbox and the premium badge appears", async () => {
     const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();

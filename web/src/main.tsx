@@ -7,10 +7,8 @@ import { Layout } from "./components/layout";
 import { I18nProvider, useI18n } from "./i18n/i18n";
 import { AccountPage, ForgotPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage } from "./pages/auth";
 import { AlbumPage, ArtistPage, TrackPage } from "./pages/catalog";
-import { AdminPage } from "./pages/admin";
 import { LikesPage } from "./pages/likes";
 import { PremiumPage } from "./pages/premium";
-import { StudioPage } from "./pages/studio";
 import { SearchPage } from "./pages/search";
 import { PlayerProvider } from "./player/player";
 import "./styles.css";
@@ -36,9 +34,13 @@ const router = createBrowserRouter(
         { path: "artists/:id", element: <ArtistPage /> },
         { path: "albums/:id", element: <AlbumPage /> },
         { path: "likes", element: <LikesPage /> },
-        { path: "studio", element: <StudioPage /> },
+        // Screens with heavy libraries (drag and drop, charts) or few users load on first visit: the listener's first page stays small.
+        { path: "playlists", lazy: async () => ({ Component: (await import("./pages/playlists")).PlaylistsPage }) },
+        { path: "playlists/:id", lazy: async () => ({ Component: (await import("./pages/playlists")).PlaylistPage }) },
+        { path: "history", lazy: async () => ({ Component: (await import("./pages/history")).HistoryPage }) },
+        { path: "studio", lazy: async () => ({ Component: (await import("./pages/studio")).StudioPage }) },
         { path: "premium", element: <PremiumPage /> },
-        { path: "admin", element: <AdminPage /> },
+        { path: "admin", lazy: async () => ({ Component: (await import("./pages/admin")).AdminPage }) },
         { path: "*", element: <NotFound /> },
       ],
     },

@@ -65,6 +65,8 @@ export function Layout() {
         <nav aria-label="Main">
           <NavLink to="/">{t("nav.search")}</NavLink>
           {viewer ? <NavLink to="/likes">{t("nav.likes")}</NavLink> : null}
+          {viewer ? <NavLink to="/playlists">{t("nav.playlists")}</NavLink> : null}
+          {viewer ? <NavLink to="/history">{t("nav.history")}</NavLink> : null}
           {viewer && !viewer.isPremium ? <NavLink to="/premium">{t("nav.premium")}</NavLink> : null}
           {viewer ? <NavLink to="/studio">{t("nav.studio")}</NavLink> : null}
           {viewer && (viewer.roles.includes("admin") || viewer.roles.includes("editor")) ? <NavLink to="/admin">{t("nav.admin")}</NavLink> : null}

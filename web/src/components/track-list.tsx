@@ -3,6 +3,7 @@ import { useSession } from "../auth/session";
 import { useI18n } from "../i18n/i18n";
 import { usePlayer, type QueueTrack } from "../player/player";
 import { formatDuration } from "./common";
+import { AddToPlaylist } from "./add-to-playlist";
 import { LikeButton } from "./like-button";
 
 export interface ListedTrack extends QueueTrack {
@@ -45,6 +46,7 @@ export function TrackList({ tracks, label }: { tracks: ListedTrack[]; label: str
             </span>
             <span className="duration">{formatDuration(track.duration_ms)}</span>
             {viewer ? <LikeButton trackId={track.id} /> : null}
+            {viewer ? <AddToPlaylist trackId={track.id} title={track.title} /> : null}
           </li>
         );
       })}
