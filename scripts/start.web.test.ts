@@ -278,6 +278,11 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     const chooser = artist.getByLabel("Choose audio files");
     await chooser.waitFor();
     await chooser.setInputFiles(file);
+    // Metadata before the upload starts: the title comes from the file name, the rest is the artist's to set.
+    await expect(artist.getByLabel("Title: Первая песня.wav").inputValue()).resolves.toBe("Первая песня");
+    await artist.getByLabel("Genres: Первая песня.wav").fill("indie, post-punk");
+    await artist.getByLabel("Language: Первая песня.wav").fill("ru");
+    await artist.getByRole("button", { name: "Upload", exact: true }).click();
     const row = artist.getByRole("list", { name: "Uploads" }).getByRole("listitem").first();
     await artist.locator('.upload[data-status="published"], .upload[data-status="rejected"]').first().waitFor({ timeout: 120_000 });
     expect(await row.getAttribute("data-status"), await row.innerText()).toBe("published");
@@ -286,7 +291,10 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     const progress = await row.locator("progress").evaluate((element) => ({ value: (element as HTMLProgressElement).value, max: (element as HTMLProgressElement).max }));
     expect(progress.value).toBe(progress.max);
     expect(await accessibilityProblems(artist)).toEqual([]);
-    await artist.screenshot({ path: join(screenshots, "studio.png") });
+    // The figures list the published track (no plays yet) with its chart.
+    await artist.getByRole("table").getByRole("button", { name: "Первая песня" }).waitFor({ timeout: 90_000 });
+    await artist.getByTestId("track-chart").locator("canvas").waitFor();
+    await artist.screenshot({ path: join(screenshots, "studio.png"), fullPage: true });
     const trackHref = await row.getByRole("link", { name: "Open the track" }).getAttribute("href");
     const trackId = trackHref?.split("/").at(-1) ?? "";
 

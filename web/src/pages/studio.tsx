@@ -11,6 +11,7 @@ import { api, ProblemError, unwrap, type Schemas } from "../api/client";
 import { useSession } from "../auth/session";
 import { Loading, Page, ProblemMessage } from "../components/common";
 import { useI18n } from "../i18n/i18n";
+import { TrackFigures } from "./studio-figures";
 
 type Instructions = Schemas["UploadInstructions"];
 
@@ -72,10 +73,20 @@ async function sendFile(
   }
 }
 
+interface Metadata {
+  title: string;
+  explicit: boolean;
+  /** Comma-separated, as typed. */
+  genres: string;
+  language: string;
+  releaseId: string;
+}
+
 interface UploadItem {
   key: string;
   file: File;
   sent: number;
+  meta: Metadata;
   uploadId?: string;
   status?: Schemas["UploadStatus"]["status"] | "sending";
   rejection?: string;
@@ -83,16 +94,65 @@ interface UploadItem {
   error?: unknown;
 }
 
-function UploadRow({ item }: { item: UploadItem }) {
+type Release = Schemas["ReleaseSummary"];
+
+/** The metadata an artist may set before the upload starts (the title from the file name to begin with). */
+function MetadataFields({ item, releases, onChange }: { item: UploadItem; releases: Release[]; onChange: (meta: Partial<Metadata>) => void }) {
+  const { t } = useI18n();
+  const name = item.file.name;
+  return (
+    <div className="meta-fields">
+      <label>
+        {t("studio.field.title")}
+        <input aria-label={`${t("studio.field.title")}: ${name}`} maxLength={500} value={item.meta.title} onChange={(event) => onChange({ title: event.target.value })} />
+      </label>
+      <label>
+        {t("studio.field.genres")}
+        <input aria-label={`${t("studio.field.genres")}: ${name}`} placeholder="rock, post-punk" value={item.meta.genres} onChange={(event) => onChange({ genres: event.target.value })} />
+      </label>
+      <label>
+        {t("studio.field.language")}
+        <input aria-label={`${t("studio.field.language")}: ${name}`} placeholder="ru" maxLength={3} value={item.meta.language} onChange={(event) => onChange({ language: event.target.value.toLowerCase() })} />
+      </label>
+      {releases.length ? (
+        <label>
+          {t("studio.field.release")}
+          <select aria-label={`${t("studio.field.release")}: ${name}`} value={item.meta.releaseId} onChange={(event) => onChange({ releaseId: event.target.value })}>
+            <option value="">{t("studio.field.noRelease")}</option>
+            {releases.map((release) => (
+              <option key={release.id} value={release.id}>
+                {release.title} ({release.artist.name})
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      <label className="check">
+        <input type="checkbox" checked={item.meta.explicit} onChange={(event) => onChange({ explicit: event.target.checked })} />
+        {t("studio.field.explicit")}
+      </label>
+    </div>
+  );
+}
+
+function UploadRow({ item, releases, onChange, onStart }: { item: UploadItem; releases: Release[]; onChange: (meta: Partial<Metadata>) => void; onStart: () => void }) {
   const { t } = useI18n();
   const percent = Math.round((item.sent / Math.max(1, item.file.size)) * 100);
   return (
     <li className="upload" data-status={item.status ?? "new"}>
-      <strong>{item.file.name}</strong>
+      <strong>{item.status ? item.meta.title : item.file.name}</strong>
       <progress max={item.file.size} value={item.sent} aria-label={`${t("studio.progress")} ${item.file.name}`}>
         {percent}%
       </progress>
       <span className="muted">{item.status ? t(`studio.state.${item.status}` as const) : ""}</span>
+      {item.status === undefined ? (
+        <>
+          <MetadataFields item={item} releases={releases} onChange={onChange} />
+          <button type="button" className="primary" disabled={!item.meta.title.trim()} onClick={onStart}>
+            {t("studio.start")}
+          </button>
+        </>
+      ) : null}
       {item.status === "published" && item.trackId ? <Link to={`/tracks/${item.trackId}`}>{t("studio.open")}</Link> : null}
       {item.rejection ? <span className="warning">{item.rejection}</span> : null}
       <ProblemMessage error={item.error} />
@@ -102,17 +162,35 @@ function UploadRow({ item }: { item: UploadItem }) {
 
 function Uploader() {
   const { t } = useI18n();
+  const client = useQueryClient();
   const [items, setItems] = useState<UploadItem[]>([]);
+  const releases = useQuery({
+    queryKey: ["my-releases"],
+    queryFn: async () => unwrap(await api.GET("/me/releases", { params: { query: { limit: 100 } } })).items,
+  });
   const update = (key: string, change: Partial<UploadItem>) => setItems((current) => current.map((item) => (item.key === key ? { ...item, ...change } : item)));
 
   async function upload(item: UploadItem) {
+    const { meta } = item;
     try {
+      update(item.key, { status: "sending", error: undefined });
+      const genres = meta.genres.split(",").map((genre) => genre.trim()).filter(Boolean).slice(0, 10);
       const created = unwrap(
         await api.POST("/tracks", {
-          body: { title: item.file.name.replace(/\.[^.]+$/, "").slice(0, 200) || item.file.name, content_type: item.file.type || "audio/mpeg", size_bytes: item.file.size, filename: item.file.name, explicit: false, genres: [], featured_artist_ids: [] },
+          body: {
+            title: meta.title.trim(),
+            content_type: item.file.type || "audio/mpeg",
+            size_bytes: item.file.size,
+            filename: item.file.name,
+            explicit: meta.explicit,
+            genres,
+            featured_artist_ids: [],
+            ...(meta.language ? { language: meta.language } : {}),
+            ...(meta.releaseId ? { release_id: meta.releaseId } : {}),
+          },
         }),
       );
-      update(item.key, { uploadId: created.upload_id, status: "sending", trackId: created.track_id });
+      update(item.key, { uploadId: created.upload_id, trackId: created.track_id });
       const resume = async () => unwrap(await api.POST("/uploads/{id}/resume", { params: { path: { id: created.upload_id } } }));
       const parts = await sendFile(item.file, created.upload, (sent) => update(item.key, { sent }), resume);
       update(item.key, { sent: item.file.size });
@@ -120,14 +198,17 @@ function Uploader() {
       for (;;) {
         const state = unwrap(await api.GET("/uploads/{id}", { params: { path: { id: created.upload_id } } }));
         update(item.key, { status: state.status, ...(state.rejection ? { rejection: state.rejection.message } : {}) });
+        if (state.status === "published") await client.invalidateQueries({ queryKey: ["my-track-stats"] });
         if (state.status === "published" || state.status === "rejected") return;
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
     } catch (error) {
-      update(item.key, { error: error instanceof ProblemError ? error : { title: String(error) } });
+      // A refused creation (bad metadata) can be corrected and started again; a failure later cannot.
+      update(item.key, { error: error instanceof ProblemError ? error : { title: String(error) }, ...(item.uploadId ? {} : { status: undefined }) });
     }
   }
 
+  const waiting = items.filter((item) => item.status === undefined && item.meta.title.trim());
   return (
     <>
       <label className="file">
@@ -137,18 +218,35 @@ function Uploader() {
           accept="audio/*"
           multiple
           onChange={(event) => {
-            const chosen = [...(event.target.files ?? [])].map((file) => ({ key: crypto.randomUUID(), file, sent: 0 }));
+            const chosen = [...(event.target.files ?? [])].map((file) => ({
+              key: crypto.randomUUID(),
+              file,
+              sent: 0,
+              meta: { title: file.name.replace(/\.[^.]+$/, "").slice(0, 200) || file.name, explicit: false, genres: "", language: "", releaseId: "" },
+            }));
             setItems((current) => [...chosen, ...current]);
-            for (const item of chosen) void upload(item);
             event.target.value = "";
           }}
         />
       </label>
+      {waiting.length > 1 ? (
+        <button type="button" className="primary" onClick={() => waiting.forEach((item) => void upload(item))}>
+          {t("studio.startAll")} ({waiting.length})
+        </button>
+      ) : null}
+      <ProblemMessage error={releases.error} />
       <ul className="uploads" aria-label={t("studio.uploads")}>
         {items.map((item) => (
-          <UploadRow key={item.key} item={item} />
+          <UploadRow
+            key={item.key}
+            item={item}
+            releases={releases.data ?? []}
+            onChange={(meta) => setItems((current) => current.map((other) => (other.key === item.key ? { ...other, meta: { ...other.meta, ...meta } } : other)))}
+            onStart={() => void upload(item)}
+          />
         ))}
       </ul>
+      <TrackFigures />
     </>
   );
 }
