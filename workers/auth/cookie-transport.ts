@@ -22,15 +22,20 @@ export function wantsCookieTransport(c: Context<GatewayEnv>): boolean {
 /** The body to send: with cookie transport the refresh token moves into the cookie. */
 export function deliverTokens<T extends TokenResponse>(c: Context<GatewayEnv>, tokens: T): T | Omit<T, "refresh_token"> {
   if (!wantsCookieTransport(c)) return tokens;
-  const { refresh_token: refreshToken, ...rest } = tokens;
-  setCookie(c, refreshCookieName, refreshToken, {
+  const { refresh_token: _inCookie, ...rest } = tokens;
+  setRefreshCookie(c, tokens);
+  return rest;
+}
+
+/** Puts the refresh token in its cookie (the web app's sign-in with a provider, which has no header to send). */
+export function setRefreshCookie(c: Context<GatewayEnv>, tokens: Pick<TokenResponse, "refresh_token" | "refresh_token_expires_at">): void {
+  setCookie(c, refreshCookieName, tokens.refresh_token, {
     path: cookiePath,
     httpOnly: true,
     secure: true,
     sameSite: "Strict",
     expires: new Date(tokens.refresh_token_expires_at),
   });
-  return rest;
 }
 
 /** The refresh token from the body, or (only with the transport header) from the cookie. */

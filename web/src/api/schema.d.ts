@@ -989,6 +989,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/oauth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sign-in providers this server offers
+         * @description The web app shows a button for each.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Enabled providers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthProviders"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/oauth/{provider}/start": {
         parameters: {
             query?: never;
@@ -1002,7 +1041,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description For the web app: the callback then puts the refresh token in its HttpOnly cookie (as `X-Token-Transport: cookie` does) and redirects here instead of answering JSON; the app signs in with POST /auth/refresh. */
+                    return_to?: string;
+                };
                 header?: never;
                 path: {
                     /** @description google, vk (VK ID) or yandex (Yandex ID) */
@@ -1020,6 +1062,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description return_to is not a path of the web app */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description The provider is unknown or not configured on this server */
                 404: {
@@ -1085,6 +1136,14 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["TokenResponse"];
                     };
+                };
+                /** @description Started by the web app (return_to): signed in, the refresh token set in its cookie, back to the app; or, when the sign-in failed, to /app/signin?oauth_error= with the problem's detail */
+                302: {
+                    headers: {
+                        location: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description Expired flow, wrong state or nonce, refused code, or declined by the user */
                 400: {
@@ -7598,6 +7657,9 @@ export interface components {
              *     ]
              */
             roles: ("listener" | "artist" | "editor" | "admin")[];
+        };
+        OAuthProviders: {
+            providers: ("google" | "vk" | "yandex")[];
         };
         Track: {
             /** Format: uuid */

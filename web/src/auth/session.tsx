@@ -109,5 +109,9 @@ export function useSession(): Session {
 }
 
 export function problemOf(error: unknown): Problem {
-  return error instanceof ProblemError ? error.problem : { title: error instanceof Error ? error.message : String(error) };
+  if (error instanceof ProblemError) return error.problem;
+  if (error instanceof Error) return { title: error.message };
+  // A problem built by the page itself ({ title, detail }).
+  if (typeof error === "object" && error !== null && "title" in error) return error as Problem;
+  return { title: String(error) };
 }

@@ -1,15 +1,23 @@
 import type { ReactNode } from "react";
 import { problemOf } from "../auth/session";
 import { useI18n } from "../i18n/i18n";
+import { ru, type MessageKey } from "../i18n/messages";
 
-/** An API problem shown to a person: its title and detail, in the words the API sent. */
+const isMessageKey = (key: string): key is MessageKey => key in ru;
+
+/**
+ * An API problem shown to a person: its title in the user's language (from
+ * the problem's stable `code`), then the API's detail and field messages.
+ */
 export function ProblemMessage({ error }: { error: unknown }) {
   const { t } = useI18n();
   if (!error) return null;
   const problem = problemOf(error);
+  const key = `problem.${problem.code ?? ""}`;
+  const title = isMessageKey(key) ? t(key) : (problem.title ?? t("common.error"));
   return (
     <div role="alert" className="problem">
-      <strong>{problem.title ?? t("common.error")}</strong>
+      <strong>{title}</strong>
       {problem.detail ? <p>{problem.detail}</p> : null}
       {problem.errors?.length ? (
         <ul>

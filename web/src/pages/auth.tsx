@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { api, unwrap } from "../api/client";
 import { useSession } from "../auth/session";
 import { Page, ProblemMessage } from "../components/common";
@@ -36,12 +36,41 @@ function CredentialsForm({ submitLabel, onSubmit, newPassword }: { submitLabel: 
   );
 }
 
+const providerNames = { google: "Google", vk: "VK ID", yandex: "Yandex ID" } as const;
+
+/**
+ * "Continue with …" for each provider the server offers: a full-page visit to
+ * /auth/oauth/{provider}/start, which comes back to the app with the refresh
+ * cookie set (the session provider then signs in through it).
+ */
+function ProviderButtons() {
+  const { t } = useI18n();
+  const [params] = useSearchParams();
+  const providers = useQuery({ queryKey: ["oauth-providers"], queryFn: async () => unwrap(await api.GET("/auth/oauth/providers")).providers, staleTime: Infinity });
+  const failed = params.get("oauth_error");
+  return (
+    <>
+      {failed ? <ProblemMessage error={{ title: t("auth.providerFailed"), detail: failed }} /> : null}
+      {providers.data?.length ? (
+        <div className="providers" role="group" aria-label={t("auth.providers")}>
+          {providers.data.map((provider) => (
+            <a key={provider} className="button" href={`/auth/oauth/${provider}/start?return_to=${encodeURIComponent("/app/")}`}>
+              {t("auth.continueWith")} {providerNames[provider]}
+            </a>
+          ))}
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 export function SignInPage() {
   const { t } = useI18n();
   const { signIn } = useSession();
   const navigate = useNavigate();
   return (
     <Page title={t("auth.signInTitle")}>
+      <ProviderButtons />
       <CredentialsForm submitLabel={t("auth.signIn")} onSubmit={async (email, password) => (await signIn(email, password), navigate("/"))} />
       <p>
         <Link to="/forgot">{t("auth.forgot")}</Link>
@@ -59,6 +88,7 @@ export function SignUpPage() {
   const navigate = useNavigate();
   return (
     <Page title={t("auth.signUpTitle")}>
+      <ProviderButtons />
       <CredentialsForm newPassword submitLabel={t("auth.signUp")} onSubmit={async (email, password) => (await signUp(email, password), navigate("/"))} />
       <p>
         {t("auth.haveAccount")} <Link to="/signin">{t("nav.signIn")}</Link>

@@ -16,7 +16,20 @@ export interface FlowSecrets {
   codeVerifier: string;
   /** Only for OpenID Connect providers. */
   nonce?: string;
+  /** Started by the web app: where to send the browser back (a path under /app/), the refresh token in its cookie. */
+  returnTo?: string;
 }
+
+/**
+ * A path of the web app on this origin: no scheme, no host, no escapes, no dot
+ * segments; nothing to smuggle a redirect through. (Length first, then a
+ * linear pattern, then the segments: no backtracking over a long query.)
+ */
+export const returnToSchema = z
+  .string()
+  .max(200)
+  .regex(/^\/app(?:\/[A-Za-z0-9\-._~/]*)?$/, "expected a path of the web app, such as /app/")
+  .refine((path) => !path.split("/").some((segment) => segment === "." || segment === ".."), "expected a path without . or .. segments");
 
 export const flowLifetimeSeconds = 600;
 
@@ -30,6 +43,7 @@ const payloadSchema = z.object({
   state: z.string().min(1),
   codeVerifier: z.string().min(43),
   nonce: z.string().min(1).optional(),
+  returnTo: returnToSchema.optional(),
 });
 
 export async function sealFlow(secrets: FlowSecrets, key: Uint8Array): Promise<string> {

@@ -48,6 +48,7 @@ export async function beginSignIn(
   id: ProviderId,
   config: ProviderSettings,
   log: Logger,
+  returnTo?: string,
 ): Promise<{ location: string; cookie: string }> {
   const adapter = providerAdapters[id];
   const server = await discover(adapter, config, settings, log);
@@ -64,7 +65,7 @@ export async function beginSignIn(
   url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
   url.searchParams.set("code_challenge_method", "S256");
   if (nonce) url.searchParams.set("nonce", nonce);
-  const cookie = await sealFlow({ provider: id, state, codeVerifier, ...(nonce ? { nonce } : {}) }, await settings.stateKey);
+  const cookie = await sealFlow({ provider: id, state, codeVerifier, ...(nonce ? { nonce } : {}), ...(returnTo ? { returnTo } : {}) }, await settings.stateKey);
   return { location: url.href, cookie };
 }
 

@@ -161,6 +161,39 @@ describe("sign-in with Google (OpenID Connect) against a real OpenID provider", 
   });
 });
 
+describe("sign-in with a provider from the web app (return_to)", () => {
+  it("lists the enabled providers", async () => {
+    expect(await (await app.request(`${origin}/auth/oauth/providers`)).json()).toEqual({ providers: ["google", "vk", "yandex"] });
+  });
+
+  it("ends in the app: the refresh token in its HttpOnly cookie, no token in the URL, and the cookie refreshes", async () => {
+    const response = await signInWith(app, "google", { sub: uniqueSubject(), email: uniqueEmail("web"), emailVerified: true }, { returnTo: "/app/likes" });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/app/likes");
+    const refresh = response.headers.getSetCookie().find((line) => line.startsWith("tunec_refresh="));
+    expect(refresh).toMatch(/; Path=\/auth; .*HttpOnly; Secure; SameSite=Strict/);
+    const value = refresh?.split(";")[0] ?? "";
+    const refreshed = await app.request(`${origin}/auth/refresh`, { method: "POST", headers: { cookie: value, "x-token-transport": "cookie", "content-type": "application/json" }, body: "{}" });
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.json()).toMatchObject({ access_token: expect.any(String) });
+  });
+
+  it("sends a failed sign-in back to the app's sign-in page with the reason, not to JSON", async () => {
+    const response = await signInWith(app, "google", { sub: uniqueSubject() }, { decline: true, returnTo: "/app/" });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get("location") ?? "", origin);
+    expect(location.pathname).toBe("/app/signin");
+    expect(location.searchParams.get("oauth_error")).toContain("access_denied");
+    expect(response.headers.getSetCookie().some((line) => line.startsWith("tunec_refresh="))).toBe(false);
+  });
+
+  it("refuses a return_to that leaves the app", async () => {
+    for (const target of ["https://evil.example/app/", "//evil.example/app/", "/auth/logout", "/app/../admin", "/app/..", "/app/%2e%2e/admin", "/app\\evil"]) {
+      expect((await app.request(`${origin}/auth/oauth/google/start?return_to=${encodeURIComponent(target)}`)).status, target).toBe(400);
+    }
+  });
+});
+
 describe("sign-in with VK ID and Yandex ID (OAuth 2.0 + their user-info APIs)", () => {
   it("VK ID: starts without a nonce, creates the account, then signs into it again", async () => {
     const start = await app.request(`${origin}/auth/oauth/vk/start`);

@@ -85,11 +85,13 @@ export interface DanceOptions {
   decline?: boolean;
   /** Leaves out the flow cookie, as a callback opened in another browser would. */
   withoutFlowCookie?: boolean;
+  /** The web app's start: /start?return_to=… */
+  returnTo?: string;
 }
 
 /** Runs start → provider login → callback and returns the gateway's callback answer. */
 export async function signInWith(app: Gateway, provider: ProviderId, user: ProviderUser, options: DanceOptions = {}): Promise<Response> {
-  const start = await app.request(`${origin}/auth/oauth/${provider}/start`);
+  const start = await app.request(`${origin}/auth/oauth/${provider}/start${options.returnTo ? `?return_to=${encodeURIComponent(options.returnTo)}` : ""}`);
   if (start.status !== 302) throw new Error(`start answered ${start.status}: ${await start.text()}`);
   const ours = new CookieJar();
   ours.keep(start);
