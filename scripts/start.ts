@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   // The origin's payment adapters (saga refunds, status polling) read process.env: here, the sandboxes.
   const payments = parseConfig(paymentProvidersConfigSchema, { ...process.env, ENVIRONMENT: "development" });
   const sandboxes: PaymentSandboxes = await startPaymentSandboxes(payments);
-  // Passed through when set: the payment settings, and the upload sizes (tests make multipart start small).
+  // Passed through when set: the payment settings, the upload sizes (tests make multipart start small), sign-in providers.
   const paymentVars = [
     "BILLING_CALLBACK_BASE_URL",
     "PAYMENT_SANDBOX_HOST",
@@ -79,6 +79,8 @@ async function main(): Promise<void> {
     "USDT_REQUIRED_CONFIRMATIONS",
     "UPLOAD_MULTIPART_THRESHOLD_BYTES",
     "UPLOAD_PART_SIZE_BYTES",
+    // Sign-in providers (OAUTH_GOOGLE_CLIENT_ID, …), e.g. a local OpenID provider for the browser test.
+    ...Object.keys(process.env).filter((name) => /^OAUTH_[A-Z_]+$/.test(name)),
   ].flatMap((name) => (process.env[name] ? ["--var", `${name}:${process.env[name]}`] : []));
   const origin: OriginHandle = await startOrigin(originConfig, selectServices([]));
   say(`origin services: ${origin.services.join(", ") || "(none)"}`);

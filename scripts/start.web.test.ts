@@ -6,7 +6,8 @@
  * liked tracks; a reload keeps them signed in through the HttpOnly refresh
  * cookie; the plays show in the history. Another listener builds a playlist,
  * reorders it by drag and drop (mouse, then keyboard) and is told kindly when
- * another device changed it first (412). Then the roles: a listener applies in the studio, the first admin
+ * another device changed it first (412). A listener signs in with Google (a
+ * local OpenID provider started here) and lands in the app. Then the roles: a listener applies in the studio, the first admin
  * (npm run admin:create) approves in the console, the new artist uploads a real
  * file (in multipart parts, to signed part URLs) with the progress bar filling
  * and sees it published, and the admin fixes its title and takes it down
@@ -24,6 +25,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAudioWorkbench } from "../test/audio.ts";
+import { startOpenIdProvider } from "../test/oidc-provider.ts";
+import { testClients } from "../test/oidc-provider-clients.ts";
 import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -67,6 +70,16 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     // Multipart from 5 MiB (the smallest part), so a 70-second WAV goes up in parts as a long FLAC would past 100 MiB.
     env = { ...(await embeddedSystemEnv(dataDir)), UPLOAD_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 * 1024), UPLOAD_PART_SIZE_BYTES: String(5 * 1024 * 1024) };
     gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+    // A local OpenID provider plays Google for the "Continue with Google" button.
+    const provider = await startOpenIdProvider({ redirectOrigins: [gateway] });
+    cleanups.push(() => provider.close());
+    env = {
+      ...env,
+      OAUTH_GOOGLE_CLIENT_ID: testClients.google.client_id,
+      OAUTH_GOOGLE_CLIENT_SECRET: testClients.google.client_secret,
+      OAUTH_GOOGLE_REDIRECT_URI: `${gateway}/auth/oauth/google/callback`,
+      OAUTH_GOOGLE_ISSUER: provider.issuer,
+    };
     system = startProcess(tsx, ["scripts/start.ts"], env, root);
     cleanups.push(async () => {
       system.child.kill("SIGINT");
@@ -214,6 +227,31 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     expect(await page.getByRole("alert").count()).toBe(0);
     await page.screenshot({ path: join(screenshots, "playlist-conflict.png") });
   }, 180_000);
+
+  it("a listener signs in with Google (a local OpenID provider) and lands in the app signed in; a declined sign-in is explained", async () => {
+    const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${gateway}/app/signin`);
+    await page.getByRole("link", { name: "Continue with Google" }).click();
+    await page.getByRole("heading", { name: "Test provider sign-in" }).waitFor();
+    await page.getByLabel("Subject").fill("google-web-1");
+    await page.getByLabel("Email", { exact: true }).fill("web-google@example.com");
+    await page.getByLabel("Email verified").check();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/app/");
+    expect((await page.context().cookies()).find((cookie) => cookie.name === "tunec_refresh")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    await page.getByRole("link", { name: "Account" }).click();
+    await page.getByText("web-google@example.com").first().waitFor();
+
+    const declined = await (await browser.newContext({ locale: "en-GB" })).newPage();
+    await declined.goto(`${gateway}/app/signin`);
+    await declined.getByRole("link", { name: "Continue with Google" }).click();
+    await declined.getByRole("button", { name: "Decline" }).click();
+    await declined.getByRole("alert").getByText("Signing in with the provider failed").waitFor();
+    expect(new URL(declined.url()).pathname).toBe("/app/signin");
+    expect(await accessibilityProblems(declined)).toEqual([]);
+    await declined.screenshot({ path: join(screenshots, "sign-in-declined.png") });
+  }, 120_000);
 
   it("a free listener subscribes through the SBP sandbox and the premium badge appears", async () => {
     const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();

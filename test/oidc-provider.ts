@@ -26,7 +26,9 @@ export interface RunningOpenIdProvider {
   close(): Promise<void>;
 }
 
-export async function startOpenIdProvider(): Promise<RunningOpenIdProvider> {
+/** `redirectOrigins`: where TUNEC runs (the Worker tests' origin by default; a browser test adds its gateway). */
+export async function startOpenIdProvider(options: { redirectOrigins?: string[] } = {}): Promise<RunningOpenIdProvider> {
+  const origins = options.redirectOrigins ?? [testRedirectOrigin];
   const users = new Map<string, TestUser>();
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -35,7 +37,7 @@ export async function startOpenIdProvider(): Promise<RunningOpenIdProvider> {
 
   const clients: ClientMetadata[] = Object.entries(testClients).map(([name, client]) => ({
     ...client,
-    redirect_uris: [`${testRedirectOrigin}/auth/oauth/${name}/callback`],
+    redirect_uris: origins.map((origin) => `${origin}/auth/oauth/${name}/callback`),
     grant_types: ["authorization_code"],
     response_types: ["code"],
   }));
@@ -123,7 +125,7 @@ export async function startOpenIdProvider(): Promise<RunningOpenIdProvider> {
     const url = new URL(req.url ?? "/", issuer);
     const route = `${req.method} ${url.pathname}`;
     const handle = async () => {
-      if (/^GET \/interaction\/[^/]+$/.test(route)) return text(res, 200, "login page: POST ./login with sub, email, email_verified, name");
+      if (/^GET \/interaction\/[^/]+$/.test(route)) return loginPage(res, url.pathname);
       if (/^POST \/interaction\/[^/]+\/login$/.test(route)) return login(req, res, await readForm(req));
       if (/^POST \/interaction\/[^/]+\/abort$/.test(route)) {
         return provider.interactionFinished(req, res, { error: "access_denied", error_description: "End-User aborted interaction" });
@@ -155,6 +157,22 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
+}
+
+/** The provider's sign-in page for a browser: the claims to sign in with (no password: a test provider), or decline. */
+function loginPage(res: ServerResponse, path: string): void {
+  const interaction = path.replace(/[^A-Za-z0-9/_-]/g, "");
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><html lang="en"><head><title>Test provider</title></head><body>
+<h1>Test provider sign-in</h1>
+<form method="post" action="${interaction}/login">
+<label>Subject <input name="sub" required></label>
+<label>Email <input name="email" type="email"></label>
+<label><input name="email_verified" type="checkbox" value="true"> Email verified</label>
+<label>Name <input name="name" value="Test User"></label>
+<button type="submit">Sign in</button>
+</form>
+<form method="post" action="${interaction}/abort"><button type="submit">Decline</button></form>
+</body></html>`);
 }
 
 function text(res: ServerResponse, status: number, body: string): void {
