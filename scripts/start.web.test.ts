@@ -108,8 +108,15 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     const firstTrack = page.getByRole("list", { name: "Tracks" }).getByRole("listitem").first();
     await firstTrack.waitFor();
     await expect(page.getByRole("link", { name: "Кинолента" }).first().isVisible()).resolves.toBe(true);
+    // Latin "kino" found the Cyrillic artist: the result says it matched by spelling.
+    await page.getByRole("listitem").filter({ hasText: "Кинолента" }).getByText("similar spelling").first().waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, "search.png") });
+    // A phone's width: the same screen, still without serious accessibility problems.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, "search-phone.png") });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await firstTrack.getByRole("button", { name: /^Play:/ }).click();
     await page.waitForFunction(() => (document.querySelector("audio")?.currentTime ?? 0) > 1, undefined, { timeout: 30_000 });

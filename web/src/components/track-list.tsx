@@ -5,6 +5,7 @@ import { usePlayer, type QueueTrack } from "../player/player";
 import { formatDuration } from "./common";
 import { AddToPlaylist } from "./add-to-playlist";
 import { LikeButton } from "./like-button";
+import { SimilarSpelling } from "./spelling";
 
 export interface ListedTrack extends QueueTrack {
   explicit?: boolean;
@@ -12,7 +13,7 @@ export interface ListedTrack extends QueueTrack {
 }
 
 /** Tracks with play buttons: playing one queues the whole list from it. */
-export function TrackList({ tracks, label }: { tracks: ListedTrack[]; label: string }) {
+export function TrackList({ tracks, label, query }: { tracks: ListedTrack[]; label: string; /** The search that found them: marks results matched by spelling. */ query?: string }) {
   const { t } = useI18n();
   const player = usePlayer();
   const { viewer } = useSession();
@@ -35,6 +36,7 @@ export function TrackList({ tracks, label }: { tracks: ListedTrack[]; label: str
             <span className="title">
               <Link to={`/tracks/${track.id}`}>{track.title}</Link>
               {track.explicit ? <abbr className="explicit">{t("track.explicit")}</abbr> : null}
+              {query ? <SimilarSpelling query={query} texts={[track.title, ...track.artists.map((artist) => artist.name), track.album?.title ?? ""]} /> : null}
               <span className="artists">
                 {track.artists.map((artist, i) => (
                   <span key={artist.id}>

@@ -190,6 +190,8 @@ const baseRu = {
   "problem.BAD_GATEWAY": "Внешний сервис не ответил",
   "problem.INTERNAL": "Внутренняя ошибка сервера",
   "problem.SERVICE_UNAVAILABLE": "Сервис временно недоступен",
+  "search.similar": "похожее написание",
+  "search.similarHint": "Найдено с учётом опечатки или транслитерации",
 } as const;
 
 /** The admin console's words live in console-messages.ts. */
@@ -386,6 +388,8 @@ const baseEn: Record<keyof typeof baseRu, string> = {
   "problem.BAD_GATEWAY": "An outside service did not answer",
   "problem.INTERNAL": "Internal server error",
   "problem.SERVICE_UNAVAILABLE": "The service is unavailable for a moment",
+  "search.similar": "similar spelling",
+  "search.similarHint": "Found through a typo or a transliteration",
 };
 
 export const en: Record<MessageKey, string> = { ...baseEn, ...consoleEn };

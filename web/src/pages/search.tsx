@@ -3,6 +3,7 @@ import { useDeferredValue } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Loading, ProblemMessage } from "../components/common";
+import { SimilarSpelling } from "../components/spelling";
 import { TrackList, type ListedTrack } from "../components/track-list";
 import { useI18n } from "../i18n/i18n";
 
@@ -49,7 +50,7 @@ export function SearchPage() {
           <ul className="cards">
             {artistItems.map((artist) => (
               <li key={artist.id}>
-                <Link to={`/artists/${artist.id}`}>{artist.name}</Link>
+                <Link to={`/artists/${artist.id}`}>{artist.name}</Link> <SimilarSpelling query={deferred} texts={[artist.name]} />
               </li>
             ))}
           </ul>
@@ -62,7 +63,7 @@ export function SearchPage() {
             {albumItems.map((album) => (
               <li key={album.id}>
                 <Link to={`/albums/${album.id}`}>{album.title}</Link>
-                <span className="muted"> · {album.artist.name}</span>
+                <span className="muted"> · {album.artist.name}</span> <SimilarSpelling query={deferred} texts={[album.title, album.artist.name]} />
               </li>
             ))}
           </ul>
@@ -71,7 +72,7 @@ export function SearchPage() {
       {trackItems.length > 0 ? (
         <>
           <h2>{t("search.tracks")}</h2>
-          <TrackList tracks={trackItems} label={t("search.tracks")} />
+          <TrackList tracks={trackItems} label={t("search.tracks")} query={deferred} />
         </>
       ) : null}
     </section>
