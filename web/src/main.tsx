@@ -38,7 +38,7 @@ const router = createBrowserRouter(
         { path: "likes", element: <LikesPage /> },
         { path: "studio", element: <StudioPage /> },
         { path: "premium", element: <PremiumPage /> },
-        { path: "admin", element: <AdminPage /> },
+        { path: "admin/*", element: <AdminPage /> },
         { path: "*", element: <NotFound /> },
       ],
     },
