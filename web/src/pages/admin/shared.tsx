@@ -110,7 +110,7 @@ export function ArtistPicker({ label, action, onPick, exclude = [] }: { label: s
       {found.isFetching ? <Busy label={t("console.searching")} /> : null}
       {needle && !found.isFetching && choices.length === 0 ? <p className="muted">{t("console.nothingFound")}</p> : null}
       {choices.length > 0 ? (
-        <ul className="console-choices" aria-label={label}>
+        <ul className="console-choices" aria-label={`${label}: ${t("console.results")}`}>
           {choices.map((artist) => (
             <li key={artist.id}>
               <button

@@ -1,0 +1,266 @@
+/**
+ * The admin console end to end on `npm start`, in real Chromium (Debian's
+ * /usr/bin/chromium driven by playwright-core): the first admin (promoted by
+ * scripts/admin-create.ts, as the README tells) opens every console tab,
+ * finds a listener's account and makes it an editor, sees the consumer groups'
+ * lag and the dead-letter list, creates an ad campaign, pauses it and edits
+ * its targeting, edits a demo track's credits and an album's title, creates an
+ * artist and merges it into a demo artist, and filters the audit log for what
+ * it did. Each change is checked through the API as well as on screen; axe-core
+ * finds no serious or critical violation on any tab; screenshots of each tab
+ * (and one at phone width) go to .ci/out/web/console-*.png.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const tsx = join(root, "node_modules", ".bin", "tsx");
+const screenshots = join(root, ".ci", "out", "web");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const password = "violet accordion harbour 42";
+
+interface AxeResult {
+  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
+}
+
+/** axe-core in the page: the serious and critical violations, as "id: help at targets". */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const source = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not govern.
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
+  return result.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ""}`).join("; ")}`);
+}
+
+/** The response of the next `method` request whose path ends with `pathSuffix`. */
+function nextResponse(page: Page, method: string, pathSuffix: RegExp): Promise<Response> {
+  return page.waitForResponse((response) => response.request().method() === method && pathSuffix.test(new URL(response.url()).pathname));
+}
+
+const browserPresent = existsSync(chromiumPath) || process.env.CI === "true";
+if (!browserPresent) console.warn(`skipping the admin console's browser test: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+describe.runIf(browserPresent)("npm start: the admin console in Chromium", () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  let gateway = "";
+  let browser: Browser;
+  let system: RunningProcess;
+  let env: NodeJS.ProcessEnv = {};
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  });
+
+  beforeAll(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "tunec-console-"));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    env = await embeddedSystemEnv(dataDir);
+    gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+    system = startProcess(tsx, ["scripts/start.ts"], env, root);
+    cleanups.push(async () => {
+      system.child.kill("SIGINT");
+      await system.exited;
+    });
+    await waitForOutput(system, "ready —", 180_000);
+    await waitForOutput(system, "tracks published", 240_000);
+    await mkdir(screenshots, { recursive: true });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--mute-audio"] });
+    cleanups.push(() => browser.close());
+  }, 420_000);
+
+  /** An access token of the admin, for checking through the API what the console did. */
+  async function adminToken(): Promise<string> {
+    const response = await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-admin@example.com", password }) });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  async function apiGet<T>(path: string, token?: string): Promise<T> {
+    const response = await fetch(`${gateway}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect(response.status, `${path}: ${await response.clone().text()}`).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  async function checkTab(page: Page, name: string): Promise<void> {
+    expect(await accessibilityProblems(page), `axe on the ${name} tab`).toEqual([]);
+    await page.screenshot({ path: join(screenshots, `console-${name}.png`), fullPage: true });
+  }
+
+  /** Search answers from the index, which CDC fills within seconds; on a busy machine the first query may come too early. */
+  async function searchUntilFound(page: Page, box: string, query: string, result: ReturnType<Page["getByRole"]>): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    do {
+      await page.getByLabel(box, { exact: true }).fill("");
+      await page.getByLabel(box, { exact: true }).fill(query);
+      await result.waitFor({ timeout: 3_000 }).catch(() => undefined);
+    } while (!(await result.isVisible()) && Date.now() < deadline);
+    await result.waitFor({ timeout: 1_000 });
+  }
+
+  it("the first admin works through every tab of the console", async () => {
+    // The account whose roles the admin changes.
+    const registered = await fetch(`${gateway}/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-listener@example.com", password }) });
+    expect(registered.status, await registered.clone().text()).toBeLessThan(300);
+
+    const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${gateway}/app/signup`);
+    await page.getByLabel("Email").fill("console-admin@example.com");
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByRole("button", { name: "Sign out" }).waitFor();
+    await promisify(execFile)(tsx, ["scripts/admin-create.ts", "--email", "console-admin@example.com"], { cwd: root, env });
+    await page.reload(); // the refresh brings the admin role into the token
+    await page.getByRole("link", { name: "Admin" }).click();
+    const tabs = page.getByRole("navigation", { name: "Console sections" });
+    const catalogTabs = page.getByRole("navigation", { name: "Catalog sections" });
+    const token = await adminToken();
+
+    // The front desk: applications, the quick track fix, the latest audit entries (the CLI's role grant).
+    await page.getByRole("heading", { name: "Artist applications" }).waitFor();
+    await page.getByRole("cell", { name: "role.grant", exact: true }).first().waitFor();
+    await checkTab(page, "overview");
+
+    // Upload moderation: the demo's uploads, all published.
+    await tabs.getByRole("link", { name: "Uploads" }).click();
+    await page.getByRole("heading", { name: "Uploads", level: 2 }).waitFor();
+    await page.getByLabel("State").selectOption({ label: "All" });
+    await page.locator('.console-card[data-state="published"]').first().waitFor();
+    await checkTab(page, "uploads");
+
+    // Catalog, tracks: credit Northern Tuna as producer on a Кинолента track.
+    await tabs.getByRole("link", { name: "Catalog" }).click();
+    const track = page.getByRole("button", { name: "Звезда по имени Полдень" });
+    await searchUntilFound(page, "Find a track", "Звезда по имени Полдень", track);
+    await track.click();
+    const editor = page.getByRole("group", { name: "Track editor" });
+    await editor.getByRole("list", { name: "Credits" }).getByText("Кинолента").waitFor();
+    const creditButton = editor.getByRole("button", { name: "Credit: Northern Tuna", exact: true });
+    await searchUntilFound(page, "Find an artist to credit", "Northern Tuna", creditButton);
+    await creditButton.click();
+    await editor.getByLabel("Role: Northern Tuna").selectOption("producer");
+    const creditsSaved = nextResponse(page, "PATCH", /^\/admin\/tracks\/[^/]+$/);
+    await editor.getByRole("button", { name: "Save", exact: true }).click();
+    const creditsResponse = await creditsSaved;
+    expect(creditsResponse.status(), await creditsResponse.text()).toBe(200);
+    const trackId = new URL(creditsResponse.url()).pathname.split("/").at(-1) ?? "";
+    const credited = await apiGet<{ artists: { name: string; role: string }[] }>(`/tracks/${trackId}`);
+    expect(credited.artists.map((artist) => `${artist.name}/${artist.role}`)).toEqual(["Кинолента/main", "Northern Tuna/producer"]);
+    await checkTab(page, "catalog-tracks");
+
+    // Catalog, albums: retitle Deep Blue Sine.
+    await catalogTabs.getByRole("link", { name: "Albums" }).click();
+    const album = page.getByRole("button", { name: "Open: Deep Blue Sine" });
+    await searchUntilFound(page, "Find an album", "Deep Blue Sine", album);
+    await album.click();
+    await page.getByLabel("Album title").fill("Deep Blue Sine (Remastered)");
+    const albumSaved = nextResponse(page, "PATCH", /^\/admin\/albums\/[^/]+$/);
+    await page.getByRole("button", { name: "Save album" }).click();
+    const albumResponse = await albumSaved;
+    expect(albumResponse.status(), await albumResponse.text()).toBe(200);
+    const albumId = new URL(albumResponse.url()).pathname.split("/").at(-1) ?? "";
+    expect((await apiGet<{ title: string }>(`/albums/${albumId}`)).title).toBe("Deep Blue Sine (Remastered)");
+    await checkTab(page, "catalog-albums");
+
+    // Catalog, artists: create a duplicate of Сплин-Фактор in the console, then merge it into the real one.
+    await catalogTabs.getByRole("link", { name: "Artists" }).click();
+    await page.getByLabel("New artist's name").fill("Сплин-Фактор (дубль)");
+    const created = nextResponse(page, "POST", /^\/admin\/artists$/);
+    await page.getByRole("button", { name: "Create the artist" }).click();
+    const createdResponse = await created;
+    expect(createdResponse.status(), await createdResponse.text()).toBe(201);
+    const duplicateId = ((await createdResponse.json()) as { id: string }).id;
+    const artistEditor = page.getByRole("group", { name: "Artist editor: Сплин-Фактор (дубль)" });
+    await artistEditor.waitFor();
+    const mergeInto = artistEditor.getByRole("button", { name: "Merge into: Сплин-Фактор", exact: true });
+    await searchUntilFound(page, "Find the profile that stays", "Сплин-Фактор", mergeInto);
+    await mergeInto.click();
+    await artistEditor.getByLabel("Reason for the merge").fill("created twice");
+    await artistEditor.getByRole("button", { name: "Merge", exact: true }).click();
+    await page.getByTestId("merge-result").getByText("Сплин-Фактор (дубль) → Сплин-Фактор").waitFor();
+    const merged = await fetch(`${gateway}/artists/${duplicateId}`, { redirect: "manual" });
+    expect(merged.status).toBe(308);
+    await checkTab(page, "catalog-artists");
+
+    // Accounts and roles: make the listener an editor.
+    await tabs.getByRole("link", { name: "Accounts" }).click();
+    await page.getByLabel("Find an account by email").fill("console-listener");
+    await page.getByRole("button", { name: "Open: console-listener@example.com" }).click();
+    await page.getByRole("heading", { name: "console-listener@example.com" }).waitFor();
+    await page.getByRole("checkbox", { name: "editor", exact: true }).check();
+    const rolesSaved = nextResponse(page, "POST", /\/roles$/);
+    await page.getByRole("button", { name: "Save roles" }).click();
+    expect((await rolesSaved).status()).toBe(200);
+    await page.getByTestId("roles-saved").waitFor();
+    const listener = await apiGet<{ accounts: { email: string; roles: string[] }[] }>(`/admin/accounts?q=console-listener`, token);
+    expect(listener.accounts.map((account) => account.roles)).toEqual([["listener", "editor"]]);
+    await checkTab(page, "accounts");
+    // The same tab on a phone: nothing must need a wider screen to be reached.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(screenshots, "console-accounts-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Ads: create a campaign, pause it, target Russian-speaking listeners.
+    await tabs.getByRole("link", { name: "Ads" }).click();
+    await page.getByRole("button", { name: "New campaign" }).click();
+    await page.getByLabel("Campaign name").fill("Console winter sale");
+    await page.getByLabel("Advertiser").fill("Звук и Ко");
+    await page.getByLabel("Genres").fill("rock, post-punk");
+    const campaignCreated = nextResponse(page, "POST", /^\/admin\/ads\/campaigns$/);
+    await page.getByRole("button", { name: "Create the campaign" }).click();
+    const campaignResponse = await campaignCreated;
+    expect(campaignResponse.status(), await campaignResponse.text()).toBe(201);
+    const campaignId = ((await campaignResponse.json()) as { id: string }).id;
+    const campaign = page.getByRole("listitem", { name: "Console winter sale" });
+    await campaign.getByTestId("campaign-status").getByText("active").waitFor();
+    await campaign.getByRole("button", { name: "Pause: Console winter sale" }).click();
+    await campaign.getByTestId("campaign-status").getByText("paused").waitFor();
+    await campaign.getByRole("button", { name: "Edit targeting: Console winter sale" }).click();
+    await campaign.getByLabel("Listener languages").fill("ru");
+    const retargeted = nextResponse(page, "PATCH", /^\/admin\/ads\/campaigns\/[^/]+$/);
+    await campaign.getByRole("button", { name: "Save targeting" }).click();
+    expect((await retargeted).status()).toBe(200);
+    await campaign.getByText("Listener languages: ru").waitFor();
+    const campaigns = await apiGet<{ campaigns: { id: string; status: string; genres: string[]; languages: string[] }[] }>(`/admin/ads/campaigns`, token);
+    expect(campaigns.campaigns.find((item) => item.id === campaignId)).toMatchObject({ status: "paused", genres: ["rock", "post-punk"], languages: ["ru"] });
+    await campaign.getByText("Creatives (0)").click();
+    await campaign.getByLabel("Creative name").waitFor();
+    await checkTab(page, "ads");
+
+    // The event backbone: every origin consumer group reports its lag on a 30-second timer.
+    await tabs.getByRole("link", { name: "Event backbone" }).click();
+    await page.getByTestId("consumer-group").first().waitFor({ timeout: 90_000 });
+    const lag = await apiGet<{ groups: { group: string }[] }>(`/admin/consumers`, token);
+    expect(lag.groups.length).toBeGreaterThan(0);
+    await page.getByRole("rowheader", { name: lag.groups[0]?.group ?? "", exact: true }).waitFor();
+    const deadLetters = await apiGet<{ dead_letters: { id: string }[] }>(`/admin/dead-letters`, token);
+    if (deadLetters.dead_letters.length === 0) await page.getByTestId("no-dead-letters").waitFor();
+    else await page.getByRole("list", { name: "Dead letters" }).getByRole("listitem").first().waitFor();
+    await checkTab(page, "backbone");
+
+    // The audit log, filtered to the merge the admin just made.
+    await tabs.getByRole("link", { name: "Audit log" }).click();
+    await page.getByLabel("Action (e.g. track.update)").fill("artist.merge");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("cell", { name: "created twice", exact: true }).waitFor();
+    expect(await page.getByRole("cell", { name: "track.update", exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Clear" }).click();
+    for (const action of ["role.grant", "artist.create", "album.update", "track.update"]) await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
+    await checkTab(page, "audit");
+
+    // Russian is one click away, in the console too.
+    await page.getByRole("button", { name: "Русский" }).click();
+    await page.getByRole("navigation", { name: "Разделы консоли" }).getByRole("link", { name: "Шина событий" }).waitFor();
+  }, 420_000);
+});
