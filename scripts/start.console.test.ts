@@ -131,14 +131,14 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await checkTab(page, "overview");
 
     // Upload moderation: the demo's uploads, all published.
-    await tabs.getByRole("link", { name: "Uploads" }).click();
+    await tabs.getByRole("link", { name: "Uploads", exact: true }).click();
     await page.getByRole("heading", { name: "Uploads", level: 2 }).waitFor();
     await page.getByLabel("State").selectOption({ label: "All" });
     await page.locator('.console-card[data-state="published"]').first().waitFor();
     await checkTab(page, "uploads");
 
     // Catalog, tracks: credit Northern Tuna as producer on a Кинолента track.
-    await tabs.getByRole("link", { name: "Catalog" }).click();
+    await tabs.getByRole("link", { name: "Catalog", exact: true }).click();
     const track = page.getByRole("button", { name: "Звезда по имени Полдень" });
     await searchUntilFound(page, "Find a track", "Звезда по имени Полдень", track);
     await track.click();
@@ -192,7 +192,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await checkTab(page, "catalog-artists");
 
     // Accounts and roles: make the listener an editor.
-    await tabs.getByRole("link", { name: "Accounts" }).click();
+    await tabs.getByRole("link", { name: "Accounts", exact: true }).click();
     await page.getByLabel("Find an account by email").fill("console-listener");
     await page.getByRole("button", { name: "Open: console-listener@example.com" }).click();
     await page.getByRole("heading", { name: "console-listener@example.com" }).waitFor();
@@ -212,7 +212,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // Ads: create a campaign, pause it, target Russian-speaking listeners.
-    await tabs.getByRole("link", { name: "Ads" }).click();
+    await tabs.getByRole("link", { name: "Ads", exact: true }).click();
     await page.getByRole("button", { name: "New campaign" }).click();
     await page.getByLabel("Campaign name").fill("Console winter sale");
     await page.getByLabel("Advertiser").fill("Звук и Ко");
@@ -239,7 +239,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await checkTab(page, "ads");
 
     // The event backbone: every origin consumer group reports its lag on a 30-second timer.
-    await tabs.getByRole("link", { name: "Event backbone" }).click();
+    await tabs.getByRole("link", { name: "Event backbone", exact: true }).click();
     await page.getByTestId("consumer-group").first().waitFor({ timeout: 90_000 });
     const lag = await apiGet<{ groups: { group: string }[] }>(`/admin/consumers`, token);
     expect(lag.groups.length).toBeGreaterThan(0);
@@ -250,7 +250,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await checkTab(page, "backbone");
 
     // The audit log, filtered to the merge the admin just made.
-    await tabs.getByRole("link", { name: "Audit log" }).click();
+    await tabs.getByRole("link", { name: "Audit log", exact: true }).click();
     await page.getByLabel("Action (e.g. track.update)").fill("artist.merge");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.getByRole("cell", { name: "created twice", exact: true }).waitFor();

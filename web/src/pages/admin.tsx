@@ -6,101 +6,22 @@
  * can be linked. Roles are checked by the API; the console only hides what the
  * viewer cannot use (editors curate the catalog; everything else is admins').
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type ReactElement } from "react";
-import { Link, Navigate, NavLink, Route, Routes } from "react-router";
-import { api, unwrap } from "../api/client";
+import { lazy, Suspense, type ReactElement } from "react";
+import { Navigate, NavLink, Route, Routes } from "react-router";
 import { useSession } from "../auth/session";
-import { Loading, Page, ProblemMessage } from "../components/common";
+import { Loading, Page } from "../components/common";
 import { useI18n } from "../i18n/i18n";
 import type { MessageKey } from "../i18n/messages";
-import { AccountsTab } from "./admin/accounts";
-import { AdsTab } from "./admin/ads";
-import { AuditTab, AuditTable } from "./admin/audit";
-import { BackboneTab } from "./admin/backbone";
-import { CatalogTab } from "./admin/catalog";
-import { TrackFinder } from "./admin/catalog-tracks";
-import { Busy, RecentArtistsProvider } from "./admin/shared";
-import { UploadsTab } from "./admin/uploads";
+import { RecentArtistsProvider } from "./admin/shared";
 
-function Applications() {
-  const { t } = useI18n();
-  const client = useQueryClient();
-  const [reasons, setReasons] = useState<Record<string, string>>({});
-  const pending = useQuery({
-    queryKey: ["admin", "applications"],
-    queryFn: async () => unwrap(await api.GET("/admin/artist-applications", { params: { query: { status: "pending", limit: 50 } } })).applications,
-  });
-  const decide = useMutation({
-    mutationFn: async ({ id, approve }: { id: string; approve: boolean }) =>
-      approve
-        ? unwrap(await api.POST("/admin/artist-applications/{id}/approve", { params: { path: { id } } }))
-        : unwrap(await api.POST("/admin/artist-applications/{id}/reject", { params: { path: { id } }, body: { reason: reasons[id] ?? "" } })),
-    onSettled: () => client.invalidateQueries({ queryKey: ["admin"] }),
-  });
-  return (
-    <section aria-labelledby="applications">
-      <h2 id="applications">{t("admin.applications")}</h2>
-      <ProblemMessage error={pending.error ?? decide.error} />
-      {pending.isPending ? <Loading /> : pending.data?.length === 0 ? <p className="muted">{t("admin.noApplications")}</p> : null}
-      {decide.isPending ? <Busy label={t("console.working")} /> : null}
-      <ul className="rows" aria-label={t("admin.applications")}>
-        {pending.data?.map((application) => (
-          <li key={application.id}>
-            <strong>{application.artist_name}</strong>
-            {application.claim_artist_id ? (
-              <span className="muted">
-                {t("console.claims")} <Link to={`/artists/${application.claim_artist_id}`}>{application.claim_artist_id.slice(0, 8)}</Link>
-              </span>
-            ) : null}
-            {application.links.map((link) => (
-              <a key={link} href={link} rel="noreferrer noopener" target="_blank">
-                {link}
-              </a>
-            ))}
-            <button type="button" className="primary" disabled={decide.isPending} onClick={() => decide.mutate({ id: application.id, approve: true })} aria-label={`${t("admin.approve")}: ${application.artist_name}`}>
-              {t("admin.approve")}
-            </button>
-            <input aria-label={`${t("admin.reason")}: ${application.artist_name}`} placeholder={t("admin.reason")} value={reasons[application.id] ?? ""} onChange={(event) => setReasons({ ...reasons, [application.id]: event.target.value })} />
-            <button type="button" disabled={!reasons[application.id] || decide.isPending} onClick={() => decide.mutate({ id: application.id, approve: false })} aria-label={`${t("admin.reject")}: ${application.artist_name}`}>
-              {t("admin.reject")}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function RecentAudit() {
-  const { t } = useI18n();
-  const audit = useQuery({ queryKey: ["admin", "audit"], queryFn: async () => unwrap(await api.GET("/admin/audit", { params: { query: { limit: 20 } } })).entries });
-  return (
-    <section aria-labelledby="audit">
-      <h2 id="audit">{t("console.recentAudit")}</h2>
-      <ProblemMessage error={audit.error} />
-      {audit.isPending ? <Loading /> : <AuditTable entries={audit.data ?? []} detailed={false} />}
-      <p>
-        <Link to="/admin/audit">{t("console.wholeAudit")}</Link>
-      </p>
-    </section>
-  );
-}
-
-/** The front desk: what needs a decision now, and the quickest fix of a track. */
-function Desk({ admin }: { admin: boolean }) {
-  const { t } = useI18n();
-  return (
-    <>
-      {admin ? <Applications /> : null}
-      <section aria-labelledby="catalog">
-        <h2 id="catalog">{t("console.quickFix")}</h2>
-        <TrackFinder />
-      </section>
-      {admin ? <RecentAudit /> : null}
-    </>
-  );
-}
+// Each tab is its own chunk: listeners never download the console, and an admin only the tabs they open.
+const Desk = lazy(async () => ({ default: (await import("./admin/desk")).Desk }));
+const UploadsTab = lazy(async () => ({ default: (await import("./admin/uploads")).UploadsTab }));
+const CatalogTab = lazy(async () => ({ default: (await import("./admin/catalog")).CatalogTab }));
+const AccountsTab = lazy(async () => ({ default: (await import("./admin/accounts")).AccountsTab }));
+const AdsTab = lazy(async () => ({ default: (await import("./admin/ads")).AdsTab }));
+const BackboneTab = lazy(async () => ({ default: (await import("./admin/backbone")).BackboneTab }));
+const AuditTab = lazy(async () => ({ default: (await import("./admin/audit")).AuditTab }));
 
 interface Tab {
   path: string;
@@ -143,7 +64,8 @@ export function AdminPage() {
           ))}
       </nav>
       <RecentArtistsProvider>
-        <Routes>
+        <Suspense fallback={<Loading />}>
+          <Routes>
           <Route index element={<Desk admin={admin} />} />
           <Route path="uploads" element={onlyAdmins(<UploadsTab />)} />
           <Route path="catalog/*" element={<CatalogTab admin={admin} />} />
@@ -152,7 +74,8 @@ export function AdminPage() {
           <Route path="backbone" element={onlyAdmins(<BackboneTab />)} />
           <Route path="audit" element={onlyAdmins(<AuditTab />)} />
           <Route path="*" element={<Navigate to="/admin" replace />} />
-        </Routes>
+          </Routes>
+        </Suspense>
       </RecentArtistsProvider>
     </Page>
   );

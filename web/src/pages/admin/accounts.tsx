@@ -9,7 +9,7 @@ import { useState } from "react";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { Loading, ProblemMessage } from "../../components/common";
 import { useI18n } from "../../i18n/i18n";
-import { Busy, Fact, formatMoney, useDateTime } from "./shared";
+import { Busy, Fact, formatMoney, useDateTime, ScrollArea } from "./shared";
 
 type Role = Schemas["AdminAccountSummary"]["roles"][number];
 const allRoles: readonly Role[] = ["listener", "artist", "editor", "admin"];
@@ -159,7 +159,7 @@ function AccountDetail({ id }: { id: string }) {
       {data.subscriptions.length === 0 ? (
         <p className="muted">{t("console.none")}</p>
       ) : (
-        <div className="console-scroll">
+        <ScrollArea label={t("console.subscriptions")}>
           <table className="audit">
             <thead>
               <tr>
@@ -182,13 +182,13 @@ function AccountDetail({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
       <h4>{t("console.payments")}</h4>
       {data.payments.length === 0 ? (
         <p className="muted">{t("console.none")}</p>
       ) : (
-        <div className="console-scroll">
+        <ScrollArea label={t("console.payments")}>
           <table className="audit" aria-label={t("console.payments")}>
             <thead>
               <tr>
@@ -205,7 +205,7 @@ function AccountDetail({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </article>
   );

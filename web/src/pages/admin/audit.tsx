@@ -9,7 +9,7 @@ import { api, unwrap, type Schemas } from "../../api/client";
 import type { paths } from "../../api/schema";
 import { Loading, ProblemMessage } from "../../components/common";
 import { useI18n } from "../../i18n/i18n";
-import { Busy, useDateTime } from "./shared";
+import { Busy, useDateTime, ScrollArea } from "./shared";
 
 type AuditQuery = NonNullable<paths["/admin/audit"]["get"]["parameters"]["query"]>;
 
@@ -43,7 +43,7 @@ export function AuditTable({ entries, detailed }: { entries: Schemas["AuditEntry
   const { t } = useI18n();
   const dateTime = useDateTime();
   return (
-    <div className="console-scroll">
+    <ScrollArea label={t("admin.audit")}>
       <table className="audit">
         <thead>
           <tr>
@@ -92,7 +92,7 @@ export function AuditTable({ entries, detailed }: { entries: Schemas["AuditEntry
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 

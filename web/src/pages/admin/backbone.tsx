@@ -9,7 +9,7 @@ import { useState } from "react";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { Loading, ProblemMessage } from "../../components/common";
 import { useI18n } from "../../i18n/i18n";
-import { Busy, Fact, useDateTime } from "./shared";
+import { Busy, Fact, useDateTime, ScrollArea } from "./shared";
 
 type DeadLetter = Schemas["DeadLetter"];
 type DeadLetterState = DeadLetter["state"];
@@ -44,7 +44,7 @@ function ConsumerLag() {
       ) : null}
       {lag.data?.groups.length === 0 ? <p className="muted">{t("console.noGroups")}</p> : null}
       {lag.data && lag.data.groups.length > 0 ? (
-        <div className="console-scroll">
+        <ScrollArea label={t("console.consumerLag")}>
           <table className="audit" aria-label={t("console.consumerLag")}>
             <thead>
               <tr>
@@ -82,7 +82,7 @@ function ConsumerLag() {
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       ) : null}
     </section>
   );

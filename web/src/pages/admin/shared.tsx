@@ -140,3 +140,15 @@ export function Fact({ term, children }: { term: string; children: ReactNode }) 
     </>
   );
 }
+
+/**
+ * A table that may be wider than a phone scrolls sideways on its own; the
+ * region takes keyboard focus so it can be scrolled without a pointer.
+ */
+export function ScrollArea({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="console-scroll" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
