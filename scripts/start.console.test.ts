@@ -2,7 +2,8 @@
  * The admin console end to end on `npm start`, in real Chromium (Debian's
  * /usr/bin/chromium driven by playwright-core): the first admin (promoted by
  * scripts/admin-create.ts, as the README tells) opens every console tab,
- * finds a listener's account and makes it an editor, sees the consumer groups'
+ * finds a listener's account, makes it an editor and refunds its SBP payment
+ * (202, then the refund's progress on the account), sees the consumer groups'
  * lag and the dead-letter list, creates an ad campaign, pauses it and edits
  * its targeting, edits a demo track's credits and an album's title, creates an
  * artist and merges it into a demo artist, and filters the audit log for what
@@ -111,6 +112,19 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     // The account whose roles the admin changes.
     const registered = await fetch(`${gateway}/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-listener@example.com", password }) });
     expect(registered.status, await registered.clone().text()).toBeLessThan(300);
+    // It subscribes through the SBP sandbox and pays, so the admin has a payment to refund.
+    const listenerLogin = await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-listener@example.com", password }) });
+    const listenerToken = ((await listenerLogin.json()) as { access_token: string }).access_token;
+    const subscribed = await fetch(`${gateway}/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${listenerToken}`, "idempotency-key": crypto.randomUUID() },
+      body: JSON.stringify({ plan: "monthly", method: "sbp" }),
+    });
+    expect(subscribed.status, await subscribed.clone().text()).toBeLessThan(300);
+    const { instructions } = (await subscribed.json()) as { instructions: { confirmation_url?: string } };
+    const providerPaymentId = new URL(instructions.confirmation_url ?? "").pathname.split("/").at(-1);
+    const paid = await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments/${providerPaymentId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ repeat: 1 }) });
+    expect(paid.status).toBe(200);
 
     const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } })).newPage();
     await page.goto(`${gateway}/app/signup`);
@@ -201,8 +215,22 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await page.getByRole("button", { name: "Save roles" }).click();
     expect((await rolesSaved).status()).toBe(200);
     await page.getByTestId("roles-saved").waitFor();
-    const listener = await apiGet<{ accounts: { email: string; roles: string[] }[] }>(`/admin/accounts?q=console-listener`, token);
+    const listener = await apiGet<{ accounts: { id: string; email: string; roles: string[] }[] }>(`/admin/accounts?q=console-listener`, token);
     expect(listener.accounts.map((account) => account.roles)).toEqual([["listener", "editor"]]);
+    // The refund of its payment: 202, then the billing saga takes it to the provider while the console watches.
+    const accountPath = `/admin/accounts/${listener.accounts[0]?.id ?? ""}`;
+    const paidBy = Date.now() + 90_000;
+    while ((await apiGet<{ payments: { status: string }[] }>(accountPath, token)).payments[0]?.status !== "succeeded" && Date.now() < paidBy) await new Promise((resolve) => setTimeout(resolve, 500));
+    await page.reload();
+    await page.getByLabel("Find an account by email").fill("console-listener");
+    await page.getByRole("button", { name: "Open: console-listener@example.com" }).click();
+    const payments = page.getByRole("table", { name: "Payments" });
+    await payments.getByRole("textbox", { name: /^Reason for the refund/ }).fill("charged twice");
+    const refunded = nextResponse(page, "POST", /\/refund$/);
+    await payments.getByRole("button", { name: /^Refund: / }).click();
+    expect((await refunded).status()).toBe(202);
+    await payments.getByTestId("refund-cell").getByText(/^refund (requested|accepted)|^refunded/).first().waitFor();
+    await payments.getByTestId("refund-cell").getByText("refunded").first().waitFor({ timeout: 90_000 });
     await checkTab(page, "accounts");
     // The same tab on a phone: nothing must need a wider screen to be reached.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -36,14 +36,17 @@ export function sameList(left: readonly string[], right: readonly string[]): boo
   return left.length === right.length && left.every((value, index) => value === right[index]);
 }
 
-/** Money in minor units (kopecks, micro-USDT cents) shown in major units. */
+/** Minor units per major unit: kopecks for RUB, millionths for USDT (as the billing API counts them). */
+const minorUnits: Record<string, number> = { RUB: 100, USDT: 1_000_000 };
+
+/** Money in the API's integer minor units, shown in major units. */
 export function formatMoney(amountMinor: number, currency: string, locale: string): string {
-  const major = amountMinor / 100;
+  const major = amountMinor / (minorUnits[currency] ?? 100);
   try {
-    return new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { style: "currency", currency }).format(major);
+    return new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-GB", { style: "currency", currency, maximumFractionDigits: 6 }).format(major);
   } catch {
     // USDT is no ISO 4217 currency: Intl refuses it.
-    return `${major.toFixed(2)} ${currency}`;
+    return `${major.toLocaleString(locale === "ru" ? "ru-RU" : "en-GB", { maximumFractionDigits: 6 })} ${currency}`;
   }
 }
 
