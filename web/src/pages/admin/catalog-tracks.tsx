@@ -6,6 +6,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useSearchParams } from "react-router";
 import { api, ProblemError, unwrap, type Schemas } from "../../api/client";
 import { Loading, ProblemMessage } from "../../components/common";
 import { useI18n } from "../../i18n/i18n";
@@ -202,8 +203,10 @@ export function TrackEditor({ id }: { id: string }) {
 /** Find a track by name and edit it; the track's id can be pasted too (a taken-down track is not in search). */
 export function TrackFinder() {
   const { t } = useI18n();
+  // ?track=<id> opens a track directly (the upload moderation tab links here).
+  const [params] = useSearchParams();
   const [query, setQuery] = useState("");
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(params.get("track"));
   const found = useCatalogSearch("track", query);
   const pastedId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query.trim()) ? query.trim() : null;
   return (

@@ -5,6 +5,7 @@
  */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { formatDuration, Loading, ProblemMessage } from "../../components/common";
 import { useI18n } from "../../i18n/i18n";
@@ -23,6 +24,11 @@ function UploadRow({ upload }: { upload: Schemas["AdminUpload"] }) {
       <div className="console-card-head">
         <strong>{upload.title}</strong>
         <span className={`console-state console-state-${upload.state}`}>{t(`console.uploadState.${upload.state}`)}</span>
+        {upload.state === "published" ? (
+          <Link to={`/admin/catalog?track=${upload.track_id}`} aria-label={`${t("console.editTrack")}: ${upload.title}`}>
+            {t("console.editTrack")}
+          </Link>
+        ) : null}
       </div>
       {upload.rejection ? (
         <p className="warning" data-testid="rejection">
