@@ -142,6 +142,14 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     // The front desk: applications, the quick track fix, the latest audit entries (the CLI's role grant).
     await page.getByRole("heading", { name: "Artist applications" }).waitFor();
     await page.getByRole("cell", { name: "role.grant", exact: true }).first().waitFor();
+    // start.web.test.ts fixes a title here with loose selectors: "Title" and "Save" must each name one control.
+    const deskTrack = page.getByRole("button", { name: "Saltwater Chords" });
+    await searchUntilFound(page, "Find a track", "Saltwater Chords", deskTrack);
+    await deskTrack.click();
+    await page.getByLabel("Title").waitFor();
+    expect(await page.getByLabel("Title").count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Save" }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Take down" }).count()).toBe(1);
     await checkTab(page, "overview");
 
     // Upload moderation: the demo's uploads, all published.

@@ -78,6 +78,8 @@ function PaymentRow({ payment, accountId }: { payment: Payment; accountId: strin
     onSuccess: () => {
       setReason("");
       void client.invalidateQueries({ queryKey: ["admin", "account", accountId] });
+      // The refund ends premium, which the account list shows too.
+      void client.invalidateQueries({ queryKey: ["admin", "accounts"] });
       void client.invalidateQueries({ queryKey: ["admin", "audit"] });
     },
   });
