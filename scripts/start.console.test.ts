@@ -4,7 +4,7 @@
  * scripts/admin-create.ts, as the README tells) opens every console tab,
  * finds a listener's account, makes it an editor and refunds its SBP payment
  * (202, then the refund's progress on the account), sees the consumer groups'
- * lag and the dead-letter list, creates an ad campaign, pauses it and edits
+ * lag and the dead-letter list (and replays a dead letter), creates an ad campaign, pauses it and edits
  * its targeting, edits a demo track's credits and an album's title, creates an
  * artist and merges it into a demo artist, and filters the audit log for what
  * it did. Each change is checked through the API as well as on screen; axe-core
@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import pg from "pg";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
@@ -280,10 +281,30 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const lag = await apiGet<{ groups: { group: string }[] }>(`/admin/consumers`, token);
     expect(lag.groups.length).toBeGreaterThan(0);
     await page.getByRole("rowheader", { name: lag.groups[0]?.group ?? "", exact: true }).waitFor();
-    const deadLetters = await apiGet<{ dead_letters: { id: string }[] }>(`/admin/dead-letters`, token);
-    if (deadLetters.dead_letters.length === 0) await page.getByTestId("no-dead-letters").waitFor();
-    else await page.getByRole("list", { name: "Dead letters" }).getByRole("listitem").first().waitFor();
+    await page.getByTestId("no-dead-letters").waitFor();
+    // The demo's events all go through, so a dead letter is parked by hand, as the origin's archiver would copy it
+    // from a `.dlq` topic; its original topic is one nobody consumes, so the replay publishes harmlessly.
+    const database = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${env.EMBEDDED_DB_PORT}/postgres` });
+    await database.connect();
+    cleanups.push(() => database.end());
+    const eventId = crypto.randomUUID();
+    const parked = await database.query<{ id: string }>(
+      `insert into events.dead_letters (dlq_topic, dlq_partition, dlq_offset, original_topic, original_partition, original_offset, consumer_group, reason, error_message, attempts, event_id, event_type, key, value, failed_at)
+       values ('tunec.console-test.dlq', 0, 0, 'tunec.console-test', 0, 41, 'console-test', 'handler-failed', 'parked on purpose by the console test', 3, $1, 'ConsoleTestHappened', 'console-test', $2, now()) returning id::text`,
+      [eventId, JSON.stringify({ specversion: "1.0", id: eventId, type: "ConsoleTestHappened", source: "/console-test", data: {} })],
+    );
+    const deadLetterId = parked.rows[0]?.id ?? "";
+    await page.getByLabel("Original topic").fill("tunec.console-test");
+    const letter = page.getByRole("list", { name: "Dead letters" }).getByRole("listitem").first();
+    await letter.getByText("ConsoleTestHappened").waitFor();
     await checkTab(page, "backbone");
+    const replayed = nextResponse(page, "POST", /\/replay$/);
+    await letter.getByRole("button", { name: `Replay: ${deadLetterId}` }).click();
+    expect((await replayed).status()).toBe(202);
+    // The origin's dead-letters service publishes it within a pass of its 2-second loop; the list follows.
+    await letter.getByText("replayed", { exact: true }).waitFor({ timeout: 30_000 });
+    const replayedLetters = await apiGet<{ dead_letters: { id: string; state: string }[] }>(`/admin/dead-letters?topic=tunec.console-test`, token);
+    expect(replayedLetters.dead_letters).toMatchObject([{ id: deadLetterId, state: "replayed" }]);
 
     // The audit log, filtered to the merge the admin just made.
     await tabs.getByRole("link", { name: "Audit log", exact: true }).click();
@@ -292,7 +313,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await page.getByRole("cell", { name: "created twice", exact: true }).waitFor();
     expect(await page.getByRole("cell", { name: "track.update", exact: true }).count()).toBe(0);
     await page.getByRole("button", { name: "Clear" }).click();
-    for (const action of ["role.grant", "artist.create", "album.update", "track.update"]) await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
+    for (const action of ["role.grant", "artist.create", "album.update", "track.update", "payment.refund", "dead_letter.replay"]) await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
     await checkTab(page, "audit");
 
     // Russian is one click away, in the console too.
