@@ -296,7 +296,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const deadLetterId = parked.rows[0]?.id ?? "";
     await page.getByLabel("Original topic").fill("tunec.console-test");
     const letter = page.getByRole("list", { name: "Dead letters" }).getByRole("listitem").first();
-    await letter.getByText("ConsoleTestHappened").waitFor();
+    await letter.getByText("ConsoleTestHappened", { exact: true }).waitFor();
     await checkTab(page, "backbone");
     const replayed = nextResponse(page, "POST", /\/replay$/);
     await letter.getByRole("button", { name: `Replay: ${deadLetterId}` }).click();

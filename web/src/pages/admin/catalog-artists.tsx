@@ -103,32 +103,19 @@ function Managers({ artistId }: { artistId: string }) {
   );
 }
 
-function MergeArtist({ artist, onMerged }: { artist: KnownArtist; onMerged: (into: KnownArtist) => void }) {
+function MergeArtist({ artist, onMerged }: { artist: KnownArtist; onMerged: (result: Schemas["ArtistMerged"]) => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
   const [target, setTarget] = useState<KnownArtist | null>(null);
   const [reason, setReason] = useState("");
-  const [result, setResult] = useState<Schemas["ArtistMerged"] | null>(null);
   const merge = useMutation({
     mutationFn: async (into: KnownArtist) =>
       unwrap(await api.POST("/admin/artists/{id}/merge", { params: { path: { id: artist.id } }, body: { into_artist_id: into.id, ...(reason.trim() ? { reason: reason.trim() } : {}) } })),
     onSuccess: (merged) => {
-      setResult(merged);
+      onMerged(merged);
       void client.invalidateQueries({ queryKey: ["admin", "audit"] });
     },
   });
-  if (result) {
-    return (
-      <div role="status" className="console-done" data-testid="merge-result">
-        <p>
-          {t("console.merged")}: {result.merged.name} → {result.into.name} · {t("console.tracksMoved")}: {result.tracks_moved}
-        </p>
-        <button type="button" onClick={() => onMerged({ id: result.into.id, name: result.into.name })}>
-          {t("console.openSurvivor")}
-        </button>
-      </div>
-    );
-  }
   return (
     <fieldset>
       <legend>{t("console.mergeTitle")}</legend>
@@ -155,6 +142,21 @@ function MergeArtist({ artist, onMerged }: { artist: KnownArtist; onMerged: (int
   );
 }
 
+/** After a merge the duplicate can no longer be edited (the API answers 409): only the way to the survivor is left. */
+function MergeResult({ result, onOpen }: { result: Schemas["ArtistMerged"]; onOpen: (artist: KnownArtist) => void }) {
+  const { t } = useI18n();
+  return (
+    <div role="status" className="console-done" data-testid="merge-result">
+      <p>
+        {t("console.merged")}: {result.merged.name} → {result.into.name} · {t("console.tracksMoved")}: {result.tracks_moved}
+      </p>
+      <button type="button" onClick={() => onOpen({ id: result.into.id, name: result.into.name })}>
+        {t("console.openSurvivor")}
+      </button>
+    </div>
+  );
+}
+
 function ArtistEditor({ artist, admin, onOpen }: { artist: KnownArtist; admin: boolean; onOpen: (artist: KnownArtist) => void }) {
   const { t } = useI18n();
   const client = useQueryClient();
@@ -162,6 +164,7 @@ function ArtistEditor({ artist, admin, onOpen }: { artist: KnownArtist; admin: b
   // The public page: a merged profile redirects (308) to the one that stays, which fetch follows.
   const profile = useQuery({ queryKey: ["admin", "artist", artist.id], queryFn: async () => unwrap(await api.GET("/artists/{id}", { params: { path: { id: artist.id } } })) });
   const [saved, setSaved] = useState<Schemas["CuratedArtist"] | null>(null);
+  const [mergeResult, setMergeResult] = useState<Schemas["ArtistMerged"] | null>(null);
   const [name, setName] = useState<string | undefined>(undefined);
   const [bio, setBio] = useState<string | undefined>(undefined);
   const currentName = saved?.name ?? profile.data?.name ?? artist.name;
@@ -180,6 +183,7 @@ function ArtistEditor({ artist, admin, onOpen }: { artist: KnownArtist; admin: b
     },
   });
   const redirected = profile.data && profile.data.id !== artist.id;
+  if (mergeResult) return <MergeResult result={mergeResult} onOpen={onOpen} />;
   return (
     <div className="editor console-editor" role="group" aria-label={`${t("console.artistEditor")}: ${currentName}`}>
       <ProblemMessage error={profile.error ?? save.error} />
@@ -198,7 +202,7 @@ function ArtistEditor({ artist, admin, onOpen }: { artist: KnownArtist; admin: b
       </button>
       {save.isPending ? <Busy label={t("console.working")} /> : null}
       {profile.data ? <p className="muted">{t("console.topTracks")}: {profile.data.top_tracks.map((track) => track.title).join(", ") || "—"}</p> : null}
-      {redirected ? null : <MergeArtist key={artist.id} artist={{ id: artist.id, name: currentName }} onMerged={onOpen} />}
+      {redirected ? null : <MergeArtist artist={{ id: artist.id, name: currentName }} onMerged={setMergeResult} />}
       {admin && !redirected ? <Managers artistId={artist.id} /> : null}
     </div>
   );
