@@ -313,7 +313,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await page.getByRole("cell", { name: "created twice", exact: true }).waitFor();
     expect(await page.getByRole("cell", { name: "track.update", exact: true }).count()).toBe(0);
     await page.getByRole("button", { name: "Clear" }).click();
-    for (const action of ["role.grant", "artist.create", "album.update", "track.update", "payment.refund", "dead_letter.replay"]) await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
+    for (const action of ["role.grant", "account.roles.set", "artist.create", "artist.merge", "album.update", "track.update", "payment.refund", "dead_letter.replay"]) await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
     await checkTab(page, "audit");
 
     // Russian is one click away, in the console too.

@@ -37,6 +37,28 @@ function queryOf(filters: AuditFilters): AuditQuery {
   return query;
 }
 
+/** The actions the API records today, offered as the action filter's suggestions (any text still filters). */
+const knownActions = [
+  "account.roles.set",
+  "album.cover",
+  "album.restore",
+  "album.takedown",
+  "album.update",
+  "artist.create",
+  "artist.manager.add",
+  "artist.manager.remove",
+  "artist.merge",
+  "artist.update",
+  "artist_application.approve",
+  "artist_application.reject",
+  "dead_letter.replay",
+  "payment.refund",
+  "role.grant",
+  "track.restore",
+  "track.takedown",
+  "track.update",
+] as const;
+
 const json = (value: unknown) => (value === undefined || value === null ? "" : JSON.stringify(value, null, 2));
 
 export function AuditTable({ entries, detailed }: { entries: Schemas["AuditEntry"][]; detailed: boolean }) {
@@ -106,10 +128,10 @@ export function AuditTab() {
     queryFn: async ({ pageParam }) => unwrap(await api.GET("/admin/audit", { params: { query: { limit: 50, ...queryOf(applied), ...(pageParam ? { before: pageParam } : {}) } } })),
     getNextPageParam: (page) => page.next_before ?? undefined,
   });
-  const field = (key: keyof AuditFilters, label: string, type = "text") => (
+  const field = (key: keyof AuditFilters, label: string, type = "text", suggestions?: string) => (
     <label>
       {label}
-      <input type={type} value={draft[key]} onChange={(event) => setDraft({ ...draft, [key]: event.target.value })} />
+      <input type={type} list={suggestions} value={draft[key]} onChange={(event) => setDraft({ ...draft, [key]: event.target.value })} />
     </label>
   );
   const entries = audit.data?.pages.flatMap((page) => page.entries) ?? [];
@@ -124,7 +146,12 @@ export function AuditTab() {
           setApplied(draft);
         }}
       >
-        {field("action", t("console.filterAction"))}
+        {field("action", t("console.filterAction"), "text", "console-audit-actions")}
+        <datalist id="console-audit-actions">
+          {knownActions.map((action) => (
+            <option key={action} value={action} />
+          ))}
+        </datalist>
         {field("target_type", t("console.filterTargetType"))}
         {field("target_id", t("console.filterTargetId"))}
         {field("actor_id", t("console.filterActor"))}
