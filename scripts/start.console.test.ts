@@ -1,15 +1,16 @@
 /**
  * The admin console end to end on `npm start`, in real Chromium (Debian's
  * /usr/bin/chromium driven by playwright-core): the first admin (promoted by
- * scripts/admin-create.ts, as the README tells) opens every console tab,
- * finds a listener's account, makes it an editor and refunds its SBP payment
- * (202, then the refund's progress on the account), sees the consumer groups'
- * lag and the dead-letter list (and replays a dead letter), creates an ad campaign, pauses it and edits
- * its targeting, edits a demo track's credits and an album's title, creates an
- * artist and merges it into a demo artist, and filters the audit log for what
- * it did. Each change is checked through the API as well as on screen; axe-core
- * finds no serious or critical violation on any tab; screenshots of each tab
- * (and one at phone width) go to .ci/out/web/console-*.png.
+ * scripts/admin-create.ts, as the README tells) opens every console tab; edits
+ * a demo track's credits, an album's title and cover; creates an artist and
+ * merges it into a demo artist; finds a listener's account, makes it an editor
+ * and refunds its SBP payment (202, then the refund's progress on the
+ * account); creates an ad campaign, pauses it, edits its targeting and adds a
+ * creative with real audio; sees the consumer groups' lag and the dead-letter
+ * list and replays a dead letter; and filters the audit log for what it did.
+ * Each change is checked through the API as well as on screen; axe-core finds
+ * no serious or critical violation on any tab; screenshots of each tab (and
+ * one at phone width) go to .ci/out/web/console-*.png.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -22,6 +23,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAudioWorkbench } from "../test/audio.ts";
 import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -191,7 +193,18 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const albumResponse = await albumSaved;
     expect(albumResponse.status(), await albumResponse.text()).toBe(200);
     const albumId = new URL(albumResponse.url()).pathname.split("/").at(-1) ?? "";
-    expect((await apiGet<{ title: string }>(`/albums/${albumId}`)).title).toBe("Deep Blue Sine (Remastered)");
+    const retitled = await apiGet<{ title: string; cover_url: string | null }>(`/albums/${albumId}`);
+    expect(retitled.title).toBe("Deep Blue Sine (Remastered)");
+    // A new cover: the image's own bytes as the body, under a new key.
+    const bench = await createAudioWorkbench();
+    cleanups.push(() => bench.cleanup());
+    await page.getByLabel("New cover (JPEG, PNG or WebP, up to 10 MiB)").setInputFiles(await bench.jpeg("cover.jpg"));
+    const coverPut = nextResponse(page, "PUT", /^\/admin\/albums\/[^/]+\/cover$/);
+    await page.getByRole("button", { name: "Upload the cover" }).click();
+    const coverResponse = await coverPut;
+    expect(coverResponse.status(), await coverResponse.text()).toBe(200);
+    await page.getByRole("img", { name: "Cover: Deep Blue Sine (Remastered)" }).waitFor();
+    expect((await apiGet<{ cover_url: string | null }>(`/albums/${albumId}`)).cover_url).not.toBe(retitled.cover_url);
     await checkTab(page, "catalog-albums");
 
     // Catalog, artists: create a duplicate of Сплин-Фактор in the console, then merge it into the real one.
@@ -271,8 +284,21 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     await campaign.getByText("Listener languages: ru").waitFor();
     const campaigns = await apiGet<{ campaigns: { id: string; status: string; genres: string[]; languages: string[] }[] }>(`/admin/ads/campaigns`, token);
     expect(campaigns.campaigns.find((item) => item.id === campaignId)).toMatchObject({ status: "paused", genres: ["rock", "post-punk"], languages: ["ru"] });
+    // A creative: its audio goes up first (POST /admin/ads/audio), the browser measures its length.
     await campaign.getByText("Creatives (0)").click();
-    await campaign.getByLabel("Creative name").waitFor();
+    await campaign.getByLabel("Creative name").fill("Five-second spot");
+    await campaign.getByLabel("Spot audio (up to 10 MiB)").setInputFiles(await bench.make("spot.mp3", "mp3", { seconds: 5 }));
+    const measuredBy = Date.now() + 10_000;
+    while ((await campaign.getByLabel("Length, s").inputValue()) !== "5" && Date.now() < measuredBy) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await campaign.getByLabel("Length, s").inputValue()).toBe("5");
+    const creativeCreated = nextResponse(page, "POST", /\/creatives$/);
+    await campaign.getByRole("button", { name: "Add a creative" }).click();
+    const creativeResponse = await creativeCreated;
+    expect(creativeResponse.status(), await creativeResponse.text()).toBe(201);
+    await campaign.getByText("Creatives (1)").waitFor();
+    await campaign.getByRole("button", { name: "Pause: Five-second spot" }).waitFor();
+    const withCreative = await apiGet<{ campaigns: { id: string; creatives: { name: string; duration_ms: number; audio_key: string }[] }[] }>(`/admin/ads/campaigns`, token);
+    expect(withCreative.campaigns.find((item) => item.id === campaignId)?.creatives).toMatchObject([{ name: "Five-second spot", duration_ms: 5000 }]);
     await checkTab(page, "ads");
 
     // The event backbone: every origin consumer group reports its lag on a 30-second timer.

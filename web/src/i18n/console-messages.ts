@@ -33,6 +33,7 @@ export const consoleRu = {
   "console.attempts": "попыток",
   "console.lastError": "Последняя ошибка",
   "console.received": "получено",
+  "console.receivedAt": "Получено",
   // Uploads
   "console.uploadStateFilter": "Состояние",
   "console.artistIdFilter": "Id артиста",
@@ -267,6 +268,7 @@ export const consoleEn: Record<keyof typeof consoleRu, string> = {
   "console.attempts": "attempts",
   "console.lastError": "Last error",
   "console.received": "received",
+  "console.receivedAt": "Received",
   "console.uploadStateFilter": "State",
   "console.artistIdFilter": "Artist id",
   "console.noUploads": "No uploads match.",

@@ -124,7 +124,7 @@ function DeadLetterRow({ letter }: { letter: DeadLetter }) {
           {letter.attempts !== null ? ` (${t("console.attempts")}: ${letter.attempts})` : ""}
         </Fact>
         {letter.error_message ? <Fact term={t("console.lastError")}>{letter.error_message}</Fact> : null}
-        <Fact term={t("console.received")}>{dateTime(letter.received_at)}</Fact>
+        <Fact term={t("console.receivedAt")}>{dateTime(letter.received_at)}</Fact>
         {letter.replay_requested_at ? <Fact term={t("console.replayRequested")}>{dateTime(letter.replay_requested_at)}</Fact> : null}
         {letter.replayed_at ? <Fact term={t("console.replayedAt")}>{dateTime(letter.replayed_at)}</Fact> : null}
       </dl>
