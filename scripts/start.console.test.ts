@@ -47,6 +47,11 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
     .map((violation) => `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ""}`).join("; ")}`);
 }
 
+/** "status body" of a response, for an assertion's message (the body may be gone once the page moved on). */
+async function described(response: Response): Promise<string> {
+  return `${response.status()} ${await response.text().catch(() => "(body no longer available)")}`;
+}
+
 /** The response of the next `method` request whose path ends with `pathSuffix`. */
 function nextResponse(page: Page, method: string, pathSuffix: RegExp): Promise<Response> {
   return page.waitForResponse((response) => response.request().method() === method && pathSuffix.test(new URL(response.url()).pathname));
@@ -176,7 +181,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const creditsSaved = nextResponse(page, "PATCH", /^\/admin\/tracks\/[^/]+$/);
     await editor.getByRole("button", { name: "Save", exact: true }).click();
     const creditsResponse = await creditsSaved;
-    expect(creditsResponse.status(), await creditsResponse.text()).toBe(200);
+    expect(creditsResponse.status(), await described(creditsResponse)).toBe(200);
     const trackId = new URL(creditsResponse.url()).pathname.split("/").at(-1) ?? "";
     const credited = await apiGet<{ artists: { name: string; role: string }[] }>(`/tracks/${trackId}`);
     expect(credited.artists.map((artist) => `${artist.name}/${artist.role}`)).toEqual(["Кинолента/main", "Northern Tuna/producer"]);
@@ -191,7 +196,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const albumSaved = nextResponse(page, "PATCH", /^\/admin\/albums\/[^/]+$/);
     await page.getByRole("button", { name: "Save album" }).click();
     const albumResponse = await albumSaved;
-    expect(albumResponse.status(), await albumResponse.text()).toBe(200);
+    expect(albumResponse.status(), await described(albumResponse)).toBe(200);
     const albumId = new URL(albumResponse.url()).pathname.split("/").at(-1) ?? "";
     const retitled = await apiGet<{ title: string; cover_url: string | null }>(`/albums/${albumId}`);
     expect(retitled.title).toBe("Deep Blue Sine (Remastered)");
@@ -202,7 +207,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const coverPut = nextResponse(page, "PUT", /^\/admin\/albums\/[^/]+\/cover$/);
     await page.getByRole("button", { name: "Upload the cover" }).click();
     const coverResponse = await coverPut;
-    expect(coverResponse.status(), await coverResponse.text()).toBe(200);
+    expect(coverResponse.status(), await described(coverResponse)).toBe(200);
     await page.getByRole("img", { name: "Cover: Deep Blue Sine (Remastered)" }).waitFor();
     expect((await apiGet<{ cover_url: string | null }>(`/albums/${albumId}`)).cover_url).not.toBe(retitled.cover_url);
     await checkTab(page, "catalog-albums");
@@ -213,7 +218,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const created = nextResponse(page, "POST", /^\/admin\/artists$/);
     await page.getByRole("button", { name: "Create the artist" }).click();
     const createdResponse = await created;
-    expect(createdResponse.status(), await createdResponse.text()).toBe(201);
+    expect(createdResponse.status(), await described(createdResponse)).toBe(201);
     const duplicateId = ((await createdResponse.json()) as { id: string }).id;
     const artistEditor = page.getByRole("group", { name: "Artist editor: Сплин-Фактор (дубль)" });
     await artistEditor.waitFor();
@@ -270,7 +275,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const campaignCreated = nextResponse(page, "POST", /^\/admin\/ads\/campaigns$/);
     await page.getByRole("button", { name: "Create the campaign" }).click();
     const campaignResponse = await campaignCreated;
-    expect(campaignResponse.status(), await campaignResponse.text()).toBe(201);
+    expect(campaignResponse.status(), await described(campaignResponse)).toBe(201);
     const campaignId = ((await campaignResponse.json()) as { id: string }).id;
     const campaign = page.getByRole("listitem", { name: "Console winter sale" });
     await campaign.getByTestId("campaign-status").getByText("active").waitFor();
@@ -294,7 +299,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     const creativeCreated = nextResponse(page, "POST", /\/creatives$/);
     await campaign.getByRole("button", { name: "Add a creative" }).click();
     const creativeResponse = await creativeCreated;
-    expect(creativeResponse.status(), await creativeResponse.text()).toBe(201);
+    expect(creativeResponse.status(), await described(creativeResponse)).toBe(201);
     await campaign.getByText("Creatives (1)").waitFor();
     await campaign.getByRole("button", { name: "Pause: Five-second spot" }).waitFor();
     const withCreative = await apiGet<{ campaigns: { id: string; creatives: { name: string; duration_ms: number; audio_key: string }[] }[] }>(`/admin/ads/campaigns`, token);
