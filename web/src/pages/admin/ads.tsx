@@ -195,6 +195,8 @@ function AddCreative({ campaign }: { campaign: Campaign }) {
   const [clickUrl, setClickUrl] = useState("");
   const [imageUrl, setImageUrl] = useState("");
   const [stage, setStage] = useState<"audio" | "creative" | null>(null);
+  // A file input cannot be cleared through React state; a new key gives a fresh, empty one after an upload.
+  const [audioInputKey, setAudioInputKey] = useState(0);
   const add = useMutation({
     mutationFn: async () => {
       if (!file) return;
@@ -213,6 +215,7 @@ function AddCreative({ campaign }: { campaign: Campaign }) {
     onSuccess: () => {
       setName("");
       setFile(null);
+      setAudioInputKey((key) => key + 1);
       setClickUrl("");
       setImageUrl("");
       invalidate();
@@ -235,6 +238,7 @@ function AddCreative({ campaign }: { campaign: Campaign }) {
       <label>
         {t("console.creativeAudio")}
         <input
+          key={audioInputKey}
           type="file"
           accept="audio/*"
           onChange={(event) => {

@@ -60,6 +60,8 @@ function AlbumEditor({ id }: { id: string }) {
   const [releaseDate, setReleaseDate] = useState<string | undefined>(undefined);
   const [reason, setReason] = useState("");
   const [coverFile, setCoverFile] = useState<File | null>(null);
+  // A file input cannot be cleared through React state; a new key gives a fresh, empty one after an upload.
+  const [coverInputKey, setCoverInputKey] = useState(0);
   const [tracksChanged, setTracksChanged] = useState<number | null>(null);
   const current = saved ?? album.data ?? undefined;
 
@@ -95,6 +97,7 @@ function AlbumEditor({ id }: { id: string }) {
       setReleaseDate(undefined);
       setReason("");
       setCoverFile(null);
+      setCoverInputKey((key) => key + 1);
       setTracksChanged(count);
       void client.invalidateQueries({ queryKey: ["admin", "audit"] });
     },
@@ -134,7 +137,7 @@ function AlbumEditor({ id }: { id: string }) {
             {current.coverUrl ? <img src={current.coverUrl} alt={`${t("console.cover")}: ${albumName}`} width={120} height={120} className="cover" /> : <p className="muted">{current.hasCover ? t("console.coverReplaced") : t("console.noCover")}</p>}
             <label>
               {t("console.newCover")}
-              <input type="file" accept={coverTypes.join(",")} onChange={(event) => setCoverFile(event.target.files?.[0] ?? null)} />
+              <input key={coverInputKey} type="file" accept={coverTypes.join(",")} onChange={(event) => setCoverFile(event.target.files?.[0] ?? null)} />
             </label>
             <div className="console-actions">
               <button type="button" disabled={!coverFile || act.isPending} onClick={() => act.mutate("cover")}>
