@@ -40,7 +40,7 @@ const router = createBrowserRouter(
         { path: "history", lazy: async () => ({ Component: (await import("./pages/history")).HistoryPage }) },
         { path: "studio", lazy: async () => ({ Component: (await import("./pages/studio")).StudioPage }) },
         { path: "premium", element: <PremiumPage /> },
-        { path: "admin", lazy: async () => ({ Component: (await import("./pages/admin")).AdminPage }) },
+        { path: "admin/*", lazy: async () => ({ Component: (await import("./pages/admin")).AdminPage }) },
         { path: "*", element: <NotFound /> },
       ],
     },
