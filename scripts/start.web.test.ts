@@ -15,7 +15,7 @@
  * to .ci/out/web/.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -97,6 +97,22 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
 
     await page.goto(`${gateway}/`);
     expect(new URL(page.url()).pathname).toBe("/app/");
+    // Lighthouse-style figures of the first page, from the browser's own timing APIs (reported, not asserted).
+    const timings = await page.evaluate(
+      () =>
+        new Promise<{ fcp: number; lcp: number; domContentLoaded: number; scriptKB: number }>((resolve) => {
+          new PerformanceObserver((list) => {
+            const lcp = list.getEntries().at(-1)?.startTime ?? 0;
+            const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0;
+            const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+            const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((entry) => entry.initiatorType === "script");
+            resolve({ fcp, lcp, domContentLoaded: navigation?.domContentLoadedEventEnd ?? 0, scriptKB: scripts.reduce((sum, entry) => sum + entry.encodedBodySize, 0) / 1024 });
+          }).observe({ type: "largest-contentful-paint", buffered: true });
+        }),
+    );
+    await mkdir(join(root, ".ci", "out"), { recursive: true });
+    await writeFile(join(screenshots, "timings.json"), JSON.stringify(timings, null, 2));
+    console.log(`web app first page: FCP ${Math.round(timings.fcp)} ms, LCP ${Math.round(timings.lcp)} ms, DOMContentLoaded ${Math.round(timings.domContentLoaded)} ms, ${timings.scriptKB.toFixed(1)} KB of script over the wire`);
     await page.getByRole("link", { name: "Sign up" }).click();
     await page.getByLabel("Email").fill("web-listener@example.com");
     await page.getByLabel("Password").fill("violet accordion harbour 42");
