@@ -30,6 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
+import type { ApiKeysTable, AppPasswordsTable } from "./subsonic.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable } from "./search.table.ts";
 
 export interface Database {
@@ -83,4 +84,6 @@ export interface Database {
   "users.imports": ImportsTable;
   "users.import_entries": ImportEntriesTable;
   "audit.entries": AuditEntriesTable;
+  "subsonic.api_keys": ApiKeysTable;
+  "subsonic.app_passwords": AppPasswordsTable;
 }

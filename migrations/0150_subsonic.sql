@@ -1,0 +1,36 @@
+-- Subsonic context: the credentials Subsonic/OpenSubsonic players use instead
+-- of an access token. Players cannot do OAuth or refresh tokens, so a listener
+-- creates one credential per device and revokes it from the web app.
+--
+-- API keys (OpenSubsonic `apiKey`): only the SHA-256 of a key is stored; the
+-- key is shown once at creation. Keys are high-entropy, so a plain hash (not
+-- argon2) is enough and lets a request find its key with one index lookup.
+--
+-- App passwords (legacy `u` + `t` + `s` and `p=enc:`): token auth sends
+-- md5(password + salt), which the server can only check holding the plain
+-- password, so it is stored encrypted (AES-256-GCM, key SUBSONIC_SECRET_KEY)
+-- rather than hashed. They are server-generated, never the account password
+-- (which stays argon2id-only and never works here).
+create schema if not exists subsonic;
+
+create table subsonic.api_keys (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null,
+  name text not null check (length(btrim(name)) between 1 and 100),
+  key_hash text not null unique check (key_hash ~ '^[0-9a-f]{64}$'),
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz
+);
+create index api_keys_user on subsonic.api_keys (user_id, created_at desc);
+
+create table subsonic.app_passwords (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null,
+  name text not null check (length(btrim(name)) between 1 and 100),
+  -- base64 of iv (12 bytes) || AES-GCM ciphertext and tag; the row id is the associated data,
+  -- so a ciphertext copied onto another row does not decrypt.
+  secret text not null check (length(secret) between 16 and 200),
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz
+);
+create index app_passwords_user on subsonic.app_passwords (user_id, created_at desc);
