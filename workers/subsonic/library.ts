@@ -228,18 +228,20 @@ export interface TrackExtras {
   codec: string | null;
   bitrate_kbps: number | null;
   size_bytes: number | null;
+  /** Integrated loudness of that file (EBU R128), the source of ReplayGain. */
+  loudness_lufs: number | null;
 }
 
 export async function trackExtras(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, TrackExtras>> {
   if (ids.length === 0) return new Map();
   const result = await sql<TrackExtras>`
     select t.id, extract(year from al.release_date)::int as year, coalesce(st.plays, 0)::float8 as plays,
-      r.codec, r.bitrate_kbps, r.size_bytes::float8 as size_bytes
+      r.codec, r.bitrate_kbps, r.size_bytes::float8 as size_bytes, r.loudness_lufs::float8 as loudness_lufs
     from catalog.tracks t
     left join catalog.albums al on al.id = t.album_id
     left join catalog.track_stats st on st.track_id = t.id
     left join lateral (
-      select r.codec, r.bitrate_kbps, r.size_bytes from catalog.renditions r where r.track_id = t.id
+      select r.codec, r.bitrate_kbps, r.size_bytes, r.loudness_lufs from catalog.renditions r where r.track_id = t.id
       order by (r.quality = 'standard') desc limit 1
     ) r on true
     where t.id = any(${[...ids]}::uuid[])`.execute(db);

@@ -65,7 +65,14 @@ export function toChild(track: TrackRecord, extras: TrackExtras | undefined, sta
     albumArtists: main ? [{ id: main.id, name: main.name }] : [],
     displayAlbumArtist: main?.name ?? "",
     explicitStatus: track.explicit ? "explicit" : "",
+    // The spec: always present, its fields omitted when unknown.
+    replayGain: extras?.loudness_lufs != null ? { trackGain: replayGainDb(extras.loudness_lufs) } : {},
   };
+}
+
+/** ReplayGain 2.0 plays at -18 LUFS: the gain that brings the measured loudness there, to 0.01 dB. */
+export function replayGainDb(loudnessLufs: number): number {
+  return Math.round((-18 - loudnessLufs) * 100) / 100;
 }
 
 export function toAlbumID3(album: AlbumSummary, starred: string | undefined): SubsonicObject {
