@@ -33,9 +33,14 @@ const subsonicPlayNamespace = "3b0f3f55-8d0e-4c4e-9f7a-6a2d1e9c7b21";
 const playWindowMs = 60 * 60 * 1000;
 const maxScrobblesPerCall = 50;
 
-function playIdOf(account: SubsonicAccount, trackId: string, atMs: number, quality?: StreamQuality): Promise<string> {
+/** The play a device (credential) makes of a track in the hour of `atMs`; `quality` only for a second one at another quality. */
+export function subsonicPlayId(credentialId: string, trackId: string, atMs: number, quality?: StreamQuality): Promise<string> {
   const window = Math.floor(atMs / playWindowMs);
-  return uuidV5(`${account.credentialId}/${trackId}/${window}${quality ? `/${quality}` : ""}`, subsonicPlayNamespace);
+  return uuidV5(`${credentialId}/${trackId}/${window}${quality ? `/${quality}` : ""}`, subsonicPlayNamespace);
+}
+
+function playIdOf(account: SubsonicAccount, trackId: string, atMs: number, quality?: StreamQuality): Promise<string> {
+  return subsonicPlayId(account.credentialId, trackId, atMs, quality);
 }
 
 async function playableTrack(request: SubsonicRequest, id: string): Promise<PlayableTrack> {
