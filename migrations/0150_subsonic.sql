@@ -34,3 +34,16 @@ create table subsonic.app_passwords (
   last_used_at timestamptz
 );
 create index app_passwords_user on subsonic.app_passwords (user_id, created_at desc);
+
+-- The play queue a listener saved (Subsonic savePlayQueue, PUT /me/play-queue),
+-- so they move between devices and go on where they stopped. One per listener;
+-- track ids are not checked against the catalog on save: a track taken down
+-- later is skipped when the queue is read.
+create table subsonic.play_queues (
+  user_id uuid primary key,
+  track_ids uuid[] not null check (cardinality(track_ids) <= 1000),
+  current_id uuid,
+  position_ms bigint not null default 0 check (position_ms between 0 and 86400000),
+  changed_by text not null check (length(changed_by) <= 100),
+  updated_at timestamptz not null default now()
+);

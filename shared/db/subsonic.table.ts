@@ -21,3 +21,14 @@ export interface AppPasswordsTable {
   created_at: Timestamp;
   last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
+
+/** subsonic.play_queues (migrations/0150): the listener's saved play queue. */
+export interface PlayQueuesTable {
+  user_id: string;
+  track_ids: string[];
+  current_id: string | null;
+  /** bigint: pg returns it as a string. */
+  position_ms: ColumnType<string, string | number, string | number>;
+  changed_by: string;
+  updated_at: Timestamp;
+}

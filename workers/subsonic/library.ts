@@ -283,3 +283,46 @@ export async function coverKeyOf(db: Kysely<Database>, coverId: string): Promise
     .executeTakeFirst();
   return row?.cover_key ?? null;
 }
+
+/** The genres of an artist's, album's or song's published tracks (whichever `id` names), most used first. */
+export async function genresOf(db: Kysely<Database>, id: string): Promise<string[]> {
+  const result = await sql<{ genre: string }>`
+    select g.genre from (
+      select unnest(t.genres) as genre from catalog.tracks t
+      where ${publishedTrack} and (t.id = ${id} or t.album_id = ${id} or t.artist_id = ${id})
+    ) g
+    group by g.genre order by count(*) desc, g.genre limit 5`.execute(db);
+  return result.rows.map((row) => row.genre);
+}
+
+/** Popular published tracks sharing a genre, the item's own tracks left out (similar is something else). */
+export async function popularInGenres(db: Kysely<Database>, genres: readonly string[], excludeOf: string, limit: number): Promise<string[]> {
+  if (genres.length === 0) return [];
+  const result = await sql<{ id: string }>`
+    select t.id from catalog.tracks t left join catalog.track_stats st on st.track_id = t.id
+    where ${publishedTrack} and t.genres && ${[...genres]}::text[]
+      and t.id <> ${excludeOf} and t.album_id is distinct from ${excludeOf}::uuid and t.artist_id <> ${excludeOf}
+    order by coalesce(st.popularity, 0) desc, t.published_at desc, t.id limit ${limit}`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+/** Artists whose published tracks share the genres, by their tracks' popularity. */
+export async function artistsInGenres(db: Kysely<Database>, genres: readonly string[], excludeArtist: string, limit: number): Promise<string[]> {
+  if (genres.length === 0 || limit === 0) return [];
+  const result = await sql<{ id: string }>`
+    select t.artist_id as id from catalog.tracks t left join catalog.track_stats st on st.track_id = t.id
+    join catalog.artists ar on ar.id = t.artist_id and ar.merged_into is null
+    where ${publishedTrack} and t.genres && ${[...genres]}::text[] and t.artist_id <> ${excludeArtist}
+    group by t.artist_id order by sum(coalesce(st.popularity, 0)) desc, t.artist_id limit ${limit}`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+/** The main artist of an artist, album or song id. */
+export async function artistIdOf(db: Kysely<Database>, id: string): Promise<string | undefined> {
+  const result = await sql<{ artist_id: string }>`
+    select coalesce(ar.merged_into, ar.id) as artist_id from catalog.artists ar where ar.id = ${id}
+    union all select al.artist_id from catalog.albums al where al.id = ${id} and al.status = 'published'
+    union all select t.artist_id from catalog.tracks t where t.id = ${id} and t.status = 'published'
+    limit 1`.execute(db);
+  return result.rows[0]?.artist_id;
+}

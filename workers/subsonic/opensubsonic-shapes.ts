@@ -148,3 +148,30 @@ export function success<K extends string, S extends z.ZodType>(key: K, schema: S
   return z.looseObject({ ...base, status: z.literal("ok"), [key]: schema } as { [P in K]: S } & typeof base & { status: z.ZodLiteral<"ok"> });
 }
 export const empty = z.looseObject({ ...base, status: z.literal("ok") });
+
+export const playQueue = z.looseObject({
+  current: z.string().optional(),
+  position: int.optional(),
+  username: z.string(),
+  changed: iso,
+  changedBy: z.string(),
+  entry: z.array(child).optional(),
+});
+export const artistInfo2 = z.looseObject({
+  biography: z.string().optional(),
+  musicBrainzId: z.string().optional(),
+  lastFmUrl: z.string().optional(),
+  smallImageUrl: z.string().optional(),
+  mediumImageUrl: z.string().optional(),
+  largeImageUrl: z.string().optional(),
+  similarArtist: z.array(artistID3).optional(),
+});
+export const albumInfo = z.looseObject({
+  notes: z.string().optional(),
+  musicBrainzId: z.string().optional(),
+  lastFmUrl: z.string().optional(),
+  smallImageUrl: z.string().optional(),
+  mediumImageUrl: z.string().optional(),
+  largeImageUrl: z.string().optional(),
+});
+export const tokenInfo = z.object({ username: z.string() });

@@ -7317,6 +7317,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/play-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's saved play queue */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue and where in it the listener stopped */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlayQueue"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No queue saved */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Save the caller's play queue (an empty one clears it) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        track_ids: string[];
+                        /**
+                         * Format: uuid
+                         * @default null
+                         */
+                        current?: string | null;
+                        /** @default 0 */
+                        position_ms?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid queue */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rest/{method}": {
         parameters: {
             query?: never;
@@ -9079,6 +9182,20 @@ export interface components {
              * @description To the hour; null until first used.
              */
             last_used_at: string | null;
+        };
+        PlayQueue: {
+            /** @description Up to 1000 tracks in play order; tracks taken down since stay listed. */
+            track_ids: string[];
+            /**
+             * Format: uuid
+             * @description The track playing; one of track_ids.
+             */
+            current: string | null;
+            position_ms: number;
+            /** @description The client that saved it (Subsonic `c`, or `web`). */
+            changed_by: string;
+            /** Format: date-time */
+            changed_at: string;
         };
     };
     responses: never;

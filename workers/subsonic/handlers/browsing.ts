@@ -133,3 +133,6 @@ export const getUser: SubsonicHandler = async ({ params, account }) => {
     },
   };
 };
+
+/** Part of apiKeyAuthentication: whose key this is (a wrong key never gets here: it is error 44). */
+export const tokenInfo: SubsonicHandler = async ({ account }) => ({ tokenInfo: { username: account.email } });

@@ -13,10 +13,12 @@ import type { GatewayEnv } from "../../gateway/context.ts";
 import { authenticateSubsonic } from "../auth.ts";
 import { SubsonicError, errorBody, errorCodes, formatOf, okBody, render, type Format, type SubsonicObject } from "../envelope.ts";
 import type { SubsonicHandler } from "../handler.ts";
-import { getAlbum, getArtist, getArtists, getGenres, getIndexes, getLicense, getMusicFolders, getSong, getUser, ping } from "../handlers/browsing.ts";
+import { getAlbum, getArtist, getArtists, getGenres, getIndexes, getLicense, getMusicFolders, getSong, getUser, ping, tokenInfo } from "../handlers/browsing.ts";
 import { createPlaylist, deletePlaylist, getPlaylist, getPlaylists, star, unstar, updatePlaylist } from "../handlers/library.ts";
 import { getAlbumList2, getRandomSongs, getSongsByGenre, getStarred2, search3 } from "../handlers/lists.ts";
 import { download, getCoverArt, scrobble, stream } from "../handlers/media.ts";
+import { getAlbumInfo2, getArtistInfo2, getSimilarSongs2, getTopSongs } from "../handlers/info.ts";
+import { getPlayQueue, savePlayQueue } from "../handlers/queue.ts";
 import { SubsonicParams } from "../params.ts";
 import { appPasswordKeyOf } from "../services.ts";
 
@@ -24,6 +26,7 @@ import { appPasswordKeyOf } from "../services.ts";
 export const extensions = [
   { name: "apiKeyAuthentication", versions: [1] },
   { name: "formPost", versions: [1] },
+  { name: "topSongsByArtistId", versions: [1] },
 ] as const;
 
 export const handlers: Readonly<Record<string, SubsonicHandler>> = {
@@ -53,17 +56,23 @@ export const handlers: Readonly<Record<string, SubsonicHandler>> = {
   download,
   scrobble,
   getCoverArt,
+  getPlayQueue,
+  savePlayQueue,
+  getTopSongs,
+  getSimilarSongs2,
+  getArtistInfo2,
+  getAlbumInfo2,
+  tokenInfo,
 };
 
 /** Methods of the Subsonic/OpenSubsonic API TUNEC does not implement: they say so, instead of "unknown". */
 export const notImplemented = [
-  "getMusicDirectory", "getVideos", "getVideoInfo", "getArtistInfo", "getArtistInfo2", "getAlbumInfo", "getAlbumInfo2", "getSimilarSongs", "getSimilarSongs2",
-  "getTopSongs", "getAlbumList", "getNowPlaying", "getStarred", "search", "search2", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
+  "getMusicDirectory", "getVideos", "getVideoInfo", "getArtistInfo", "getAlbumInfo", "getSimilarSongs", "getAlbumList", "getNowPlaying", "getStarred", "search", "search2", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
   "setRating", "getShares", "createShare", "updateShare", "deleteShare", "getPodcasts", "getNewestPodcasts", "refreshPodcasts", "createPodcastChannel",
   "deletePodcastChannel", "deletePodcastEpisode", "downloadPodcastEpisode", "getPodcastEpisode", "jukeboxControl", "getInternetRadioStations",
   "createInternetRadioStation", "updateInternetRadioStation", "deleteInternetRadioStation", "getChatMessages", "addChatMessage", "getUsers", "createUser",
-  "updateUser", "deleteUser", "changePassword", "getBookmarks", "createBookmark", "deleteBookmark", "getPlayQueue", "savePlayQueue", "getPlayQueueByIndex",
-  "savePlayQueueByIndex", "getScanStatus", "startScan", "tokenInfo", "reportPlayback", "getTranscodeDecision", "getTranscodeStream", "getSonicSimilarTracks", "findSonicPath",
+  "updateUser", "deleteUser", "changePassword", "getBookmarks", "createBookmark", "deleteBookmark", "getPlayQueueByIndex",
+  "savePlayQueueByIndex", "getScanStatus", "startScan", "reportPlayback", "getTranscodeDecision", "getTranscodeStream", "getSonicSimilarTracks", "findSonicPath",
 ] as const;
 
 const methodPattern = /^[A-Za-z0-9]{1,64}$/;
