@@ -129,3 +129,30 @@ export function toPlaylist(playlist: PlaylistRecord, ownerName: string, duration
     changed: playlist.updated_at,
   };
 }
+
+/** An album as a folder (`Child` with isDir), for the file-structure methods (getMusicDirectory, getAlbumList, search2, getStarred). */
+export function toAlbumDirectory(album: AlbumSummary, starred: string | undefined): SubsonicObject {
+  return {
+    id: album.id,
+    parent: album.artist_id,
+    isDir: true,
+    title: album.title,
+    album: album.title,
+    artist: album.artist_name,
+    year: album.year ?? undefined,
+    genre: album.genres[0],
+    coverArt: albumCoverId(album.id),
+    duration: album.duration,
+    playCount: album.plays,
+    created: album.created,
+    starred,
+    albumId: album.id,
+    artistId: album.artist_id,
+    mediaType: "album",
+  };
+}
+
+/** An artist as the file-structure `Artist` (getIndexes, search2, getStarred). */
+export function toArtist(artist: { id: string; name: string }, starred: string | undefined): SubsonicObject {
+  return { id: artist.id, name: artist.name, starred };
+}

@@ -175,3 +175,18 @@ export const albumInfo = z.looseObject({
   largeImageUrl: z.string().optional(),
 });
 export const tokenInfo = z.object({ username: z.string() });
+
+/** The file-structure `Artist` (getIndexes, search2, getStarred). */
+export const artist = z.looseObject({ id: z.string(), name: z.string(), artistImageUrl: z.string().optional(), starred: iso.optional(), userRating: int.optional(), averageRating: z.number().optional() });
+export const directory = z.looseObject({
+  id: z.string(),
+  parent: z.string().optional(),
+  name: z.string(),
+  starred: iso.optional(),
+  playCount: int.optional(),
+  child: z.array(child).optional(),
+});
+export const albumList = z.object({ album: z.array(child).optional() });
+export const searchResult2 = z.object({ artist: z.array(artist).optional(), album: z.array(child).optional(), song: z.array(child).optional() });
+export const starred = searchResult2;
+export const artistInfo = artistInfo2.extend({ similarArtist: z.array(artist).optional() });

@@ -1,12 +1,12 @@
 /** System and browsing endpoints: ping, license, folders, the artist index, artists, albums, songs, genres, the user. */
 import { sql } from "kysely";
-import { findAlbum, findArtist, findTrack } from "../../catalog/repository.ts";
+import { findAlbum, findArtist, findTrack, listTracks } from "../../catalog/repository.ts";
 import { SubsonicError, errorCodes, type SubsonicObject } from "../envelope.ts";
 import type { SubsonicHandler } from "../handler.ts";
 import { albumsOfArtist, artistIndex, findAlbumSummaries, findArtistSummaries, genreCounts, starredAt } from "../library.ts";
 import { indexLetter, musicFolder } from "../mapping.ts";
 import type { SubsonicParams } from "../params.ts";
-import { albumsOf, artistsOf, songsOf } from "./hydrate.ts";
+import { albumDirectoriesOf, albumsOf, artistsOf, songsOf } from "./hydrate.ts";
 
 /** A catalog's whole artist list is one response in Subsonic; past this many, clients get the first ones by name. */
 export const maxIndexedArtists = 10_000;
@@ -136,3 +136,37 @@ export const getUser: SubsonicHandler = async ({ params, account }) => {
 
 /** Part of apiKeyAuthentication: whose key this is (a wrong key never gets here: it is error 44). */
 export const tokenInfo: SubsonicHandler = async ({ account }) => ({ tokenInfo: { username: account.email } });
+
+/**
+ * The file-structure view (older players such as DSub browse by folders):
+ * an artist is a folder of its albums and of its songs on no album; an album
+ * is a folder of its songs.
+ */
+export const getMusicDirectory: SubsonicHandler = async ({ db, params, account }) => {
+  const id = idParam(params, "id", "Directory");
+  const album = await findAlbum(db, id);
+  if (album) {
+    const [summary] = album.album.status === "published" ? await findAlbumSummaries(db, [id]) : [];
+    if (!summary) throw notFound("Directory");
+    const starred = (await starredAt(db, account.userId, "album", [id])).get(id);
+    return {
+      directory: { id, parent: summary.artist_id, name: summary.title, starred, playCount: summary.plays, child: await songsOf(db, account.userId, album.tracks) },
+    };
+  }
+  const artist = await findArtist(db, id, 0);
+  if (!artist || artist.artist.merged_into) throw notFound("Directory");
+  const [albums, tracks, stars] = await Promise.all([
+    albumsOfArtist(db, id, maxArtistAlbums),
+    listTracks(db, { artistId: id }, maxArtistAlbums),
+    starredAt(db, account.userId, "artist", [id]),
+  ]);
+  const singles = tracks.filter((track) => track.album_id === null);
+  return {
+    directory: {
+      id,
+      name: artist.artist.name,
+      starred: stars.get(id),
+      child: [...(await albumDirectoriesOf(db, account.userId, albums)), ...(await songsOf(db, account.userId, singles))],
+    },
+  };
+};

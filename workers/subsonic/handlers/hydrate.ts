@@ -4,7 +4,7 @@ import type { Database } from "../../../shared/db/database.ts";
 import type { TrackRecord } from "../../catalog/repository.ts";
 import type { SubsonicObject } from "../envelope.ts";
 import { starredAt, trackExtras, type AlbumSummary, type ArtistSummary } from "../library.ts";
-import { toAlbumID3, toArtistID3, toChild } from "../mapping.ts";
+import { toAlbumDirectory, toAlbumID3, toArtist, toArtistID3, toChild } from "../mapping.ts";
 
 export async function songsOf(db: Kysely<Database>, userId: string, tracks: readonly TrackRecord[]): Promise<SubsonicObject[]> {
   const ids = tracks.map((track) => track.id);
@@ -20,4 +20,14 @@ export async function albumsOf(db: Kysely<Database>, userId: string, albums: rea
 export async function artistsOf(db: Kysely<Database>, userId: string, artists: readonly ArtistSummary[]): Promise<SubsonicObject[]> {
   const stars = await starredAt(db, userId, "artist", artists.map((artist) => artist.id));
   return artists.map((artist) => toArtistID3(artist, stars.get(artist.id)));
+}
+
+export async function albumDirectoriesOf(db: Kysely<Database>, userId: string, albums: readonly AlbumSummary[]): Promise<SubsonicObject[]> {
+  const stars = await starredAt(db, userId, "album", albums.map((album) => album.id));
+  return albums.map((album) => toAlbumDirectory(album, stars.get(album.id)));
+}
+
+export async function plainArtistsOf(db: Kysely<Database>, userId: string, artists: readonly ArtistSummary[]): Promise<SubsonicObject[]> {
+  const stars = await starredAt(db, userId, "artist", artists.map((artist) => artist.id));
+  return artists.map((artist) => toArtist(artist, stars.get(artist.id)));
 }

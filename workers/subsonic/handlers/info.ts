@@ -10,7 +10,7 @@ import { findArtist, findTracks } from "../../catalog/repository.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
 import { artistIdOf, artistsInGenres, findArtistSummaries, genresOf, popularInGenres } from "../library.ts";
 import { idParam, notFound } from "./browsing.ts";
-import { artistsOf, songsOf } from "./hydrate.ts";
+import { artistsOf, plainArtistsOf, songsOf } from "./hydrate.ts";
 
 const maxCount = 500;
 
@@ -43,16 +43,20 @@ export const getTopSongs: SubsonicHandler = async (request) => {
   return { topSongs: { song: await songsOf(db, account.userId, found?.topTracks ?? []) } };
 };
 
-export const getSimilarSongs2: SubsonicHandler = async (request) => {
+async function similarSongs(request: SubsonicRequest) {
   const { db, params, account } = request;
   const id = idParam(params, "id", "Item");
   if (!(await artistIdOf(db, id))) throw notFound("Item");
   const count = params.int("count", { min: 1, max: maxCount, fallback: 50 });
   const ids = await popularInGenres(db, await genresOf(db, id), id, count);
-  return { similarSongs2: { song: await songsOf(db, account.userId, await findTracks(db, ids)) } };
-};
+  return songsOf(db, account.userId, await findTracks(db, ids));
+}
 
-export const getArtistInfo2: SubsonicHandler = async (request) => {
+export const getSimilarSongs2: SubsonicHandler = async (request) => ({ similarSongs2: { song: await similarSongs(request) } });
+/** The file-structure twin: the same songs. */
+export const getSimilarSongs: SubsonicHandler = async (request) => ({ similarSongs: { song: await similarSongs(request) } });
+
+async function artistInfo(request: SubsonicRequest, similarAs: "ID3" | "plain") {
   const { db, params, account } = request;
   const artistId = await artistIdOf(db, idParam(params, "id", "Artist"));
   if (!artistId) throw notFound("Artist");
@@ -62,17 +66,18 @@ export const getArtistInfo2: SubsonicHandler = async (request) => {
   const similar = await findArtistSummaries(db, await artistsInGenres(db, await genresOf(db, artistId), artistId, count));
   const image = imageUrl(request, artist.image_key);
   return {
-    artistInfo2: {
-      biography: artist.bio ?? undefined,
-      smallImageUrl: image,
-      mediumImageUrl: image,
-      largeImageUrl: image,
-      similarArtist: await artistsOf(db, account.userId, similar),
-    },
+    biography: artist.bio ?? undefined,
+    smallImageUrl: image,
+    mediumImageUrl: image,
+    largeImageUrl: image,
+    similarArtist: similarAs === "ID3" ? await artistsOf(db, account.userId, similar) : await plainArtistsOf(db, account.userId, similar),
   };
-};
+}
 
-export const getAlbumInfo2: SubsonicHandler = async (request) => {
+export const getArtistInfo2: SubsonicHandler = async (request) => ({ artistInfo2: await artistInfo(request, "ID3") });
+export const getArtistInfo: SubsonicHandler = async (request) => ({ artistInfo: await artistInfo(request, "plain") });
+
+async function albumInfo(request: SubsonicRequest) {
   const { db, params } = request;
   const id = idParam(params, "id", "Album");
   const row = await db
@@ -83,5 +88,9 @@ export const getAlbumInfo2: SubsonicHandler = async (request) => {
     .executeTakeFirst();
   if (!row) throw notFound("Album");
   const image = imageUrl(request, row.cover_key);
-  return { albumInfo: { smallImageUrl: image, mediumImageUrl: image, largeImageUrl: image } };
-};
+  return { smallImageUrl: image, mediumImageUrl: image, largeImageUrl: image };
+}
+
+/** Both answer `albumInfo` (the spec's name for the element of getAlbumInfo and getAlbumInfo2 alike). */
+export const getAlbumInfo2: SubsonicHandler = async (request) => ({ albumInfo: await albumInfo(request) });
+export const getAlbumInfo: SubsonicHandler = getAlbumInfo2;

@@ -5,10 +5,10 @@ import { findTracks } from "../../catalog/repository.ts";
 import { searchCatalog } from "../../search/search-query.ts";
 import { listLikes } from "../../users/likes.ts";
 import { SubsonicError, errorCodes } from "../envelope.ts";
-import type { SubsonicHandler } from "../handler.ts";
+import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
 import { albumList, findAlbumSummaries, findArtistSummaries, randomTrackIds, trackIdsByGenre, type AlbumListType } from "../library.ts";
 import type { SubsonicParams } from "../params.ts";
-import { albumsOf, artistsOf, songsOf } from "./hydrate.ts";
+import { albumDirectoriesOf, albumsOf, artistsOf, plainArtistsOf, songsOf } from "./hydrate.ts";
 
 /** The spec's own cap on list sizes. */
 const maxSize = 500;
@@ -46,12 +46,22 @@ function listTypeOf(params: SubsonicParams, userId: string): AlbumListType {
   }
 }
 
-export const getAlbumList2: SubsonicHandler = async ({ db, params, account }) => {
+async function listedAlbums(request: SubsonicRequest) {
+  const { db, params, account } = request;
   const list = listTypeOf(params, account.userId);
   const size = params.int("size", { min: 1, max: maxSize, fallback: 10 });
   const offset = params.int("offset", { min: 0, max: maxOffset, fallback: 0 });
-  return { albumList2: { album: await albumsOf(db, account.userId, await albumList(db, list, size, offset)) } };
-};
+  return albumList(db, list, size, offset);
+}
+
+export const getAlbumList2: SubsonicHandler = async (request) => ({
+  albumList2: { album: await albumsOf(request.db, request.account.userId, await listedAlbums(request)) },
+});
+
+/** The file-structure twin of getAlbumList2: albums as folders. */
+export const getAlbumList: SubsonicHandler = async (request) => ({
+  albumList: { album: await albumDirectoriesOf(request.db, request.account.userId, await listedAlbums(request)) },
+});
 
 export const getRandomSongs: SubsonicHandler = async ({ db, params, account }) => {
   const size = params.int("size", { min: 1, max: maxSize, fallback: 10 });
@@ -67,15 +77,36 @@ export const getSongsByGenre: SubsonicHandler = async ({ db, params, account }) 
   return { songsByGenre: { song: await songsOf(db, account.userId, await findTracks(db, ids)) } };
 };
 
-export const getStarred2: SubsonicHandler = async ({ db, account }) => {
+async function starredItems(request: SubsonicRequest) {
+  const { db, account } = request;
   const [tracks, albums, artists] = await Promise.all(
     (["track", "album", "artist"] as const).map(async (kind) => (await listLikes(db, account.userId, kind, maxStarred)).map((like) => like.id)),
   );
+  const [artistRows, albumRows, trackRows] = await Promise.all([findArtistSummaries(db, artists ?? []), findAlbumSummaries(db, albums ?? []), findTracks(db, tracks ?? [])]);
+  return { artists: artistRows, albums: albumRows, tracks: trackRows };
+}
+
+export const getStarred2: SubsonicHandler = async (request) => {
+  const { db, account } = request;
+  const found = await starredItems(request);
   return {
     starred2: {
-      artist: await artistsOf(db, account.userId, await findArtistSummaries(db, artists ?? [])),
-      album: await albumsOf(db, account.userId, await findAlbumSummaries(db, albums ?? [])),
-      song: await songsOf(db, account.userId, await findTracks(db, tracks ?? [])),
+      artist: await artistsOf(db, account.userId, found.artists),
+      album: await albumsOf(db, account.userId, found.albums),
+      song: await songsOf(db, account.userId, found.tracks),
+    },
+  };
+};
+
+/** The file-structure twin of getStarred2. */
+export const getStarred: SubsonicHandler = async (request) => {
+  const { db, account } = request;
+  const found = await starredItems(request);
+  return {
+    starred: {
+      artist: await plainArtistsOf(db, account.userId, found.artists),
+      album: await albumDirectoriesOf(db, account.userId, found.albums),
+      song: await songsOf(db, account.userId, found.tracks),
     },
   };
 };
@@ -137,7 +168,8 @@ async function searched(db: Kysely<Database>, q: string, artists: Window, albums
   return { artists: artistRows, albums: albumRows, tracks };
 }
 
-export const search3: SubsonicHandler = async ({ db, params, account }) => {
+async function searchItems(request: SubsonicRequest) {
+  const { db, params } = request;
   if (!params.has("query")) params.required("query");
   // Clients send the empty query as "" literally, too.
   const raw = (params.get("query") ?? "").trim();
@@ -147,11 +179,31 @@ export const search3: SubsonicHandler = async ({ db, params, account }) => {
   const songs = windowOf(params, "song");
   // A query of punctuation only (clients append "*" wildcards, for instance) matches nothing in TUNEC's search.
   const words = q.replace(/[^\p{L}\p{N}]+/gu, " ").trim();
-  const found = q === "" || words === "" ? await everything(db, q === "" ? artists : none, q === "" ? albums : none, q === "" ? songs : none) : await searched(db, words, artists, albums, songs);
+  if (q === "") return everything(db, artists, albums, songs);
+  if (words === "") return everything(db, none, none, none);
+  return searched(db, words, artists, albums, songs);
+}
+
+export const search3: SubsonicHandler = async (request) => {
+  const { db, account } = request;
+  const found = await searchItems(request);
   return {
     searchResult3: {
       artist: await artistsOf(db, account.userId, found.artists),
       album: await albumsOf(db, account.userId, found.albums),
+      song: await songsOf(db, account.userId, found.tracks),
+    },
+  };
+};
+
+/** The file-structure twin of search3 (same parameters since 1.4.0). */
+export const search2: SubsonicHandler = async (request) => {
+  const { db, account } = request;
+  const found = await searchItems(request);
+  return {
+    searchResult2: {
+      artist: await plainArtistsOf(db, account.userId, found.artists),
+      album: await albumDirectoriesOf(db, account.userId, found.albums),
       song: await songsOf(db, account.userId, found.tracks),
     },
   };

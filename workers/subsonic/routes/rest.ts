@@ -13,11 +13,11 @@ import type { GatewayEnv } from "../../gateway/context.ts";
 import { authenticateSubsonic } from "../auth.ts";
 import { SubsonicError, errorBody, errorCodes, formatOf, okBody, render, type Format, type SubsonicObject } from "../envelope.ts";
 import type { SubsonicHandler } from "../handler.ts";
-import { getAlbum, getArtist, getArtists, getGenres, getIndexes, getLicense, getMusicFolders, getSong, getUser, ping, tokenInfo } from "../handlers/browsing.ts";
+import { getAlbum, getArtist, getArtists, getGenres, getIndexes, getLicense, getMusicDirectory, getMusicFolders, getSong, getUser, ping, tokenInfo } from "../handlers/browsing.ts";
 import { createPlaylist, deletePlaylist, getPlaylist, getPlaylists, star, unstar, updatePlaylist } from "../handlers/library.ts";
-import { getAlbumList2, getRandomSongs, getSongsByGenre, getStarred2, search3 } from "../handlers/lists.ts";
+import { getAlbumList, getAlbumList2, getRandomSongs, getSongsByGenre, getStarred, getStarred2, search2, search3 } from "../handlers/lists.ts";
 import { download, getCoverArt, scrobble, stream } from "../handlers/media.ts";
-import { getAlbumInfo2, getArtistInfo2, getSimilarSongs2, getTopSongs } from "../handlers/info.ts";
+import { getAlbumInfo, getAlbumInfo2, getArtistInfo, getArtistInfo2, getSimilarSongs, getSimilarSongs2, getTopSongs } from "../handlers/info.ts";
 import { getPlayQueue, savePlayQueue } from "../handlers/queue.ts";
 import { SubsonicParams } from "../params.ts";
 import { appPasswordKeyOf } from "../services.ts";
@@ -63,11 +63,18 @@ export const handlers: Readonly<Record<string, SubsonicHandler>> = {
   getArtistInfo2,
   getAlbumInfo2,
   tokenInfo,
+  getMusicDirectory,
+  getAlbumList,
+  getStarred,
+  search2,
+  getArtistInfo,
+  getAlbumInfo,
+  getSimilarSongs,
 };
 
 /** Methods of the Subsonic/OpenSubsonic API TUNEC does not implement: they say so, instead of "unknown". */
 export const notImplemented = [
-  "getMusicDirectory", "getVideos", "getVideoInfo", "getArtistInfo", "getAlbumInfo", "getSimilarSongs", "getAlbumList", "getNowPlaying", "getStarred", "search", "search2", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
+  "getVideos", "getVideoInfo", "getNowPlaying", "search", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
   "setRating", "getShares", "createShare", "updateShare", "deleteShare", "getPodcasts", "getNewestPodcasts", "refreshPodcasts", "createPodcastChannel",
   "deletePodcastChannel", "deletePodcastEpisode", "downloadPodcastEpisode", "getPodcastEpisode", "jukeboxControl", "getInternetRadioStations",
   "createInternetRadioStation", "updateInternetRadioStation", "deleteInternetRadioStation", "getChatMessages", "addChatMessage", "getUsers", "createUser",
