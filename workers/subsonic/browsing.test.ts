@@ -50,6 +50,12 @@ describe("the subsonic-response envelope in workerd", () => {
     expect(tooMany).toMatch(/<error code="0" message="At most 1000 parameters."\/>/);
   });
 
+  it("runs under the gateway's rate limiting (per address: players send no bearer token)", async () => {
+    const response = await rest("ping", { apiKey: listener.apiKey });
+    expect(response.headers.get("ratelimit-policy")).toMatch(/^"anonymous";/);
+    expect(response.headers.get("ratelimit")).toMatch(/^"anonymous";r=\d+/);
+  });
+
   it("answers JSONP only for a plain callback name", async () => {
     const good = await rest("ping", { apiKey: listener.apiKey, f: "jsonp", callback: "handle" });
     expect(good.headers.get("content-type")).toBe("application/javascript; charset=utf-8");
@@ -63,6 +69,7 @@ describe("the subsonic-response envelope in workerd", () => {
     expect(shapes.success("openSubsonicExtensions", shapes.openSubsonicExtensions).parse(body).openSubsonicExtensions).toEqual([
       { name: "apiKeyAuthentication", versions: [1] },
       { name: "formPost", versions: [1] },
+      { name: "topSongsByArtistId", versions: [1] },
     ]);
     expect(await call(listener, "getPodcasts")).toMatchObject({ status: "failed", error: { code: 0, message: "TUNEC does not implement getPodcasts." } });
     expect(await call(listener, "noSuchThing")).toMatchObject({ status: "failed", error: { code: 0, message: "Unknown method noSuchThing." } });
