@@ -39,6 +39,15 @@ describe("Subsonic stream, download, scrobble and cover art in workerd", () => {
     expect(await bytes(await rest("stream", { apiKey: free.apiKey, id, maxBitRate: 320 }))).toEqual(library.standard);
   });
 
+  it("answers a HEAD with the length and type only", async () => {
+    const id = library.trackIds[0] ?? "";
+    const head = await rest("stream", { apiKey: free.apiKey, id }, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-length")).toBe(String(library.standard.byteLength));
+    expect(head.headers.get("content-type")).toBe("audio/mp4");
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+  });
+
   it("streams high quality to premium, standard when maxBitRate is below it", async () => {
     const id = library.trackIds[1] ?? "";
     expect(await bytes(await rest("stream", { apiKey: premium.apiKey, id }))).toEqual(library.high);

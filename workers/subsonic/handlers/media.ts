@@ -93,6 +93,8 @@ export const stream: SubsonicHandler = async (request) => {
   const track = await playableTrack(request, id);
   const rendition = renditionFor(track, account.isPremium, params.optionalInt("maxBitRate"));
   const { playback, leases } = await leasesOf(c);
+  // A HEAD (players probe length and type) plays nothing: no play, no lease taken from another device.
+  if (c.req.method === "HEAD") return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, null), rendition.codec);
   const store = leases.forUser(account.userId);
   const start = async (playId: string) =>
     store.startStream({
@@ -109,11 +111,15 @@ export const stream: SubsonicHandler = async (request) => {
   // The hour's play of this track is at another quality (maxBitRate changed): a play of its own.
   if (!started.ok) started = await start(await playIdOf(account, id, now, rendition.quality));
   if (!started.ok) throw new SubsonicError(errorCodes.generic, "This play could not be started; try again.");
-  const response = await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId);
-  const format = formatOfCodec(rendition.codec);
+  return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId), rendition.codec);
+};
+
+/** The codec's content type: objects may be stored with a generic one. */
+function withContentType(response: Response, codec: string): Response {
+  const format = formatOfCodec(codec);
   if (format && response.ok) response.headers.set("content-type", format.contentType);
   return response;
-};
+}
 
 export const download: SubsonicHandler = async (request) => {
   const { c, account, params } = request;
