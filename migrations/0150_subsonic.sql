@@ -47,3 +47,15 @@ create table subsonic.play_queues (
   changed_by text not null check (length(changed_by) <= 100),
   updated_at timestamptz not null default now()
 );
+
+-- What each of a listener's Subsonic devices is playing (getNowPlaying): set
+-- by the first request of a play and by "now playing" scrobbles, cleared by
+-- the submission. Only its owner reads it: what someone listens to is theirs.
+create table subsonic.now_playing (
+  user_id uuid not null,
+  credential_id uuid not null,
+  track_id uuid not null,
+  client text not null check (length(client) <= 100),
+  started_at timestamptz not null default now(),
+  primary key (user_id, credential_id)
+);

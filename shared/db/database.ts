@@ -30,7 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
-import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
+import type { ApiKeysTable, AppPasswordsTable, NowPlayingTable, PlayQueuesTable } from "./subsonic.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable } from "./search.table.ts";
 
 export interface Database {
@@ -87,4 +87,5 @@ export interface Database {
   "subsonic.api_keys": ApiKeysTable;
   "subsonic.app_passwords": AppPasswordsTable;
   "subsonic.play_queues": PlayQueuesTable;
+  "subsonic.now_playing": NowPlayingTable;
 }

@@ -32,3 +32,12 @@ export interface PlayQueuesTable {
   changed_by: string;
   updated_at: Timestamp;
 }
+
+/** subsonic.now_playing (migrations/0150): the track each of a listener's devices is playing. */
+export interface NowPlayingTable {
+  user_id: string;
+  credential_id: string;
+  track_id: string;
+  client: string;
+  started_at: Timestamp;
+}

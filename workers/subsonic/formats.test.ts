@@ -125,6 +125,7 @@ describe("every implemented Subsonic method in XML and in JSON", () => {
     ["getArtistInfo2", { id: library.artistId }],
     ["getAlbumInfo", { id: library.albumId }],
     ["getAlbumInfo2", { id: library.albumId }],
+    ["getNowPlaying", {}],
   ];
 
   it("answers the same payload in both formats for every read method", async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { relayedOutboxRows } from "../playback/testing.ts";
 import { subsonicPlayId } from "./handlers/media.ts";
+import * as shapes from "./opensubsonic-shapes.ts";
 import { call, listenerWithKey, ok, rest, seedLibrary, type SeededLibrary, type SubsonicListener } from "./testing.ts";
 
 async function bytes(response: Response): Promise<Uint8Array> {
@@ -94,6 +95,20 @@ describe("Subsonic stream, download, scrobble and cover art in workerd", () => {
     expect(events.map((event) => event.type).sort()).toEqual(["tunec.playback.playback-finished.v1", "tunec.playback.playback-started.v1"]);
     expect(new Set(events.map((event) => event.playId)).size).toBe(1);
     expect(events[0]?.quality).toBe("standard");
+  });
+
+  it("getNowPlaying shows the caller's own devices only, until the play is submitted", async () => {
+    const listener = await listenerWithKey(false);
+    const id = library.trackIds[1] ?? "";
+    const nowPlaying = async (who: SubsonicListener) => shapes.success("nowPlaying", shapes.nowPlaying).parse(await ok(who, "getNowPlaying")).nowPlaying.entry ?? [];
+    expect(await nowPlaying(listener)).toEqual([]);
+    await (await rest("stream", { apiKey: listener.apiKey, id, c: "Tempo" })).arrayBuffer();
+    expect(await nowPlaying(listener)).toEqual([expect.objectContaining({ id, username: listener.email, minutesAgo: 0, playerId: 1, playerName: "test player" })]);
+    expect((await nowPlaying(free)).map((entry) => entry.id)).not.toContain(id);
+    await ok(listener, "scrobble", { id });
+    expect(await nowPlaying(listener)).toEqual([]);
+    await ok(listener, "scrobble", { id, submission: false });
+    expect((await nowPlaying(listener)).map((entry) => entry.id)).toEqual([id]);
   });
 
   it("records a scrobble of a song never streamed here (offline cache) once too", async () => {

@@ -190,3 +190,7 @@ export const albumList = z.object({ album: z.array(child).optional() });
 export const searchResult2 = z.object({ artist: z.array(artist).optional(), album: z.array(child).optional(), song: z.array(child).optional() });
 export const starred = searchResult2;
 export const artistInfo = artistInfo2.extend({ similarArtist: z.array(artist).optional() });
+
+export const nowPlaying = z.object({
+  entry: z.array(child.extend({ username: z.string(), minutesAgo: int, playerId: int, playerName: z.string().optional() })).optional(),
+});

@@ -26,6 +26,9 @@ import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
 import { coverKeyOf } from "../library.ts";
 import { formatOfCodec } from "../mapping.ts";
+import { clearNowPlaying, listNowPlaying, setNowPlaying } from "../now-playing.ts";
+import { findTracks } from "../../catalog/repository.ts";
+import { songsOf } from "./hydrate.ts";
 import { idParam, notFound } from "./browsing.ts";
 
 /** Namespace of Subsonic play ids (a random v4, fixed forever). */
@@ -111,6 +114,8 @@ export const stream: SubsonicHandler = async (request) => {
   // The hour's play of this track is at another quality (maxBitRate changed): a play of its own.
   if (!started.ok) started = await start(await playIdOf(account, id, now, rendition.quality));
   if (!started.ok) throw new SubsonicError(errorCodes.generic, "This play could not be started; try again.");
+  // Once per play (its first request), not per Range request: getNowPlaying.
+  if (started.created) await setNowPlaying(request.db, account.userId, account.credentialId, id, params.get("c") ?? "");
   return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId), rendition.codec);
 };
 
@@ -159,8 +164,11 @@ export const scrobble: SubsonicHandler = async (request) => {
     const playId = await playIdOf(account, id, at);
     const events = await playEventContext(account.userId, playId, c.get("traceparent"));
     if (submission) {
+      await clearNowPlaying(request.db, account.userId, account.credentialId, id);
       const finished = await store.finishPlay(playId, track.duration_ms, events);
       if (finished.ok) continue;
+    } else {
+      await setNowPlaying(request.db, account.userId, account.credentialId, id, params.get("c") ?? "");
     }
     const rendition = renditionFor(track, account.isPremium, undefined);
     const started = await store.startStream({ events, sessionId: account.credentialId, playId, trackId: id, quality: rendition.quality, premium: account.isPremium, durationMs: track.duration_ms });
@@ -179,3 +187,33 @@ export const getCoverArt: SubsonicHandler = async (request) => {
   if (response.ok) response.headers.set("cache-control", "private, max-age=86400");
   return response;
 };
+
+/**
+ * What the listener's own devices are playing. Subsonic shows every user's;
+ * TUNEC shows only the caller's: listening is private. `playerId` numbers
+ * the devices in this answer (the spec wants an integer; credentials are uuids).
+ */
+export const getNowPlaying: SubsonicHandler = async (request) => {
+  const { db, account } = request;
+  const rows = await listNowPlaying(db, account.userId);
+  const songs = await songsOf(db, account.userId, await findTracks(db, rows.map((row) => row.track_id)));
+  const byId = new Map(songs.map((song) => [song.id, song]));
+  const names = await credentialNames(db, account.userId);
+  return {
+    nowPlaying: {
+      entry: rows.flatMap((row, index) => {
+        const song = byId.get(row.track_id);
+        if (!song) return [];
+        return [{ ...song, username: account.email, minutesAgo: row.minutes_ago, playerId: index + 1, playerName: names.get(row.credential_id) ?? (row.client || undefined) }];
+      }),
+    },
+  };
+};
+
+async function credentialNames(db: SubsonicRequest["db"], userId: string): Promise<Map<string, string>> {
+  const [keys, passwords] = await Promise.all([
+    db.selectFrom("subsonic.api_keys").select(["id", "name"]).where("user_id", "=", userId).execute(),
+    db.selectFrom("subsonic.app_passwords").select(["id", "name"]).where("user_id", "=", userId).execute(),
+  ]);
+  return new Map([...keys, ...passwords].map((row) => [row.id, row.name]));
+}

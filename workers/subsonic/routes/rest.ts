@@ -16,7 +16,7 @@ import type { SubsonicHandler } from "../handler.ts";
 import { getAlbum, getArtist, getArtists, getGenres, getIndexes, getLicense, getMusicDirectory, getMusicFolders, getSong, getUser, ping, tokenInfo } from "../handlers/browsing.ts";
 import { createPlaylist, deletePlaylist, getPlaylist, getPlaylists, star, unstar, updatePlaylist } from "../handlers/library.ts";
 import { getAlbumList, getAlbumList2, getRandomSongs, getSongsByGenre, getStarred, getStarred2, search2, search3 } from "../handlers/lists.ts";
-import { download, getCoverArt, scrobble, stream } from "../handlers/media.ts";
+import { download, getCoverArt, getNowPlaying, scrobble, stream } from "../handlers/media.ts";
 import { getAlbumInfo, getAlbumInfo2, getArtistInfo, getArtistInfo2, getSimilarSongs, getSimilarSongs2, getTopSongs } from "../handlers/info.ts";
 import { getPlayQueue, savePlayQueue } from "../handlers/queue.ts";
 import { SubsonicParams } from "../params.ts";
@@ -70,11 +70,12 @@ export const handlers: Readonly<Record<string, SubsonicHandler>> = {
   getArtistInfo,
   getAlbumInfo,
   getSimilarSongs,
+  getNowPlaying,
 };
 
 /** Methods of the Subsonic/OpenSubsonic API TUNEC does not implement: they say so, instead of "unknown". */
 export const notImplemented = [
-  "getVideos", "getVideoInfo", "getNowPlaying", "search", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
+  "getVideos", "getVideoInfo", "search", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
   "setRating", "getShares", "createShare", "updateShare", "deleteShare", "getPodcasts", "getNewestPodcasts", "refreshPodcasts", "createPodcastChannel",
   "deletePodcastChannel", "deletePodcastEpisode", "downloadPodcastEpisode", "getPodcastEpisode", "jukeboxControl", "getInternetRadioStations",
   "createInternetRadioStation", "updateInternetRadioStation", "deleteInternetRadioStation", "getChatMessages", "addChatMessage", "getUsers", "createUser",
