@@ -56,6 +56,16 @@ describe("the subsonic-response envelope in workerd", () => {
     expect(response.headers.get("ratelimit")).toMatch(/^"anonymous";r=\d+/);
   });
 
+  it("lets browser-based players call it from any origin (credentials are parameters, never cookies)", async () => {
+    const preflight = await SELF.fetch("https://tunec.test/rest/ping.view", { method: "OPTIONS", headers: { origin: "https://player.example", "access-control-request-method": "POST" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+    const response = await rest("ping", { apiKey: listener.apiKey }, { headers: { origin: "https://player.example" } });
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
   it("answers JSONP only for a plain callback name", async () => {
     const good = await rest("ping", { apiKey: listener.apiKey, f: "jsonp", callback: "handle" });
     expect(good.headers.get("content-type")).toBe("application/javascript; charset=utf-8");

@@ -138,7 +138,27 @@ async function answer(c: Context<GatewayEnv>): Promise<Response> {
   }
 }
 
+/**
+ * Browser-based players (web Subsonic clients on their own origin) read /rest
+ * cross-origin. Any origin may: credentials travel in the parameters, never
+ * in cookies, so a page gains nothing it could not do by itself.
+ */
+const cors = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "content-length, content-range, accept-ranges, etag",
+};
+
 export function registerRest(app: OpenAPIHono<GatewayEnv>): void {
+  app.use("/rest/*", async function subsonicCors(c, next) {
+    if (c.req.method === "OPTIONS") {
+      return new Response(null, {
+        status: 204,
+        headers: { ...cors, "access-control-allow-methods": "GET, HEAD, POST", "access-control-allow-headers": "content-type, range", "access-control-max-age": "86400" },
+      });
+    }
+    await next();
+    for (const [name, value] of Object.entries(cors)) c.res.headers.set(name, value);
+  });
   app.get("/rest/:method", answer);
   app.post("/rest/:method", answer);
   const params = z.object({
