@@ -70,6 +70,16 @@ describe("Subsonic credentials and authentication in workerd", () => {
     expect(await call(undefined, "getStarred2", { u: listener.email, p: password })).toMatchObject({ status: "failed", error: { code: 40 } });
   });
 
+  it("accepts requests shaped like the subsonic-api client's: base64 salt, a JSON content type on GET, or a form POST", async () => {
+    const { password } = await appPassword(listener, "subsonic-api");
+    const salt = "q+/Zx9w1Ab3kLm0PqRsT7g==";
+    const params = new URLSearchParams({ v: "1.16.1", c: "subsonic-api", f: "json", u: listener.email, t: md5Hex(password + salt), s: salt });
+    const get = await viaSelf(`/rest/ping.view?${params}`, { headers: { "content-type": "application/json" } });
+    expect(await get.json()).toMatchObject({ "subsonic-response": { status: "ok" } });
+    const post = await viaSelf("/rest/ping.view", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: params.toString() });
+    expect(await post.json()).toMatchObject({ "subsonic-response": { status: "ok" } });
+  });
+
   it("never lets an app password sign in at /auth/login", async () => {
     const { password } = await appPassword(listener, "login attempt");
     const response = await viaSelf("/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: listener.email, password }) });
