@@ -51,11 +51,15 @@ create table subsonic.play_queues (
 -- What each of a listener's Subsonic devices is playing (getNowPlaying): set
 -- by the first request of a play and by "now playing" scrobbles, cleared by
 -- the submission. Only its owner reads it: what someone listens to is theirs.
+-- `lease_id` is the device's stream lease (Session DO): a player's later Range
+-- requests of the play are served only while it holds it, so a device that
+-- lost the account's one stream to another stops instead of taking it back.
 create table subsonic.now_playing (
   user_id uuid not null,
   credential_id uuid not null,
   track_id uuid not null,
   client text not null check (length(client) <= 100),
+  lease_id uuid,
   started_at timestamptz not null default now(),
   primary key (user_id, credential_id)
 );

@@ -39,5 +39,7 @@ export interface NowPlayingTable {
   credential_id: string;
   track_id: string;
   client: string;
+  /** The device's stream lease when its play started; null for a "now playing" scrobble. */
+  lease_id: ColumnType<string | null, string | null | undefined, string | null>;
   started_at: Timestamp;
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { relayedOutboxRows } from "../playback/testing.ts";
 import { subsonicPlayId } from "./handlers/media.ts";
 import * as shapes from "./opensubsonic-shapes.ts";
-import { call, listenerWithKey, ok, rest, seedLibrary, type SeededLibrary, type SubsonicListener } from "./testing.ts";
+import { call, createCredential, listenerWithKey, ok, rest, seedLibrary, type SeededLibrary, type SubsonicListener } from "./testing.ts";
 
 async function bytes(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
@@ -95,6 +95,25 @@ describe("Subsonic stream, download, scrobble and cover art in workerd", () => {
     expect(events.map((event) => event.type).sort()).toEqual(["tunec.playback.playback-finished.v1", "tunec.playback.playback-started.v1"]);
     expect(new Set(events.map((event) => event.playId)).size).toBe(1);
     expect(events[0]?.quality).toBe("standard");
+  });
+
+  it("streams on one device at a time: a device that lost the stream gets no more of it until it starts again", async () => {
+    const phone = await listenerWithKey(false);
+    const laptop = await createCredential(phone, "api-keys", "laptop").then((response) => response.json<{ key: string }>());
+    const id = library.trackIds[0] ?? "";
+    const part = (apiKey: string, start: number) => rest("stream", { apiKey, id, f: "json" }, { headers: { range: `bytes=${start}-${start + 99}` } });
+    expect((await rest("stream", { apiKey: phone.apiKey, id }, { headers: { range: "bytes=0-99" } })).status).toBe(206);
+    expect((await part(phone.apiKey, 100)).status).toBe(206);
+    // The laptop starts the same account's stream: the phone's next part is refused, in the envelope.
+    expect((await rest("stream", { apiKey: laptop.key, id })).status).toBe(200);
+    const refused = await part(phone.apiKey, 200);
+    expect(refused.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await refused.json()).toMatchObject({ "subsonic-response": { status: "failed", error: { code: 0, message: expect.stringContaining("another device") } } });
+    expect((await part(laptop.key, 200)).status).toBe(206);
+    // Pressing play on the phone (the start of the file again) takes it back.
+    expect((await rest("stream", { apiKey: phone.apiKey, id }, { headers: { range: "bytes=0-" } })).status).toBe(206);
+    expect((await part(phone.apiKey, 300)).status).toBe(206);
+    expect(await (await part(laptop.key, 300)).json()).toMatchObject({ "subsonic-response": { status: "failed" } });
   });
 
   it("getNowPlaying shows the caller's own devices only, until the play is submitted", async () => {

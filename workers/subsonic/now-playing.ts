@@ -1,14 +1,34 @@
-/** subsonic.now_playing: one row per device of a listener, replaced at each new play. */
+/** subsonic.now_playing: one row per device of a listener, replaced at each new play, with the device's stream lease. */
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 
-export async function setNowPlaying(db: Kysely<Database>, userId: string, credentialId: string, trackId: string, client: string): Promise<void> {
-  const row = { track_id: trackId, client: client.slice(0, 100), started_at: new Date() };
+export interface NowPlayingInput {
+  trackId: string;
+  client: string;
+  /** The stream lease the device holds for this play; null when it only said it plays (a scrobble). */
+  leaseId: string | null;
+  /** A new play (its time restarts); false when the same play is resumed (only its lease changes). */
+  newPlay: boolean;
+}
+
+export async function setNowPlaying(db: Kysely<Database>, userId: string, credentialId: string, input: NowPlayingInput): Promise<void> {
+  const row = { track_id: input.trackId, client: input.client.slice(0, 100), lease_id: input.leaseId };
+  const restart = input.newPlay ? { started_at: new Date() } : {};
   await db
     .insertInto("subsonic.now_playing")
-    .values({ user_id: userId, credential_id: credentialId, ...row })
-    .onConflict((oc) => oc.columns(["user_id", "credential_id"]).doUpdateSet(row))
+    .values({ user_id: userId, credential_id: credentialId, ...row, started_at: new Date() })
+    .onConflict((oc) => oc.columns(["user_id", "credential_id"]).doUpdateSet({ ...row, ...restart }))
     .execute();
+}
+
+/** The play a device started last and the lease it got for it. */
+export async function devicePlay(db: Kysely<Database>, userId: string, credentialId: string): Promise<{ track_id: string; lease_id: string | null } | undefined> {
+  return db
+    .selectFrom("subsonic.now_playing")
+    .select(["track_id", "lease_id"])
+    .where("user_id", "=", userId)
+    .where("credential_id", "=", credentialId)
+    .executeTakeFirst();
 }
 
 /** The device finished this track: it plays nothing until its next play. */

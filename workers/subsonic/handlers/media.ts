@@ -14,6 +14,7 @@
  */
 import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
+import { findTracks } from "../../catalog/repository.ts";
 import type { GatewayEnv } from "../../gateway/context.ts";
 import { playEventContext, uuidV5 } from "../../playback/play-ids.ts";
 import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../../playback/repository.ts";
@@ -26,10 +27,9 @@ import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
 import { coverKeyOf } from "../library.ts";
 import { formatOfCodec } from "../mapping.ts";
-import { clearNowPlaying, listNowPlaying, setNowPlaying } from "../now-playing.ts";
-import { findTracks } from "../../catalog/repository.ts";
-import { songsOf } from "./hydrate.ts";
+import { clearNowPlaying, devicePlay, listNowPlaying, setNowPlaying } from "../now-playing.ts";
 import { idParam, notFound } from "./browsing.ts";
+import { songsOf } from "./hydrate.ts";
 
 /** Namespace of Subsonic play ids (a random v4, fixed forever). */
 const subsonicPlayNamespace = "3b0f3f55-8d0e-4c4e-9f7a-6a2d1e9c7b21";
@@ -99,6 +99,18 @@ export const stream: SubsonicHandler = async (request) => {
   // A HEAD (players probe length and type) plays nothing: no play, no lease taken from another device.
   if (c.req.method === "HEAD") return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, null), rendition.codec);
   const store = leases.forUser(account.userId);
+  // A later part of a play (Range past the start) is served while this device holds the stream;
+  // asking for the start again (play pressed) takes the stream back, as GET /stream does.
+  const range = c.req.header("range")?.trim();
+  if (range !== undefined && !/^bytes=0-/i.test(range)) {
+    const current = await devicePlay(request.db, account.userId, account.credentialId);
+    if (current?.track_id === id && current.lease_id) {
+      if (!(await store.isStreamLeaseActive(current.lease_id))) {
+        throw new SubsonicError(errorCodes.generic, "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.");
+      }
+      return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, current.lease_id), rendition.codec);
+    }
+  }
   const start = async (playId: string) =>
     store.startStream({
       events: await playEventContext(account.userId, playId, c.get("traceparent")),
@@ -114,8 +126,8 @@ export const stream: SubsonicHandler = async (request) => {
   // The hour's play of this track is at another quality (maxBitRate changed): a play of its own.
   if (!started.ok) started = await start(await playIdOf(account, id, now, rendition.quality));
   if (!started.ok) throw new SubsonicError(errorCodes.generic, "This play could not be started; try again.");
-  // Once per play (its first request), not per Range request: getNowPlaying.
-  if (started.created) await setNowPlaying(request.db, account.userId, account.credentialId, id, params.get("c") ?? "");
+  // Per start of a play, not per Range request: getNowPlaying, and the lease later parts are checked against.
+  await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId: started.leaseId, newPlay: started.created });
   return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId), rendition.codec);
 };
 
@@ -167,11 +179,13 @@ export const scrobble: SubsonicHandler = async (request) => {
       await clearNowPlaying(request.db, account.userId, account.credentialId, id);
       const finished = await store.finishPlay(playId, track.duration_ms, events);
       if (finished.ok) continue;
-    } else {
-      await setNowPlaying(request.db, account.userId, account.credentialId, id, params.get("c") ?? "");
     }
     const rendition = renditionFor(track, account.isPremium, undefined);
     const started = await store.startStream({ events, sessionId: account.credentialId, playId, trackId: id, quality: rendition.quality, premium: account.isPremium, durationMs: track.duration_ms });
+    if (!submission) {
+      const leaseId = started.ok ? started.leaseId : null;
+      await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId, newPlay: started.ok && started.created });
+    }
     // Not ok: the hour's play of this track was started at another quality, so it is already recorded.
     if (submission && started.ok) await store.finishPlay(playId, track.duration_ms, events);
   }
