@@ -49,7 +49,7 @@ create table subsonic.play_queues (
 );
 
 -- What each of a listener's Subsonic devices is playing (getNowPlaying): set
--- by the first request of a play and by "now playing" scrobbles, cleared by
+-- by the first request of a play and by "now playing" scrobbles, ended by
 -- the submission. Only its owner reads it: what someone listens to is theirs.
 -- `lease_id` is the device's stream lease (Session DO): a player's later Range
 -- requests of the play are served only while it holds it, so a device that
@@ -61,5 +61,8 @@ create table subsonic.now_playing (
   client text not null check (length(client) <= 100),
   lease_id uuid,
   started_at timestamptz not null default now(),
+  -- Scrobbled as played: no longer "now playing", but the row keeps the lease
+  -- for the parts of the file the player still fetches (players scrobble half-way).
+  submitted boolean not null default false,
   primary key (user_id, credential_id)
 );

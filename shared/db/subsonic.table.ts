@@ -42,4 +42,5 @@ export interface NowPlayingTable {
   /** The device's stream lease when its play started; null for a "now playing" scrobble. */
   lease_id: ColumnType<string | null, string | null | undefined, string | null>;
   started_at: Timestamp;
+  submitted: ColumnType<boolean, boolean | undefined, boolean>;
 }

@@ -7,13 +7,13 @@ export interface NowPlayingInput {
   client: string;
   /** The stream lease the device holds for this play; null when it only said it plays (a scrobble). */
   leaseId: string | null;
-  /** A new play (its time restarts); false when the same play is resumed (only its lease changes). */
-  newPlay: boolean;
+  /** Shown as playing from now: a new play, or a "now playing" scrobble. False when a play goes on (only its lease may change). */
+  restart: boolean;
 }
 
 export async function setNowPlaying(db: Kysely<Database>, userId: string, credentialId: string, input: NowPlayingInput): Promise<void> {
   const row = { track_id: input.trackId, client: input.client.slice(0, 100), lease_id: input.leaseId };
-  const restart = input.newPlay ? { started_at: new Date() } : {};
+  const restart = input.restart ? { started_at: new Date(), submitted: false } : {};
   await db
     .insertInto("subsonic.now_playing")
     .values({ user_id: userId, credential_id: credentialId, ...row, started_at: new Date() })
@@ -31,9 +31,15 @@ export async function devicePlay(db: Kysely<Database>, userId: string, credentia
     .executeTakeFirst();
 }
 
-/** The device finished this track: it plays nothing until its next play. */
-export async function clearNowPlaying(db: Kysely<Database>, userId: string, credentialId: string, trackId: string): Promise<void> {
-  await db.deleteFrom("subsonic.now_playing").where("user_id", "=", userId).where("credential_id", "=", credentialId).where("track_id", "=", trackId).execute();
+/** The device scrobbled this track as played: not "now playing" any more (the row keeps its lease). */
+export async function endNowPlaying(db: Kysely<Database>, userId: string, credentialId: string, trackId: string): Promise<void> {
+  await db
+    .updateTable("subsonic.now_playing")
+    .set({ submitted: true })
+    .where("user_id", "=", userId)
+    .where("credential_id", "=", credentialId)
+    .where("track_id", "=", trackId)
+    .execute();
 }
 
 export interface NowPlayingRow {
@@ -48,7 +54,7 @@ export async function listNowPlaying(db: Kysely<Database>, userId: string): Prom
   const result = await sql<NowPlayingRow>`
     select n.credential_id, n.track_id, n.client, floor(extract(epoch from now() - n.started_at) / 60)::int as minutes_ago
     from subsonic.now_playing n join catalog.tracks t on t.id = n.track_id and t.status = 'published'
-    where n.user_id = ${userId} and n.started_at > now() - (t.duration_ms + 600000) * interval '1 millisecond'
+    where n.user_id = ${userId} and not n.submitted and n.started_at > now() - (t.duration_ms + 600000) * interval '1 millisecond'
     order by n.started_at desc limit 20`.execute(db);
   return result.rows;
 }

@@ -27,7 +27,7 @@ import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
 import { coverKeyOf } from "../library.ts";
 import { formatOfCodec } from "../mapping.ts";
-import { clearNowPlaying, devicePlay, listNowPlaying, setNowPlaying } from "../now-playing.ts";
+import { devicePlay, endNowPlaying, listNowPlaying, setNowPlaying } from "../now-playing.ts";
 import { idParam, notFound } from "./browsing.ts";
 import { songsOf } from "./hydrate.ts";
 
@@ -127,7 +127,7 @@ export const stream: SubsonicHandler = async (request) => {
   if (!started.ok) started = await start(await playIdOf(account, id, now, rendition.quality));
   if (!started.ok) throw new SubsonicError(errorCodes.generic, "This play could not be started; try again.");
   // Per start of a play, not per Range request: getNowPlaying, and the lease later parts are checked against.
-  await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId: started.leaseId, newPlay: started.created });
+  await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId: started.leaseId, restart: started.created });
   return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId), rendition.codec);
 };
 
@@ -176,7 +176,7 @@ export const scrobble: SubsonicHandler = async (request) => {
     const playId = await playIdOf(account, id, at);
     const events = await playEventContext(account.userId, playId, c.get("traceparent"));
     if (submission) {
-      await clearNowPlaying(request.db, account.userId, account.credentialId, id);
+      await endNowPlaying(request.db, account.userId, account.credentialId, id);
       const finished = await store.finishPlay(playId, track.duration_ms, events);
       if (finished.ok) continue;
     }
@@ -184,7 +184,7 @@ export const scrobble: SubsonicHandler = async (request) => {
     const started = await store.startStream({ events, sessionId: account.credentialId, playId, trackId: id, quality: rendition.quality, premium: account.isPremium, durationMs: track.duration_ms });
     if (!submission) {
       const leaseId = started.ok ? started.leaseId : null;
-      await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId, newPlay: started.ok && started.created });
+      await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId, restart: true });
     }
     // Not ok: the hour's play of this track was started at another quality, so it is already recorded.
     if (submission && started.ok) await store.finishPlay(playId, track.duration_ms, events);
