@@ -30,6 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
+import type { ApiKeysTable, AppPasswordsTable, NowPlayingTable, PlayQueuesTable } from "./subsonic.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
 
 export interface Database {
@@ -85,4 +86,8 @@ export interface Database {
   "users.imports": ImportsTable;
   "users.import_entries": ImportEntriesTable;
   "audit.entries": AuditEntriesTable;
+  "subsonic.api_keys": ApiKeysTable;
+  "subsonic.app_passwords": AppPasswordsTable;
+  "subsonic.play_queues": PlayQueuesTable;
+  "subsonic.now_playing": NowPlayingTable;
 }

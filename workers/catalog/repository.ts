@@ -68,6 +68,14 @@ export async function findTrack(db: Kysely<Database>, id: string): Promise<Track
   return (await selectTracks(sql`t.id = ${id}`, sql``).execute(db)).rows[0];
 }
 
+/** Published tracks by id, in the order of `ids` (unknown and unpublished ones left out). */
+export async function findTracks(db: Kysely<Database>, ids: readonly string[]): Promise<TrackRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = (await selectTracks(sql`t.id = any(${[...ids]}::uuid[])`, sql``).execute(db)).rows;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 export interface AlbumRecord {
   id: string;
   title: string;

@@ -18,6 +18,7 @@ import { registerAds } from "../ads/index.ts";
 import { registerPlayback } from "../playback/index.ts";
 import { registerUsers } from "../users/index.ts";
 import { registerImports } from "../users/imports/index.ts";
+import { registerSubsonic } from "../subsonic/index.ts";
 import { authenticate } from "./middleware/authenticate.ts";
 import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
@@ -75,6 +76,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerPlayback(app);
   registerUsers(app);
   registerImports(app);
+  registerSubsonic(app);
   registerWebApp(app, options.webApp);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
   app.onError(onError);

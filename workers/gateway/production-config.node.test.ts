@@ -33,6 +33,7 @@ async function productionBindings(): Promise<Record<string, unknown>> {
     S3_ACCESS_KEY_ID: "r2-access-key",
     S3_SECRET_ACCESS_KEY: "r2-secret-key",
     MEDIA_SIGNING_KEY: "m".repeat(44),
+    SUBSONIC_SECRET_KEY: "s".repeat(44),
     BILLING_CALLBACK_BASE_URL: "https://api.tunec.example",
     SBP_TERMINAL_KEY: "1700000000000",
     SBP_PASSWORD: "real-password",
@@ -67,7 +68,7 @@ describe("the production configuration", () => {
 
   it("names every missing secret at once", () => {
     const issues = issuesOf({ ENVIRONMENT: "production" }).join("\n");
-    for (const name of ["JWT_SIGNING_KEYS", "UPLOAD_SIGNING_KEY", "S3_BUCKET", "MEDIA_SIGNING_KEY", "BILLING_CALLBACK_BASE_URL", "SBP_TERMINAL_KEY", "SBP_PASSWORD", "USDT_API_KEY", "USDT_IPN_SECRET"]) {
+    for (const name of ["JWT_SIGNING_KEYS", "UPLOAD_SIGNING_KEY", "S3_BUCKET", "MEDIA_SIGNING_KEY", "SUBSONIC_SECRET_KEY", "BILLING_CALLBACK_BASE_URL", "SBP_TERMINAL_KEY", "SBP_PASSWORD", "USDT_API_KEY", "USDT_IPN_SECRET"]) {
       expect(issues).toContain(name);
     }
   });

@@ -10,8 +10,9 @@ import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../share
 import { authConfigSchema } from "../auth/config.ts";
 import { paymentProvidersConfigSchema } from "../billing/providers/index.ts";
 import { playbackConfigSchema } from "../playback/config.ts";
+import { subsonicConfigSchema } from "../subsonic/config.ts";
 
-const productionSchemas: ReadonlyArray<z.ZodType> = [authConfigSchema, ingestionEdgeConfigSchema, playbackConfigSchema, paymentProvidersConfigSchema];
+const productionSchemas: ReadonlyArray<z.ZodType> = [authConfigSchema, ingestionEdgeConfigSchema, playbackConfigSchema, paymentProvidersConfigSchema, subsonicConfigSchema];
 
 /** True unless the Worker is explicitly told it runs for development or tests: a deploy without the variable is production. */
 export function isProduction(bindings: Record<string, unknown>): boolean {

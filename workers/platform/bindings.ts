@@ -71,6 +71,8 @@ export interface WorkerBindings {
   MEDIA_BASE_URL?: string;
   /** Secret: HMAC key of media URLs (workers/playback); derived from UPLOAD_SIGNING_KEY when unset. */
   MEDIA_SIGNING_KEY?: string;
+  /** Secret: AES-256-GCM key of Subsonic app passwords (workers/subsonic), base64 of 32 bytes; required in production. */
+  SUBSONIC_SECRET_KEY?: string;
   /** Media URL lifetime in seconds (default 900). */
   MEDIA_URL_TTL_SECONDS?: string;
   /** r2 or s3: how media URLs are made; defaults to UPLOAD_STORAGE. */

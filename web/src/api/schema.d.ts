@@ -7440,6 +7440,572 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's Subsonic API keys (never the secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            api_keys: components["schemas"]["SubsonicApiKey"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a Subsonic API key (shown once)
+         * @description For Subsonic/OpenSubsonic players that support the apiKeyAuthentication extension: the player sends `apiKey=<key>` and no username.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Symfonium on my phone */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new key, with its secret */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubsonicNewApiKey"];
+                    };
+                };
+                /** @description Invalid name */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Already 20 of them */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a Subsonic API key */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked: the key answers Subsonic error 44 from now on */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such key of the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/app-passwords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's Subsonic app passwords (never the secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            app_passwords: components["schemas"]["SubsonicAppPassword"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a Subsonic app password (shown once)
+         * @description For players that only know username and password (`u` + `t` + `s` token auth, or `p`). The username is the account's email; the password is generated by TUNEC, works only on /rest, and never at /auth/login.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example Symfonium on my phone */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The new app password, with its secret */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubsonicNewAppPassword"];
+                    };
+                };
+                /** @description Invalid name */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Already 20 of them */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/app-passwords/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a Subsonic app password */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked: it answers Subsonic error 40 from now on */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad id */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such app password of the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/play-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's saved play queue */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue and where in it the listener stopped */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlayQueue"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No queue saved */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Save the caller's play queue (an empty one clears it) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        track_ids: string[];
+                        /**
+                         * Format: uuid
+                         * @default null
+                         */
+                        current?: string | null;
+                        /** @default 0 */
+                        position_ms?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid queue */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rest/{method}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Subsonic / OpenSubsonic API (see docs/subsonic.md) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description An API key from POST /me/api-keys (alone, without u). */
+                    apiKey?: string;
+                    /** @description The account's email, with an app password from POST /me/app-passwords. */
+                    u?: string;
+                    /** @description md5(app password + s), lower-case hex. */
+                    t?: string;
+                    /** @description A random salt of at least six characters. */
+                    s?: string;
+                    /** @description The app password, plain or `enc:` + hex (prefer t and s, or apiKey). */
+                    p?: string;
+                    /** @description The client's Subsonic API version (accepted, not checked). */
+                    v?: string;
+                    /** @description The client's name. */
+                    c?: string;
+                    /** @description Response format (default xml). */
+                    f?: "xml" | "json" | "jsonp";
+                };
+                header?: never;
+                path: {
+                    /** @description A Subsonic method, e.g. `ping` or `ping.view`. */
+                    method: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A `subsonic-response` envelope (status ok or failed, with a Subsonic error code), or media bytes for stream, download and getCoverArt. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                        "application/json": {
+                            "subsonic-response": {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Part of the media (Range) for stream, download and getCoverArt. */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** The Subsonic API with parameters in a form body (OpenSubsonic formPost) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A Subsonic method, e.g. `ping` or `ping.view`. */
+                    method: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        /** @description An API key from POST /me/api-keys (alone, without u). */
+                        apiKey?: string;
+                        /** @description The account's email, with an app password from POST /me/app-passwords. */
+                        u?: string;
+                        /** @description md5(app password + s), lower-case hex. */
+                        t?: string;
+                        /** @description A random salt of at least six characters. */
+                        s?: string;
+                        /** @description The app password, plain or `enc:` + hex (prefer t and s, or apiKey). */
+                        p?: string;
+                        /** @description The client's Subsonic API version (accepted, not checked). */
+                        v?: string;
+                        /** @description The client's name. */
+                        c?: string;
+                        /**
+                         * @description Response format (default xml).
+                         * @enum {string}
+                         */
+                        f?: "xml" | "json" | "jsonp";
+                    } & {
+                        [key: string]: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A `subsonic-response` envelope (status ok or failed, with a Subsonic error code), or media bytes for stream, download and getCoverArt. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                        "application/json": {
+                            "subsonic-response": {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Part of the media (Range) for stream, download and getCoverArt. */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9094,6 +9660,72 @@ export interface components {
             score: number | null;
             /** @description This import liked the track (false when it was liked already). */
             added: boolean;
+        };
+        SubsonicNewApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description To the hour; null until first used.
+             */
+            last_used_at: string | null;
+            /** @description The key, shown this once: TUNEC keeps only its SHA-256. */
+            key: string;
+        };
+        SubsonicApiKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description To the hour; null until first used.
+             */
+            last_used_at: string | null;
+        };
+        SubsonicNewAppPassword: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description To the hour; null until first used.
+             */
+            last_used_at: string | null;
+            /** @description The app password, shown this once; use it with your account's email as the username. */
+            password: string;
+        };
+        SubsonicAppPassword: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description To the hour; null until first used.
+             */
+            last_used_at: string | null;
+        };
+        PlayQueue: {
+            /** @description Up to 1000 tracks in play order; tracks taken down since stay listed. */
+            track_ids: string[];
+            /**
+             * Format: uuid
+             * @description The track playing; one of track_ids.
+             */
+            current: string | null;
+            position_ms: number;
+            /** @description The client that saved it (Subsonic `c`, or `web`). */
+            changed_by: string;
+            /** Format: date-time */
+            changed_at: string;
         };
     };
     responses: never;

@@ -93,7 +93,17 @@ async function serveMedia(c: Context<GatewayEnv>): Promise<Response> {
   const playback = await playbackServices(c);
   if (!playback.bucket) throw new AppError("ROUTE_NOT_FOUND", "Media is served by the S3 bucket on this server.");
   const { objectKey } = await checkAccess(c, playback);
-  const info = await objectInfo(playback.bucket, objectKey);
+  return serveMediaObject(c, playback.bucket, objectKey);
+}
+
+/**
+ * The bytes of one object with HTTP semantics (ETag, a single Range, 416) from
+ * the edge cache or the bucket. Callers have checked the listener may have them:
+ * the signed media URL above, or the Subsonic `stream` endpoint (whose players
+ * cannot follow a redirect to a signed URL).
+ */
+export async function serveMediaObject(c: Context<GatewayEnv>, bucket: MediaBucket, objectKey: string): Promise<Response> {
+  const info = await objectInfo(bucket, objectKey);
   if (!info) throw new AppError("NOT_FOUND", "The media object does not exist.");
 
   const headers = new Headers({
@@ -120,9 +130,9 @@ async function serveMedia(c: Context<GatewayEnv>): Promise<Response> {
   let body = cache ? await fromCache(cache, cacheKey, range, info.size) : null;
   headers.set("x-edge-cache", body ? "HIT" : "MISS");
   if (!body) {
-    body = await playback.bucket.read(objectKey, { offset, length });
+    body = await bucket.read(objectKey, { offset, length });
     if (!body) throw new AppError("NOT_FOUND", "The media object does not exist.");
-    if (cache) fillCache(c, cache, cacheKey, playback.bucket, objectKey, info);
+    if (cache) fillCache(c, cache, cacheKey, bucket, objectKey, info);
   }
   return new Response(body, { status, headers });
 }
