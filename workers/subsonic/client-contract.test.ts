@@ -88,15 +88,16 @@ describe("OpenSubsonic through the subsonic-api client", () => {
     ];
   });
 
-  it("answers every supported read method in JSON and XML, in the OpenSubsonic shapes, whatever the authentication", async () => {
-    for (const [auth, client] of clients) {
-      expect((await client.ping()).status, auth).toBe("ok");
-      for (const [method, params, key, shape] of readMethods(library, listener.email)) {
-        await checkedJson(client, method, params, key, shape);
-        await checkedXml(client, method, params, key);
-      }
+  // About 50 calls per authentication: seconds on a CI machine that shares its two cores.
+  it.each([0, 1, 2])("answers every supported read method in JSON and XML, in the OpenSubsonic shapes (authentication %i: key GET, key POST, token)", async (index) => {
+    const [auth, client] = clients[index] ?? [];
+    if (!client) throw new Error("no client");
+    expect((await client.ping()).status, auth).toBe("ok");
+    for (const [method, params, key, shape] of readMethods(library, listener.email)) {
+      await checkedJson(client, method, params, key, shape);
+      await checkedXml(client, method, params, key);
     }
-  });
+  }, 60_000);
 
   it("finds through search3 and browses with the client's typed methods", async () => {
     const [, client] = clients[0] ?? [];
