@@ -30,6 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
+import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
 import type { ApiKeysTable, AppPasswordsTable, NowPlayingTable, PlayQueuesTable } from "./subsonic.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
 
@@ -86,6 +87,11 @@ export interface Database {
   "users.imports": ImportsTable;
   "users.import_entries": ImportEntriesTable;
   "audit.entries": AuditEntriesTable;
+  "recs.interactions": RecsInteractionsTable;
+  "recs.track_neighbors": RecsTrackNeighborsTable;
+  "recs.artist_neighbors": RecsArtistNeighborsTable;
+  "recs.popular_tracks": RecsPopularTracksTable;
+  "recs.model_runs": RecsModelRunsTable;
   "subsonic.api_keys": ApiKeysTable;
   "subsonic.app_passwords": AppPasswordsTable;
   "subsonic.play_queues": PlayQueuesTable;
