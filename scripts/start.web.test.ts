@@ -276,6 +276,20 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     await declined.screenshot({ path: join(screenshots, "sign-in-declined.png") });
   }, 120_000);
 
+  it("a wrong password is explained in the UI's language, and the in-app switch changes the API's language too", async () => {
+    const page = await (await browser.newContext({ locale: "ru-RU", viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(`${gateway}/app/signin`);
+    await page.getByLabel("Почта").fill("web-nobody@example.com");
+    await page.getByLabel("Пароль").fill("not the password at all");
+    await page.getByRole("button", { name: "Войти" }).click();
+    // The title comes from the web app's messages, the detail from the API in the requested language.
+    await page.getByRole("alert").getByText("Неверная почта или пароль.", { exact: true }).waitFor();
+
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("The email or the password is incorrect.", { exact: true }).waitFor();
+  }, 60_000);
+
   it("a free listener subscribes through the SBP sandbox and the premium badge appears", async () => {
     const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 800 } })).newPage();
     await page.goto(`${gateway}/app/signup`);

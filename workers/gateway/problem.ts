@@ -3,15 +3,20 @@ import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
 import { AppError, errorSpec, toProblem, type FieldError } from "../../shared/errors.ts";
 import { isDatabaseTimeout } from "../../shared/db/timeouts.ts";
+import { localizeProblem, problemLanguage } from "../../shared/i18n/problem-text.ts";
 import type { GatewayEnv } from "./context.ts";
 
 /** A database timeout passes in seconds; clients wait this long before retrying. */
 const databaseRetryAfterSeconds = 5;
 
-/** Answers with an RFC 9457 problem; the one place errors meet the wire. */
+/**
+ * Answers with an RFC 9457 problem; the one place errors meet the wire. The
+ * title, detail and field messages follow Accept-Language (English or Russian).
+ */
 export function problemResponse(c: Context<GatewayEnv>, error: AppError): Response {
-  const body = toProblem(error, new URL(c.req.url).pathname, c.get("requestId"));
-  const headers = new Headers({ "content-type": "application/problem+json" });
+  const language = problemLanguage(c.req.header("accept-language"));
+  const body = localizeProblem(toProblem(error, new URL(c.req.url).pathname, c.get("requestId")), language);
+  const headers = new Headers({ "content-type": "application/problem+json", "content-language": language, vary: "accept-language" });
   for (const [name, value] of Object.entries(error.extensions.headers ?? {})) headers.set(name, value);
   return new Response(JSON.stringify(body), { status: errorSpec(error.code).status, headers });
 }

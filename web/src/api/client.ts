@@ -38,10 +38,18 @@ export function useTokenSource(source: TokenSource): void {
 
 const retried = new WeakSet<Request>();
 
+/** The UI's language, sent as Accept-Language so problem details come back in it (not the browser's). */
+let uiLanguage: string | null = null;
+
+export function setRequestLanguage(language: string): void {
+  uiLanguage = language;
+}
+
 const authMiddleware: Middleware = {
   onRequest({ request }) {
     const token = tokens.accessToken();
     if (token && !request.headers.has("authorization")) request.headers.set("authorization", `Bearer ${token}`);
+    if (uiLanguage) request.headers.set("accept-language", uiLanguage);
     return request;
   },
   async onResponse({ request, response }) {

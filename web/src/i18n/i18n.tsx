@@ -1,5 +1,6 @@
 /** The UI language: from the browser at first, then the listener's choice (kept in localStorage). */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { setRequestLanguage } from "../api/client";
 import { en, ru, type MessageKey } from "./messages";
 
 export type Locale = "ru" | "en";
@@ -22,6 +23,8 @@ const Context = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  // Set during render, not in an effect, so the very first requests already carry it.
+  setRequestLanguage(locale);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
