@@ -13,39 +13,16 @@
  * one at phone width) go to .ci/out/web/console-*.png.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
-import { chromium, type Browser, type Page, type Response } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAudioWorkbench } from "../test/audio.ts";
-import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
+import { accessibilityProblems, browserPresent, Cleanups, launchChromium, root, screenshots, startEmbeddedSystem } from "../test/browser.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(root, "node_modules", ".bin", "tsx");
-const screenshots = join(root, ".ci", "out", "web");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const password = "violet accordion harbour 42";
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
-}
-
-/** axe-core in the page: the serious and critical violations, as "id: help at targets". */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  const source = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not govern.
-  await page.evaluate(source);
-  const result = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
-  return result.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ""}`).join("; ")}`);
-}
 
 /** "status body" of a response, for an assertion's message (the body may be gone once the page moved on). */
 async function described(response: Response): Promise<string> {
@@ -57,34 +34,16 @@ function nextResponse(page: Page, method: string, pathSuffix: RegExp): Promise<R
   return page.waitForResponse((response) => response.request().method() === method && pathSuffix.test(new URL(response.url()).pathname));
 }
 
-const browserPresent = existsSync(chromiumPath) || process.env.CI === "true";
-if (!browserPresent) console.warn(`skipping the admin console's browser test: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
-
-describe.runIf(browserPresent)("npm start: the admin console in Chromium", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
+describe.runIf(browserPresent("the admin console's browser test"))("npm start: the admin console in Chromium", () => {
+  const cleanups = new Cleanups();
   let gateway = "";
   let browser: Browser;
-  let system: RunningProcess;
   let env: NodeJS.ProcessEnv = {};
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  });
+  afterAll(() => cleanups.run());
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "tunec-console-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    env = await embeddedSystemEnv(dataDir);
-    gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
-    system = startProcess(tsx, ["scripts/start.ts"], env, root);
-    cleanups.push(async () => {
-      system.child.kill("SIGINT");
-      await system.exited;
-    });
-    await waitForOutput(system, "ready —", 180_000);
-    await waitForOutput(system, "tracks published", 240_000);
-    await mkdir(screenshots, { recursive: true });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--mute-audio"] });
-    cleanups.push(() => browser.close());
+    ({ gateway, env } = await startEmbeddedSystem(cleanups, { name: "console" }));
+    browser = await launchChromium(cleanups);
   }, 420_000);
 
   /** An access token of the admin, for checking through the API what the console did. */
@@ -202,7 +161,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     expect(retitled.title).toBe("Deep Blue Sine (Remastered)");
     // A new cover: the image's own bytes as the body, under a new key.
     const bench = await createAudioWorkbench();
-    cleanups.push(() => bench.cleanup());
+    cleanups.add(() => bench.cleanup());
     await page.getByLabel("New cover (JPEG, PNG or WebP, up to 10 MiB)").setInputFiles(await bench.jpeg("cover.jpg"));
     const coverPut = nextResponse(page, "PUT", /^\/admin\/albums\/[^/]+\/cover$/);
     await page.getByRole("button", { name: "Upload the cover" }).click();
@@ -317,7 +276,7 @@ describe.runIf(browserPresent)("npm start: the admin console in Chromium", () =>
     // from a `.dlq` topic; its original topic is one nobody consumes, so the replay publishes harmlessly.
     const database = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${env.EMBEDDED_DB_PORT}/postgres` });
     await database.connect();
-    cleanups.push(() => database.end());
+    cleanups.add(() => database.end());
     const eventId = crypto.randomUUID();
     const parked = await database.query<{ id: string }>(
       `insert into events.dead_letters (dlq_topic, dlq_partition, dlq_offset, original_topic, original_partition, original_offset, consumer_group, reason, error_message, attempts, event_id, event_type, key, value, failed_at)

@@ -14,82 +14,49 @@
  * (/tracks and /stream answer 410, search drops it, the audit log has it all). axe-core checks the main screens; screenshots go
  * to .ci/out/web/.
  */
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { execFile } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAudioWorkbench } from "../test/audio.ts";
+import { accessibilityProblems, browserPresent, Cleanups, launchChromium, root, screenshots, startEmbeddedSystem } from "../test/browser.ts";
 import { startOpenIdProvider } from "../test/oidc-provider.ts";
 import { testClients } from "../test/oidc-provider-clients.ts";
-import { embeddedSystemEnv, startProcess, waitForOutput, type RunningProcess } from "../test/processes.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = join(root, "node_modules", ".bin", "tsx");
-const screenshots = join(root, ".ci", "out", "web");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[];
-}
-
-/** axe-core in the page: the serious and critical violations, as "id: help (n)". */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  const source = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-  // Evaluated through the DevTools protocol, which the page's CSP (script-src 'self') does not govern.
-  await page.evaluate(source);
-  const result = await page.evaluate(async () => (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
-  return result.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => `${violation.id}: ${violation.help} at ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ""}`).join("; ")}`);
-}
 
 const audioTime = (page: Page) => page.$eval("audio", (audio) => (audio as HTMLAudioElement).currentTime);
 
-// Like the Kafka suites: skipped with a message on a machine without the browser, never under CI (.ci/run installs it).
-const browserPresent = existsSync(chromiumPath) || process.env.CI === "true";
-if (!browserPresent) console.warn(`skipping the web app's browser test: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
-
-describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
+describe.runIf(browserPresent("the web app's browser test"))("npm start: the web app in Chromium", () => {
+  const cleanups = new Cleanups();
   let gateway = "";
   let browser: Browser;
-  let system: RunningProcess;
   let env: NodeJS.ProcessEnv = {};
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-  });
+  afterAll(() => cleanups.run());
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), "tunec-web-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    // Multipart from 5 MiB (the smallest part), so a 70-second WAV goes up in parts as a long FLAC would past 100 MiB.
-    env = { ...(await embeddedSystemEnv(dataDir)), UPLOAD_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 * 1024), UPLOAD_PART_SIZE_BYTES: String(5 * 1024 * 1024) };
-    gateway = `http://127.0.0.1:${env.GATEWAY_PORT}`;
-    // A local OpenID provider plays Google for the "Continue with Google" button.
-    const provider = await startOpenIdProvider({ redirectOrigins: [gateway] });
-    cleanups.push(() => provider.close());
-    env = {
-      ...env,
-      OAUTH_GOOGLE_CLIENT_ID: testClients.google.client_id,
-      OAUTH_GOOGLE_CLIENT_SECRET: testClients.google.client_secret,
-      OAUTH_GOOGLE_REDIRECT_URI: `${gateway}/auth/oauth/google/callback`,
-      OAUTH_GOOGLE_ISSUER: provider.issuer,
-    };
-    system = startProcess(tsx, ["scripts/start.ts"], env, root);
-    cleanups.push(async () => {
-      system.child.kill("SIGINT");
-      await system.exited;
+    const system = await startEmbeddedSystem(cleanups, {
+      name: "web",
+      configure: async (base, gatewayUrl) => {
+        // A local OpenID provider plays Google for the "Continue with Google" button.
+        const provider = await startOpenIdProvider({ redirectOrigins: [gatewayUrl] });
+        cleanups.add(() => provider.close());
+        return {
+          ...base,
+          // Multipart from 5 MiB (the smallest part), so a 70-second WAV goes up in parts as a long FLAC would past 100 MiB.
+          UPLOAD_MULTIPART_THRESHOLD_BYTES: String(5 * 1024 * 1024),
+          UPLOAD_PART_SIZE_BYTES: String(5 * 1024 * 1024),
+          OAUTH_GOOGLE_CLIENT_ID: testClients.google.client_id,
+          OAUTH_GOOGLE_CLIENT_SECRET: testClients.google.client_secret,
+          OAUTH_GOOGLE_REDIRECT_URI: `${gatewayUrl}/auth/oauth/google/callback`,
+          OAUTH_GOOGLE_ISSUER: provider.issuer,
+        };
+      },
     });
-    await waitForOutput(system, "ready —", 180_000);
-    await waitForOutput(system, "tracks published", 240_000);
-    await mkdir(screenshots, { recursive: true });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required", "--mute-audio"] });
-    cleanups.push(() => browser.close());
+    ({ gateway, env } = system);
+    browser = await launchChromium(cleanups, { autoplay: true });
   }, 420_000);
 
   it("a listener signs up, searches kino, plays and seeks, likes, and stays signed in over a reload", async () => {
@@ -342,7 +309,7 @@ describe.runIf(browserPresent)("npm start: the web app in Chromium", () => {
     await admin.screenshot({ path: join(screenshots, "admin.png") });
 
     const bench = await createAudioWorkbench();
-    cleanups.push(() => bench.cleanup());
+    cleanups.add(() => bench.cleanup());
     const file = await bench.make("Первая песня.wav", "wav", { seconds: 70 });
     expect((await bench.bytes(file)).byteLength).toBeGreaterThan(5 * 1024 * 1024);
     await artist.reload();
