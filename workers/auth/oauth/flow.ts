@@ -10,7 +10,7 @@ import { AppError } from "../../../shared/errors.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import { authorizationServer, providerKeys } from "./authorization-server.ts";
 import type { OAuthSettings, ProviderId, ProviderSettings } from "./config.ts";
-import { clearFlow, openFlow, sealFlow } from "./flow-cookie.ts";
+import { clearFlow, sealFlow, type FlowSecrets } from "./flow-cookie.ts";
 import { providerAdapters, type ExternalIdentity, type ProviderAdapter } from "./providers/index.ts";
 
 const idTokenAlgorithms = ["RS256", "ES256", "EdDSA"];
@@ -78,13 +78,13 @@ export async function completeSignIn(input: {
   id: ProviderId;
   config: ProviderSettings;
   callbackUrl: URL;
-  cookieHeader: string | undefined;
+  /** The flow cookie, opened once by the caller (openFlow): null when absent, expired or forged. */
+  flow: FlowSecrets | null;
   log: Logger;
 }): Promise<{ identity: ExternalIdentity; clearCookie: string }> {
-  const { settings, id, config, log } = input;
+  const { settings, id, config, log, flow } = input;
   const adapter = providerAdapters[id];
   const clearCookie = clearFlow(id);
-  const flow = await openFlow(input.cookieHeader, id, await settings.stateKey);
   if (!flow) {
     throw new AppError("OAUTH_SIGN_IN_FAILED", "This sign-in expired or was started in another browser; start it again.", {
       headers: { "set-cookie": clearCookie },

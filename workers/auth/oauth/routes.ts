@@ -6,7 +6,7 @@ import { clientInfo, issueSession } from "../sessions.ts";
 import type { Context } from "hono";
 import { setRefreshCookie } from "../cookie-transport.ts";
 import { providerIds, type OAuthSettings, type ProviderId, type ProviderSettings } from "./config.ts";
-import { clearFlow, openFlow, returnToSchema } from "./flow-cookie.ts";
+import { clearFlow, openFlow, returnToSchema, type FlowSecrets } from "./flow-cookie.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { beginSignIn, completeSignIn, enabledProvider, withSetCookie } from "./flow.ts";
 import { accountForIdentity } from "./sign-in.ts";
@@ -104,10 +104,11 @@ export function registerOAuth(app: OpenAPIHono<GatewayEnv>, settings: OAuthSetti
   app.openapi(callbackRoute, async function oauthCallback(c) {
     const { settings: enabled, id, config } = enabledProvider(settings, c.req.valid("param").provider);
     // A flow the web app started ends in the app, failures included: a person never lands on raw JSON.
-    const returnTo = (await openFlow(c.req.header("cookie"), id, await enabled.stateKey))?.returnTo;
-    if (!returnTo) return signIn(c, enabled, id, config, undefined);
+    const flow = await openFlow(c.req.header("cookie"), id, await enabled.stateKey);
+    const returnTo = flow?.returnTo;
+    if (!returnTo) return signIn(c, enabled, id, config, flow);
     try {
-      return await signIn(c, enabled, id, config, returnTo);
+      return await signIn(c, enabled, id, config, flow);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       c.get("log").info("oauth sign-in from the web app failed", { provider: id, code: error.code });
@@ -118,14 +119,15 @@ export function registerOAuth(app: OpenAPIHono<GatewayEnv>, settings: OAuthSetti
   });
 }
 
-async function signIn(c: Context<GatewayEnv>, enabled: OAuthSettings, id: ProviderId, config: ProviderSettings, returnTo: string | undefined) {
+async function signIn(c: Context<GatewayEnv>, enabled: OAuthSettings, id: ProviderId, config: ProviderSettings, flow: FlowSecrets | null) {
   const auth = authServices(c);
+  const returnTo = flow?.returnTo;
   const { identity, clearCookie } = await completeSignIn({
     settings: enabled,
     id,
     config,
     callbackUrl: new URL(c.req.url),
-    cookieHeader: c.req.header("cookie"),
+    flow,
     log: c.get("log"),
   });
   c.header("set-cookie", clearCookie);
