@@ -36,7 +36,7 @@ export interface SeedOptions {
 }
 
 export async function seedDemoCatalog(options: SeedOptions): Promise<SeedResult> {
-  const { db, store } = options;
+  const { db } = options;
   const artistIds = new Map(demoCatalog.map((artist) => [artist.name, demoId("artist", artist.name)]));
   await db
     .insertInto("catalog.artists")

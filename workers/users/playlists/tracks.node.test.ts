@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../../shared/testing/test-database.ts";
 import { mutatePlaylist } from "./mutations.ts";
 import { keysBetween } from "./ordering.ts";
-import { moveEntry, renumberAbove } from "./tracks.ts";
+import { moveEntry } from "./tracks.ts";
 
 // The entry operations against both databases, below HTTP (the workerd suites cover the routes).
 describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {

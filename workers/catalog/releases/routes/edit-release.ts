@@ -1,4 +1,4 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import type { GatewayEnv } from "../../../gateway/context.ts";
 import { requireRole } from "../../../gateway/middleware/authenticate.ts";
