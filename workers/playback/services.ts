@@ -9,7 +9,7 @@
 import type { Context } from "hono";
 import { ConfigError, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { playbackConfigSchema } from "./config.ts";
 import { createR2MediaBucket, isMediaBucketBinding, type MediaBucket } from "./media-bucket.ts";

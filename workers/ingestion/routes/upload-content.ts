@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { normaliseContentType } from "../../../shared/storage/audio-formats.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { problemContent, uploadIdParam } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
 import { findUpload } from "../uploads.ts";

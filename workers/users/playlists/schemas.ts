@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { etagOf } from "./etag.ts";
 import type { EntryRecord, PlaylistRecord } from "./repository.ts";
 

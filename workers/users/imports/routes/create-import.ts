@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../../../shared/errors.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireAuth } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireAuth } from "../../../platform/edge/authenticate.ts";
 import { callerId } from "../../principal.ts";
 import { authProblems, problemContent } from "../../schemas.ts";
 import { parseImportLink } from "../links.ts";

@@ -1,8 +1,8 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import { AppError, errorSpec, toProblem, type FieldError } from "../../shared/errors.ts";
-import { isDatabaseTimeout } from "../../shared/db/timeouts.ts";
+import { AppError, errorSpec, toProblem, type FieldError } from "../../../shared/errors.ts";
+import { isDatabaseTimeout } from "../../../shared/db/timeouts.ts";
 import type { GatewayEnv } from "./context.ts";
 
 /** A database timeout passes in seconds; clients wait this long before retrying. */

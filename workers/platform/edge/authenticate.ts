@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../../shared/errors.ts";
 import { InvalidTokenError, verifyAccessToken, type Principal } from "../../auth/access-token.ts";
 import type { Role } from "../../auth/accounts.ts";
-import type { GatewayEnv } from "../context.ts";
+import type { GatewayEnv } from "./context.ts";
 
 const realm = 'Bearer realm="tunec"';
 
@@ -84,4 +84,11 @@ export function requireRole(...roles: Role[]): MiddlewareHandler<GatewayEnv> {
     if (sessions && !(await sessions.forUser(principal.userId).isActive(principal.sessionId))) throw invalidToken();
     await next();
   };
+}
+
+/** The caller, for routes behind `requireAuth()`; a missing one is a wiring bug, so 500. */
+export function principalOf(c: Context<GatewayEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new Error("route needs requireAuth() before it");
+  return principal;
 }
