@@ -11,7 +11,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { sourceKey } from "../../workers/ingestion/keys.ts";
+import { sourceKey } from "../../workers/ingestion/domain/keys.ts";
 import { fileBody, scratchDirectory } from "../ingestion/files.ts";
 import { demoCatalog, type DemoTrack } from "./catalog.ts";
 import { demoId, demoUploaderId } from "./demo-ids.ts";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { appWith, bearer, countingBody, signUpArtist } from "./testing.ts";
-import { createUploadSigner, uploadSigningKey } from "./upload-url.ts";
+import { createUploadSigner, uploadSigningKey } from "./domain/upload-url.ts";
 
 const signingKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 

@@ -4,7 +4,7 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, idempotencyHeaders, problemContent, subscribeAnswer, subscribeBody } from "../schemas.ts";
 import { billingServices } from "../services.ts";
-import { subscribe } from "../subscribe.ts";
+import { subscribe } from "../domain/subscribe.ts";
 
 export const subscribeRoute = createRoute({
   method: "post",

@@ -7,7 +7,7 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, completeBody, problemContent, uploadIdParam, uploadStatusSchema } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload, isTrackStored, rejectUpload, uploadView, type Rejection, type UploadRow } from "../uploads.ts";
+import { findUpload, isTrackStored, rejectUpload, uploadView, type Rejection, type UploadRow } from "../domain/uploads.ts";
 
 export const completeUploadRoute = createRoute({
   method: "post",

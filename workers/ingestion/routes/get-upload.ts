@@ -3,7 +3,7 @@ import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent, uploadIdParam, uploadStatusSchema } from "../schemas.ts";
-import { findUpload, isTrackStored, uploadView } from "../uploads.ts";
+import { findUpload, isTrackStored, uploadView } from "../domain/uploads.ts";
 
 export const getUploadRoute = createRoute({
   method: "get",

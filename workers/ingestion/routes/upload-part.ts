@@ -5,7 +5,7 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { bodyProblem, boundedBody, checkDeclaredLength } from "../bounded-body.ts";
 import { problemContent, uploadIdParam } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload } from "../uploads.ts";
+import { findUpload } from "../domain/uploads.ts";
 
 export const uploadPartRoute = createRoute({
   method: "put",

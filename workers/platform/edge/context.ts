@@ -4,7 +4,7 @@ import type { Database } from "../../../shared/db/database.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import type { Principal } from "../../auth/access-token.ts";
 import type { AuthServices } from "../../auth/services.ts";
-import type { PaymentProviders } from "../../billing/payment-providers.ts";
+import type { PaymentProviders } from "../../billing/domain/payment-providers.ts";
 
 /** What a request handler may use; built per request by the runtime's entry. */
 export interface GatewayServices {

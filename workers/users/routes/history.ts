@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
-import { listHistory } from "../history.ts";
+import { listHistory } from "../domain/history.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../schemas.ts";
 

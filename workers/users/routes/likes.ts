@@ -3,7 +3,7 @@ import { AppError } from "../../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
-import { addLike, likeKinds, likeTargetExists, listLikes, removeLike } from "../likes.ts";
+import { addLike, likeKinds, likeTargetExists, listLikes, removeLike } from "../domain/likes.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";
 
