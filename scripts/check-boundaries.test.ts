@@ -56,9 +56,7 @@ describe("check:boundaries", () => {
       "workers/billing/domain/plans.ts": `import type { Price } from "./prices.ts";\nexport const plans: Price[] = [];\n`,
       "workers/billing/domain/prices.ts": `import { plans } from "./plans.ts";\nexport type Price = number;\nexport const count = plans.length;\n`,
     });
-    expect(checkBoundaries(root)).toEqual([
-      { rule: "cycle", message: "import cycle: workers/billing/domain/plans.ts ↔ workers/billing/domain/prices.ts" },
-    ]);
+    expect(checkBoundaries(root)).toEqual([{ rule: "cycle", message: "import cycle: workers/billing/domain/plans.ts ↔ workers/billing/domain/prices.ts" }]);
   });
 
   it("fails on a context importing another context's routes or the gateway", () => {
