@@ -16,7 +16,7 @@ import { startDemoSeed, type RunningSeed } from "../origin/demo/seed-on-start.ts
 import { ensureIngestionSecrets } from "../origin/ingestion/dev-secrets.ts";
 import { startNotifyDevServices } from "../origin/notify/dev-services.ts";
 import { startPaymentSandboxes, type PaymentSandboxes } from "../origin/billing-sandbox/index.ts";
-import { paymentProvidersConfigSchema } from "../workers/billing/providers/config.ts";
+import { paymentProvidersConfigSchema } from "../workers/billing/domain/providers/config.ts";
 import { resolveDatabase } from "./database-url.ts";
 import { ensureDevSigningKeys } from "./dev-signing-keys.ts";
 import { prepareAssets } from "./prepare-assets.ts";

@@ -1,6 +1,6 @@
 /**
  * The error catalogue. Domain code throws `AppError` with a stable code; the
- * gateway maps it once (workers/gateway/problem.ts) to an RFC 9457 problem.
+ * gateway maps it once (workers/platform/edge/problem.ts) to an RFC 9457 problem.
  */
 export const errorCodes = [
   "BAD_REQUEST",

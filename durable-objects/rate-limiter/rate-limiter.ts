@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import type { WorkerBindings } from "../../workers/platform/bindings.ts";
 import { assertValidCharge, gcra, type RateDecision, type RatePolicy } from "./gcra.ts";
 
 const tatPrefix = "tat:";
@@ -16,6 +15,12 @@ const persistTolerance = 0.05;
 const cleanupDelayMs = 60_000;
 
 /**
+ * The limiter reads no binding. Its env type is its own (not the Worker's `WorkerBindings`),
+ * because bindings.ts names this class for the namespace's typed stub: one direction only.
+ */
+export type RateLimiterEnv = Record<string, unknown>;
+
+/**
  * One rate-limited client (an IP, a user, an email being logged into), named
  * by `idFromName(key)`; one GCRA bucket per policy inside it. Key layout:
  * ./storage-schema.md.
@@ -25,12 +30,12 @@ const cleanupDelayMs = 60_000;
  * Memory is the truth while the object lives; storage keeps a TAT lagging it
  * by at most `persistTolerance` of the period, for after a restart.
  */
-export class RateLimiter extends DurableObject<WorkerBindings> {
+export class RateLimiter extends DurableObject<RateLimiterEnv> {
   private readonly tats = new Map<string, number>();
   private readonly stored = new Map<string, number>();
   private alarmAt: number | null = null;
 
-  constructor(ctx: DurableObjectState, env: WorkerBindings) {
+  constructor(ctx: DurableObjectState, env: RateLimiterEnv) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.list<number>({ prefix: tatPrefix });

@@ -1,12 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import type { WorkerBindings } from "../../workers/platform/bindings.ts";
 import { hashSecret, newSecret, successorSecret } from "../../workers/auth/refresh-token.ts";
 import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore } from "../../workers/auth/session-store.ts";
-import type { FinishPlayResult, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
+import type { FinishPlayResult, PlayEventContext, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
 import { migrateSessionSchema } from "./schema.ts";
 import * as streamLease from "./stream-lease.ts";
 import { hasPendingEvents, relayPendingEvents } from "./event-relay.ts";
-import type { PlayEventContext } from "../../workers/playback/events.ts";
 import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";
 import { createLogger } from "../../shared/logger.ts";
 
@@ -46,16 +44,24 @@ interface TokenRow extends FamilyRow {
 }
 
 /**
+ * The bindings this object reads; a subset of the Worker's `WorkerBindings`, declared here because
+ * bindings.ts names this class for the namespace's typed stub (so the import runs one way only).
+ */
+export interface SessionObjectEnv {
+  HYPERDRIVE: Hyperdrive;
+}
+
+/**
  * One user's refresh-token families (one per sign-in/device), in the DO's
  * SQLite storage (layout: ./storage-schema.md). Every method does its reads and
  * writes without an await in between, so two refreshes of the same secret
  * cannot both succeed: the DO runs one of them to the end first.
  */
-export class SessionDurableObject extends DurableObject<WorkerBindings> implements SessionStore, StreamLeaseStore {
+export class SessionDurableObject extends DurableObject<SessionObjectEnv> implements SessionStore, StreamLeaseStore {
   private readonly sql: SqlStorage;
   private successorKey: CryptoKey | undefined;
 
-  constructor(ctx: DurableObjectState, env: WorkerBindings) {
+  constructor(ctx: DurableObjectState, env: SessionObjectEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     void ctx.blockConcurrencyWhile(async () => {

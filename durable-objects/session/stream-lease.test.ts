@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { PlayEventContext } from "../../workers/playback/events.ts";
+import type { PlayEventContext } from "../../workers/playback/stream-lease.ts";
 import { playEventContext } from "../../workers/playback/play-ids.ts";
 import type { StartStreamInput } from "../../workers/playback/stream-lease.ts";
 import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";

@@ -4,8 +4,8 @@
  * with no await inside, so each call — the play and its queued event
  * included — is atomic within the object.
  */
-import { playbackFinishedEvent, playbackStartedEvent, type PlayEventContext } from "../../workers/playback/events.ts";
-import type { FinishPlayResult, PlayRecord, StartStreamInput, StartStreamResult } from "../../workers/playback/stream-lease.ts";
+import { playbackFinishedEvent, playbackStartedEvent } from "../../workers/playback/events.ts";
+import type { FinishPlayResult, PlayEventContext, PlayRecord, StartStreamInput, StartStreamResult } from "../../workers/playback/stream-lease.ts";
 import { enqueueEvent } from "./event-relay.ts";
 
 /** How long a play can still be finished (and a retried start recognised). */

@@ -3,7 +3,7 @@
  * payment configuration, for `npm start`, `npm run sandbox:payments` and tests.
  */
 import type { Logger } from "../../shared/logger.ts";
-import type { PaymentProvidersConfig } from "../../workers/billing/providers/config.ts";
+import type { PaymentProvidersConfig } from "../../workers/billing/domain/providers/config.ts";
 import { startNowPaymentsSandbox, type NowPaymentsSandbox } from "./nowpayments-sandbox.ts";
 import { startTbankSandbox, type TbankSandbox } from "./tbank-sandbox.ts";
 

@@ -4,7 +4,7 @@
  */
 import { ConfigError, parseConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/logger.ts";
-import { paymentProvidersConfigSchema } from "../../workers/billing/providers/config.ts";
+import { paymentProvidersConfigSchema } from "../../workers/billing/domain/providers/config.ts";
 import { startPaymentSandboxes } from "./index.ts";
 
 async function main(): Promise<void> {

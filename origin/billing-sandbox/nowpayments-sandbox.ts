@@ -8,9 +8,9 @@
 import { Hono, type Context } from "hono";
 import { createHmac } from "node:crypto";
 import { createLogger, type Logger } from "../../shared/logger.ts";
-import { decimalToMinor, minorToDecimal } from "../../workers/billing/providers/money.ts";
-import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/providers/nowpayments/protocol.ts";
-import { totp } from "../../workers/billing/providers/nowpayments/totp.ts";
+import { decimalToMinor, minorToDecimal } from "../../workers/billing/domain/providers/money.ts";
+import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/domain/providers/nowpayments/protocol.ts";
+import { totp } from "../../workers/billing/domain/providers/nowpayments/totp.ts";
 import {
   commonControl, controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
   type SandboxControl, type SentNotification,

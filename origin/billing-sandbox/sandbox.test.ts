@@ -1,7 +1,7 @@
 /** The sandboxes as a provider would behave: refusals, retries until acknowledged, the developer's pay page. */
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signTbankRequest } from "../../workers/billing/providers/tbank/token.ts";
+import { signTbankRequest } from "../../workers/billing/domain/providers/tbank/token.ts";
 import { listen, type RunningServer } from "./common.ts";
 import { sandboxClient } from "./control-client.ts";
 import { startNowPaymentsSandbox, type NowPaymentsSandbox } from "./nowpayments-sandbox.ts";

@@ -10,9 +10,9 @@ import type { z } from "zod";
 import { createLogger, type Logger } from "../../shared/logger.ts";
 import {
   cancelRequest, checkOrderRequest, getQrRequest, getStateRequest, initRequest, type TbankNotification, type TbankStatus,
-} from "../../workers/billing/providers/tbank/protocol.ts";
-import { constantTimeEqual } from "../../workers/billing/providers/http.ts";
-import { tbankToken } from "../../workers/billing/providers/tbank/token.ts";
+} from "../../workers/billing/domain/providers/tbank/protocol.ts";
+import { constantTimeEqual } from "../../workers/billing/domain/providers/http.ts";
+import { tbankToken } from "../../workers/billing/domain/providers/tbank/token.ts";
 import {
   commonControl, controlRoutes, jsonOf, listen, Notifier, SandboxError, type CallbackOptions, type PayOptions,
   type RunningServer, type SandboxControl, type SentNotification,

@@ -7,8 +7,8 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
-import { applyProviderStatus } from "../../workers/billing/apply-status.ts";
-import type { PaymentProviders } from "../../workers/billing/payment-providers.ts";
+import { applyProviderStatus } from "../../workers/billing/domain/apply-status.ts";
+import type { PaymentProviders } from "../../workers/billing/domain/payment-providers.ts";
 
 const horizonMs = 24 * 3_600_000;
 

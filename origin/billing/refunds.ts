@@ -7,7 +7,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
-import type { PaymentProviders } from "../../workers/billing/payment-providers.ts";
+import type { PaymentProviders } from "../../workers/billing/domain/payment-providers.ts";
 import { crashPoint } from "./crash-points.ts";
 
 const maxBackoffMs = 15 * 60_000;

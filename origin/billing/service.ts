@@ -1,5 +1,5 @@
 import type { NodeConfig } from "../../shared/config.ts";
-import type { PaymentProviders } from "../../workers/billing/payment-providers.ts";
+import type { PaymentProviders } from "../../workers/billing/domain/payment-providers.ts";
 import { startConsumer, type RetryPolicy } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginContext, OriginService, RunningService } from "../service.ts";

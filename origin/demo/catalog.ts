@@ -4,7 +4,9 @@
  * (chords, arpeggios or shaped noise), so everything here is real, playable
  * audio that went through the real ingestion pipeline.
  */
-import type { AudioKind } from "./synth.ts";
+
+/** The container and codec a demo track is synthesised into. */
+export type AudioKind = "mp3" | "flac" | "wav" | "m4a" | "ogg" | "opus";
 
 export interface DemoTrack {
   title: string;

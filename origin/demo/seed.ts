@@ -11,7 +11,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { sourceKey } from "../../workers/ingestion/keys.ts";
+import { sourceKey } from "../../workers/ingestion/domain/keys.ts";
 import { fileBody, scratchDirectory } from "../ingestion/files.ts";
 import { demoCatalog, type DemoTrack } from "./catalog.ts";
 import { demoId, demoUploaderId } from "./demo-ids.ts";
@@ -36,7 +36,7 @@ export interface SeedOptions {
 }
 
 export async function seedDemoCatalog(options: SeedOptions): Promise<SeedResult> {
-  const { db, store } = options;
+  const { db } = options;
   const artistIds = new Map(demoCatalog.map((artist) => [artist.name, demoId("artist", artist.name)]));
   await db
     .insertInto("catalog.artists")

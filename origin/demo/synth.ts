@@ -1,8 +1,6 @@
 /** Synthesises a demo track with ffmpeg's lavfi sources: real audio, made locally, nothing downloaded. */
 import { runFfmpeg } from "../transcoder/ffmpeg.ts";
-import type { DemoTrack } from "./catalog.ts";
-
-export type AudioKind = "mp3" | "flac" | "wav" | "m4a" | "ogg" | "opus";
+import type { AudioKind, DemoTrack } from "./catalog.ts";
 
 export const demoContentTypes: Record<AudioKind, string> = {
   mp3: "audio/mpeg",

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
-import { rejectUpload } from "../../workers/ingestion/uploads.ts";
+import { rejectUpload } from "../../workers/ingestion/domain/uploads.ts";
 
 /** Grace after the URL's expiry for a PUT that started in time to finish and be completed. */
 const graceMs = 60 * 60_000;

@@ -8,7 +8,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { UploadState } from "../../shared/db/ingestion.table.ts";
-import type { UploadRow } from "../../workers/ingestion/uploads.ts";
+import type { UploadRow } from "../../workers/ingestion/domain/uploads.ts";
 
 export async function claimUpload(db: Kysely<Database>, state: UploadState, owner: string, leaseMs: number): Promise<UploadRow | undefined> {
   const result = await sql<UploadRow>`

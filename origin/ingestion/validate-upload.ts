@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
-import { rejectUpload, type UploadRow } from "../../workers/ingestion/uploads.ts";
+import { rejectUpload, type UploadRow } from "../../workers/ingestion/domain/uploads.ts";
 import { downloadObject, scratchDirectory } from "./files.ts";
 import { LeaseLostError } from "./lease.ts";
 import { probeAudio } from "./probe.ts";

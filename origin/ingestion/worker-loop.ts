@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { UploadState } from "../../shared/db/ingestion.table.ts";
 import type { Logger } from "../../shared/logger.ts";
-import type { UploadRow } from "../../workers/ingestion/uploads.ts";
+import type { UploadRow } from "../../workers/ingestion/domain/uploads.ts";
 import { claimUpload, releaseUpload } from "./queue.ts";
 
 export interface WorkerLoopOptions {

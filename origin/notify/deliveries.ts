@@ -32,7 +32,7 @@ export async function queueDeliveries(trx: Transaction<Database> | Kysely<Databa
 /**
  * Takes up to `limit` due rows: pending ones whose time has come, and ones
  * left `sending` by a dispatcher whose lease ran out (it crashed mid-send:
- * they are sent again, see the README on at-least-once).
+ * they are sent again, see docs/api/notify.md on at-least-once).
  */
 export async function claimDue(db: Kysely<Database>, owner: string, leaseMs: number, limit: number, maxAttempts: number): Promise<DeliveryRow[]> {
   const result = await sql<DeliveryRow>`

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { writeOutbox } from "../../shared/events/outbox.ts";
-import { coverKey, renditionKey } from "../../workers/ingestion/keys.ts";
-import { ingestionSource, rejectUpload, type UploadRow } from "../../workers/ingestion/uploads.ts";
+import { coverKey, renditionKey } from "../../workers/ingestion/domain/keys.ts";
+import { ingestionSource, rejectUpload, type UploadRow } from "../../workers/ingestion/domain/uploads.ts";
 import type { StoredRendition } from "../../shared/db/ingestion.table.ts";
 import { downloadObject, fileBody, scratchDirectory } from "../ingestion/files.ts";
 import { LeaseLostError } from "../ingestion/lease.ts";

@@ -8,7 +8,7 @@ import type { Transaction } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { TunecEvent } from "../../shared/events/catalog.ts";
 import type { Logger } from "../../shared/logger.ts";
-import { recordPlay } from "../../workers/users/history.ts";
+import { recordPlay } from "../../workers/users/domain/history.ts";
 
 export const usersHistoryGroup = "users-history";
 export const usersHistoryTopics = ["tunec.playback"];

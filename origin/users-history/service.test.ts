@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import { listHistory } from "../../workers/users/history.ts";
+import { listHistory } from "../../workers/users/domain/history.ts";
 import { publishEvent, waitFor } from "../events/consumer/testing.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { RunningService } from "../service.ts";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import { createImport, fileSourceRef, findImport, listImportEntries, type NewImport } from "../../workers/users/imports/repository.ts";
+import { createImport, fileSourceRef, findImport, listImportEntries, type NewImport } from "../../workers/users/domain/imports/repository.ts";
 import { createIndexedQualityCatalog } from "../../workers/search/testing/indexed-quality-catalog.ts";
 import type { QualityCatalog } from "../../workers/search/testing/quality-catalog.ts";
 import { waitFor } from "../events/consumer/testing.ts";

@@ -9,8 +9,8 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
-import { parseImportLink } from "../../workers/users/imports/links.ts";
-import type { ImportRow } from "../../workers/users/imports/repository.ts";
+import { parseImportLink } from "../../workers/users/domain/imports/links.ts";
+import type { ImportRow } from "../../workers/users/domain/imports/repository.ts";
 import { matchEntries } from "./match.ts";
 import { renewLease } from "./queue.ts";
 import { ImportSourceError, type ImportedEntry, type ImportInput, type ImportSources } from "./sources/index.ts";

@@ -7,7 +7,7 @@
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
-import type { ImportRow } from "../../workers/users/imports/repository.ts";
+import type { ImportRow } from "../../workers/users/domain/imports/repository.ts";
 
 const interval = (ms: number) => `${Math.ceil(ms)} milliseconds`;
 

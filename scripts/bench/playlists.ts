@@ -13,10 +13,10 @@
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import { createTestDatabase } from "../../shared/testing/test-database.ts";
-import { mutatePlaylist } from "../../workers/users/playlists/mutations.ts";
-import { keysBetween } from "../../workers/users/playlists/ordering.ts";
-import { listEntries } from "../../workers/users/playlists/repository.ts";
-import { addTracks, moveEntry, removeEntry } from "../../workers/users/playlists/tracks.ts";
+import { mutatePlaylist } from "../../workers/users/domain/playlists/mutations.ts";
+import { keysBetween } from "../../workers/users/domain/playlists/ordering.ts";
+import { listEntries } from "../../workers/users/domain/playlists/repository.ts";
+import { addTracks, moveEntry, removeEntry } from "../../workers/users/domain/playlists/tracks.ts";
 
 const { values } = parseArgs({ options: { ops: { type: "string", default: "300" } } });
 const ops = Number(values.ops);

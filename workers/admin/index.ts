@@ -5,7 +5,7 @@
  * (billing's refund request) or the backbone's own tables.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerAccounts } from "./routes/accounts.ts";
 import { registerBackbone } from "./routes/backbone.ts";
 import { registerListUploads } from "./routes/list-uploads.ts";

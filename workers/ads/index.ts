@@ -6,7 +6,7 @@
  * /admin/ads. Premium listeners (the token's is_premium) get 204.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerAdminAudio } from "./routes/admin-audio.ts";
 import { registerAdminCampaigns } from "./routes/admin-campaigns.ts";
 import { registerAdminCreatives } from "./routes/admin-creatives.ts";

@@ -9,7 +9,7 @@
  */
 import type { Context } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import type { TokenResponse } from "./sessions.ts";
 
 export const refreshCookieName = "tunec_refresh";

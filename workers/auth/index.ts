@@ -3,7 +3,7 @@
  * families in the Session DO), JWKS and role administration.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerAccount } from "./routes/account.ts";
 import { registerAdminRoles } from "./routes/admin-roles.ts";
 import { registerEmailRoutes } from "./routes/email.ts";

@@ -5,7 +5,7 @@
  * (origin/billing).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerCallback } from "./routes/callback.ts";
 import { registerGetSubscription } from "./routes/get-subscription.ts";
 import { registerSubscribe } from "./routes/subscribe.ts";

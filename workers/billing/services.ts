@@ -7,10 +7,10 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { ConfigError, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
-import type { PaymentProviders } from "./payment-providers.ts";
-import { priceConfigSchema } from "./plans.ts";
-import type { SubscribeSettings } from "./subscribe.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
+import type { PaymentProviders } from "./domain/payment-providers.ts";
+import { priceConfigSchema } from "./domain/plans.ts";
+import type { SubscribeSettings } from "./domain/subscribe.ts";
 import { workerPaymentProviders } from "./worker-providers.ts";
 
 export const billingEdgeConfigSchema = priceConfigSchema.extend({

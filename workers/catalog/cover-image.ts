@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AppError } from "../../shared/errors.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { ingestionServices } from "../ingestion/services.ts";
 
 /** What a cover may be: the type it declares and the bytes it starts with. */

@@ -3,7 +3,7 @@
  * order, artists with their top tracks, cover URLs.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerGetAlbum } from "./routes/get-album.ts";
 import { registerGetArtist } from "./routes/get-artist.ts";
 import { registerGetTrack } from "./routes/get-track.ts";

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import type { GatewayEnv } from "./context.ts";
-import { onError } from "./problem.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
+import { onError } from "../platform/edge/problem.ts";
 
 describe("a database timeout at the gateway", () => {
   it("answers 503 with Retry-After, not 500", async () => {

@@ -14,7 +14,7 @@ import { createGatewayApp } from "./app.ts";
 import { assertProductionConfig } from "./production-config.ts";
 import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
 import { createWorkerOAuth } from "../auth/oauth/worker-settings.ts";
-import type { GatewayEnv } from "./context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 
 
 // A deliberate isolate cache: the app holds no request state, only routing tables.

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../shared/config.ts";
-import { sandboxCredentials } from "../billing/providers/config.ts";
+import { sandboxCredentials } from "../billing/domain/providers/config.ts";
 import { assertProductionConfig, isProduction } from "./production-config.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));

@@ -8,7 +8,7 @@
 import type { z } from "zod";
 import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { authConfigSchema } from "../auth/config.ts";
-import { paymentProvidersConfigSchema } from "../billing/providers/index.ts";
+import { paymentProvidersConfigSchema } from "../billing/domain/providers/index.ts";
 import { playbackConfigSchema } from "../playback/config.ts";
 import { subsonicConfigSchema } from "../subsonic/config.ts";
 

@@ -6,7 +6,7 @@
  * at the origin (origin/ingestion, origin/transcoder).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerCompleteUpload } from "./routes/complete-upload.ts";
 import { registerCreateUpload } from "./routes/create-upload.ts";
 import { registerGetUpload } from "./routes/get-upload.ts";

@@ -1,6 +1,6 @@
 import type { IngestionEdgeConfig } from "../../shared/config.ts";
 import { createS3Bucket, createS3ObjectStore } from "../../shared/storage/s3-object-store.ts";
-import { s3UploadTarget } from "./upload-targets.ts";
+import { s3UploadTarget } from "./domain/upload-targets.ts";
 
 /** S3 mode at the edge: presigned uploads straight to the bucket; the edge only signs and checks. */
 export function s3IngestionParts(config: IngestionEdgeConfig) {

@@ -11,9 +11,9 @@ import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../share
 import { AppError } from "../../shared/errors.ts";
 import type { ObjectStore } from "../../shared/storage/object-store.ts";
 import { createR2ObjectStore, hasMultipart, type R2BucketLike } from "../../shared/storage/r2-object-store.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
-import { r2UploadTarget, type UploadTarget } from "./upload-targets.ts";
-import { createUploadSigner, uploadSigningKey, type UploadSigner } from "./upload-url.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
+import { r2UploadTarget, type UploadTarget } from "./domain/upload-targets.ts";
+import { createUploadSigner, uploadSigningKey, type UploadSigner } from "./domain/upload-url.ts";
 
 export interface IngestionServices {
   /** The media bucket: the R2 binding, or S3 in S3 mode. */

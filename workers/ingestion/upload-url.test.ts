@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { appWith, bearer, countingBody, signUpArtist } from "./testing.ts";
-import { createUploadSigner, uploadSigningKey } from "./upload-url.ts";
+import { createUploadSigner, uploadSigningKey } from "./domain/upload-url.ts";
 
 const signingKey = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 
@@ -67,7 +67,7 @@ describe("signed upload URLs", () => {
   });
 
   it("a wrong content type is refused (415)", async () => {
-    const { app, created, url } = await setUp(1024);
+    const { app, url } = await setUp(1024);
     const response = await app.request(url.toString(), { method: "PUT", headers: { "content-type": "audio/mpeg" }, body: new Uint8Array(1024) });
     expect(response.status).toBe(415);
   });

@@ -4,7 +4,7 @@
  * GET /push/vapid-public-key. Sending happens at the origin (origin/notify).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerPushSubscriptionRoutes } from "./routes/push-subscriptions.ts";
 import { registerVapidPublicKey } from "./routes/vapid-public-key.ts";
 

@@ -5,21 +5,13 @@
  * `events.outbox`, where a repeated id is a no-op.
  */
 import { buildEvent, type BuiltEvent } from "../../shared/events/build.ts";
-import type { PlayRecord } from "./stream-lease.ts";
+import type { PlayEventContext, PlayRecord } from "./stream-lease.ts";
 
 const source = "/tunec/playback";
 
 /** Played to the end, give or take the last 5 % or 10 s (players stop a little short). */
 export function isCompleted(positionMs: number, durationMs: number): boolean {
   return positionMs >= durationMs - Math.min(10_000, durationMs * 0.05);
-}
-
-/** Who and what caused the events of a play: the listener, the request's trace, the precomputed ids. */
-export interface PlayEventContext {
-  userId: string;
-  traceparent: string | null;
-  startedEventId: string;
-  finishedEventId: string;
 }
 
 function common(userId: string, play: PlayRecord) {

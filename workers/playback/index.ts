@@ -6,7 +6,7 @@
  * Stateless in PostgreSQL: the lease and recent plays live in the DO.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerFinishPlay } from "./routes/finish-play.ts";
 import { registerGetStream } from "./routes/get-stream.ts";
 import { registerMedia } from "./routes/media.ts";

@@ -117,3 +117,8 @@ export async function verifyMediaUrl(signer: MediaUrlSigner, url: URL, now = Dat
   if (claims.expiresAt * 1000 <= now) return { ok: false, reason: "expired" };
   return { ok: true, claims };
 }
+
+export interface MediaUrlIssuer {
+  /** A URL of one object for one user; `expiresInSeconds` defaults to MEDIA_URL_TTL_SECONDS. */
+  issue(input: Omit<SignMediaUrlInput, "expiresInSeconds"> & { expiresInSeconds?: number }): Promise<{ url: string; expiresAt: Date }>;
+}

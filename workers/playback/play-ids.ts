@@ -2,7 +2,7 @@
  * Event ids derived from a play, so a retried request yields the same event
  * (and the same outbox row, a no-op the second time) instead of a second one.
  */
-import type { PlayEventContext } from "./events.ts";
+import type { PlayEventContext } from "./stream-lease.ts";
 
 /** Namespace of playback event ids (a random v4, fixed forever). */
 const playbackNamespace = "6f1c0a52-3d8e-4b8f-9a41-0c5e2b7d9e13";

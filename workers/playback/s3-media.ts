@@ -8,7 +8,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { createS3Bucket } from "../../shared/storage/s3-object-store.ts";
-import type { MediaUrlIssuer } from "./services.ts";
+import type { MediaUrlIssuer } from "./media-url.ts";
 
 export function s3MediaUrls(env: Record<string, unknown>, defaultTtlSeconds: number): MediaUrlIssuer {
   const config = parseConfig(ingestionEdgeConfigSchema, { ...env, UPLOAD_STORAGE: "s3" });

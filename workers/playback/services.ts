@@ -9,17 +9,12 @@
 import type { Context } from "hono";
 import { ConfigError, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { playbackConfigSchema } from "./config.ts";
 import { createR2MediaBucket, isMediaBucketBinding, type MediaBucket } from "./media-bucket.ts";
-import { createMediaUrlSigner, mediaSigningKey, signMediaUrl, type MediaUrlSigner, type SignMediaUrlInput } from "./media-url.ts";
+import { createMediaUrlSigner, mediaSigningKey, signMediaUrl, type MediaUrlIssuer, type MediaUrlSigner } from "./media-url.ts";
 import type { StreamLeaseDirectory } from "./stream-lease.ts";
-
-export interface MediaUrlIssuer {
-  /** A URL of one object for one user; `expiresInSeconds` defaults to MEDIA_URL_TTL_SECONDS. */
-  issue(input: Omit<SignMediaUrlInput, "expiresInSeconds"> & { expiresInSeconds?: number }): Promise<{ url: string; expiresAt: Date }>;
-}
 
 export interface PlaybackServices {
   storage: "r2" | "s3";

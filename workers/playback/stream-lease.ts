@@ -5,9 +5,16 @@
  * starting at once cannot both hold the lease, and a play and its event are
  * stored in one step (the object's own outbox, relayed to `events.outbox`).
  */
-import type { PlayEventContext } from "./events.ts";
 
 export type StreamQuality = "standard" | "high";
+
+/** Who and what caused the events of a play: the listener, the request's trace, the precomputed ids. */
+export interface PlayEventContext {
+  userId: string;
+  traceparent: string | null;
+  startedEventId: string;
+  finishedEventId: string;
+}
 
 export interface PlayRecord {
   playId: string;

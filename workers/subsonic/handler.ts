@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import type { SubsonicAccount } from "./credentials.ts";
 import type { SubsonicObject } from "./envelope.ts";
 import type { SubsonicParams } from "./params.ts";

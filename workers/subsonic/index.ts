@@ -7,7 +7,7 @@
  * users and playback contexts' code; only credentials and queues are stored here.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerCredentialRoutes } from "./routes/credentials.ts";
 import { registerPlayQueueRoutes } from "./routes/play-queue.ts";
 import { registerRest } from "./routes/rest.ts";

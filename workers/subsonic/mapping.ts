@@ -4,7 +4,7 @@
  * (`al-`, `ar-`), so getCoverArt needs no lookup table.
  */
 import type { TrackRecord } from "../catalog/repository.ts";
-import type { PlaylistRecord } from "../users/playlists/repository.ts";
+import type { PlaylistRecord } from "../users/domain/playlists/repository.ts";
 import type { SubsonicObject } from "./envelope.ts";
 import type { AlbumSummary, ArtistSummary, TrackExtras } from "./library.ts";
 

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { ConfigError, parseConfig } from "../../shared/config.ts";
 import { AppError } from "../../shared/errors.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { subsonicConfigSchema } from "./config.ts";
 import { appPasswordKey } from "./secrets.ts";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordPlay } from "./history.ts";
+import { recordPlay } from "./domain/history.ts";
 import { call, expectJson, signUpUser, withDb, type User } from "./testing.ts";
 
 interface HistoryPage {

@@ -3,7 +3,7 @@
  * by the origin's PlaybackStarted consumer) and playlists.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerHistoryRoutes } from "./routes/history.ts";
 import { registerLikeRoutes } from "./routes/likes.ts";
 import { registerPlaylistMemberRoutes } from "./routes/playlist-members.ts";

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { beforeAll, describe, expect, it } from "vitest";
-import { keysBetween } from "./playlists/ordering.ts";
+import { keysBetween } from "./domain/playlists/ordering.ts";
 import { call, createPlaylist, expectJson, seedPublishedTracks, signUpUser, withDb, type EntryBody, type PlaylistBody, type User } from "./testing.ts";
 
 const seededAt = "2000-01-01T00:00:00Z";

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { GatewayEnv } from "../gateway/context.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
 
 /** The caller's user id on a route guarded by requireAuth(). */
 export function callerId(c: Context<GatewayEnv>): string {

@@ -6,8 +6,8 @@
  * interleaving; `run-step.ts` applies a decision in one transaction.
  */
 import type { SubscriptionFailureReason, SubscriptionState } from "../../../shared/db/billing.table.ts";
-import { periodMs, type Plan } from "../../../workers/billing/plans.ts";
-import type { Money } from "../../../workers/billing/providers/payment-provider.ts";
+import { periodMs, type Plan } from "../../../workers/billing/domain/plans.ts";
+import type { Money } from "../../../workers/billing/domain/providers/payment-provider.ts";
 
 export interface SagaState {
   id: string;

@@ -3,7 +3,7 @@
  * work stages its changes and commits them only when it completes, like a
  * transaction. Drives the property test at thousands of steps per second.
  */
-import type { Money } from "../../../workers/billing/providers/payment-provider.ts";
+import type { Money } from "../../../workers/billing/domain/providers/payment-provider.ts";
 import type { SagaState } from "./decide.ts";
 import type { SagaEvent, SagaStore } from "./run-step.ts";
 

@@ -5,7 +5,7 @@
  * (a redelivered event, a tick racing another) and nothing changes.
  */
 import type { EventInput } from "../../../shared/events/build.ts";
-import type { Money } from "../../../workers/billing/providers/payment-provider.ts";
+import type { Money } from "../../../workers/billing/domain/providers/payment-provider.ts";
 import { crashPoint } from "../crash-points.ts";
 import { decide, type Decision, type SagaEffect, type SagaInput, type SagaSettings, type SagaState } from "./decide.ts";
 

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { periodMs } from "../../../workers/billing/plans.ts";
+import { periodMs } from "../../../workers/billing/domain/plans.ts";
 import type { SagaInput, SagaSettings } from "./decide.ts";
 import { MemorySagaStore } from "./memory-store.ts";
 import { runSagaStep, type SagaEvent } from "./run-step.ts";

@@ -3,7 +3,7 @@ import { sql, type Kysely } from "kysely";
 import type { SubscriptionsTable } from "../../../shared/db/billing.table.ts";
 import type { Database } from "../../../shared/db/database.ts";
 import { writeOutbox } from "../../../shared/events/outbox.ts";
-import { refundKey } from "../../../workers/billing/admin-refund.ts";
+import { refundKey } from "../../../workers/billing/domain/admin-refund.ts";
 import type { Selectable } from "kysely";
 import type { SagaState } from "./decide.ts";
 import type { SagaStore } from "./run-step.ts";

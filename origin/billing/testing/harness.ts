@@ -5,8 +5,8 @@ import type { Logger } from "../../../shared/logger.ts";
 import { topicSpecs } from "../../../shared/events/topics.ts";
 import { relayBatch } from "../../cdc/trigger/relay.ts";
 import type { EventBackbone } from "../../events/event-log-factory.ts";
-import { defaultPrices } from "../../../workers/billing/plans.ts";
-import type { SubscribeSettings } from "../../../workers/billing/subscribe.ts";
+import { defaultPrices } from "../../../workers/billing/domain/plans.ts";
+import type { SubscribeSettings } from "../../../workers/billing/domain/subscribe.ts";
 
 export const subscribeSettings = (paymentTtlMs = 900_000): SubscribeSettings => ({ prices: defaultPrices, paymentTtlMs });
 

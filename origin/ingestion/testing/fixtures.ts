@@ -4,8 +4,8 @@ import type { Database } from "../../../shared/db/database.ts";
 import type { UploadState } from "../../../shared/db/ingestion.table.ts";
 import type { AudioFormat } from "../../../shared/storage/audio-formats.ts";
 import type { ObjectStore } from "../../../shared/storage/object-store.ts";
-import { sourceKey } from "../../../workers/ingestion/keys.ts";
-import type { UploadRow } from "../../../workers/ingestion/uploads.ts";
+import { sourceKey } from "../../../workers/ingestion/domain/keys.ts";
+import type { UploadRow } from "../../../workers/ingestion/domain/uploads.ts";
 import { fileBody } from "../files.ts";
 
 export async function insertArtistProfile(db: Kysely<Database>, name: string, userId: string = crypto.randomUUID()): Promise<{ artistId: string; userId: string }> {

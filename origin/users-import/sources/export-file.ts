@@ -4,7 +4,7 @@
  * copy-paste from a playlist page give). Each adapter tries its provider's
  * JSON shape first and falls back to the text lines.
  */
-import { textExportProblem } from "../../../workers/users/imports/file-limits.ts";
+import { textExportProblem } from "../../../workers/users/domain/imports/file-limits.ts";
 import { checkSize, ImportSourceError, type ImportedEntry } from "./source.ts";
 
 const dashes = new Set(["-", "\u2013", "\u2014"]);

@@ -4,7 +4,7 @@
  * against the catalog is not the adapter's business.
  */
 import type { ImportProvider } from "../../../shared/db/users-import.table.ts";
-import type { ImportLink } from "../../../workers/users/imports/links.ts";
+import type { ImportLink } from "../../../workers/users/domain/imports/links.ts";
 
 export interface ImportedEntry {
   /** Every credited artist, in the provider's order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseImportLink, type ImportLink } from "../../../workers/users/imports/links.ts";
+import { parseImportLink, type ImportLink } from "../../../workers/users/domain/imports/links.ts";
 import { fixtureText, recordedHttp } from "../testing.ts";
-import { maxExportLineChars, maxExportLines, textExportProblem } from "../../../workers/users/imports/file-limits.ts";
+import { maxExportLineChars, maxExportLines, textExportProblem } from "../../../workers/users/domain/imports/file-limits.ts";
 import { parseTextLines, splitArtistTitle } from "./export-file.ts";
 import { ImportSourceError } from "./source.ts";
 import { vkSource } from "./vk.ts";

@@ -13,7 +13,7 @@
  * JSON, or text lines.
  */
 import { z } from "zod";
-import type { ImportLink } from "../../../workers/users/imports/links.ts";
+import type { ImportLink } from "../../../workers/users/domain/imports/links.ts";
 import { entriesOrUnreadable, parseTextLines, tryJson } from "./export-file.ts";
 import { ImportSourceError, maxImportEntries, requestJson, type HttpClient, type ImportedEntry, type ImportInput, type ImportSource } from "./source.ts";
 

@@ -3,8 +3,8 @@ import { AppError } from "../../../shared/errors.ts";
 import { roles } from "../../auth/accounts.ts";
 import { bearerSecurity } from "../../auth/schemas.ts";
 import { cursorSchema, idParam, limitSchema, problemContent } from "../../catalog/schemas.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole } from "../../platform/edge/authenticate.ts";
 import { accountSummary, readAccount, searchAccounts } from "../accounts.ts";
 import { nextCursor, readPosition } from "../keyset.ts";
 

@@ -1,9 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity } from "../../auth/schemas.ts";
-import { principalOf } from "../../auth/routes/services.ts";
 import { problemContent } from "../../catalog/schemas.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { deadLetterView, listDeadLetters, readConsumerLag, requestReplay } from "../backbone.ts";
 
 const time = z.iso.datetime({ offset: true });

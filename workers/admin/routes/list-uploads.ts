@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity } from "../../auth/schemas.ts";
 import { cursorSchema, limitSchema, problemContent } from "../../catalog/schemas.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole } from "../../platform/edge/authenticate.ts";
 import { nextCursor, readPosition } from "../keyset.ts";
 import { listUploads, uploadView } from "../uploads.ts";
 

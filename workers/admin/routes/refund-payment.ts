@@ -1,10 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity } from "../../auth/schemas.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import { requestAdminRefund } from "../../billing/admin-refund.ts";
+import { requestAdminRefund } from "../../billing/domain/admin-refund.ts";
 import { idParam, problemContent } from "../../catalog/schemas.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 
 export const refundPaymentRoute = createRoute({
   method: "post",

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole } from "../../platform/edge/authenticate.ts";
 import { ingestionServices } from "../../ingestion/services.ts";
 import { sniffAudio } from "../audio.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import { principalOf } from "../../platform/edge/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { insertCampaign, listCampaigns, updateCampaign, withDetails } from "../repository.ts";
 import { campaignSchema, createCampaignBody, idParam, problemContent, updateCampaignBody } from "../schemas.ts";
 import { toCampaign } from "../wire.ts";

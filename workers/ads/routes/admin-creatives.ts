@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { playbackServices } from "../../playback/services.ts";
 import { audioContentTypeOf } from "../audio.ts";
 import { findCampaign, insertCreative, updateCreative } from "../repository.ts";

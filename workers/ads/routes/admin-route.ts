@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import { requireRole } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";
 
 /** What every ads admin route shares: tag, bearer security and the admin role check. */

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { playbackServices } from "../../playback/services.ts";
 import { listenerLanguage } from "../listener-language.ts";
 import { adQuery, adSchema, bearerSecurity, problemContent } from "../schemas.ts";

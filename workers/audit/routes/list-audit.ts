@@ -2,8 +2,8 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { listAudit } from "../../../shared/audit/audit-log.ts";
 import { bearerSecurity } from "../../auth/schemas.ts";
 import { problemContent } from "../../catalog/schemas.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole } from "../../platform/edge/authenticate.ts";
 
 const entrySchema = z
   .object({

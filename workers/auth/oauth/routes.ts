@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { authServices } from "../routes/services.ts";
 import { problemContent, tokenResponseSchema } from "../schemas.ts";
 import { clientInfo, issueSession } from "../sessions.ts";

@@ -1,9 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";
-import { principalOf } from "./services.ts";
 
 const accountSchema = z
   .object({

@@ -1,11 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { recordAudit } from "../../../shared/audit/audit-log.ts";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { roles, setRoles } from "../accounts.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";
-import { authServices, principalOf } from "./services.ts";
+import { authServices } from "./services.ts";
 
 const rolesSchema = z.array(z.enum(roles)).min(1).max(roles.length).openapi({ example: ["listener", "artist"] });
 

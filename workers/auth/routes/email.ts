@@ -1,11 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { requestAccountEmail, setPendingEmail, verifyEmail } from "../account-email.ts";
 import { findAccountByEmail, findAccountById, normalizeEmail } from "../accounts.ts";
 import { bearerSecurity, emailSchema, problemContent } from "../schemas.ts";
-import { authServices, principalOf } from "./services.ts";
+import { authServices } from "./services.ts";
 
 const tokenBody = z.object({ token: z.string().min(1).max(200) });
 

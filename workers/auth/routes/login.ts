@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { findAccountByEmail, normalizeEmail, updatePasswordHash } from "../accounts.ts";
 import { deliverTokens } from "../cookie-transport.ts";
 import { signDeviceToken } from "../device-token.ts";

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { clearRefreshCookie, presentedRefreshToken } from "../cookie-transport.ts";
 import { problemContent, refreshTokenSchema } from "../schemas.ts";
 import { revokeByRefreshToken } from "../sessions.ts";

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { updatePasswordHash } from "../accounts.ts";
 import { markEmailVerified } from "../account-email.ts";
 import { consumeAccountToken } from "../account-tokens.ts";

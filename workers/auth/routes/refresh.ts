@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { deliverTokens, expiredRefreshCookie, presentedRefreshToken, wantsCookieTransport } from "../cookie-transport.ts";
 import { withSetCookie } from "../oauth/flow.ts";

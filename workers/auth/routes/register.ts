@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requestAccountEmail } from "../account-email.ts";
 import { createAccount } from "../accounts.ts";
 import { emailSchema, newPasswordSchema, problemContent } from "../schemas.ts";

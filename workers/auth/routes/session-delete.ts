@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { invalidToken, requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { invalidToken, requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";
-import { authServices, principalOf } from "./services.ts";
+import { authServices } from "./services.ts";
 
 export const deleteSessionRoute = createRoute({
   method: "delete",

@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { applyProviderStatus, recordRejectedCallback } from "../apply-status.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { applyProviderStatus, recordRejectedCallback } from "../domain/apply-status.ts";
 import { problemContent, providerParam } from "../schemas.ts";
 import { billingServices } from "../services.ts";
 

@@ -1,9 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent, subscriptionView } from "../schemas.ts";
-import { readSubscription } from "../subscription-view.ts";
+import { readSubscription } from "../domain/subscription-view.ts";
 
 export const getSubscriptionRoute = createRoute({
   method: "get",

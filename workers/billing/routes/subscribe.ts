@@ -1,11 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, idempotencyHeaders, problemContent, subscribeAnswer, subscribeBody } from "../schemas.ts";
 import { billingServices } from "../services.ts";
-import { subscribe } from "../subscribe.ts";
+import { subscribe } from "../domain/subscribe.ts";
 
 export const subscribeRoute = createRoute({
   method: "post",

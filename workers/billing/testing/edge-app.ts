@@ -4,7 +4,7 @@ import { createLogger } from "../../../shared/logger.ts";
 import { createWorkerAuth } from "../../auth/worker-services.ts";
 import { createGatewayApp } from "../../gateway/app.ts";
 import { createEdgeDatabase } from "../../platform/edge-database.ts";
-import { paymentProviders } from "../payment-providers.ts";
+import { paymentProviders } from "../domain/payment-providers.ts";
 import { createFakeProvider, type FakeProvider } from "./fake-provider.ts";
 
 export const base = "https://tunec.test";

@@ -13,7 +13,7 @@ import type {
   PaymentProvider,
   ProviderPaymentState,
   ProviderPaymentStatus,
-} from "../providers/payment-provider.ts";
+} from "../domain/providers/payment-provider.ts";
 
 interface FakePayment {
   paymentId: string;

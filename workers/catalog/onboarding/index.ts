@@ -1,6 +1,6 @@
 /** Artist onboarding: listeners apply, admins approve or reject (docs/roles.md). */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { registerDecideApplication } from "./routes/decide-application.ts";
 import { registerGetMyApplication } from "./routes/get-my-application.ts";
 import { registerListApplications } from "./routes/list-applications.ts";

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AuditActor } from "../../../shared/audit/audit-log.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import type { ArtistApplication } from "./applications.ts";
 
 export const applicationStatuses = ["pending", "approved", "rejected"] as const;

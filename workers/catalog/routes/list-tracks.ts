@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { listTracks } from "../repository.ts";
 import { cursorSchema, limitSchema, problemContent, toTrack, trackSchema } from "../schemas.ts";

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 
 /** Every JSON body this API takes (a playlist edit, a subscribe, a profile) is a few KiB at most. */
 export const maxJsonBodyBytes = 256 * 1024;

@@ -5,7 +5,7 @@ import type { RateLimitConfig } from "../../../shared/config.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { normalizeEmail } from "../../auth/accounts.ts";
 import { knownDevice } from "../../auth/device-token.ts";
-import type { GatewayEnv } from "../context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { clientAddress } from "./rate-limit-keys.ts";
 
 export interface RateLimitSettings {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { createLogger, type LogLevel } from "../../../shared/logger.ts";
-import type { GatewayEnv, ServicesFactory } from "../context.ts";
+import type { GatewayEnv, ServicesFactory } from "../../platform/edge/context.ts";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
 const traceparentPattern = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "kysely";
-import type { GatewayEnv } from "../context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 
 const dependencyStatus = z.object({
   status: z.enum(["up", "down"]),

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireAuth } from "../middleware/authenticate.ts";
-import type { GatewayEnv } from "../context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 
 const meSchema = z
   .object({

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 
 const route = createRoute({
   method: "get",

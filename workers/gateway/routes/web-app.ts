@@ -6,7 +6,7 @@
  * The app lives under /app so its pages never shadow an API path.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 
 /** Fetches a built file; the Worker entry passes the ASSETS binding. */
 export type WebAppAssets = (request: Request) => Promise<Response>;

@@ -3,12 +3,11 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { AppError } from "../../../shared/errors.ts";
 import { uploadLimits } from "../../../shared/storage/audio-formats.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, completeBody, problemContent, uploadIdParam, uploadStatusSchema } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload, isTrackStored, rejectUpload, uploadView, type Rejection, type UploadRow } from "../uploads.ts";
+import { findUpload, isTrackStored, rejectUpload, uploadView, type Rejection, type UploadRow } from "../domain/uploads.ts";
 
 export const completeUploadRoute = createRoute({
   method: "post",

@@ -1,11 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { isAcceptedContentType, normaliseContentType, uploadLimits } from "../../../shared/storage/audio-formats.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
-import { artistProfileOf, checkCredits } from "../artist-profile.ts";
-import { sourceKey } from "../keys.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
+import { artistProfileOf, checkCredits } from "../domain/artist-profile.ts";
+import { sourceKey } from "../domain/keys.ts";
 import { bearerSecurity, createdUploadSchema, createUploadBody, problemContent } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
 

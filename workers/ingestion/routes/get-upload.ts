@@ -1,10 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent, uploadIdParam, uploadStatusSchema } from "../schemas.ts";
-import { findUpload, isTrackStored, uploadView } from "../uploads.ts";
+import { findUpload, isTrackStored, uploadView } from "../domain/uploads.ts";
 
 export const getUploadRoute = createRoute({
   method: "get",

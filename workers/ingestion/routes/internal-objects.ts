@@ -9,7 +9,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
 import { InvalidObjectKeyError } from "../../../shared/storage/object-store.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { ingestionServices } from "../services.ts";
 
 const prefix = "/internal/objects/";

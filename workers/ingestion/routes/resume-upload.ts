@@ -1,11 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireRole } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireRole, principalOf } from "../../platform/edge/authenticate.ts";
 import { bearerSecurity, problemContent, resumedUploadSchema, uploadIdParam } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload } from "../uploads.ts";
+import { findUpload } from "../domain/uploads.ts";
 
 /** R2 drops unfinished multipart uploads after 7 days; an upload may be resumed until then. */
 export const maxUploadLifetimeMs = 7 * 24 * 3_600_000;

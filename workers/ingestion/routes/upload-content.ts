@@ -1,10 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { normaliseContentType } from "../../../shared/storage/audio-formats.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { problemContent, uploadIdParam } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload } from "../uploads.ts";
+import { findUpload } from "../domain/uploads.ts";
 import { bodyProblem, boundedBody, checkDeclaredLength } from "../bounded-body.ts";
 
 export const uploadContentRoute = createRoute({

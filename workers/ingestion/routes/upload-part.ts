@@ -1,11 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { fixedLengthStream, hasMultipart } from "../../../shared/storage/r2-object-store.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { bodyProblem, boundedBody, checkDeclaredLength } from "../bounded-body.ts";
 import { problemContent, uploadIdParam } from "../schemas.ts";
 import { ingestionServices } from "../services.ts";
-import { findUpload } from "../uploads.ts";
+import { findUpload } from "../domain/uploads.ts";
 
 export const uploadPartRoute = createRoute({
   method: "put",

@@ -1,9 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { deletePushSubscription, listPushSubscriptions, savePushSubscription, type PushSubscriptionRow } from "../push-subscriptions.ts";
 import { bearerSecurity, isLoopbackEndpoint, problemContent, pushSubscriptionRequest, pushSubscriptionView, unsubscribeRequest } from "../schemas.ts";
 

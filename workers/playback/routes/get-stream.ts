@@ -1,8 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { playEventContext } from "../play-ids.ts";
 import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../repository.ts";
 import { bearerSecurity, problemContent, streamQuery, streamSchema, trackIdParam } from "../schemas.ts";

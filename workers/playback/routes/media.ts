@@ -11,7 +11,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import type { MediaBucket, MediaObjectInfo } from "../media-bucket.ts";
 import { mediaPath, mediaPathPrefix, verifyMediaUrl, type MediaUrlClaims } from "../media-url.ts";
 import { noneMatch, parseRange, rangeStillValid, type ByteRange } from "../range.ts";

@@ -3,7 +3,7 @@ import { AppError } from "../../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
 import { mediaUrl } from "../../catalog/media.ts";
 import { problemContent } from "../../catalog/schemas.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { cachedPage, fingerprint } from "../cached-search.ts";
 import { searchCatalog, type SearchHits } from "../search-query.ts";
 

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { findTracks } from "../../catalog/repository.ts";
 import { searchCatalog } from "../../search/search-query.ts";
-import { listLikes } from "../../users/likes.ts";
+import { listLikes } from "../../users/domain/likes.ts";
 import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
 import { albumList, findAlbumSummaries, findArtistSummaries, randomTrackIds, trackIdsByGenre, type AlbumListType } from "../library.ts";

@@ -15,7 +15,7 @@
 import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
 import { findTracks } from "../../catalog/repository.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { playEventContext, uuidV5 } from "../../playback/play-ids.ts";
 import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../../playback/repository.ts";
 import { serveMediaObject } from "../../playback/routes/media.ts";

@@ -8,9 +8,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { invalidToken, requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { invalidToken, requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { authProblems, problemContent, uuidParam } from "../../users/schemas.ts";
 import { createApiKey, createAppPassword, listCredentials, maxCredentialsPerUser, revokeCredential } from "../credentials.ts";
 import { appPasswordKeyOf } from "../services.ts";

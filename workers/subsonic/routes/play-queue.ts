@@ -5,9 +5,8 @@
  */
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import { principalOf } from "../../auth/routes/services.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { authProblems, problemContent } from "../../users/schemas.ts";
 import { findPlayQueue, maxPositionMs, maxQueuedTracks, savePlayQueue } from "../play-queue.ts";
 

@@ -9,7 +9,7 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
 import { isDatabaseTimeout } from "../../../shared/db/timeouts.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { authenticateSubsonic } from "../auth.ts";
 import { SubsonicError, errorBody, errorCodes, formatOf, okBody, render, type Format, type SubsonicObject } from "../envelope.ts";
 import type { SubsonicHandler } from "../handler.ts";

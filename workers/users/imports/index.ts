@@ -5,7 +5,7 @@
  * runs at the origin (origin/users-import).
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { registerCreateImport } from "./routes/create-import.ts";
 import { registerGetImport } from "./routes/get-import.ts";
 import { registerListImports } from "./routes/list-imports.ts";

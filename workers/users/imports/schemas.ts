@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { parseImportLink } from "./links.ts";
+import { parseImportLink } from "../domain/imports/links.ts";
 
 export const importProviders = ["yandex", "vk"] as const;
 export const providerSchema = z.enum(importProviders, { error: "expected yandex or vk" });

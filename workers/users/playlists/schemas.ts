@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { etagOf } from "./etag.ts";
-import type { EntryRecord, PlaylistRecord } from "./repository.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { etagOf } from "../domain/playlists/etag.ts";
+import type { EntryRecord, PlaylistRecord } from "../domain/playlists/repository.ts";
 
 export const nameSchema = z.string().trim().min(1, "expected 1–200 characters").max(200, "expected 1–200 characters").openapi({ example: "Дорога на дачу" });
 export const descriptionSchema = z.string().max(2000, "expected at most 2000 characters").nullable();

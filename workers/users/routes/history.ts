@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { listHistory } from "../history.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import { listHistory } from "../domain/history.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../schemas.ts";
 

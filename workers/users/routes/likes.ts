@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { addLike, likeKinds, likeTargetExists, listLikes, removeLike } from "../likes.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import { addLike, likeKinds, likeTargetExists, listLikes, removeLike } from "../domain/likes.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";
 

@@ -1,10 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { authorize } from "../playlists/access.ts";
-import { follow, inviteEditor, removeEditor, unfollow } from "../playlists/members.ts";
-import { mutatePlaylist } from "../playlists/mutations.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import { authorize } from "../domain/playlists/access.ts";
+import { follow, inviteEditor, removeEditor, unfollow } from "../domain/playlists/members.ts";
+import { mutatePlaylist } from "../domain/playlists/mutations.ts";
 import { ifMatchHeaders, playlistSchema, toPlaylist, versionHeaders } from "../playlists/schemas.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, problemContent, uuidParam } from "../schemas.ts";

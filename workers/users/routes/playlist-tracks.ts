@@ -1,10 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { mutatePlaylist } from "../playlists/mutations.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import { mutatePlaylist } from "../domain/playlists/mutations.ts";
 import { entrySchema, ifMatchHeaders, playlistSchema, toPlaylist, versionHeaders } from "../playlists/schemas.ts";
-import { addTracks, maxPlaylistTracks, moveEntry, removeEntry } from "../playlists/tracks.ts";
+import { addTracks, maxPlaylistTracks, moveEntry, removeEntry } from "../domain/playlists/tracks.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, problemContent, uuidParam } from "../schemas.ts";
 

@@ -1,11 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { authorize } from "../playlists/access.ts";
-import { mutatePlaylist } from "../playlists/mutations.ts";
-import { listEntries } from "../playlists/repository.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import { authorize } from "../domain/playlists/access.ts";
+import { mutatePlaylist } from "../domain/playlists/mutations.ts";
+import { listEntries } from "../domain/playlists/repository.ts";
 import { descriptionSchema, ifMatchHeaders, listedEntrySchema, nameSchema, playlistSchema, toListedEntry, toPlaylist, versionHeaders, visibilitySchema } from "../playlists/schemas.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";

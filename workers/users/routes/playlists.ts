@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
-import { findPlaylist, listMyPlaylists } from "../playlists/repository.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
+import { findPlaylist, listMyPlaylists } from "../domain/playlists/repository.ts";
 import { descriptionSchema, nameSchema, playlistSchema, toPlaylist, versionHeaders, visibilitySchema } from "../playlists/schemas.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../schemas.ts";

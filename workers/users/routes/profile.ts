@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import type { GatewayEnv } from "../../gateway/context.ts";
-import { requireAuth } from "../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../platform/edge/context.ts";
+import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { callerId } from "../principal.ts";
-import { getOrCreateProfile, updateProfile, type ProfileRow } from "../profiles.ts";
+import { getOrCreateProfile, updateProfile, type ProfileRow } from "../domain/profiles.ts";
 import { authProblems, problemContent } from "../schemas.ts";
 
 const localeSchema = z

@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity, emailSchema } from "../../../auth/schemas.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireRole } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireRole } from "../../../platform/edge/authenticate.ts";
 import { auditActor } from "../../onboarding/schemas.ts";
 import { idParam, problemContent } from "../../schemas.ts";
 import { addManager, listManagers, removeManager } from "../managers.ts";

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireRole } from "../../../gateway/middleware/authenticate.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
+import { requireRole } from "../../../platform/edge/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import { decodeCursor, encodeCursor } from "../../cursor.ts";
 import { cursorSchema, limitSchema, problemContent } from "../../schemas.ts";

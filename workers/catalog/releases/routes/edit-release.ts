@@ -1,7 +1,7 @@
-import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity } from "../../../auth/schemas.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireRole } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireRole } from "../../../platform/edge/authenticate.ts";
 import { coverBody, deleteOldCover, discardCover, storeCoverImage } from "../../cover-image.ts";
 import { callerId } from "../../../users/principal.ts";
 import { idParam, problemContent } from "../../schemas.ts";

@@ -1,8 +1,8 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../../shared/errors.ts";
 import { bearerSecurity } from "../../../auth/schemas.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireRole } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireRole } from "../../../platform/edge/authenticate.ts";
 import { callerId } from "../../../users/principal.ts";
 import { managesArtist } from "../../artist-managers.ts";
 import { decodeCursor, encodeCursor } from "../../cursor.ts";

@@ -1,15 +1,15 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../../../shared/errors.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireAuth } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireAuth } from "../../../platform/edge/authenticate.ts";
 import { callerId } from "../../principal.ts";
 import { authProblems, problemContent } from "../../schemas.ts";
-import { parseImportLink } from "../links.ts";
-import { textExportProblem } from "../file-limits.ts";
-import { createImport, fileSourceRef, type NewImport } from "../repository.ts";
+import { parseImportLink } from "../../domain/imports/links.ts";
+import { textExportProblem } from "../../domain/imports/file-limits.ts";
+import { createImport, fileSourceRef, type NewImport } from "../../domain/imports/repository.ts";
 import { createFromFileSchema, createFromLinkSchema, importSchema, maxImportFileBytes } from "../schemas.ts";
-import { importView } from "../view.ts";
+import { importView } from "../../domain/imports/view.ts";
 
 export const createImportRoute = createRoute({
   method: "post",

@@ -1,13 +1,13 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../../../catalog/cursor.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireAuth } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireAuth } from "../../../platform/edge/authenticate.ts";
 import { callerId } from "../../principal.ts";
 import { authProblems, cursorSchema, limitSchema, problemContent, uuidParam } from "../../schemas.ts";
-import { findImport, listImportEntries, retryAfterSeconds } from "../repository.ts";
+import { findImport, listImportEntries, retryAfterSeconds } from "../../domain/imports/repository.ts";
 import { importWithEntriesSchema } from "../schemas.ts";
-import { entryView, importView } from "../view.ts";
+import { entryView, importView } from "../../domain/imports/view.ts";
 
 const statusFilter = z.enum(["matched", "unmatched"], { error: "expected matched or unmatched" });
 const positionSchema = z.object({ after: z.int().min(0), filter: statusFilter.nullable() }).strict();

@@ -1,12 +1,12 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../../catalog/cursor.ts";
-import type { GatewayEnv } from "../../../gateway/context.ts";
-import { requireAuth } from "../../../gateway/middleware/authenticate.ts";
+import type { GatewayEnv } from "../../../platform/edge/context.ts";
+import { requireAuth } from "../../../platform/edge/authenticate.ts";
 import { callerId } from "../../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../../schemas.ts";
-import { listImports } from "../repository.ts";
+import { listImports } from "../../domain/imports/repository.ts";
 import { importSchema } from "../schemas.ts";
-import { importView } from "../view.ts";
+import { importView } from "../../domain/imports/view.ts";
 
 const positionSchema = z.object({ at: z.iso.datetime(), id: z.uuid() }).strict();
 
