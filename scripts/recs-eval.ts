@@ -42,14 +42,13 @@ const args = z
   })
   .parse(values);
 
-const databaseUrl = process.env.DATABASE_URL;
-if (args["through-db"] && !databaseUrl) throw new Error("--through-db needs DATABASE_URL (a server on which a fresh database is created and dropped)");
+if (args["through-db"] && !process.env.DATABASE_URL) throw new Error("--through-db needs DATABASE_URL (a server on which a fresh database is created and dropped)");
 
 await runEvaluation({
   world: { listeners: args.listeners, tracks: args.tracks, plays: args.plays, genres: args.genres, seed: args.seed },
   holdout: args.holdout,
   evalUsers: args["eval-users"],
   n: args.n,
-  throughDatabaseUrl: args["through-db"] ? databaseUrl : undefined,
+  throughDatabase: args["through-db"],
   print: (line) => process.stdout.write(`${line}\n`),
 });

@@ -32,7 +32,7 @@ export interface ItemKnnOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_ITEM_KNN: ItemKnnOptions = { model: "rp3beta", k: 50, alpha: 0.5, shrink: 10, beta: 0.5 };
+export const DEFAULT_ITEM_KNN: ItemKnnOptions = { model: "rp3beta", k: 50, alpha: 0.5, shrink: 10, beta: 0.6 };
 
 export function itemNeighbours(agg: Aggregated, options: ItemKnnOptions): Neighbours {
   return cooccurrenceNeighbours(agg.byUser, agg.byItem, options);

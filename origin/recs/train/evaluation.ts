@@ -16,8 +16,8 @@ export interface EvaluationOptions {
   holdout: number;
   evalUsers: number;
   n: number;
-  /** Also train through recs.interactions of a fresh database on this server (see through-database.ts). */
-  throughDatabaseUrl?: string;
+  /** Also train through recs.interactions of a fresh database on the DATABASE_URL server (see through-database.ts). */
+  throughDatabase?: boolean;
   print: (line: string) => void;
 }
 
@@ -40,6 +40,7 @@ const VARIANTS: Array<{ name: string; options: TrainOptions }> = [
   { name: "item-kNN cosine (α=0.7, damped)", options: { ...DEFAULT_TRAIN, knn: { ...DEFAULT_TRAIN.knn, model: "cosine", alpha: 0.7 } } },
   { name: "RP3beta (β=0)", options: { ...DEFAULT_TRAIN, knn: { ...DEFAULT_TRAIN.knn, model: "rp3beta", beta: 0 } } },
   { name: "RP3beta (β=0.5)", options: { ...DEFAULT_TRAIN, knn: { ...DEFAULT_TRAIN.knn, model: "rp3beta", beta: 0.5 } } },
+  { name: "RP3beta (β=0.6)", options: { ...DEFAULT_TRAIN, knn: { ...DEFAULT_TRAIN.knn, model: "rp3beta", beta: 0.6 } } },
   { name: "RP3beta (β=0.7)", options: { ...DEFAULT_TRAIN, knn: { ...DEFAULT_TRAIN.knn, model: "rp3beta", beta: 0.7 } } },
 ];
 
@@ -68,9 +69,9 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   }
   if (served) rows.push({ name: `served: ${DEFAULT_TRAIN.knn.model} + content top-up`, metrics: measure(world, holdOut, served, served.tracks, users, n, served.popular) });
   printTable(rows, n, print);
-  if (served && options.throughDatabaseUrl) {
+  if (served && options.throughDatabase) {
     const { evaluateThroughDatabase } = await import("./through-database.ts");
-    const row = await evaluateThroughDatabase({ url: options.throughDatabaseUrl, world, log, holdOut, users, n, print });
+    const row = await evaluateThroughDatabase({ world, log, holdOut, users, n, print });
     printTable([rows[rows.length - 1] as EvaluationRow, row], n, print);
     const same = JSON.stringify(row.metrics) === JSON.stringify(rows[rows.length - 1]?.metrics);
     print(same ? "through the database: identical figures" : "through the database: FIGURES DIFFER");
