@@ -77,7 +77,8 @@ export async function loadInteractions(
     let query = db.selectFrom("recs.interactions").select(["event_id", "track_id", "account_id", "weight", "occurred_at"]);
     if (after) {
       const { event_id, track_id } = after;
-      query = query.where((eb) => eb.or([eb("event_id", ">", event_id), eb.and([eb("event_id", "=", event_id), eb("track_id", ">", track_id)])]));
+      // A row comparison, so PostgreSQL walks the primary key from the last row read.
+      query = query.where((eb) => eb(eb.refTuple("event_id", "track_id"), ">", eb.tuple(event_id, track_id)));
     }
     const page = await query.orderBy("event_id").orderBy("track_id").limit(pageSize).execute();
     for (const row of page) {

@@ -5,6 +5,7 @@ import { neighboursOf } from "../model/sparse.ts";
 import { generateWorld, logOfPlays, type SyntheticWorld } from "../model/synthetic.ts";
 import { DEFAULT_TRAIN, trainModels } from "../model/train.ts";
 import { indexOfUuid, insertSyntheticCatalog, insertSyntheticInteractions, trackUuid } from "./synthetic-database.ts";
+import { loadCatalog, loadInteractions } from "./load.ts";
 import { readStoredModels } from "./through-database.ts";
 import { trainAndStore, type TrainAndStoreResult } from "./train-and-store.ts";
 
@@ -73,6 +74,16 @@ describe.each(databaseKinds())("trainAndStore on %s", (kind) => {
     expect(Array.from(stored.tracks.scores)).toEqual(Array.from(inMemory.tracks.scores));
     const all = (p: typeof stored.popular) => Array.from(p.find((s) => s.segment === "all")?.items ?? []);
     expect(all(stored.popular)).toEqual(all(inMemory.popular));
+  });
+
+  it("reads the whole log whatever the page size", async () => {
+    const { trackIndex } = await loadCatalog(database.db);
+    const whole = await loadInteractions(database.db, trackIndex);
+    const paged = await loadInteractions(database.db, trackIndex, { pageSize: 997 });
+    expect(paged.log.length).toBe(logOfPlays(world, () => true).length);
+    expect(Array.from(paged.log.item)).toEqual(Array.from(whole.log.item));
+    expect(Array.from(paged.log.user)).toEqual(Array.from(whole.log.user));
+    expect(Array.from(paged.log.time)).toEqual(Array.from(whole.log.time));
   });
 
   it("replaces the tables on a retrain (same rows, not twice as many) and records each run", async () => {
