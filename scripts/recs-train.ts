@@ -44,7 +44,8 @@ try {
       let bar = bars.get(stage);
       if (!bar) {
         for (const other of bars.values()) other.stop();
-        bars.set(stage, (bar = progressBar(stage.padEnd(8))));
+        bar = progressBar(stage.padEnd(8));
+        bars.set(stage, bar);
       }
       bar.update(done, total);
     },

@@ -39,14 +39,20 @@ export function catalogFromRecords(
     artist[t] = r.artist;
     for (const g of r.genres) {
       let id = genreIds.get(g);
-      if (id === undefined) genreIds.set(g, (id = genreIds.size));
+      if (id === undefined) {
+        id = genreIds.size;
+        genreIds.set(g, id);
+      }
       index.push(id);
     }
     offsets[t + 1] = index.length;
     if (r.language === null) language[t] = -1;
     else {
       let id = languageIds.get(r.language);
-      if (id === undefined) languageIds.set(r.language, (id = languageIds.size));
+      if (id === undefined) {
+        id = languageIds.size;
+        languageIds.set(r.language, id);
+      }
       language[t] = id;
     }
     loudness[t] = r.loudness ?? Number.NaN;

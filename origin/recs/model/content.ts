@@ -18,7 +18,10 @@ export function contentNeighbours(catalog: CatalogArrays, pop: Float64Array, pop
   for (const t of ranked) {
     const a = catalog.artist[t] ?? 0;
     let list = byArtist.get(a);
-    if (!list) byArtist.set(a, (list = []));
+    if (!list) {
+      list = [];
+      byArtist.set(a, list);
+    }
     if (list.length < perArtist) list.push(t);
   }
   const genreLists = new Map<number, Int32Array>();

@@ -69,7 +69,7 @@ export function cooccurrenceNeighbours(byUser: Csr, byItem: Csr, options: ItemKn
   // Per-neighbour denominators, computed once.
   const post = new Float64Array(nItems);
   for (let j = 0; j < nItems; j++) {
-    post[j] = cosine ? Math.pow(itemNorm2[j] ?? 0, options.alpha) : 1 / Math.pow(Math.max(itemSum[j] ?? 0, 1e-9), options.beta);
+    post[j] = cosine ? (itemNorm2[j] ?? 0) ** options.alpha : 1 / Math.max(itemSum[j] ?? 0, 1e-9) ** options.beta;
   }
   for (let i = 0; i < nItems; i++) {
     if (options.onProgress && i % 1000 === 0) options.onProgress(i, nItems);
@@ -89,7 +89,7 @@ export function cooccurrenceNeighbours(byUser: Csr, byItem: Csr, options: ItemKn
         acc[j] = (acc[j] ?? 0) + a * (rUser[q] ?? 0) * right;
       }
     }
-    const ownNorm = cosine ? Math.pow(itemNorm2[i] ?? 0, 1 - options.alpha) : 1;
+    const ownNorm = cosine ? (itemNorm2[i] ?? 0) ** (1 - options.alpha) : 1;
     for (let n = 0; n < count; n++) {
       const j = touched[n] ?? 0;
       acc[j] = cosine ? (acc[j] ?? 0) / (ownNorm * (post[j] ?? 0) + options.shrink) : (acc[j] ?? 0) * (post[j] ?? 0);

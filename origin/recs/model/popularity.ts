@@ -35,7 +35,10 @@ export function popularSegments(catalog: CatalogArrays, pop: Float64Array, n: nu
   const buckets = new Map<string, number[]>([["all", []]]);
   const push = (segment: string, t: number): void => {
     let list = buckets.get(segment);
-    if (!list) buckets.set(segment, (list = []));
+    if (!list) {
+      list = [];
+      buckets.set(segment, list);
+    }
     if (list.length < n) list.push(t);
   };
   for (const t of order) {

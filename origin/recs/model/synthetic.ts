@@ -97,7 +97,7 @@ export function generateWorld(options: SyntheticOptions = DEFAULT_SYNTHETIC): Sy
   const random = rng(options.seed);
   const nArtists = Math.max(1, Math.round(options.tracks / 10));
   const genreLanguage = Array.from({ length: options.genres }, () => Math.floor(random() * (LANGUAGES.length - 1)));
-  const genrePop = Array.from({ length: options.genres }, (_, g) => 1 / Math.pow(g + 1, 0.6));
+  const genrePop = Array.from({ length: options.genres }, (_, g) => 1 / (g + 1) ** 0.6);
   const genreSampler = sampler(Array.from({ length: options.genres }, (_, g) => g), (g) => genrePop[g] ?? 0);
   const artistGenres: number[][] = [];
   const artistLanguage: number[] = [];
@@ -143,7 +143,7 @@ export function generateWorld(options: SyntheticOptions = DEFAULT_SYNTHETIC): Sy
   const globalTracks = sampler(Array.from({ length: options.tracks }, (_, t) => t), (t) => trackPop[t] ?? 0);
 
   // Activity: Pareto-distributed, scaled to the requested number of plays.
-  const activity = Array.from({ length: options.listeners }, () => Math.pow(1 - random(), -1 / 1.5));
+  const activity = Array.from({ length: options.listeners }, () => (1 - random()) ** (-1 / 1.5));
   const activitySum = activity.reduce((s, x) => s + x, 0);
   const counts = activity.map((x) => Math.max(3, Math.round((x / activitySum) * options.plays)));
   const total = counts.reduce((s, x) => s + x, 0);

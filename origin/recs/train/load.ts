@@ -92,7 +92,10 @@ export async function loadInteractions(
         time = grow(time, new Float64Array(capacity));
       }
       let u = provisional.get(row.account_id);
-      if (u === undefined) provisional.set(row.account_id, (u = provisional.size));
+      if (u === undefined) {
+        u = provisional.size;
+        provisional.set(row.account_id, u);
+      }
       user[length] = u;
       item[length] = t;
       weight[length] = Number(row.weight);

@@ -43,7 +43,10 @@ export async function storeModels(db: Kysely<Database>, input: StoreInput, onPro
     await trx.deleteFrom("recs.popular_tracks").execute();
     const total = input.tracks.n + input.artists.n + input.popular.length;
     let done = 0;
-    const trackNeighbors = await insertNeighbours(trx, "track", input.tracks, input.trackIds, (d) => onProgress?.((done = d), total));
+    const trackNeighbors = await insertNeighbours(trx, "track", input.tracks, input.trackIds, (d) => {
+      done = d;
+      onProgress?.(d, total);
+    });
     const artistNeighbors = await insertNeighbours(trx, "artist", input.artists, input.artistIds, (d) => onProgress?.(done + d, total));
     let popularTracks = 0;
     const segments: string[] = [];

@@ -67,7 +67,10 @@ export async function readStoredModels(db: Kysely<Database>, nTracks: number, k:
   const bySegment = new Map<string, Array<{ t: number; s: number }>>();
   for (const r of rows) {
     let list = bySegment.get(r.segment);
-    if (!list) bySegment.set(r.segment, (list = []));
+    if (!list) {
+      list = [];
+      bySegment.set(r.segment, list);
+    }
     list.push({ t: indexOfUuid(r.track_id), s: r.score });
   }
   const popular = [...bySegment.entries()].map(([segment, list]) => ({ segment, items: Int32Array.from(list.map((x) => x.t)), scores: Float32Array.from(list.map((x) => x.s)) }));
