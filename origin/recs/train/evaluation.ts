@@ -3,13 +3,14 @@
  * baselines and models on one held-out synthetic log, as a printed table.
  */
 import { progressBar } from "../../../scripts/progress.ts";
-import { evaluate, evaluationUsers, holdOutLastPlays, type HoldOut, type Metrics } from "../model/evaluate.ts";
-import { recommend } from "../model/recommend.ts";
-import type { Neighbours } from "../model/sparse.ts";
+import { evaluate, evaluationUsers, holdOutLastPlays, type HoldOut } from "../model/evaluate.ts";
 import { DEFAULT_SYNTHETIC, generateWorld, logOfPlays, rng, type SyntheticOptions, type SyntheticWorld } from "../model/synthetic.ts";
 import { DEFAULT_TRAIN, profileGenres, trainModels, type TrainedModels, type TrainOptions } from "../model/train.ts";
 import type { PopularSegment } from "../model/popularity.ts";
 import type { InteractionLog } from "../model/log.ts";
+import { eligibleCount, listenerView, measure, type EvaluationRow } from "./measure.ts";
+
+export type { EvaluationRow } from "./measure.ts";
 
 export interface EvaluationOptions {
   world: Partial<SyntheticOptions>;
@@ -19,12 +20,6 @@ export interface EvaluationOptions {
   /** Also train through recs.interactions of a fresh database on the DATABASE_URL server (see through-database.ts). */
   throughDatabase?: boolean;
   print: (line: string) => void;
-}
-
-export interface EvaluationRow {
-  name: string;
-  metrics: Metrics;
-  trainSeconds?: number;
 }
 
 export interface Evaluation {
@@ -87,38 +82,6 @@ function train(log: InteractionLog, world: SyntheticWorld, options: TrainOptions
   } finally {
     bar.stop();
   }
-}
-
-/** The evaluation's view of one listener: the training profile and what must not be returned. */
-export function listenerView(models: TrainedModels, u: number, exclude: Uint8Array): { items: Int32Array; preferences: Float32Array; release: () => void } {
-  const { byUser, negative } = models.aggregated;
-  const from = byUser.offsets[u] ?? 0;
-  const to = byUser.offsets[u + 1] ?? 0;
-  const items = byUser.index.subarray(from, to);
-  const preferences = byUser.value.subarray(from, to);
-  const negatives = negative.index.subarray(negative.offsets[u] ?? 0, negative.offsets[u + 1] ?? 0);
-  for (const i of items) exclude[i] = 1;
-  for (const i of negatives) exclude[i] = 1;
-  return {
-    items,
-    preferences,
-    release: () => {
-      for (const i of items) exclude[i] = 0;
-      for (const i of negatives) exclude[i] = 0;
-    },
-  };
-}
-
-export function measure(world: SyntheticWorld, holdOut: HoldOut, models: TrainedModels, neighbours: Neighbours, users: Int32Array, n: number, popular: PopularSegment[]): Metrics {
-  const exclude = new Uint8Array(world.catalog.n);
-  for (let t = 0; t < world.catalog.n; t++) if (!world.catalog.eligible[t]) exclude[t] = 1;
-  const fallback = popular.find((s) => s.segment === "all")?.items ?? new Int32Array();
-  return evaluate(holdOut, models.aggregated, eligibleCount(world), n, users, (u) => {
-    const view = listenerView(models, u, exclude);
-    const list = recommend(view, neighbours, { n, exclude, fallback }).map((r) => r.item);
-    view.release();
-    return list;
-  });
 }
 
 function baselines(world: SyntheticWorld, holdOut: HoldOut, models: TrainedModels, users: Int32Array, n: number): EvaluationRow[] {
@@ -186,11 +149,6 @@ function baselines(world: SyntheticWorld, holdOut: HoldOut, models: TrainedModel
   ];
 }
 
-function eligibleCount(world: SyntheticWorld): number {
-  let c = 0;
-  for (const e of world.catalog.eligible) c += e;
-  return c;
-}
 
 export function printTable(rows: EvaluationRow[], n: number, print: (line: string) => void): void {
   print("");

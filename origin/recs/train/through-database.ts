@@ -13,7 +13,7 @@ import type { InteractionLog } from "../model/log.ts";
 import { emptyNeighbours, type Neighbours } from "../model/sparse.ts";
 import type { SyntheticWorld } from "../model/synthetic.ts";
 import type { PopularSegment } from "../model/popularity.ts";
-import { measure, type EvaluationRow } from "./evaluation.ts";
+import { measure, type EvaluationRow } from "./measure.ts";
 import { indexOfUuid, insertSyntheticCatalog, insertSyntheticInteractions } from "./synthetic-database.ts";
 import { trainAndStore } from "./train-and-store.ts";
 
