@@ -25,9 +25,11 @@ import type { StreamLeaseStore, StreamQuality } from "../../playback/stream-leas
 import type { SubsonicAccount } from "../credentials.ts";
 import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
+import { resizeCover, resizedCoverKey, snapCoverSize } from "../cover-resize.ts";
 import { coverKeyOf } from "../library.ts";
 import { formatOfCodec } from "../mapping.ts";
 import { devicePlay, endNowPlaying, listNowPlaying, setNowPlaying } from "../now-playing.ts";
+import { coverStoreOf } from "../services.ts";
 import { idParam, notFound } from "./browsing.ts";
 import { songsOf } from "./hydrate.ts";
 
@@ -48,7 +50,7 @@ function playIdOf(account: SubsonicAccount, trackId: string, atMs: number, quali
 
 async function playableTrack(request: SubsonicRequest, id: string): Promise<PlayableTrack> {
   const track = await findPlayableTrackCached(request.db, id);
-  if (!track || track.status !== "published" || !track.published) throw notFound("Song");
+  if (track?.status !== "published" || !track.published) throw notFound("Song");
   return track;
 }
 
@@ -213,11 +215,32 @@ export const getCoverArt: SubsonicHandler = async (request) => {
   const { c, params, account } = request;
   const key = await coverKeyOf(request.db, params.required("id").slice(0, 100));
   if (!key) throw notFound("Cover art");
-  // `size` is accepted and ignored: the edge has no image resizer, so every size gets the stored image.
-  const response = await objectResponse(c, await playbackServices(c), account.userId, key, null);
+  const playback = await playbackServices(c);
+  const size = snapCoverSize(params.optionalInt("size"));
+  const served = size === null ? key : await resizedCover(c, key, size);
+  const response = await objectResponse(c, playback, account.userId, served, null);
   if (response.ok) response.headers.set("cache-control", "private, max-age=86400");
   return response;
 };
+
+/**
+ * The key of the cover's variant for `size`, made and stored on first use;
+ * the original's key when there is no bucket to keep it in (S3 mode), or the
+ * original cannot or need not be resized (not an image Photon reads, too large, already small).
+ */
+async function resizedCover(c: Context<GatewayEnv>, key: string, size: number): Promise<string> {
+  const store = coverStoreOf(c);
+  if (!store) return key;
+  const variant = resizedCoverKey(key, size);
+  if (await store.head(variant)) return variant;
+  const original = await store.get(key);
+  if (!original) return key;
+  const resized = await resizeCover(new Uint8Array(await original.arrayBuffer()), size);
+  if (!resized) return key;
+  // Two players asking at once both resize and write the same bytes: harmless, and rarer than a lock would cost.
+  await store.put(variant, resized, { httpMetadata: { contentType: "image/jpeg" } });
+  return variant;
+}
 
 /**
  * What the listener's own devices are playing. Subsonic shows every user's;
