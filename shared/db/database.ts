@@ -31,7 +31,7 @@ import type {
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
 import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
-import type { ApiKeysTable, AppPasswordsTable, NowPlayingTable, PlayQueuesTable } from "./subsonic.table.ts";
+import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
 
 export interface Database {
@@ -95,5 +95,4 @@ export interface Database {
   "subsonic.api_keys": ApiKeysTable;
   "subsonic.app_passwords": AppPasswordsTable;
   "subsonic.play_queues": PlayQueuesTable;
-  "subsonic.now_playing": NowPlayingTable;
 }

@@ -101,7 +101,8 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
   }
 
   return async function rateLimitMiddleware(c, next) {
-    if (exempt.has(c.req.path)) return next();
+    // /rest (Subsonic) carries no access token: it limits per device credential itself (workers/subsonic/rate-limit.ts).
+    if (exempt.has(c.req.path) || c.req.path.startsWith("/rest/")) return next();
     const charges = await chargesFor(c);
     let decisions: RateDecision[];
     try {
