@@ -15,9 +15,8 @@
 import type { Context } from "hono";
 import { durableRateLimiter, memoryRateLimiter, type RateDecision, type RateLimiterPort, type RatePolicy } from "../../durable-objects/rate-limiter/client.ts";
 import { parseConfig } from "../../shared/config.ts";
-import type { GatewayEnv } from "../gateway/context.ts";
-import { rateLimitHeaders } from "../gateway/middleware/rate-limit.ts";
-import { clientAddress } from "../gateway/middleware/rate-limit-keys.ts";
+import type { GatewayEnv } from "../platform/edge/context.ts";
+import { clientAddress, rateLimitHeaders } from "../platform/edge/rate-limit-keys.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { subsonicRateConfigSchema } from "./config.ts";
 
