@@ -4,3 +4,9 @@ declare module "@phi-ag/argon2/argon2.wasm" {
   const module: WebAssembly.Module;
   export default module;
 }
+
+// The generated common-password list, bundled as a Text module (wrangler.toml [[rules]]).
+declare module "*/common-passwords.txt" {
+  const text: string;
+  export default text;
+}
