@@ -33,14 +33,20 @@ export async function startGatewayInWorkerd(options: {
   /** Worker vars and secrets, as `.env` / `--var` would give them. */
   bindings: Record<string, string>;
   databaseUrl: string;
+  /** Opens workerd's inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
+  inspectorPort?: number;
 }): Promise<RunningGateway> {
   const outdir = join(options.workDir, "bundle");
   await bundle(options.root, outdir);
-  const wasm = (await readdir(outdir)).filter((file) => file.endsWith(".wasm"));
+  const files = await readdir(outdir);
+  const wasm = files.filter((file) => file.endsWith(".wasm"));
+  // Data modules of wrangler.toml's [[rules]] (the common-password list).
+  const text = files.filter((file) => file.endsWith(".txt"));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       workers: [
         {
           name: "tunec-gateway",
@@ -48,6 +54,7 @@ export async function startGatewayInWorkerd(options: {
           modules: [
             { type: "ESModule", path: join(outdir, "index.js") },
             ...wasm.map((file) => ({ type: "CompiledWasm" as const, path: join(outdir, file) })),
+            ...text.map((file) => ({ type: "Text" as const, path: join(outdir, file) })),
           ],
           compatibilityDate: "2025-09-01",
           compatibilityFlags: ["nodejs_compat"],
