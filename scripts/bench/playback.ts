@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     let inspectorPort: number | undefined;
     if (runtime === "workerd") {
       inspectorPort = options.profile ? await freePort() : undefined;
-      workerd = await startGatewayInWorkerd({ root, workDir: work, bindings, databaseUrl: withPassword(database.url), inspectorPort });
+      workerd = await startGatewayInWorkerd({ root, workDir: work, bindings, databaseUrl: withPassword(database.url), inspectorPort, minify: !options.profile });
       base = workerd.url;
     } else {
       const dev = await startWranglerDev(work, bindings, withPassword(database.url));

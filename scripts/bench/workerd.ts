@@ -16,8 +16,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-async function bundle(root: string, outdir: string): Promise<void> {
-  const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+async function bundle(root: string, outdir: string, minify: boolean): Promise<void> {
+  const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir, ...(minify ? [] : ["--no-minify"])], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
@@ -35,9 +35,11 @@ export async function startGatewayInWorkerd(options: {
   databaseUrl: string;
   /** Opens workerd's inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
   inspectorPort?: number;
+  /** Minified as deployed (default); unminified when profiling, so the profile names functions. */
+  minify?: boolean;
 }): Promise<RunningGateway> {
   const outdir = join(options.workDir, "bundle");
-  await bundle(options.root, outdir);
+  await bundle(options.root, outdir, options.minify ?? true);
   const files = await readdir(outdir);
   const wasm = files.filter((file) => file.endsWith(".wasm"));
   // Data modules of wrangler.toml's [[rules]] (the common-password list).
