@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { Miniflare } from "miniflare";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 
 const { values: options } = parseArgs({ options: { root: { type: "string", default: "." }, runs: { type: "string", default: "7" } } });
 const root = resolve(options.root);
@@ -35,7 +35,13 @@ type Module = { type: "ESModule" | "CompiledWasm" | "Text"; path: string };
 /** Milliseconds from constructing workerd until the Worker's first answer. */
 async function coldStart(modulesRoot: string, modules: Module[]): Promise<number> {
   const started = performance.now();
-  const mf = new Miniflare({ modulesRoot, modules, compatibilityDate: "2025-09-01", compatibilityFlags: ["nodejs_compat"], port: 0 });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      workers: [{ name: "startup", modulesRoot, modules, compatibilityDate: "2025-09-01", compatibilityFlags: ["nodejs_compat"] }],
+    }),
+  );
   try {
     const url = await mf.ready;
     await (await fetch(new URL("/ping", url))).arrayBuffer();
