@@ -171,8 +171,10 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
 
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {
     const { result, expiresAt } = streamLease.startStream(this.sql, input);
-    if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
-    if (result.ok && result.created) await this.scheduleRelay();
+    // A new play has both a queued event and an expiry: arm the alarm once, for the relay,
+    // which is due first; the alarm re-arms itself for the play's expiry.
+    if (result.ok && result.created) await this.scheduleCleanup(Math.min(expiresAt ?? Number.POSITIVE_INFINITY, Date.now() + relayDelayMs));
+    else if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
     return result;
   }
 
