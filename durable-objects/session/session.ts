@@ -90,7 +90,8 @@ export class SessionDurableObject extends DurableObject<WorkerBindings> implemen
 
   async rotate(secret: string, client: ClientInfo): Promise<RotateResult> {
     const hash = await hashSecret(secret);
-    const key = this.successorKey ?? (this.successorKey = await this.loadSuccessorKey());
+    this.successorKey ??= await this.loadSuccessorKey();
+    const key = this.successorKey;
     const next = await successorSecret(key, secret);
     const nextHash = await hashSecret(next);
     const now = Date.now();

@@ -62,7 +62,9 @@ export function summarise(profile: CpuProfile, steps: Record<string, RegExp>, li
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((sample, i) => selfUs.set(sample, (selfUs.get(sample) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((sample, i) => {
+    selfUs.set(sample, (selfUs.get(sample) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const label = (node: ProfileNode) => node.callFrame.functionName || "(anonymous)";
   const idle = [...selfUs].filter(([nodeId]) => /^\((idle|program|garbage collector)\)$/.test(label(byId.get(nodeId) as ProfileNode)));

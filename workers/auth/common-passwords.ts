@@ -18,7 +18,7 @@ export function encodeCommonPasswords(passwords: readonly string[]): string {
     lines.push(shared.toString(36) + password.slice(shared));
     previous = password;
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export function decodeCommonPasswords(text: string): string[] {

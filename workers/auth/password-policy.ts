@@ -4,8 +4,8 @@
  * composition rules, and none of the most common leaked passwords.
  */
 import { decodeCommonPasswords } from "./common-passwords.ts";
-// A Text module (wrangler.toml [[rules]]): a string, never parsed as code.
-import commonPasswordsText from "./common-passwords.txt";
+// Generated data (scripts/generate-common-passwords.ts): one front-coded string.
+import commonPasswordsText from "./common-passwords.data.ts";
 
 export const passwordLength = { min: 8, max: 128 } as const;
 

@@ -5,8 +5,3 @@ declare module "@phi-ag/argon2/argon2.wasm" {
   export default module;
 }
 
-// The generated common-password list, bundled as a Text module (wrangler.toml [[rules]]).
-declare module "*/common-passwords.txt" {
-  const text: string;
-  export default text;
-}
