@@ -22,6 +22,11 @@ describe("outbox write hints (embedded database)", () => {
     const unsubscribe = outboxWriteHints.subscribe(() => hints++);
     try {
       expect(outboxWriteHints.watching).toBe(true);
+      // A client that leaves makes the socket server replace its queue: hints must survive that.
+      const leaving = new pg.Client({ connectionString: database.url });
+      await leaving.connect();
+      await leaving.query("select 1");
+      await leaving.end();
       await client.connect();
       await client.query("create schema events; create table events.outbox (id int); create table other (id int)");
       await client.query("insert into other values ($1)", [1]);

@@ -73,14 +73,8 @@ export function isOutboxWrite(text: string): boolean {
   return writesOutbox.test(text);
 }
 
-interface QueuedMessage {
-  handlerId: number;
-  message: Uint8Array;
-  resolve(value: unknown): void;
-}
-
 interface QueueInternals {
-  queue: QueuedMessage[];
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<unknown>;
   db: { isInTransaction(): boolean };
 }
 
@@ -88,37 +82,30 @@ interface QueueInternals {
  * Watches the socket server's message queue: a client that sent an outbox
  * write is remembered until one of its messages completes outside a
  * transaction (its autocommit statement or its COMMIT, at the simple query or
- * the Sync that ends it), then `hints` fire.
- * Returns the stopper.
+ * the Sync that ends it), then `hints` fire. Returns the stopper.
  */
 export function watchOutboxWrites(server: PGLiteSocketServer, hints: OutboxWriteHints = outboxWriteHints): () => void {
   const internals = (server as unknown as { queryQueue?: QueueInternals }).queryQueue;
-  if (!internals || !Array.isArray(internals.queue) || typeof internals.db?.isInTransaction !== "function") {
+  if (!internals || typeof internals.enqueue !== "function" || typeof internals.db?.isInTransaction !== "function") {
     throw new Error("pglite-socket internals changed: re-check the outbox write hints before upgrading");
   }
-  const queue = internals.queue;
   const pending = new Set<number>();
-  const push = queue.push.bind(queue);
-  queue.push = (...items: QueuedMessage[]): number => {
-    for (const item of items) {
-      const text = statementText(item.message);
-      if (text !== null && isOutboxWrite(text)) pending.add(item.handlerId);
-      const type = item.message[0];
-      if (!pending.has(item.handlerId) || (type !== queryMessage && type !== syncMessage)) continue;
-      const resolve = item.resolve;
-      item.resolve = (value) => {
-        resolve(value);
-        if (pending.has(item.handlerId) && !internals.db.isInTransaction()) {
-          pending.delete(item.handlerId);
-          hints.emit();
-        }
-      };
+  // The queue's array is replaced when a client disconnects; its enqueue method stays.
+  const enqueue = internals.enqueue;
+  internals.enqueue = async function hintedEnqueue(this: QueueInternals, handlerId, message, onData) {
+    const text = statementText(message);
+    if (text !== null && isOutboxWrite(text)) pending.add(handlerId);
+    const result = await enqueue.call(this, handlerId, message, onData);
+    const type = message[0];
+    if (pending.has(handlerId) && (type === queryMessage || type === syncMessage) && !internals.db.isInTransaction()) {
+      pending.delete(handlerId);
+      hints.emit();
     }
-    return push(...items);
+    return result;
   };
   const stopped = hints.started();
   return () => {
     stopped();
-    queue.push = push;
+    internals.enqueue = enqueue;
   };
 }
