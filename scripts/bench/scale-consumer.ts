@@ -30,7 +30,7 @@ const consumer = await log.consume({
   topics: [env.SCALE_TOPIC],
   from: "earliest",
   handle: async (records) => {
-    const ids = records.map((record) => record.key + ":" + record.offset);
+    const ids = records.map((record) => `${record.key}:${record.offset}`);
     await sql`insert into public.bench_scale_effects (id) select unnest(${ids}::text[]) on conflict do nothing`.execute(db);
     const now = Date.now();
     for (const record of records) latencies.push(now - Number(record.value));
