@@ -89,3 +89,16 @@ export interface TrackDailyStatsTable {
   finishes: ColumnType<number, number | undefined, number>;
   completed: ColumnType<number, number | undefined, number>;
 }
+
+/** search.opensearch_sync (migrations/0170): OpenSearch indexers that asked for changes to be noted. */
+export interface SearchOpenSearchSyncTable {
+  name: string;
+  registered_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** search.opensearch_pending (migrations/0170): documents changed since OpenSearch last got them. */
+export interface SearchOpenSearchPendingTable {
+  kind: "tracks" | "albums" | "artists";
+  id: string;
+  seq: ColumnType<string, string | undefined, string>;
+}
