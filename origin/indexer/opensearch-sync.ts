@@ -109,11 +109,13 @@ export async function readDocuments(
  * conflict means OpenSearch already holds a newer document: that is success.
  * Any other failed item throws, so its note stays and is retried.
  */
-export async function writeDocuments(client: OpenSearchClient, index: string, documents: readonly OpenSearchDocument[], options: { refresh?: boolean } = {}): Promise<{ written: number; stale: number }> {
+export async function writeDocuments(client: OpenSearchClient, index: string, documents: readonly OpenSearchDocument[], options: { refresh?: boolean | "wait_for"; alias?: boolean } = {}): Promise<{ written: number; stale: number }> {
   if (documents.length === 0) return { written: 0, stale: 0 };
   const lines: unknown[] = [];
+  // require_alias: a write through a missing alias fails instead of auto-creating an index with guessed mappings.
+  const target = options.alias ? { _index: index, require_alias: true } : { _index: index };
   for (const document of documents) {
-    lines.push({ index: { _index: index, _id: document.id, version: document.version, version_type: "external_gte" } }, document.source);
+    lines.push({ index: { ...target, _id: document.id, version: document.version, version_type: "external_gte" } }, document.source);
   }
   const result = await client.bulk(lines, options);
   let written = 0;
@@ -184,13 +186,13 @@ export async function registerSync(db: Kysely<Database>, name: string): Promise<
  * Ships up to `batchSize` noted changes; returns how many notes it settled.
  * A note is deleted only if its seq is unchanged, i.e. no change arrived while shipping.
  */
-export async function drainOnce(db: Kysely<Database>, client: OpenSearchClient, prefix: string, options: { batchSize?: number; refresh?: boolean } = {}): Promise<number> {
+export async function drainOnce(db: Kysely<Database>, client: OpenSearchClient, prefix: string, options: { batchSize?: number; refresh?: boolean | "wait_for" } = {}): Promise<number> {
   const notes = await db.selectFrom("search.opensearch_pending").select(["kind", "id", "seq"]).orderBy("seq").limit(options.batchSize ?? 500).execute();
   if (notes.length === 0) return 0;
   for (const kind of indexKinds) {
     const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
     if (ids.length === 0) continue;
-    await writeDocuments(client, aliasName(prefix, kind), await readDocuments(db, kind, { ids }), { refresh: options.refresh });
+    await writeDocuments(client, aliasName(prefix, kind), await readDocuments(db, kind, { ids }), { refresh: options.refresh, alias: true });
   }
   await sql`
     delete from search.opensearch_pending p using unnest(${sql.val(notes.map((n) => n.kind))}::text[], ${sql.val(notes.map((n) => n.id))}::uuid[], ${sql.val(notes.map((n) => n.seq))}::bigint[]) as done (kind, id, seq)
@@ -215,11 +217,16 @@ export function startOpenSearchPump(db: Kysely<Database>, client: OpenSearchClie
   let failing = false;
   let delay = intervalMs;
   let wake: (() => void) | undefined;
+  let prepared = false;
   const loop = (async () => {
     while (!stopped) {
       let shipped = 0;
       try {
-        shipped = await drainOnce(db, client, options.prefix);
+        // Writing through a missing alias would auto-create an index with guessed mappings.
+        if (!prepared) await ensureIndices(client, options.prefix);
+        prepared = true;
+        // wait_for: the shipment returns once searches see it, so dropping cached pages after it is safe.
+        shipped = await drainOnce(db, client, options.prefix, { refresh: "wait_for" });
         if (shipped > 0) await options.afterShip?.(shipped);
         if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes");
         failing = false;

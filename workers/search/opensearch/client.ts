@@ -20,7 +20,7 @@ export interface OpenSearchClient {
   /** A JSON request; `allow` lists statuses returned as answers instead of thrown (e.g. 404). */
   request<T>(method: string, path: string, schema: z.ZodType<T>, options?: { body?: unknown; allow?: number[] }): Promise<{ status: number; body: T }>;
   /** POST _bulk with newline-delimited actions; returns the per-item results. */
-  bulk(lines: unknown[], options?: { refresh?: boolean }): Promise<BulkResponse>;
+  bulk(lines: unknown[], options?: { refresh?: boolean | "wait_for" }): Promise<BulkResponse>;
 }
 
 const bulkItemResult = z.object({
@@ -79,7 +79,7 @@ export function createOpenSearchClient(options: { url: string; timeoutMs?: numbe
       return { status, body: parsed.data };
     },
     async bulk(lines, bulkOptions = {}) {
-      const path = `/_bulk${bulkOptions.refresh ? "?refresh=true" : ""}`;
+      const path = `/_bulk${bulkOptions.refresh ? `?refresh=${bulkOptions.refresh === "wait_for" ? "wait_for" : "true"}` : ""}`;
       const body = lines.map((line) => JSON.stringify(line)).join("\n") + "\n";
       const { status, json } = await send("POST", path, body, "application/x-ndjson");
       if (status < 200 || status >= 300) throw failure("POST", path, status, json);
