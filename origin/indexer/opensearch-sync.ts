@@ -23,6 +23,7 @@ import type { Logger } from "../../shared/logger.ts";
 import type { OpenSearchClient } from "../../workers/search/opensearch/client.ts";
 import { aliasName, indexDefinition, indexKinds, type IndexKind } from "../../workers/search/opensearch/indices.ts";
 import { z } from "zod";
+import { soundKey } from "../../workers/search/sound.ts";
 
 /** A tombstone outranks every live version (microseconds of year ~2255; below 2^53, exact in JSON). */
 export const tombstoneVersion = 9_000_000_000_000_000;
@@ -70,7 +71,7 @@ export async function readDocuments(
         d.visible, d.explicit, d.popularity, d.title, concat_ws(' ', array_to_string(d.artist_names, ' '), d.album_title) as names,
         d.title_latin, d.names_latin, d.artist_ids, d.artist_names, d.album_id, d.album_title, d.cover_key, d.duration_ms, d.genres, d.language
       from search.tracks d where ${where} ${limit}`.execute(db);
-    return rows.rows.map(({ version, ...source }) => ({ id: source.id, version: version === null ? tombstoneVersion : Number(version), source }));
+    return rows.rows.map(({ version, ...source }) => ({ id: source.id, version: version === null ? tombstoneVersion : Number(version), source: { ...source, names_sound: soundKey(source.names_latin) } }));
   }
   if (kind === "albums") {
     const rows = await sql<{
@@ -92,7 +93,7 @@ export async function readDocuments(
         d.title_latin, search.search_key(concat_ws(' ', d.title, d.artist_name)) as names_latin, d.artist_id, d.artist_name, d.kind,
         d.release_date::text as release_date, d.cover_key
       from search.albums d where ${where} ${limit}`.execute(db);
-    return rows.rows.map(({ version, ...source }) => ({ id: source.id, version: Number(version), source }));
+    return rows.rows.map(({ version, ...source }) => ({ id: source.id, version: Number(version), source: { ...source, names_sound: soundKey(source.names_latin) } }));
   }
   const rows = await sql<{ id: string; version: string; track_count: number; popularity: number; name: string; name_latin: string; image_key: string | null }>`
     select d.id, ${micros("d.indexed_at")} as version, d.track_count, d.popularity, d.name, d.name_latin, d.image_key
@@ -100,7 +101,7 @@ export async function readDocuments(
   return rows.rows.map(({ version, name_latin, ...rest }) => ({
     id: rest.id,
     version: Number(version),
-    source: { ...rest, title: rest.name, names: rest.name, title_latin: name_latin, names_latin: name_latin },
+    source: { ...rest, title: rest.name, names: rest.name, title_latin: name_latin, names_latin: name_latin, names_sound: soundKey(name_latin) },
   }));
 }
 

@@ -28,6 +28,8 @@ export interface SearchTracksTable {
   title_latin: string;
   names_latin: string;
   tsv: TsVector;
+  /** Sound skeletons of the names (migrations/0171, search.sound). */
+  sound: ColumnType<string, string | undefined, string>;
   indexed_at: Timestamp;
 }
 
@@ -39,6 +41,8 @@ export interface SearchArtistsTable {
   popularity: number;
   name_latin: string;
   tsv: TsVector;
+  /** Sound skeletons of the names (migrations/0171, search.sound). */
+  sound: ColumnType<string, string | undefined, string>;
   indexed_at: Timestamp;
 }
 
@@ -55,6 +59,8 @@ export interface SearchAlbumsTable {
   popularity: number;
   title_latin: string;
   tsv: TsVector;
+  /** Sound skeletons of the names (migrations/0171, search.sound). */
+  sound: ColumnType<string, string | undefined, string>;
   indexed_at: Timestamp;
 }
 

@@ -8,6 +8,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import { searchCatalog, type SearchHits, type SearchRequest } from "./search-query.ts";
+import { foldRomanisation } from "./sound.ts";
 
 export interface SearchPort {
   readonly engine: "postgres" | "opensearch";
@@ -16,5 +17,5 @@ export interface SearchPort {
 }
 
 export function postgresSearch(db: Kysely<Database>): SearchPort {
-  return { engine: "postgres", search: (request) => searchCatalog(db, request) };
+  return { engine: "postgres", search: (request) => searchCatalog(db, { ...request, q: foldRomanisation(request.q) }) };
 }

@@ -7,7 +7,9 @@
  * through typo corrections, plus exact title/name matches; each branch capped
  * at the most popular `candidateCap`, so a one-letter or very common word costs
  * a bounded index walk instead of ranking half the catalog. Candidates are
- * then ranked by relevance (full-text rank of exact and corrected matches,
+ * Candidates also come from the sound skeletons (search.sound, migrations/0171: names spelt
+ * by ear, Битлз/Beatles), with a small bonus that ranks them below real matches.
+ * They are then ranked by relevance (full-text rank of exact and corrected matches,
  * trigram similarity of the search forms) plus a saturating popularity bonus.
  */
 import { sql, type Kysely } from "kysely";
@@ -78,7 +80,8 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
   if (request.type === "track") {
     const result = await sql<TrackHit>`
       with query as (
-        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key
+        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key,
+        plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
       ),
       candidates as (
         (select d.id from search.tracks d, query where d.visible and d.tsv @@ query.exact order by d.popularity desc, d.id limit ${candidateCap})
@@ -87,12 +90,15 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
           order by d.popularity desc, d.id limit ${candidateCap})
         union
         (select d.id from search.tracks d, query where d.visible and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
+        union
+        (select d.id from search.tracks d, query where d.visible and d.sound @@ query.sound order by d.popularity desc, d.id limit ${candidateCap})
       ),
       scored as (
         select d.*, (
             3 * ts_rank(d.tsv, query.exact, 1) + ts_rank(d.tsv, query.fuzzy, 1)
             + case when d.title_latin = query.key then 2 else 0 end
             + similarity(d.title_latin, query.key) + 0.5 * word_similarity(query.key, d.names_latin)
+            + case when d.sound @@ query.sound then 0.2 else 0 end
             + ${popularityBonus("d.popularity")}
           )::float8 as score
         from candidates c join search.tracks d on d.id = c.id, query
@@ -107,17 +113,21 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
   if (request.type === "album") {
     const result = await sql<AlbumHit>`
       with query as (
-        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key
+        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key,
+        plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
       ),
       candidates as (
         (select d.id from search.albums d, query where d.track_count > 0 and d.tsv @@ query.fuzzy order by d.popularity desc, d.id limit ${candidateCap})
         union
         (select d.id from search.albums d, query where d.track_count > 0 and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
+        union
+        (select d.id from search.albums d, query where d.track_count > 0 and d.sound @@ query.sound order by d.popularity desc, d.id limit ${candidateCap})
       ),
       scored as (
         select d.*, (
             3 * ts_rank(d.tsv, query.exact, 1) + ts_rank(d.tsv, query.fuzzy, 1)
             + case when d.title_latin = query.key then 2 else 0 end + similarity(d.title_latin, query.key)
+            + case when d.sound @@ query.sound then 0.2 else 0 end
             + ${popularityBonus("d.popularity")}
           )::float8 as score
         from candidates c join search.albums d on d.id = c.id, query
@@ -131,17 +141,21 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
   }
   const result = await sql<ArtistHit>`
     with query as (
-      select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key
+      select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key,
+        plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
     ),
     candidates as (
       (select d.id from search.artists d, query where d.track_count > 0 and d.tsv @@ query.fuzzy order by d.popularity desc, d.id limit ${candidateCap})
       union
       (select d.id from search.artists d, query where d.track_count > 0 and query.key <> '' and d.name_latin = query.key limit ${candidateCap})
+      union
+      (select d.id from search.artists d, query where d.track_count > 0 and d.sound @@ query.sound order by d.popularity desc, d.id limit ${candidateCap})
     ),
     scored as (
       select d.*, (
           3 * ts_rank(d.tsv, query.exact, 1) + ts_rank(d.tsv, query.fuzzy, 1)
           + case when d.name_latin = query.key then 2 else 0 end + similarity(d.name_latin, query.key)
+          + case when d.sound @@ query.sound then 0.2 else 0 end
           + ${popularityBonus("d.popularity")}
         )::float8 as score
       from candidates c join search.artists d on d.id = c.id, query

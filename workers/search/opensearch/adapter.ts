@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { searchKey } from "../latin.ts";
+import { foldRomanisation, soundKey } from "../sound.ts";
 import type { SearchPort } from "../search-port.ts";
 import type { AlbumHit, ArtistHit, SearchHits, SearchRequest, SearchType, TrackHit } from "../search-query.ts";
 import type { OpenSearchClient } from "./client.ts";
@@ -48,9 +49,11 @@ const artistSource = z.object({ id: z.string(), name: z.string(), image_key: z.s
 
 /** The query body of one page; exported for the benchmark and for explaining rankings. */
 export function searchBody(request: SearchRequest): Record<string, unknown> {
-  const key = searchKey(request.q);
+  const q = foldRomanisation(request.q);
+  const key = searchKey(q);
+  const sound = soundKey(key);
   const should: unknown[] = [
-    { multi_match: { query: request.q, fields: ["title^2", "title.en^2", "names", "names.en"], operator: "and", boost: 2 } },
+    { multi_match: { query: q, fields: ["title^2", "title.en^2", "names", "names.en"], operator: "and", boost: 2 } },
   ];
   // A query without Latin or Cyrillic letters has an empty search form: it must not match every such name.
   if (key !== "") {
@@ -63,6 +66,9 @@ export function searchBody(request: SearchRequest): Record<string, unknown> {
       { match: { title_latin: { query: key, operator: "and", fuzziness: "AUTO", prefix_length: 1, max_expansions: 20, boost: 1 } } },
       { term: { "title_latin.raw": { value: key, boost: 6 } } },
     );
+  }
+  if (sound !== "") {
+    should.push({ match: { names_sound: { query: sound, operator: "and", boost: 1 } } });
   }
   const filter = request.type === "track" ? [{ term: { visible: true } }] : [{ range: { track_count: { gt: 0 } } }];
   return {

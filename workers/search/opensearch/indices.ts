@@ -10,7 +10,8 @@
  *     Cyrillic and Latin queries meet; the query's form comes from latin.ts;
  *   * edge n-grams of the search form (sub-field `prefix`) for prefixes.
  * Typos are fuzzy matches on the search form; `raw` is the whole form for
- * exact-title matches.
+ * exact-title matches; names_sound holds the loose skeletons of sound.ts
+ * (names spelt by ear: Битлз, Tchaikovsky), computed when shipping.
  */
 export type IndexKind = "tracks" | "albums" | "artists";
 export const indexKinds: readonly IndexKind[] = ["tracks", "albums", "artists"];
@@ -51,6 +52,7 @@ const properties: Record<IndexKind, Record<string, unknown>> = {
     names: words,
     title_latin: searchForm,
     names_latin: searchForm,
+    names_sound: { type: "text", analyzer: "search_form" },
     artist_ids: { type: "keyword" },
     artist_names: stored("keyword"),
     album_id: { type: "keyword" },
@@ -68,6 +70,7 @@ const properties: Record<IndexKind, Record<string, unknown>> = {
     names: words,
     title_latin: searchForm,
     names_latin: searchForm,
+    names_sound: { type: "text", analyzer: "search_form" },
     artist_id: { type: "keyword" },
     artist_name: stored("keyword"),
     kind: { type: "keyword" },
@@ -82,6 +85,7 @@ const properties: Record<IndexKind, Record<string, unknown>> = {
     names: words,
     title_latin: searchForm,
     names_latin: searchForm,
+    names_sound: { type: "text", analyzer: "search_form" },
     name: stored("keyword"),
     image_key: stored("keyword"),
   },
