@@ -72,6 +72,15 @@ const candidateCap = 200;
 // Saturates towards 0.3: popularity orders equally relevant hits, it cannot outrank a better match.
 const popularityBonus = (column: string) => sql.raw(`0.3 * ln(1 + ${column}) / (ln(1 + ${column}) + 10)`);
 
+/**
+ * The sound-skeleton query (migrations/0171), written out in the branch rather than
+ * read from the query CTE: as an expression of the parameter alone it is folded to a
+ * constant at planning, so the planner sees how common the skeletons are and picks
+ * the GIN index for rare ones (through the CTE it walked the popularity index over
+ * the whole table for a skeleton that matches nothing).
+ */
+const soundQuery = (q: string) => sql`plainto_tsquery('simple', search.sound(search.search_key(${q})))`;
+
 /** Fetches `limit + 1` hits so the caller knows whether there is a next page. */
 export async function searchCatalog(db: Kysely<Database>, request: SearchRequest): Promise<SearchHits> {
   const afterScore = request.after?.score ?? null;
@@ -86,12 +95,14 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
       candidates as (
         (select d.id from search.tracks d, query where d.visible and d.tsv @@ query.exact order by d.popularity desc, d.id limit ${candidateCap})
         union
-        (select d.id from search.tracks d, query where d.visible and query.fuzzy is distinct from query.exact and d.tsv @@ query.fuzzy
+        -- The fuzzy test as an uncorrelated subquery: a one-time filter. Joined with the CTE it was
+        -- checked per row, and a query without corrections walked the whole popularity index.
+        (select d.id from search.tracks d, query where d.visible and (select q.fuzzy is distinct from q.exact from query q) and d.tsv @@ query.fuzzy
           order by d.popularity desc, d.id limit ${candidateCap})
         union
         (select d.id from search.tracks d, query where d.visible and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
         union
-        (select d.id from search.tracks d, query where d.visible and d.sound @@ query.sound order by d.popularity desc, d.id limit ${candidateCap})
+        (select d.id from search.tracks d where d.visible and d.sound @@ ${soundQuery(request.q)} order by d.popularity desc, d.id limit ${candidateCap})
       ),
       scored as (
         select d.*, (
@@ -121,7 +132,7 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
         union
         (select d.id from search.albums d, query where d.track_count > 0 and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
         union
-        (select d.id from search.albums d, query where d.track_count > 0 and d.sound @@ query.sound order by d.popularity desc, d.id limit ${candidateCap})
+        (select d.id from search.albums d where d.track_count > 0 and d.sound @@ ${soundQuery(request.q)} order by d.popularity desc, d.id limit ${candidateCap})
       ),
       scored as (
         select d.*, (
@@ -149,7 +160,7 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
       union
       (select d.id from search.artists d, query where d.track_count > 0 and query.key <> '' and d.name_latin = query.key limit ${candidateCap})
       union
-      (select d.id from search.artists d, query where d.track_count > 0 and d.sound @@ query.sound order by d.popularity desc, d.id limit ${candidateCap})
+      (select d.id from search.artists d where d.track_count > 0 and d.sound @@ ${soundQuery(request.q)} order by d.popularity desc, d.id limit ${candidateCap})
     ),
     scored as (
       select d.*, (
