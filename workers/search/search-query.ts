@@ -93,12 +93,16 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
         plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
       ),
       candidates as (
-        (select d.id from search.tracks d, query where d.visible and d.tsv @@ query.exact order by d.popularity desc, d.id limit ${candidateCap})
+        -- Matches gathered first (offset 0 keeps the planner from walking the popularity index
+        -- and testing every row: fatal when few of a million match), then the most popular kept.
+        (select m.id from (select d.id, d.popularity from search.tracks d, query where d.visible and d.tsv @@ query.exact offset 0) m
+          order by m.popularity desc, m.id limit ${candidateCap})
         union
         -- The fuzzy test as an uncorrelated subquery: a one-time filter. Joined with the CTE it was
         -- checked per row, and a query without corrections walked the whole popularity index.
-        (select d.id from search.tracks d, query where d.visible and (select q.fuzzy is distinct from q.exact from query q) and d.tsv @@ query.fuzzy
-          order by d.popularity desc, d.id limit ${candidateCap})
+        (select m.id from (select d.id, d.popularity from search.tracks d, query
+            where d.visible and (select q.fuzzy is distinct from q.exact from query q) and d.tsv @@ query.fuzzy offset 0) m
+          order by m.popularity desc, m.id limit ${candidateCap})
         union
         (select d.id from search.tracks d, query where d.visible and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
         union
