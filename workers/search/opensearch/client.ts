@@ -80,7 +80,7 @@ export function createOpenSearchClient(options: { url: string; timeoutMs?: numbe
     },
     async bulk(lines, bulkOptions = {}) {
       const path = `/_bulk${bulkOptions.refresh ? `?refresh=${bulkOptions.refresh === "wait_for" ? "wait_for" : "true"}` : ""}`;
-      const body = lines.map((line) => JSON.stringify(line)).join("\n") + "\n";
+      const body = `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`;
       const { status, json } = await send("POST", path, body, "application/x-ndjson");
       if (status < 200 || status >= 300) throw failure("POST", path, status, json);
       const parsed = bulkResponseSchema.safeParse(json);
