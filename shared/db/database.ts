@@ -32,7 +32,7 @@ import type {
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
 import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
 import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
-import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
+import type { SearchAlbumsTable, SearchArtistsTable, SearchOpenSearchPendingTable, SearchOpenSearchSyncTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;
@@ -63,6 +63,8 @@ export interface Database {
   "search.artists": SearchArtistsTable;
   "search.albums": SearchAlbumsTable;
   "search.terms": SearchTermsTable;
+  "search.opensearch_sync": SearchOpenSearchSyncTable;
+  "search.opensearch_pending": SearchOpenSearchPendingTable;
   "ingestion.uploads": UploadsTable;
   "ingestion.upload_parts": UploadPartsTable;
   "billing.subscriptions": SubscriptionsTable;
