@@ -28,7 +28,13 @@ export default defineConfig({
               hyperdrives: { HYPERDRIVE: inject("edgeDatabaseUrl") },
               // Suites share one client address through SELF, so the Worker under test gets
               // loose limits; rate-limit tests build apps with the production defaults.
-              bindings: { ENVIRONMENT: "test", LOG_LEVEL: "warn", ...looseRateLimits },
+              bindings: {
+                ENVIRONMENT: "test",
+                LOG_LEVEL: "warn",
+                ...looseRateLimits,
+                // The search contract runs over the OpenSearch adapter too when a node is up (.ci/run starts one).
+                ...(process.env.OPENSEARCH_URL ? { OPENSEARCH_URL: process.env.OPENSEARCH_URL } : {}),
+              },
             },
           })),
         ],
