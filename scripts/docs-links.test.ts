@@ -14,9 +14,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  */
 const pendingPages = new Set([
   "docs/recommendations-serving.md",
-  "docs/benchmarks-edge.md",
-  "docs/benchmarks-origin.md",
-  "docs/capacity.md",
 ]);
 
 function markdownFiles(): string[] {
