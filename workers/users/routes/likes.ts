@@ -56,12 +56,12 @@ export function registerLikeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const { kind, id } = c.req.valid("param");
     const db = c.get("services").db;
     if (!(await likeTargetExists(db, kind, id))) throw new AppError("NOT_FOUND", `No ${kind} with id ${id}.`);
-    await addLike(db, callerId(c), kind, id);
+    await addLike(db, callerId(c), kind, id, c.get("traceparent"));
     return c.body(null, 204);
   });
   app.openapi(deleteRoute, async function unlike(c) {
     const { kind, id } = c.req.valid("param");
-    await removeLike(c.get("services").db, callerId(c), kind, id);
+    await removeLike(c.get("services").db, callerId(c), kind, id, c.get("traceparent"));
     return c.body(null, 204);
   });
   app.openapi(listRoute, async function listMyLikes(c) {

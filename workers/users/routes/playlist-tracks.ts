@@ -74,7 +74,7 @@ export function registerPlaylistTrackRoutes(app: OpenAPIHono<GatewayEnv>): void 
     const body = c.req.valid("json");
     const userId = callerId(c);
     const { playlist, role, result } = await mutatePlaylist(c.get("services").db, { playlistId: id, userId, ifMatch: c.req.valid("header")["if-match"], need: "edit" }, (trx, locked) =>
-      addTracks(trx, locked, { trackIds: body.track_ids, beforeEntryId: body.before_entry_id ?? null, userId }),
+      addTracks(trx, locked, { trackIds: body.track_ids, beforeEntryId: body.before_entry_id ?? null, userId, traceparent: c.get("traceparent") }),
     );
     if (!playlist) throw new AppError("NOT_FOUND", `No playlist ${id}.`);
     versionHeaders(c, playlist);

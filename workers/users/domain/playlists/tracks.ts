@@ -2,6 +2,8 @@
 import { sql, type Transaction } from "kysely";
 import type { Database } from "../../../../shared/db/database.ts";
 import { AppError } from "../../../../shared/errors.ts";
+import { writeOutbox } from "../../../../shared/events/outbox.ts";
+import { usersSource } from "../../schemas.ts";
 import type { LockedPlaylist } from "./mutations.ts";
 import { keysBetween } from "./ordering.ts";
 import { utcMicros } from "../sql.ts";
@@ -78,7 +80,7 @@ async function keysFor(trx: Transaction<Database>, playlistId: string, beforeEnt
 export async function addTracks(
   trx: Transaction<Database>,
   locked: LockedPlaylist,
-  input: { trackIds: readonly string[]; beforeEntryId: string | null; userId: string },
+  input: { trackIds: readonly string[]; beforeEntryId: string | null; userId: string; traceparent?: string | undefined },
 ): Promise<AddedEntry[]> {
   const total = locked.track_count + input.trackIds.length;
   if (total > maxPlaylistTracks) {
@@ -95,8 +97,21 @@ export async function addTracks(
     .returning(["entry_id", "track_id", "added_by", utcMicros(sql`added_at`).as("added_at"), "position"])
     .execute();
   await trx.updateTable("users.playlists").set((eb) => ({ track_count: eb("track_count", "+", input.trackIds.length) })).where("id", "=", locked.id).execute();
-  return rows
-    .sort((a, b) => (a.position < b.position ? -1 : 1))
+  const sorted = rows.sort((a, b) => (a.position < b.position ? -1 : 1));
+  // Recommendations learn from playlist adds; committed with the entries, so no add is lost or invented.
+  await writeOutbox(trx, {
+    type: "tunec.users.playlist-track-added.v1",
+    source: usersSource,
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    data: {
+      userId: input.userId,
+      playlistId: locked.id,
+      entryIds: sorted.map((row) => row.entry_id),
+      trackIds: sorted.map((row) => row.track_id),
+      addedAt: new Date().toISOString(),
+    },
+  });
+  return sorted
     .map(({ entry_id, track_id, added_by, added_at }) => ({ entry_id, track_id, added_by, added_at }));
 }
 
