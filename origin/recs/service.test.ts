@@ -43,7 +43,13 @@ describe.each(databaseKinds())("recs signals service on %s", (kind) => {
   });
 
   const rowsOf = (userId: string) =>
-    database.db.selectFrom("recs.interactions").select(["event_id", "track_id", "signal", "weight"]).where("account_id", "=", userId).orderBy("signal").orderBy("track_id").execute();
+    database.db
+      .selectFrom("recs.interactions")
+      .select(["event_id", "track_id", "signal", "weight"])
+      .where("account_id", "=", userId)
+      .orderBy("signal")
+      .orderBy("track_id")
+      .execute();
 
   it("maps plays, completions, early skips, likes, unlikes and playlist adds to weighted signals, once each under duplicates and reordering", async () => {
     const userId = crypto.randomUUID();

@@ -30,7 +30,14 @@ export async function recordSignals(trx: Transaction<Database>, signals: readonl
   const inserted = await trx
     .insertInto("recs.interactions")
     .values(
-      signals.map((s) => ({ event_id: s.eventId, account_id: s.accountId, track_id: s.trackId, signal: s.signal, weight: SIGNAL_WEIGHTS[s.signal], occurred_at: s.occurredAt })),
+      signals.map((s) => ({
+        event_id: s.eventId,
+        account_id: s.accountId,
+        track_id: s.trackId,
+        signal: s.signal,
+        weight: SIGNAL_WEIGHTS[s.signal],
+        occurred_at: s.occurredAt,
+      })),
     )
     .onConflict((oc) => oc.columns(["event_id", "track_id"]).doNothing())
     .returning("track_id")
@@ -43,10 +50,15 @@ type Context = { logger: Logger };
 async function record(trx: Transaction<Database>, signals: Signal[], context: Context): Promise<void> {
   const added = await recordSignals(trx, signals);
   const [first] = signals;
-  if (first) context.logger.debug(added > 0 ? "signal recorded" : "signal already recorded", { signal: first.signal, account_id: first.accountId, rows: added });
+  if (first)
+    context.logger.debug(added > 0 ? "signal recorded" : "signal already recorded", { signal: first.signal, account_id: first.accountId, rows: added });
 }
 
-export async function applyPlaybackStarted(event: TunecEvent<"tunec.playback.playback-started.v1">, trx: Transaction<Database>, context: Context): Promise<void> {
+export async function applyPlaybackStarted(
+  event: TunecEvent<"tunec.playback.playback-started.v1">,
+  trx: Transaction<Database>,
+  context: Context,
+): Promise<void> {
   const { userId, trackId, startedAt } = event.data;
   await record(trx, [{ eventId: event.id, accountId: userId, trackId, signal: "play", occurredAt: startedAt }], context);
 }
@@ -57,23 +69,43 @@ export function finishedSignal(data: { completed: boolean; positionMs: number })
   return data.positionMs < EARLY_SKIP_MS ? "skip" : undefined;
 }
 
-export async function applyPlaybackFinished(event: TunecEvent<"tunec.playback.playback-finished.v1">, trx: Transaction<Database>, context: Context): Promise<void> {
+export async function applyPlaybackFinished(
+  event: TunecEvent<"tunec.playback.playback-finished.v1">,
+  trx: Transaction<Database>,
+  context: Context,
+): Promise<void> {
   const signal = finishedSignal(event.data);
   if (!signal) return;
   await record(trx, [{ eventId: event.id, accountId: event.data.userId, trackId: event.data.trackId, signal, occurredAt: event.data.finishedAt }], context);
 }
 
 export async function applyTrackLiked(event: TunecEvent<"tunec.users.track-liked.v1">, trx: Transaction<Database>, context: Context): Promise<void> {
-  await record(trx, [{ eventId: event.id, accountId: event.data.userId, trackId: event.data.trackId, signal: "like", occurredAt: event.data.likedAt }], context);
+  await record(
+    trx,
+    [{ eventId: event.id, accountId: event.data.userId, trackId: event.data.trackId, signal: "like", occurredAt: event.data.likedAt }],
+    context,
+  );
 }
 
 export async function applyTrackUnliked(event: TunecEvent<"tunec.users.track-unliked.v1">, trx: Transaction<Database>, context: Context): Promise<void> {
-  await record(trx, [{ eventId: event.id, accountId: event.data.userId, trackId: event.data.trackId, signal: "unlike", occurredAt: event.data.unlikedAt }], context);
+  await record(
+    trx,
+    [{ eventId: event.id, accountId: event.data.userId, trackId: event.data.trackId, signal: "unlike", occurredAt: event.data.unlikedAt }],
+    context,
+  );
 }
 
-export async function applyPlaylistTrackAdded(event: TunecEvent<"tunec.users.playlist-track-added.v1">, trx: Transaction<Database>, context: Context): Promise<void> {
+export async function applyPlaylistTrackAdded(
+  event: TunecEvent<"tunec.users.playlist-track-added.v1">,
+  trx: Transaction<Database>,
+  context: Context,
+): Promise<void> {
   const { userId, trackIds, addedAt } = event.data;
   // One row per distinct track: the same track twice in one add is one signal (the key is event + track).
   const distinct = [...new Set(trackIds)];
-  await record(trx, distinct.map((trackId) => ({ eventId: event.id, accountId: userId, trackId, signal: "playlist_add" as const, occurredAt: addedAt })), context);
+  await record(
+    trx,
+    distinct.map((trackId) => ({ eventId: event.id, accountId: userId, trackId, signal: "playlist_add" as const, occurredAt: addedAt })),
+    context,
+  );
 }

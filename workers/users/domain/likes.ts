@@ -78,7 +78,13 @@ export async function removeLike(db: Kysely<Database>, userId: string, kind: Lik
 }
 
 /** Newest first, optionally of one kind; `after` is the previous page's last item. */
-export async function listLikes(db: Kysely<Database>, userId: string, kind: LikeTargetKind | undefined, limit: number, after?: LikePosition): Promise<LikeRecord[]> {
+export async function listLikes(
+  db: Kysely<Database>,
+  userId: string,
+  kind: LikeTargetKind | undefined,
+  limit: number,
+  after?: LikePosition,
+): Promise<LikeRecord[]> {
   let query = db
     .selectFrom("users.likes")
     .select(["target_kind as kind", "target_id as id", utcMicros(sql`created_at`).as("liked_at")])

@@ -45,7 +45,10 @@ const listRoute = createRoute({
   summary: "The caller's likes, newest first",
   request: { query: z.object({ kind: kindSchema.optional(), cursor: cursorSchema, limit: limitSchema }) },
   responses: {
-    200: { description: "One page of likes", content: { "application/json": { schema: z.object({ likes: z.array(likeSchema), next_cursor: nextCursorSchema }) } } },
+    200: {
+      description: "One page of likes",
+      content: { "application/json": { schema: z.object({ likes: z.array(likeSchema), next_cursor: nextCursorSchema }) } },
+    },
     400: { description: "Bad kind, limit or cursor", content: problemContent },
     ...authProblems,
   },
@@ -69,7 +72,9 @@ export function registerLikeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     // A cursor of another kind's listing would silently skip rows: it carries the filter it was made for.
     const after = query.cursor ? decodeCursor(query.cursor, positionSchema.extend({ filter: kindSchema.nullable() })) : undefined;
     if (after && after.filter !== (query.kind ?? null)) {
-      throw new AppError("BAD_REQUEST", "The cursor belongs to a listing with another kind filter.", { errors: [{ field: "query.cursor", message: "cursor of another listing" }] });
+      throw new AppError("BAD_REQUEST", "The cursor belongs to a listing with another kind filter.", {
+        errors: [{ field: "query.cursor", message: "cursor of another listing" }],
+      });
     }
     const rows = await listLikes(c.get("services").db, callerId(c), query.kind, query.limit + 1, after);
     const page = rows.slice(0, query.limit);
