@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SIGNAL_WEIGHTS } from "../../shared/recs/signals.ts";
-import { call, expectJson, signUpUser, type User, withDb } from "../users/testing.ts";
+import { addTracks, call, createPlaylist, expectJson, signUpUser, type User, withDb } from "../users/testing.ts";
 
 interface WaveTrack {
   id: string;
@@ -241,5 +241,25 @@ describe("daily mixes", () => {
     expect(first.mixes[0]?.tracks.length).toBeGreaterThan(5);
     const again = await expectJson<{ mixes: Array<{ id: string; tracks: WaveTrack[] }> }>(call("GET", "/me/mixes", { user }), 200);
     expect(again.mixes.map((mix) => mix.tracks.map((track) => track.id))).toEqual(first.mixes.map((mix) => mix.tracks.map((track) => track.id)));
+  }, 30_000);
+});
+
+describe("the signals the users context publishes", () => {
+  it("publishes TrackLiked, TrackUnliked and PlaylistTrackAdded through the outbox, once per change", async () => {
+    const { rockTracks } = await world();
+    const user = await signUpUser();
+    const [liked, added] = [rockTracks[0]?.id ?? "", rockTracks[1]?.id ?? ""];
+    for (let attempt = 0; attempt < 2; attempt += 1) await expectJson(call("PUT", `/me/likes/track/${liked}`, { user }), 204);
+    for (let attempt = 0; attempt < 2; attempt += 1) await expectJson(call("DELETE", `/me/likes/track/${liked}`, { user }), 204);
+    const playlist = await createPlaylist(user);
+    await addTracks(user, playlist, [added, liked]);
+    const events = await withDb((db) =>
+      db.selectFrom("events.outbox").select(["type", "topic", "event"]).where("key", "=", user.userId).orderBy("seq").execute(),
+    );
+    // Sign-up publishes its own events (account mail, profile); only the three of this test are asked for.
+    const ours = events.filter((row) => row.type.startsWith("tunec.users.") && row.type !== "tunec.users.user-updated.v1");
+    expect(ours.map((row) => row.type)).toEqual(["tunec.users.track-liked.v1", "tunec.users.track-unliked.v1", "tunec.users.playlist-track-added.v1"]);
+    expect(ours.every((row) => row.topic === "tunec.users")).toBe(true);
+    expect((ours[2]?.event as { data: { trackIds: string[] } }).data.trackIds).toEqual([added, liked]);
   }, 30_000);
 });
