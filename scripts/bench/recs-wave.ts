@@ -69,7 +69,13 @@ async function measure(url: string, clients: number, authorizations: string[]): 
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, p50: percentile(latencies, 50), p95: percentile(latencies, 95), failures, tracksPerAnswer: answers ? tracks / answers : 0 };
+  return {
+    requests: latencies.length,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    failures,
+    tracksPerAnswer: answers ? tracks / answers : 0,
+  };
 }
 
 async function main(): Promise<void> {
@@ -108,7 +114,11 @@ async function main(): Promise<void> {
     for (const group of trackIds) {
       await db
         .insertInto("recs.track_neighbors")
-        .values(group.flatMap((id, i) => Array.from({ length: 20 }, (_, rank) => ({ track_id: id, rank, neighbor_id: group[(i + rank + 1) % group.length] ?? id, score: 1 - rank / 40 }))))
+        .values(
+          group.flatMap((id, i) =>
+            Array.from({ length: 20 }, (_, rank) => ({ track_id: id, rank, neighbor_id: group[(i + rank + 1) % group.length] ?? id, score: 1 - rank / 40 })),
+          ),
+        )
         .execute();
     }
     await db
