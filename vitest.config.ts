@@ -3,7 +3,12 @@ import { defineConfig } from "vitest/config";
 
 
 const looseRateLimits = Object.fromEntries(
-  ["ANONYMOUS", "USER", "LOGIN_IP", "LOGIN_EMAIL", "LOGIN_EMAIL_ANY", "REGISTER", "REFRESH", "CALLBACKS"].map((name) => [`RATE_LIMIT_${name}`, "1000000/1h"]),
+  [
+    ...["ANONYMOUS", "USER", "LOGIN_IP", "LOGIN_EMAIL", "LOGIN_EMAIL_ANY", "REGISTER", "REFRESH", "CALLBACKS"].map((name) => `RATE_LIMIT_${name}`),
+    // /rest's own buckets (workers/subsonic/rate-limit.ts); its rate-limit test builds apps with small ones.
+    "SUBSONIC_RATE_LIMIT",
+    "SUBSONIC_RATE_LIMIT_IP",
+  ].map((name) => [name, "1000000/1h"]),
 );
 
 /**
@@ -23,7 +28,13 @@ export default defineConfig({
               hyperdrives: { HYPERDRIVE: inject("edgeDatabaseUrl") },
               // Suites share one client address through SELF, so the Worker under test gets
               // loose limits; rate-limit tests build apps with the production defaults.
-              bindings: { ENVIRONMENT: "test", LOG_LEVEL: "warn", ...looseRateLimits },
+              bindings: {
+                ENVIRONMENT: "test",
+                LOG_LEVEL: "warn",
+                ...looseRateLimits,
+                // The search contract runs over the OpenSearch adapter too when a node is up (.ci/run starts one).
+                ...(process.env.OPENSEARCH_URL ? { OPENSEARCH_URL: process.env.OPENSEARCH_URL } : {}),
+              },
             },
           })),
         ],

@@ -13,7 +13,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  * list once they are merged: at the end, nothing may be missing.
  */
 const pendingPages = new Set([
-  "docs/recommendations.md",
   "docs/recommendations-serving.md",
   "docs/benchmarks-edge.md",
   "docs/benchmarks-origin.md",

@@ -64,6 +64,31 @@ export function requireS3Credentials<T extends { S3_BUCKET?: string | undefined;
   }
 }
 
+/**
+ * Which engine answers GET /search (issue 16, docs/search-opensearch.md):
+ * PostgreSQL, the embedded default, or OpenSearch (Elasticsearch 7.10 query
+ * DSL) at OPENSEARCH_URL. The indexer ships documents to OpenSearch whenever
+ * OPENSEARCH_URL is set, whichever engine answers, so a switch needs no rebuild.
+ */
+const searchConfigShape = {
+  SEARCH_ENGINE: z.enum(["postgres", "opensearch"], { error: "expected postgres or opensearch" }).default("postgres"),
+  OPENSEARCH_URL: z.url({ error: "expected the http(s) URL of an OpenSearch or Elasticsearch node, e.g. http://127.0.0.1:9201" }).optional(),
+  /** Aliases are <prefix>-tracks, <prefix>-albums, <prefix>-artists. */
+  OPENSEARCH_INDEX_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,40}$/, "expected lower-case letters, digits, _ and -, at most 41")
+    .default("tunec"),
+  OPENSEARCH_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(50).max(60_000).default(3_000),
+};
+
+function requireOpenSearchUrl(config: { SEARCH_ENGINE: string; OPENSEARCH_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (config.SEARCH_ENGINE === "opensearch" && !config.OPENSEARCH_URL) ctx.addIssue({ code: "custom", path: ["OPENSEARCH_URL"], message: "is required when SEARCH_ENGINE=opensearch" });
+}
+
+/** The edge's search settings (workers/search/worker-search.ts). */
+export const searchEdgeConfigSchema = z.object(searchConfigShape).superRefine(requireOpenSearchUrl);
+export type SearchEdgeConfig = z.infer<typeof searchEdgeConfigSchema>;
+
 /** Settings of the Node side: `npm start`, the origin services and the scripts. */
 export const nodeConfigSchema = z.object({
   /** production unless said otherwise: `npm start` says development, tests say test. */
@@ -78,6 +103,7 @@ export const nodeConfigSchema = z.object({
   KAFKA_BROKERS: brokerList.optional(),
   /** Redis for cached searches (the indexer invalidates them); unset = no cache. */
   REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "expected a Redis URL such as redis://127.0.0.1:6379").optional(),
+  ...searchConfigShape,
   /** How CDC captures changes: WAL (logical replication), triggers (PGlite), or auto-detect. */
   CDC_MODE: z.enum(["auto", "wal", "trigger"], { error: "expected one of auto, wal, trigger" }).default("auto"),
   /** Logical replication slot of WAL-mode CDC; slot names are per server, so one per database. */

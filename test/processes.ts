@@ -49,11 +49,12 @@ export async function waitForHttp(url: string, running: RunningProcess, timeoutM
 
 /**
  * The environment of a private `npm start` (scripts/start.ts) for an end-to-end
- * suite: its own data directory and free ports for every listener, and neither
- * DATABASE_URL nor KAFKA_BROKERS, so it runs on the embedded defaults.
+ * suite: its own data directory and free ports for every listener, and none of
+ * DATABASE_URL, KAFKA_BROKERS or OPENSEARCH_URL (CI's shared services), so it
+ * runs on the embedded defaults.
  */
 export async function embeddedSystemEnv(dataDir: string): Promise<NodeJS.ProcessEnv> {
-  const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, ...inherited } = process.env;
+  const { DATABASE_URL: _db, KAFKA_BROKERS: _kafka, OPENSEARCH_URL: _search, ...inherited } = process.env;
   return {
     ...inherited,
     WRANGLER_SEND_METRICS: "false",

@@ -96,7 +96,8 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
 
   async rotate(secret: string, client: ClientInfo): Promise<RotateResult> {
     const hash = await hashSecret(secret);
-    const key = this.successorKey ?? (this.successorKey = await this.loadSuccessorKey());
+    this.successorKey ??= await this.loadSuccessorKey();
+    const key = this.successorKey;
     const next = await successorSecret(key, secret);
     const nextHash = await hashSecret(next);
     const now = Date.now();
@@ -177,8 +178,10 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
 
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {
     const { result, expiresAt } = streamLease.startStream(this.sql, input);
-    if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
-    if (result.ok && result.created) await this.scheduleRelay();
+    // A new play has both a queued event and an expiry: arm the alarm once, for the relay,
+    // which is due first; the alarm re-arms itself for the play's expiry.
+    if (result.ok && result.created) await this.scheduleCleanup(Math.min(expiresAt ?? Number.POSITIVE_INFINITY, Date.now() + relayDelayMs));
+    else if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
     return result;
   }
 

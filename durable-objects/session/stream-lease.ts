@@ -69,9 +69,11 @@ export function startStream(sql: SqlStorage, input: StartStreamInput, now = Date
     "insert into plays (play_id, session_id, track_id, quality, premium, duration_ms, started_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
     input.playId, input.sessionId, input.trackId, input.quality, input.premium ? 1 : 0, input.durationMs, now, expiresAt,
   );
-  const row = findPlay(sql, input.playId);
-  if (!row) throw new Error("play vanished after insert");
-  const play = toPlay(row);
+  // The row just written, without reading it back.
+  const play: PlayRecord = {
+    playId: input.playId, sessionId: input.sessionId, trackId: input.trackId, quality: input.quality, premium: input.premium,
+    durationMs: input.durationMs, startedAt: now, finishedAt: null, positionMs: null,
+  };
   enqueueEvent(sql, playbackStartedEvent(input.events, play), now);
   return { result: { ok: true, leaseId, play, created: true, takenOverFrom }, expiresAt };
 }

@@ -8,6 +8,7 @@ import { resolveCdcMode, type CdcMode } from "./mode.ts";
 import { startOutboxCleanup } from "./outbox-cleanup.ts";
 import { installCaptureTriggers, removeCaptureTriggers } from "./trigger/capture-triggers.ts";
 import { relayBatch, startRelay, type RelaySink } from "./trigger/relay.ts";
+import { outboxWriteHints } from "./trigger/write-hints.ts";
 import { ensurePublications, ensureSlot } from "./wal/replication-setup.ts";
 import { startWalCdc } from "./wal/wal-cdc.ts";
 
@@ -24,6 +25,8 @@ export interface CdcOptions {
   outboxRetentionMinutes: number;
   cleanupIntervalMs?: number;
   relayIdleDelayMs?: number;
+  /** Trigger mode with the embedded database's write hints: the safety poll (default 5 s). */
+  relaySafetyPollMs?: number;
 }
 
 export interface RunningCdc extends RunningService {
@@ -55,7 +58,10 @@ export async function startCdc(options: CdcOptions): Promise<RunningCdc> {
     parts.push(startWalCdc({ db: options.db, connectionString: options.connectionString, slot: options.slot, log: options.log, logger }));
   } else {
     await installCaptureTriggers(options.db);
-    parts.push(startRelay({ ...relayOptions(options, logger), idleDelayMs: options.relayIdleDelayMs ?? 50 }));
+    // The embedded database in this process announces outbox writes: wait for those. Otherwise
+    // (the relay in another process than PGlite, or a server without logical WAL) poll.
+    const hints = outboxWriteHints.watching ? { hints: outboxWriteHints, safetyPollMs: options.relaySafetyPollMs ?? 5_000 } : {};
+    parts.push(startRelay({ ...relayOptions(options, logger), idleDelayMs: options.relayIdleDelayMs ?? 50, ...hints }));
   }
   parts.push(
     startOutboxCleanup({

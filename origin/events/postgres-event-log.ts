@@ -4,10 +4,12 @@
  * partition) on PostgreSQL — PGlite by default, or any server. Tables in
  * migrations/0003_event_log.sql.
  *
- * Consumers poll. LISTEN/NOTIFY is only a wake-up hint on top: NOTIFY
- * serialises committing transactions on a database-wide lock and drops the
- * message when nobody listens, so correctness never depends on it. Publishers
- * in this process wake its consumers directly, without the database.
+ * Consumers wait for a wake-up and poll slowly as a safety net. Publishers in
+ * this process wake every consumer of this process directly (whichever log
+ * instance they use: each origin service opens its own); LISTEN/NOTIFY carries
+ * the hint to other processes. NOTIFY serialises committing transactions on a
+ * database-wide lock and drops the message when nobody listens, so
+ * correctness never depends on it: a lost hint costs one safety poll.
  */
 import { sql, type Kysely } from "kysely";
 import { z } from "zod";
@@ -27,11 +29,11 @@ export interface PostgresEventLogOptions {
   /** postgres:// URL; also enables the LISTEN wake-up hint (ignored on PGlite). */
   url?: string;
   logger?: Logger;
-  /** How often an idle member looks for new records (default 200 ms). */
+  /** How often an idle member looks for new records without a wake-up (default 5 s: the safety poll). */
   pollIntervalMs?: number;
   /** How long a silent member keeps its partitions (default 10 s). */
   leaseTtlMs?: number;
-  /** Heartbeat and rebalance period (default min(1 s, ttl / 3)). */
+  /** Heartbeat and rebalance period (default ttl / 3). */
   heartbeatIntervalMs?: number;
   /** Pause before a rejected batch is delivered again (default 1 s). */
   redeliveryDelayMs?: number;
@@ -49,7 +51,7 @@ export interface PostgresEventLog extends EventLog {
 }
 
 const optionsSchema = z.object({
-  pollIntervalMs: z.number().int().min(5).default(200),
+  pollIntervalMs: z.number().int().min(5).default(5_000),
   leaseTtlMs: z.number().int().min(300).default(10_000),
   heartbeatIntervalMs: z.number().int().min(50).optional(),
   redeliveryDelayMs: z.number().int().min(0).default(1_000),
@@ -64,10 +66,21 @@ const consumeSchema = z.object({
   maxBatchSize: z.number().int().min(1).max(10_000).default(500),
 });
 
+/**
+ * The dispatchers of every open log of this process. The origin runs several
+ * services in one process, each with its own log instance (and pool): an
+ * append by one (the CDC relay) must wake the consumers of the others now,
+ * not at their next safety poll. A wake-up a member does not need costs it
+ * one fetch.
+ */
+const dispatchers = new Set<(payload: string) => void>();
+
 /** @example const log = createPostgresEventLog({ url: process.env.DATABASE_URL, logger }) */
 export function createPostgresEventLog(options: PostgresEventLogOptions): PostgresEventLog {
   const settings = optionsSchema.parse(options);
-  const heartbeatIntervalMs = settings.heartbeatIntervalMs ?? Math.min(1_000, Math.floor(settings.leaseTtlMs / 3));
+  // A member is replaced within the TTL after it died; leaving or joining is announced and
+  // rebalances at once. Heartbeats are then the only steady traffic of an idle group.
+  const heartbeatIntervalMs = settings.heartbeatIntervalMs ?? Math.floor(settings.leaseTtlMs / 3);
   const logger = options.logger ?? createLogger({ component: "postgres-event-log" });
   const ownsDb = options.db === undefined;
   const db = options.db ?? createPostgresDatabase(requireUrl(options.url), { applicationName: "tunec-event-log" });
@@ -98,7 +111,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     notifying = null;
   };
   const signal = (payloads: readonly string[]): void => {
-    for (const payload of payloads) dispatch(payload);
+    for (const local of dispatchers) for (const payload of payloads) local(payload);
     if (onPglite) return;
     for (const payload of payloads) unsent.add(payload);
     notifying ??= flush();
@@ -125,6 +138,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     pruning = run((session) => pruneLog(session, settings.retentionMs)).catch((error: unknown) => logger.warn("event log pruning failed", { error }));
   }, settings.pruneIntervalMs);
   pruner.unref();
+  dispatchers.add(dispatch);
 
   return {
     async ensureTopics(topics: TopicSpec[]): Promise<void> {
@@ -196,6 +210,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
 
     async close(): Promise<void> {
       clearInterval(pruner);
+      dispatchers.delete(dispatch);
       await pruning;
       await Promise.allSettled([...members].map((member) => member.stop()));
       const current = await listener;

@@ -24,13 +24,14 @@ export async function upsertTrackDocuments(db: Kysely<Database>, source: RawBuil
   const result = await sql<{ id: string }>`
     insert into search.tracks as d (
       id, visible, source_updated_at, title, artist_id, artist_ids, artist_names, album_id, album_title, cover_key,
-      position, duration_ms, explicit, genres, language, popularity, published_at, title_latin, names_latin, tsv, indexed_at)
+      position, duration_ms, explicit, genres, language, popularity, published_at, title_latin, names_latin, tsv, sound, indexed_at)
     select t.id, t.status = 'published', t.updated_at, t.title, t.artist_id, credits.ids, credits.names, t.album_id, al.title, al.cover_key,
       t.position, t.duration_ms, t.explicit, t.genres, t.language, coalesce(st.popularity, 0), t.published_at,
       search.search_key(t.title),
       search.search_key(concat_ws(' ', t.title, array_to_string(credits.names, ' '), al.title)),
       search.weighted_vector(t.title, 'A') || search.weighted_vector(array_to_string(credits.names, ' '), 'B')
         || search.weighted_vector(al.title, 'C') || search.weighted_vector(array_to_string(t.genres, ' '), 'D'),
+      to_tsvector('simple', search.sound(search.search_key(concat_ws(' ', t.title, array_to_string(credits.names, ' '), al.title)))),
       now()
     from ${source} t
     left join catalog.albums al on al.id = t.album_id
@@ -53,7 +54,7 @@ export async function upsertTrackDocuments(db: Kysely<Database>, source: RawBuil
       position = excluded.position, duration_ms = excluded.duration_ms, explicit = excluded.explicit,
       genres = excluded.genres, language = excluded.language, popularity = excluded.popularity,
       published_at = excluded.published_at, title_latin = excluded.title_latin, names_latin = excluded.names_latin,
-      tsv = excluded.tsv, indexed_at = excluded.indexed_at
+      tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at
     where ${guard}
     returning d.id`.execute(db);
   return result.rows.map((row) => row.id);
@@ -85,22 +86,23 @@ export async function tombstoneTrack(db: Kysely<Database>, image: Record<string,
 export async function refreshArtistsAndAlbums(db: Kysely<Database>, artistIds: readonly string[], albumIds: readonly string[]): Promise<void> {
   if (artistIds.length > 0) {
     await sql`
-      insert into search.artists as s (id, name, image_key, track_count, popularity, name_latin, tsv, indexed_at)
+      insert into search.artists as s (id, name, image_key, track_count, popularity, name_latin, tsv, sound, indexed_at)
       select a.id, a.name, a.image_key, coalesce(agg.tracks, 0), coalesce(agg.popularity, 0),
-        search.search_key(a.name), search.weighted_vector(a.name, 'A'), now()
+        search.search_key(a.name), search.weighted_vector(a.name, 'A'), to_tsvector('simple', search.sound(search.search_key(a.name))), now()
       from catalog.artists a
       left join lateral (
         select count(*)::int as tracks, sum(d.popularity) as popularity from search.tracks d where d.visible and d.artist_ids @> array[a.id]
       ) agg on true
       where a.id = any(${sql.val(artistIds)}::uuid[])
       on conflict (id) do update set name = excluded.name, image_key = excluded.image_key, track_count = excluded.track_count,
-        popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, indexed_at = excluded.indexed_at`.execute(db);
+        popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
   }
   if (albumIds.length > 0) {
     await sql`
-      insert into search.albums as s (id, title, artist_id, artist_name, kind, release_date, cover_key, track_count, popularity, title_latin, tsv, indexed_at)
+      insert into search.albums as s (id, title, artist_id, artist_name, kind, release_date, cover_key, track_count, popularity, title_latin, tsv, sound, indexed_at)
       select al.id, al.title, al.artist_id, ar.name, al.kind, al.release_date, al.cover_key, coalesce(agg.tracks, 0), coalesce(agg.popularity, 0),
-        search.search_key(al.title), search.weighted_vector(al.title, 'A') || search.weighted_vector(ar.name, 'B'), now()
+        search.search_key(al.title), search.weighted_vector(al.title, 'A') || search.weighted_vector(ar.name, 'B'),
+        to_tsvector('simple', search.sound(search.search_key(concat_ws(' ', al.title, ar.name)))), now()
       from catalog.albums al
       join catalog.artists ar on ar.id = al.artist_id
       left join lateral (
@@ -109,7 +111,7 @@ export async function refreshArtistsAndAlbums(db: Kysely<Database>, artistIds: r
       where al.id = any(${sql.val(albumIds)}::uuid[])
       on conflict (id) do update set title = excluded.title, artist_id = excluded.artist_id, artist_name = excluded.artist_name,
         kind = excluded.kind, release_date = excluded.release_date, cover_key = excluded.cover_key, track_count = excluded.track_count,
-        popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, indexed_at = excluded.indexed_at`.execute(db);
+        popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
   }
 }
 

@@ -50,20 +50,21 @@ export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}
     update search.tracks d set visible = false, source_updated_at = 'infinity', indexed_at = now()
     where d.source_updated_at <> 'infinity' and not exists (select 1 from catalog.tracks t where t.id = d.id)`.execute(db);
   const artists = await sql`
-    insert into search.artists as s (id, name, image_key, track_count, popularity, name_latin, tsv, indexed_at)
+    insert into search.artists as s (id, name, image_key, track_count, popularity, name_latin, tsv, sound, indexed_at)
     select a.id, a.name, a.image_key, coalesce(agg.tracks, 0), coalesce(agg.popularity, 0),
-      search.search_key(a.name), search.weighted_vector(a.name, 'A'), now()
+      search.search_key(a.name), search.weighted_vector(a.name, 'A'), to_tsvector('simple', search.sound(search.search_key(a.name))), now()
     from catalog.artists a
     left join (
       select credited.id, count(*)::int as tracks, sum(d.popularity) as popularity
       from search.tracks d, unnest(d.artist_ids) as credited (id) where d.visible group by credited.id
     ) agg on agg.id = a.id
     on conflict (id) do update set name = excluded.name, image_key = excluded.image_key, track_count = excluded.track_count,
-      popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, indexed_at = excluded.indexed_at`.execute(db);
+      popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
   const albums = await sql`
-    insert into search.albums as s (id, title, artist_id, artist_name, kind, release_date, cover_key, track_count, popularity, title_latin, tsv, indexed_at)
+    insert into search.albums as s (id, title, artist_id, artist_name, kind, release_date, cover_key, track_count, popularity, title_latin, tsv, sound, indexed_at)
     select al.id, al.title, al.artist_id, ar.name, al.kind, al.release_date, al.cover_key, coalesce(agg.tracks, 0), coalesce(agg.popularity, 0),
-      search.search_key(al.title), search.weighted_vector(al.title, 'A') || search.weighted_vector(ar.name, 'B'), now()
+      search.search_key(al.title), search.weighted_vector(al.title, 'A') || search.weighted_vector(ar.name, 'B'),
+      to_tsvector('simple', search.sound(search.search_key(concat_ws(' ', al.title, ar.name)))), now()
     from catalog.albums al
     join catalog.artists ar on ar.id = al.artist_id
     left join (
@@ -71,7 +72,7 @@ export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}
     ) agg on agg.album_id = al.id
     on conflict (id) do update set title = excluded.title, artist_id = excluded.artist_id, artist_name = excluded.artist_name,
       kind = excluded.kind, release_date = excluded.release_date, cover_key = excluded.cover_key, track_count = excluded.track_count,
-      popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, indexed_at = excluded.indexed_at`.execute(db);
+      popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
   // Artists and albums gone from the catalog stop matching.
   await sql`update search.artists s set track_count = 0 where not exists (select 1 from catalog.artists a where a.id = s.id)`.execute(db);
   await sql`update search.albums s set track_count = 0 where not exists (select 1 from catalog.albums a where a.id = s.id)`.execute(db);

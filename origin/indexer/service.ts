@@ -5,6 +5,9 @@ import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginService } from "../service.ts";
 import { applyAlbumUpdated, applyArtistUpdated, applyTrackDeleted, applyTrackUpdated } from "./apply.ts";
 import { searchInvalidation } from "./invalidation.ts";
+import { searchVersionKey } from "../../shared/cache/search-keys.ts";
+import { createOpenSearchClient } from "../../workers/search/opensearch/client.ts";
+import { registerSync, startOpenSearchPump, type OpenSearchPump } from "./opensearch-sync.ts";
 
 export const indexerGroup = "search-indexer";
 
@@ -25,7 +28,22 @@ export const indexerService: OriginService = {
     const cache = config.REDIS_URL ? failOpen(createRedisCache({ url: config.REDIS_URL }), log) : null;
     if (!cache) log.info("REDIS_URL not set: no search cache to invalidate");
     const invalidation = searchInvalidation(cache, log);
+    let pump: OpenSearchPump | undefined;
     try {
+      if (config.OPENSEARCH_URL) {
+        // OpenSearch gets every document change whenever it is configured, whichever engine answers searches.
+        const client = createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: Math.max(config.OPENSEARCH_TIMEOUT_MS, 10_000) });
+        await registerSync(db, "indexer");
+        pump = startOpenSearchPump(db, client, {
+          prefix: config.OPENSEARCH_INDEX_PREFIX,
+          log,
+          afterShip: async () => {
+            // Pages cached from OpenSearch before the shipment are stale now.
+            if (config.SEARCH_ENGINE === "opensearch") await cache?.increment(searchVersionKey).catch((error: unknown) => log.warn("could not invalidate cached searches", { error }));
+          },
+        });
+        log.info("shipping search documents to OpenSearch", { url: config.OPENSEARCH_URL, prefix: config.OPENSEARCH_INDEX_PREFIX });
+      }
       const consumer = await startConsumer({
         log: invalidation.wrap(backbone.log),
         db,
@@ -51,11 +69,13 @@ export const indexerService: OriginService = {
       return {
         async stop() {
           await consumer.stop();
+          await pump?.stop();
           await backbone.log.close();
           await cache?.close();
         },
       };
     } catch (error) {
+      await pump?.stop();
       await backbone.log.close();
       await cache?.close();
       throw error;

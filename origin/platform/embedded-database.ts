@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { watchOutboxWrites } from "../cdc/trigger/write-hints.ts";
 import { pinExtendedQueryBatches } from "./pglite-socket-pinning.ts";
 
 export interface EmbeddedDatabase {
@@ -25,12 +26,15 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
   // PGlite is single-session; the socket server multiplexes clients onto it.
   const server = new PGLiteSocketServer({ db: pglite, host, port: options.port, maxConnections: 64 });
   pinExtendedQueryBatches(server);
+  // The CDC relay waits for these instead of polling the outbox (PGlite cannot LISTEN).
+  const stopHints = watchOutboxWrites(server);
   await server.start();
   const address = server.getServerConn();
   const port = Number(address.split(":").pop() ?? options.port);
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,
     async stop() {
+      stopHints();
       await server.stop();
       await pglite.close();
     },

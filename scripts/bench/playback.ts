@@ -11,7 +11,15 @@
  *     lease check in the Session DO, R2 or the edge cache), sequential, p50/p99,
  *     first from R2 (cold objects) then from the Cache API.
  *
- *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --runtime workerd|wrangler-dev]
+ *  3. issuance cost as a ratio: /stream's closed-loop capacity against the bare
+ *     `/ping` of the same workerd in the same run (target ≥ 50%), then an
+ *     open-loop run of /stream at a fixed arrival rate of half that capacity,
+ *     latency from each request's intended send time (target p99 ≤ 15 ms).
+ *  4. with `--profile`, a CPU profile of /stream under load over workerd's
+ *     inspector: where the time goes, by step and by function (the raw
+ *     profile is written to --profile's file, for DevTools).
+ *
+ *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev]
  *
  * The database is a fresh one on DATABASE_URL's server (PostgreSQL), or an
  * embedded PGlite without it; objects go into wrangler's local R2 through the
@@ -32,6 +40,8 @@ import { freePort } from "../../test/processes.ts";
 import { signAccessToken } from "../../workers/auth/access-token.ts";
 import { authConfigSchema } from "../../workers/auth/config.ts";
 import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-keys.ts";
+import { startProfiler, summarise } from "./cpu-profile.ts";
+import { openLoop } from "./open-loop.ts";
 import { startGatewayInWorkerd, type RunningGateway } from "./workerd.ts";
 import { waitUntilUp } from "./wait-until-up.ts";
 
@@ -43,6 +53,8 @@ const { values: options } = parseArgs({
     tracks: { type: "string", default: "20" },
     ttfb: { type: "string", default: "300" },
     runtime: { type: "string", default: "workerd" },
+    "open-loop": { type: "string", default: "10" },
+    profile: { type: "string" },
   },
 });
 const duration = Number(options.duration);
@@ -52,6 +64,8 @@ const trackCount = Number(options.tracks);
 const ttfbSamples = Number(options.ttfb);
 if (options.runtime !== "workerd" && options.runtime !== "wrangler-dev") throw new Error("--runtime is workerd or wrangler-dev");
 const runtime = options.runtime;
+const openLoopSeconds = Number(options["open-loop"]);
+if (options.profile && runtime !== "workerd") throw new Error("--profile needs --runtime workerd");
 const root = new URL("../..", import.meta.url).pathname;
 const random = (bytes: number) => Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64");
 
@@ -170,8 +184,10 @@ async function main(): Promise<void> {
       STORAGE_INTERNAL_TOKEN: internalToken, RATE_LIMIT_USER: "1000000/1h", RATE_LIMIT_ANONYMOUS: "1000000/1h",
     };
     let base: string;
+    let inspectorPort: number | undefined;
     if (runtime === "workerd") {
-      workerd = await startGatewayInWorkerd({ root, workDir: work, bindings, databaseUrl: withPassword(database.url) });
+      inspectorPort = options.profile ? await freePort() : undefined;
+      workerd = await startGatewayInWorkerd({ root, workDir: work, bindings, databaseUrl: withPassword(database.url), inspectorPort, minify: !options.profile });
       base = workerd.url;
     } else {
       const dev = await startWranglerDev(work, bindings, withPassword(database.url));
@@ -213,9 +229,47 @@ async function main(): Promise<void> {
     console.log(row("GET /me (JWT verify + rate-limit DO)", meConcurrent));
     const median = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)] ?? runs[0];
     if (!median) throw new Error("no runs");
+    console.log(`  issuance cost: /stream reaches ${((100 * median.rps) / bare.rps).toFixed(0)}% of bare /ping (target ≥ 50%)`);
+
+    // Open loop at half the measured capacity: what a listener sees when the edge is not saturated.
+    let openLoopPlays = 0;
+    if (openLoopSeconds > 0) {
+      const rate = Math.max(1, Math.round(median.rps / 2));
+      const open = await openLoop({
+        base,
+        rate,
+        seconds: openLoopSeconds,
+        request: (i) => ({ path: `/stream/${trackIds[i % trackIds.length]}`, headers: { authorization: authorizations[i % authorizations.length] ?? "" } }),
+      });
+      openLoopPlays = open.ok;
+      console.log(`  open loop, GET /stream/{id} at ${rate} req/s (half the capacity above) for ${openLoopSeconds} s, latency from the intended send time:`);
+      console.log(`    answered ${open.ok}/${open.sent} at ${open.achieved.toFixed(0)} req/s   p50 ${open.p50.toFixed(1)} ms   p99 ${open.p99.toFixed(1)} ms   max ${open.max.toFixed(1)} ms   failed ${open.failed}${open.failed ? ` (${open.statuses})` : ""}`);
+      console.log(`    target p99 ≤ 15 ms: ${open.p99 <= 15 ? "met" : "NOT met"}`);
+    }
+    let profiledPlays = 0;
+    if (options.profile && inspectorPort) {
+      const profiler = await startProfiler(inspectorPort);
+      const profiled = await issuance(base, trackIds, authorizations, 5);
+      profiledPlays = profiled.ok;
+      const profile = await profiler.stop(options.profile);
+      console.log(`\nCPU profile of GET /stream/{id}, 5 s at ${profiled.rps.toFixed(0)} req/s under the inspector (written to ${options.profile}):`);
+      console.log(
+        summarise(profile, {
+          "gateway middleware (request context, logging)": /^requestContext|^logRequests|^log/,
+          "token verify (authenticate → verifyAccessToken, jose)": /^verifyAccessToken$|^jwtVerify$|^authenticate$/,
+          "rate limit (middleware + RateLimiter object)": /^rateLimit$|RateLimiter|^consume|^gcra/i,
+          "catalog read (findPlayableTrack*, pg, kysely)": /^findPlayableTrack/,
+          "play ids (uuidV5 over SHA-1)": /^playEventContext$|^uuidV5$/,
+          "Session object: startStream (SQLite, alarm)": /^startStream$/,
+          "event relay to PostgreSQL (Session alarm)": /^alarm$|^relayPendingEvents$/,
+          "media URL signing (HMAC)": /^signMediaUrl$|^issue$/,
+          "request validation (zod)": /safeParse|^parse$|^_parse$|^run$/,
+        }),
+      );
+    }
     // Every successful /stream above started a new play (plus those still in flight when a measurement stopped).
-    const plays = 1 + warmUp.ok + single.ok + runs.reduce((n, run) => n + run.ok, 0);
-    const inFlight = (rounds + 1) * connections + 1;
+    const plays = 1 + warmUp.ok + single.ok + runs.reduce((n, run) => n + run.ok, 0) + openLoopPlays + profiledPlays;
+    const inFlight = (rounds + 1 + (profiledPlays ? 1 : 0)) * connections + 1;
     const relayed = await waitForOutbox(database.db, plays);
 
     // TTFB: one listener plays each track; the first pass reads R2, later passes the edge cache.

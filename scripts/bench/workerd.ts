@@ -16,8 +16,8 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-async function bundle(root: string, outdir: string): Promise<void> {
-  const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+async function bundle(root: string, outdir: string, minify: boolean): Promise<void> {
+  const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir, ...(minify ? [] : ["--no-minify"])], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
@@ -33,14 +33,22 @@ export async function startGatewayInWorkerd(options: {
   /** Worker vars and secrets, as `.env` / `--var` would give them. */
   bindings: Record<string, string>;
   databaseUrl: string;
+  /** Opens workerd's inspector (Chrome DevTools protocol) on this port, for CPU profiles. */
+  inspectorPort?: number;
+  /** Minified as deployed (default); unminified when profiling, so the profile names functions. */
+  minify?: boolean;
 }): Promise<RunningGateway> {
   const outdir = join(options.workDir, "bundle");
-  await bundle(options.root, outdir);
-  const wasm = (await readdir(outdir)).filter((file) => file.endsWith(".wasm"));
+  await bundle(options.root, outdir, options.minify ?? true);
+  const files = await readdir(outdir);
+  const wasm = files.filter((file) => file.endsWith(".wasm"));
+  // Data modules of wrangler.toml's [[rules]] (the common-password list).
+  const text = files.filter((file) => file.endsWith(".txt"));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
       workers: [
         {
           name: "tunec-gateway",
@@ -48,6 +56,7 @@ export async function startGatewayInWorkerd(options: {
           modules: [
             { type: "ESModule", path: join(outdir, "index.js") },
             ...wasm.map((file) => ({ type: "CompiledWasm" as const, path: join(outdir, file) })),
+            ...text.map((file) => ({ type: "Text" as const, path: join(outdir, file) })),
           ],
           compatibilityDate: "2025-09-01",
           compatibilityFlags: ["nodejs_compat"],

@@ -32,8 +32,8 @@ import type {
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
 import type { RecsDailyMixesTable, RecsHiddenTracksTable, RecsTasteTable, RecsWaveServedTable, RecsWaveSessionsTable } from "./recs-serving.table.ts";
 import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
-import type { ApiKeysTable, AppPasswordsTable, NowPlayingTable, PlayQueuesTable } from "./subsonic.table.ts";
-import type { SearchAlbumsTable, SearchArtistsTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
+import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
+import type { SearchAlbumsTable, SearchArtistsTable, SearchOpenSearchPendingTable, SearchOpenSearchSyncTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;
@@ -64,6 +64,8 @@ export interface Database {
   "search.artists": SearchArtistsTable;
   "search.albums": SearchAlbumsTable;
   "search.terms": SearchTermsTable;
+  "search.opensearch_sync": SearchOpenSearchSyncTable;
+  "search.opensearch_pending": SearchOpenSearchPendingTable;
   "ingestion.uploads": UploadsTable;
   "ingestion.upload_parts": UploadPartsTable;
   "billing.subscriptions": SubscriptionsTable;
@@ -101,5 +103,4 @@ export interface Database {
   "subsonic.api_keys": ApiKeysTable;
   "subsonic.app_passwords": AppPasswordsTable;
   "subsonic.play_queues": PlayQueuesTable;
-  "subsonic.now_playing": NowPlayingTable;
 }

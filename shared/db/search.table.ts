@@ -28,6 +28,8 @@ export interface SearchTracksTable {
   title_latin: string;
   names_latin: string;
   tsv: TsVector;
+  /** Sound skeletons of the names (migrations/0171, search.sound). */
+  sound: ColumnType<string, string | undefined, string>;
   indexed_at: Timestamp;
 }
 
@@ -39,6 +41,8 @@ export interface SearchArtistsTable {
   popularity: number;
   name_latin: string;
   tsv: TsVector;
+  /** Sound skeletons of the names (migrations/0171, search.sound). */
+  sound: ColumnType<string, string | undefined, string>;
   indexed_at: Timestamp;
 }
 
@@ -55,6 +59,8 @@ export interface SearchAlbumsTable {
   popularity: number;
   title_latin: string;
   tsv: TsVector;
+  /** Sound skeletons of the names (migrations/0171, search.sound). */
+  sound: ColumnType<string, string | undefined, string>;
   indexed_at: Timestamp;
 }
 
@@ -88,4 +94,17 @@ export interface TrackDailyStatsTable {
   listeners: ColumnType<number, number | undefined, number>;
   finishes: ColumnType<number, number | undefined, number>;
   completed: ColumnType<number, number | undefined, number>;
+}
+
+/** search.opensearch_sync (migrations/0170): OpenSearch indexers that asked for changes to be noted. */
+export interface SearchOpenSearchSyncTable {
+  name: string;
+  registered_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** search.opensearch_pending (migrations/0170): documents changed since OpenSearch last got them. */
+export interface SearchOpenSearchPendingTable {
+  kind: "tracks" | "albums" | "artists";
+  id: string;
+  seq: ColumnType<string, string | undefined, string>;
 }

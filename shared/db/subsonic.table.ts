@@ -32,15 +32,3 @@ export interface PlayQueuesTable {
   changed_by: string;
   updated_at: Timestamp;
 }
-
-/** subsonic.now_playing (migrations/0150): the track each of a listener's devices is playing. */
-export interface NowPlayingTable {
-  user_id: string;
-  credential_id: string;
-  track_id: string;
-  client: string;
-  /** The device's stream lease when its play started; null for a "now playing" scrobble. */
-  lease_id: ColumnType<string | null, string | null | undefined, string | null>;
-  started_at: Timestamp;
-  submitted: ColumnType<boolean, boolean | undefined, boolean>;
-}

@@ -3,7 +3,9 @@
  * characters, up to 128 (ASVS asks to allow at least 64), any characters, no
  * composition rules, and none of the most common leaked passwords.
  */
-import { commonPasswordsText } from "./common-passwords.ts";
+import { decodeCommonPasswords } from "./common-passwords.ts";
+// Generated data (scripts/generate-common-passwords.ts): one front-coded string.
+import commonPasswordsText from "./common-passwords.data.ts";
 
 export const passwordLength = { min: 8, max: 128 } as const;
 
@@ -11,7 +13,7 @@ export const passwordLength = { min: 8, max: 128 } as const;
 let common: ReadonlySet<string> | undefined;
 
 function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set(commonPasswordsText.split("\n"));
+  common ??= new Set(decodeCommonPasswords(commonPasswordsText));
   return common;
 }
 

@@ -10,6 +10,7 @@ import type { WorkerBindings } from "../platform/bindings.ts";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
 import { createWorkerAuth } from "../auth/worker-services.ts";
 import { createWorkerSearchCache } from "../search/worker-cache.ts";
+import { createWorkerSearch } from "../search/worker-search.ts";
 import { createGatewayApp } from "./app.ts";
 import { assertProductionConfig } from "./production-config.ts";
 import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
@@ -27,6 +28,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
     assertProductionConfig(env as unknown as Record<string, unknown>);
     const auth = createWorkerAuth(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     const cache = createWorkerSearchCache(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
+    const search = createWorkerSearch(env);
     app = createGatewayApp({
       logLevel: config.LOG_LEVEL,
       rateLimit: createWorkerRateLimit(env),
@@ -35,7 +37,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
       services: () => {
         // Hyperdrive pools for us; a client per request is its recommended use.
         const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
-        return { services: { db, auth, cache, mediaBaseUrl: env.MEDIA_BASE_URL }, release: () => db.destroy() };
+        return { services: { db, auth, cache, search, mediaBaseUrl: env.MEDIA_BASE_URL }, release: () => db.destroy() };
       },
     });
     apps.set(env, app);

@@ -67,6 +67,11 @@ export interface WorkerBindings {
   /** Upstash Redis REST endpoint and token: enable the hot-search cache at the edge (shared/cache/upstash-cache.ts). */
   UPSTASH_REDIS_REST_URL?: string;
   UPSTASH_REDIS_REST_TOKEN?: string;
+  /** postgres (default) or opensearch: the engine of GET /search (shared/config.ts searchEdgeConfigSchema, docs/search-opensearch.md). */
+  SEARCH_ENGINE?: string;
+  OPENSEARCH_URL?: string;
+  OPENSEARCH_INDEX_PREFIX?: string;
+  OPENSEARCH_TIMEOUT_MS?: string;
   /** Public base URL of media objects (covers, artist images), e.g. https://media.tunec.dev/; default /media/. */
   MEDIA_BASE_URL?: string;
   /** Secret: HMAC key of media URLs (workers/playback); derived from UPLOAD_SIGNING_KEY when unset. */

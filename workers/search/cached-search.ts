@@ -1,7 +1,5 @@
-import type { Kysely } from "kysely";
 import type { Cache } from "../../shared/cache/cache.ts";
 import { searchCacheTtlSeconds, searchPageKey, searchVersionKey } from "../../shared/cache/search-keys.ts";
-import type { Database } from "../../shared/db/database.ts";
 
 /**
  * One page of search results through the hot-query cache: the key carries the

@@ -1,19 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import { searchCatalog, type SearchType } from "./search-query.ts";
+import type { TestDatabase } from "../../shared/testing/test-database.ts";
+import type { SearchType } from "./search-query.ts";
+import { createTestEngine, searchEngineCases, type TestEngine } from "./testing/engines.ts";
 import { createIndexedQualityCatalog } from "./testing/indexed-quality-catalog.ts";
 import type { QualityCatalog } from "./testing/quality-catalog.ts";
 
-// Search quality on the real query (workers/search/search-query.ts) over a reindexed catalog.
-describe.each(databaseKinds())("search quality on %s", (kind) => {
+// Search quality through the search port over a reindexed catalog, on each engine
+// (PostgreSQL: workers/search/search-query.ts; OpenSearch when OPENSEARCH_URL is set).
+describe.each(searchEngineCases())("search quality on %s, %s search", (kind, engineName) => {
   let database: TestDatabase;
   let catalog: QualityCatalog;
+  let engine: TestEngine;
   beforeAll(async () => {
     ({ database, catalog } = await createIndexedQualityCatalog(kind, { batchSize: 7 }));
-  });
+    engine = await createTestEngine(engineName, database.db);
+  }, 60_000);
   afterAll(async () => {
+    await engine?.drop();
     await database?.drop();
   });
+  const searchCatalog = (_db: unknown, request: Parameters<TestEngine["port"]["search"]>[0]) => engine.port.search(request);
 
   const titles = async (q: string, limit = 5) => {
     const result = await searchCatalog(database.db, { q, type: "track", limit });

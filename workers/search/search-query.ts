@@ -7,7 +7,9 @@
  * through typo corrections, plus exact title/name matches; each branch capped
  * at the most popular `candidateCap`, so a one-letter or very common word costs
  * a bounded index walk instead of ranking half the catalog. Candidates are
- * then ranked by relevance (full-text rank of exact and corrected matches,
+ * Candidates also come from the sound skeletons (search.sound, migrations/0171: names spelt
+ * by ear, Битлз/Beatles), with a small bonus that ranks them below real matches.
+ * They are then ranked by relevance (full-text rank of exact and corrected matches,
  * trigram similarity of the search forms) plus a saturating popularity bonus.
  */
 import { sql, type Kysely } from "kysely";
@@ -70,6 +72,15 @@ const candidateCap = 200;
 // Saturates towards 0.3: popularity orders equally relevant hits, it cannot outrank a better match.
 const popularityBonus = (column: string) => sql.raw(`0.3 * ln(1 + ${column}) / (ln(1 + ${column}) + 10)`);
 
+/**
+ * The sound-skeleton query (migrations/0171), written out in the branch rather than
+ * read from the query CTE: as an expression of the parameter alone it is folded to a
+ * constant at planning, so the planner sees how common the skeletons are and picks
+ * the GIN index for rare ones (through the CTE it walked the popularity index over
+ * the whole table for a skeleton that matches nothing).
+ */
+const soundQuery = (q: string) => sql`plainto_tsquery('simple', search.sound(search.search_key(${q})))`;
+
 /** Fetches `limit + 1` hits so the caller knows whether there is a next page. */
 export async function searchCatalog(db: Kysely<Database>, request: SearchRequest): Promise<SearchHits> {
   const afterScore = request.after?.score ?? null;
@@ -78,21 +89,31 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
   if (request.type === "track") {
     const result = await sql<TrackHit>`
       with query as (
-        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key
+        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key,
+        plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
       ),
       candidates as (
-        (select d.id from search.tracks d, query where d.visible and d.tsv @@ query.exact order by d.popularity desc, d.id limit ${candidateCap})
+        -- Matches gathered first (offset 0 keeps the planner from walking the popularity index
+        -- and testing every row: fatal when few of a million match), then the most popular kept.
+        (select m.id from (select d.id, d.popularity from search.tracks d, query where d.visible and d.tsv @@ query.exact offset 0) m
+          order by m.popularity desc, m.id limit ${candidateCap})
         union
-        (select d.id from search.tracks d, query where d.visible and query.fuzzy is distinct from query.exact and d.tsv @@ query.fuzzy
-          order by d.popularity desc, d.id limit ${candidateCap})
+        -- The fuzzy test as an uncorrelated subquery: a one-time filter. Joined with the CTE it was
+        -- checked per row, and a query without corrections walked the whole popularity index.
+        (select m.id from (select d.id, d.popularity from search.tracks d, query
+            where d.visible and (select q.fuzzy is distinct from q.exact from query q) and d.tsv @@ query.fuzzy offset 0) m
+          order by m.popularity desc, m.id limit ${candidateCap})
         union
         (select d.id from search.tracks d, query where d.visible and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
+        union
+        (select d.id from search.tracks d where d.visible and d.sound @@ ${soundQuery(request.q)} order by d.popularity desc, d.id limit ${candidateCap})
       ),
       scored as (
         select d.*, (
             3 * ts_rank(d.tsv, query.exact, 1) + ts_rank(d.tsv, query.fuzzy, 1)
             + case when d.title_latin = query.key then 2 else 0 end
             + similarity(d.title_latin, query.key) + 0.5 * word_similarity(query.key, d.names_latin)
+            + case when d.sound @@ query.sound then 0.2 else 0 end
             + ${popularityBonus("d.popularity")}
           )::float8 as score
         from candidates c join search.tracks d on d.id = c.id, query
@@ -107,17 +128,21 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
   if (request.type === "album") {
     const result = await sql<AlbumHit>`
       with query as (
-        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key
+        select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key,
+        plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
       ),
       candidates as (
         (select d.id from search.albums d, query where d.track_count > 0 and d.tsv @@ query.fuzzy order by d.popularity desc, d.id limit ${candidateCap})
         union
         (select d.id from search.albums d, query where d.track_count > 0 and query.key <> '' and d.title_latin = query.key limit ${candidateCap})
+        union
+        (select d.id from search.albums d where d.track_count > 0 and d.sound @@ ${soundQuery(request.q)} order by d.popularity desc, d.id limit ${candidateCap})
       ),
       scored as (
         select d.*, (
             3 * ts_rank(d.tsv, query.exact, 1) + ts_rank(d.tsv, query.fuzzy, 1)
             + case when d.title_latin = query.key then 2 else 0 end + similarity(d.title_latin, query.key)
+            + case when d.sound @@ query.sound then 0.2 else 0 end
             + ${popularityBonus("d.popularity")}
           )::float8 as score
         from candidates c join search.albums d on d.id = c.id, query
@@ -131,17 +156,21 @@ export async function searchCatalog(db: Kysely<Database>, request: SearchRequest
   }
   const result = await sql<ArtistHit>`
     with query as (
-      select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key
+      select search.to_query(${request.q}, false) as exact, search.to_query(${request.q}, true) as fuzzy, search.search_key(${request.q}) as key,
+        plainto_tsquery('simple', search.sound(search.search_key(${request.q}))) as sound
     ),
     candidates as (
       (select d.id from search.artists d, query where d.track_count > 0 and d.tsv @@ query.fuzzy order by d.popularity desc, d.id limit ${candidateCap})
       union
       (select d.id from search.artists d, query where d.track_count > 0 and query.key <> '' and d.name_latin = query.key limit ${candidateCap})
+      union
+      (select d.id from search.artists d where d.track_count > 0 and d.sound @@ ${soundQuery(request.q)} order by d.popularity desc, d.id limit ${candidateCap})
     ),
     scored as (
       select d.*, (
           3 * ts_rank(d.tsv, query.exact, 1) + ts_rank(d.tsv, query.fuzzy, 1)
           + case when d.name_latin = query.key then 2 else 0 end + similarity(d.name_latin, query.key)
+          + case when d.sound @@ query.sound then 0.2 else 0 end
           + ${popularityBonus("d.popularity")}
         )::float8 as score
       from candidates c join search.artists d on d.id = c.id, query

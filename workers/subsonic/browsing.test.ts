@@ -50,10 +50,10 @@ describe("the subsonic-response envelope in workerd", () => {
     expect(tooMany).toMatch(/<error code="0" message="At most 1000 parameters."\/>/);
   });
 
-  it("runs under the gateway's rate limiting (per address: players send no bearer token)", async () => {
+  it("is charged to the device credential's bucket, not the gateway's anonymous one (rate-limit.test.ts has the limits)", async () => {
     const response = await rest("ping", { apiKey: listener.apiKey });
-    expect(response.headers.get("ratelimit-policy")).toMatch(/^"anonymous";/);
-    expect(response.headers.get("ratelimit")).toMatch(/^"anonymous";r=\d+/);
+    expect(response.headers.get("ratelimit-policy")).toMatch(/^"subsonic";/);
+    expect(response.headers.get("ratelimit")).toMatch(/^"subsonic";r=\d+/);
   });
 
   it("lets browser-based players call it from any origin (credentials are parameters, never cookies)", async () => {

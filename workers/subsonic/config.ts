@@ -21,3 +21,25 @@ export const subsonicConfigSchema = z
     }
   });
 export type SubsonicConfig = z.infer<typeof subsonicConfigSchema>;
+
+const rateWindowSeconds = { s: 1, m: 60, h: 3600 } as const;
+/** `600/1m`: 600 calls a minute, all usable at once (the gateway's format). */
+const ratePolicy = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,6}\/[1-9]\d{0,4}[smh]$/, "expected <limit>/<window> such as 600/1m (s, m or h)")
+    .default(fallback)
+    .transform((value) => {
+      const [limit = "", window = ""] = value.split("/");
+      const unit = window.slice(-1) as keyof typeof rateWindowSeconds;
+      return { limit: Number(limit), periodSeconds: Number(window.slice(0, -1)) * rateWindowSeconds[unit] };
+    });
+
+/** Rate limits of /rest (./rate-limit.ts). */
+export const subsonicRateConfigSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+  /** Per device credential (API key or app password). */
+  SUBSONIC_RATE_LIMIT: ratePolicy("600/1m"),
+  /** Per client address before authentication: several players may share one. */
+  SUBSONIC_RATE_LIMIT_IP: ratePolicy("1200/1m"),
+});

@@ -28,3 +28,18 @@ export async function appPasswordKeyOf(c: Context<GatewayEnv>): Promise<CryptoKe
     throw new AppError("SERVICE_UNAVAILABLE", "App passwords are misconfigured on this server; operators have been alerted.");
   }
 }
+
+/** The slice of R2 the resized covers need: read an original, keep a variant. */
+export interface CoverStore {
+  get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
+  head(key: string): Promise<unknown>;
+  put(key: string, value: Uint8Array, options: { httpMetadata: { contentType: string } }): Promise<unknown>;
+}
+
+/** The media bucket when it is R2 (the Worker's MEDIA binding); null in S3 mode, where covers are not resized. */
+export function coverStoreOf(c: Context<GatewayEnv>): CoverStore | null {
+  const env: unknown = c.env;
+  const media = typeof env === "object" && env !== null ? (env as Record<string, unknown>).MEDIA : undefined;
+  const candidate = media as Partial<CoverStore> | undefined;
+  return candidate && typeof candidate.get === "function" && typeof candidate.put === "function" && typeof candidate.head === "function" ? (candidate as CoverStore) : null;
+}

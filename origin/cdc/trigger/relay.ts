@@ -26,8 +26,16 @@ export interface RelayOptions {
   sink: RelaySink;
   logger: Logger;
   batchSize?: number;
-  /** Poll interval while the outbox is empty. */
+  /** Poll interval while the outbox is empty and nothing hints at writes. */
   idleDelayMs?: number;
+  /**
+   * Tells the relay that an outbox write committed (the embedded database's
+   * `outboxWriteHints`). With it the relay waits for a hint, polling only every
+   * `safetyPollMs`, instead of every `idleDelayMs`.
+   */
+  hints?: { subscribe(listener: () => void): () => void };
+  /** With `hints`: the poll that catches what no hint announced (default 5 s). */
+  safetyPollMs?: number;
 }
 
 // One relay at a time keeps the outbox's seq order on the log; a second CDC
@@ -72,10 +80,29 @@ export async function relayBatch(options: RelayOptions): Promise<RelayedEvent[]>
   return events;
 }
 
-/** Trigger mode's relay loop: polls the outbox, drains it in batches, backs off after failures. */
+/**
+ * Trigger mode's relay loop: drains the outbox in batches whenever a hint says
+ * something was written (else on its poll), backs off after failures.
+ */
 export function startRelay(options: RelayOptions): RunningService {
   const limit = options.batchSize ?? 500;
   const stop = new AbortController();
+  // Set by a hint at any time, also while a batch runs: that batch may have read before the hinted commit.
+  let hinted = false;
+  let wakeUp: (() => void) | null = null;
+  const unsubscribe = options.hints?.subscribe(() => {
+    hinted = true;
+    wakeUp?.();
+  });
+  const waitForHint = async (ms: number): Promise<void> => {
+    if (!hinted) {
+      const woken = new AbortController();
+      wakeUp = () => woken.abort();
+      await sleep(ms, AbortSignal.any([stop.signal, woken.signal]));
+      wakeUp = null;
+    }
+    hinted = false;
+  };
   const loop = (async function relay() {
     let failures = 0;
     while (!stop.signal.aborted) {
@@ -83,7 +110,10 @@ export function startRelay(options: RelayOptions): RunningService {
         const events = await relayBatch(options);
         failures = 0;
         for (const event of events) logEvent(options.logger, event);
-        if (events.length < limit) await sleep(options.idleDelayMs ?? 50, stop.signal);
+        if (events.length < limit) {
+          if (options.hints) await waitForHint(options.safetyPollMs ?? 5_000);
+          else await sleep(options.idleDelayMs ?? 50, stop.signal);
+        }
       } catch (error) {
         const delay = Math.min(30_000, 200 * 2 ** failures++);
         options.logger.warn("cdc: relaying the outbox failed; retrying", { error, delayMs: delay });
@@ -95,6 +125,7 @@ export function startRelay(options: RelayOptions): RunningService {
     async stop() {
       stop.abort();
       await loop;
+      unsubscribe?.();
     },
   };
 }

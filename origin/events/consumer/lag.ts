@@ -44,7 +44,8 @@ export async function recordLag(db: Kysely<Database>, lag: ConsumerLag, measured
 }
 
 /**
- * Every `intervalMs`: logs the group's lag as one structured line and hands it
+ * Every `intervalMs`: logs the group's lag as one structured line (at debug level
+ * when it is zero) and hands it
  * to `record` (events.consumer_lag); returns the stopper.
  */
 export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, intervalMs: number, record?: (lag: ConsumerLag) => Promise<void>): () => void {
@@ -52,7 +53,8 @@ export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, inte
   const timer = setInterval(() => {
     read().then(
       async (lag) => {
-        logger.info("consumer lag", {
+        // A caught-up group is the normal case: one info line per group every interval says nothing.
+        logger[lag.total > 0 ? "info" : "debug"]("consumer lag", {
           group: lag.group,
           lag: lag.total,
           partitions: lag.partitions.filter((partition) => partition.lag > 0).map(({ topic, partition, lag: behind }) => ({ topic, partition, lag: behind })),

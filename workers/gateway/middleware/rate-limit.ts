@@ -6,7 +6,7 @@ import { AppError } from "../../../shared/errors.ts";
 import { normalizeEmail } from "../../auth/accounts.ts";
 import { knownDevice } from "../../auth/device-token.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
-import { clientAddress } from "./rate-limit-keys.ts";
+import { clientAddress, rateLimitHeaders } from "../../platform/edge/rate-limit-keys.ts";
 
 export interface RateLimitSettings {
   limiter: RateLimiterPort;
@@ -101,7 +101,8 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
   }
 
   return async function rateLimitMiddleware(c, next) {
-    if (exempt.has(c.req.path)) return next();
+    // /rest (Subsonic) carries no access token: it limits per device credential itself (workers/subsonic/rate-limit.ts).
+    if (exempt.has(c.req.path) || c.req.path.startsWith("/rest/")) return next();
     const charges = await chargesFor(c);
     let decisions: RateDecision[];
     try {
@@ -126,17 +127,6 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
     }
     await next();
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
-  };
-}
-
-/**
- * `RateLimit-Policy: "login-ip";q=10;w=60` and `RateLimit: "login-ip";r=9;t=6`,
- * one list member per bucket the request was charged to.
- */
-export function rateLimitHeaders(policies: readonly RatePolicy[], decisions: readonly RateDecision[]): Record<string, string> {
-  return {
-    "ratelimit-policy": policies.map((p) => `"${p.name}";q=${p.limit};w=${p.periodSeconds}`).join(", "),
-    "ratelimit": policies.map((p, i) => `"${p.name}";r=${decisions[i]?.remaining ?? 0};t=${decisions[i]?.resetSeconds ?? 0}`).join(", "),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from "../../../shared/logger.ts";
 import type { Principal } from "../../auth/access-token.ts";
 import type { AuthServices } from "../../auth/services.ts";
 import type { PaymentProviders } from "../../billing/domain/payment-providers.ts";
+import type { SearchPort } from "../../search/search-port.ts";
 
 /** What a request handler may use; built per request by the runtime's entry. */
 export interface GatewayServices {
@@ -13,6 +14,8 @@ export interface GatewayServices {
   auth?: AuthServices;
   /** Cached search pages (Upstash Redis at the edge); absent = every search asks the database. */
   cache?: Cache;
+  /** The search engine (workers/search/search-port.ts); absent = PostgreSQL on `db`. */
+  search?: SearchPort;
   /** Where media objects (covers, images) are served, e.g. https://media.tunec.dev/; default "/media/". */
   mediaBaseUrl?: string;
   /** Payment adapters wired by the runtime or a test; absent = built from the Worker's bindings. */

@@ -3,10 +3,10 @@ import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
 import { playEventContext } from "../play-ids.ts";
-import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../repository.ts";
+import { findPlayableTrackCached } from "../repository.ts";
+import { chooseRendition } from "../renditions.ts";
 import { bearerSecurity, problemContent, streamQuery, streamSchema, trackIdParam } from "../schemas.ts";
 import { playbackServices } from "../services.ts";
-import type { StreamQuality } from "../stream-lease.ts";
 
 export const getStreamRoute = createRoute({
   method: "get",
@@ -28,18 +28,6 @@ export const getStreamRoute = createRoute({
     410: { description: "The track was taken down", content: problemContent },
   },
 });
-
-export function chooseRendition(track: PlayableTrack, requested: StreamQuality | undefined, premium: boolean): PlayableRendition {
-  if (requested === "high" && !premium) {
-    throw new AppError("PREMIUM_REQUIRED", "High quality needs a premium subscription; ask for quality=standard or subscribe.");
-  }
-  const wanted: StreamQuality = requested ?? (premium ? "high" : "standard");
-  const byQuality = (quality: StreamQuality) => track.renditions.find((rendition) => rendition.quality === quality);
-  // Without an explicit ask, a premium listener still plays a track that only has standard.
-  const rendition = byQuality(wanted) ?? (requested === undefined ? byQuality("standard") : undefined);
-  if (!rendition) throw new AppError("NOT_FOUND", `The track has no ${wanted} rendition.`);
-  return rendition;
-}
 
 export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(getStreamRoute, async function getStream(c) {

@@ -5,7 +5,9 @@ import { mediaUrl } from "../../catalog/media.ts";
 import { problemContent } from "../../catalog/schemas.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { cachedPage, fingerprint } from "../cached-search.ts";
-import { searchCatalog, type SearchHits } from "../search-query.ts";
+import type { SearchHits } from "../search-query.ts";
+import { searchFor } from "../worker-search.ts";
+import { OpenSearchError } from "../opensearch/client.ts";
 
 const maxQueryLength = 200;
 
@@ -72,6 +74,7 @@ const route = createRoute({
   responses: {
     200: { description: "One page of results", content: { "application/json": { schema: resultSchema } } },
     400: { description: "Empty or oversized q, unknown type, bad limit or cursor", content: problemContent },
+    503: { description: "The search engine (OpenSearch) is unreachable", content: problemContent },
   },
 });
 
@@ -123,7 +126,20 @@ export function registerSearch(app: OpenAPIHono<GatewayEnv>): void {
     const { value, cache } = await cachedPage(
       services.cache,
       { type: query.type, limit: query.limit, cursor: query.cursor, q: query.q },
-      async () => toBody(await searchCatalog(services.db, { q: query.q, type: query.type, limit: query.limit, after }), services.mediaBaseUrl, query.limit, cursorFingerprint),
+      async () => {
+        let hits: SearchHits;
+        try {
+          hits = await searchFor(services).search({ q: query.q, type: query.type, limit: query.limit, after });
+        } catch (error) {
+          // The search engine is down or too slow: a retryable 503, not a 500 (the catalog itself is fine).
+          if (error instanceof OpenSearchError) {
+            c.get("log").warn("search engine unavailable", { error: error.message });
+            throw new AppError("SERVICE_UNAVAILABLE", "Search is unavailable for a moment; try again.");
+          }
+          throw error;
+        }
+        return toBody(hits, services.mediaBaseUrl, query.limit, cursorFingerprint);
+      },
       (json) => resultSchema.parse(json),
     );
     c.header("x-cache", cache);

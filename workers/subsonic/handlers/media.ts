@@ -18,16 +18,18 @@ import { findTracks } from "../../catalog/repository.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { playEventContext, uuidV5 } from "../../playback/play-ids.ts";
 import { findPlayableTrackCached, type PlayableRendition, type PlayableTrack } from "../../playback/repository.ts";
-import { serveMediaObject } from "../../playback/routes/media.ts";
-import { chooseRendition } from "../../playback/routes/get-stream.ts";
+import { serveMediaObject } from "../../playback/media-object.ts";
+import { chooseRendition } from "../../playback/renditions.ts";
 import { playbackServices, type PlaybackServices } from "../../playback/services.ts";
-import type { StreamQuality } from "../../playback/stream-lease.ts";
+import type { StreamLeaseStore, StreamQuality } from "../../playback/stream-lease.ts";
 import type { SubsonicAccount } from "../credentials.ts";
 import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
+import { resizeCover, resizedCoverKey, snapCoverSize } from "../cover-resize.ts";
 import { coverKeyOf } from "../library.ts";
 import { formatOfCodec } from "../mapping.ts";
 import { devicePlay, endNowPlaying, listNowPlaying, setNowPlaying } from "../now-playing.ts";
+import { coverStoreOf } from "../services.ts";
 import { idParam, notFound } from "./browsing.ts";
 import { songsOf } from "./hydrate.ts";
 
@@ -48,7 +50,7 @@ function playIdOf(account: SubsonicAccount, trackId: string, atMs: number, quali
 
 async function playableTrack(request: SubsonicRequest, id: string): Promise<PlayableTrack> {
   const track = await findPlayableTrackCached(request.db, id);
-  if (!track || track.status !== "published" || !track.published) throw notFound("Song");
+  if (track?.status !== "published" || !track.published) throw notFound("Song");
   return track;
 }
 
@@ -101,15 +103,14 @@ export const stream: SubsonicHandler = async (request) => {
   const store = leases.forUser(account.userId);
   // A later part of a play (Range past the start) is served while this device holds the stream;
   // asking for the start again (play pressed) takes the stream back, as GET /stream does.
+  // No database on this path: the device's lease comes from the edge memo (../now-playing.ts).
   const range = c.req.header("range")?.trim();
   if (range !== undefined && !/^bytes=0-/i.test(range)) {
-    const current = await devicePlay(request.db, account.userId, account.credentialId);
-    if (current?.track_id === id && current.lease_id) {
-      if (!(await store.isStreamLeaseActive(current.lease_id))) {
-        throw new SubsonicError(errorCodes.generic, "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.");
-      }
-      return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, current.lease_id), rendition.codec);
+    const leaseId = await heldLease(account, id, store);
+    if (leaseId === false) {
+      throw new SubsonicError(errorCodes.generic, "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.");
     }
+    if (leaseId) return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, leaseId), rendition.codec);
   }
   const start = async (playId: string) =>
     store.startStream({
@@ -127,9 +128,27 @@ export const stream: SubsonicHandler = async (request) => {
   if (!started.ok) started = await start(await playIdOf(account, id, now, rendition.quality));
   if (!started.ok) throw new SubsonicError(errorCodes.generic, "This play could not be started; try again.");
   // Per start of a play, not per Range request: getNowPlaying, and the lease later parts are checked against.
-  await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId: started.leaseId, restart: started.created });
+  await setNowPlaying(account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId: started.leaseId, durationMs: track.duration_ms, restart: started.created });
   return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId), rendition.codec);
 };
+
+/**
+ * The lease this device holds for its play of `trackId`: the id when it still
+ * holds the account's stream, false when another device took it, null when the
+ * device is not known to play this track here (the request starts a play).
+ * The isolate's memo is a hint: it is re-read from the edge cache before a
+ * device is refused or taken for a new play.
+ */
+async function heldLease(account: SubsonicAccount, trackId: string, store: StreamLeaseStore): Promise<string | false | null> {
+  const hint = await devicePlay(account.userId, account.credentialId);
+  const hinted = hint?.trackId === trackId && hint.leaseId ? hint.leaseId : null;
+  if (hinted && (await store.isStreamLeaseActive(hinted))) return hinted;
+  const fresh = await devicePlay(account.userId, account.credentialId, { fresh: true });
+  const leaseId = fresh?.trackId === trackId && fresh.leaseId ? fresh.leaseId : null;
+  if (!leaseId) return null;
+  if (leaseId === hinted) return false;
+  return (await store.isStreamLeaseActive(leaseId)) ? leaseId : false;
+}
 
 /** The codec's content type: objects may be stored with a generic one. */
 function withContentType(response: Response, codec: string): Response {
@@ -176,7 +195,7 @@ export const scrobble: SubsonicHandler = async (request) => {
     const playId = await playIdOf(account, id, at);
     const events = await playEventContext(account.userId, playId, c.get("traceparent"));
     if (submission) {
-      await endNowPlaying(request.db, account.userId, account.credentialId, id);
+      await endNowPlaying(account.userId, account.credentialId, id);
       const finished = await store.finishPlay(playId, track.duration_ms, events);
       if (finished.ok) continue;
     }
@@ -184,7 +203,7 @@ export const scrobble: SubsonicHandler = async (request) => {
     const started = await store.startStream({ events, sessionId: account.credentialId, playId, trackId: id, quality: rendition.quality, premium: account.isPremium, durationMs: track.duration_ms });
     if (!submission) {
       const leaseId = started.ok ? started.leaseId : null;
-      await setNowPlaying(request.db, account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId, restart: true });
+      await setNowPlaying(account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId, durationMs: track.duration_ms, restart: true });
     }
     // Not ok: the hour's play of this track was started at another quality, so it is already recorded.
     if (submission && started.ok) await store.finishPlay(playId, track.duration_ms, events);
@@ -196,11 +215,32 @@ export const getCoverArt: SubsonicHandler = async (request) => {
   const { c, params, account } = request;
   const key = await coverKeyOf(request.db, params.required("id").slice(0, 100));
   if (!key) throw notFound("Cover art");
-  // `size` is accepted and ignored: the edge has no image resizer, so every size gets the stored image.
-  const response = await objectResponse(c, await playbackServices(c), account.userId, key, null);
+  const playback = await playbackServices(c);
+  const size = snapCoverSize(params.optionalInt("size"));
+  const served = size === null ? key : await resizedCover(c, key, size);
+  const response = await objectResponse(c, playback, account.userId, served, null);
   if (response.ok) response.headers.set("cache-control", "private, max-age=86400");
   return response;
 };
+
+/**
+ * The key of the cover's variant for `size`, made and stored on first use;
+ * the original's key when there is no bucket to keep it in (S3 mode), or the
+ * original cannot or need not be resized (not an image Photon reads, too large, already small).
+ */
+async function resizedCover(c: Context<GatewayEnv>, key: string, size: number): Promise<string> {
+  const store = coverStoreOf(c);
+  if (!store) return key;
+  const variant = resizedCoverKey(key, size);
+  if (await store.head(variant)) return variant;
+  const original = await store.get(key);
+  if (!original) return key;
+  const resized = await resizeCover(new Uint8Array(await original.arrayBuffer()), size);
+  if (!resized) return key;
+  // Two players asking at once both resize and write the same bytes: harmless, and rarer than a lock would cost.
+  await store.put(variant, resized, { httpMetadata: { contentType: "image/jpeg" } });
+  return variant;
+}
 
 /**
  * What the listener's own devices are playing. Subsonic shows every user's;
@@ -209,7 +249,7 @@ export const getCoverArt: SubsonicHandler = async (request) => {
  */
 export const getNowPlaying: SubsonicHandler = async (request) => {
   const { db, account } = request;
-  const rows = await listNowPlaying(db, account.userId);
+  const rows = await listNowPlaying(account.userId);
   const songs = await songsOf(db, account.userId, await findTracks(db, rows.map((row) => row.track_id)));
   const byId = new Map(songs.map((song) => [song.id, song]));
   const names = await credentialNames(db, account.userId);

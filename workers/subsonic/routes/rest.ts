@@ -3,7 +3,10 @@
  * Every answer is a `subsonic-response` (XML unless `f=json`/`jsonp`) with
  * HTTP 200, failures included, as Subsonic clients expect; only the binary
  * endpoints answer bytes, and only transport failures (416, 5xx) are not
- * envelopes. Rate limiting is the gateway's, applied before this route.
+ * envelopes. Rate limits are this context's (../rate-limit.ts): per client
+ * address before authenticating, per device credential after; a refused call
+ * is HTTP 429 with Retry-After and an error envelope (code 0), since the
+ * OpenSubsonic spec defines no error code for it.
  */
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -20,6 +23,7 @@ import { download, getCoverArt, getNowPlaying, scrobble, stream } from "../handl
 import { getAlbumInfo, getAlbumInfo2, getArtistInfo, getArtistInfo2, getSimilarSongs, getSimilarSongs2, getTopSongs } from "../handlers/info.ts";
 import { getPlayQueue, savePlayQueue } from "../handlers/queue.ts";
 import { SubsonicParams } from "../params.ts";
+import { chargeAddress, chargeCredential, SubsonicRateLimited } from "../rate-limit.ts";
 import { appPasswordKeyOf } from "../services.ts";
 
 /** What getOpenSubsonicExtensions announces: only what is implemented. */
@@ -83,6 +87,11 @@ export const notImplemented = [
   "savePlayQueueByIndex", "getScanStatus", "startScan", "reportPlayback", "getTranscodeDecision", "getTranscodeStream", "getSonicSimilarTracks", "findSonicPath",
 ] as const;
 
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
 const methodPattern = /^[A-Za-z0-9]{1,64}$/;
 
 /** AppErrors of the shared code as Subsonic codes; transport-level ones stay HTTP (thrown on). */
@@ -111,7 +120,9 @@ async function answer(c: Context<GatewayEnv>): Promise<Response> {
   // The format is read from the query first, so even an unreadable body is answered in the client's format.
   const url = new URL(c.req.url);
   let format: Format = formatOf(url.searchParams.get("f") ?? undefined, url.searchParams.get("callback") ?? undefined);
+  let limitHeaders: Record<string, string> = {};
   try {
+    limitHeaders = await chargeAddress(c);
     const params = await SubsonicParams.from(c.req.raw);
     format = formatOf(params.get("f"), params.get("callback"));
     if (!methodPattern.test(method)) throw new SubsonicError(errorCodes.generic, "Unknown method.");
@@ -119,15 +130,20 @@ async function answer(c: Context<GatewayEnv>): Promise<Response> {
     if (method === "getOpenSubsonicExtensions") return render(format, okBody({ openSubsonicExtensions: extensions.map((extension) => ({ name: extension.name, versions: [...extension.versions] })) }));
     const db = c.get("services").db;
     const account = await authenticateSubsonic(db, () => appPasswordKeyOf(c), params);
+    limitHeaders = await chargeCredential(c, account.credentialId);
     const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
     if (!handler) {
       const known = (notImplemented as readonly string[]).includes(method);
       throw new SubsonicError(errorCodes.generic, known ? `TUNEC does not implement ${method}.` : `Unknown method ${method}.`);
     }
     const result: SubsonicObject | Response = await handler({ c, db, params, account });
-    return result instanceof Response ? result : render(format, okBody(result));
+    return withHeaders(result instanceof Response ? result : render(format, okBody(result)), limitHeaders);
   } catch (error) {
-    if (error instanceof SubsonicError) return render(format, errorBody(error));
+    if (error instanceof SubsonicRateLimited) {
+      const refused = render(format, errorBody(new SubsonicError(errorCodes.generic, error.message)));
+      return withHeaders(new Response(refused.body, { status: 429, headers: refused.headers }), error.headers);
+    }
+    if (error instanceof SubsonicError) return withHeaders(render(format, errorBody(error)), limitHeaders);
     const mapped = error instanceof AppError ? fromAppError(error) : undefined;
     if (mapped) return render(format, errorBody(mapped));
     if (error instanceof AppError || isDatabaseTimeout(error)) throw error;

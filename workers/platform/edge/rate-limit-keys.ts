@@ -1,3 +1,5 @@
+import type { RateDecision, RatePolicy } from "../../../durable-objects/rate-limiter/client.ts";
+
 /**
  * The address a client is limited by. On Cloudflare `CF-Connecting-IP` is set
  * by the edge and cannot be forged; elsewhere (wrangler dev, a test, a Deno
@@ -27,4 +29,15 @@ function ipv6Prefix64(address: string): string | undefined {
   const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, missing)).fill("0"), ...right];
   const prefix = groups.slice(0, 4).map((group) => (Number.parseInt(group || "0", 16) || 0).toString(16));
   return `${prefix.join(":")}::/64`;
+}
+
+/**
+ * `RateLimit-Policy: "login-ip";q=10;w=60` and `RateLimit: "login-ip";r=9;t=6`,
+ * one list member per bucket the request was charged to.
+ */
+export function rateLimitHeaders(policies: readonly RatePolicy[], decisions: readonly RateDecision[]): Record<string, string> {
+  return {
+    "ratelimit-policy": policies.map((p) => `"${p.name}";q=${p.limit};w=${p.periodSeconds}`).join(", "),
+    "ratelimit": policies.map((p, i) => `"${p.name}";r=${decisions[i]?.remaining ?? 0};t=${decisions[i]?.resetSeconds ?? 0}`).join(", "),
+  };
 }

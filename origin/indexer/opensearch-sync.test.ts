@@ -1,0 +1,98 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TrackRow } from "../../shared/events/track-events.ts";
+import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
+import { openSearchSearch } from "../../workers/search/opensearch/adapter.ts";
+import type { OpenSearchClient } from "../../workers/search/opensearch/client.ts";
+import { aliasName } from "../../workers/search/opensearch/indices.ts";
+import { dropTestIndices, testOpenSearchClient, testOpenSearchUrl } from "../../workers/search/testing/engines.ts";
+import { z } from "zod";
+import { applyTrackDeleted, applyTrackUpdated } from "./apply.ts";
+import { currentIndices, drainOnce, ensureIndices, readDocuments, registerSync, tombstoneVersion, writeDocuments } from "./opensearch-sync.ts";
+import { reindexOpenSearch } from "./opensearch-reindex.ts";
+import { reindex } from "./reindex.ts";
+
+const docSchema = z.object({ found: z.boolean(), _version: z.number().optional(), _source: z.object({ title: z.string(), visible: z.boolean() }).optional() });
+
+// The OpenSearch read model kept from the PostgreSQL one: notes, bulk shipping, external versions, alias swap.
+describe.runIf(testOpenSearchUrl)("shipping search documents to OpenSearch", () => {
+  let database: TestDatabase;
+  let client: OpenSearchClient;
+  const prefix = `test-${crypto.randomUUID().slice(0, 8)}`;
+  let artistId: string;
+  const source = { table: "catalog.tracks", ts_ms: 0 };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(databaseKinds().includes("postgres") ? "postgres" : "pglite");
+    client = testOpenSearchClient();
+    await ensureIndices(client, prefix);
+    await registerSync(database.db, "test");
+    artistId = (await database.db.insertInto("catalog.artists").values({ name: "Кино" }).returning("id").executeTakeFirstOrThrow()).id;
+  });
+  afterAll(async () => {
+    await dropTestIndices(client, prefix);
+    await database?.drop();
+  });
+
+  const insert = async (title: string) =>
+    (await database.db.insertInto("catalog.tracks").values({ title, artist_id: artistId, duration_ms: 1000, status: "published", published_at: new Date() }).returning("id").executeTakeFirstOrThrow()).id;
+  const rowOf = async (id: string) => (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
+  const drain = async () => {
+    while ((await drainOnce(database.db, client, prefix, { refresh: true })) > 0);
+  };
+  const stored = async (id: string) => (await client.request("GET", `/${aliasName(prefix, "tracks")}/_doc/${id}`, docSchema, { allow: [404] })).body;
+  const search = (q: string) => openSearchSearch(client, { prefix }).search({ q, type: "track", limit: 10 });
+
+  it("ships what the indexer applied, versioned by the source row; an older shipment cannot overwrite it", async () => {
+    const id = await insert("Группа крови");
+    const row = await rowOf(id);
+    await applyTrackUpdated(database.db, { op: "c", before: null, after: row, source });
+    const before = (await readDocuments(database.db, "tracks", { ids: [id] }))[0];
+    await drain();
+    expect((await search("gruppa krovi")).hits.map((hit) => hit.id)).toContain(id);
+
+    const newer = { ...row, title: "Звезда по имени Солнце", updated_at: new Date(Date.parse(row.updated_at) + 60_000).toISOString() };
+    await applyTrackUpdated(database.db, { op: "u", before: row, after: newer, source });
+    await drain();
+    expect(await stored(id)).toMatchObject({ found: true, _version: Date.parse(newer.updated_at) * 1000, _source: { title: "Звезда по имени Солнце" } });
+
+    // A replayed shipment of the older document (a retry after a timeout, a reorder) is refused.
+    if (!before) throw new Error("expected the first document");
+    expect(await writeDocuments(client, aliasName(prefix, "tracks"), [before], { refresh: true })).toEqual({ written: 0, stale: 1 });
+    expect(await stored(id)).toMatchObject({ _source: { title: "Звезда по имени Солнце" } });
+    // The same version again is accepted (a rename of the artist rebuilds documents whose row did not change) and changes nothing.
+    const current = await readDocuments(database.db, "tracks", { ids: [id] });
+    expect(await writeDocuments(client, aliasName(prefix, "tracks"), current, { refresh: true })).toEqual({ written: 1, stale: 0 });
+    expect(await database.db.selectFrom("search.opensearch_pending").selectAll().execute()).toEqual([]);
+  });
+
+  it("a deleted track's tombstone outranks every later shipment of it", async () => {
+    const id = await insert("Пачка сигарет");
+    const row = await rowOf(id);
+    await applyTrackUpdated(database.db, { op: "c", before: null, after: row, source });
+    await drain();
+    const live = await readDocuments(database.db, "tracks", { ids: [id] });
+    await applyTrackDeleted(database.db, { op: "d", before: row, after: null, source });
+    await drain();
+    expect(await stored(id)).toMatchObject({ _version: tombstoneVersion, _source: { visible: false } });
+    expect((await search("pachka sigaret")).hits.map((hit) => hit.id)).not.toContain(id);
+    expect(await writeDocuments(client, aliasName(prefix, "tracks"), live, { refresh: true })).toEqual({ written: 0, stale: 1 });
+  });
+
+  it("reindexes into new indices and swaps the aliases while searches keep answering", async () => {
+    const id = await insert("Кукушка");
+    await reindex(database.db);
+    await drain();
+    const before = await currentIndices(client, prefix);
+    const progress: number[] = [];
+    const result = await reindexOpenSearch(database.db, client, { prefix, batchSize: 1, onProgress: (done) => progress.push(done) });
+    const after = await currentIndices(client, prefix);
+    expect(after.tracks).toBe(result.indices.tracks);
+    expect(after.tracks).not.toBe(before.tracks);
+    expect(progress.at(-1)).toBe(result.documents);
+    expect(progress.length).toBe(result.documents + 1);
+    expect((await search("kukushka")).hits.map((hit) => hit.id)).toContain(id);
+    // The old index is gone: the alias is the only way in.
+    expect((await client.request("GET", `/${before.tracks ?? "none"}`, z.unknown(), { allow: [404] })).status).toBe(404);
+  });
+});
