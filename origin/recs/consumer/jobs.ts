@@ -1,26 +1,32 @@
 /**
- * The recs origin's periodic job: refreshes the model tables the edge reads.
- *
- * INTEGRATOR (issue 12 merge): `refreshModels` is the single call site of the
- * trainer. Replace its body with `await trainAndStore(db)` from
- * origin/recs/train/. Until then it keeps recs.popular_tracks fresh from
- * catalog.track_stats, so a demo listener already gets a popularity wave;
- * it never touches the neighbour tables (the trainer owns them).
+ * The recs origin's periodic job: retrains the models the edge reads
+ * (`trainAndStore`: recs.track_neighbors, recs.artist_neighbors,
+ * recs.popular_tracks) once a day, and at start when the model tables are
+ * empty, so a fresh `npm start` serves a wave as soon as the demo is seeded.
+ * Between trainings the popularity segments are refreshed from
+ * catalog.track_stats every 10 minutes, so new plays move the popular waves.
  */
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import { startPeriodic } from "../../periodic.ts";
+import { trainAndStore } from "../train/train-and-store.ts";
 
 const refreshIntervalMs = 10 * 60_000;
+const trainIntervalMs = 24 * 3600_000;
 /** Tracks kept per popularity segment. */
 const segmentDepth = 200;
 
-export async function refreshModels(db: Kysely<Database>): Promise<void> {
-  await refreshPopularity(db);
+/** The single call site of the trainer. */
+export async function refreshModels(db: Kysely<Database>, log: Logger): Promise<void> {
+  const result = await trainAndStore(db);
+  log.info("recs models trained", { interactions: result.interactions, listeners: result.listeners, tracks: result.tracks, seconds: result.seconds });
 }
 
-/** Stand-in for the trainer's popularity: decayed plays per segment ('all', 'genre:x', 'language:x'). */
+async function modelsEmpty(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom("recs.popular_tracks").select("rank").limit(1).executeTakeFirst()) === undefined;
+}
+
 export async function refreshPopularity(db: Kysely<Database>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("recs.popular_tracks").execute();
@@ -44,8 +50,14 @@ export async function refreshPopularity(db: Kysely<Database>): Promise<void> {
 }
 
 export function startRecsJobs(db: Kysely<Database>, log: Logger): { stop(): Promise<void> } {
+  // At start: train only when the model tables are empty (a fresh database, the demo); then daily.
+  let lastTrained = Date.now();
   return startPeriodic(refreshIntervalMs, log, "recs model refresh failed; retrying next interval", async () => {
-    await refreshModels(db);
-    log.info("recs models refreshed");
+    if (Date.now() - lastTrained >= trainIntervalMs || (await modelsEmpty(db))) {
+      await refreshModels(db, log);
+      lastTrained = Date.now();
+      return;
+    }
+    await refreshPopularity(db);
   });
 }
