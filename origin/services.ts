@@ -6,6 +6,7 @@ import { deadLettersService } from "./dead-letters/service.ts";
 import { indexerService } from "./indexer/service.ts";
 import { ingestionService } from "./ingestion/service.ts";
 import { notifyService } from "./notify/service.ts";
+import { recsService } from "./recs/service.ts";
 import type { OriginService } from "./service.ts";
 import { transcoderService } from "./transcoder/service.ts";
 import { trackStatsService } from "./track-stats/service.ts";
@@ -25,6 +26,7 @@ export const originServices: readonly OriginService[] = [
   trackStatsService,
   usersHistoryService,
   usersImportService,
+  recsService,
   notifyService,
   subscriptionSagaService,
   deadLettersService,

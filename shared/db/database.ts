@@ -30,6 +30,7 @@ import type {
   ProfilesTable,
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
+import type { RecsDailyMixesTable, RecsHiddenTracksTable, RecsTasteTable, RecsWaveServedTable, RecsWaveSessionsTable } from "./recs-serving.table.ts";
 import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
 import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
 import type { SearchAlbumsTable, SearchArtistsTable, SearchOpenSearchPendingTable, SearchOpenSearchSyncTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
@@ -94,6 +95,11 @@ export interface Database {
   "recs.artist_neighbors": RecsArtistNeighborsTable;
   "recs.popular_tracks": RecsPopularTracksTable;
   "recs.model_runs": RecsModelRunsTable;
+  "recs.hidden_tracks": RecsHiddenTracksTable;
+  "recs.taste": RecsTasteTable;
+  "recs.wave_sessions": RecsWaveSessionsTable;
+  "recs.wave_served": RecsWaveServedTable;
+  "recs.daily_mixes": RecsDailyMixesTable;
   "subsonic.api_keys": ApiKeysTable;
   "subsonic.app_passwords": AppPasswordsTable;
   "subsonic.play_queues": PlayQueuesTable;

@@ -9,9 +9,9 @@ import { deadLetterTopic, isTopicName, topicSpecs } from "./topics.ts";
 import { childTraceparent, newTraceparent, parseTraceparent } from "./traceparent.ts";
 
 describe("event catalogue", () => {
-  it("has the twelve events of the design plus account mail requests and artist/album changes, versioned, each on a documented topic", () => {
+  it("has the twelve events of the design plus account mail requests, artist/album changes and the recommendation signals (likes, playlist adds), versioned, each on a documented topic", () => {
     expect(new Set(Object.values(eventCatalog).map((definition) => definition.name))).toEqual(
-      new Set(["TrackPublished", "TrackUpdated", "TrackDeleted", "UploadRejected", "PlaybackStarted", "PlaybackFinished", "PaymentCompleted", "PaymentFailed", "SubscriptionActivated", "SubscriptionFailed", "SubscriptionExpired", "UserUpdated", "AccountEmailRequested", "ArtistUpdated", "AlbumUpdated", "ArtistApplicationDecided", "ArtistManagerAdded"]),
+      new Set(["TrackPublished", "TrackUpdated", "TrackDeleted", "UploadRejected", "PlaybackStarted", "PlaybackFinished", "PaymentCompleted", "PaymentFailed", "SubscriptionActivated", "SubscriptionFailed", "SubscriptionExpired", "UserUpdated", "AccountEmailRequested", "ArtistUpdated", "AlbumUpdated", "ArtistApplicationDecided", "ArtistManagerAdded", "TrackLiked", "TrackUnliked", "PlaylistTrackAdded"]),
     );
     for (const type of eventTypes) {
       expect(type).toMatch(/^tunec\.[a-z]+\.[a-z-]+\.v\d+$/);

@@ -13,7 +13,7 @@ import { paymentCompletedV1, paymentFailedV1 } from "./payment-events.ts";
 import { playbackFinishedV1, playbackStartedV1 } from "./playback-events.ts";
 import { subscriptionActivatedV1, subscriptionExpiredV1, subscriptionFailedV1 } from "./subscription-events.ts";
 import { trackDeletedV1, trackUpdatedV1 } from "./track-events.ts";
-import { userUpdatedV1 } from "./user-events.ts";
+import { playlistTrackAddedV1, trackLikedV1, trackUnlikedV1, userUpdatedV1 } from "./user-events.ts";
 
 const definitions = [
   trackPublishedV1,
@@ -28,6 +28,9 @@ const definitions = [
   subscriptionFailedV1,
   subscriptionExpiredV1,
   userUpdatedV1,
+  trackLikedV1,
+  trackUnlikedV1,
+  playlistTrackAddedV1,
   accountEmailRequestedV1,
   artistUpdatedV1,
   albumUpdatedV1,

@@ -12,7 +12,7 @@ export const topics = {
   "tunec.playback": { partitions: 6, key: "user id", description: "Plays started and finished (read by Events Statistics)." },
   "tunec.billing.payments": { partitions: 3, key: "user id", description: "Payments that completed or failed at the provider." },
   "tunec.billing.subscriptions": { partitions: 3, key: "user id", description: "Subscription lifecycle: activated, failed, expired." },
-  "tunec.users": { partitions: 3, key: "user id", description: "Profile and premium-status changes." },
+  "tunec.users": { partitions: 3, key: "user id", description: "Profile and premium-status changes; track likes and playlist adds (recommendation signals)." },
   "tunec.auth.accounts": { partitions: 3, key: "user id", description: "Account mail requests (verify, change address, reset password); no addresses, no links." },
 } as const satisfies Record<string, { partitions: number; key: string; description: string }>;
 

@@ -23,3 +23,44 @@ export const userUpdatedV1 = defineEvent({
     updatedAt: instant,
   }),
 });
+
+const likedTrack = {
+  userId: entityId,
+  trackId: entityId,
+};
+
+export const trackLikedV1 = defineEvent({
+  type: "tunec.users.track-liked.v1",
+  name: "TrackLiked",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener liked a track (only when the like is new); recommendations learn from it.",
+  schema: z.object({ ...likedTrack, likedAt: instant }),
+});
+
+export const trackUnlikedV1 = defineEvent({
+  type: "tunec.users.track-unliked.v1",
+  name: "TrackUnliked",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener removed the like of a track (only when there was one).",
+  schema: z.object({ ...likedTrack, unlikedAt: instant }),
+});
+
+export const playlistTrackAddedV1 = defineEvent({
+  type: "tunec.users.playlist-track-added.v1",
+  name: "PlaylistTrackAdded",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener added tracks to a playlist (one event per request); recommendations learn from it.",
+  schema: z.object({
+    userId: entityId.meta({ description: "Who added the tracks (the owner or an editor)." }),
+    playlistId: entityId,
+    entryIds: z.array(entityId).min(1).max(100).meta({ description: "The new entries, in the order of trackIds." }),
+    trackIds: z.array(entityId).min(1).max(100),
+    addedAt: instant,
+  }),
+});

@@ -19,6 +19,7 @@ import { registerPlayback } from "../playback/index.ts";
 import { registerUsers } from "../users/index.ts";
 import { registerImports } from "../users/imports/index.ts";
 import { registerSubsonic } from "../subsonic/index.ts";
+import { registerRecs } from "../recs/index.ts";
 import { authenticate } from "../platform/edge/authenticate.ts";
 import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
@@ -76,6 +77,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
   registerPlayback(app);
   registerUsers(app);
   registerImports(app);
+  registerRecs(app);
   registerSubsonic(app);
   registerWebApp(app, options.webApp);
   app.notFound(notFoundOrMethodNotAllowed(() => app.routes));

@@ -161,6 +161,15 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     premiumUntil: "2026-02-10T09:00:00.000Z",
     updatedAt: "2026-01-10T09:00:02.000Z",
   },
+  "tunec.users.track-liked.v1": { userId: user, trackId: "0b7e2a52-7f0e-4f43-9d5b-8d1e2c3f4a5b", likedAt: "2026-01-10T09:00:00.000Z" },
+  "tunec.users.track-unliked.v1": { userId: user, trackId: "0b7e2a52-7f0e-4f43-9d5b-8d1e2c3f4a5b", unlikedAt: "2026-01-10T09:05:00.000Z" },
+  "tunec.users.playlist-track-added.v1": {
+    userId: user,
+    playlistId: "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    entryIds: ["1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"],
+    trackIds: ["0b7e2a52-7f0e-4f43-9d5b-8d1e2c3f4a5b"],
+    addedAt: "2026-01-10T09:10:00.000Z",
+  },
   "tunec.catalog.artist-updated.v1": {
     artistId: "5d9c1c1e-8a43-4b0e-9d6b-2f1a0c3e4b5a",
     name: "Кино",

@@ -7449,6 +7449,384 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/wave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The next tracks of the listener's wave
+         * @description Re-ranked on every call from the recent listening profile and this session's feedback; a track is served at most once per session (a session ends after 30 idle minutes). About a fifth of the tracks explore outside the listener's genres. Disliked, taken-down and (when the taste says so) explicit tracks never appear.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Tracks to return, 1–50 (default 10). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The next tracks, each with why */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tracks: components["schemas"]["RecommendedTrack"][];
+                        };
+                    };
+                };
+                /** @description Bad limit */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/wave/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * React to a wave track: like, dislike (hides it everywhere) or skip
+         * @description Idempotent per session and track: repeating the same action changes nothing and counts once.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        track_id: string;
+                        /** @enum {string} */
+                        action: "like" | "dislike" | "skip";
+                    };
+                };
+            };
+            responses: {
+                /** @description Recorded (also when it already was) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad track id or action */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such published track */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracks/{id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tracks similar to a track (anonymous allowed)
+         * @description The trained neighbours first, then content similarity (same artist, shared genres) when there are too few. Never the track itself.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Tracks to return, 1–50 (default 20). */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Similar tracks */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tracks: components["schemas"]["Track"][];
+                        };
+                    };
+                };
+                /** @description Bad id or limit */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No published track has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/artists/{id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Artists similar to an artist (anonymous allowed)
+         * @description The trained neighbours first, then artists sharing the most genres. Never the artist itself; only artists with a published track.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Tracks to return, 1–50 (default 20). */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Similar artists */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            artists: components["schemas"]["SimilarArtist"][];
+                        };
+                    };
+                };
+                /** @description Bad id or limit */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No artist has this id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/mixes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The listener's daily mixes
+         * @description A few mixes, one per cluster (genre) of the listener's taste, built on the first request of a UTC day and kept for that day.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Today's mixes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            mixes: components["schemas"]["DailyMix"][];
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/taste": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Onboarding: the artists and genres the listener likes
+         * @description Replaces the previous choice. The wave uses it at once: a brand-new listener gets the chosen genres' popular tracks and the chosen artists' best ones.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        artist_ids: string[];
+                        genres: string[];
+                        /** @description Whether recommendations may contain explicit tracks (default true). */
+                        allow_explicit?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid body */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid or expired access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/api-keys": {
         parameters: {
             query?: never;
@@ -9669,6 +10047,31 @@ export interface components {
             score: number | null;
             /** @description This import liked the track (false when it was liked already). */
             added: boolean;
+        };
+        RecommendedTrack: components["schemas"]["Track"] & {
+            reason: components["schemas"]["RecommendationReason"];
+        };
+        RecommendationReason: {
+            /** @enum {string} */
+            code: "liked_similar" | "played_similar" | "more_from_artist" | "chosen_artist" | "genre_popular" | "language_popular" | "popular" | "explore";
+            /** @description What the sentence names: track, track_id, artist, artist_id, genre, language. */
+            params: {
+                [key: string]: string;
+            };
+            /** @description The reason as a short sentence in the request's language (Accept-Language: en or ru). */
+            text: string;
+        };
+        SimilarArtist: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        DailyMix: {
+            /** @description Stable within the day, e.g. genre:rock. */
+            id: string;
+            genre: string | null;
+            title: string;
+            tracks: components["schemas"]["RecommendedTrack"][];
         };
         SubsonicNewApiKey: {
             /** Format: uuid */

@@ -2,6 +2,8 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { LikeTargetKind } from "../../../shared/db/users.table.ts";
+import { writeOutbox } from "../../../shared/events/outbox.ts";
+import { usersSource } from "../schemas.ts";
 import { utcMicros } from "./sql.ts";
 
 export const likeKinds = ["track", "album", "artist"] as const satisfies readonly LikeTargetKind[];
@@ -33,20 +35,56 @@ export async function likeTargetExists(db: Kysely<Database>, kind: LikeTargetKin
   return (await query.executeTakeFirst()) !== undefined;
 }
 
-export async function addLike(db: Kysely<Database>, userId: string, kind: LikeTargetKind, id: string): Promise<void> {
-  await db
-    .insertInto("users.likes")
-    .values({ user_id: userId, target_kind: kind, target_id: id })
-    .onConflict((oc) => oc.columns(["user_id", "target_kind", "target_id"]).doNothing())
-    .execute();
+/**
+ * A track like or unlike also goes to the outbox in the same transaction
+ * (TrackLiked / TrackUnliked, for recommendations), and only when it changed
+ * something: a repeated PUT publishes nothing, so the signal is not counted twice.
+ */
+export async function addLike(db: Kysely<Database>, userId: string, kind: LikeTargetKind, id: string, traceparent?: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const added = await trx
+      .insertInto("users.likes")
+      .values({ user_id: userId, target_kind: kind, target_id: id })
+      .onConflict((oc) => oc.columns(["user_id", "target_kind", "target_id"]).doNothing())
+      .returning("created_at")
+      .executeTakeFirst();
+    if (!added || kind !== "track") return;
+    await writeOutbox(trx, {
+      type: "tunec.users.track-liked.v1",
+      source: usersSource,
+      ...(traceparent ? { traceparent } : {}),
+      data: { userId, trackId: id, likedAt: added.created_at.toISOString() },
+    });
+  });
 }
 
-export async function removeLike(db: Kysely<Database>, userId: string, kind: LikeTargetKind, id: string): Promise<void> {
-  await db.deleteFrom("users.likes").where("user_id", "=", userId).where("target_kind", "=", kind).where("target_id", "=", id).execute();
+export async function removeLike(db: Kysely<Database>, userId: string, kind: LikeTargetKind, id: string, traceparent?: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const removed = await trx
+      .deleteFrom("users.likes")
+      .where("user_id", "=", userId)
+      .where("target_kind", "=", kind)
+      .where("target_id", "=", id)
+      .returning("target_id")
+      .executeTakeFirst();
+    if (!removed || kind !== "track") return;
+    await writeOutbox(trx, {
+      type: "tunec.users.track-unliked.v1",
+      source: usersSource,
+      ...(traceparent ? { traceparent } : {}),
+      data: { userId, trackId: id, unlikedAt: new Date().toISOString() },
+    });
+  });
 }
 
 /** Newest first, optionally of one kind; `after` is the previous page's last item. */
-export async function listLikes(db: Kysely<Database>, userId: string, kind: LikeTargetKind | undefined, limit: number, after?: LikePosition): Promise<LikeRecord[]> {
+export async function listLikes(
+  db: Kysely<Database>,
+  userId: string,
+  kind: LikeTargetKind | undefined,
+  limit: number,
+  after?: LikePosition,
+): Promise<LikeRecord[]> {
   let query = db
     .selectFrom("users.likes")
     .select(["target_kind as kind", "target_id as id", utcMicros(sql`created_at`).as("liked_at")])

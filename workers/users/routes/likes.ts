@@ -45,7 +45,10 @@ const listRoute = createRoute({
   summary: "The caller's likes, newest first",
   request: { query: z.object({ kind: kindSchema.optional(), cursor: cursorSchema, limit: limitSchema }) },
   responses: {
-    200: { description: "One page of likes", content: { "application/json": { schema: z.object({ likes: z.array(likeSchema), next_cursor: nextCursorSchema }) } } },
+    200: {
+      description: "One page of likes",
+      content: { "application/json": { schema: z.object({ likes: z.array(likeSchema), next_cursor: nextCursorSchema }) } },
+    },
     400: { description: "Bad kind, limit or cursor", content: problemContent },
     ...authProblems,
   },
@@ -56,12 +59,12 @@ export function registerLikeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const { kind, id } = c.req.valid("param");
     const db = c.get("services").db;
     if (!(await likeTargetExists(db, kind, id))) throw new AppError("NOT_FOUND", `No ${kind} with id ${id}.`);
-    await addLike(db, callerId(c), kind, id);
+    await addLike(db, callerId(c), kind, id, c.get("traceparent"));
     return c.body(null, 204);
   });
   app.openapi(deleteRoute, async function unlike(c) {
     const { kind, id } = c.req.valid("param");
-    await removeLike(c.get("services").db, callerId(c), kind, id);
+    await removeLike(c.get("services").db, callerId(c), kind, id, c.get("traceparent"));
     return c.body(null, 204);
   });
   app.openapi(listRoute, async function listMyLikes(c) {
@@ -69,7 +72,9 @@ export function registerLikeRoutes(app: OpenAPIHono<GatewayEnv>): void {
     // A cursor of another kind's listing would silently skip rows: it carries the filter it was made for.
     const after = query.cursor ? decodeCursor(query.cursor, positionSchema.extend({ filter: kindSchema.nullable() })) : undefined;
     if (after && after.filter !== (query.kind ?? null)) {
-      throw new AppError("BAD_REQUEST", "The cursor belongs to a listing with another kind filter.", { errors: [{ field: "query.cursor", message: "cursor of another listing" }] });
+      throw new AppError("BAD_REQUEST", "The cursor belongs to a listing with another kind filter.", {
+        errors: [{ field: "query.cursor", message: "cursor of another listing" }],
+      });
     }
     const rows = await listLikes(c.get("services").db, callerId(c), query.kind, query.limit + 1, after);
     const page = rows.slice(0, query.limit);

@@ -27,7 +27,10 @@ const beforeSchema = z
 
 const addSchema = z
   .object({
-    track_ids: z.array(z.uuid({ error: "expected a track id (uuid)" })).min(1, "give 1–100 track ids").max(100, "give 1–100 track ids"),
+    track_ids: z
+      .array(z.uuid({ error: "expected a track id (uuid)" }))
+      .min(1, "give 1–100 track ids")
+      .max(100, "give 1–100 track ids"),
     before_entry_id: beforeSchema.optional(),
   })
   .strict()
@@ -40,7 +43,10 @@ const addRoute = createRoute({
   summary: `Add published tracks (a playlist holds at most ${maxPlaylistTracks})`,
   request: { params: playlistParams, headers: ifMatchHeaders, body: { required: true, content: { "application/json": { schema: addSchema } } } },
   responses: {
-    201: { description: "The new entries in order, and the playlist with its new ETag", content: { "application/json": { schema: z.object({ playlist: playlistSchema, entries: z.array(entrySchema) }) } } },
+    201: {
+      description: "The new entries in order, and the playlist with its new ETag",
+      content: { "application/json": { schema: z.object({ playlist: playlistSchema, entries: z.array(entrySchema) }) } },
+    },
     ...writeProblems,
     409: { description: "playlist-full: the tracks would take the playlist past 10,000", content: problemContent },
   },
@@ -73,8 +79,11 @@ export function registerPlaylistTrackRoutes(app: OpenAPIHono<GatewayEnv>): void 
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
     const userId = callerId(c);
-    const { playlist, role, result } = await mutatePlaylist(c.get("services").db, { playlistId: id, userId, ifMatch: c.req.valid("header")["if-match"], need: "edit" }, (trx, locked) =>
-      addTracks(trx, locked, { trackIds: body.track_ids, beforeEntryId: body.before_entry_id ?? null, userId }),
+    const { playlist, role, result } = await mutatePlaylist(
+      c.get("services").db,
+      { playlistId: id, userId, ifMatch: c.req.valid("header")["if-match"], need: "edit" },
+      (trx, locked) =>
+        addTracks(trx, locked, { trackIds: body.track_ids, beforeEntryId: body.before_entry_id ?? null, userId, traceparent: c.get("traceparent") }),
     );
     if (!playlist) throw new AppError("NOT_FOUND", `No playlist ${id}.`);
     versionHeaders(c, playlist);
@@ -83,8 +92,10 @@ export function registerPlaylistTrackRoutes(app: OpenAPIHono<GatewayEnv>): void 
   app.openapi(moveRoute, async function movePlaylistEntry(c) {
     const { id, entryId } = c.req.valid("param");
     const { before_entry_id: before } = c.req.valid("json");
-    const { playlist, role } = await mutatePlaylist(c.get("services").db, { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "edit" }, (trx, locked) =>
-      moveEntry(trx, locked, entryId, before),
+    const { playlist, role } = await mutatePlaylist(
+      c.get("services").db,
+      { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "edit" },
+      (trx, locked) => moveEntry(trx, locked, entryId, before),
     );
     if (!playlist) throw new AppError("NOT_FOUND", `No playlist ${id}.`);
     versionHeaders(c, playlist);
@@ -92,8 +103,10 @@ export function registerPlaylistTrackRoutes(app: OpenAPIHono<GatewayEnv>): void 
   });
   app.openapi(removeRoute, async function removePlaylistEntry(c) {
     const { id, entryId } = c.req.valid("param");
-    const { playlist, role } = await mutatePlaylist(c.get("services").db, { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "edit" }, (trx, locked) =>
-      removeEntry(trx, locked, entryId),
+    const { playlist, role } = await mutatePlaylist(
+      c.get("services").db,
+      { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "edit" },
+      (trx, locked) => removeEntry(trx, locked, entryId),
     );
     if (!playlist) throw new AppError("NOT_FOUND", `No playlist ${id}.`);
     versionHeaders(c, playlist);

@@ -2,6 +2,8 @@
 import { sql, type Transaction } from "kysely";
 import type { Database } from "../../../../shared/db/database.ts";
 import { AppError } from "../../../../shared/errors.ts";
+import { writeOutbox } from "../../../../shared/events/outbox.ts";
+import { usersSource } from "../../schemas.ts";
 import type { LockedPlaylist } from "./mutations.ts";
 import { keysBetween } from "./ordering.ts";
 import { utcMicros } from "../sql.ts";
@@ -22,7 +24,12 @@ function noEntry(entryId: string): AppError {
 }
 
 async function positionOf(trx: Transaction<Database>, playlistId: string, entryId: string): Promise<string> {
-  const row = await trx.selectFrom("users.playlist_tracks").select("position").where("playlist_id", "=", playlistId).where("entry_id", "=", entryId).executeTakeFirst();
+  const row = await trx
+    .selectFrom("users.playlist_tracks")
+    .select("position")
+    .where("playlist_id", "=", playlistId)
+    .where("entry_id", "=", entryId)
+    .executeTakeFirst();
   if (!row) throw noEntry(entryId);
   return row.position;
 }
@@ -31,7 +38,12 @@ async function positionOf(trx: Transaction<Database>, playlistId: string, entryI
  * The neighbours a new position goes between: just before `beforeEntryId`, or
  * after the last entry when it is null. `excluding` is the entry being moved.
  */
-async function bounds(trx: Transaction<Database>, playlistId: string, beforeEntryId: string | null, excluding?: string): Promise<[string | null, string | null]> {
+async function bounds(
+  trx: Transaction<Database>,
+  playlistId: string,
+  beforeEntryId: string | null,
+  excluding?: string,
+): Promise<[string | null, string | null]> {
   const upper = beforeEntryId === null ? null : await positionOf(trx, playlistId, beforeEntryId);
   let query = trx.selectFrom("users.playlist_tracks").select("position").where("playlist_id", "=", playlistId);
   if (upper !== null) query = query.where("position", "<", upper);
@@ -42,7 +54,12 @@ async function bounds(trx: Transaction<Database>, playlistId: string, beforeEntr
 
 /** Published catalog tracks only: a synchronous read of the catalog while the user waits. */
 async function requirePublished(trx: Transaction<Database>, trackIds: readonly string[]): Promise<void> {
-  const found = await trx.selectFrom("catalog.tracks").select("id").where("id", "in", [...new Set(trackIds)]).where("status", "=", "published").execute();
+  const found = await trx
+    .selectFrom("catalog.tracks")
+    .select("id")
+    .where("id", "in", [...new Set(trackIds)])
+    .where("status", "=", "published")
+    .execute();
   const known = new Set(found.map((row) => row.id));
   const errors = trackIds.flatMap((id, index) => (known.has(id) ? [] : [{ field: `body.track_ids.${index}`, message: "no published track with this id" }]));
   if (errors.length > 0) throw new AppError("VALIDATION_FAILED", "Some tracks are not in the catalog.", { errors });
@@ -78,7 +95,7 @@ async function keysFor(trx: Transaction<Database>, playlistId: string, beforeEnt
 export async function addTracks(
   trx: Transaction<Database>,
   locked: LockedPlaylist,
-  input: { trackIds: readonly string[]; beforeEntryId: string | null; userId: string },
+  input: { trackIds: readonly string[]; beforeEntryId: string | null; userId: string; traceparent?: string | undefined },
 ): Promise<AddedEntry[]> {
   const total = locked.track_count + input.trackIds.length;
   if (total > maxPlaylistTracks) {
@@ -94,16 +111,36 @@ export async function addTracks(
     .values(input.trackIds.map((trackId, index) => ({ playlist_id: locked.id, track_id: trackId, position: keys[index] ?? "", added_by: input.userId })))
     .returning(["entry_id", "track_id", "added_by", utcMicros(sql`added_at`).as("added_at"), "position"])
     .execute();
-  await trx.updateTable("users.playlists").set((eb) => ({ track_count: eb("track_count", "+", input.trackIds.length) })).where("id", "=", locked.id).execute();
-  return rows
-    .sort((a, b) => (a.position < b.position ? -1 : 1))
-    .map(({ entry_id, track_id, added_by, added_at }) => ({ entry_id, track_id, added_by, added_at }));
+  await trx
+    .updateTable("users.playlists")
+    .set((eb) => ({ track_count: eb("track_count", "+", input.trackIds.length) }))
+    .where("id", "=", locked.id)
+    .execute();
+  const sorted = rows.sort((a, b) => (a.position < b.position ? -1 : 1));
+  // Recommendations learn from playlist adds; committed with the entries, so no add is lost or invented.
+  await writeOutbox(trx, {
+    type: "tunec.users.playlist-track-added.v1",
+    source: usersSource,
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    data: {
+      userId: input.userId,
+      playlistId: locked.id,
+      entryIds: sorted.map((row) => row.entry_id),
+      trackIds: sorted.map((row) => row.track_id),
+      addedAt: new Date().toISOString(),
+    },
+  });
+  return sorted.map(({ entry_id, track_id, added_by, added_at }) => ({ entry_id, track_id, added_by, added_at }));
 }
 
 export async function removeEntry(trx: Transaction<Database>, locked: LockedPlaylist, entryId: string): Promise<void> {
   const removed = await trx.deleteFrom("users.playlist_tracks").where("playlist_id", "=", locked.id).where("entry_id", "=", entryId).executeTakeFirst();
   if (removed.numDeletedRows === 0n) throw noEntry(entryId);
-  await trx.updateTable("users.playlists").set((eb) => ({ track_count: eb("track_count", "-", 1) })).where("id", "=", locked.id).execute();
+  await trx
+    .updateTable("users.playlists")
+    .set((eb) => ({ track_count: eb("track_count", "-", 1) }))
+    .where("id", "=", locked.id)
+    .execute();
 }
 
 /** Moves one entry before another (or to the end): one row gets a new position, no other row changes. */

@@ -1,0 +1,97 @@
+/**
+ * A listener's profile for the wave: recent signals summed per track (newer
+ * ones count more), the onboarding taste, hidden tracks, and the current
+ * session's served tracks and live feedback.
+ */
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../../shared/db/database.ts";
+import { SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
+
+/** Signals read per request: enough for a taste, bounded so a heavy listener costs the same. */
+const recentSignals = 300;
+/** A signal a week old weighs half a fresh one. */
+const halfLifeDays = 7;
+/** A wave session ends after this long without a wave request or feedback. */
+export const sessionIdleMinutes = 30;
+
+export type Feedback = "like" | "dislike" | "skip";
+
+export interface SessionState {
+  sessionId: string;
+  /** Every track served in this session, with the listener's reaction to it. */
+  served: Array<{ trackId: string; artistId: string; feedback: Feedback | null }>;
+}
+
+export interface Taste {
+  artistIds: string[];
+  genres: string[];
+  allowExplicit: boolean;
+}
+
+export interface Profile {
+  /** Decayed signal sum per track; positive = liked, negative = rejected. */
+  trackScores: Map<string, number>;
+  /** Tracks with an explicit like (the reason says "liked" rather than "listened"). */
+  liked: Set<string>;
+  hidden: Set<string>;
+  taste: Taste;
+}
+
+export async function loadProfile(db: Kysely<Database>, accountId: string): Promise<Profile> {
+  const [signals, hidden, taste] = await Promise.all([
+    db
+      .selectFrom("recs.interactions")
+      .select(["track_id", "signal", "weight", sql<number>`extract(epoch from now() - occurred_at) / 86400`.as("age_days")])
+      .where("account_id", "=", accountId)
+      .orderBy("occurred_at", "desc")
+      .limit(recentSignals)
+      .execute(),
+    db.selectFrom("recs.hidden_tracks").select("track_id").where("account_id", "=", accountId).execute(),
+    db.selectFrom("recs.taste").select(["artist_ids", "genres", "allow_explicit"]).where("account_id", "=", accountId).executeTakeFirst(),
+  ]);
+  const trackScores = new Map<string, number>();
+  const likeBalance = new Map<string, number>();
+  for (const row of signals) {
+    const decay = 0.5 ** (Math.max(0, Number(row.age_days)) / halfLifeDays);
+    trackScores.set(row.track_id, (trackScores.get(row.track_id) ?? 0) + row.weight * decay);
+    if (row.signal === "like" || row.signal === "wave_like") likeBalance.set(row.track_id, (likeBalance.get(row.track_id) ?? 0) + 1);
+    if (row.signal === "unlike") likeBalance.set(row.track_id, (likeBalance.get(row.track_id) ?? 0) - 1);
+  }
+  return {
+    trackScores,
+    liked: new Set([...likeBalance].filter(([, balance]) => balance > 0).map(([id]) => id)),
+    hidden: new Set(hidden.map((row) => row.track_id)),
+    taste: { artistIds: taste?.artist_ids ?? [], genres: taste?.genres ?? [], allowExplicit: taste?.allow_explicit ?? true },
+  };
+}
+
+/**
+ * The listener's wave session, a new one after `sessionIdleMinutes` idle; a
+ * new session forgets the old one's served tracks. One upsert decides it, so
+ * two concurrent requests agree on the session.
+ */
+export async function touchSession(db: Kysely<Database>, accountId: string): Promise<string> {
+  const row = await sql<{ session_id: string; previous: string | null }>`
+    with previous as (select session_id from recs.wave_sessions where account_id = ${accountId})
+    insert into recs.wave_sessions as s (account_id, session_id, last_seen_at) values (${accountId}, gen_random_uuid(), now())
+    on conflict (account_id) do update set
+      session_id = case when s.last_seen_at < now() - make_interval(mins => ${sessionIdleMinutes}) then excluded.session_id else s.session_id end,
+      last_seen_at = now()
+    returning s.session_id, (select session_id from previous) as previous`.execute(db);
+  const current = row.rows[0];
+  if (!current) throw new Error("wave session upsert returned nothing");
+  if (current.previous && current.previous !== current.session_id) {
+    await db.deleteFrom("recs.wave_served").where("session_id", "=", current.previous).execute();
+  }
+  return current.session_id;
+}
+
+export async function loadSession(db: Kysely<Database>, sessionId: string): Promise<SessionState> {
+  const rows = await db.selectFrom("recs.wave_served").select(["track_id", "artist_id", "feedback"]).where("session_id", "=", sessionId).execute();
+  return { sessionId, served: rows.map((row) => ({ trackId: row.track_id, artistId: row.artist_id, feedback: row.feedback })) };
+}
+
+/** The weight a live feedback gets in the profile (same table of weights as the trainer's). */
+export function feedbackWeight(feedback: Feedback): number {
+  return feedback === "like" ? SIGNAL_WEIGHTS.wave_like : feedback === "dislike" ? SIGNAL_WEIGHTS.wave_dislike : SIGNAL_WEIGHTS.wave_skip;
+}

@@ -1,0 +1,69 @@
+/**
+ * Similar tracks and artists: the trainer's neighbours first; when there are
+ * too few (a new track, no model yet) content similarity fills up — the same
+ * artist, then the same genres by popularity. Never the item itself.
+ */
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../../shared/db/database.ts";
+
+export async function similarTrackIds(db: Kysely<Database>, trackId: string, limit: number): Promise<string[] | undefined> {
+  const track = await db
+    .selectFrom("catalog.tracks")
+    .select(["artist_id", "genres"])
+    .where("id", "=", trackId)
+    .where("status", "=", "published")
+    .executeTakeFirst();
+  if (!track) return undefined;
+  const [neighbors, content] = await Promise.all([
+    db
+      .selectFrom("recs.track_neighbors")
+      .select("neighbor_id")
+      .where("track_id", "=", trackId)
+      .where("neighbor_id", "!=", trackId)
+      .orderBy("rank")
+      .limit(limit * 2)
+      .execute(),
+    sql<{ id: string }>`
+      select t.id from catalog.tracks t left join catalog.track_stats s on s.track_id = t.id
+      where t.status = 'published' and t.id <> ${trackId}
+        and (t.artist_id = ${track.artist_id} or t.genres && ${track.genres}::text[])
+      order by (t.artist_id = ${track.artist_id}) desc,
+        cardinality(array(select unnest(t.genres) intersect select unnest(${track.genres}::text[]))) desc,
+        coalesce(s.popularity, 0) desc, t.id
+      limit ${limit}`.execute(db),
+  ]);
+  const ids = [...new Set([...neighbors.map((row) => row.neighbor_id), ...content.rows.map((row) => row.id)])].filter((id) => id !== trackId);
+  return ids;
+}
+
+export interface SimilarArtist {
+  id: string;
+  name: string;
+}
+
+export async function similarArtists(db: Kysely<Database>, artistId: string, limit: number): Promise<SimilarArtist[] | undefined> {
+  const artist = await db.selectFrom("catalog.artists").select("id").where("id", "=", artistId).where("merged_into", "is", null).executeTakeFirst();
+  if (!artist) return undefined;
+  const [neighbors, content] = await Promise.all([
+    sql<SimilarArtist>`
+      select a.id, a.name from recs.artist_neighbors n join catalog.artists a on a.id = n.neighbor_id
+      where n.artist_id = ${artistId} and n.neighbor_id <> ${artistId} and a.merged_into is null
+        and exists (select 1 from catalog.tracks t where t.artist_id = a.id and t.status = 'published')
+      order by n.rank limit ${limit}`.execute(db),
+    // Content similarity: artists sharing the most genres with this artist's published tracks.
+    sql<SimilarArtist>`
+      with mine as (select distinct unnest(genres) as genre from catalog.tracks where artist_id = ${artistId} and status = 'published')
+      select a.id, a.name from catalog.tracks t join catalog.artists a on a.id = t.artist_id
+      cross join lateral unnest(t.genres) g(genre)
+      where t.status = 'published' and t.artist_id <> ${artistId} and a.merged_into is null and g.genre in (select genre from mine)
+      group by a.id, a.name order by count(*) desc, a.id limit ${limit}`.execute(db),
+  ]);
+  const seen = new Set<string>();
+  const out: SimilarArtist[] = [];
+  for (const row of [...neighbors.rows, ...content.rows]) {
+    if (row.id === artistId || seen.has(row.id)) continue;
+    seen.add(row.id);
+    out.push(row);
+  }
+  return out.slice(0, limit);
+}
