@@ -37,6 +37,7 @@ const router = createBrowserRouter(
         // Screens with heavy libraries (drag and drop, charts) or few users load on first visit: the listener's first page stays small.
         { path: "playlists", lazy: async () => ({ Component: (await import("./pages/playlists")).PlaylistsPage }) },
         { path: "playlists/:id", lazy: async () => ({ Component: (await import("./pages/playlists")).PlaylistPage }) },
+        { path: "wave", lazy: async () => ({ Component: (await import("./pages/wave")).WavePage }) },
         { path: "history", lazy: async () => ({ Component: (await import("./pages/history")).HistoryPage }) },
         { path: "studio", lazy: async () => ({ Component: (await import("./pages/studio")).StudioPage }) },
         { path: "premium", element: <PremiumPage /> },

@@ -73,3 +73,10 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   }
   return result.data;
 }
+
+/** For answers without a body (204): a ProblemError when the API answered one. */
+export function expectOk(result: { error?: unknown; response: Response }): void {
+  if (result.error !== undefined || !result.response.ok) {
+    throw new ProblemError({ status: result.response.status, ...((result.error ?? {}) as Problem) });
+  }
+}

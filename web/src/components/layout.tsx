@@ -64,6 +64,7 @@ export function Layout() {
         </Link>
         <nav aria-label="Main">
           <NavLink to="/">{t("nav.search")}</NavLink>
+          {viewer ? <NavLink to="/wave">{t("nav.wave")}</NavLink> : null}
           {viewer ? <NavLink to="/likes">{t("nav.likes")}</NavLink> : null}
           {viewer ? <NavLink to="/playlists">{t("nav.playlists")}</NavLink> : null}
           {viewer ? <NavLink to="/history">{t("nav.history")}</NavLink> : null}

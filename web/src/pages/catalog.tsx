@@ -7,6 +7,7 @@ import { TrackList } from "../components/track-list";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n/i18n";
 import { usePlayer } from "../player/player";
+import { SimilarTracks } from "../components/similar";
 
 export function TrackPage() {
   const { id = "" } = useParams();
@@ -42,6 +43,7 @@ export function TrackPage() {
         </button>
         {viewer ? <LikeButton trackId={data.id} /> : null}
       </p>
+      <SimilarTracks trackId={data.id} />
     </Page>
   );
 }

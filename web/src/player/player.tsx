@@ -36,6 +36,8 @@ interface Player {
   duration: number;
   error: string | null;
   play(queue: QueueTrack[], index: number): Promise<void>;
+  /** Adds tracks to the end of the queue (an endless radio's next page); ones already queued are skipped. */
+  append(tracks: QueueTrack[]): void;
   toggle(): void;
   next(): void;
   previous(): void;
@@ -100,6 +102,13 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
     [finish, viewer],
   );
 
+  const append = useCallback((tracks: QueueTrack[]) => {
+    setQueue((queued) => {
+      const known = new Set(queued.map((track) => track.id));
+      return [...queued, ...tracks.filter((track) => !known.has(track.id))];
+    });
+  }, []);
+
   const next = useCallback(() => {
     if (index + 1 < queue.length) void start(queue, index + 1);
   }, [index, queue, start]);
@@ -154,6 +163,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
       duration,
       error,
       play: start,
+      append,
       toggle: () => {
         const element = audio.current;
         if (!element?.src || ad) return;
@@ -166,7 +176,7 @@ export function PlayerProvider({ children }: { children: ReactNode }) {
         if (audio.current && !ad) audio.current.currentTime = seconds;
       },
     }),
-    [ad, queue, index, playing, position, duration, error, start, next, previous],
+    [ad, queue, index, playing, position, duration, error, start, append, next, previous],
   );
 
   return (
