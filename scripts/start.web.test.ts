@@ -131,6 +131,20 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
     await page.getByRole("main").getByRole("link", { name: title }).first().waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, "history.png") });
+
+    // My Wave: the personal radio from these plays and the like (the recs service trains once the demo is
+    // published); each track says why it is there, and a dislike takes one out at once.
+    await page.getByRole("link", { name: "My Wave" }).click();
+    const waveTracks = page.getByRole("list", { name: "My Wave" });
+    await waveTracks.getByRole("listitem").first().waitFor({ timeout: 90_000 });
+    await page.getByRole("list", { name: "Why these tracks" }).getByRole("listitem").first().waitFor();
+    await page.getByRole("button", { name: "Play my wave" }).click();
+    await page.getByRole("button", { name: "Dislike" }).waitFor();
+    const shown = await waveTracks.getByRole("listitem").count();
+    await page.getByRole("button", { name: "Dislike" }).click();
+    await expect.poll(() => waveTracks.getByRole("listitem").count(), { timeout: 15_000 }).toBe(shown - 1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, "wave.png") });
     await page.getByRole("link", { name: "Liked" }).click();
 
     // The track page is a deep link the Worker answers with the app; the refresh cookie signs in again.

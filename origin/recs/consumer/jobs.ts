@@ -1,8 +1,9 @@
 /**
  * The recs origin's periodic job: retrains the models the edge reads
  * (`trainAndStore`: recs.track_neighbors, recs.artist_neighbors,
- * recs.popular_tracks) once a day, and at start when the model tables are
- * empty, so a fresh `npm start` serves a wave as soon as the demo is seeded.
+ * recs.popular_tracks) once a day, and whenever the model tables are empty
+ * (checked every 30 s), so a fresh `npm start` serves a wave as soon as the
+ * demo is seeded.
  * Between trainings the popularity segments are refreshed from
  * catalog.track_stats every 10 minutes, so new plays move the popular waves.
  */
@@ -13,6 +14,7 @@ import { startPeriodic } from "../../periodic.ts";
 import { trainAndStore } from "../train/train-and-store.ts";
 
 const refreshIntervalMs = 10 * 60_000;
+const emptyCheckIntervalMs = 30_000;
 const trainIntervalMs = 24 * 3600_000;
 /** Tracks kept per popularity segment. */
 const segmentDepth = 200;
@@ -50,14 +52,18 @@ export async function refreshPopularity(db: Kysely<Database>): Promise<void> {
 }
 
 export function startRecsJobs(db: Kysely<Database>, log: Logger): { stop(): Promise<void> } {
-  // At start: train only when the model tables are empty (a fresh database, the demo); then daily.
+  // Checked every 30 s: a fresh database (npm start's demo publishes its tracks a little after
+  // the services start) is trained as soon as it has something to learn from, not 10 minutes later.
   let lastTrained = Date.now();
-  return startPeriodic(refreshIntervalMs, log, "recs model refresh failed; retrying next interval", async () => {
+  let lastRefreshed = Date.now();
+  return startPeriodic(emptyCheckIntervalMs, log, "recs model refresh failed; retrying next interval", async () => {
     if (Date.now() - lastTrained >= trainIntervalMs || (await modelsEmpty(db))) {
       await refreshModels(db, log);
-      lastTrained = Date.now();
+      lastTrained = lastRefreshed = Date.now();
       return;
     }
+    if (Date.now() - lastRefreshed < refreshIntervalMs) return;
     await refreshPopularity(db);
+    lastRefreshed = Date.now();
   });
 }

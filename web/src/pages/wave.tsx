@@ -100,7 +100,7 @@ function Wave() {
         </div>
       ) : null}
       <TrackList label={t("wave.title")} tracks={tracks} />
-      <ul className="reasons" aria-label={t("wave.title")}>
+      <ul className="reasons" aria-label={t("wave.why")}>
         {tracks.map((track) => (
           <li key={track.id} data-reason={track.reason.code}>
             <Link to={`/tracks/${track.id}`}>{track.title}</Link>: {track.reason.text}
