@@ -1,7 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-
 const looseRateLimits = Object.fromEntries(
   [
     ...["ANONYMOUS", "USER", "LOGIN_IP", "LOGIN_EMAIL", "LOGIN_EMAIL_ANY", "REGISTER", "REFRESH", "CALLBACKS"].map((name) => `RATE_LIMIT_${name}`),

@@ -39,15 +39,30 @@ describe.each(databaseKinds())("catalog schema on %s", (kind) => {
     ["a position without an album", { position: 1 }],
     ["a non-ISO language", { language: "Russian" }],
   ])("refuses %s", async (_name, overrides) => {
-    await expect(database.db.insertInto("catalog.tracks").values(track(overrides) as never).execute()).rejects.toThrow(/violates check constraint/);
+    await expect(
+      database.db
+        .insertInto("catalog.tracks")
+        .values(track(overrides) as never)
+        .execute(),
+    ).rejects.toThrow(/violates check constraint/);
   });
 
   it("keeps one rendition per quality and cascades them with the track", async () => {
-    const row = await database.db.insertInto("catalog.tracks").values(track({ isrc: null })).returning("id").executeTakeFirstOrThrow();
+    const row = await database.db
+      .insertInto("catalog.tracks")
+      .values(track({ isrc: null }))
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const rendition = { track_id: row.id, quality: "standard" as const, codec: "mp3" as const, bitrate_kbps: 160, size_bytes: 1000, loudness_lufs: -14.2 };
-    await database.db.insertInto("catalog.renditions").values({ ...rendition, object_key: `renditions/${row.id}/standard.mp3` }).execute();
+    await database.db
+      .insertInto("catalog.renditions")
+      .values({ ...rendition, object_key: `renditions/${row.id}/standard.mp3` })
+      .execute();
     await expect(
-      database.db.insertInto("catalog.renditions").values({ ...rendition, object_key: `renditions/${row.id}/other.mp3` }).execute(),
+      database.db
+        .insertInto("catalog.renditions")
+        .values({ ...rendition, object_key: `renditions/${row.id}/other.mp3` })
+        .execute(),
     ).rejects.toThrow(/duplicate key/);
     await database.db.deleteFrom("catalog.tracks").where("id", "=", row.id).execute();
     const left = await database.db.selectFrom("catalog.renditions").select("id").where("track_id", "=", row.id).execute();

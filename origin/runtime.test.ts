@@ -53,9 +53,7 @@ describe("origin runtime", () => {
     try {
       const events: string[] = [];
       const config = { ...parseConfig(nodeConfigSchema, {}), DATABASE_URL: database.url };
-      await expect(
-        startOrigin(config, [recordingService("a", events), recordingService("b", events, true)]),
-      ).rejects.toThrow("b cannot start");
+      await expect(startOrigin(config, [recordingService("a", events), recordingService("b", events, true)])).rejects.toThrow("b cannot start");
       expect(events).toEqual(["start a", "stop a"]);
     } finally {
       await database.drop();

@@ -19,9 +19,7 @@ export function selectServices(names: readonly string[], registry: readonly Orig
   const byName = new Map(registry.map((service) => [service.name, service]));
   const unknown = names.filter((name) => !byName.has(name));
   if (unknown.length > 0) {
-    throw new UnknownServiceError(
-      `Unknown service ${unknown.join(", ")}; known services: ${registry.map((s) => s.name).join(", ")}`,
-    );
+    throw new UnknownServiceError(`Unknown service ${unknown.join(", ")}; known services: ${registry.map((s) => s.name).join(", ")}`);
   }
   return names.map((name) => byName.get(name)).filter((service): service is OriginService => service !== undefined);
 }
@@ -33,10 +31,7 @@ export interface OriginHandle {
 }
 
 /** Starts the chosen origin services in this process. */
-export async function startOrigin(
-  config: NodeConfig & { DATABASE_URL: string },
-  services: readonly OriginService[],
-): Promise<OriginHandle> {
+export async function startOrigin(config: NodeConfig & { DATABASE_URL: string }, services: readonly OriginService[]): Promise<OriginHandle> {
   const log = createLogger({ service: "origin" }, config.LOG_LEVEL);
   // A pool per service: one stuck or busy service cannot take the connections of the others, and
   // every statement and open transaction has a time limit.

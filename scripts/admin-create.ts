@@ -37,7 +37,11 @@ export async function createAdmin(db: Kysely<Database>, rawEmail: string): Promi
     const existing = await trx.selectFrom("auth.accounts").select(["id", "roles", "password_hash"]).where("email", "=", email).forUpdate().executeTakeFirst();
     const account =
       existing ??
-      (await trx.insertInto("auth.accounts").values({ email, password_hash: null, roles: ["listener", "admin"] }).returning(["id", "roles", "password_hash"]).executeTakeFirstOrThrow());
+      (await trx
+        .insertInto("auth.accounts")
+        .values({ email, password_hash: null, roles: ["listener", "admin"] })
+        .returning(["id", "roles", "password_hash"])
+        .executeTakeFirstOrThrow());
     const before = existing ? [...existing.roles] : null;
     let roles = account.roles;
     if (!roles.includes("admin")) {

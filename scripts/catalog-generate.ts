@@ -60,7 +60,18 @@ interface TrackRows {
 }
 
 const emptyRows = (): TrackRows => ({
-  id: [], title: [], artist: [], album: [], position: [], duration: [], explicit: [], genres: [], language: [], status: [], publishedAt: [], popularity: [],
+  id: [],
+  title: [],
+  artist: [],
+  album: [],
+  position: [],
+  duration: [],
+  explicit: [],
+  genres: [],
+  language: [],
+  status: [],
+  publishedAt: [],
+  popularity: [],
   albums: { id: [], title: [], artist: [], releaseDate: [] },
 });
 
@@ -75,7 +86,9 @@ async function flushTracks(db: Kysely<Database>, rows: TrackRows): Promise<void>
     select id, title, artist_id, album_id, position, duration_ms, explicit, string_to_array(genres, ','), language, status, published_at
     from unnest(${rows.id}::uuid[], ${rows.title}::text[], ${rows.artist}::uuid[], ${rows.album}::uuid[], ${rows.position}::int[],
       ${rows.duration}::int[], ${rows.explicit}::bool[], ${rows.genres}::text[], ${rows.language}::text[], ${rows.status}::text[],
-      ${rows.publishedAt}::timestamptz[]) as t (id, title, artist_id, album_id, position, duration_ms, explicit, genres, language, status, published_at)`.execute(db);
+      ${rows.publishedAt}::timestamptz[]) as t (id, title, artist_id, album_id, position, duration_ms, explicit, genres, language, status, published_at)`.execute(
+    db,
+  );
   await sql`
     insert into catalog.track_stats (track_id, plays, popularity)
     select id, round(popularity)::bigint, popularity from unnest(${rows.id}::uuid[], ${rows.popularity}::float8[]) as s (id, popularity)`.execute(db);

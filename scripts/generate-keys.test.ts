@@ -13,11 +13,17 @@ describe("signing key generation and rotation", () => {
     const first = await generateSigningKey();
     const second = await generateSigningKey();
     const published = rotateKeys([first], second);
-    expect(published.map((key) => [key.kid, key.status])).toEqual([[second.kid, "next"], [first.kid, "active"]]);
+    expect(published.map((key) => [key.kid, key.status])).toEqual([
+      [second.kid, "next"],
+      [first.kid, "active"],
+    ]);
     expect(() => signingKeysSchema.parse(JSON.stringify(published))).not.toThrow();
     expect(() => rotateKeys(published, first)).toThrow(/already published/);
     const rotated = activateNextKey(published);
-    expect(rotated.map((key) => [key.kid, key.status])).toEqual([[second.kid, "active"], [first.kid, "retired"]]);
+    expect(rotated.map((key) => [key.kid, key.status])).toEqual([
+      [second.kid, "active"],
+      [first.kid, "retired"],
+    ]);
     expect(() => activateNextKey(rotated)).toThrow(/no next key/);
     expect(() => signingKeysSchema.parse(JSON.stringify(rotated))).not.toThrow();
     expect(dropKey(rotated, first.kid).map((key) => key.kid)).toEqual([second.kid]);

@@ -42,7 +42,8 @@ const args = z
   })
   .parse(values);
 
-if (args["through-db"] && !process.env.DATABASE_URL) throw new Error("--through-db needs DATABASE_URL (a server on which a fresh database is created and dropped)");
+if (args["through-db"] && !process.env.DATABASE_URL)
+  throw new Error("--through-db needs DATABASE_URL (a server on which a fresh database is created and dropped)");
 
 await runEvaluation({
   world: { listeners: args.listeners, tracks: args.tracks, plays: args.plays, genres: args.genres, seed: args.seed },

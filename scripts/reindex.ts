@@ -27,9 +27,11 @@ try {
   const batchSize = Number(values["batch-size"]);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer, got ${values["batch-size"]}`);
   const engines = values.engine.split(",").map((engine) => engine.trim());
-  if (engines.length === 0 || engines.some((engine) => engine !== "postgres" && engine !== "opensearch")) throw new Error(`--engine takes postgres, opensearch or both comma-separated, got ${values.engine}`);
+  if (engines.length === 0 || engines.some((engine) => engine !== "postgres" && engine !== "opensearch"))
+    throw new Error(`--engine takes postgres, opensearch or both comma-separated, got ${values.engine}`);
   const config = parseConfig(nodeConfigSchema, process.env);
-  if (engines.includes("opensearch") && !config.OPENSEARCH_URL) throw new Error("--engine opensearch needs OPENSEARCH_URL (npm run opensearch:start prints it)");
+  if (engines.includes("opensearch") && !config.OPENSEARCH_URL)
+    throw new Error("--engine opensearch needs OPENSEARCH_URL (npm run opensearch:start prints it)");
   const database = await resolveDatabase(config);
   const db = createPostgresDatabase(database.url, { maxConnections: 2, applicationName: "tunec-reindex" });
   const bar = progressBar("reindex postgres");
@@ -47,7 +49,11 @@ try {
       const osBar = progressBar("reindex opensearch");
       const started = performance.now();
       const client = createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000 });
-      const result = await reindexOpenSearch(db, client, { prefix: config.OPENSEARCH_INDEX_PREFIX, batchSize, onProgress: (done, total) => osBar.update(done, total) });
+      const result = await reindexOpenSearch(db, client, {
+        prefix: config.OPENSEARCH_INDEX_PREFIX,
+        batchSize,
+        onProgress: (done, total) => osBar.update(done, total),
+      });
       osBar.stop();
       console.log(
         `OpenSearch: ${result.documents} documents into ${Object.values(result.indices).join(", ")}, aliases swapped, in ${((performance.now() - started) / 1000).toFixed(1)} s`,

@@ -48,7 +48,11 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
 
   /** An access token of the admin, for checking through the API what the console did. */
   async function adminToken(): Promise<string> {
-    const response = await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-admin@example.com", password }) });
+    const response = await fetch(`${gateway}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "console-admin@example.com", password }),
+    });
     expect(response.status).toBe(200);
     return ((await response.json()) as { access_token: string }).access_token;
   }
@@ -77,10 +81,18 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
 
   it("the first admin works through every tab of the console", async () => {
     // The account whose roles the admin changes.
-    const registered = await fetch(`${gateway}/auth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-listener@example.com", password }) });
+    const registered = await fetch(`${gateway}/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "console-listener@example.com", password }),
+    });
     expect(registered.status, await registered.clone().text()).toBeLessThan(300);
     // It subscribes through the SBP sandbox and pays, so the admin has a payment to refund.
-    const listenerLogin = await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "console-listener@example.com", password }) });
+    const listenerLogin = await fetch(`${gateway}/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "console-listener@example.com", password }),
+    });
     const listenerToken = ((await listenerLogin.json()) as { access_token: string }).access_token;
     const subscribed = await fetch(`${gateway}/subscribe`, {
       method: "POST",
@@ -90,7 +102,11 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
     expect(subscribed.status, await subscribed.clone().text()).toBeLessThan(300);
     const { instructions } = (await subscribed.json()) as { instructions: { confirmation_url?: string } };
     const providerPaymentId = new URL(instructions.confirmation_url ?? "").pathname.split("/").at(-1);
-    const paid = await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments/${providerPaymentId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ repeat: 1 }) });
+    const paid = await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments/${providerPaymentId}/pay`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ repeat: 1 }),
+    });
     expect(paid.status).toBe(200);
 
     const page = await (await browser.newContext({ locale: "en-GB", viewport: { width: 1280, height: 900 } })).newPage();
@@ -206,7 +222,8 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
     // The refund of its payment: 202, then the billing saga takes it to the provider while the console watches.
     const accountPath = `/admin/accounts/${listener.accounts[0]?.id ?? ""}`;
     const paidBy = Date.now() + 90_000;
-    while ((await apiGet<{ payments: { status: string }[] }>(accountPath, token)).payments[0]?.status !== "succeeded" && Date.now() < paidBy) await new Promise((resolve) => setTimeout(resolve, 500));
+    while ((await apiGet<{ payments: { status: string }[] }>(accountPath, token)).payments[0]?.status !== "succeeded" && Date.now() < paidBy)
+      await new Promise((resolve) => setTimeout(resolve, 500));
     await page.reload();
     await page.getByLabel("Find an account by email").fill("console-listener");
     await page.getByRole("button", { name: "Open: console-listener@example.com" }).click();
@@ -215,7 +232,11 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
     const refunded = nextResponse(page, "POST", /\/refund$/);
     await payments.getByRole("button", { name: /^Refund: / }).click();
     expect((await refunded).status()).toBe(202);
-    await payments.getByTestId("refund-cell").getByText(/^refund (requested|accepted)|^refunded/).first().waitFor();
+    await payments
+      .getByTestId("refund-cell")
+      .getByText(/^refund (requested|accepted)|^refunded/)
+      .first()
+      .waitFor();
     await payments.getByTestId("refund-cell").getByText("refunded").first().waitFor({ timeout: 90_000 });
     await checkTab(page, "accounts");
     // The same tab on a phone: nothing must need a wider screen to be reached.
@@ -261,7 +282,10 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
     expect(creativeResponse.status(), await described(creativeResponse)).toBe(201);
     await campaign.getByText("Creatives (1)").waitFor();
     await campaign.getByRole("button", { name: "Pause: Five-second spot" }).waitFor();
-    const withCreative = await apiGet<{ campaigns: { id: string; creatives: { name: string; duration_ms: number; audio_key: string }[] }[] }>(`/admin/ads/campaigns`, token);
+    const withCreative = await apiGet<{ campaigns: { id: string; creatives: { name: string; duration_ms: number; audio_key: string }[] }[] }>(
+      `/admin/ads/campaigns`,
+      token,
+    );
     expect(withCreative.campaigns.find((item) => item.id === campaignId)?.creatives).toMatchObject([{ name: "Five-second spot", duration_ms: 5000 }]);
     await checkTab(page, "ads");
 
@@ -303,7 +327,17 @@ describe.runIf(browserPresent("the admin console's browser test"))("npm start: t
     await page.getByRole("cell", { name: "created twice", exact: true }).waitFor();
     expect(await page.getByRole("cell", { name: "track.update", exact: true }).count()).toBe(0);
     await page.getByRole("button", { name: "Clear" }).click();
-    for (const action of ["role.grant", "account.roles.set", "artist.create", "artist.merge", "album.update", "track.update", "payment.refund", "dead_letter.replay"]) await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
+    for (const action of [
+      "role.grant",
+      "account.roles.set",
+      "artist.create",
+      "artist.merge",
+      "album.update",
+      "track.update",
+      "payment.refund",
+      "dead_letter.replay",
+    ])
+      await page.getByRole("cell", { name: action, exact: true }).first().waitFor();
     await checkTab(page, "audit");
 
     // Russian is one click away, in the console too.

@@ -23,7 +23,6 @@ interface Tokens {
   refresh_token: string;
 }
 
-
 /** Polls `probe` until it returns a value (not undefined); fails with `what` after the deadline. */
 async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 500): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -68,7 +67,9 @@ describe("npm start: subscribe with the SBP sandbox", () => {
         const rows = await sql<{ id: string }>`
           select t.id from catalog.tracks t
           where t.status = 'published' and exists (select 1 from catalog.renditions r where r.track_id = t.id and r.quality = 'high')
-          limit 1`.execute(db).catch(() => ({ rows: [] }));
+          limit 1`
+          .execute(db)
+          .catch(() => ({ rows: [] }));
         return rows.rows[0]?.id;
       });
       const freeAd = await eventually("an ad for the free listener", 120_000, async () => {
@@ -92,24 +93,45 @@ describe("npm start: subscribe with the SBP sandbox", () => {
       // The QR link opens the sandbox's pay page: /_sandbox/pay/<provider payment id>.
       const providerPaymentId = new URL(order.instructions.confirmation_url).pathname.split("/").at(-1);
       // The provider delivers the same signed callback ten times at once.
-      const paid = await fetch(`${sandbox}/_sandbox/payments/${providerPaymentId}/pay`, { method: "POST", headers: json, body: JSON.stringify({ repeat: 10 }) });
+      const paid = await fetch(`${sandbox}/_sandbox/payments/${providerPaymentId}/pay`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ repeat: 10 }),
+      });
       expect(paid.status).toBe(200);
 
       const subscription = await eventually("the subscription to be active", 60_000, async () => {
-        const view = (await (await fetch(`${gateway}/subscription`, { headers: as(tokens.access_token) })).json()) as { state: string; payments: { status: string }[] };
+        const view = (await (await fetch(`${gateway}/subscription`, { headers: as(tokens.access_token) })).json()) as {
+          state: string;
+          payments: { status: string }[];
+        };
         return view.state === "active" ? view : undefined;
       });
       expect(subscription.payments.map((payment) => payment.status)).toEqual(["succeeded"]);
-      const sent = (await (await fetch(`${sandbox}/_sandbox/payments/${providerPaymentId}/notifications`)).json()) as { status: string; deliveries: unknown[] }[];
-      expect(sent.filter((notification) => notification.status === "CONFIRMED").flatMap((notification) => notification.deliveries).length).toBeGreaterThanOrEqual(10);
-      tokens = await eventually("a refreshed token with is_premium", 60_000, async () => {
-        const response = await fetch(`${gateway}/auth/refresh`, { method: "POST", headers: json, body: JSON.stringify({ refresh_token: tokens.refresh_token }) });
-        expect(response.status).toBe(200);
-        const next = (await response.json()) as Tokens;
-        tokens = next;
-        return decodeJwt(next.access_token).is_premium === true ? next : undefined;
-        // Refreshes are rate-limited (30/min by default): ask every 2 s.
-      }, 2_000);
+      const sent = (await (await fetch(`${sandbox}/_sandbox/payments/${providerPaymentId}/notifications`)).json()) as {
+        status: string;
+        deliveries: unknown[];
+      }[];
+      expect(
+        sent.filter((notification) => notification.status === "CONFIRMED").flatMap((notification) => notification.deliveries).length,
+      ).toBeGreaterThanOrEqual(10);
+      tokens = await eventually(
+        "a refreshed token with is_premium",
+        60_000,
+        async () => {
+          const response = await fetch(`${gateway}/auth/refresh`, {
+            method: "POST",
+            headers: json,
+            body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+          });
+          expect(response.status).toBe(200);
+          const next = (await response.json()) as Tokens;
+          tokens = next;
+          return decodeJwt(next.access_token).is_premium === true ? next : undefined;
+          // Refreshes are rate-limited (30/min by default): ask every 2 s.
+        },
+        2_000,
+      );
 
       expect((await fetch(`${gateway}/ad`, { headers: as(tokens.access_token, { "accept-language": "ru" }) })).status).toBe(204);
       const stream = await fetch(`${gateway}/stream/${trackId}?quality=high`, { headers: as(tokens.access_token) });
@@ -122,7 +144,9 @@ describe("npm start: subscribe with the SBP sandbox", () => {
 
       // Registration mailed an address-verification link; the subscription mails are the others.
       const premiumMails = async () =>
-        ((await (await fetch(`${mailbox}/messages?to=${encodeURIComponent(email)}`)).json()) as { subject: string }[]).filter((message) => /Premium/.test(message.subject));
+        ((await (await fetch(`${mailbox}/messages?to=${encodeURIComponent(email)}`)).json()) as { subject: string }[]).filter((message) =>
+          /Premium/.test(message.subject),
+        );
       const messages = await eventually("the activation email at the SMTP sink", 60_000, async () => {
         const list = await premiumMails();
         return list.length > 0 ? list : undefined;

@@ -16,7 +16,6 @@ function baseEnv(): NodeJS.ProcessEnv {
   return { ...rest, WRANGLER_SEND_METRICS: "false", LOG_LEVEL: "warn" };
 }
 
-
 describe("npm start", () => {
   const dataDirs: string[] = [];
   afterAll(async () => {

@@ -73,13 +73,20 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
             const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? 0;
             const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
             const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((entry) => entry.initiatorType === "script");
-            resolve({ fcp, lcp, domContentLoaded: navigation?.domContentLoadedEventEnd ?? 0, scriptKB: scripts.reduce((sum, entry) => sum + entry.encodedBodySize, 0) / 1024 });
+            resolve({
+              fcp,
+              lcp,
+              domContentLoaded: navigation?.domContentLoadedEventEnd ?? 0,
+              scriptKB: scripts.reduce((sum, entry) => sum + entry.encodedBodySize, 0) / 1024,
+            });
           }).observe({ type: "largest-contentful-paint", buffered: true });
         }),
     );
     await mkdir(join(root, ".ci", "out"), { recursive: true });
     await writeFile(join(screenshots, "timings.json"), JSON.stringify(timings, null, 2));
-    console.log(`web app first page: FCP ${Math.round(timings.fcp)} ms, LCP ${Math.round(timings.lcp)} ms, DOMContentLoaded ${Math.round(timings.domContentLoaded)} ms, ${timings.scriptKB.toFixed(1)} KB of script over the wire`);
+    console.log(
+      `web app first page: FCP ${Math.round(timings.fcp)} ms, LCP ${Math.round(timings.lcp)} ms, DOMContentLoaded ${Math.round(timings.domContentLoaded)} ms, ${timings.scriptKB.toFixed(1)} KB of script over the wire`,
+    );
     await page.getByRole("link", { name: "Sign up" }).click();
     await page.getByLabel("Email").fill("web-listener@example.com");
     await page.getByLabel("Password").fill("violet accordion harbour 42");
@@ -213,11 +220,21 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
     expect(await order()).toEqual(reordered);
 
     // Another device adds a track meanwhile: this page's ETag is stale, so its next move is refused (412) and said so kindly.
-    const other = (await (await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "web-playlists@example.com", password }) })).json()) as { access_token: string };
+    const other = (await (
+      await fetch(`${gateway}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "web-playlists@example.com", password }),
+      })
+    ).json()) as { access_token: string };
     const auth = { authorization: `Bearer ${other.access_token}` };
     const current = (await (await fetch(`${gateway}/playlists/${playlistId}?limit=1`, { headers: auth })).json()) as { playlist: { version: number } };
     const fourth = ((await (await fetch(`${gateway}/search?q=kino&type=track&limit=5`)).json()) as { items: { id: string }[] }).items[3]?.id;
-    const added = await fetch(`${gateway}/playlists/${playlistId}/tracks`, { method: "POST", headers: { ...auth, "content-type": "application/json", "if-match": `"${current.playlist.version}"` }, body: JSON.stringify({ track_ids: [fourth] }) });
+    const added = await fetch(`${gateway}/playlists/${playlistId}/tracks`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", "if-match": `"${current.playlist.version}"` },
+      body: JSON.stringify({ track_ids: [fourth] }),
+    });
     expect(added.status).toBe(201);
     // This time with the keyboard: space lifts, arrow down moves, space drops.
     await page.getByRole("button", { name: `Drag to move: ${titles[2]}` }).focus();
@@ -286,7 +303,11 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
     await page.screenshot({ path: join(screenshots, "premium-pay.png") });
     // The sandbox's pay page is where a bank app would confirm: pay there.
     const providerPaymentId = new URL((await bank.getAttribute("href")) ?? "").pathname.split("/").at(-1);
-    const paid = await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments/${providerPaymentId}/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ repeat: 1 }) });
+    const paid = await fetch(`http://127.0.0.1:${env.SBP_SANDBOX_PORT}/_sandbox/payments/${providerPaymentId}/pay`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ repeat: 1 }),
+    });
     expect(paid.status).toBe(200);
     await page.getByTestId("premium-badge").waitFor({ timeout: 90_000 });
     await page.getByTestId("premium-active").waitFor();
@@ -344,7 +365,9 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
     expect(await row.getAttribute("data-status"), await row.innerText()).toBe("published");
     // Straight to the bucket's signed part URLs, in parts.
     expect(partPuts.map((path) => path.split("/").at(-1))).toEqual(["1", "2"]);
-    const progress = await row.locator("progress").evaluate((element) => ({ value: (element as HTMLProgressElement).value, max: (element as HTMLProgressElement).max }));
+    const progress = await row
+      .locator("progress")
+      .evaluate((element) => ({ value: (element as HTMLProgressElement).value, max: (element as HTMLProgressElement).max }));
     expect(progress.value).toBe(progress.max);
     expect(await accessibilityProblems(artist)).toEqual([]);
     // The figures list the published track (no plays yet) with its chart.
@@ -370,7 +393,10 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
     expect(saveResponse.status(), await saveResponse.text()).toBe(200);
     expect(await admin.getByLabel("Title").inputValue()).toBe("Первая песня (ремастер)");
     // The new title reaches search through CDC and the indexer within seconds (2 s on an idle machine; CI shares its cores).
-    const renamedIds = async () => ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
+    const renamedIds = async () =>
+      ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map(
+        (item) => item.id,
+      );
     const renamedBy = Date.now() + 15_000;
     while (!(await renamedIds()).includes(trackId) && Date.now() < renamedBy) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await renamedIds()).toContain(trackId);
@@ -379,14 +405,24 @@ describe.runIf(browserPresent("the web app's browser test"))("npm start: the web
     await admin.getByTestId("track-status").getByText("taken_down").waitFor();
     await admin.screenshot({ path: join(screenshots, "admin-editor.png") });
     expect((await fetch(`${gateway}/tracks/${trackId}`)).status).toBe(410);
-    const listener = (await (await fetch(`${gateway}/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "web-artist@example.com", password }) })).json()) as { access_token: string };
+    const listener = (await (
+      await fetch(`${gateway}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "web-artist@example.com", password }),
+      })
+    ).json()) as { access_token: string };
     expect((await fetch(`${gateway}/stream/${trackId}`, { headers: { authorization: `Bearer ${listener.access_token}` } })).status).toBe(410);
-    const searchIds = async () => ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("Первая песня ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map((item) => item.id);
+    const searchIds = async () =>
+      ((await (await fetch(`${gateway}/search?q=${encodeURIComponent("Первая песня ремастер")}&type=track`)).json()) as { items: { id: string }[] }).items.map(
+        (item) => item.id,
+      );
     const deadline = Date.now() + 5_000;
     while ((await searchIds()).includes(trackId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await searchIds()).not.toContain(trackId);
     await admin.reload();
     // The audit log shows all of it: the first admin's role grant, the approval, the retitle and the takedown.
-    for (const action of ["track.takedown", "track.update", "artist_application.approve", "role.grant"]) await admin.getByRole("cell", { name: action, exact: true }).first().waitFor();
+    for (const action of ["track.takedown", "track.update", "artist_application.approve", "role.grant"])
+      await admin.getByRole("cell", { name: action, exact: true }).first().waitFor();
   }, 300_000);
 });

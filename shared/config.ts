@@ -9,10 +9,7 @@ import { z } from "zod";
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
   constructor(readonly issues: ReadonlyArray<{ variable: string; problem: string }>) {
-    super(
-      "Invalid configuration:\n" +
-        issues.map((issue) => `  - ${issue.variable}: ${issue.problem}`).join("\n"),
-    );
+    super("Invalid configuration:\n" + issues.map((issue) => `  - ${issue.variable}: ${issue.problem}`).join("\n"));
   }
 }
 
@@ -24,9 +21,7 @@ const port = (fallback: number) =>
     .max(65535, "expected a TCP port number (1-65535)")
     .default(fallback);
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\/.+/, "expected a PostgreSQL URL such as postgres://user:pass@host:5432/db");
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\/.+/, "expected a PostgreSQL URL such as postgres://user:pass@host:5432/db");
 
 const logLevel = z.enum(["debug", "info", "warn", "error"], {
   error: "expected one of debug, info, warn, error",
@@ -34,18 +29,22 @@ const logLevel = z.enum(["debug", "info", "warn", "error"], {
 
 const brokerList = z
   .string()
-  .transform((value) => value.split(",").map((broker) => broker.trim()).filter(Boolean))
-  .pipe(
-    z
-      .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port"))
-      .min(1, "expected a comma-separated list of host:port"),
-  );
+  .transform((value) =>
+    value
+      .split(",")
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "expected host:port")).min(1, "expected a comma-separated list of host:port"));
 
 /** Settings of an S3 bucket (origin and, in S3 upload mode, the edge). */
 const s3ConfigShape = {
   S3_ENDPOINT: z.url({ error: "expected an http(s) URL such as https://<account>.r2.cloudflarestorage.com" }).optional(),
   S3_REGION: z.string().min(1).default("auto"),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name").optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "expected an S3 bucket name")
+    .optional(),
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: z.enum(["true", "false"], { error: "expected true or false" }).optional(),
@@ -54,10 +53,9 @@ const s3ConfigShape = {
 const internalToken = z.string().min(32, "expected at least 32 characters (e.g. openssl rand -base64 32)");
 
 /** Settings of a process that talks to S3: all of bucket, key id and secret, or none. */
-export function requireS3Credentials<T extends { S3_BUCKET?: string | undefined; S3_ACCESS_KEY_ID?: string | undefined; S3_SECRET_ACCESS_KEY?: string | undefined }>(
-  config: T,
-  ctx: z.RefinementCtx,
-): void {
+export function requireS3Credentials<
+  T extends { S3_BUCKET?: string | undefined; S3_ACCESS_KEY_ID?: string | undefined; S3_SECRET_ACCESS_KEY?: string | undefined },
+>(config: T, ctx: z.RefinementCtx): void {
   if (!config.S3_BUCKET) return;
   for (const name of ["S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
     if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when S3_BUCKET is set" });
@@ -82,7 +80,8 @@ const searchConfigShape = {
 };
 
 function requireOpenSearchUrl(config: { SEARCH_ENGINE: string; OPENSEARCH_URL?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (config.SEARCH_ENGINE === "opensearch" && !config.OPENSEARCH_URL) ctx.addIssue({ code: "custom", path: ["OPENSEARCH_URL"], message: "is required when SEARCH_ENGINE=opensearch" });
+  if (config.SEARCH_ENGINE === "opensearch" && !config.OPENSEARCH_URL)
+    ctx.addIssue({ code: "custom", path: ["OPENSEARCH_URL"], message: "is required when SEARCH_ENGINE=opensearch" });
 }
 
 /** The edge's search settings (workers/search/worker-search.ts). */
@@ -102,7 +101,10 @@ export const nodeConfigSchema = z.object({
   LOG_LEVEL: logLevel.default("info"),
   KAFKA_BROKERS: brokerList.optional(),
   /** Redis for cached searches (the indexer invalidates them); unset = no cache. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, "expected a Redis URL such as redis://127.0.0.1:6379").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, "expected a Redis URL such as redis://127.0.0.1:6379")
+    .optional(),
   ...searchConfigShape,
   /** How CDC captures changes: WAL (logical replication), triggers (PGlite), or auto-detect. */
   CDC_MODE: z.enum(["auto", "wal", "trigger"], { error: "expected one of auto, wal, trigger" }).default("auto"),
@@ -125,24 +127,46 @@ export const nodeConfigSchema = z.object({
   /** `npm start` seeds a demo catalog once unless this is false. */
   DEMO_SEED: z.enum(["true", "false"], { error: "expected true or false" }).default("true"),
   /** Where the notify service sends email (nodemailer URL); the default is the sink `npm start` runs. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, "expected an SMTP URL such as smtp://user:pass@smtp.example.com:587 or smtps://…:465").default("smtp://127.0.0.1:1025"),
-  MAIL_FROM: z.string().regex(/^(.+ )?<?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'expected an address such as "TUNEC <noreply@tunec.dev>"').default("TUNEC <noreply@tunec.dev>"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, "expected an SMTP URL such as smtp://user:pass@smtp.example.com:587 or smtps://…:465")
+    .default("smtp://127.0.0.1:1025"),
+  MAIL_FROM: z
+    .string()
+    .regex(/^(.+ )?<?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'expected an address such as "TUNEC <noreply@tunec.dev>"')
+    .default("TUNEC <noreply@tunec.dev>"),
   /** The development SMTP sink of `npm start` (SMTP, and HTTP for reading what arrived). */
   SMTP_SINK_PORT: port(1025),
   SMTP_SINK_HTTP_PORT: port(8025),
   /** Web Push VAPID key pair (base64url, as `web-push generate-vapid-keys` prints); unset = push disabled (npm start makes one). */
-  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, "expected the base64url of an uncompressed P-256 public key (87 characters)").optional(),
-  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "expected the base64url of a 32-byte P-256 private key (43 characters)").optional(),
-  VAPID_SUBJECT: z.string().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "expected a mailto: or https: URL").default("mailto:support@tunec.dev"),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, "expected the base64url of an uncompressed P-256 public key (87 characters)")
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "expected the base64url of a 32-byte P-256 private key (43 characters)")
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:.+@.+|https:\/\/.+)$/, "expected a mailto: or https: URL")
+    .default("mailto:support@tunec.dev"),
   /** Base of the links in notifications (account and subscription pages). */
   NOTIFY_APP_URL: z.url({ error: "expected an http(s) URL" }).default("https://tunec.dev"),
   /** Importing favourites (origin users-import): provider API bases, the VK token for link imports, entries per batch. */
   IMPORT_YANDEX_API_URL: z.url({ error: "expected an http(s) URL" }).default("https://api.music.yandex.net"),
   IMPORT_VK_API_URL: z.url({ error: "expected an http(s) URL" }).default("https://api.vk.com"),
-  VK_AUDIO_TOKEN: z.string().regex(/^\S{16,}$/, "expected a VK user access token allowed to call audio.get").optional(),
+  VK_AUDIO_TOKEN: z
+    .string()
+    .regex(/^\S{16,}$/, "expected a VK user access token allowed to call audio.get")
+    .optional(),
   IMPORT_BATCH_SIZE: z.coerce.number({ error: "expected a number of entries" }).int().min(1).max(1000).default(100),
   /** Subscription saga (origin/billing): premium past the period end without a renewal. */
-  BILLING_GRACE_HOURS: z.coerce.number({ error: "expected a number of hours" }).min(0).max(24 * 60).default(72),
+  BILLING_GRACE_HOURS: z.coerce
+    .number({ error: "expected a number of hours" })
+    .min(0)
+    .max(24 * 60)
+    .default(72),
   /** How often the saga checks its timers (payment deadlines, expiry) and due refunds. */
   BILLING_TICK_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(50).max(600_000).default(5_000),
   /** A payment still pending this long without a callback is polled at its provider. */
@@ -154,9 +178,11 @@ export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
 /** Settings of the edge Worker, read from its bindings and vars. */
 export const edgeConfigSchema = z.object({
-  ENVIRONMENT: z.enum(["development", "test", "production"], {
-    error: "expected one of development, test, production",
-  }).default("production"),
+  ENVIRONMENT: z
+    .enum(["development", "test", "production"], {
+      error: "expected one of development, test, production",
+    })
+    .default("production"),
   LOG_LEVEL: logLevel.default("info"),
 });
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
@@ -268,12 +294,14 @@ export const ingestionEdgeConfigSchema = z
     if (config.ENVIRONMENT === "production" && !config.UPLOAD_SIGNING_KEY && config.UPLOAD_STORAGE === "r2") {
       ctx.addIssue({ code: "custom", path: ["UPLOAD_SIGNING_KEY"], message: "is required in production (wrangler secret put UPLOAD_SIGNING_KEY)" });
     }
-    if (config.UPLOAD_STORAGE === "s3" && !config.S3_BUCKET) ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when UPLOAD_STORAGE=s3" });
+    if (config.UPLOAD_STORAGE === "s3" && !config.S3_BUCKET)
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "is required when UPLOAD_STORAGE=s3" });
     if (config.ENVIRONMENT === "production" && config.UPLOAD_STORAGE === "r2" && !config.S3_BUCKET) {
       ctx.addIssue({
         code: "custom",
         path: ["S3_BUCKET"],
-        message: "is required in production with UPLOAD_STORAGE=r2: the media bucket's name on R2's S3 API, with S3_ENDPOINT and keys, so uploads go straight to R2 (the Worker refuses bodies over 100 MB)",
+        message:
+          "is required in production with UPLOAD_STORAGE=r2: the media bucket's name on R2's S3 API, with S3_ENDPOINT and keys, so uploads go straight to R2 (the Worker refuses bodies over 100 MB)",
       });
     }
     requireS3Credentials(config, ctx);

@@ -17,6 +17,10 @@ export default defineConfig({
   },
   server: {
     // `npm run web:dev`: the API is the gateway of `npm start`.
-    proxy: Object.fromEntries(["/auth", "/search", "/tracks", "/albums", "/artists", "/stream", "/media", "/me", "/playlists", "/plays", "/ads", "/billing", "/admin", "/uploads"].map((path) => [path, "http://127.0.0.1:8787"])),
+    proxy: Object.fromEntries(
+      ["/auth", "/search", "/tracks", "/albums", "/artists", "/stream", "/media", "/me", "/playlists", "/plays", "/ads", "/billing", "/admin", "/uploads"].map(
+        (path) => [path, "http://127.0.0.1:8787"],
+      ),
+    ),
   },
 });

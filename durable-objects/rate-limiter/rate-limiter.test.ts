@@ -15,7 +15,10 @@ describe("RateLimiter Durable Object", () => {
     const stub = limiter();
     const decisions = await Promise.all(Array.from({ length: 100 }, () => stub.take(perMinute(20))));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(20);
-    const remaining = decisions.filter((d) => d.allowed).map((d) => d.remaining).sort((a, b) => a - b);
+    const remaining = decisions
+      .filter((d) => d.allowed)
+      .map((d) => d.remaining)
+      .sort((a, b) => a - b);
     expect(remaining).toEqual(Array.from({ length: 20 }, (_, i) => i));
     for (const refused of decisions.filter((d) => !d.allowed)) expect(refused.retryAfterSeconds).toBe(3);
   });

@@ -24,7 +24,12 @@ interface PendingRow extends Record<string, SqlStorageValue> {
 export function enqueueEvent(sql: SqlStorage, built: BuiltEvent, now = Date.now()): void {
   sql.exec(
     "insert into pending_events (id, topic, key, type, event, created_at) values (?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
-    built.event.id, built.topic, built.key, built.event.type, JSON.stringify(built.event), now,
+    built.event.id,
+    built.topic,
+    built.key,
+    built.event.type,
+    JSON.stringify(built.event),
+    now,
   );
 }
 

@@ -78,7 +78,10 @@ describe("Session Durable Object", () => {
     expect((await stub.list()).map((s) => s.id)).toEqual([live.sessionId]);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     await runInDurableObject(stub, (_instance: SessionDurableObject, state) => {
-      const families = state.storage.sql.exec<{ id: string }>("select id from families").toArray().map((row) => row.id);
+      const families = state.storage.sql
+        .exec<{ id: string }>("select id from families")
+        .toArray()
+        .map((row) => row.id);
       expect(families).toEqual([live.sessionId]);
       expect(state.storage.sql.exec("select * from tokens where family_id = ?", stale.sessionId).toArray()).toEqual([]);
     });

@@ -87,7 +87,13 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     const expiresAt = now + sessionLifetimes.idleMs;
     this.sql.exec(
       "insert into families (id, device, user_agent, ip, created_at, last_used_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)",
-      id, client.device, client.userAgent, client.ip, now, now, expiresAt,
+      id,
+      client.device,
+      client.userAgent,
+      client.ip,
+      now,
+      now,
+      expiresAt,
     );
     this.sql.exec("insert into tokens (hash, family_id, issued_at) values (?, ?, ?)", hash, id, now);
     await this.scheduleCleanup(expiresAt);
@@ -102,9 +108,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     const nextHash = await hashSecret(next);
     const now = Date.now();
     // From here on no await until the writes are done.
-    const row = this.sql
-      .exec<TokenRow>("select f.*, t.used_at from tokens t join families f on f.id = t.family_id where t.hash = ?", hash)
-      .toArray()[0];
+    const row = this.sql.exec<TokenRow>("select f.*, t.used_at from tokens t join families f on f.id = t.family_id where t.hash = ?", hash).toArray()[0];
     if (!row) return { ok: false, reason: "unknown" };
     if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
     if (row.used_at !== null) {
@@ -122,12 +126,18 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     this.sql.exec("insert into tokens (hash, family_id, issued_at) values (?, ?, ?)", nextHash, row.id, now);
     this.sql.exec(
       "update families set last_used_at = ?, expires_at = ?, ip = coalesce(?, ip), user_agent = coalesce(?, user_agent) where id = ?",
-      now, expiresAt, client.ip, client.userAgent, row.id,
+      now,
+      expiresAt,
+      client.ip,
+      client.userAgent,
+      row.id,
     );
     this.sql.exec(
       `delete from tokens where family_id = ? and used_at is not null and hash not in
          (select hash from tokens where family_id = ? and used_at is not null order by used_at desc limit ?)`,
-      row.id, row.id, usedSecretsKept,
+      row.id,
+      row.id,
+      usedSecretsKept,
     );
     return { ok: true, sessionId: row.id, secret: next, expiresAt: new Date(expiresAt).toISOString() };
   }
@@ -135,7 +145,9 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   async revoke(sessionId: string): Promise<boolean> {
     const cursor = this.sql.exec(
       "update families set revoked_at = ?, revoked_reason = 'revoked' where id = ? and revoked_at is null and expires_at > ?",
-      Date.now(), sessionId, Date.now(),
+      Date.now(),
+      sessionId,
+      Date.now(),
     );
     return cursor.rowsWritten > 0;
   }
@@ -144,7 +156,9 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     const now = Date.now();
     const cursor = this.sql.exec(
       "update families set revoked_at = ?, revoked_reason = 'revoked' where revoked_at is null and expires_at > ? and id is not ?",
-      now, now, options.except ?? null,
+      now,
+      now,
+      options.except ?? null,
     );
     return cursor.rowsWritten;
   }
@@ -171,9 +185,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   }
 
   async isActive(sessionId: string): Promise<boolean> {
-    return this.sql
-      .exec("select 1 from families where id = ? and revoked_at is null and expires_at > ?", sessionId, Date.now())
-      .toArray().length > 0;
+    return this.sql.exec("select 1 from families where id = ? and revoked_at is null and expires_at > ?", sessionId, Date.now()).toArray().length > 0;
   }
 
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {

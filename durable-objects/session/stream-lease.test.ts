@@ -118,7 +118,12 @@ describe("Session Durable Object: stream lease and plays", () => {
       } finally {
         await unreachable.destroy().catch(() => undefined);
       }
-      expect(state.storage.sql.exec<{ id: string }>("select id from pending_events").toArray().map((row) => row.id)).toContain(events.startedEventId);
+      expect(
+        state.storage.sql
+          .exec<{ id: string }>("select id from pending_events")
+          .toArray()
+          .map((row) => row.id),
+      ).toContain(events.startedEventId);
     });
     await runInDurableObject(stub, async (instance: SessionDurableObject) => instance.alarm());
     expect((await outboxRowsOfPlay(playId)).map((row) => row.id)).toEqual([events.startedEventId]);

@@ -60,19 +60,35 @@ export function startStream(sql: SqlStorage, input: StartStreamInput, now = Date
   if (!kept) {
     sql.exec(
       "insert into stream_lease (slot, lease_id, session_id, acquired_at) values (1, ?, ?, ?) on conflict (slot) do update set lease_id = excluded.lease_id, session_id = excluded.session_id, acquired_at = excluded.acquired_at",
-      leaseId, input.sessionId, now,
+      leaseId,
+      input.sessionId,
+      now,
     );
   }
   if (existing) return { result: { ok: true, leaseId, play: toPlay(existing), created: false, takenOverFrom }, expiresAt: null };
   const expiresAt = now + playRetentionMs;
   sql.exec(
     "insert into plays (play_id, session_id, track_id, quality, premium, duration_ms, started_at, expires_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-    input.playId, input.sessionId, input.trackId, input.quality, input.premium ? 1 : 0, input.durationMs, now, expiresAt,
+    input.playId,
+    input.sessionId,
+    input.trackId,
+    input.quality,
+    input.premium ? 1 : 0,
+    input.durationMs,
+    now,
+    expiresAt,
   );
   // The row just written, without reading it back.
   const play: PlayRecord = {
-    playId: input.playId, sessionId: input.sessionId, trackId: input.trackId, quality: input.quality, premium: input.premium,
-    durationMs: input.durationMs, startedAt: now, finishedAt: null, positionMs: null,
+    playId: input.playId,
+    sessionId: input.sessionId,
+    trackId: input.trackId,
+    quality: input.quality,
+    premium: input.premium,
+    durationMs: input.durationMs,
+    startedAt: now,
+    finishedAt: null,
+    positionMs: null,
   };
   enqueueEvent(sql, playbackStartedEvent(input.events, play), now);
   return { result: { ok: true, leaseId, play, created: true, takenOverFrom }, expiresAt };

@@ -51,11 +51,7 @@ describe.each(databaseKinds())("auth-claims service on %s", (kind) => {
         updatedAt: new Date(Date.now() + 1_000).toISOString(),
       });
       await waitFor(async () => (await findAccountById(database.db, account.id))?.isPremium === false, "the newer change");
-      const handled = await database.db
-        .selectFrom("events.inbox")
-        .select("event_id")
-        .where("consumer", "=", "auth-claims")
-        .execute();
+      const handled = await database.db.selectFrom("events.inbox").select("event_id").where("consumer", "=", "auth-claims").execute();
       expect(handled.map((row) => row.event_id).sort()).toEqual([event.id, later.id].sort());
     } finally {
       await log.close();

@@ -97,7 +97,10 @@ export const replayOptions = z.object({
 export type ReplayOptions = z.infer<typeof replayOptions>;
 
 export class SandboxError extends Error {
-  constructor(readonly status: 404 | 409, message: string) {
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
     super(message);
   }
 }

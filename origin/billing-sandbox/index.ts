@@ -13,7 +13,10 @@ export interface PaymentSandboxes {
   stop(): Promise<void>;
 }
 
-export async function startPaymentSandboxes(config: PaymentProvidersConfig, options: { logger?: Logger; ports?: { sbp: number; usdt: number } } = {}): Promise<PaymentSandboxes> {
+export async function startPaymentSandboxes(
+  config: PaymentProvidersConfig,
+  options: { logger?: Logger; ports?: { sbp: number; usdt: number } } = {},
+): Promise<PaymentSandboxes> {
   const host = config.sandbox.host;
   const sbp = await startTbankSandbox({
     terminalKey: config.sbp.terminalKey,

@@ -9,11 +9,27 @@ import { Hono, type Context } from "hono";
 import { createHmac } from "node:crypto";
 import { createLogger, type Logger } from "../../shared/logger.ts";
 import { decimalToMinor, minorToDecimal } from "../../workers/billing/domain/providers/money.ts";
-import { createPaymentRequest, payoutRequest, USDT_DECIMALS, USDT_TRC20, type NowPaymentStatus } from "../../workers/billing/domain/providers/nowpayments/protocol.ts";
+import {
+  createPaymentRequest,
+  payoutRequest,
+  USDT_DECIMALS,
+  USDT_TRC20,
+  type NowPaymentStatus,
+} from "../../workers/billing/domain/providers/nowpayments/protocol.ts";
 import { totp } from "../../workers/billing/domain/providers/nowpayments/totp.ts";
 import {
-  commonControl, controlRoutes, jsonOf, listen, Notifier, randomHex, SandboxError, type CallbackOptions, type PayOptions, type RunningServer,
-  type SandboxControl, type SentNotification,
+  commonControl,
+  controlRoutes,
+  jsonOf,
+  listen,
+  Notifier,
+  randomHex,
+  SandboxError,
+  type CallbackOptions,
+  type PayOptions,
+  type RunningServer,
+  type SandboxControl,
+  type SentNotification,
 } from "./common.ts";
 
 export interface NowPaymentsSandboxOptions {
@@ -136,7 +152,13 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
 
   /** NOWPayments' IPN signature, computed apart from the adapter and synchronously (callbacks keep their order). */
   function sign(ipn: Record<string, unknown>): string {
-    const sorted = JSON.stringify(Object.fromEntries(Object.keys(ipn).sort().map((key) => [key, ipn[key]])));
+    const sorted = JSON.stringify(
+      Object.fromEntries(
+        Object.keys(ipn)
+          .sort()
+          .map((key) => [key, ipn[key]]),
+      ),
+    );
     return createHmac("sha512", options.ipnSecret).update(sorted).digest("hex");
   }
 
@@ -190,7 +212,9 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   const view = (payment: UsdtPayment) => ({
     ...body(payment),
     refunded: payment.refunded,
-    payouts: payment.payouts.flatMap((batch) => batch.withdrawals.map((withdrawal) => ({ batch: batch.id, id: withdrawal.id, status: withdrawal.status, amount: withdrawal.amount }))),
+    payouts: payment.payouts.flatMap((batch) =>
+      batch.withdrawals.map((withdrawal) => ({ batch: batch.id, id: withdrawal.id, status: withdrawal.status, amount: withdrawal.amount })),
+    ),
     transfers: payment.transfers.map((transfer) => ({ ...transfer, confirmations: depthOf(transfer) })),
     notifications: payment.notifications.map(({ index, status, deliveries }) => ({ index, status, deliveries })),
   });
@@ -249,7 +273,8 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   const app = new Hono();
   const apiKeyOk = (c: Context) => c.req.header("x-api-key") === options.apiKey;
   const bearerOk = (c: Context) => tokens.has((c.req.header("authorization") ?? "").replace(/^Bearer /, ""));
-  const refuse = (c: Context, status: 400 | 401 | 403 | 404, message: string) => c.json({ status: false, statusCode: status, code: "INVALID_REQUEST_PARAMS", message }, status);
+  const refuse = (c: Context, status: 400 | 401 | 403 | 404, message: string) =>
+    c.json({ status: false, statusCode: status, code: "INVALID_REQUEST_PARAMS", message }, status);
 
   app.get("/v1/status", (c) => c.json({ message: "OK" }));
   app.post("/v1/auth", async (c) => {
@@ -319,10 +344,18 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
     const batch = String(nextId++);
     const response: PayoutBatch = {
       id: batch,
-      withdrawals: [{
-        id: String(nextId++), address: withdrawal.address, currency: USDT_TRC20, amount: withdrawal.amount, batch_withdrawal_id: batch,
-        status: options.payoutTotpSecret ? "CREATING" : "WAITING", unique_external_id: withdrawal.unique_external_id ?? null, created_at: new Date().toISOString(),
-      }],
+      withdrawals: [
+        {
+          id: String(nextId++),
+          address: withdrawal.address,
+          currency: USDT_TRC20,
+          amount: withdrawal.amount,
+          batch_withdrawal_id: batch,
+          status: options.payoutTotpSecret ? "CREATING" : "WAITING",
+          unique_external_id: withdrawal.unique_external_id ?? null,
+          created_at: new Date().toISOString(),
+        },
+      ],
     };
     batches.set(batch, response);
     payment.payouts.push(response);
@@ -343,7 +376,8 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
   });
 
   app.post("/tron/wallet/getnowblock", (c) =>
-    c.json({ blockID: height.toString(16).padStart(64, "0"), block_header: { raw_data: { number: height, timestamp: Date.now() } } }));
+    c.json({ blockID: height.toString(16).padStart(64, "0"), block_header: { raw_data: { number: height, timestamp: Date.now() } } }),
+  );
   app.post("/tron/wallet/gettransactioninfobyid", async (c) => {
     const { value } = ((await jsonOf(c)) ?? {}) as { value?: string };
     const transfer = value ? transfers.get(value) : undefined;
@@ -356,7 +390,11 @@ export async function startNowPaymentsSandbox(options: NowPaymentsSandboxOptions
     if (!transfer) return c.json({});
     return c.json({
       txID: transfer.txid,
-      raw_data: { contract: [{ type: "TriggerSmartContract", parameter: { value: { owner_address: transfer.from, contract_address: "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t" } } }] },
+      raw_data: {
+        contract: [
+          { type: "TriggerSmartContract", parameter: { value: { owner_address: transfer.from, contract_address: "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t" } } },
+        ],
+      },
     });
   });
 

@@ -31,12 +31,21 @@ describe("payment sandboxes", () => {
   });
 
   const v2 = async (method: string, body: unknown) =>
-    (await fetch(`${tbank.apiUrl}/${method}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    (
+      await fetch(`${tbank.apiUrl}/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      })
+    ).json() as Promise<Record<string, unknown>>;
   const init = async (orderId: string) =>
     v2("Init", await signTbankRequest({ Amount: 1000, OrderId: orderId, NotificationURL: `${merchant.url}/notify` }, secrets.terminalKey, secrets.password));
 
   it("T-Bank: refuses a wrong Token (204) and a body that is not JSON, in the documented error shape", async () => {
-    expect(await v2("Init", { ...(await signTbankRequest({ Amount: 1000, OrderId: "o-1" }, secrets.terminalKey, "wrong")) })).toMatchObject({ Success: false, ErrorCode: "204" });
+    expect(await v2("Init", { ...(await signTbankRequest({ Amount: 1000, OrderId: "o-1" }, secrets.terminalKey, "wrong")) })).toMatchObject({
+      Success: false,
+      ErrorCode: "204",
+    });
     expect(await v2("Init", "{not json")).toMatchObject({ Success: false, ErrorCode: "9999" });
   });
 
@@ -67,7 +76,11 @@ describe("payment sandboxes", () => {
     const created = await init(crypto.randomUUID());
     const page = await fetch(`${tbank.url}/_sandbox/pay/${created.PaymentId}`);
     expect(await page.text()).toContain("<button>Pay</button>");
-    const paid = await fetch(`${tbank.url}/_sandbox/pay/${created.PaymentId}`, { method: "POST", body: new URLSearchParams({ action: "pay" }), redirect: "manual" });
+    const paid = await fetch(`${tbank.url}/_sandbox/pay/${created.PaymentId}`, {
+      method: "POST",
+      body: new URLSearchParams({ action: "pay" }),
+      redirect: "manual",
+    });
     expect(paid.status).toBe(303);
     expect(await sandboxClient(tbank.url).describe(String(created.PaymentId))).toMatchObject({ Status: "CONFIRMED" });
   });

@@ -9,13 +9,28 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import { createLogger, type Logger } from "../../shared/logger.ts";
 import {
-  cancelRequest, checkOrderRequest, getQrRequest, getStateRequest, initRequest, type TbankNotification, type TbankStatus,
+  cancelRequest,
+  checkOrderRequest,
+  getQrRequest,
+  getStateRequest,
+  initRequest,
+  type TbankNotification,
+  type TbankStatus,
 } from "../../workers/billing/domain/providers/tbank/protocol.ts";
 import { constantTimeEqual } from "../../workers/billing/domain/providers/http.ts";
 import { tbankToken } from "../../workers/billing/domain/providers/tbank/token.ts";
 import {
-  commonControl, controlRoutes, jsonOf, listen, Notifier, SandboxError, type CallbackOptions, type PayOptions,
-  type RunningServer, type SandboxControl, type SentNotification,
+  commonControl,
+  controlRoutes,
+  jsonOf,
+  listen,
+  Notifier,
+  SandboxError,
+  type CallbackOptions,
+  type PayOptions,
+  type RunningServer,
+  type SandboxControl,
+  type SentNotification,
 } from "./common.ts";
 
 export interface TbankSandboxOptions {
@@ -55,7 +70,16 @@ export interface TbankSandbox extends RunningServer {
   control: SandboxControl;
 }
 
-const finalStatuses: ReadonlySet<TbankStatus> = new Set(["CONFIRMED", "REJECTED", "DEADLINE_EXPIRED", "CANCELED", "REFUNDED", "PARTIAL_REFUNDED", "REVERSED", "AUTH_FAIL"]);
+const finalStatuses: ReadonlySet<TbankStatus> = new Set([
+  "CONFIRMED",
+  "REJECTED",
+  "DEADLINE_EXPIRED",
+  "CANCELED",
+  "REFUNDED",
+  "PARTIAL_REFUNDED",
+  "REVERSED",
+  "AUTH_FAIL",
+]);
 
 /** The sandbox's error codes: 0 and 204 (bad Token) are T-Bank's; the others are illustrative. */
 const errors = {
@@ -90,7 +114,9 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
    */
   function sign(fields: Record<string, string | number | boolean>): string {
     const pairs = Object.entries({ ...fields, Password: options.password }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return createHash("sha256").update(pairs.map(([, value]) => String(value)).join(""), "utf8").digest("hex");
+    return createHash("sha256")
+      .update(pairs.map(([, value]) => String(value)).join(""), "utf8")
+      .digest("hex");
   }
 
   function notify(payment: TbankPayment, callbacks: CallbackOptions): void {
@@ -174,9 +200,16 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
 
   const api = new Hono();
   /** Parses and checks the Token of a /v2 request; answers the documented error shape otherwise. */
-  async function accept<S extends z.ZodType>(body: unknown, schema: S): Promise<{ ok: true; value: z.infer<S> } | { ok: false; error: Record<string, unknown> }> {
+  async function accept<S extends z.ZodType>(
+    body: unknown,
+    schema: S,
+  ): Promise<{ ok: true; value: z.infer<S> } | { ok: false; error: Record<string, unknown> }> {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) return { ok: false, error: { Success: false, ...errors.badRequest, Details: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") } };
+    if (!parsed.success)
+      return {
+        ok: false,
+        error: { Success: false, ...errors.badRequest, Details: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ") },
+      };
     const fields = body as Record<string, unknown>;
     const expected = await tbankToken(fields, options.password);
     if (fields.TerminalKey !== options.terminalKey || typeof fields.Token !== "string" || !constantTimeEqual(fields.Token, expected)) {
@@ -184,7 +217,13 @@ export async function startTbankSandbox(options: TbankSandboxOptions): Promise<T
     }
     return { ok: true, value: parsed.data };
   }
-  const common = (payment: TbankPayment) => ({ Success: true, ErrorCode: "0", TerminalKey: options.terminalKey, PaymentId: payment.paymentId, OrderId: payment.orderId });
+  const common = (payment: TbankPayment) => ({
+    Success: true,
+    ErrorCode: "0",
+    TerminalKey: options.terminalKey,
+    PaymentId: payment.paymentId,
+    OrderId: payment.orderId,
+  });
 
   api.post("/v2/Init", async (c) => {
     const request = await accept(await jsonOf(c), initRequest);

@@ -8,6 +8,9 @@ import type { Database } from "../../shared/db/database.ts";
 export const idempotencyKeyRetentionMs = 24 * 3_600_000;
 
 export async function dropOldIdempotencyKeys(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
-  const result = await db.deleteFrom("billing.idempotency_keys").where("created_at", "<", new Date(now.getTime() - idempotencyKeyRetentionMs)).executeTakeFirst();
+  const result = await db
+    .deleteFrom("billing.idempotency_keys")
+    .where("created_at", "<", new Date(now.getTime() - idempotencyKeyRetentionMs))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

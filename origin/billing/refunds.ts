@@ -37,7 +37,13 @@ export async function runRefunds(db: Kysely<Database>, providers: PaymentProvide
       await crashPoint("refund:after-call");
       await db
         .updateTable("billing.refunds")
-        .set({ status: result.status === "succeeded" ? "succeeded" : "accepted", provider_refund_id: result.refundId, attempts: sql<number>`attempts + 1`, last_error: null, updated_at: sql<Date>`now()` })
+        .set({
+          status: result.status === "succeeded" ? "succeeded" : "accepted",
+          provider_refund_id: result.refundId,
+          attempts: sql<number>`attempts + 1`,
+          last_error: null,
+          updated_at: sql<Date>`now()`,
+        })
         .where("payment_id", "=", refund.payment_id)
         .where("status", "=", "requested")
         .execute();
@@ -47,7 +53,12 @@ export async function runRefunds(db: Kysely<Database>, providers: PaymentProvide
       const delay = Math.min(maxBackoffMs, 1_000 * 2 ** Math.min(refund.attempts, 20));
       await db
         .updateTable("billing.refunds")
-        .set({ attempts: sql<number>`attempts + 1`, last_error: error instanceof Error ? error.message : String(error), next_attempt_at: new Date(Date.now() + delay), updated_at: sql<Date>`now()` })
+        .set({
+          attempts: sql<number>`attempts + 1`,
+          last_error: error instanceof Error ? error.message : String(error),
+          next_attempt_at: new Date(Date.now() + delay),
+          updated_at: sql<Date>`now()`,
+        })
         .where("payment_id", "=", refund.payment_id)
         .execute();
       logger.warn("refund failed; will retry", { payment_id: refund.payment_id, error, retry_in_ms: delay });

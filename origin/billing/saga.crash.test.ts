@@ -47,7 +47,14 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
 
   const startChild = () => {
     const point = pending[0] ?? "";
-    child = startOriginProcess(["subscription-saga"], { ...env, BILLING_CRASH_AT: point, DATABASE_URL: database.url, CDC_SLOT: "unused", CDC_MODE: "auto", KAFKA_BROKERS: "" });
+    child = startOriginProcess(["subscription-saga"], {
+      ...env,
+      BILLING_CRASH_AT: point,
+      DATABASE_URL: database.url,
+      CDC_SLOT: "unused",
+      CDC_MODE: "auto",
+      KAFKA_BROKERS: "",
+    });
   };
   /** A child that died must have died at its crash point; the next one gets the next point. */
   const supervise = async () => {
@@ -110,7 +117,13 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
   const pay = (providerPaymentId: string) => settle(providerPaymentId, "completed");
   const open = async () => {
     const userId = crypto.randomUUID();
-    const answer = await subscribe(database.db, providers, subscribeSettings(), { userId, plan: "monthly", method: "sbp", idempotencyKey: crypto.randomUUID(), requestHash: "h" });
+    const answer = await subscribe(database.db, providers, subscribeSettings(), {
+      userId,
+      plan: "monthly",
+      method: "sbp",
+      idempotencyKey: crypto.randomUUID(),
+      requestHash: "h",
+    });
     const payment = await database.db.selectFrom("billing.payments").selectAll().where("id", "=", String(answer.body.payment_id)).executeTakeFirstOrThrow();
     return { userId, subscriptionId: payment.subscription_id, paymentId: payment.id, providerPaymentId: payment.provider_payment_id ?? "" };
   };
@@ -123,16 +136,29 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
     await pay(a.providerPaymentId);
     await until(async () => (await state(a.subscriptionId)) === "active", "A to activate");
     // A duplicate of the payment event on the log (at-least-once delivery) changes nothing.
-    const [completed] = await database.db.selectFrom("events.outbox").select(["key", "event"]).where("key", "=", a.userId).where("type", "=", "tunec.billing.payment-completed.v1").execute();
+    const [completed] = await database.db
+      .selectFrom("events.outbox")
+      .select(["key", "event"])
+      .where("key", "=", a.userId)
+      .where("type", "=", "tunec.billing.payment-completed.v1")
+      .execute();
     if (completed) await backbone.log.publish([{ topic: "tunec.billing.payments", key: completed.key, value: JSON.stringify(completed.event) }]);
 
     // B: never pays in time (crashes inside the timeout step, then right after it committed).
     const b = await open();
-    await database.db.updateTable("billing.subscriptions").set({ awaiting_deadline: new Date(Date.now() - 3_600_000) }).where("id", "=", b.subscriptionId).execute();
+    await database.db
+      .updateTable("billing.subscriptions")
+      .set({ awaiting_deadline: new Date(Date.now() - 3_600_000) })
+      .where("id", "=", b.subscriptionId)
+      .execute();
     await until(async () => (await state(b.subscriptionId)) === "failed", "B to time out");
 
     // A's period ends without a renewal (grace 0): it expires.
-    await database.db.updateTable("billing.subscriptions").set({ period_end: new Date(Date.now() - 3_600_000) }).where("id", "=", a.subscriptionId).execute();
+    await database.db
+      .updateTable("billing.subscriptions")
+      .set({ period_end: new Date(Date.now() - 3_600_000) })
+      .where("id", "=", a.subscriptionId)
+      .execute();
     await until(async () => (await state(a.subscriptionId)) === "expired", "A to expire");
 
     // C: the bank declines (crash inside the failure step).
@@ -143,13 +169,18 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
     // B's money arrives late: compensation (crash in the decision, before and after the refund call).
     await pay(b.providerPaymentId);
     await until(
-      async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", b.paymentId).executeTakeFirst())?.status === "succeeded",
+      async () =>
+        (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", b.paymentId).executeTakeFirst())?.status === "succeeded",
       "B's refund",
     );
     await until(async () => pending.length === 0, "every crash point to be reached");
     expect(reached).toEqual(crashPoints);
 
-    const typesOf = async (userId: string) => (await billingEvents(database.db, userId)).map((event) => [event.type.replace("tunec.billing.", ""), event.data.compensation ?? event.data.renewal ?? event.data.reason ?? null]);
+    const typesOf = async (userId: string) =>
+      (await billingEvents(database.db, userId)).map((event) => [
+        event.type.replace("tunec.billing.", ""),
+        event.data.compensation ?? event.data.renewal ?? event.data.reason ?? null,
+      ]);
     expect(await typesOf(a.userId)).toEqual([
       ["payment-completed.v1", null],
       ["subscription-activated.v1", false],
@@ -160,15 +191,25 @@ describe(`subscription saga SIGKILLed at each step (${kind})`, () => {
       ["payment-completed.v1", null],
       ["subscription-failed.v1", "refund_requested"],
     ]);
-    const refundedAtProvider = async (id: string) => (await sandboxClient(sandboxes.sbp.url).describe(id)) as { Amount: number; Refunded: number; Status: string };
+    const refundedAtProvider = async (id: string) =>
+      (await sandboxClient(sandboxes.sbp.url).describe(id)) as { Amount: number; Refunded: number; Status: string };
     expect(await refundedAtProvider(b.providerPaymentId)).toMatchObject({ Amount: 29_900, Refunded: 29_900, Status: "REFUNDED" });
     expect(await refundedAtProvider(a.providerPaymentId)).toMatchObject({ Refunded: 0, Status: "CONFIRMED" });
     expect(await typesOf(c.userId)).toEqual([
       ["payment-failed.v1", expect.objectContaining({ code: "declined" })],
       ["subscription-failed.v1", "none"],
     ]);
-    const names = new Map([[a.subscriptionId, "A"], [b.subscriptionId, "B"], [c.subscriptionId, "C"]]);
-    const steps = await database.db.selectFrom("billing.saga_steps").select(["subscription_id", "step"]).where("subscription_id", "in", [...names.keys()]).orderBy("created_at").execute();
+    const names = new Map([
+      [a.subscriptionId, "A"],
+      [b.subscriptionId, "B"],
+      [c.subscriptionId, "C"],
+    ]);
+    const steps = await database.db
+      .selectFrom("billing.saga_steps")
+      .select(["subscription_id", "step"])
+      .where("subscription_id", "in", [...names.keys()])
+      .orderBy("created_at")
+      .execute();
     expect(steps.map((row) => `${names.get(row.subscription_id)} ${row.step.split(":")[0]}`)).toEqual(["A paid", "B unpaid", "A expire", "C unpaid", "B paid"]);
     if (child) await killHard(child);
     child = null;

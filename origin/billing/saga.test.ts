@@ -39,7 +39,11 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     backbone = createEventLog(settings, database.db, logger);
     await ensureBillingTopics(backbone);
     relay = startRelay(database.db, backbone, logger);
-    service = await createSagaService({ providers, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }).start({ config: settings, db: database.db, log: logger });
+    service = await createSagaService({ providers, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }).start({
+      config: settings,
+      db: database.db,
+      log: logger,
+    });
   });
   afterAll(async () => {
     await service?.stop();
@@ -90,7 +94,11 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
   it.each([
     ["less than the amount", { status: "succeeded", received: { amountMinor: 100, currency: "RUB" } }, "underpaid"],
     ["the amount in another currency", { status: "succeeded", received: { amountMinor: 29_900_000_000, currency: "USDT" } }, "underpaid"],
-    ["a first-seen refund", { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" }, refunded: { amountMinor: 29_900, currency: "RUB" } }, "cancelled"],
+    [
+      "a first-seen refund",
+      { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" }, refunded: { amountMinor: 29_900, currency: "RUB" } },
+      "cancelled",
+    ],
   ] as const)("a provider's succeeded with %s never activates", async (_, state, reason) => {
     const { subscriptionId, providerPaymentId, paymentId } = await start();
     fake.settle(providerPaymentId, state);
@@ -115,7 +123,9 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect(await deliver(providerPaymentId)).toBe("failed");
     await waitFor(async () => (await stateOf(subscriptionId)) === "failed", "failure");
     const failed = await billingEvents(database.db, request.userId, "tunec.billing.subscription-failed.v1");
-    expect(failed.map((event) => event.data)).toEqual([expect.objectContaining({ reason: expect.objectContaining({ code: "payment_failed" }), compensation: "none" })]);
+    expect(failed.map((event) => event.data)).toEqual([
+      expect.objectContaining({ reason: expect.objectContaining({ code: "payment_failed" }), compensation: "none" }),
+    ]);
     const again = await subscribe(database.db, providers(), subscribeSettings(), { ...request, idempotencyKey: crypto.randomUUID() });
     expect(again.status).toBe(201);
     expect(again.body.subscription_id).not.toBe(subscriptionId);
@@ -129,7 +139,8 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     await Promise.all([deliver(providerPaymentId), deliver(providerPaymentId)]);
     await waitFor(async () => fake.refunds().some((refund) => refund.idempotencyKey === `refund-${paymentId}`), "the refund");
     await waitFor(
-      async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
+      async () =>
+        (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
       "the refund to be recorded",
     );
     expect(fake.refunds().filter((refund) => refund.providerPaymentId === providerPaymentId)).toHaveLength(1);
@@ -151,7 +162,8 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     await requestAdminRefund(database.db, { paymentId, reason: "charged by mistake", actor });
     await expect(requestAdminRefund(database.db, { paymentId, reason: "again", actor })).rejects.toMatchObject({ code: "CONFLICT" });
     await waitFor(
-      async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
+      async () =>
+        (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
       "the refund sent and recorded",
     );
     expect(fake.refunds().filter((refund) => refund.providerPaymentId === providerPaymentId)).toEqual([
@@ -180,7 +192,12 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     const before = await subscriptionRow(database.db, first.subscriptionId);
 
     // A live subscription: POST /subscribe again is a renewal of the same one.
-    const renewal = await subscribe(database.db, providers(), subscribeSettings(), { ...first.request, plan: "yearly", method: "usdt", idempotencyKey: crypto.randomUUID() });
+    const renewal = await subscribe(database.db, providers(), subscribeSettings(), {
+      ...first.request,
+      plan: "yearly",
+      method: "usdt",
+      idempotencyKey: crypto.randomUUID(),
+    });
     expect(renewal.body).toMatchObject({ subscription_id: first.subscriptionId, purpose: "renewal", amount: { currency: "USDT", amount_minor: 34_900_000 } });
     expect(renewal.body.instructions).toMatchObject({ kind: "usdt_trc20", amount: { currency: "USDT" } });
     const renewalPayment = usdt.payments().find((payment) => payment.paymentId === renewal.body.payment_id);
@@ -203,7 +220,9 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     const replay = await subscribe(database.db, providers(), subscribeSettings(), first.request);
     expect(replay).toEqual(first.answer);
     expect(fake.calls.create).toBe(calls);
-    await expect(subscribe(database.db, providers(), subscribeSettings(), { ...first.request, requestHash: "other" })).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+    await expect(subscribe(database.db, providers(), subscribeSettings(), { ...first.request, requestHash: "other" })).rejects.toMatchObject({
+      code: "IDEMPOTENCY_KEY_REUSED",
+    });
     const second = subscribe(database.db, providers(), subscribeSettings(), { ...first.request, idempotencyKey: crypto.randomUUID() });
     await expect(second).rejects.toBeInstanceOf(AppError);
     await expect(second).rejects.toMatchObject({ code: "CONFLICT" });
@@ -258,16 +277,28 @@ describe.each(databaseKinds())("subscription saga on %s", (kind) => {
     expect((outage as Error).cause).toMatchObject({ message: "fake provider: outage" });
     const again = await subscribe(database.db, providers(), subscribeSettings(), request);
     expect(again.status).toBe(201);
-    const payments = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("user_id", "=", request.userId).orderBy("created_at").execute();
-    expect(payments).toEqual([{ status: "failed", failure_code: "provider_error" }, { status: "pending", failure_code: null }]);
+    const payments = await database.db
+      .selectFrom("billing.payments")
+      .select(["status", "failure_code"])
+      .where("user_id", "=", request.userId)
+      .orderBy("created_at")
+      .execute();
+    expect(payments).toEqual([
+      { status: "failed", failure_code: "provider_error" },
+      { status: "pending", failure_code: null },
+    ]);
   });
 
   it("an activation that cannot finish ends, on its last attempt, in a refund", async () => {
     const { request, subscriptionId, providerPaymentId, paymentId } = await start();
     // Something refuses this subscription's activation every time (a broken constraint, say).
     await sql`create function billing.test_refuse_activation() returns trigger language plpgsql as $$
-      begin if new.id = ${sql.lit(subscriptionId)}::uuid and new.state = 'active' then raise exception 'activation refused by test'; end if; return new; end $$`.execute(database.db);
-    await sql`create trigger test_refuse_activation before update on billing.subscriptions for each row execute function billing.test_refuse_activation()`.execute(database.db);
+      begin if new.id = ${sql.lit(subscriptionId)}::uuid and new.state = 'active' then raise exception 'activation refused by test'; end if; return new; end $$`.execute(
+      database.db,
+    );
+    await sql`create trigger test_refuse_activation before update on billing.subscriptions for each row execute function billing.test_refuse_activation()`.execute(
+      database.db,
+    );
     try {
       fake.settle(providerPaymentId, { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } });
       await deliver(providerPaymentId);

@@ -35,7 +35,10 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
     database = await createTestDatabase(kind);
     sandboxes = await startPaymentSandboxes(parseConfig(paymentProvidersConfigSchema, { ENVIRONMENT: "test" }), { ports: { sbp: 0, usdt: 0 } });
     // The gateway app in Node with the configured adapters; the sandboxes call its callback route.
-    const app = createGatewayApp({ logLevel: "error", services: () => ({ services: { db: database.db, payments: providers }, release: async () => undefined }) });
+    const app = createGatewayApp({
+      logLevel: "error",
+      services: () => ({ services: { db: database.db, payments: providers }, release: async () => undefined }),
+    });
     const port = await new Promise<number>((resolve) => {
       server = serve({ fetch: (request) => app.fetch(request, {}), port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => resolve(info.port));
     });
@@ -50,7 +53,15 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
         }),
       ),
     );
-    const config = { ...parseConfig(nodeConfigSchema, { DATABASE_URL: database.url, BILLING_TICK_MS: "100", BILLING_POLL_AFTER_SECONDS: "1", BILLING_CALLBACK_SLACK_SECONDS: "0" }), DATABASE_URL: database.url };
+    const config = {
+      ...parseConfig(nodeConfigSchema, {
+        DATABASE_URL: database.url,
+        BILLING_TICK_MS: "100",
+        BILLING_POLL_AFTER_SECONDS: "1",
+        BILLING_CALLBACK_SLACK_SECONDS: "0",
+      }),
+      DATABASE_URL: database.url,
+    };
     backbone = createEventLog(config, database.db, logger);
     await ensureBillingTopics(backbone);
     relay = startRelay(database.db, backbone, logger);
@@ -67,7 +78,13 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
 
   const open = async (method: "sbp" | "usdt", ttlMs?: number) => {
     const userId = crypto.randomUUID();
-    const answer = await subscribe(database.db, providers, subscribeSettings(ttlMs), { userId, plan: "monthly", method, idempotencyKey: crypto.randomUUID(), requestHash: "h" });
+    const answer = await subscribe(database.db, providers, subscribeSettings(ttlMs), {
+      userId,
+      plan: "monthly",
+      method,
+      idempotencyKey: crypto.randomUUID(),
+      requestHash: "h",
+    });
     const payment = await database.db.selectFrom("billing.payments").selectAll().where("id", "=", String(answer.body.payment_id)).executeTakeFirstOrThrow();
     return { userId, answer, subscriptionId: payment.subscription_id, paymentId: payment.id, providerPaymentId: payment.provider_payment_id ?? "" };
   };
@@ -84,7 +101,9 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
     const types = (await billingEvents(database.db, userId)).map((event) => event.type);
     expect(types).toEqual(["tunec.billing.payment-completed.v1", "tunec.billing.subscription-activated.v1"]);
     // Every copy was answered OK on its first delivery (T-Bank repeats otherwise).
-    const deliveries = (await sbp.notifications(providerPaymentId)).filter((notification) => notification.status === "CONFIRMED").flatMap((notification) => notification.deliveries);
+    const deliveries = (await sbp.notifications(providerPaymentId))
+      .filter((notification) => notification.status === "CONFIRMED")
+      .flatMap((notification) => notification.deliveries);
     expect(deliveries).toHaveLength(10);
     expect(deliveries.every((delivery) => delivery.accepted && delivery.httpStatus === 200)).toBe(true);
     const callbacks = await database.db.selectFrom("billing.callbacks").select("outcome").where("provider_payment_id", "=", providerPaymentId).execute();
@@ -108,7 +127,12 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
     const price = (answer.body.amount as { amount_minor: number }).amount_minor;
     await sandboxClient(sandboxes.usdt.url).pay(providerPaymentId, { amountMinor: price + 1_000_000 });
     await waitFor(async () => (await state(subscriptionId)) === "active", "activation by USDT", 20_000);
-    await waitFor(async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status !== "requested" , "the excess refund", 20_000);
+    await waitFor(
+      async () =>
+        (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status !== "requested",
+      "the excess refund",
+      20_000,
+    );
     const refund = await database.db.selectFrom("billing.refunds").selectAll().where("payment_id", "=", paymentId).executeTakeFirstOrThrow();
     expect(refund).toMatchObject({ amount_minor: "1000000", currency: "USDT", idempotency_key: `refund-${paymentId}` });
     expect(refund.status === "accepted" || refund.status === "succeeded").toBe(true);
@@ -121,7 +145,12 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
     await usdt.pay(providerPaymentId, { amountMinor: price - 1_000_000 });
     await usdt.expire(providerPaymentId);
     await waitFor(async () => (await state(subscriptionId)) === "failed", "the failure", 20_000);
-    await waitFor(async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status !== "requested", "the refund", 20_000);
+    await waitFor(
+      async () =>
+        (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status !== "requested",
+      "the refund",
+      20_000,
+    );
     const refund = await database.db.selectFrom("billing.refunds").selectAll().where("payment_id", "=", paymentId).executeTakeFirstOrThrow();
     expect(refund).toMatchObject({ amount_minor: String(price - 1_000_000), currency: "USDT" });
     const payment = await database.db.selectFrom("billing.payments").select(["status", "failure_code"]).where("id", "=", paymentId).executeTakeFirstOrThrow();
@@ -143,12 +172,17 @@ describe.each(databaseKinds())("billing against the payment sandboxes on %s", (k
 
   it("SBP money after the saga timed out: refunded at the provider, once", async () => {
     const { subscriptionId, providerPaymentId, paymentId } = await open("sbp");
-    await database.db.updateTable("billing.subscriptions").set({ awaiting_deadline: new Date(Date.now() - 60_000) }).where("id", "=", subscriptionId).execute();
+    await database.db
+      .updateTable("billing.subscriptions")
+      .set({ awaiting_deadline: new Date(Date.now() - 60_000) })
+      .where("id", "=", subscriptionId)
+      .execute();
     await waitFor(async () => (await state(subscriptionId)) === "failed", "the timeout");
     const sbp = sandboxClient(sandboxes.sbp.url);
     await sbp.pay(providerPaymentId, { repeat: 3 });
     await waitFor(
-      async () => (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
+      async () =>
+        (await database.db.selectFrom("billing.refunds").select("status").where("payment_id", "=", paymentId).executeTakeFirst())?.status === "succeeded",
       "the refund",
     );
     expect(await sbp.describe(providerPaymentId)).toMatchObject({ Status: "REFUNDED", Refunded: 29_900 });

@@ -25,7 +25,9 @@ function published(input: { artistId: string; releaseId: string | null; position
       isrc: null,
       loudnessLufs: -14,
       coverObjectKey: input.coverObjectKey ?? null,
-      renditions: [{ quality: "standard", objectKey: `tracks/${trackId}/standard.m4a`, codec: "aac", mimeType: "audio/mp4", bitrateKbps: 128, sizeBytes: 1000 }],
+      renditions: [
+        { quality: "standard", objectKey: `tracks/${trackId}/standard.m4a`, codec: "aac", mimeType: "audio/mp4", bitrateKbps: 128, sizeBytes: 1000 },
+      ],
       publishedAt: new Date().toISOString(),
     },
   }).event;
@@ -57,7 +59,9 @@ describe.each(databaseKinds())("catalog writer: tracks land in their release on 
     await apply(event);
     await apply(event);
     expect(await placement(event.data.trackId)).toEqual({ album_id: releaseId, position: 2, status: "published" });
-    expect(await database.db.selectFrom("catalog.albums").select("cover_key").where("id", "=", releaseId).executeTakeFirstOrThrow()).toEqual({ cover_key: "tracks/x/cover.jpg" });
+    expect(await database.db.selectFrom("catalog.albums").select("cover_key").where("id", "=", releaseId).executeTakeFirstOrThrow()).toEqual({
+      cover_key: "tracks/x/cover.jpg",
+    });
   });
 
   it("a position taken meanwhile (or none named) puts the track after the last one instead of failing the event", async () => {

@@ -39,12 +39,27 @@ async function placeInRelease(trx: Transaction<Database>, data: TunecEvent<"tune
     return { releaseId: null, position: null };
   }
   if (data.position !== null) {
-    const taken = await trx.selectFrom("catalog.tracks").select("id").where("album_id", "=", data.albumId).where("position", "=", data.position).executeTakeFirst();
+    const taken = await trx
+      .selectFrom("catalog.tracks")
+      .select("id")
+      .where("album_id", "=", data.albumId)
+      .where("position", "=", data.position)
+      .executeTakeFirst();
     if (!taken) return { releaseId: data.albumId, position: data.position };
   }
-  const last = await trx.selectFrom("catalog.tracks").select((eb) => eb.fn.max("position").as("position")).where("album_id", "=", data.albumId).executeTakeFirst();
+  const last = await trx
+    .selectFrom("catalog.tracks")
+    .select((eb) => eb.fn.max("position").as("position"))
+    .where("album_id", "=", data.albumId)
+    .executeTakeFirst();
   const position = (last?.position ?? 0) + 1;
-  if (data.position !== null) logger.warn("track's position on its release was taken; placed after the last track", { track_id: data.trackId, release_id: data.albumId, asked: data.position, position });
+  if (data.position !== null)
+    logger.warn("track's position on its release was taken; placed after the last track", {
+      track_id: data.trackId,
+      release_id: data.albumId,
+      asked: data.position,
+      position,
+    });
   return { releaseId: data.albumId, position };
 }
 
@@ -76,7 +91,9 @@ export async function applyTrackPublished(
   if (data.featuredArtistIds.length > 0) {
     await trx
       .insertInto("catalog.track_artists")
-      .values(data.featuredArtistIds.map((artistId, index) => ({ track_id: data.trackId, artist_id: artistId, role: "featured" as const, position: index + 1 })))
+      .values(
+        data.featuredArtistIds.map((artistId, index) => ({ track_id: data.trackId, artist_id: artistId, role: "featured" as const, position: index + 1 })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -97,7 +114,12 @@ export async function applyTrackPublished(
     .execute();
   if (data.coverObjectKey && placement.releaseId) {
     // The first embedded cover becomes the release's cover; a cover its artist or an admin chose is never replaced.
-    await trx.updateTable("catalog.albums").set({ cover_key: data.coverObjectKey }).where("id", "=", placement.releaseId).where("cover_key", "is", null).execute();
+    await trx
+      .updateTable("catalog.albums")
+      .set({ cover_key: data.coverObjectKey })
+      .where("id", "=", placement.releaseId)
+      .where("cover_key", "is", null)
+      .execute();
   }
   context.logger.info(inserted.numInsertedOrUpdatedRows ? "track stored" : "track already stored", { track_id: data.trackId, upload_id: data.uploadId });
 }

@@ -23,8 +23,7 @@ describe.each(matrix.cases)("CDC process killed mid-stream: $mode mode on $datab
   let reader: TopicReader | null = null;
   let cdc: RunningProcess | null = null;
 
-  const startChild = () =>
-    startOriginProcess(["cdc"], { DATABASE_URL: database.url, CDC_SLOT: slot, CDC_MODE: mode, KAFKA_BROKERS: backbone.kafkaBrokers });
+  const startChild = () => startOriginProcess(["cdc"], { DATABASE_URL: database.url, CDC_SLOT: slot, CDC_MODE: mode, KAFKA_BROKERS: backbone.kafkaBrokers });
 
   beforeEach(async () => {
     database = await createTestDatabase(kind);
@@ -46,7 +45,11 @@ describe.each(matrix.cases)("CDC process killed mid-stream: $mode mode on $datab
     await waitForCapture(database, mode, slot, cdc);
     const mine = new Set<string>();
     // Kept by artist: the topic may hold other runs' events (Kafka is shared).
-    reader = await readTopics(backbone.log, [trackUpdatedV1.topic], (event) => (event.data as { after?: { artist_id?: string } }).after?.artist_id === artistId);
+    reader = await readTopics(
+      backbone.log,
+      [trackUpdatedV1.topic],
+      (event) => (event.data as { after?: { artist_id?: string } }).after?.artist_id === artistId,
+    );
 
     const killer = (async () => {
       for (let kill = 0; kill < kills; kill++) {
@@ -68,7 +71,11 @@ describe.each(matrix.cases)("CDC process killed mid-stream: $mode mode on $datab
       mine.add(id);
       expected.add(`${id}/c/${title}`);
       if (index % 2 === 0) {
-        await database.db.updateTable("catalog.tracks").set({ title: `${title} (edit)` }).where("id", "=", id).execute();
+        await database.db
+          .updateTable("catalog.tracks")
+          .set({ title: `${title} (edit)` })
+          .where("id", "=", id)
+          .execute();
         expected.add(`${id}/u/${title} (edit)`);
       }
       if (index % 20 === 0) await sleep(50);
@@ -107,7 +114,7 @@ async function waitForCapture(database: TestDatabase, mode: string, slot: string
   for (;;) {
     if (child.child.exitCode !== null) throw new Error(`cdc exited early:\n${child.output()}`);
     // A slot being created shows up before it is consistent; its confirmed position appears once it is.
-    const ready = mode === "wal" ? (await slotConfirmed(database, slot)) : await captureTriggersInstalled(database.db);
+    const ready = mode === "wal" ? await slotConfirmed(database, slot) : await captureTriggersInstalled(database.db);
     if (ready) return;
     if (Date.now() > deadline) throw new Error(`cdc did not start capturing:\n${child.output()}`);
     await sleep(200);

@@ -149,8 +149,11 @@ describe.each(matrix.cases)("CDC in $mode mode on $database with the $logKind lo
     for (let index = 0; index < 20; index++) whileDown.push(await insertTrack(database.db, artistId, `while down ${index}`));
     await psql("update catalog.tracks set title = 'renamed while down' where id = $1", [first]);
     cdc = await start();
-    const events = await reader.waitFor("the changes made while down", (seen) =>
-      whileDown.every((id) => seen.some((e) => e.event.subject === id)) && seen.some((e) => e.event.subject === first && (e.event.data as { op: string }).op === "u"),
+    const events = await reader.waitFor(
+      "the changes made while down",
+      (seen) =>
+        whileDown.every((id) => seen.some((e) => e.event.subject === id)) &&
+        seen.some((e) => e.event.subject === first && (e.event.data as { op: string }).op === "u"),
     );
     // Each change once: the restart resumed after the confirmed position, not from the start.
     const ids = events.map((e) => e.event.id);

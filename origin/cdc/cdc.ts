@@ -52,7 +52,8 @@ export async function startCdc(options: CdcOptions): Promise<RunningCdc> {
       // The new slot streams only what commits from now on: rows already
       // waiting in the outbox go out through the relay, once.
       let moved = 0;
-      for (let batch = await relayBatch(relayOptions(options, logger)); batch.length > 0; batch = await relayBatch(relayOptions(options, logger))) moved += batch.length;
+      for (let batch = await relayBatch(relayOptions(options, logger)); batch.length > 0; batch = await relayBatch(relayOptions(options, logger)))
+        moved += batch.length;
       logger.info("cdc: created replication slot", { slot: options.slot, at: slot.confirmedLsn, backlogRelayed: moved });
     }
     parts.push(startWalCdc({ db: options.db, connectionString: options.connectionString, slot: options.slot, log: options.log, logger }));

@@ -42,8 +42,13 @@ describe.each(cases)("fault test: $mode mode on $database, $logKind log", ({ dat
     slot = testSlotName();
     // A topic of its own: a shared broker may hold other runs' events.
     topic = `fault-${crypto.randomUUID().slice(0, 8)}`;
-    await backbone.log.ensureTopics([{ name: topic, partitions: 6 }, { name: deadLetterTopic(topic), partitions: 1 }]);
-    await sql`create table public.fault_effects (event_id text not null, play_id uuid not null, handled_at timestamptz not null default now())`.execute(database.db);
+    await backbone.log.ensureTopics([
+      { name: topic, partitions: 6 },
+      { name: deadLetterTopic(topic), partitions: 1 },
+    ]);
+    await sql`create table public.fault_effects (event_id text not null, play_id uuid not null, handled_at timestamptz not null default now())`.execute(
+      database.db,
+    );
   });
   afterEach(async () => {
     await Promise.all([processes.cdc, processes.consumer].map((running) => (running ? stopGracefully(running) : undefined)));
@@ -57,13 +62,18 @@ describe.each(cases)("fault test: $mode mode on $database, $logKind log", ({ dat
     const env = { DATABASE_URL: database.url, CDC_SLOT: slot, CDC_MODE: mode, KAFKA_BROKERS: backbone.kafkaBrokers };
     const startCdc = () => startOriginProcess(["cdc"], env);
     const startConsumer = () =>
-      startProcess(process.execPath, ["--import", "tsx", "origin/cdc/testing/fault-consumer.ts"], {
-        ...process.env,
-        ...env,
-        FAULT_GROUP: group,
-        FAULT_TOPIC: topic,
-        LOG_LEVEL: "warn",
-      }, root);
+      startProcess(
+        process.execPath,
+        ["--import", "tsx", "origin/cdc/testing/fault-consumer.ts"],
+        {
+          ...process.env,
+          ...env,
+          FAULT_GROUP: group,
+          FAULT_TOPIC: topic,
+          LOG_LEVEL: "warn",
+        },
+        root,
+      );
     const started = Date.now();
     processes.cdc = startCdc();
     processes.consumer = startConsumer();

@@ -92,7 +92,23 @@ describe.each(databaseKinds())("dead letters on %s", (kind) => {
   });
 
   it("reads what it can from any dlq record, invalid JSON included", () => {
-    const row = deadLetterRow({ topic: "tunec.users.dlq", partition: 0, offset: "7", key: "k", value: "{not json", headers: { "dlq-reason": "invalid-json" }, timestamp: new Date() });
-    expect(row).toMatchObject({ original_topic: "tunec.users", dlq_offset: "7", reason: "invalid-json", event_id: null, event_type: null, attempts: null, failed_at: null });
+    const row = deadLetterRow({
+      topic: "tunec.users.dlq",
+      partition: 0,
+      offset: "7",
+      key: "k",
+      value: "{not json",
+      headers: { "dlq-reason": "invalid-json" },
+      timestamp: new Date(),
+    });
+    expect(row).toMatchObject({
+      original_topic: "tunec.users",
+      dlq_offset: "7",
+      reason: "invalid-json",
+      event_id: null,
+      event_type: null,
+      attempts: null,
+      failed_at: null,
+    });
   });
 });

@@ -75,13 +75,17 @@ export const demoAdminId = demoId("user", "demo-admin");
 
 function jingle(spot: DemoSpot): string {
   const beat = spot.seconds / spot.notes.length;
-  const note = spot.notes
-    .slice(0, -1)
-    .reduceRight((rest, hz, i) => `if(lt(t,${((i + 1) * beat).toFixed(3)}),${hz},${rest})`, String(spot.notes.at(-1) ?? 440));
+  const note = spot.notes.slice(0, -1).reduceRight((rest, hz, i) => `if(lt(t,${((i + 1) * beat).toFixed(3)}),${hz},${rest})`, String(spot.notes.at(-1) ?? 440));
   return `aevalsrc='0.3*exp(-1.5*mod(t,${beat.toFixed(3)}))*sin(2*PI*t*(${note}))':s=44100:d=${spot.seconds}`;
 }
 
-export async function seedDemoAds(options: { db: Kysely<Database>; store: ObjectStore; logger: Logger; ffmpeg?: string; signal?: AbortSignal }): Promise<{ created: number }> {
+export async function seedDemoAds(options: {
+  db: Kysely<Database>;
+  store: ObjectStore;
+  logger: Logger;
+  ffmpeg?: string;
+  signal?: AbortSignal;
+}): Promise<{ created: number }> {
   const { db, store } = options;
   const scratch = await scratchDirectory("demo", "ads");
   let created = 0;

@@ -30,7 +30,9 @@ export function startDemoSeed(config: NodeConfig & { DATABASE_URL: string }, say
       say(`demo catalog: ${seeded.queued} synthesised tracks queued for validation and transcoding`);
       const outcome = await waitForDemo(db, seeded.uploadIds, 10 * 60_000, stopping.signal);
       if (!stopping.signal.aborted) {
-        say(`demo catalog: ${outcome.published} tracks published${outcome.rejected ? `, ${outcome.rejected} rejected` : ""}${outcome.pending ? `, ${outcome.pending} still in the pipeline` : ""}`);
+        say(
+          `demo catalog: ${outcome.published} tracks published${outcome.rejected ? `, ${outcome.rejected} rejected` : ""}${outcome.pending ? `, ${outcome.pending} still in the pipeline` : ""}`,
+        );
       }
     } catch (error) {
       if (!stopping.signal.aborted) say(`demo catalog: seeding failed (${error instanceof Error ? error.message : String(error)}); is ffmpeg installed?`);

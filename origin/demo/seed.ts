@@ -75,7 +75,17 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedResult>
             ...(options.signal ? { signal: options.signal } : {}),
             ...(options.ffmpeg ? { ffmpeg: options.ffmpeg } : {}),
           });
-          await queueUpload(options, { uploadId, artistId, albumId, position: index + 1, language: artist.language, genres: artist.genres, track, file, artistIds });
+          await queueUpload(options, {
+            uploadId,
+            artistId,
+            albumId,
+            position: index + 1,
+            language: artist.language,
+            genres: artist.genres,
+            track,
+            file,
+            artistIds,
+          });
           result.queued++;
         }
       }
@@ -89,7 +99,17 @@ export async function seedDemoCatalog(options: SeedOptions): Promise<SeedResult>
 
 async function queueUpload(
   options: SeedOptions,
-  upload: { uploadId: string; artistId: string; albumId: string; position: number; language: string; genres: string[]; track: DemoTrack; file: string; artistIds: Map<string, string> },
+  upload: {
+    uploadId: string;
+    artistId: string;
+    albumId: string;
+    position: number;
+    language: string;
+    genres: string[];
+    track: DemoTrack;
+    file: string;
+    artistIds: Map<string, string>;
+  },
 ): Promise<void> {
   const size = (await stat(upload.file)).size;
   const contentType = demoContentTypes[upload.track.format];
@@ -123,7 +143,12 @@ async function queueUpload(
 }
 
 /** Waits until every demo upload is published or rejected; returns the counts. */
-export async function waitForDemo(db: Kysely<Database>, uploadIds: string[], timeoutMs: number, signal?: AbortSignal): Promise<{ published: number; rejected: number; pending: number }> {
+export async function waitForDemo(
+  db: Kysely<Database>,
+  uploadIds: string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ published: number; rejected: number; pending: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await db.selectFrom("ingestion.uploads").select(["state"]).where("id", "in", uploadIds).execute();

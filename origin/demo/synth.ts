@@ -51,19 +51,36 @@ function audioSource(track: DemoTrack): string {
 }
 
 /** Writes `out` in the track's format; with `cover` colours, embeds a generated cover picture. */
-export async function synthesiseTrack(track: DemoTrack, out: string, options: { cover?: [string, string]; seed: number; signal?: AbortSignal; ffmpeg?: string }): Promise<void> {
+export async function synthesiseTrack(
+  track: DemoTrack,
+  out: string,
+  options: { cover?: [string, string]; seed: number; signal?: AbortSignal; ffmpeg?: string },
+): Promise<void> {
   const fades = `afade=t=in:d=0.5,afade=t=out:st=${Math.max(0, track.seconds - 1.5)}:d=1.5`;
   const withCover = options.cover !== undefined && formatsWithCover.includes(track.format);
   const args = [
-    "-v", "error", "-y",
-    "-f", "lavfi", "-i", audioSource(track),
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "lavfi",
+    "-i",
+    audioSource(track),
     ...(withCover && options.cover ? ["-f", "lavfi", "-i", `gradients=s=400x400:c0=${options.cover[0]}:c1=${options.cover[1]}:seed=${options.seed}:d=1`] : []),
-    "-map", "0:a", "-af", fades,
+    "-map",
+    "0:a",
+    "-af",
+    fades,
     ...(withCover ? ["-map", "1:v", "-frames:v", "1", "-c:v", "mjpeg", "-disposition:v", "attached_pic"] : []),
-    "-metadata", `title=${track.title}`,
+    "-metadata",
+    `title=${track.title}`,
     ...encoders[track.format],
     out,
   ];
-  const result = await runFfmpeg(args, { timeoutMs: 120_000, ...(options.signal ? { signal: options.signal } : {}), ...(options.ffmpeg ? { binary: options.ffmpeg } : {}) });
+  const result = await runFfmpeg(args, {
+    timeoutMs: 120_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.ffmpeg ? { binary: options.ffmpeg } : {}),
+  });
   if (result.code !== 0) throw new Error(`synthesising "${track.title}" failed: ${result.stderr.trim().split("\n").slice(-3).join(" | ")}`);
 }

@@ -82,7 +82,10 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
     };
 
     async function effects(): Promise<{ event_id: string; user_id: string }[]> {
-      const { rows } = await sql<{ event_id: string; user_id: string }>`select event_id, user_id from public.consumer_effects where grp = ${group} order by seq`.execute(db);
+      const { rows } = await sql<{
+        event_id: string;
+        user_id: string;
+      }>`select event_id, user_id from public.consumer_effects where grp = ${group} order by seq`.execute(db);
       return rows;
     }
 
@@ -117,40 +120,43 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
       expect((await effects()).map((row) => row.event_id)).toEqual([event.id]);
     });
 
-    it.each(["batch", "event"] as const)("applies every event of a batch once when one of them fails at first (transactionScope %s)", async (transactionScope) => {
-      const calls = new Map<string, number>();
-      const userId = crypto.randomUUID();
-      const events = [];
-      // Published before the consumer starts, so they arrive as one batch of one partition.
-      for (let index = 0; index < 6; index++) events.push(await publishEvent(log, topic, "tunec.playback.playback-started.v1", play(userId)));
-      const flaky = events[3]?.id;
-      const consumer = await startConsumer({
-        log,
-        db,
-        group,
-        topics: [topic],
-        retry,
-        logger: recordingLogger(),
-        lagIntervalMs: 0,
-        transactionScope,
-        handlers: {
-          async "tunec.playback.playback-started.v1"(event, trx, context) {
-            calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
-            await recordEffect(event, trx, context);
-            if (event.id === flaky && calls.get(event.id) === 1) throw new Error("first try fails");
+    it.each(["batch", "event"] as const)(
+      "applies every event of a batch once when one of them fails at first (transactionScope %s)",
+      async (transactionScope) => {
+        const calls = new Map<string, number>();
+        const userId = crypto.randomUUID();
+        const events = [];
+        // Published before the consumer starts, so they arrive as one batch of one partition.
+        for (let index = 0; index < 6; index++) events.push(await publishEvent(log, topic, "tunec.playback.playback-started.v1", play(userId)));
+        const flaky = events[3]?.id;
+        const consumer = await startConsumer({
+          log,
+          db,
+          group,
+          topics: [topic],
+          retry,
+          logger: recordingLogger(),
+          lagIntervalMs: 0,
+          transactionScope,
+          handlers: {
+            async "tunec.playback.playback-started.v1"(event, trx, context) {
+              calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+              await recordEffect(event, trx, context);
+              if (event.id === flaky && calls.get(event.id) === 1) throw new Error("first try fails");
+            },
           },
-        },
-      });
-      running.push(consumer);
-      await waitFor(() => drained(consumer), "the batch consumed");
-      expect((await effects()).map((row) => row.event_id)).toEqual(events.map((event) => event.id));
-      expect(calls.get(flaky ?? "")).toBe(2);
-      expect(events.slice(4).map((event) => calls.get(event.id))).toEqual([1, 1]);
-      // The events before it ran a second time only if they shared its rolled-back batch transaction.
-      const before = events.slice(0, 3).map((event) => calls.get(event.id));
-      if (transactionScope === "event") expect(before).toEqual([1, 1, 1]);
-      else for (const count of before) expect([1, 2]).toContain(count);
-    });
+        });
+        running.push(consumer);
+        await waitFor(() => drained(consumer), "the batch consumed");
+        expect((await effects()).map((row) => row.event_id)).toEqual(events.map((event) => event.id));
+        expect(calls.get(flaky ?? "")).toBe(2);
+        expect(events.slice(4).map((event) => calls.get(event.id))).toEqual([1, 1]);
+        // The events before it ran a second time only if they shared its rolled-back batch transaction.
+        const before = events.slice(0, 3).map((event) => calls.get(event.id));
+        if (transactionScope === "event") expect(before).toEqual([1, 1, 1]);
+        else for (const count of before) expect([1, 2]).toContain(count);
+      },
+    );
 
     it("parks a poison event on <topic>.dlq with its error after N attempts and goes on with the same key", async () => {
       const logger = recordingLogger();
@@ -233,7 +239,10 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
       const last = await publishEvent(log, topic, "tunec.playback.playback-started.v1", play(started.userId));
       await waitFor(() => drained(consumer), "events consumed");
       expect((await effects()).map((row) => row.event_id)).toEqual([last.id]);
-      expect(logger.lines.find((line) => line.msg === "unknown event type skipped")).toMatchObject({ eventId: unknownId, eventType: "tunec.playback.playback-paused.v2" });
+      expect(logger.lines.find((line) => line.msg === "unknown event type skipped")).toMatchObject({
+        eventId: unknownId,
+        eventType: "tunec.playback.playback-paused.v2",
+      });
       expect(logger.lines.filter((line) => line.msg === "event dead-lettered")).toEqual([]);
       expect((await log.lag(`probe-${group}`, [`${topic}.dlq`]))[0]?.end).toBe("0");
     });

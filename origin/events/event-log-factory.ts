@@ -27,11 +27,7 @@ export interface EventBackbone {
  * `db` stays the caller's: closing the log does not close it.
  * @example const { log } = createEventLog(config, db, logger)
  */
-export function createEventLog(
-  config: Pick<NodeConfig, "KAFKA_BROKERS" | "DATABASE_URL">,
-  db: Kysely<Database>,
-  logger: Logger,
-): EventBackbone {
+export function createEventLog(config: Pick<NodeConfig, "KAFKA_BROKERS" | "DATABASE_URL">, db: Kysely<Database>, logger: Logger): EventBackbone {
   if (config.KAFKA_BROKERS && config.KAFKA_BROKERS.length > 0) {
     return { kind: "kafka", log: createKafkaEventLog({ brokers: config.KAFKA_BROKERS, logger: logger.child({ eventLog: "kafka" }) }) };
   }

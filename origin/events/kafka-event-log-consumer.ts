@@ -75,8 +75,7 @@ export class KafkaGroupConsumer implements Consumer {
         this.#log.warn("handler rejected a batch; it will be delivered again", { topic, partition, offset, error });
         this.#requestRestart(this.#settings.redeliveryDelayMs);
       },
-      onCommitFailed: (topic, partition, error) =>
-        this.#log.warn("offset commit failed; records may be delivered again", { topic, partition, error }),
+      onCommitFailed: (topic, partition, error) => this.#log.warn("offset commit failed; records may be delivered again", { topic, partition, error }),
       onTaken: () => {
         if (this.#stream?.isPaused() && this.#workers.buffered < this.#highWater / 2) this.#stream.resume();
       },

@@ -71,7 +71,10 @@ export async function appendToLog(
 ): Promise<LogPosition[]> {
   if (records.length === 0) return [];
   const inputs = records.map((record) => recordInput.parse(record));
-  const counts = await topics.of(db, inputs.map((record) => record.topic));
+  const counts = await topics.of(
+    db,
+    inputs.map((record) => record.topic),
+  );
   const partitions = inputs.map((record) => partitionFor(record.key, counts.get(record.topic) ?? 1));
   // Each record's place among its partition's records of this call.
   const sizes = new Map<string, { topic: string; partition: number; count: number }>();

@@ -50,7 +50,14 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       const doomed = createPostgresEventLog({ db: doomedDb, logger: quiet, pollIntervalMs: 50, leaseTtlMs: 1_500, heartbeatIntervalMs: 300 });
       const hang = deferred();
       const entered = deferred();
-      await doomed.consume({ group, topics: [topic], handle: async () => { entered.resolve(); await hang.promise; } });
+      await doomed.consume({
+        group,
+        topics: [topic],
+        handle: async () => {
+          entered.resolve();
+          await hang.promise;
+        },
+      });
       await entered.promise;
       // A crash: the process stops talking to the database mid-batch, without leaving the group.
       await doomedDb.destroy();
@@ -93,19 +100,33 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       await log.ensureTopics([{ name: topic, partitions: 3 }]);
       const keys = Array.from({ length: 30 }, (_, index) => `key-${index}`);
       const publishers = Array.from({ length: 12 }, (_, publisher) =>
-        log.publish(Array.from({ length: 50 }, (_, index) => ({ topic, key: keys[(publisher * 7 + index * (publisher % 2 ? 1 : -1) + 300) % 30] ?? "k", value: `${publisher}-${index}` }))),
+        log.publish(
+          Array.from({ length: 50 }, (_, index) => ({
+            topic,
+            key: keys[(publisher * 7 + index * (publisher % 2 ? 1 : -1) + 300) % 30] ?? "k",
+            value: `${publisher}-${index}`,
+          })),
+        ),
       );
       const doomed = Array.from({ length: 4 }, () =>
-        database.db.transaction().execute(async (trx) => {
-          await log.append(trx, keys.map((key) => ({ topic, key, value: "rolled back" })));
-          throw new Error("roll back");
-        }).catch((error: unknown) => error),
+        database.db
+          .transaction()
+          .execute(async (trx) => {
+            await log.append(
+              trx,
+              keys.map((key) => ({ topic, key, value: "rolled back" })),
+            );
+            throw new Error("roll back");
+          })
+          .catch((error: unknown) => error),
       );
       await Promise.all([...publishers, ...doomed]);
       // In a transaction: on PGlite that keeps this query's Parse/Bind together (see postgres-event-log-session.ts).
-      const rows = await database.db.transaction().execute((trx) => sql<{ partition: number; offsets: string[] }>`
+      const rows = await database.db.transaction().execute((trx) =>
+        sql<{ partition: number; offsets: string[] }>`
         select partition, array_agg(record_offset::text order by record_offset) as offsets
-        from events.log_records where topic = ${topic} group by partition order by partition`.execute(trx));
+        from events.log_records where topic = ${topic} group by partition order by partition`.execute(trx),
+      );
       expect(rows.rows.reduce((sum, row) => sum + row.offsets.length, 0)).toBe(600);
       for (const row of rows.rows) expect(row.offsets).toEqual(row.offsets.map((_, index) => String(index)));
       const lag = await log.lag(unique("group"), [topic]);
@@ -118,8 +139,14 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       await log.ensureTopics([{ name: topic, partitions: 1 }]);
       const end = async () => (await log.lag(unique("group"), [topic]))[0]?.end;
       await database.db.transaction().execute(async (trx) => {
-        const positions = await log.append(trx, [{ topic, key: "a", value: "1" }, { topic, key: "a", value: "2" }]);
-        expect(positions).toEqual([{ topic, partition: 0, offset: "0" }, { topic, partition: 0, offset: "1" }]);
+        const positions = await log.append(trx, [
+          { topic, key: "a", value: "1" },
+          { topic, key: "a", value: "2" },
+        ]);
+        expect(positions).toEqual([
+          { topic, partition: 0, offset: "0" },
+          { topic, partition: 0, offset: "1" },
+        ]);
         // PGlite serves one session: another connection would wait for this transaction.
         if (kind === "postgres") expect(await end()).toBe("0");
       });
@@ -133,9 +160,11 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       await log.ensureTopics([{ name: topic, partitions: 1 }]);
       await log.publish(Array.from({ length: 5 }, (_, index) => ({ topic, key: "k", value: String(index) })));
       const age = (below: number) =>
-        database.db.transaction().execute((trx) =>
-          sql`update events.log_records set created_at = now() - interval '2 days' where topic = ${topic} and record_offset < ${below}`.execute(trx),
-        );
+        database.db
+          .transaction()
+          .execute((trx) =>
+            sql`update events.log_records set created_at = now() - interval '2 days' where topic = ${topic} and record_offset < ${below}`.execute(trx),
+          );
       const prune = () => database.db.transaction().execute((trx) => pruneLog(trx, 24 * 3_600_000));
       await age(3);
       expect(await prune()).toBe(3);
@@ -144,7 +173,10 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       const consumer = await log.consume({ group: unique("group"), topics: [topic], handle: async (batch) => void seen.push(...batch) });
       await waitFor("the retained records", () => seen.length >= 2);
       await consumer.stop();
-      expect(seen.map((record) => [record.offset, record.value])).toEqual([["3", "3"], ["4", "4"]]);
+      expect(seen.map((record) => [record.offset, record.value])).toEqual([
+        ["3", "3"],
+        ["4", "4"],
+      ]);
       await age(5);
       expect(await prune()).toBe(2);
       expect(await log.lag(unique("group"), [topic])).toEqual([{ topic, partition: 0, committed: "5", end: "5", lag: 0 }]);

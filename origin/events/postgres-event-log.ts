@@ -55,7 +55,11 @@ const optionsSchema = z.object({
   leaseTtlMs: z.number().int().min(300).default(10_000),
   heartbeatIntervalMs: z.number().int().min(50).optional(),
   redeliveryDelayMs: z.number().int().min(0).default(1_000),
-  retentionMs: z.number().int().min(1_000).default(7 * 24 * 3_600_000),
+  retentionMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .default(7 * 24 * 3_600_000),
   pruneIntervalMs: z.number().int().min(1_000).default(60_000),
 });
 const topicSpec = z.object({ name: z.string().min(1), partitions: z.number().int().min(1).max(1024) });
@@ -199,12 +203,14 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     },
 
     async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
-      const rows = await run((session) => sql<{ topic: string; partition: number; committed: string; end: string }>`
+      const rows = await run((session) =>
+        sql<{ topic: string; partition: number; committed: string; end: string }>`
         select p.topic, p.partition, coalesce(o.next_offset, ${logStart("p")})::text as committed, p.next_offset::text as end
         from events.log_partitions p
         left join events.log_group_offsets o on o.group_id = ${group} and o.topic = p.topic and o.partition = p.partition
         where p.topic = any(${topics}::text[])
-        order by p.topic, p.partition`.execute(session));
+        order by p.topic, p.partition`.execute(session),
+      );
       return rows.rows.map((row) => ({ ...row, lag: Number(BigInt(row.end) - BigInt(row.committed)) }));
     },
 

@@ -66,7 +66,12 @@ export async function applyArtistUpdated(db: Kysely<Database>, data: EventData<"
     or exists (select 1 from catalog.track_artists ta where ta.track_id = t.id and ta.artist_id = any(${ids}))
     or t.id in (select d.id from search.tracks d where d.artist_ids && ${ids}))`;
   const albums = await db.selectFrom("catalog.albums").select("id").where("artist_id", "in", artistIds).execute();
-  return rebuild(db, tracks, artistIds, albums.map((album) => album.id));
+  return rebuild(
+    db,
+    tracks,
+    artistIds,
+    albums.map((album) => album.id),
+  );
 }
 
 /** AlbumUpdated: its title and cover live in its tracks' documents. */

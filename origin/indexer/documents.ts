@@ -95,7 +95,9 @@ export async function refreshArtistsAndAlbums(db: Kysely<Database>, artistIds: r
       ) agg on true
       where a.id = any(${sql.val(artistIds)}::uuid[])
       on conflict (id) do update set name = excluded.name, image_key = excluded.image_key, track_count = excluded.track_count,
-        popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
+        popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(
+      db,
+    );
   }
   if (albumIds.length > 0) {
     await sql`
@@ -111,7 +113,9 @@ export async function refreshArtistsAndAlbums(db: Kysely<Database>, artistIds: r
       where al.id = any(${sql.val(albumIds)}::uuid[])
       on conflict (id) do update set title = excluded.title, artist_id = excluded.artist_id, artist_name = excluded.artist_name,
         kind = excluded.kind, release_date = excluded.release_date, cover_key = excluded.cover_key, track_count = excluded.track_count,
-        popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
+        popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(
+      db,
+    );
   }
 }
 

@@ -41,10 +41,21 @@ describe.each(databaseKinds())("indexer service on %s", (kind) => {
   const rowOf = async (id: string): Promise<TrackRow> =>
     (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
   const insertTrack = async (title: string) =>
-    (await database.db.insertInto("catalog.tracks").values({ title, artist_id: artistId, duration_ms: 200_000, status: "published" }).returning("id").executeTakeFirstOrThrow()).id;
+    (
+      await database.db
+        .insertInto("catalog.tracks")
+        .values({ title, artist_id: artistId, duration_ms: 200_000, status: "published" })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
   const found = async (q: string, id: string) => (await searchCatalog(database.db, { q, type: "track", limit: 10 })).hits.some((hit) => hit.id === id);
   const handled = async (eventId: string) =>
-    (await database.db.selectFrom("events.inbox").select("event_id").where("consumer", "=", "search-indexer").where("event_id", "=", eventId).executeTakeFirst()) !== undefined;
+    (await database.db
+      .selectFrom("events.inbox")
+      .select("event_id")
+      .where("consumer", "=", "search-indexer")
+      .where("event_id", "=", eventId)
+      .executeTakeFirst()) !== undefined;
   const source = { table: "catalog.tracks", ts_ms: Date.now() };
 
   it("indexes an inserted track, applies updates in order and ignores a stale one", async () => {

@@ -36,7 +36,11 @@ describe.runIf(testOpenSearchUrl && process.env.OPENSEARCH_FAULT_TEST === "1")("
     pump = startOpenSearchPump(database.db, client, { prefix, log: createLogger({ test: "opensearch-fault" }, "error"), intervalMs: 50 });
     const artistId = (await database.db.insertInto("catalog.artists").values({ name: "Сплин" }).returning("id").executeTakeFirstOrThrow()).id;
     for (let i = 0; i < 20; i++) {
-      const row = await database.db.insertInto("catalog.tracks").values({ title: `Песня ${i}`, artist_id: artistId, duration_ms: 1000, status: "published", published_at: new Date() }).returning("id").executeTakeFirstOrThrow();
+      const row = await database.db
+        .insertInto("catalog.tracks")
+        .values({ title: `Песня ${i}`, artist_id: artistId, duration_ms: 1000, status: "published", published_at: new Date() })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       ids.push(row.id);
     }
   }, 60_000);
@@ -50,7 +54,9 @@ describe.runIf(testOpenSearchUrl && process.env.OPENSEARCH_FAULT_TEST === "1")("
   /** One catalog change as CDC brings it: the row updated, the event applied by the indexer. */
   const change = async (step: number) => {
     const id = ids[step % ids.length] ?? "";
-    await sql`update catalog.tracks set title = ${`Песня ${step % ids.length} v${step}`}, status = ${step % 7 === 3 ? "taken_down" : "published"}, updated_at = clock_timestamp() where id = ${id}`.execute(database.db);
+    await sql`update catalog.tracks set title = ${`Песня ${step % ids.length} v${step}`}, status = ${step % 7 === 3 ? "taken_down" : "published"}, updated_at = clock_timestamp() where id = ${id}`.execute(
+      database.db,
+    );
     const row = (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
     await applyTrackUpdated(database.db, { op: step < ids.length ? "c" : "u", before: null, after: row, source });
   };
@@ -62,7 +68,16 @@ describe.runIf(testOpenSearchUrl && process.env.OPENSEARCH_FAULT_TEST === "1")("
     // Changes keep coming while the node goes down and stays down.
     for (; step < 120; step++) await change(step);
     await stopping;
-    expect(Number((await database.db.selectFrom("search.opensearch_pending").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n)).toBeGreaterThan(0);
+    expect(
+      Number(
+        (
+          await database.db
+            .selectFrom("search.opensearch_pending")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBeGreaterThan(0);
     const starting = node("start");
     for (; step < 160; step++) await change(step);
     await starting;
@@ -72,7 +87,9 @@ describe.runIf(testOpenSearchUrl && process.env.OPENSEARCH_FAULT_TEST === "1")("
 
     const expected = await readDocuments(database.db, "tracks", { ids });
     expect(expected).toHaveLength(ids.length);
-    const stored = z.object({ docs: z.array(z.object({ _id: z.string(), found: z.boolean(), _version: z.number().optional(), _source: z.record(z.string(), z.unknown()).optional() })) });
+    const stored = z.object({
+      docs: z.array(z.object({ _id: z.string(), found: z.boolean(), _version: z.number().optional(), _source: z.record(z.string(), z.unknown()).optional() })),
+    });
     const { body } = await client.request("POST", `/${aliasName(prefix, "tracks")}/_mget`, stored, { body: { ids } });
     for (const document of expected) {
       const got = body.docs.find((doc) => doc._id === document.id);

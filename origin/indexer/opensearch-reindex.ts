@@ -23,14 +23,20 @@ export interface OpenSearchReindexOptions {
 // A transaction that began this long before the copy may commit during it: ship its documents again too.
 const catchUpMarginMs = 60_000;
 
-export async function reindexOpenSearch(db: Kysely<Database>, client: OpenSearchClient, options: OpenSearchReindexOptions): Promise<{ documents: number; indices: Record<IndexKind, string> }> {
+export async function reindexOpenSearch(
+  db: Kysely<Database>,
+  client: OpenSearchClient,
+  options: OpenSearchReindexOptions,
+): Promise<{ documents: number; indices: Record<IndexKind, string> }> {
   const batchSize = options.batchSize ?? 5_000;
   const startedAt = new Date((await sql<{ now: Date }>`select now() as now`.execute(db)).rows[0]?.now.getTime() ?? Date.now());
   const previous = await currentIndices(client, options.prefix);
   // No refresh while bulk loading; the swap comes after an explicit refresh.
   const next = await createVersionedIndices(client, options.prefix, `${Date.now()}`, { refreshInterval: "-1" });
   const counts = await sql<{ tracks: string; albums: string; artists: string }>`
-    select (select count(*) from search.tracks) as tracks, (select count(*) from search.albums) as albums, (select count(*) from search.artists) as artists`.execute(db);
+    select (select count(*) from search.tracks) as tracks, (select count(*) from search.albums) as albums, (select count(*) from search.artists) as artists`.execute(
+    db,
+  );
   const total = Number(counts.rows[0]?.tracks ?? 0) + Number(counts.rows[0]?.albums ?? 0) + Number(counts.rows[0]?.artists ?? 0);
   let done = 0;
   options.onProgress?.(0, total);

@@ -35,8 +35,15 @@ describe.runIf(testOpenSearchUrl)("shipping search documents to OpenSearch", () 
   });
 
   const insert = async (title: string) =>
-    (await database.db.insertInto("catalog.tracks").values({ title, artist_id: artistId, duration_ms: 1000, status: "published", published_at: new Date() }).returning("id").executeTakeFirstOrThrow()).id;
-  const rowOf = async (id: string) => (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
+    (
+      await database.db
+        .insertInto("catalog.tracks")
+        .values({ title, artist_id: artistId, duration_ms: 1000, status: "published", published_at: new Date() })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    ).id;
+  const rowOf = async (id: string) =>
+    (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
   const drain = async () => {
     while ((await drainOnce(database.db, client, prefix, { refresh: true })) > 0);
   };

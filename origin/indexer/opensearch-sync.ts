@@ -71,7 +71,11 @@ export async function readDocuments(
         d.visible, d.explicit, d.popularity, d.title, concat_ws(' ', array_to_string(d.artist_names, ' '), d.album_title) as names,
         d.title_latin, d.names_latin, d.artist_ids, d.artist_names, d.album_id, d.album_title, d.cover_key, d.duration_ms, d.genres, d.language
       from search.tracks d where ${where} ${limit}`.execute(db);
-    return rows.rows.map(({ version, ...source }) => ({ id: source.id, version: version === null ? tombstoneVersion : Number(version), source: { ...source, names_sound: soundKey(source.names_latin) } }));
+    return rows.rows.map(({ version, ...source }) => ({
+      id: source.id,
+      version: version === null ? tombstoneVersion : Number(version),
+      source: { ...source, names_sound: soundKey(source.names_latin) },
+    }));
   }
   if (kind === "albums") {
     const rows = await sql<{
@@ -93,7 +97,11 @@ export async function readDocuments(
         d.title_latin, search.search_key(concat_ws(' ', d.title, d.artist_name)) as names_latin, d.artist_id, d.artist_name, d.kind,
         d.release_date::text as release_date, d.cover_key
       from search.albums d where ${where} ${limit}`.execute(db);
-    return rows.rows.map(({ version, ...source }) => ({ id: source.id, version: Number(version), source: { ...source, names_sound: soundKey(source.names_latin) } }));
+    return rows.rows.map(({ version, ...source }) => ({
+      id: source.id,
+      version: Number(version),
+      source: { ...source, names_sound: soundKey(source.names_latin) },
+    }));
   }
   const rows = await sql<{ id: string; version: string; track_count: number; popularity: number; name: string; name_latin: string; image_key: string | null }>`
     select d.id, ${micros("d.indexed_at")} as version, d.track_count, d.popularity, d.name, d.name_latin, d.image_key
@@ -110,7 +118,12 @@ export async function readDocuments(
  * conflict means OpenSearch already holds a newer document: that is success.
  * Any other failed item throws, so its note stays and is retried.
  */
-export async function writeDocuments(client: OpenSearchClient, index: string, documents: readonly OpenSearchDocument[], options: { refresh?: boolean | "wait_for"; alias?: boolean } = {}): Promise<{ written: number; stale: number }> {
+export async function writeDocuments(
+  client: OpenSearchClient,
+  index: string,
+  documents: readonly OpenSearchDocument[],
+  options: { refresh?: boolean | "wait_for"; alias?: boolean } = {},
+): Promise<{ written: number; stale: number }> {
   if (documents.length === 0) return { written: 0, stale: 0 };
   const lines: unknown[] = [];
   // require_alias: a write through a missing alias fails instead of auto-creating an index with guessed mappings.
@@ -126,7 +139,8 @@ export async function writeDocuments(client: OpenSearchClient, index: string, do
     if (!outcome) continue;
     if (outcome.status >= 200 && outcome.status < 300) written += 1;
     else if (outcome.status === 409) stale += 1;
-    else throw new Error(`OpenSearch refused document ${outcome._id} in ${index}: ${outcome.status} ${outcome.error?.type ?? ""} ${outcome.error?.reason ?? ""}`);
+    else
+      throw new Error(`OpenSearch refused document ${outcome._id} in ${index}: ${outcome.status} ${outcome.error?.type ?? ""} ${outcome.error?.reason ?? ""}`);
   }
   return { written, stale };
 }
@@ -147,7 +161,12 @@ export async function currentIndices(client: OpenSearchClient, prefix: string): 
 const acknowledged = z.object({ acknowledged: z.boolean() }).passthrough();
 
 /** Creates `<prefix>-<kind>-<stamp>` for each kind; returns the names. */
-export async function createVersionedIndices(client: OpenSearchClient, prefix: string, stamp: string, options: { refreshInterval?: string } = {}): Promise<Record<IndexKind, string>> {
+export async function createVersionedIndices(
+  client: OpenSearchClient,
+  prefix: string,
+  stamp: string,
+  options: { refreshInterval?: string } = {},
+): Promise<Record<IndexKind, string>> {
   const names = {} as Record<IndexKind, string>;
   for (const kind of indexKinds) {
     const name = `${aliasName(prefix, kind)}-${stamp}`;
@@ -158,7 +177,12 @@ export async function createVersionedIndices(client: OpenSearchClient, prefix: s
 }
 
 /** Points every alias at its new index in one atomic call, dropping the old ones' aliases. */
-export async function swapAliases(client: OpenSearchClient, prefix: string, next: Record<IndexKind, string>, previous: Partial<Record<IndexKind, string>>): Promise<void> {
+export async function swapAliases(
+  client: OpenSearchClient,
+  prefix: string,
+  next: Record<IndexKind, string>,
+  previous: Partial<Record<IndexKind, string>>,
+): Promise<void> {
   const actions: unknown[] = [];
   for (const kind of indexKinds) {
     const old = previous[kind];
@@ -180,15 +204,29 @@ export async function ensureIndices(client: OpenSearchClient, prefix: string): P
 
 /** Asks the triggers of migrations/0170 to note changes from now on. */
 export async function registerSync(db: Kysely<Database>, name: string): Promise<void> {
-  await db.insertInto("search.opensearch_sync").values({ name }).onConflict((oc) => oc.column("name").doNothing()).execute();
+  await db
+    .insertInto("search.opensearch_sync")
+    .values({ name })
+    .onConflict((oc) => oc.column("name").doNothing())
+    .execute();
 }
 
 /**
  * Ships up to `batchSize` noted changes; returns how many notes it settled.
  * A note is deleted only if its seq is unchanged, i.e. no change arrived while shipping.
  */
-export async function drainOnce(db: Kysely<Database>, client: OpenSearchClient, prefix: string, options: { batchSize?: number; refresh?: boolean | "wait_for" } = {}): Promise<number> {
-  const notes = await db.selectFrom("search.opensearch_pending").select(["kind", "id", "seq"]).orderBy("seq").limit(options.batchSize ?? 500).execute();
+export async function drainOnce(
+  db: Kysely<Database>,
+  client: OpenSearchClient,
+  prefix: string,
+  options: { batchSize?: number; refresh?: boolean | "wait_for" } = {},
+): Promise<number> {
+  const notes = await db
+    .selectFrom("search.opensearch_pending")
+    .select(["kind", "id", "seq"])
+    .orderBy("seq")
+    .limit(options.batchSize ?? 500)
+    .execute();
   if (notes.length === 0) return 0;
   for (const kind of indexKinds) {
     const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
@@ -212,7 +250,11 @@ export interface OpenSearchPump {
  * `intervalMs`; while OpenSearch is unreachable it backs off (notes wait in
  * PostgreSQL, nothing is lost) and logs once per outage.
  */
-export function startOpenSearchPump(db: Kysely<Database>, client: OpenSearchClient, options: { prefix: string; log: Logger; intervalMs?: number; afterShip?: (count: number) => Promise<void> }): OpenSearchPump {
+export function startOpenSearchPump(
+  db: Kysely<Database>,
+  client: OpenSearchClient,
+  options: { prefix: string; log: Logger; intervalMs?: number; afterShip?: (count: number) => Promise<void> },
+): OpenSearchPump {
   const intervalMs = options.intervalMs ?? 100;
   let stopped = false;
   let failing = false;
@@ -237,19 +279,23 @@ export function startOpenSearchPump(db: Kysely<Database>, client: OpenSearchClie
         failing = true;
         delay = Math.min(delay * 2, 5_000);
       }
-      if (shipped === 0 || failing) await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      if (shipped === 0 || failing)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
     }
   })();
   return {
     async flush() {
       for (;;) {
-        const left = await db.selectFrom("search.opensearch_pending").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+        const left = await db
+          .selectFrom("search.opensearch_pending")
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow();
         if (Number(left.n) === 0) return;
         wake?.();
         await new Promise((resolve) => setTimeout(resolve, 50));

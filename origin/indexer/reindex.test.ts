@@ -17,8 +17,10 @@ describe.each(databaseKinds())("reindex on %s", (kind) => {
   });
 
   const insert = async (title: string, status: "published" | "draft" = "published") =>
-    (await database.db.insertInto("catalog.tracks").values({ title, artist_id: artistId, duration_ms: 1000, status }).returning("id").executeTakeFirstOrThrow()).id;
-  const rowOf = async (id: string) => (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
+    (await database.db.insertInto("catalog.tracks").values({ title, artist_id: artistId, duration_ms: 1000, status }).returning("id").executeTakeFirstOrThrow())
+      .id;
+  const rowOf = async (id: string) =>
+    (await sql<{ row: TrackRow }>`select to_jsonb(t) as row from catalog.tracks t where id = ${id}`.execute(database.db)).rows[0]?.row as TrackRow;
   const doc = (id: string) => database.db.selectFrom("search.tracks").select(["title", "visible"]).where("id", "=", id).executeTakeFirst();
   const source = { table: "catalog.tracks", ts_ms: 0 };
 
@@ -40,7 +42,12 @@ describe.each(databaseKinds())("reindex on %s", (kind) => {
     await reindex(database.db);
     // The indexer applies changes newer than the catalog rows reindex reads (they commit while it runs).
     const row = await rowOf(renamed);
-    await applyTrackUpdated(database.db, { op: "u", before: row, after: { ...row, title: "Романс (live)", updated_at: new Date(Date.parse(row.updated_at) + 60_000).toISOString() }, source });
+    await applyTrackUpdated(database.db, {
+      op: "u",
+      before: row,
+      after: { ...row, title: "Романс (live)", updated_at: new Date(Date.parse(row.updated_at) + 60_000).toISOString() },
+      source,
+    });
     await applyTrackDeleted(database.db, { op: "d", before: await rowOf(deleted), after: null, source });
     await reindex(database.db);
     expect(await doc(renamed)).toEqual({ title: "Романс (live)", visible: true });

@@ -29,7 +29,14 @@ export interface ReindexResult {
 
 export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}): Promise<ReindexResult> {
   const batchSize = options.batchSize ?? 5_000;
-  const total = Number((await db.selectFrom("catalog.tracks").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow()).count);
+  const total = Number(
+    (
+      await db
+        .selectFrom("catalog.tracks")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
   let done = 0;
   let last: string | null = null;
   options.onProgress?.(0, total);
@@ -59,7 +66,9 @@ export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}
       from search.tracks d, unnest(d.artist_ids) as credited (id) where d.visible group by credited.id
     ) agg on agg.id = a.id
     on conflict (id) do update set name = excluded.name, image_key = excluded.image_key, track_count = excluded.track_count,
-      popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
+      popularity = excluded.popularity, name_latin = excluded.name_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(
+    db,
+  );
   const albums = await sql`
     insert into search.albums as s (id, title, artist_id, artist_name, kind, release_date, cover_key, track_count, popularity, title_latin, tsv, sound, indexed_at)
     select al.id, al.title, al.artist_id, ar.name, al.kind, al.release_date, al.cover_key, coalesce(agg.tracks, 0), coalesce(agg.popularity, 0),
@@ -72,7 +81,9 @@ export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}
     ) agg on agg.album_id = al.id
     on conflict (id) do update set title = excluded.title, artist_id = excluded.artist_id, artist_name = excluded.artist_name,
       kind = excluded.kind, release_date = excluded.release_date, cover_key = excluded.cover_key, track_count = excluded.track_count,
-      popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(db);
+      popularity = excluded.popularity, title_latin = excluded.title_latin, tsv = excluded.tsv, sound = excluded.sound, indexed_at = excluded.indexed_at`.execute(
+    db,
+  );
   // Artists and albums gone from the catalog stop matching.
   await sql`update search.artists s set track_count = 0 where not exists (select 1 from catalog.artists a where a.id = s.id)`.execute(db);
   await sql`update search.albums s set track_count = 0 where not exists (select 1 from catalog.albums a where a.id = s.id)`.execute(db);

@@ -22,7 +22,8 @@ export const indexerTopics = ["tunec.catalog.tracks", "tunec.catalog.artists-alb
 /** `--service indexer`: catalog changes → the search read model; drops cached searches. */
 export const indexerService: OriginService = {
   name: "indexer",
-  description: "search indexer: TrackUpdated/TrackDeleted/ArtistUpdated/AlbumUpdated → search.* documents (Russian/English full text, transliteration, trigrams); invalidates cached searches",
+  description:
+    "search indexer: TrackUpdated/TrackDeleted/ArtistUpdated/AlbumUpdated → search.* documents (Russian/English full text, transliteration, trigrams); invalidates cached searches",
   async start({ config, db, log }) {
     const backbone = createEventLog(config, db, log);
     const cache = config.REDIS_URL ? failOpen(createRedisCache({ url: config.REDIS_URL }), log) : null;
@@ -39,7 +40,8 @@ export const indexerService: OriginService = {
           log,
           afterShip: async () => {
             // Pages cached from OpenSearch before the shipment are stale now.
-            if (config.SEARCH_ENGINE === "opensearch") await cache?.increment(searchVersionKey).catch((error: unknown) => log.warn("could not invalidate cached searches", { error }));
+            if (config.SEARCH_ENGINE === "opensearch")
+              await cache?.increment(searchVersionKey).catch((error: unknown) => log.warn("could not invalidate cached searches", { error }));
           },
         });
         log.info("shipping search documents to OpenSearch", { url: config.OPENSEARCH_URL, prefix: config.OPENSEARCH_INDEX_PREFIX });

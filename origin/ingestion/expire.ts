@@ -17,10 +17,15 @@ export async function expireStaleUploads(db: Kysely<Database>, limit = 100): Pro
   let expired = 0;
   for (const upload of stale) {
     const done = await db.transaction().execute((trx) =>
-      rejectUpload(trx, upload, { from: "awaiting_upload" }, {
-        code: "url_expired",
-        message: "The upload URL expired before the file was uploaded and completed; create a new upload.",
-      }),
+      rejectUpload(
+        trx,
+        upload,
+        { from: "awaiting_upload" },
+        {
+          code: "url_expired",
+          message: "The upload URL expired before the file was uploaded and completed; create a new upload.",
+        },
+      ),
     );
     if (done) expired++;
   }

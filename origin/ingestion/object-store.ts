@@ -5,7 +5,15 @@ import { createS3Bucket, createS3ObjectStore } from "../../shared/storage/s3-obj
 
 export type StorageConfig = Pick<
   NodeConfig,
-  "S3_ENDPOINT" | "S3_REGION" | "S3_BUCKET" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY" | "S3_FORCE_PATH_STYLE" | "STORAGE_INTERNAL_TOKEN" | "STORAGE_EDGE_URL" | "GATEWAY_PORT"
+  | "S3_ENDPOINT"
+  | "S3_REGION"
+  | "S3_BUCKET"
+  | "S3_ACCESS_KEY_ID"
+  | "S3_SECRET_ACCESS_KEY"
+  | "S3_FORCE_PATH_STYLE"
+  | "STORAGE_INTERNAL_TOKEN"
+  | "STORAGE_EDGE_URL"
+  | "GATEWAY_PORT"
 >;
 
 /**

@@ -123,7 +123,13 @@ describe.runIf(hasFfmpeg()).each(databaseKinds())("upload → validate → trans
     ];
     const uploads = await Promise.all(
       cases.map(async (c) =>
-        insertCompletedUpload(database.db, store, { ...artist, title: c.name, file: c.file, size: c.size ?? (await bench.size(c.file)), contentType: c.contentType }),
+        insertCompletedUpload(database.db, store, {
+          ...artist,
+          title: c.name,
+          file: c.file,
+          size: c.size ?? (await bench.size(c.file)),
+          contentType: c.contentType,
+        }),
       ),
     );
     for (const [index, upload] of uploads.entries()) {

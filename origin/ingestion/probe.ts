@@ -62,7 +62,9 @@ export async function probeAudio(path: string, sizeBytes: number, declaredConten
     const guessed = /MIME-type not supported: ([\w./+-]+)/i.exec(text)?.[1];
     return reject(
       "unsupported_format",
-      guessed ? `The file is ${guessed}, not audio in a supported format (MP3, FLAC, WAV, AAC/M4A, Ogg Vorbis/Opus).` : "The file could not be read as audio in a supported format (MP3, FLAC, WAV, AAC/M4A, Ogg Vorbis/Opus).",
+      guessed
+        ? `The file is ${guessed}, not audio in a supported format (MP3, FLAC, WAV, AAC/M4A, Ogg Vorbis/Opus).`
+        : "The file could not be read as audio in a supported format (MP3, FLAC, WAV, AAC/M4A, Ogg Vorbis/Opus).",
     );
   }
   const { format } = metadata;

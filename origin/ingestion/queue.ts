@@ -38,6 +38,10 @@ export async function releaseUpload(db: Kysely<Database>, id: string, owner: str
 
 /** Work waiting in `state` (for tests and lag logs). */
 export async function pendingCount(db: Kysely<Database>, state: UploadState): Promise<number> {
-  const row = await db.selectFrom("ingestion.uploads").select((eb) => eb.fn.countAll<string>().as("n")).where("state", "=", state).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("ingestion.uploads")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("state", "=", state)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -44,17 +44,41 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
     [database, bench] = await Promise.all([createTestDatabase(kind), createAudioWorkbench()]);
     dir = await mkdtemp(join(tmpdir(), "tunec-e2e-"));
     const envFile = join(dir, "secrets.env");
-    await writeFile(envFile, `STORAGE_INTERNAL_TOKEN=${token}\nUPLOAD_SIGNING_KEY=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")}\n`);
+    await writeFile(
+      envFile,
+      `STORAGE_INTERNAL_TOKEN=${token}\nUPLOAD_SIGNING_KEY=${Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")}\n`,
+    );
     const port = await freePort();
     gateway = `http://127.0.0.1:${port}`;
     wrangler = startProcess(
       join(root, "node_modules", ".bin", "wrangler"),
-      ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", join(dir, "wrangler"), "--env-file", envFile, "--var", "ENVIRONMENT:development", "--show-interactive-dev-session=false", "--log-level", "warn"],
+      [
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--persist-to",
+        join(dir, "wrangler"),
+        "--env-file",
+        envFile,
+        "--var",
+        "ENVIRONMENT:development",
+        "--show-interactive-dev-session=false",
+        "--log-level",
+        "warn",
+      ],
       { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: withPassword(database.url), WRANGLER_SEND_METRICS: "false" },
       root,
     );
     await waitForHttp(`${gateway}/healthz`, wrangler, 90_000);
-    const config = parseConfig(nodeConfigSchema, { DATABASE_URL: database.url, LOG_LEVEL: "error", CDC_SLOT: slot, STORAGE_INTERNAL_TOKEN: token, STORAGE_EDGE_URL: gateway });
+    const config = parseConfig(nodeConfigSchema, {
+      DATABASE_URL: database.url,
+      LOG_LEVEL: "error",
+      CDC_SLOT: slot,
+      STORAGE_INTERNAL_TOKEN: token,
+      STORAGE_EDGE_URL: gateway,
+    });
     origin = await startOrigin({ ...config, DATABASE_URL: database.url }, [cdcService, ingestionService, transcoderService, catalogWriterService]);
     backbone = createEventLog({ DATABASE_URL: database.url }, database.db, createLogger({ test: "e2e" }, "error"));
     reader = await readTopics(backbone.log, ["tunec.ingestion.uploads"]);
@@ -83,21 +107,39 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
   async function artistToken(name: string): Promise<string> {
     const email = `artist-${crypto.randomUUID().slice(0, 8)}@example.com`;
     expect((await call("/auth/register", { method: "POST", body: JSON.stringify({ email, password }) })).status).toBe(202);
-    const login = (await (await call("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) })).json()) as { refresh_token: string; access_token: string };
+    const login = (await (await call("/auth/login", { method: "POST", body: JSON.stringify({ email, password }) })).json()) as {
+      refresh_token: string;
+      access_token: string;
+    };
     const userId = JSON.parse(Buffer.from(login.access_token.split(".")[1] ?? "", "base64url").toString()).sub as string;
     // What an admin does: the artist role and a linked artist profile.
-    await database.db.updateTable("auth.accounts").set({ roles: ["listener", "artist"] }).where("id", "=", userId).execute();
+    await database.db
+      .updateTable("auth.accounts")
+      .set({ roles: ["listener", "artist"] })
+      .where("id", "=", userId)
+      .execute();
     const profile = await database.db.insertInto("catalog.artists").values({ name }).returning("id").executeTakeFirstOrThrow();
     await database.db.insertInto("catalog.artist_managers").values({ artist_id: profile.id, user_id: userId }).execute();
-    const refreshed = (await (await call("/auth/refresh", { method: "POST", body: JSON.stringify({ refresh_token: login.refresh_token }) })).json()) as { access_token: string };
+    const refreshed = (await (await call("/auth/refresh", { method: "POST", body: JSON.stringify({ refresh_token: login.refresh_token }) })).json()) as {
+      access_token: string;
+    };
     return refreshed.access_token;
   }
 
   async function upload(accessToken: string, path: string, contentType: string, title: string) {
     const bytes = await bench.bytes(path);
-    const created = await call("/tracks", { method: "POST", token: accessToken, body: JSON.stringify({ title, content_type: contentType, size_bytes: bytes.byteLength, language: "ru", genres: ["rock"] }) });
+    const created = await call("/tracks", {
+      method: "POST",
+      token: accessToken,
+      body: JSON.stringify({ title, content_type: contentType, size_bytes: bytes.byteLength, language: "ru", genres: ["rock"] }),
+    });
     expect(created.status).toBe(201);
-    const body = (await created.json()) as { upload_id: string; track_id: string; upload: { url: string; headers: Record<string, string> }; complete_url: string };
+    const body = (await created.json()) as {
+      upload_id: string;
+      track_id: string;
+      upload: { url: string; headers: Record<string, string> };
+      complete_url: string;
+    };
     const put = await fetch(body.upload.url, { method: "PUT", headers: body.upload.headers, body: bytes });
     expect(put.status).toBe(200);
     const started = Date.now();
@@ -108,7 +150,10 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
   async function waitForOutcome(accessToken: string, uploadId: string) {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const status = (await (await call(`/uploads/${uploadId}`, { token: accessToken })).json()) as { status: string; rejection: { code: string; message: string } | null };
+      const status = (await (await call(`/uploads/${uploadId}`, { token: accessToken })).json()) as {
+        status: string;
+        rejection: { code: string; message: string } | null;
+      };
       if (status.status === "published" || status.status === "rejected") return status;
       if (Date.now() > deadline) throw new Error(`upload still ${status.status}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -125,7 +170,9 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
     expect(outcome).toMatchObject({ status: "published", rejection: null });
     expect(elapsed).toBeLessThan(20_000);
 
-    const events = await reader.waitFor("TrackPublished", (seen) => seen.some((e) => e.event.type === "tunec.ingestion.track-published.v1" && e.record.key === created.upload_id));
+    const events = await reader.waitFor("TrackPublished", (seen) =>
+      seen.some((e) => e.event.type === "tunec.ingestion.track-published.v1" && e.record.key === created.upload_id),
+    );
     expect(events.find((e) => e.record.key === created.upload_id)?.event).toMatchObject({ data: { trackId: created.track_id, title: "Спокойная ночь" } });
     const deadline = Date.now() + 20_000;
     let renditions = await database.db.selectFrom("catalog.renditions").selectAll().where("track_id", "=", created.track_id).execute();
@@ -134,7 +181,9 @@ describe.runIf(hasFfmpeg())("artist upload end to end (wrangler dev + origin)", 
       renditions = await database.db.selectFrom("catalog.renditions").selectAll().where("track_id", "=", created.track_id).execute();
     }
     expect(renditions.map((r) => r.quality).sort()).toEqual(["high", "standard"]);
-    expect(await database.db.selectFrom("catalog.tracks").select("status").where("id", "=", created.track_id).executeTakeFirst()).toEqual({ status: "published" });
+    expect(await database.db.selectFrom("catalog.tracks").select("status").where("id", "=", created.track_id).executeTakeFirst()).toEqual({
+      status: "published",
+    });
 
     // The renditions are in the edge's R2 bucket, as playable MP4 audio.
     const bucket = createHttpObjectStore({ baseUrl: gateway, token });

@@ -22,11 +22,19 @@ describe.each(databaseKinds())("account mail on %s", (kind) => {
 
   async function newAccount(values: { email_verified_at?: Date; pending_email?: string } = {}): Promise<{ id: string; email: string }> {
     const email = `${crypto.randomUUID().slice(0, 12)}@example.com`;
-    return database.db.insertInto("auth.accounts").values({ email, password_hash: null, ...values }).returning(["id", "email"]).executeTakeFirstOrThrow();
+    return database.db
+      .insertInto("auth.accounts")
+      .values({ email, password_hash: null, ...values })
+      .returning(["id", "email"])
+      .executeTakeFirstOrThrow();
   }
 
   async function handle(userId: string, purpose: AccountMailPurpose, requestedAt = new Date()) {
-    const { event } = buildEvent({ type: "tunec.auth.account-email-requested.v1", source: "/tunec/auth", data: { userId, purpose, requestedAt: requestedAt.toISOString() } });
+    const { event } = buildEvent({
+      type: "tunec.auth.account-email-requested.v1",
+      source: "/tunec/auth",
+      data: { userId, purpose, requestedAt: requestedAt.toISOString() },
+    });
     await database.db.transaction().execute((trx) => enqueueAccountMail(deps, event, trx, { logger }));
     return database.db.selectFrom("notify.deliveries").selectAll().where("event_id", "=", event.id).execute();
   }
@@ -42,7 +50,11 @@ describe.each(databaseKinds())("account mail on %s", (kind) => {
     expect(content.subject).toBe("Подтвердите почту для TUNEC");
     expect(content.text).toContain("https://tunec.test/app/account/verify-email#token=");
     expect(content.html).toContain(`#token=${tokenIn(content.text)}`);
-    expect(await consumeAccountToken(database.db, tokenIn(content.text), ["verify-email"])).toEqual({ accountId: account.id, purpose: "verify-email", email: account.email });
+    expect(await consumeAccountToken(database.db, tokenIn(content.text), ["verify-email"])).toEqual({
+      accountId: account.id,
+      purpose: "verify-email",
+      email: account.email,
+    });
 
     const claimed = (await claimDue(database.db, "test", 60_000, 1000, 5)).find((due) => due.id === row?.id);
     if (!claimed) throw new Error("not claimed");
@@ -58,7 +70,9 @@ describe.each(databaseKinds())("account mail on %s", (kind) => {
     expect((reset?.content as { text: string }).text).toContain("/app/account/reset-password#token=");
     const [change] = await handle(account.id, "change-email");
     expect(change?.recipient).toBe("next-address@example.com");
-    expect(await consumeAccountToken(database.db, tokenIn((change?.content as { text: string }).text), ["change-email"])).toMatchObject({ email: "next-address@example.com" });
+    expect(await consumeAccountToken(database.db, tokenIn((change?.content as { text: string }).text), ["change-email"])).toMatchObject({
+      email: "next-address@example.com",
+    });
   });
 
   it("sends nothing that is no longer needed or no longer awaited", async () => {

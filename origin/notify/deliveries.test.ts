@@ -62,10 +62,17 @@ describe.each(databaseKinds())("notify.deliveries on %s", (kind) => {
     expect((await claimDue(database.db, "b", 60_000, 1000, 2)).some((c) => c.event_id === row.event_id)).toBe(false);
     expect(await rowOf(row.event_id)).toMatchObject({ status: "pending", attempts: 1, last_error: "451 try later" });
 
-    await database.db.updateTable("notify.deliveries").set({ next_attempt_at: new Date(0) }).where("event_id", "=", row.event_id).execute();
+    await database.db
+      .updateTable("notify.deliveries")
+      .set({ next_attempt_at: new Date(0) })
+      .where("event_id", "=", row.event_id)
+      .execute();
     const [last] = (await claimDue(database.db, "b", 1, 1000, 2)).filter((c) => c.event_id === row.event_id);
     expect(last?.attempts).toBe(2);
-    await waitFor(async () => (await failAbandoned(database.db, 2)) > 0 || (await rowOf(row.event_id)).status === "failed", "the abandoned last attempt to be failed");
+    await waitFor(
+      async () => (await failAbandoned(database.db, 2)) > 0 || (await rowOf(row.event_id)).status === "failed",
+      "the abandoned last attempt to be failed",
+    );
     expect(await rowOf(row.event_id)).toMatchObject({ status: "failed", attempts: 2 });
     expect((await rowOf(row.event_id)).last_error).toContain("stopped mid-send");
   });

@@ -53,10 +53,23 @@ export async function claimDue(db: Kysely<Database>, owner: string, leaseMs: num
 const withoutLinks = sql<string>`case when template like 'account-%'
   then jsonb_build_object('subject', content->'subject', 'redacted', true) else content end`;
 
-export async function markSent(db: Kysely<Database> | Transaction<Database>, row: DeliveryRow, owner: string, providerMessageId: string | null): Promise<boolean> {
+export async function markSent(
+  db: Kysely<Database> | Transaction<Database>,
+  row: DeliveryRow,
+  owner: string,
+  providerMessageId: string | null,
+): Promise<boolean> {
   const result = await db
     .updateTable("notify.deliveries")
-    .set({ status: "sent", content: withoutLinks, provider_message_id: providerMessageId, last_error: null, lease_owner: null, sent_at: new Date(), updated_at: new Date() })
+    .set({
+      status: "sent",
+      content: withoutLinks,
+      provider_message_id: providerMessageId,
+      last_error: null,
+      lease_owner: null,
+      sent_at: new Date(),
+      updated_at: new Date(),
+    })
     .where("id", "=", row.id)
     .where("lease_owner", "=", owner)
     .where("status", "=", "sending")
@@ -91,7 +104,12 @@ export async function markAttemptFailed(
 export async function failAbandoned(db: Kysely<Database>, maxAttempts: number): Promise<number> {
   const result = await db
     .updateTable("notify.deliveries")
-    .set({ status: "failed", last_error: "no outcome recorded for the last attempt (the dispatcher stopped mid-send)", lease_owner: null, updated_at: new Date() })
+    .set({
+      status: "failed",
+      last_error: "no outcome recorded for the last attempt (the dispatcher stopped mid-send)",
+      lease_owner: null,
+      updated_at: new Date(),
+    })
     .where("status", "=", "sending")
     .where("next_attempt_at", "<=", sql<Date>`now()`)
     .where("attempts", ">=", maxAttempts)

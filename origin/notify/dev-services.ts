@@ -25,7 +25,10 @@ export async function ensureVapidKeys(dataDir: string, env: Record<string, strin
   if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY };
   await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, "notify-vapid.json");
-  const stored = await readFile(file, "utf8").then((text) => JSON.parse(text) as { publicKey?: unknown; privateKey?: unknown }, () => null);
+  const stored = await readFile(file, "utf8").then(
+    (text) => JSON.parse(text) as { publicKey?: unknown; privateKey?: unknown },
+    () => null,
+  );
   if (typeof stored?.publicKey === "string" && typeof stored.privateKey === "string") return { publicKey: stored.publicKey, privateKey: stored.privateKey };
   const keys = generateVapidKeys();
   await writeFile(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });

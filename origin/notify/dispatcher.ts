@@ -57,7 +57,12 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       return { sent: true, providerMessageId: sent.providerMessageId };
     }
     if (!push) throw new DeliveryFailure("permanent", "push is not configured (no VAPID keys)");
-    const subscription = await db.selectFrom("notify.push_subscriptions").select(["p256dh", "auth"]).where("endpoint", "=", row.recipient).where("user_id", "=", row.user_id).executeTakeFirst();
+    const subscription = await db
+      .selectFrom("notify.push_subscriptions")
+      .select(["p256dh", "auth"])
+      .where("endpoint", "=", row.recipient)
+      .where("user_id", "=", row.user_id)
+      .executeTakeFirst();
     if (!subscription) return { sent: false, why: "the push subscription was removed before sending" };
     const content = row.content as PushContent;
     const sent = await push.send({ endpoint: row.recipient, keys: subscription }, JSON.stringify(content.payload), {
@@ -69,7 +74,13 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function deliver(row: DeliveryRow): Promise<void> {
-    const logger = options.logger.child({ delivery_id: row.id, event_id: row.event_id, channel: row.channel, attempt: row.attempts, ...(row.trace_id ? { trace_id: row.trace_id } : {}) });
+    const logger = options.logger.child({
+      delivery_id: row.id,
+      event_id: row.event_id,
+      channel: row.channel,
+      attempt: row.attempts,
+      ...(row.trace_id ? { trace_id: row.trace_id } : {}),
+    });
     try {
       const result = await send(row);
       if (!result.sent) {
@@ -78,7 +89,8 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
         return;
       }
       const providerMessageId = result.providerMessageId;
-      if (await markSent(db, row, owner, providerMessageId)) logger.info("notification sent", { template: row.template, provider_message_id: providerMessageId });
+      if (await markSent(db, row, owner, providerMessageId))
+        logger.info("notification sent", { template: row.template, provider_message_id: providerMessageId });
       else logger.warn("notification sent, but the lease had passed to another dispatcher", { template: row.template });
       return;
     } catch (error) {
@@ -87,7 +99,8 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       if (kind === "gone") {
         await db.transaction().execute(async (trx) => {
           // RFC 8030: 404/410 mean the browser dropped this subscription for good.
-          if (row.channel === "push") await trx.deleteFrom("notify.push_subscriptions").where("endpoint", "=", row.recipient).where("user_id", "=", row.user_id).execute();
+          if (row.channel === "push")
+            await trx.deleteFrom("notify.push_subscriptions").where("endpoint", "=", row.recipient).where("user_id", "=", row.user_id).execute();
           await markAttemptFailed(trx, row, owner, { status: "gone", error: message });
         });
         logger.info("push subscription gone; removed", { error: message });

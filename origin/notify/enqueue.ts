@@ -48,16 +48,33 @@ export function templateOf(event: NotifiableEvent): NotificationTemplate {
   }
 }
 
-export async function enqueueNotifications(deps: EnqueueDeps, event: NotifiableEvent, trx: Transaction<Database>, context: Pick<HandlerContext, "logger">): Promise<void> {
+export async function enqueueNotifications(
+  deps: EnqueueDeps,
+  event: NotifiableEvent,
+  trx: Transaction<Database>,
+  context: Pick<HandlerContext, "logger">,
+): Promise<void> {
   const userId = event.data.userId;
   const template = templateOf(event);
   const contact = await deps.contacts.contactOf(trx, userId);
   const message = messageFor(template, contact.locale, contact);
-  const common = { event_id: event.id, event_type: event.type, user_id: userId, locale: contact.locale, template: template.name, trace_id: parseTraceparent(event.traceparent)?.traceId ?? null };
+  const common = {
+    event_id: event.id,
+    event_type: event.type,
+    user_id: userId,
+    locale: contact.locale,
+    template: template.name,
+    trace_id: parseTraceparent(event.traceparent)?.traceId ?? null,
+  };
   const rows: NewDelivery[] = [];
   if (contact.email) {
     const email = renderEmail(message, contact.locale, deps.appUrl);
-    rows.push({ ...common, channel: "email", recipient: contact.email, content: { ...email, messageId: emailMessageId(event.id, contact.email, deps.mailDomain) } });
+    rows.push({
+      ...common,
+      channel: "email",
+      recipient: contact.email,
+      content: { ...email, messageId: emailMessageId(event.id, contact.email, deps.mailDomain) },
+    });
   }
   if (deps.pushEnabled) {
     const subscriptions = await trx.selectFrom("notify.push_subscriptions").select("endpoint").where("user_id", "=", userId).execute();

@@ -11,10 +11,28 @@ import { Agent } from "undici";
 
 const blocked = new BlockList();
 for (const [network, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) blocked.addSubnet(network, prefix, "ipv4");
-for (const [network, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["2002::", 16]] as const) {
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const)
+  blocked.addSubnet(network, prefix, "ipv4");
+for (const [network, prefix] of [
+  ["::", 128],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+  ["64:ff9b::", 96],
+  ["2002::", 16],
+] as const) {
   blocked.addSubnet(network, prefix, "ipv6");
 }
 
@@ -48,7 +66,9 @@ export function publicOnlyLookup(hostname: string, options: LookupOptions, callb
     if (error) return callback(error, []);
     const refused = addresses.find(({ address }) => isNonPublicAddress(address));
     if (refused || addresses.length === 0) {
-      const failure: NodeJS.ErrnoException = new Error(`refusing to connect to ${hostname}: it resolves to a non-public address (${refused?.address ?? "none"})`);
+      const failure: NodeJS.ErrnoException = new Error(
+        `refusing to connect to ${hostname}: it resolves to a non-public address (${refused?.address ?? "none"})`,
+      );
       failure.code = "ENONPUBLIC";
       return callback(failure, []);
     }

@@ -68,7 +68,11 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
     const event = await publishEvent(log, topic, "tunec.billing.subscription-activated.v1", activated(user.userId));
     await settled(user.userId, 1);
     const [mail] = await mailTo(user.email);
-    expect(mail).toMatchObject({ from: "noreply@tunec.dev", subject: "TUNEC Premium подключён", messageId: expect.stringMatching(new RegExp(`^<${event.id}\\.[A-Za-z0-9_-]{12}@tunec\\.dev>$`)) });
+    expect(mail).toMatchObject({
+      from: "noreply@tunec.dev",
+      subject: "TUNEC Premium подключён",
+      messageId: expect.stringMatching(new RegExp(`^<${event.id}\\.[A-Za-z0-9_-]{12}@tunec\\.dev>$`)),
+    });
     expect(mail?.text).toContain(`Здравствуйте, <b>Аня & "Ко"</b>!`);
     expect(mail?.text).toContain("Спасибо за подписку на месяц! TUNEC Premium действует до 1 января 2027 г.\n");
     expect(mail?.text).toContain("https://tunec.dev/app/account/subscription");
@@ -76,13 +80,27 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
     expect(mail?.html).not.toContain("<b>Аня");
     expect(mail?.html).toContain('<html lang="ru">');
     const [row] = await deliveries(user.userId);
-    expect(row).toMatchObject({ event_id: event.id, channel: "email", recipient: user.email, status: "sent", attempts: 1, locale: "ru", template: "subscription-activated", last_error: null });
+    expect(row).toMatchObject({
+      event_id: event.id,
+      channel: "email",
+      recipient: user.email,
+      status: "sent",
+      attempts: 1,
+      locale: "ru",
+      template: "subscription-activated",
+      last_error: null,
+    });
     expect(row?.provider_message_id).toMatch(/queued as/);
   });
 
   it("writes in English to an English profile, and in Russian when there is no profile", async () => {
     const english = await createUser(database.db, "en-GB");
-    await publishEvent(log, topic, "tunec.billing.subscription-activated.v1", activated(english.userId, { renewal: true, plan: "yearly", periodEnd: "2027-12-01T00:00:00Z" }));
+    await publishEvent(
+      log,
+      topic,
+      "tunec.billing.subscription-activated.v1",
+      activated(english.userId, { renewal: true, plan: "yearly", periodEnd: "2027-12-01T00:00:00Z" }),
+    );
     await publishEvent(log, topic, "tunec.billing.subscription-failed.v1", failed(english.userId));
     await settled(english.userId, 2);
     const mails = await mailTo(english.email);
@@ -94,7 +112,9 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
     await database.db.deleteFrom("users.profiles").where("user_id", "=", noProfile.userId).execute();
     await publishEvent(log, topic, "tunec.billing.subscription-expired.v1", expired(noProfile.userId));
     await settled(noProfile.userId, 1);
-    expect((await mailTo(noProfile.email)).map((mail) => [mail.subject, mail.text.split("\n")[0]])).toEqual([["Подписка TUNEC Premium закончилась", "Здравствуйте!"]]);
+    expect((await mailTo(noProfile.email)).map((mail) => [mail.subject, mail.text.split("\n")[0]])).toEqual([
+      ["Подписка TUNEC Premium закончилась", "Здравствуйте!"],
+    ]);
   });
 
   it("sends one message for an event delivered ten times, nine of them concurrently", async () => {
@@ -139,18 +159,30 @@ describe.each(databaseKinds())("notify service on %s", (kind) => {
     const phone = pushService.subscribe();
     const laptop = pushService.subscribe();
     for (const browser of [phone, laptop]) {
-      await database.db.insertInto("notify.push_subscriptions").values({ user_id: user.userId, endpoint: browser.endpoint, p256dh: browser.keys.p256dh, auth: browser.keys.auth }).execute();
+      await database.db
+        .insertInto("notify.push_subscriptions")
+        .values({ user_id: user.userId, endpoint: browser.endpoint, p256dh: browser.keys.p256dh, auth: browser.keys.auth })
+        .execute();
     }
     pushService.respondWith(laptop.id, 410);
     const event = await publishEvent(log, topic, "tunec.billing.subscription-activated.v1", activated(user.userId));
     await settled(user.userId, 3);
     const pushed = pushService.received.filter((push) => push.subscriptionId === phone.id);
     expect(pushed).toHaveLength(1);
-    expect(JSON.parse(pushed[0]?.payload ?? "{}")).toEqual({ title: "TUNEC Premium подключён", body: "Без рекламы и в высоком качестве до 1 января 2027 г.", url: "https://tunec.dev/app/account/subscription", tag: `tunec-${event.id}` });
+    expect(JSON.parse(pushed[0]?.payload ?? "{}")).toEqual({
+      title: "TUNEC Premium подключён",
+      body: "Без рекламы и в высоком качестве до 1 января 2027 г.",
+      url: "https://tunec.dev/app/account/subscription",
+      tag: `tunec-${event.id}`,
+    });
     expect(pushed[0]?.topic).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const rows = await deliveries(user.userId);
     expect(rows.map((row) => [row.channel, row.recipient, row.status]).sort()).toEqual(
-      [["email", user.email, "sent"], ["push", laptop.endpoint, "gone"], ["push", phone.endpoint, "sent"]].sort(),
+      [
+        ["email", user.email, "sent"],
+        ["push", laptop.endpoint, "gone"],
+        ["push", phone.endpoint, "sent"],
+      ].sort(),
     );
     const left = await database.db.selectFrom("notify.push_subscriptions").select("endpoint").where("user_id", "=", user.userId).execute();
     expect(left.map((row) => row.endpoint)).toEqual([phone.endpoint]);

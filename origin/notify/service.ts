@@ -52,10 +52,19 @@ export function createNotifyService(options: NotifyServiceOptions = {}): OriginS
     async start(context) {
       const { config, db, log } = context;
       const vapid = vapidKeys(config);
-      const push = options.push ? options.push(context) : vapid ? createWebPushSender(vapid, { allowPrivateAddresses: config.ENVIRONMENT !== "production" }) : null;
+      const push = options.push
+        ? options.push(context)
+        : vapid
+          ? createWebPushSender(vapid, { allowPrivateAddresses: config.ENVIRONMENT !== "production" })
+          : null;
       if (!push) log.warn("Web Push is off: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (npm start makes a development pair)");
       const mailer = options.mailer ? options.mailer(context) : createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
-      const deps: EnqueueDeps = { contacts: options.contacts ?? databaseContactDirectory, appUrl: config.NOTIFY_APP_URL, mailDomain: mailDomain(config.MAIL_FROM), pushEnabled: push !== null };
+      const deps: EnqueueDeps = {
+        contacts: options.contacts ?? databaseContactDirectory,
+        appUrl: config.NOTIFY_APP_URL,
+        mailDomain: mailDomain(config.MAIL_FROM),
+        pushEnabled: push !== null,
+      };
       const maxAgeMs = options.maxEventAgeMs ?? 3 * 24 * 3600_000;
       const handle: EventHandler<NotifiableEventType> = async (event, trx, handler) => {
         if (Date.now() - Date.parse(event.time) > maxAgeMs) {
@@ -65,7 +74,14 @@ export function createNotifyService(options: NotifyServiceOptions = {}): OriginS
         await enqueueNotifications(deps, event, trx, handler);
       };
 
-      const dispatcher = startDispatcher({ db, logger: log, mailer, push, retry: options.deliveryRetry ?? defaultDeliveryRetry, ...(options.pollMs ? { pollMs: options.pollMs } : {}) });
+      const dispatcher = startDispatcher({
+        db,
+        logger: log,
+        mailer,
+        push,
+        retry: options.deliveryRetry ?? defaultDeliveryRetry,
+        ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+      });
       const backbone = createEventLog(config, db, log);
       try {
         const consumer = await startConsumer({

@@ -63,7 +63,9 @@ describe("SMTP mailer (nodemailer → smtp-server)", () => {
   it("reports a server that does not answer as transient", async () => {
     const nobody = createSmtpMailer({ url: `smtp://127.0.0.1:${await freePort()}`, from: "noreply@tunec.dev", timeoutMs: 2_000 });
     try {
-      const failure = await nobody.send({ to: "a@example.com", subject: "s", text: "t", html: "t", messageId: "<y@tunec.dev>" }).catch((error: unknown) => error);
+      const failure = await nobody
+        .send({ to: "a@example.com", subject: "s", text: "t", html: "t", messageId: "<y@tunec.dev>" })
+        .catch((error: unknown) => error);
       expect(failure).toMatchObject({ kind: "transient" });
     } finally {
       await nobody.close();

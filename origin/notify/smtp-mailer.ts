@@ -25,7 +25,8 @@ function classify(error: unknown): DeliveryFailure {
   const smtp = (typeof error === "object" && error !== null ? error : {}) as SmtpError;
   const message = `SMTP: ${smtp.message ?? String(error)}`.slice(0, 1000);
   // nodemailer marks RFC 5321 5yz replies (but 503) permanent; an envelope it could not even build is permanent too.
-  if (smtp.permanent === true || (smtp.code === "EENVELOPE" && smtp.responseCode === undefined)) return new DeliveryFailure("permanent", message, { cause: error });
+  if (smtp.permanent === true || (smtp.code === "EENVELOPE" && smtp.responseCode === undefined))
+    return new DeliveryFailure("permanent", message, { cause: error });
   return new DeliveryFailure("transient", message, { cause: error });
 }
 

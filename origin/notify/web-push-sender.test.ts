@@ -28,7 +28,14 @@ describe("Web Push sender (web-push → a local push service)", () => {
     expect(sent.providerMessageId).toMatch(new RegExp(`^${service.origin}/messages/`));
     expect(service.refused).toEqual([]);
     expect(service.received).toEqual([
-      { subscriptionId: browser.id, payload, topic: "subscription-renewed", ttl: "3600", urgency: "normal", vapid: { aud: service.origin, sub: "mailto:support@tunec.dev", publicKey: keys.publicKey } },
+      {
+        subscriptionId: browser.id,
+        payload,
+        topic: "subscription-renewed",
+        ttl: "3600",
+        urgency: "normal",
+        vapid: { aud: service.origin, sub: "mailto:support@tunec.dev", publicKey: keys.publicKey },
+      },
     ]);
   });
 
@@ -49,7 +56,10 @@ describe("Web Push sender (web-push → a local push service)", () => {
   it("a VAPID signature made with another key than the one in k is refused (permanent)", async () => {
     const browser = service.subscribe();
     const other = generateVapidKeys();
-    const forger = createWebPushSender({ publicKey: keys.publicKey, privateKey: other.privateKey, subject: "mailto:x@tunec.dev" }, { allowPrivateAddresses: true });
+    const forger = createWebPushSender(
+      { publicKey: keys.publicKey, privateKey: other.privateKey, subject: "mailto:x@tunec.dev" },
+      { allowPrivateAddresses: true },
+    );
     const failure = await forger.send(browser, "{}", options).catch((error: unknown) => error);
     expect(failure).toMatchObject({ kind: "permanent" });
     expect(service.refused.at(-1)).toBe("bad VAPID signature");
@@ -59,7 +69,14 @@ describe("Web Push sender (web-push → a local push service)", () => {
     const production = createWebPushSender({ ...keys, subject: "mailto:support@tunec.dev" }, { timeoutMs: 5_000 });
     const browser = service.subscribe();
     const before = service.received.length;
-    for (const endpoint of [browser.endpoint, browser.endpoint.replace("127.0.0.1", "localhost"), "http://169.254.169.254/latest/meta-data", "https://[::1]/push", "https://10.1.2.3/push", "https://[::ffff:192.168.0.1]/push"]) {
+    for (const endpoint of [
+      browser.endpoint,
+      browser.endpoint.replace("127.0.0.1", "localhost"),
+      "http://169.254.169.254/latest/meta-data",
+      "https://[::1]/push",
+      "https://10.1.2.3/push",
+      "https://[::ffff:192.168.0.1]/push",
+    ]) {
       const failure = await production.send({ ...browser, endpoint }, "{}", options).catch((error: unknown) => error);
       expect(failure, endpoint).toMatchObject({ kind: "permanent", message: expect.stringContaining("non-public address") });
     }
@@ -82,7 +99,21 @@ describe("Web Push sender (web-push → a local push service)", () => {
   });
 
   it("tells public addresses from the rest", () => {
-    for (const address of ["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "not-an-ip"]) {
+    for (const address of [
+      "127.0.0.1",
+      "10.0.0.1",
+      "172.16.5.4",
+      "192.168.1.1",
+      "169.254.169.254",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "::",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+      "not-an-ip",
+    ]) {
       expect(isNonPublicAddress(address), address).toBe(true);
     }
     for (const address of ["142.250.74.10", "2a00:1450:4010:c0e::5f", "::ffff:8.8.8.8"]) expect(isNonPublicAddress(address), address).toBe(false);

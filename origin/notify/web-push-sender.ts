@@ -75,7 +75,8 @@ export function createWebPushSender(vapid: VapidKeys, options: WebPushSenderOpti
         throw new DeliveryFailure("transient", `push service unreachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       const body = await response.text().catch(() => "");
-      if (response.status >= 300 && response.status < 400) throw new DeliveryFailure("permanent", `push service answered ${response.status} (a redirect; not followed)`);
+      if (response.status >= 300 && response.status < 400)
+        throw new DeliveryFailure("permanent", `push service answered ${response.status} (a redirect; not followed)`);
       if (!response.ok) throw classify(response.status, body);
       // RFC 8030 §5: the Location header names the message resource the push service created.
       return { providerMessageId: response.headers.get("location") };

@@ -55,17 +55,19 @@ export function startDecaySweep(db: Kysely<Database>, logger: Logger, intervalMs
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   const sweep = () => {
-    running = decayStaleStats(db, options).then(async (updated) => {
-      await dropOldDailyPlays(db);
-      return updated;
-    }).then(
-      (updated) => {
-        if (updated > 0) logger.info("track popularity decayed", { rows: updated });
-      },
-      (error: unknown) => {
-        if (!stopped) logger.warn("track popularity decay failed; retrying next interval", { error });
-      },
-    );
+    running = decayStaleStats(db, options)
+      .then(async (updated) => {
+        await dropOldDailyPlays(db);
+        return updated;
+      })
+      .then(
+        (updated) => {
+          if (updated > 0) logger.info("track popularity decayed", { rows: updated });
+        },
+        (error: unknown) => {
+          if (!stopped) logger.warn("track popularity decay failed; retrying next interval", { error });
+        },
+      );
   };
   const timer = setInterval(sweep, intervalMs);
   timer.unref();

@@ -34,8 +34,7 @@ function started(trackId: string, startedAt: Date, overrides: { userId?: string;
 describe.each(databaseKinds())("track-stats play counting on %s", (kind) => {
   let database: TestDatabase;
   const logger = createLogger({ service: "track-stats-test" }, "error");
-  const apply = (event: ReturnType<typeof started>) =>
-    database.db.transaction().execute((trx) => applyPlaybackFinished(event, trx, { logger }));
+  const apply = (event: ReturnType<typeof started>) => database.db.transaction().execute((trx) => applyPlaybackFinished(event, trx, { logger }));
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -128,7 +127,16 @@ describe.each(databaseKinds())("track-stats play counting on %s", (kind) => {
       buildEvent({
         type: "tunec.playback.playback-started.v1",
         source: "/tunec/playback",
-        data: { playId: crypto.randomUUID(), userId, trackId, quality: "standard", deviceId: "phone", premium: false, startPositionMs: 0, startedAt: at.toISOString() },
+        data: {
+          playId: crypto.randomUUID(),
+          userId,
+          trackId,
+          quality: "standard",
+          deviceId: "phone",
+          premium: false,
+          startPositionMs: 0,
+          startedAt: at.toISOString(),
+        },
       }).event;
     for (const userId of [fan, fan, fan, fan, passerby]) await database.db.transaction().execute((trx) => applyPlaybackStarted(start(userId), trx, { logger }));
     // The fan listens four times to the end (the fourth is over the daily cap), the passer-by skips after 10 s.

@@ -45,10 +45,20 @@ describe.each(databaseKinds())("track-stats service on %s", (kind) => {
       // The same event again (at-least-once delivery), a start, then a second listened play: per-key
       // (user) order means the duplicate and the start were handled once the second play shows.
       await log.publish([{ topic: "tunec.playback", key: userId, value: JSON.stringify(first) }]);
-      await publishEvent(log, "tunec.playback", "tunec.playback.playback-started.v1", { ...play, startPositionMs: 0, playId: crypto.randomUUID(), startedAt: startedAt.toISOString() });
+      await publishEvent(log, "tunec.playback", "tunec.playback.playback-started.v1", {
+        ...play,
+        startPositionMs: 0,
+        playId: crypto.randomUUID(),
+        startedAt: startedAt.toISOString(),
+      });
       const second = await publishEvent(log, "tunec.playback", "tunec.playback.playback-finished.v1", finished(startedAt));
       await waitFor(async () => {
-        const handled = await database.db.selectFrom("events.inbox").select("event_id").where("consumer", "=", "track-stats").where("event_id", "=", second.id).executeTakeFirst();
+        const handled = await database.db
+          .selectFrom("events.inbox")
+          .select("event_id")
+          .where("consumer", "=", "track-stats")
+          .where("event_id", "=", second.id)
+          .executeTakeFirst();
         return handled !== undefined;
       }, "the second play to be handled");
       const stats = await trackStats(database.db, trackId);

@@ -5,7 +5,8 @@ import { applyPlaybackFinished, applyPlaybackStarted, trackStatsGroup, trackStat
 
 const consumer = consumerService({
   name: "track-stats",
-  description: "track stats: counts listened plays (PlaybackFinished, capped per listener and day), a decayed popularity per track, and daily starts/plays/listeners/completions for the artist's plots",
+  description:
+    "track stats: counts listened plays (PlaybackFinished, capped per listener and day), a decayed popularity per track, and daily starts/plays/listeners/completions for the artist's plots",
   group: trackStatsGroup,
   topics: trackStatsTopics,
   handlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted, "tunec.playback.playback-finished.v1": applyPlaybackFinished },

@@ -4,7 +4,11 @@ import type { Database } from "../../shared/db/database.ts";
 
 /** A published track of a fresh artist; returns its id. */
 export async function insertTrack(db: Kysely<Database>): Promise<string> {
-  const artist = await db.insertInto("catalog.artists").values({ name: `Stats ${crypto.randomUUID().slice(0, 8)}` }).returning("id").executeTakeFirstOrThrow();
+  const artist = await db
+    .insertInto("catalog.artists")
+    .values({ name: `Stats ${crypto.randomUUID().slice(0, 8)}` })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const track = await db
     .insertInto("catalog.tracks")
     .values({ title: "Counted", artist_id: artist.id, duration_ms: 180_000, status: "published", published_at: new Date() })

@@ -28,17 +28,38 @@ export async function encodeTrack(
   options: { format: AudioFormat; timeoutMs: number; signal?: AbortSignal; ffmpeg?: string },
 ): Promise<EncodedTrack> {
   const outputs = renditionSpecs.flatMap((spec, index) => [
-    "-map", `[r${index}]`,
-    "-c:a", "aac", "-b:a", `${spec.bitrateKbps}k`, "-ar", "44100", "-ac", "2",
-    "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", "-y", join(workDir, spec.file),
+    "-map",
+    `[r${index}]`,
+    "-c:a",
+    "aac",
+    "-b:a",
+    `${spec.bitrateKbps}k`,
+    "-ar",
+    "44100",
+    "-ac",
+    "2",
+    "-map_metadata",
+    "-1",
+    "-movflags",
+    "+faststart",
+    "-f",
+    "mp4",
+    "-y",
+    join(workDir, spec.file),
   ]);
   const result = await runFfmpeg(
     [
-      "-v", "info",
+      "-v",
+      "info",
       ...untrustedInput(source, options.format),
-      "-filter_complex", "[0:a:0]asplit=3[r0][r1][m];[m]ebur128=framelog=verbose[metered]",
+      "-filter_complex",
+      "[0:a:0]asplit=3[r0][r1][m];[m]ebur128=framelog=verbose[metered]",
       ...outputs,
-      "-map", "[metered]", "-f", "null", "-",
+      "-map",
+      "[metered]",
+      "-f",
+      "null",
+      "-",
     ],
     { timeoutMs: options.timeoutMs, ...(options.signal ? { signal: options.signal } : {}), ...(options.ffmpeg ? { binary: options.ffmpeg } : {}) },
   );
@@ -77,7 +98,10 @@ async function embeddedCover(source: string): Promise<EncodedTrack["cover"]> {
   const pictures = metadata.common.picture ?? [];
   const picture = pictures.find((p) => /front/i.test(p.type ?? "")) ?? pictures[0];
   if (!picture) return undefined;
-  const contentType = picture.format.toLowerCase().replace(/^jpg$/, "image/jpeg").replace(/^(png|jpeg|webp)$/, "image/$1");
+  const contentType = picture.format
+    .toLowerCase()
+    .replace(/^jpg$/, "image/jpeg")
+    .replace(/^(png|jpeg|webp)$/, "image/$1");
   const extension = imageTypes[contentType];
   if (!extension || picture.data.byteLength === 0) return undefined;
   return { data: picture.data, contentType, extension };

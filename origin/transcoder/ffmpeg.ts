@@ -27,10 +27,7 @@ const tailBytes = 64 * 1024;
  * gets SIGKILL, so a wedged encode never holds a worker (or its lease) forever.
  * @example await runFfmpeg(["-i", "in.flac", "out.m4a"], { timeoutMs: 60_000 })
  */
-export function runFfmpeg(
-  args: readonly string[],
-  options: { timeoutMs: number; signal?: AbortSignal; binary?: string },
-): Promise<FfmpegResult> {
+export function runFfmpeg(args: readonly string[], options: { timeoutMs: number; signal?: AbortSignal; binary?: string }): Promise<FfmpegResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(options.binary ?? "ffmpeg", ["-nostdin", "-hide_banner", "-nostats", ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -40,8 +40,18 @@ describe.runIf(hasFfmpeg()).each(databaseKinds())("transcoder idempotency on %s"
     const swapped = await bench.make("swapped.mp3", "mp3", { seconds: 7 });
     const { createHash } = await import("node:crypto");
     const { readFile } = await import("node:fs/promises");
-    const digest = createHash("sha256").update(await readFile(checked)).digest("hex");
-    const upload = await insertCompletedUpload(database.db, store, { ...artist, title: "Swap", file: checked, size: await bench.size(checked), contentType: "audio/mpeg", state: "validated", sourceSha256: digest });
+    const digest = createHash("sha256")
+      .update(await readFile(checked))
+      .digest("hex");
+    const upload = await insertCompletedUpload(database.db, store, {
+      ...artist,
+      title: "Swap",
+      file: checked,
+      size: await bench.size(checked),
+      contentType: "audio/mpeg",
+      state: "validated",
+      sourceSha256: digest,
+    });
     // The uploader writes the source key again after /complete (its URL still lives).
     const { fileBody } = await import("../ingestion/files.ts");
     await store.put(upload.source_key, fileBody(swapped), { contentType: "audio/mpeg", contentLength: await bench.size(swapped) });
@@ -50,7 +60,11 @@ describe.runIf(hasFfmpeg()).each(databaseKinds())("transcoder idempotency on %s"
     if (!claimed) throw new Error("not claimed");
     await transcodeUpload(deps, { ...claimed }, "worker-swap", new AbortController().signal);
     const row = await database.db.selectFrom("ingestion.uploads").selectAll().where("id", "=", upload.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ state: "rejected", rejection_code: "transcode_failed", rejection_message: "The file changed after it was checked; upload it again." });
+    expect(row).toMatchObject({
+      state: "rejected",
+      rejection_code: "transcode_failed",
+      rejection_message: "The file changed after it was checked; upload it again.",
+    });
     expect(await outboxFor(upload.id)).toHaveLength(0);
     expect(await store.head(`tracks/${upload.track_id}/standard.m4a`)).toBeNull();
     expect(await store.head(upload.source_key)).toBeNull();
@@ -59,14 +73,23 @@ describe.runIf(hasFfmpeg()).each(databaseKinds())("transcoder idempotency on %s"
   it("a crash after the objects are written and before the commit is retried without duplicates", async () => {
     const artist = await insertArtistProfile(database.db, "Сплин-2");
     const file = await bench.make("retry.mp3", "mp3", { seconds: 6 });
-    const upload = await insertCompletedUpload(database.db, store, { ...artist, title: "Выхода нет", file, size: await bench.size(file), contentType: "audio/mpeg", state: "validated" });
+    const upload = await insertCompletedUpload(database.db, store, {
+      ...artist,
+      title: "Выхода нет",
+      file,
+      size: await bench.size(file),
+      contentType: "audio/mpeg",
+      state: "validated",
+    });
     await database.db.updateTable("ingestion.uploads").set({ duration_ms: 6_000 }).where("id", "=", upload.id).execute();
 
     const first = await claimUpload(database.db, "validated", "worker-1", 60_000);
     expect(first?.id).toBe(upload.id);
     if (!first) return;
     const crash = new Error("simulated crash between the bucket and the commit");
-    await expect(transcodeUpload({ ...deps, afterObjectsWritten: () => Promise.reject(crash) }, first, "worker-1", new AbortController().signal)).rejects.toBe(crash);
+    await expect(transcodeUpload({ ...deps, afterObjectsWritten: () => Promise.reject(crash) }, first, "worker-1", new AbortController().signal)).rejects.toBe(
+      crash,
+    );
     const afterCrash = await database.db.selectFrom("ingestion.uploads").selectAll().where("id", "=", upload.id).executeTakeFirstOrThrow();
     expect(afterCrash.state).toBe("validated");
     expect(await outboxFor(upload.id)).toHaveLength(0);

@@ -16,17 +16,83 @@ import { sql } from "kysely";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { matchEntries, type MatchInput } from "./match.ts";
 
-const { values } = parseArgs({ options: { entries: { type: "string", default: "600" }, batch: { type: "string", default: "100" }, seed: { type: "string", default: "1" } } });
+const { values } = parseArgs({
+  options: { entries: { type: "string", default: "600" }, batch: { type: "string", default: "100" }, seed: { type: "string", default: "1" } },
+});
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("DATABASE_URL (a database with a generated catalog) is required");
 const perKind = Math.floor(Number(values.entries) / 3);
 const batchSize = Number(values.batch);
 
 // A romanisation unlike search.latin (ц c, щ sch, ё yo, х h, й j, ю ju, я ja): what another service might print.
-const other: Record<string, string> = { а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "yo", ж: "zh", з: "z", и: "i", й: "j", к: "k", л: "l", м: "m", н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f", х: "h", ц: "c", ч: "ch", ш: "sh", щ: "sch", ъ: "", ы: "y", ь: "", э: "e", ю: "ju", я: "ja" };
-const romanise = (text: string) => [...text].map((char) => { const lower = char.toLowerCase(); const latin = other[lower]; return latin === undefined ? char : char === lower ? latin : latin.charAt(0).toUpperCase() + latin.slice(1); }).join("");
-const cyrillicOf: Record<string, string> = { a: "а", b: "б", d: "д", e: "е", f: "ф", g: "г", i: "и", k: "к", l: "л", m: "м", n: "н", o: "о", p: "п", r: "р", s: "с", t: "т", u: "у", v: "в", z: "з" };
-const cyrillise = (text: string) => ([...text.toLowerCase()].every((char) => cyrillicOf[char] || !/[a-z]/.test(char)) ? [...text.toLowerCase()].map((char) => cyrillicOf[char] ?? char).join("") : text);
+const other: Record<string, string> = {
+  а: "a",
+  б: "b",
+  в: "v",
+  г: "g",
+  д: "d",
+  е: "e",
+  ё: "yo",
+  ж: "zh",
+  з: "z",
+  и: "i",
+  й: "j",
+  к: "k",
+  л: "l",
+  м: "m",
+  н: "n",
+  о: "o",
+  п: "p",
+  р: "r",
+  с: "s",
+  т: "t",
+  у: "u",
+  ф: "f",
+  х: "h",
+  ц: "c",
+  ч: "ch",
+  ш: "sh",
+  щ: "sch",
+  ъ: "",
+  ы: "y",
+  ь: "",
+  э: "e",
+  ю: "ju",
+  я: "ja",
+};
+const romanise = (text: string) =>
+  [...text]
+    .map((char) => {
+      const lower = char.toLowerCase();
+      const latin = other[lower];
+      return latin === undefined ? char : char === lower ? latin : latin.charAt(0).toUpperCase() + latin.slice(1);
+    })
+    .join("");
+const cyrillicOf: Record<string, string> = {
+  a: "а",
+  b: "б",
+  d: "д",
+  e: "е",
+  f: "ф",
+  g: "г",
+  i: "и",
+  k: "к",
+  l: "л",
+  m: "м",
+  n: "н",
+  o: "о",
+  p: "п",
+  r: "р",
+  s: "с",
+  t: "т",
+  u: "у",
+  v: "в",
+  z: "з",
+};
+const cyrillise = (text: string) =>
+  [...text.toLowerCase()].every((char) => cyrillicOf[char] || !/[a-z]/.test(char))
+    ? [...text.toLowerCase()].map((char) => cyrillicOf[char] ?? char).join("")
+    : text;
 const respell = (text: string) => (/[а-яё]/i.test(text) ? romanise(text) : cyrillise(text));
 
 const db = createPostgresDatabase(url, { maxConnections: 2 });
@@ -37,9 +103,13 @@ try {
   const rows = sample.rows;
   if (rows.length < perKind * 3) throw new Error("the catalog is too small; run catalog:generate first");
   const exact = rows.slice(0, perKind).map((row) => ({ row, input: { artists: [row.artist], title: row.title } }));
-  const respelt = rows.slice(perKind, perKind * 2).map((row, index) => ({ row, input: { artists: [respell(row.artist)], title: `${respell(row.title)}${index % 4 === 0 ? " - Remastered" : ""}` } }));
+  const respelt = rows
+    .slice(perKind, perKind * 2)
+    .map((row, index) => ({ row, input: { artists: [respell(row.artist)], title: `${respell(row.title)}${index % 4 === 0 ? " - Remastered" : ""}` } }));
   // One track's title under another track's artist: absent unless that artist happens to have a namesake.
-  const absent = rows.slice(perKind * 2).map((row, index, all) => ({ row, input: { artists: [all[(index + 1) % all.length]?.artist ?? row.artist], title: row.title } }));
+  const absent = rows
+    .slice(perKind * 2)
+    .map((row, index, all) => ({ row, input: { artists: [all[(index + 1) % all.length]?.artist ?? row.artist], title: row.title } }));
   const all = [...exact, ...respelt, ...absent];
   const inputs: MatchInput[] = all.map((entry, position) => ({ position, ...entry.input }));
   const timings: number[] = [];
@@ -52,7 +122,15 @@ try {
   }
   const seconds = (performance.now() - started) / 1000;
   // The generated catalog repeats some artist/title pairs: finding a namesake counts as found.
-  const names = new Map((await sql<{ id: string; title: string; artists: string[] }>`select id, title, artist_names as artists from search.tracks where id = any(${[...found.values()].filter((id) => id !== null)}::uuid[])`.execute(db)).rows.map((row) => [row.id, row]));
+  const names = new Map(
+    (
+      await sql<{
+        id: string;
+        title: string;
+        artists: string[];
+      }>`select id, title, artist_names as artists from search.tracks where id = any(${[...found.values()].filter((id) => id !== null)}::uuid[])`.execute(db)
+    ).rows.map((row) => [row.id, row]),
+  );
   const same = (expected: { id: string; title: string; artist: string }, got: string | null | undefined) => {
     const track = got ? names.get(got) : undefined;
     return got === expected.id || (track !== undefined && track.title === expected.title && track.artists.includes(expected.artist));
@@ -78,7 +156,8 @@ try {
     }
   }
   for (const [index, entry] of respelt.entries()) {
-    if (!same(entry.row, found.get(perKind + index))) console.log(`  missed: ${entry.input.artists[0]} — ${entry.input.title}  (catalog: ${entry.row.artist} — ${entry.row.title})`);
+    if (!same(entry.row, found.get(perKind + index)))
+      console.log(`  missed: ${entry.input.artists[0]} — ${entry.input.title}  (catalog: ${entry.row.artist} — ${entry.row.title})`);
   }
 } finally {
   await db.destroy();

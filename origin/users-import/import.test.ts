@@ -32,9 +32,18 @@ describe.each(databaseKinds())("import jobs on %s", (kind) => {
 
   const worker = (options: Partial<Parameters<typeof createImportWorker>[0]> = {}) =>
     createImportWorker({ db: database.db, sources: createImportSources({ http }), logger, batchSize: 4, ...options });
-  const linkImport = (userId: string, link = playlistLink): NewImport => ({ userId, provider: "yandex", sourceKind: "link", sourceRef: link, sourceFile: null, fileName: null });
+  const linkImport = (userId: string, link = playlistLink): NewImport => ({
+    userId,
+    provider: "yandex",
+    sourceKind: "link",
+    sourceRef: link,
+    sourceFile: null,
+    fileName: null,
+  });
   const likes = async (userId: string) =>
-    (await database.db.selectFrom("users.likes").select("target_id").where("user_id", "=", userId).where("target_kind", "=", "track").execute()).map((row) => row.target_id).sort();
+    (await database.db.selectFrom("users.likes").select("target_id").where("user_id", "=", userId).where("target_kind", "=", "track").execute())
+      .map((row) => row.target_id)
+      .sort();
   const job = async (id: string) => {
     const row = await findImport(database.db, id);
     if (!row) throw new Error("no job");
@@ -92,7 +101,14 @@ describe.each(databaseKinds())("import jobs on %s", (kind) => {
   it("commits progress batch by batch, visible while a long import runs, and resumes after a crash", async () => {
     const userId = crypto.randomUUID();
     const lines = Array.from({ length: 120 }, (_, index) => (index % 3 === 0 ? "Kino - Gruppa krovi" : `Artist ${index} - Song number ${index}`)).join("\n");
-    const { job: created } = await createImport(database.db, { userId, provider: "vk", sourceKind: "file", sourceRef: await fileSourceRef(lines), sourceFile: lines, fileName: "vk.txt" });
+    const { job: created } = await createImport(database.db, {
+      userId,
+      provider: "vk",
+      sourceKind: "file",
+      sourceRef: await fileSourceRef(lines),
+      sourceFile: lines,
+      fileName: "vk.txt",
+    });
     const seen: Array<[string, number | null, number]> = [];
     const crashing = worker({
       batchSize: 25,
@@ -139,7 +155,14 @@ describe.each(databaseKinds())("import jobs on %s", (kind) => {
     try {
       const userId = crypto.randomUUID();
       const file = "Кино — Пачка сигарет\nRadiohead — Creep\nНикто — Ничего";
-      const { job: created } = await createImport(database.db, { userId, provider: "yandex", sourceKind: "file", sourceRef: await fileSourceRef(file), sourceFile: file, fileName: "list.txt" });
+      const { job: created } = await createImport(database.db, {
+        userId,
+        provider: "yandex",
+        sourceKind: "file",
+        sourceRef: await fileSourceRef(file),
+        sourceFile: file,
+        fileName: "list.txt",
+      });
       await waitFor(async () => (await job(created.id)).status === "completed", "the import to complete");
       expect(await job(created.id)).toMatchObject({ total: 3, matched: 2, unmatched: 1, source_file: null });
     } finally {

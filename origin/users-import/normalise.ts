@@ -9,7 +9,8 @@
 // The inner class excludes the openers too, so an unclosed "((((" is scanned once, not once per "(".
 const brackets = /\s?[([{【][^([{【)\]}】]*[)\]}】]/g;
 // " - Remastered 2011", " — Live at Wembley", " - Radio Edit", " - 2011 Remaster"
-const versionSuffix = /\s+[-–—]\s+[^-–—]*\b(remaster(ed)?|live|version|edit|mix|mono|stereo|radio|bonus|demo|acoustic|instrumental|ремастер|live-версия|версия)\b[^-–—]*$/iu;
+const versionSuffix =
+  /\s+[-–—]\s+[^-–—]*\b(remaster(ed)?|live|version|edit|mix|mono|stereo|radio|bonus|demo|acoustic|instrumental|ремастер|live-версия|версия)\b[^-–—]*$/iu;
 const featuring = /\s+(feat\.?|ft\.?|featuring|при участии)\s+.*$/iu;
 
 /** Longest title or credit compared: real ones are far shorter, and the patterns below stay cheap. */

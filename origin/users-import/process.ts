@@ -93,7 +93,10 @@ async function matchNextBatch(job: ImportRow, work: ImportWork): Promise<boolean
       work.logger.info("import completed", { import_id: job.id });
       return true;
     }
-    const results = await matchEntries(trx, pending.map((entry) => ({ position: entry.position, artists: [entry.artist], title: entry.title })));
+    const results = await matchEntries(
+      trx,
+      pending.map((entry) => ({ position: entry.position, artists: [entry.artist], title: entry.title })),
+    );
     const trackIds = [...new Set(results.flatMap((result) => (result.trackId ? [result.trackId] : [])))];
     const liked = trackIds.length
       ? await trx

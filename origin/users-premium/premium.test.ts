@@ -40,12 +40,12 @@ describe.each(databaseKinds())("users premium handlers on %s", (kind) => {
     await database?.drop();
   });
 
-  const profile = (userId: string) =>
-    database.db.selectFrom("users.profiles").selectAll().where("user_id", "=", userId).executeTakeFirst();
+  const profile = (userId: string) => database.db.selectFrom("users.profiles").selectAll().where("user_id", "=", userId).executeTakeFirst();
   const userUpdates = async (userId: string) =>
-    (await database.db.selectFrom("events.outbox").select(["event", "key", "topic"]).where("key", "=", userId).orderBy("seq").execute()).map(
-      (row) => ({ topic: row.topic, ...(row.event as { type: string; data: Record<string, unknown> }) }),
-    );
+    (await database.db.selectFrom("events.outbox").select(["event", "key", "topic"]).where("key", "=", userId).orderBy("seq").execute()).map((row) => ({
+      topic: row.topic,
+      ...(row.event as { type: string; data: Record<string, unknown> }),
+    }));
   const inTransaction = <T>(work: (trx: Parameters<typeof applySubscriptionExpired>[1]) => Promise<T>) => database.db.transaction().execute(work);
 
   it("creates the missing profile as premium until the period end and publishes UserUpdated", async () => {
@@ -66,7 +66,10 @@ describe.each(databaseKinds())("users premium handlers on %s", (kind) => {
 
   it("keeps an existing profile's fields and clears premium on expiry", async () => {
     const userId = crypto.randomUUID();
-    await database.db.insertInto("users.profiles").values({ user_id: userId, display_name: "Лиза", avatar_url: null, locale: "en", premium_until: null, premium_changed_at: null }).execute();
+    await database.db
+      .insertInto("users.profiles")
+      .values({ user_id: userId, display_name: "Лиза", avatar_url: null, locale: "en", premium_until: null, premium_changed_at: null })
+      .execute();
     await inTransaction((trx) => applySubscriptionActivated(activated(userId, "2026-03-01T10:00:00Z", "2026-04-01T10:00:00Z"), trx, context));
     await inTransaction((trx) => applySubscriptionExpired(expired(userId, "2026-04-04T10:00:00Z"), trx, context));
     const row = await profile(userId);

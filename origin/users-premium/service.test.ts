@@ -55,7 +55,13 @@ describe.each(databaseKinds())("users-premium service on %s", (kind) => {
       expect((await handled()).sort()).toEqual([first.id, expiry.id, replay.id].sort());
       const row = await profile();
       expect(row).toMatchObject({ is_premium: false, premium_until: null });
-      const updates = await database.db.selectFrom("events.outbox").select("event").where("key", "=", userId).where("type", "=", "tunec.users.user-updated.v1").orderBy("seq").execute();
+      const updates = await database.db
+        .selectFrom("events.outbox")
+        .select("event")
+        .where("key", "=", userId)
+        .where("type", "=", "tunec.users.user-updated.v1")
+        .orderBy("seq")
+        .execute();
       expect(updates.map((update) => (update.event as { data: { isPremium: boolean } }).data.isPremium)).toEqual([true, false]);
     } finally {
       await log.close();

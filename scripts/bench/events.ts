@@ -61,8 +61,14 @@ async function writeEvents(db: Kysely<Database>, count: number, measured: Measur
         type: eventType,
         source: "/tunec/bench",
         data: {
-          playId: crypto.randomUUID(), userId, trackId: crypto.randomUUID(), quality: "standard",
-          deviceId: "bench", premium: false, startPositionMs: 0, startedAt: now.toISOString(),
+          playId: crypto.randomUUID(),
+          userId,
+          trackId: crypto.randomUUID(),
+          quality: "standard",
+          deviceId: "bench",
+          premium: false,
+          startPositionMs: 0,
+          startedAt: now.toISOString(),
         },
       });
       measured.writtenAt.set(event.id, performance.now());
@@ -84,23 +90,31 @@ async function waitUntilHandled(measured: Measured, ids: Iterable<string>, timeo
 async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
   const database = await createTestDatabase(config.DATABASE_URL ? "postgres" : "pglite");
   const slot = `tunec_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const backbone = createEventLog(
-    { DATABASE_URL: database.url, KAFKA_BROKERS: adapter === "kafka" ? config.KAFKA_BROKERS : undefined },
-    database.db,
-    logger,
-  );
+  const backbone = createEventLog({ DATABASE_URL: database.url, KAFKA_BROKERS: adapter === "kafka" ? config.KAFKA_BROKERS : undefined }, database.db, logger);
   const measured: Measured = { handledAt: new Map(), loggedAt: new Map(), writtenAt: new Map() };
   // The producers' own pool, as request handlers would have.
   const producers = createPostgresDatabase(database.url, { maxConnections: writers });
   const runCdc = () =>
     startCdc({
-      db: database.db, connectionString: database.url, mode: "auto", slot, log: backbone.log, logger, outboxRetentionMinutes: 60,
+      db: database.db,
+      connectionString: database.url,
+      mode: "auto",
+      slot,
+      log: backbone.log,
+      logger,
+      outboxRetentionMinutes: 60,
       sink: backbone.sameDatabase ? { kind: "same-transaction", ...backbone.sameDatabase } : { kind: "external", log: backbone.log },
     });
   let cdc = await runCdc();
   const consumer = await startConsumer({
-    log: backbone.log, db: database.db, group: `bench-${slot}`, topics: ["tunec.playback"], logger, from: "latest",
-    retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 }, lagIntervalMs: 0,
+    log: backbone.log,
+    db: database.db,
+    group: `bench-${slot}`,
+    topics: ["tunec.playback"],
+    logger,
+    from: "latest",
+    retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
+    lagIntervalMs: 0,
     handlers: {
       [eventType]: async (event, trx) => {
         // A real effect in the same transaction as the inbox row.
@@ -110,7 +124,9 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
     },
   });
   const tap = await backbone.log.consume({
-    group: `bench-tap-${slot}`, topics: ["tunec.playback"], from: "latest",
+    group: `bench-tap-${slot}`,
+    topics: ["tunec.playback"],
+    from: "latest",
     handle: async (records) => {
       const now = performance.now();
       for (const record of records) {

@@ -83,25 +83,37 @@ async function main(): Promise<void> {
   const envFile = join(work, "bench.env");
   await writeFile(
     envFile,
-    [
-      "ENVIRONMENT=development",
-      "LOG_LEVEL=error",
-      `JWT_SIGNING_KEYS='${signingKeys}'`,
-      "RATE_LIMIT_USER=1000000/1h",
-      "RATE_LIMIT_ANONYMOUS=1000000/1h",
-    ].join("\n"),
+    ["ENVIRONMENT=development", "LOG_LEVEL=error", `JWT_SIGNING_KEYS='${signingKeys}'`, "RATE_LIMIT_USER=1000000/1h", "RATE_LIMIT_ANONYMOUS=1000000/1h"].join(
+      "\n",
+    ),
   );
   const port = await freePort();
   const wrangler = spawn(
     join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", join(work, "state"),
-      "--show-interactive-dev-session=false", "--log-level", "error"],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--env-file",
+      envFile,
+      "--persist-to",
+      join(work, "state"),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "error",
+    ],
     {
       cwd: root,
       detached: true, // its own process group, so workerd goes down with it
       stdio: ["ignore", "ignore", "inherit"],
       // /ping and /me never reach the database; Hyperdrive just needs a string.
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: "postgres://bench:unused@127.0.0.1:1/none" },
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: "postgres://bench:unused@127.0.0.1:1/none",
+      },
     },
   );
   const stop = () => {
@@ -131,7 +143,9 @@ async function main(): Promise<void> {
       bare.push(await measure("GET /ping  (bare: no auth, no rate limit)", `${base}/ping`, duration));
       authenticated.push(await measure("GET /me    (JWT verify + rate-limit DO + handler)", `${base}/me`, duration, authorizations));
       const ratio = (authenticated.at(-1)?.rps ?? 0) / (bare.at(-1)?.rps ?? 1);
-      console.log(`  round ${round}: bare ${bare.at(-1)?.rps.toFixed(0)} req/s, authenticated ${authenticated.at(-1)?.rps.toFixed(0)} req/s (${(ratio * 100).toFixed(1)}%)`);
+      console.log(
+        `  round ${round}: bare ${bare.at(-1)?.rps.toFixed(0)} req/s, authenticated ${authenticated.at(-1)?.rps.toFixed(0)} req/s (${(ratio * 100).toFixed(1)}%)`,
+      );
     }
 
     const row = (m: Measured) =>

@@ -168,9 +168,19 @@ async function wakeUpLatencies(url: string): Promise<number[]> {
       // Spaced out (and not a round multiple of any poll period) so each probe meets an idle system.
       await new Promise((resolve) => setTimeout(resolve, 1_300 + Math.random() * 700));
       const id = crypto.randomUUID();
-      const event = { specversion: "1.0", id, source: "bench:idle", type: "tunec.bench.wake-probe.v1", time: new Date().toISOString(), datacontenttype: "application/json", data: {} };
+      const event = {
+        specversion: "1.0",
+        id,
+        source: "bench:idle",
+        type: "tunec.bench.wake-probe.v1",
+        time: new Date().toISOString(),
+        datacontenttype: "application/json",
+        data: {},
+      };
       const t0 = performance.now();
-      await sql`insert into events.outbox (id, topic, key, type, event) values (${id}, ${probeTopic}, ${id}, ${event.type}, ${JSON.stringify(event)})`.execute(db);
+      await sql`insert into events.outbox (id, topic, key, type, event) values (${id}, ${probeTopic}, ${id}, ${event.type}, ${JSON.stringify(event)})`.execute(
+        db,
+      );
       const deadline = Date.now() + 10_000;
       while (!(await relayed(id)) || (await lagged()) > 0) {
         if (Date.now() > deadline) throw new Error("wake-up probe not consumed within 10 s");

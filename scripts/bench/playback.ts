@@ -93,7 +93,14 @@ async function issuance(base: string, trackIds: string[], authorizations: string
       client.setHeaders({ authorization: authorizations[nextClient++ % authorizations.length] ?? "" });
     },
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, ok: result["2xx"], statuses: statusesOf(result) };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+    ok: result["2xx"],
+    statuses: statusesOf(result),
+  };
 }
 
 function statusesOf(result: autocannon.Result): string {
@@ -114,7 +121,14 @@ async function plain(url: string, seconds: number, authorizations: string[] = []
       if (authorization) client.setHeaders({ authorization });
     },
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, ok: result["2xx"], statuses: statusesOf(result) };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+    ok: result["2xx"],
+    statuses: statusesOf(result),
+  };
 }
 
 /** Milliseconds from sending a Range request until its first body byte. */
@@ -156,17 +170,34 @@ async function main(): Promise<void> {
     const artist = await database.db.insertInto("catalog.artists").values({ name: "Бенчмарк" }).returning("id").executeTakeFirstOrThrow();
     const tracks = await database.db
       .insertInto("catalog.tracks")
-      .values(Array.from({ length: trackCount }, (_, i) => ({ title: `Трек ${i + 1}`, artist_id: artist.id, duration_ms: 200_000, status: "published" as const, published_at: new Date() })))
+      .values(
+        Array.from({ length: trackCount }, (_, i) => ({
+          title: `Трек ${i + 1}`,
+          artist_id: artist.id,
+          duration_ms: 200_000,
+          status: "published" as const,
+          published_at: new Date(),
+        })),
+      )
       .returning("id")
       .execute();
     const trackIds = tracks.map((track) => track.id);
     const sizes = { standard: 3_200_000, high: 6_400_000 };
     await database.db
       .insertInto("catalog.renditions")
-      .values(trackIds.flatMap((id) => (["standard", "high"] as const).map((quality) => ({
-        track_id: id, quality, codec: "aac" as const, bitrate_kbps: quality === "high" ? 256 : 128,
-        object_key: `tracks/${id}/${quality}.m4a`, size_bytes: sizes[quality], loudness_lufs: "-14.00",
-      }))))
+      .values(
+        trackIds.flatMap((id) =>
+          (["standard", "high"] as const).map((quality) => ({
+            track_id: id,
+            quality,
+            codec: "aac" as const,
+            bitrate_kbps: quality === "high" ? 256 : 128,
+            object_key: `tracks/${id}/${quality}.m4a`,
+            size_bytes: sizes[quality],
+            loudness_lufs: "-14.00",
+          })),
+        ),
+      )
       .execute();
 
     const key = await generateSigningKey();
@@ -180,21 +211,35 @@ async function main(): Promise<void> {
     );
     const internalToken = random(32);
     const bindings: Record<string, string> = {
-      ENVIRONMENT: "development", LOG_LEVEL: "error", JWT_SIGNING_KEYS: JSON.stringify([key]), MEDIA_SIGNING_KEY: random(32),
-      STORAGE_INTERNAL_TOKEN: internalToken, RATE_LIMIT_USER: "1000000/1h", RATE_LIMIT_ANONYMOUS: "1000000/1h",
+      ENVIRONMENT: "development",
+      LOG_LEVEL: "error",
+      JWT_SIGNING_KEYS: JSON.stringify([key]),
+      MEDIA_SIGNING_KEY: random(32),
+      STORAGE_INTERNAL_TOKEN: internalToken,
+      RATE_LIMIT_USER: "1000000/1h",
+      RATE_LIMIT_ANONYMOUS: "1000000/1h",
     };
     let base: string;
     let inspectorPort: number | undefined;
     if (runtime === "workerd") {
       inspectorPort = options.profile ? await freePort() : undefined;
-      workerd = await startGatewayInWorkerd({ root, workDir: work, bindings, databaseUrl: withPassword(database.url), inspectorPort, minify: !options.profile });
+      workerd = await startGatewayInWorkerd({
+        root,
+        workDir: work,
+        bindings,
+        databaseUrl: withPassword(database.url),
+        inspectorPort,
+        minify: !options.profile,
+      });
       base = workerd.url;
     } else {
       const dev = await startWranglerDev(work, bindings, withPassword(database.url));
       wrangler = dev.child;
       base = dev.url;
     }
-    console.log(`gateway: ${runtime === "workerd" ? "the Worker bundle in workerd (Miniflare, no dev proxy)" : "wrangler dev (requests pass its proxy Durable Object)"} at ${base}`);
+    console.log(
+      `gateway: ${runtime === "workerd" ? "the Worker bundle in workerd (Miniflare, no dev proxy)" : "wrangler dev (requests pass its proxy Durable Object)"} at ${base}`,
+    );
 
     const store = createHttpObjectStore({ baseUrl: base, token: internalToken });
     const bytes = { standard: new Uint8Array(sizes.standard).fill(7), high: new Uint8Array(sizes.high).fill(9) };
@@ -210,7 +255,9 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       const run = await issuance(base, trackIds, authorizations, duration);
       runs.push(run);
-      console.log(`  round ${round}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, failed ${run.failures}${run.failures ? ` (${run.statuses})` : ""}`);
+      console.log(
+        `  round ${round}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, failed ${run.failures}${run.failures ? ` (${run.statuses})` : ""}`,
+      );
     }
     // One client at a time: the service time of each route, without queueing.
     const single = await issuance(base, trackIds, authorizations, 3, 1);
@@ -243,7 +290,9 @@ async function main(): Promise<void> {
       });
       openLoopPlays = open.ok;
       console.log(`  open loop, GET /stream/{id} at ${rate} req/s (half the capacity above) for ${openLoopSeconds} s, latency from the intended send time:`);
-      console.log(`    answered ${open.ok}/${open.sent} at ${open.achieved.toFixed(0)} req/s   p50 ${open.p50.toFixed(1)} ms   p99 ${open.p99.toFixed(1)} ms   max ${open.max.toFixed(1)} ms   failed ${open.failed}${open.failed ? ` (${open.statuses})` : ""}`);
+      console.log(
+        `    answered ${open.ok}/${open.sent} at ${open.achieved.toFixed(0)} req/s   p50 ${open.p50.toFixed(1)} ms   p99 ${open.p99.toFixed(1)} ms   max ${open.max.toFixed(1)} ms   failed ${open.failed}${open.failed ? ` (${open.statuses})` : ""}`,
+      );
       console.log(`    target p99 ≤ 15 ms: ${open.p99 <= 15 ? "met" : "NOT met"}`);
     }
     let profiledPlays = 0;
@@ -275,7 +324,7 @@ async function main(): Promise<void> {
     // TTFB: one listener plays each track; the first pass reads R2, later passes the edge cache.
     const urls: string[] = [];
     for (const id of trackIds) {
-      const body = await (await fetch(`${base}/stream/${id}`, { headers: { authorization: authorizations[1] ?? "" } })).json() as { url: string };
+      const body = (await (await fetch(`${base}/stream/${id}`, { headers: { authorization: authorizations[1] ?? "" } })).json()) as { url: string };
       urls.push(body.url);
     }
     const cold: number[] = [];
@@ -290,9 +339,13 @@ async function main(): Promise<void> {
     console.log(`\nstream-URL issuance (GET /stream/{id}), median of ${rounds} rounds, ${connections} connections`);
     console.log(`  ${median.rps.toFixed(0)} req/s   p50 ${median.p50} ms   p99 ${median.p99} ms   failed ${runs.reduce((n, run) => n + run.failures, 0)}`);
     console.log(`  target p99 ≤ 15 ms: ${median.p99 <= 15 ? "met" : "NOT met"}`);
-    console.log(`  plays answered ${plays} (+ up to ${inFlight} in flight at the stops); PlaybackStarted in events.outbox ${relayed.count} for ${relayed.distinct} distinct plays`);
+    console.log(
+      `  plays answered ${plays} (+ up to ${inFlight} in flight at the stops); PlaybackStarted in events.outbox ${relayed.count} for ${relayed.distinct} distinct plays`,
+    );
     const ttfbRow = (label: string, values: number[]) =>
-      values.length ? `  ${label.padEnd(28)} n=${String(values.length).padStart(4)}   p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms` : `  ${label.padEnd(28)} n=   0`;
+      values.length
+        ? `  ${label.padEnd(28)} n=${String(values.length).padStart(4)}   p50 ${percentile(values, 50).toFixed(1)} ms   p99 ${percentile(values, 99).toFixed(1)} ms`
+        : `  ${label.padEnd(28)} n=   0`;
     console.log("\nmedia time to first byte, 64 KiB Range at a random offset, sequential");
     console.log(ttfbRow("from R2 (cache miss)", cold));
     console.log(ttfbRow("from the edge cache (hit)", warm));
@@ -333,11 +386,29 @@ async function waitForOutbox(db: Kysely<Database>, expected: number): Promise<{ 
 /** The older way: `wrangler dev`, as `npm start` runs the edge (every request passes its proxy Durable Object). */
 async function startWranglerDev(work: string, vars: Record<string, string>, databaseUrl: string): Promise<{ url: string; child: ReturnType<typeof spawn> }> {
   const envFile = join(work, "bench.env");
-  await writeFile(envFile, Object.entries(vars).map(([name, value]) => (name === "JWT_SIGNING_KEYS" ? `${name}='${value}'` : `${name}=${value}`)).join("\n"));
+  await writeFile(
+    envFile,
+    Object.entries(vars)
+      .map(([name, value]) => (name === "JWT_SIGNING_KEYS" ? `${name}='${value}'` : `${name}=${value}`))
+      .join("\n"),
+  );
   const port = await freePort();
   const child = spawn(
     join(root, "node_modules", ".bin", "wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--env-file", envFile, "--persist-to", join(work, "state"), "--show-interactive-dev-session=false", "--log-level", "error"],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--env-file",
+      envFile,
+      "--persist-to",
+      join(work, "state"),
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "error",
+    ],
     {
       cwd: root,
       detached: true, // its own process group, so workerd goes down with it

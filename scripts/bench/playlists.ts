@@ -35,13 +35,17 @@ try {
     .values({ title: "Bench", artist_id: artist.id, duration_ms: 1000, status: "published", published_at: new Date() })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const playlist = await db.insertInto("users.playlists").values({ owner_id: ownerId, name: "bench", track_count: 9_000 }).returning("id").executeTakeFirstOrThrow();
+  const playlist = await db
+    .insertInto("users.playlists")
+    .values({ owner_id: ownerId, name: "bench", track_count: 9_000 })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await sql`
     insert into users.playlist_tracks (playlist_id, track_id, position, added_by, updated_at)
     select ${playlist.id}::uuid, ${track.id}::uuid, (${keysBetween(null, null, 9_000)}::text[])[g.i], ${ownerId}::uuid, '2000-01-01'
     from generate_series(1, 9000) g(i)`.execute(db);
   await sql`analyze users.playlist_tracks`.execute(db);
-  const entryIds = async () => (await db.selectFrom("users.playlist_tracks").select(["entry_id", "position"]).where("playlist_id", "=", playlist.id).execute());
+  const entryIds = async () => await db.selectFrom("users.playlist_tracks").select(["entry_id", "position"]).where("playlist_id", "=", playlist.id).execute();
   let entries = await entryIds();
   let version = 1;
   const run = async (work: Parameters<typeof mutatePlaylist>[2]) => {
@@ -66,7 +70,12 @@ try {
     const [moved, before] = [pick(entries).entry_id, pick(entries).entry_id];
     await time("move", () => run((trx, locked) => moveEntry(trx, locked, moved, before)));
   }
-  const rewritten = await db.selectFrom("users.playlist_tracks").select((eb) => eb.fn.countAll<string>().as("n")).where("playlist_id", "=", playlist.id).where("updated_at", ">=", movesStart).executeTakeFirstOrThrow();
+  const rewritten = await db
+    .selectFrom("users.playlist_tracks")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("playlist_id", "=", playlist.id)
+    .where("updated_at", ">=", movesStart)
+    .executeTakeFirstOrThrow();
   for (let i = 0; i < ops; i++) await time("page", () => listEntries(db, playlist.id, 100, pick(entries).position));
   for (let i = 0; i < Math.min(ops, 500); i++) {
     const removed = entries.pop();
@@ -76,7 +85,9 @@ try {
   console.log("operation      n    p50 ms   p95 ms   p99 ms");
   for (const [name, ms] of Object.entries(timings)) {
     const sorted = [...ms].sort((a, b) => a - b);
-    console.log(`${name.padEnd(9)} ${String(sorted.length).padStart(6)} ${fmt(percentile(sorted, 50))} ${fmt(percentile(sorted, 95))} ${fmt(percentile(sorted, 99))}`);
+    console.log(
+      `${name.padEnd(9)} ${String(sorted.length).padStart(6)} ${fmt(percentile(sorted, 50))} ${fmt(percentile(sorted, 95))} ${fmt(percentile(sorted, 99))}`,
+    );
   }
   console.log(`${ops} moves rewrote ${rewritten.n} entry rows (at most one each; a move to where the entry already is writes none)`);
   const longest = await sql<{ n: number }>`select max(length(position))::int as n from users.playlist_tracks where playlist_id = ${playlist.id}`.execute(db);

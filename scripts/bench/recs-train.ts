@@ -28,7 +28,12 @@ const { values } = parseArgs({
   },
 });
 const args = z
-  .object({ plays: z.coerce.number().int().min(1).max(50_000_000), listeners: z.coerce.number().int().min(1).max(1_000_000), tracks: z.coerce.number().int().min(1).max(2_000_000), "skip-db": z.boolean() })
+  .object({
+    plays: z.coerce.number().int().min(1).max(50_000_000),
+    listeners: z.coerce.number().int().min(1).max(1_000_000),
+    tracks: z.coerce.number().int().min(1).max(2_000_000),
+    "skip-db": z.boolean(),
+  })
   .parse(values);
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
@@ -76,7 +81,9 @@ if (!args["skip-db"]) {
     writeBar.stop();
     const run = await measured("trainAndStore (read + train + replace tables)", () => trainAndStore(database.db));
     const s = run.value.seconds;
-    print(`  read ${s.load.toFixed(1)} s + train ${s.train.toFixed(1)} s + store ${s.store.toFixed(1)} s; ${run.value.trackNeighbors} track neighbours, ${run.value.artistNeighbors} artist neighbours, ${run.value.popularTracks} popular rows`);
+    print(
+      `  read ${s.load.toFixed(1)} s + train ${s.train.toFixed(1)} s + store ${s.store.toFixed(1)} s; ${run.value.trackNeighbors} track neighbours, ${run.value.artistNeighbors} artist neighbours, ${run.value.popularTracks} popular rows`,
+    );
     print(`  = ${(run.seconds / baseline.seconds).toFixed(1)}× the baseline pass`);
   } finally {
     await database.drop();

@@ -55,7 +55,11 @@ function startChild(env: NodeJS.ProcessEnv): Child {
   });
   const result = new Promise<{ handled: number; latencies: number[] }>((resolve, reject) => {
     child.once("exit", () => {
-      const last = output.trim().split("\n").filter((line) => line.startsWith('{"handled"')).at(-1);
+      const last = output
+        .trim()
+        .split("\n")
+        .filter((line) => line.startsWith('{"handled"'))
+        .at(-1);
       if (last) resolve(JSON.parse(last) as { handled: number; latencies: number[] });
       else reject(new Error(`a consumer process ended without its figures:\n${output}`));
     });
@@ -91,7 +95,11 @@ async function benchAdapter(adapter: "kafka" | "postgres"): Promise<void> {
         let published = 0;
         const publishing = (async () => {
           for (; published < totalEvents; ) {
-            const batch = Array.from({ length: Math.min(500, totalEvents - published) }, () => ({ topic, key: crypto.randomUUID(), value: String(Date.now()) }));
+            const batch = Array.from({ length: Math.min(500, totalEvents - published) }, () => ({
+              topic,
+              key: crypto.randomUUID(),
+              value: String(Date.now()),
+            }));
             await log.publish(batch);
             published += batch.length;
           }

@@ -22,7 +22,15 @@ export interface BenchQuery {
 const cyrillic = /[а-яё]/i;
 
 const cyrillicOf: Array<[string, string]> = [
-  ["shch", "щ"], ["zh", "ж"], ["kh", "х"], ["ts", "ц"], ["ch", "ч"], ["sh", "ш"], ["yu", "ю"], ["ya", "я"], ["yo", "ё"],
+  ["shch", "щ"],
+  ["zh", "ж"],
+  ["kh", "х"],
+  ["ts", "ц"],
+  ["ch", "ч"],
+  ["sh", "ш"],
+  ["yu", "ю"],
+  ["ya", "я"],
+  ["yo", "ё"],
   ...[..."abvgdezijklmnoprstufyhc"].map((latin): [string, string] => [latin, "абвгдезийклмнопрстуфыхк"["abvgdezijklmnoprstufyhc".indexOf(latin)] ?? latin]),
 ];
 
@@ -45,7 +53,10 @@ function misspell(random: Random, text: string, edits: number): string {
   for (let edit = 0; edit < edits && word.length >= 5; edit++) {
     const at = 1 + Math.floor(random() * (word.length - 2));
     const letters = cyrillic.test(word) ? "аеиоуклмнрст" : "aeioklmnrst";
-    word = random() < 0.5 ? word.slice(0, at) + word.slice(at + 1) : word.slice(0, at) + (letters[Math.floor(random() * letters.length)] ?? "a") + word.slice(at + 1);
+    word =
+      random() < 0.5
+        ? word.slice(0, at) + word.slice(at + 1)
+        : word.slice(0, at) + (letters[Math.floor(random() * letters.length)] ?? "a") + word.slice(at + 1);
   }
   words[longest] = word;
   return words.join(" ");

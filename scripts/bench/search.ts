@@ -50,13 +50,17 @@ const { values } = parseArgs({
 const config = parseConfig(nodeConfigSchema, process.env);
 if (!config.DATABASE_URL) throw new Error("DATABASE_URL is required: a database with a generated catalog (npm run catalog:generate)");
 const engineNames = values.engine.split(",").map((name) => name.trim());
-if (engineNames.some((name) => name !== "postgres" && name !== "opensearch")) throw new Error(`--engine takes postgres, opensearch or both comma-separated, got ${values.engine}`);
-if (engineNames.includes("opensearch") && !config.OPENSEARCH_URL) throw new Error("--engine opensearch needs OPENSEARCH_URL (npm run opensearch:start prints it)");
+if (engineNames.some((name) => name !== "postgres" && name !== "opensearch"))
+  throw new Error(`--engine takes postgres, opensearch or both comma-separated, got ${values.engine}`);
+if (engineNames.includes("opensearch") && !config.OPENSEARCH_URL)
+  throw new Error("--engine opensearch needs OPENSEARCH_URL (npm run opensearch:start prints it)");
 const openSearch = config.OPENSEARCH_URL ? createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000 }) : undefined;
 const databaseUrl = config.DATABASE_URL;
 const db = createPostgresDatabase(databaseUrl, { maxConnections: 4, applicationName: "tunec-bench-search" });
 const engines: Array<{ name: string; port: SearchPort }> = engineNames.map((name) =>
-  name === "opensearch" && openSearch ? { name, port: openSearchSearch(openSearch, { prefix: config.OPENSEARCH_INDEX_PREFIX }) } : { name, port: postgresSearch(db) },
+  name === "opensearch" && openSearch
+    ? { name, port: openSearchSearch(openSearch, { prefix: config.OPENSEARCH_INDEX_PREFIX }) }
+    : { name, port: postgresSearch(db) },
 );
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -149,7 +153,9 @@ async function freshness(): Promise<void> {
   console.log("");
   for (const [name, ms] of times) {
     const s = summary(ms);
-    console.log(`freshness ${name} (UPDATE → visible in search), ${s.n} changes: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms`);
+    console.log(
+      `freshness ${name} (UPDATE → visible in search), ${s.n} changes: p50 ${s.p50.toFixed(0)} ms, p95 ${s.p95.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms`,
+    );
   }
 }
 

@@ -81,8 +81,12 @@ async function main(): Promise<void> {
       bundleMs.push(await coldStart(outdir, modules));
     }
     console.log(`bundle of ${root}: ${modules.length} modules, ${(raw / 1024).toFixed(0)} KiB raw, ${(gzip / 1024).toFixed(0)} KiB gzip`);
-    console.log(`workerd cold start to first answer, median of ${runs}: one-line Worker ${median(emptyMs).toFixed(0)} ms, the gateway bundle ${median(bundleMs).toFixed(0)} ms`);
-    console.log(`script start-up (parse, compile, evaluate the top level): ≈ ${(median(bundleMs) - median(emptyMs)).toFixed(0)} ms (Cloudflare's limit: 1,000 ms)`);
+    console.log(
+      `workerd cold start to first answer, median of ${runs}: one-line Worker ${median(emptyMs).toFixed(0)} ms, the gateway bundle ${median(bundleMs).toFixed(0)} ms`,
+    );
+    console.log(
+      `script start-up (parse, compile, evaluate the top level): ≈ ${(median(bundleMs) - median(emptyMs)).toFixed(0)} ms (Cloudflare's limit: 1,000 ms)`,
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }

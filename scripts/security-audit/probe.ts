@@ -6,5 +6,12 @@ export interface ProbeContext {
   /** The development mail sink's reader (`npm start` prints it): GET /messages?to=… */
   mailUrl: string;
 }
-export interface ProbeResult { ok: boolean; detail: string }
-export interface Probe { id: string; title: string; run(ctx: ProbeContext): Promise<ProbeResult> }
+export interface ProbeResult {
+  ok: boolean;
+  detail: string;
+}
+export interface Probe {
+  id: string;
+  title: string;
+  run(ctx: ProbeContext): Promise<ProbeResult>;
+}

@@ -38,9 +38,15 @@ describe.each(databaseKinds())("audit log on %s", (kind) => {
   });
 
   it("refuses the editor role nowhere and unknown roles everywhere", async () => {
-    await database.db.insertInto("auth.accounts").values({ email: "ed@example.com", password_hash: null, roles: ["listener", "editor"] }).execute();
+    await database.db
+      .insertInto("auth.accounts")
+      .values({ email: "ed@example.com", password_hash: null, roles: ["listener", "editor"] })
+      .execute();
     await expect(
-      database.db.insertInto("auth.accounts").values({ email: "x@example.com", password_hash: null, roles: ["root" as "admin"] }).execute(),
+      database.db
+        .insertInto("auth.accounts")
+        .values({ email: "x@example.com", password_hash: null, roles: ["root" as "admin"] })
+        .execute(),
     ).rejects.toThrow();
   });
 });

@@ -82,7 +82,11 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
 
 /** Newest first, keyset-paginated by id. */
 export async function listAudit(db: Db, filter: AuditFilter): Promise<{ entries: AuditEntry[]; nextBefore: string | null }> {
-  let query = db.selectFrom("audit.entries").selectAll().orderBy("id", "desc").limit(filter.limit + 1);
+  let query = db
+    .selectFrom("audit.entries")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(filter.limit + 1);
   if (filter.actorId) query = query.where("actor_id", "=", filter.actorId);
   if (filter.action) query = query.where("action", "=", filter.action);
   if (filter.targetType) query = query.where("target_type", "=", filter.targetType);

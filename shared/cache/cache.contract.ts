@@ -62,4 +62,3 @@ export function cacheContract(name: string, open: () => Promise<{ cache: Cache; 
     });
   });
 }
-

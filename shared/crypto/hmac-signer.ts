@@ -10,13 +10,21 @@ export interface HmacSigner<Claims> {
 }
 
 export function base64url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 /** base64 or base64url, padded or not; null when it is not base64 at all. */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/").padEnd(Math.ceil(text.length / 4) * 4, "="));
+    const binary = atob(
+      text
+        .replaceAll("-", "+")
+        .replaceAll("_", "/")
+        .padEnd(Math.ceil(text.length / 4) * 4, "="),
+    );
     return Uint8Array.from(binary, (char) => char.charCodeAt(0));
   } catch {
     return null;

@@ -6,16 +6,25 @@
 import type { AdCampaignsTable, AdCreativesTable, AdImpressionsTable } from "./ads.table.ts";
 import type { AuditEntriesTable } from "./audit.table.ts";
 import type { AccountsTable, IdentitiesTable, AccountTokensTable } from "./auth.table.ts";
-import type { CallbacksTable, RefusedCallbackCountsTable, IdempotencyKeysTable, PaymentsTable, RefundsTable, SagaStepsTable, SubscriptionsTable } from "./billing.table.ts";
-import type { AlbumsTable, ArtistApplicationsTable, ArtistManagersTable, ArtistsTable, RenditionsTable, TrackArtistsTable, TracksTable } from "./catalog.table.ts";
 import type {
-  LogGroupOffsetsTable,
-  LogLeasesTable,
-  LogMembersTable,
-  LogPartitionsTable,
-  LogRecordsTable,
-  LogTopicsTable,
-} from "./event-log.table.ts";
+  CallbacksTable,
+  RefusedCallbackCountsTable,
+  IdempotencyKeysTable,
+  PaymentsTable,
+  RefundsTable,
+  SagaStepsTable,
+  SubscriptionsTable,
+} from "./billing.table.ts";
+import type {
+  AlbumsTable,
+  ArtistApplicationsTable,
+  ArtistManagersTable,
+  ArtistsTable,
+  RenditionsTable,
+  TrackArtistsTable,
+  TracksTable,
+} from "./catalog.table.ts";
+import type { LogGroupOffsetsTable, LogLeasesTable, LogMembersTable, LogPartitionsTable, LogRecordsTable, LogTopicsTable } from "./event-log.table.ts";
 import type { ConsumerLagTable, DeadLettersTable, InboxTable, OutboxTable } from "./events.table.ts";
 import type { UploadPartsTable, UploadsTable } from "./ingestion.table.ts";
 import type { MigrationsTable } from "./migrations.table.ts";
@@ -33,7 +42,17 @@ import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
 import type { RecsDailyMixesTable, RecsHiddenTracksTable, RecsTasteTable, RecsWaveServedTable, RecsWaveSessionsTable } from "./recs-serving.table.ts";
 import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
 import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
-import type { SearchAlbumsTable, SearchArtistsTable, SearchOpenSearchPendingTable, SearchOpenSearchSyncTable, SearchTermsTable, SearchTracksTable, TrackStatsTable, TrackDailyPlaysTable, TrackDailyStatsTable } from "./search.table.ts";
+import type {
+  SearchAlbumsTable,
+  SearchArtistsTable,
+  SearchOpenSearchPendingTable,
+  SearchOpenSearchSyncTable,
+  SearchTermsTable,
+  SearchTracksTable,
+  TrackStatsTable,
+  TrackDailyPlaysTable,
+  TrackDailyStatsTable,
+} from "./search.table.ts";
 
 export interface Database {
   "public.schema_migrations": MigrationsTable;

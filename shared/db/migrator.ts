@@ -53,9 +53,7 @@ export async function migrate(db: Kysely<Database>, migrations: readonly Migrati
       throw new MigrationError(`Migration ${row.name} is applied in the database but missing from migrations/`);
     }
     if ((await checksum(migration.sql)) !== row.checksum) {
-      throw new MigrationError(
-        `Migration ${row.name} was edited after it was applied (checksum mismatch); add a new migration instead`,
-      );
+      throw new MigrationError(`Migration ${row.name} was edited after it was applied (checksum mismatch); add a new migration instead`);
     }
   }
   const result: MigrationResult = { applied: [], alreadyApplied: applied.map((row) => row.name).sort() };
@@ -65,11 +63,7 @@ export async function migrate(db: Kysely<Database>, migrations: readonly Migrati
     const sum = await checksum(migration.sql);
     const ran = await db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(${migrationLockKey})`.execute(trx);
-      const already = await trx
-        .selectFrom("public.schema_migrations")
-        .select("name")
-        .where("name", "=", migration.name)
-        .executeTakeFirst();
+      const already = await trx.selectFrom("public.schema_migrations").select("name").where("name", "=", migration.name).executeTakeFirst();
       if (already) return false;
       await sql.raw(migration.sql).execute(trx);
       await trx.insertInto("public.schema_migrations").values({ name: migration.name, checksum: sum }).execute();

@@ -21,7 +21,10 @@ describe("database timeouts", () => {
       const error = await sql`select pg_sleep(5)`.execute(db).catch((caught: unknown) => caught);
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(isDatabaseTimeout(error)).toBe(true);
-      const settings = await sql<{ statement: string; idle: string }>`select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`.execute(db);
+      const settings = await sql<{
+        statement: string;
+        idle: string;
+      }>`select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`.execute(db);
       expect(settings.rows[0]).toEqual({ statement: "200ms", idle: "300ms" });
     } finally {
       await db.destroy();

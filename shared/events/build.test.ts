@@ -11,7 +11,28 @@ import { childTraceparent, newTraceparent, parseTraceparent } from "./traceparen
 describe("event catalogue", () => {
   it("has the twelve events of the design plus account mail requests, artist/album changes and the recommendation signals (likes, playlist adds), versioned, each on a documented topic", () => {
     expect(new Set(Object.values(eventCatalog).map((definition) => definition.name))).toEqual(
-      new Set(["TrackPublished", "TrackUpdated", "TrackDeleted", "UploadRejected", "PlaybackStarted", "PlaybackFinished", "PaymentCompleted", "PaymentFailed", "SubscriptionActivated", "SubscriptionFailed", "SubscriptionExpired", "UserUpdated", "AccountEmailRequested", "ArtistUpdated", "AlbumUpdated", "ArtistApplicationDecided", "ArtistManagerAdded", "TrackLiked", "TrackUnliked", "PlaylistTrackAdded"]),
+      new Set([
+        "TrackPublished",
+        "TrackUpdated",
+        "TrackDeleted",
+        "UploadRejected",
+        "PlaybackStarted",
+        "PlaybackFinished",
+        "PaymentCompleted",
+        "PaymentFailed",
+        "SubscriptionActivated",
+        "SubscriptionFailed",
+        "SubscriptionExpired",
+        "UserUpdated",
+        "AccountEmailRequested",
+        "ArtistUpdated",
+        "AlbumUpdated",
+        "ArtistApplicationDecided",
+        "ArtistManagerAdded",
+        "TrackLiked",
+        "TrackUnliked",
+        "PlaylistTrackAdded",
+      ]),
     );
     for (const type of eventTypes) {
       expect(type).toMatch(/^tunec\.[a-z]+\.[a-z-]+\.v\d+$/);
@@ -21,7 +42,9 @@ describe("event catalogue", () => {
   });
 
   it("keys per-entity topics by the entity", () => {
-    expect(buildEvent({ type: "tunec.catalog.track-updated.v1", source: "/t", data: sampleData["tunec.catalog.track-updated.v1"] }).key).toBe(sampleTrackRow().id);
+    expect(buildEvent({ type: "tunec.catalog.track-updated.v1", source: "/t", data: sampleData["tunec.catalog.track-updated.v1"] }).key).toBe(
+      sampleTrackRow().id,
+    );
     for (const type of ["tunec.playback.playback-started.v1", "tunec.billing.subscription-expired.v1", "tunec.users.user-updated.v1"] as const) {
       expect(buildEvent({ type, source: "/t", data: sampleData[type] }).key).toBe(sampleData[type].userId);
     }
@@ -37,7 +60,9 @@ describe("event catalogue", () => {
   it("refuses a change payload whose op does not fit the type, and non-uuid ids", () => {
     const deleted = sampleData["tunec.catalog.track-deleted.v1"];
     expect(() => buildEvent({ type: "tunec.catalog.track-updated.v1", source: "/t", data: { ...deleted, op: "d" } as never })).toThrow(InvalidEventError);
-    expect(() => buildEvent({ type: "tunec.users.user-updated.v1", source: "/t", id: "e-1", data: sampleData["tunec.users.user-updated.v1"] })).toThrow(InvalidEventError);
+    expect(() => buildEvent({ type: "tunec.users.user-updated.v1", source: "/t", id: "e-1", data: sampleData["tunec.users.user-updated.v1"] })).toThrow(
+      InvalidEventError,
+    );
     expect(() => buildEvent({ type: "tunec.users.user-updated.v1", source: "", data: sampleData["tunec.users.user-updated.v1"] })).toThrow(InvalidEventError);
   });
 
@@ -70,7 +95,12 @@ describe("traceparent", () => {
       parentId: "00f067aa0ba902b7",
       sampled: true,
     });
-    for (const bad of ["", "00-0000000000000000000000000000000-00f067aa0ba902b7-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "zz-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"]) {
+    for (const bad of [
+      "",
+      "00-0000000000000000000000000000000-00f067aa0ba902b7-01",
+      "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+      "zz-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    ]) {
       expect(parseTraceparent(bad)).toBeNull();
     }
   });

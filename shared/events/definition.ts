@@ -16,8 +16,6 @@ export interface EventDefinition<Type extends string = string, Schema extends z.
 }
 
 /** Keeps the literal type and ties `key`'s argument to the schema. */
-export function defineEvent<const Type extends string, Schema extends z.ZodType>(
-  definition: EventDefinition<Type, Schema>,
-): EventDefinition<Type, Schema> {
+export function defineEvent<const Type extends string, Schema extends z.ZodType>(definition: EventDefinition<Type, Schema>): EventDefinition<Type, Schema> {
   return definition;
 }

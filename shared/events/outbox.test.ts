@@ -18,9 +18,9 @@ describe.each(databaseKinds())("writeOutbox on %s", (kind) => {
 
   it("writes the envelope with the catalogue's topic and key inside the caller's transaction", async () => {
     const data = sampleData["tunec.playback.playback-started.v1"];
-    const event = await database.db.transaction().execute((trx) =>
-      writeOutbox(trx, { type: "tunec.playback.playback-started.v1", source: "/tunec/playback", data, traceparent: trace }),
-    );
+    const event = await database.db
+      .transaction()
+      .execute((trx) => writeOutbox(trx, { type: "tunec.playback.playback-started.v1", source: "/tunec/playback", data, traceparent: trace }));
     const row = await database.db.selectFrom("events.outbox").selectAll().where("id", "=", event.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ topic: "tunec.playback", key: data.userId, type: "tunec.playback.playback-started.v1", relayed_at: null });
     expect(row.event).toEqual(JSON.parse(JSON.stringify(event)));
@@ -77,7 +77,10 @@ describe.each(databaseKinds())("writeOutbox on %s", (kind) => {
   });
 
   async function countRows(): Promise<number> {
-    const { count } = await database.db.selectFrom("events.outbox").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
+    const { count } = await database.db
+      .selectFrom("events.outbox")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .executeTakeFirstOrThrow();
     return Number(count);
   }
 });

@@ -6,14 +6,22 @@
  */
 export const topics = {
   "tunec.catalog.tracks": { partitions: 6, key: "track id", description: "Track changes captured from catalog.tracks (CDC)." },
-  "tunec.catalog.artists-albums": { partitions: 3, key: "artist or album id", description: "Artist and album changes (curation, releases): renames reach search at once." },
+  "tunec.catalog.artists-albums": {
+    partitions: 3,
+    key: "artist or album id",
+    description: "Artist and album changes (curation, releases): renames reach search at once.",
+  },
   "tunec.catalog.artist-access": { partitions: 3, key: "user id", description: "Who became an artist or a manager of a profile (told to them by notify)." },
   "tunec.ingestion.uploads": { partitions: 3, key: "upload id", description: "Outcome of artists' uploads: published or rejected." },
   "tunec.playback": { partitions: 6, key: "user id", description: "Plays started and finished (read by Events Statistics)." },
   "tunec.billing.payments": { partitions: 3, key: "user id", description: "Payments that completed or failed at the provider." },
   "tunec.billing.subscriptions": { partitions: 3, key: "user id", description: "Subscription lifecycle: activated, failed, expired." },
   "tunec.users": { partitions: 3, key: "user id", description: "Profile and premium-status changes; track likes and playlist adds (recommendation signals)." },
-  "tunec.auth.accounts": { partitions: 3, key: "user id", description: "Account mail requests (verify, change address, reset password); no addresses, no links." },
+  "tunec.auth.accounts": {
+    partitions: 3,
+    key: "user id",
+    description: "Account mail requests (verify, change address, reset password); no addresses, no links.",
+  },
 } as const satisfies Record<string, { partitions: number; key: string; description: string }>;
 
 export type TopicName = keyof typeof topics;

@@ -128,7 +128,9 @@ describe("the Russian catalogue", () => {
   it("translates every detail the code raises (add new ones to problem-text.ru.json)", () => {
     const raised = raisedDetails();
     expect(raised.length).toBeGreaterThan(150);
-    const missing = raised.filter(({ code, text }) => !keys.details[code]?.includes(text)).map(({ code, text, file }) => `${file}: ${code} ${JSON.stringify(text)}`);
+    const missing = raised
+      .filter(({ code, text }) => !keys.details[code]?.includes(text))
+      .map(({ code, text, file }) => `${file}: ${code} ${JSON.stringify(text)}`);
     expect(missing).toEqual([]);
   });
 });

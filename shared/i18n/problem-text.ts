@@ -142,9 +142,7 @@ export function localizeProblem(problem: ProblemDetails, language: ProblemLangua
   const localized: ProblemDetails = { ...problem, title: titles.get(problem.code) ?? problem.title };
   if (problem.detail) localized.detail = details.get(problem.code)?.translate(problem.detail) ?? problem.detail;
   if (problem.errors) {
-    localized.errors = problem.errors.map(
-      (error): FieldError => ({ field: error.field, message: fields.translate(error.message) ?? error.message }),
-    );
+    localized.errors = problem.errors.map((error): FieldError => ({ field: error.field, message: fields.translate(error.message) ?? error.message }));
   }
   return localized;
 }

@@ -2,7 +2,11 @@ import { assertObjectKey, knownLength, type ObjectBody, type ObjectInfo, type Ob
 
 /** The slice of Cloudflare's `R2Bucket` this adapter uses (miniflare's local one included). */
 export interface R2BucketLike {
-  put(key: string, value: ReadableStream | ArrayBuffer | ArrayBufferView | string, options?: { httpMetadata?: { contentType?: string } }): Promise<R2ObjectLike | null>;
+  put(
+    key: string,
+    value: ReadableStream | ArrayBuffer | ArrayBufferView | string,
+    options?: { httpMetadata?: { contentType?: string } },
+  ): Promise<R2ObjectLike | null>;
   get(key: string): Promise<(R2ObjectLike & { body: ReadableStream<Uint8Array> }) | null>;
   head(key: string): Promise<R2ObjectLike | null>;
   delete(key: string): Promise<void>;

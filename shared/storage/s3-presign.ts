@@ -54,7 +54,11 @@ export async function presignMultipart(
   const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options.contentType }));
   const uploadId = created.UploadId;
   if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
-  const parts = await presignParts({ client, bucket }, key, uploadId, { contentLength: options.contentLength, partSize, expiresInSeconds: options.expiresInSeconds });
+  const parts = await presignParts({ client, bucket }, key, uploadId, {
+    contentLength: options.contentLength,
+    partSize,
+    expiresInSeconds: options.expiresInSeconds,
+  });
   return { uploadId, partSize, parts };
 }
 
@@ -78,7 +82,11 @@ export async function presignParts(
 }
 
 /** The parts S3 holds for a multipart upload (ListParts, every page). */
-export async function listUploadedParts({ client, bucket }: S3Bucket, key: string, uploadId: string): Promise<Array<{ partNumber: number; etag: string; size: number }>> {
+export async function listUploadedParts(
+  { client, bucket }: S3Bucket,
+  key: string,
+  uploadId: string,
+): Promise<Array<{ partNumber: number; etag: string; size: number }>> {
   const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
   let marker: string | undefined;
   for (let page = 0; page < 10; page++) {

@@ -66,7 +66,11 @@ export async function readAccount(db: Kysely<Database>, id: string) {
   if (!account) return null;
   const [identities, profile, subscriptions, payments] = await Promise.all([
     db.selectFrom("auth.identities").select(["provider", "created_at", "last_sign_in_at"]).where("account_id", "=", id).orderBy("created_at").execute(),
-    db.selectFrom("users.profiles").select(["display_name", "avatar_url", "locale", "is_premium", "premium_until", "created_at"]).where("user_id", "=", id).executeTakeFirst(),
+    db
+      .selectFrom("users.profiles")
+      .select(["display_name", "avatar_url", "locale", "is_premium", "premium_until", "created_at"])
+      .where("user_id", "=", id)
+      .executeTakeFirst(),
     db
       .selectFrom("billing.subscriptions")
       .select(["id", "plan", "state", "period_start", "period_end", "awaiting_payment_id", "failure_reason", "created_at", "updated_at"])
@@ -110,7 +114,11 @@ export async function readAccount(db: Kysely<Database>, id: string) {
     ...accountSummary(account),
     pending_email: account.pending_email,
     updated_at: new Date(account.updated_at).toISOString(),
-    identities: identities.map((identity) => ({ provider: identity.provider, created_at: new Date(identity.created_at).toISOString(), last_sign_in_at: new Date(identity.last_sign_in_at).toISOString() })),
+    identities: identities.map((identity) => ({
+      provider: identity.provider,
+      created_at: new Date(identity.created_at).toISOString(),
+      last_sign_in_at: new Date(identity.last_sign_in_at).toISOString(),
+    })),
     profile: profile
       ? {
           display_name: profile.display_name,

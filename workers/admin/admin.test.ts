@@ -87,7 +87,12 @@ describe("GET /admin/uploads", () => {
       ...extra,
     });
     const rows = [
-      upload("oldest", "2026-01-01T00:00:00.000100Z", { state: "rejected", rejection_code: "unsupported_format", rejection_message: "Not an audio file.", rejected_at: new Date() }),
+      upload("oldest", "2026-01-01T00:00:00.000100Z", {
+        state: "rejected",
+        rejection_code: "unsupported_format",
+        rejection_message: "Not an audio file.",
+        rejected_at: new Date(),
+      }),
       // Two rows in one millisecond: a cursor of JS milliseconds would lose one of them.
       upload("middle", "2026-01-01T00:00:00.000200Z", { state: "published" }),
       upload("newest", "2026-01-01T00:00:00.000300Z", { state: "uploaded" }),
@@ -177,13 +182,27 @@ describe("GET /admin/accounts", () => {
 async function customer() {
   const t = tag();
   return withDb(async (db) => {
-    const account = await db.insertInto("auth.accounts").values({ email: `payer-${t}@example.com`, password_hash: null, is_premium: true }).returning("id").executeTakeFirstOrThrow();
+    const account = await db
+      .insertInto("auth.accounts")
+      .values({ email: `payer-${t}@example.com`, password_hash: null, is_premium: true })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const userId = account.id;
-    await db.insertInto("users.profiles").values({ user_id: userId, display_name: "Payer", is_premium: true, premium_until: new Date(Date.now() + 30 * 86_400_000) }).execute();
+    await db
+      .insertInto("users.profiles")
+      .values({ user_id: userId, display_name: "Payer", is_premium: true, premium_until: new Date(Date.now() + 30 * 86_400_000) })
+      .execute();
     const subscriptionId = crypto.randomUUID();
     await db
       .insertInto("billing.subscriptions")
-      .values({ id: subscriptionId, user_id: userId, plan: "monthly", state: "active", period_start: new Date(), period_end: new Date(Date.now() + 30 * 86_400_000) })
+      .values({
+        id: subscriptionId,
+        user_id: userId,
+        plan: "monthly",
+        state: "active",
+        period_start: new Date(),
+        period_end: new Date(Date.now() + 30 * 86_400_000),
+      })
       .execute();
     const payment = (status: "succeeded" | "pending" | "failed", extra: Record<string, unknown> = {}) => ({
       id: crypto.randomUUID(),
@@ -226,12 +245,22 @@ describe("GET /admin/accounts/{id}", () => {
 describe("POST /admin/payments/{id}/refund", () => {
   it("records the refund for the saga's refund loop with its audit entry, once; refuses payments that did not succeed", async () => {
     const c = await customer();
-    const refund = (id: string, body: unknown = { reason: "charged twice" }) => call(`/admin/payments/${id}/refund`, admin.access_token, { method: "POST", body });
+    const refund = (id: string, body: unknown = { reason: "charged twice" }) =>
+      call(`/admin/payments/${id}/refund`, admin.access_token, { method: "POST", body });
 
-    const requested = await json<{ payment_id: string; refund: { status: string; amount: { amount_minor: number; currency: string } } }>(await refund(c.paid), 202);
+    const requested = await json<{ payment_id: string; refund: { status: string; amount: { amount_minor: number; currency: string } } }>(
+      await refund(c.paid),
+      202,
+    );
     expect(requested).toMatchObject({ payment_id: c.paid, refund: { status: "requested", amount: { amount_minor: 29_900, currency: "RUB" } } });
     const row = await withDb((db) => db.selectFrom("billing.refunds").selectAll().where("payment_id", "=", c.paid).executeTakeFirstOrThrow());
-    expect(row).toMatchObject({ status: "requested", idempotency_key: `refund-${c.paid}`, requested_by: adminId, reason: "charged twice", subscription_id: c.subscriptionId });
+    expect(row).toMatchObject({
+      status: "requested",
+      idempotency_key: `refund-${c.paid}`,
+      requested_by: adminId,
+      reason: "charged twice",
+      subscription_id: c.subscriptionId,
+    });
     const audit = await auditOf("payment", c.paid);
     expect(audit).toEqual([expect.objectContaining({ action: "payment.refund", actor_id: adminId, reason: "charged twice" })]);
 
@@ -242,13 +271,21 @@ describe("POST /admin/payments/{id}/refund", () => {
     for (const body of [{}, { reason: "  " }, { reason: "x".repeat(2001) }]) expect((await refund(c.failed, body)).status).toBe(400);
 
     const shown = await json<{ payments: Array<{ id: string; refund: unknown }> }>(await call(`/admin/accounts/${c.userId}`, admin.access_token));
-    expect(shown.payments.find((p) => p.id === c.paid)?.refund).toMatchObject({ status: "requested", requested_by: adminId, reason: "charged twice", amount_minor: 29_900 });
+    expect(shown.payments.find((p) => p.id === c.paid)?.refund).toMatchObject({
+      status: "requested",
+      requested_by: adminId,
+      reason: "charged twice",
+      amount_minor: 29_900,
+    });
   });
 
   it("refuses a payment whose money the saga is refunding already", async () => {
     const c = await customer();
     await withDb((db) =>
-      db.insertInto("billing.refunds").values({ payment_id: c.paid, subscription_id: c.subscriptionId, idempotency_key: `refund-${c.paid}`, amount_minor: 29_900, currency: "RUB" }).execute(),
+      db
+        .insertInto("billing.refunds")
+        .values({ payment_id: c.paid, subscription_id: c.subscriptionId, idempotency_key: `refund-${c.paid}`, amount_minor: 29_900, currency: "RUB" })
+        .execute(),
     );
     expect((await call(`/admin/payments/${c.paid}/refund`, admin.access_token, { method: "POST", body: { reason: "again" } })).status).toBe(409);
   });
@@ -314,12 +351,22 @@ describe("dead letters", () => {
       value: '{"specversion":"1.0"}',
       headers: JSON.stringify({ "dlq-reason": "handler-failed" }),
     });
-    const ids = await withDb(async (db) => (await db.insertInto("events.dead_letters").values([letter(0), letter(1)]).returning("id").execute()).map((r) => String(r.id)));
+    const ids = await withDb(async (db) =>
+      (
+        await db
+          .insertInto("events.dead_letters")
+          .values([letter(0), letter(1)])
+          .returning("id")
+          .execute()
+      ).map((r) => String(r.id)),
+    );
 
     const listed = await json<{ dead_letters: DeadLetter[]; next_before: string | null }>(await call(`/admin/dead-letters?topic=${topic}`, admin.access_token));
     expect(listed.dead_letters.map((d) => d.id)).toEqual([ids[1], ids[0]]);
     expect(listed.dead_letters[0]).toMatchObject({ original_topic: topic, state: "parked", reason: "handler-failed" });
-    const firstPage = await json<{ dead_letters: DeadLetter[]; next_before: string | null }>(await call(`/admin/dead-letters?topic=${topic}&limit=1`, admin.access_token));
+    const firstPage = await json<{ dead_letters: DeadLetter[]; next_before: string | null }>(
+      await call(`/admin/dead-letters?topic=${topic}&limit=1`, admin.access_token),
+    );
     expect(firstPage.next_before).toBe(ids[1]);
 
     const replayed = await json<DeadLetter>(await call(`/admin/dead-letters/${ids[0]}/replay`, admin.access_token, { method: "POST" }), 202);

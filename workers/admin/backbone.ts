@@ -104,7 +104,12 @@ export async function requestReplay(db: Kysely<Database>, input: { id: string; a
     const row = await trx.selectFrom("events.dead_letters").selectAll().where("id", "=", input.id).forUpdate().executeTakeFirst();
     if (!row) throw new AppError("NOT_FOUND", "No dead letter has this id.");
     if (row.replay_requested_at) {
-      throw new AppError("CONFLICT", row.replayed_at ? "This dead letter was replayed already; if it failed again, replay its new dead letter." : "A replay of this dead letter is already waiting.");
+      throw new AppError(
+        "CONFLICT",
+        row.replayed_at
+          ? "This dead letter was replayed already; if it failed again, replay its new dead letter."
+          : "A replay of this dead letter is already waiting.",
+      );
     }
     const updated = await trx
       .updateTable("events.dead_letters")

@@ -82,7 +82,11 @@ describe("ads admin", () => {
     expect(stored).toMatchObject({ content_type: "audio/mp4", size_bytes: 19 });
     expect(stored.audio_key).toMatch(/^ads\/audio\/[0-9a-f-]{36}\.m4a$/);
 
-    const creative = await sendJson(app, "POST", `/admin/ads/campaigns/${campaign.id}/creatives`, admin.token, { name: "15 s", audio_key: stored.audio_key, duration_ms: 15_000 });
+    const creative = await sendJson(app, "POST", `/admin/ads/campaigns/${campaign.id}/creatives`, admin.token, {
+      name: "15 s",
+      audio_key: stored.audio_key,
+      duration_ms: 15_000,
+    });
     expect(creative.status).toBe(201);
     const creativeBody = await creative.json<{ id: string; audio_content_type: string; status: string }>();
     expect(creativeBody).toMatchObject({ audio_content_type: "audio/mp4", status: "active" });
@@ -112,12 +116,24 @@ describe("ads admin", () => {
 
   it("refuses creatives without their audio, for unknown campaigns, and bad changes", async () => {
     const { id } = await createCampaign(app, admin, { genres: [uniqueGenre()] });
-    const missing = await sendJson(app, "POST", `/admin/ads/campaigns/${id}/creatives`, admin.token, { name: "x", audio_key: "ads/nowhere/spot.m4a", duration_ms: 15_000 });
+    const missing = await sendJson(app, "POST", `/admin/ads/campaigns/${id}/creatives`, admin.token, {
+      name: "x",
+      audio_key: "ads/nowhere/spot.m4a",
+      duration_ms: 15_000,
+    });
     expect(missing.status).toBe(400);
     expect((await missing.json<Problem>()).errors?.[0]?.field).toBe("body.audio_key");
-    const escaping = await sendJson(app, "POST", `/admin/ads/campaigns/${id}/creatives`, admin.token, { name: "x", audio_key: "tracks/../secret.m4a", duration_ms: 15_000 });
+    const escaping = await sendJson(app, "POST", `/admin/ads/campaigns/${id}/creatives`, admin.token, {
+      name: "x",
+      audio_key: "tracks/../secret.m4a",
+      duration_ms: 15_000,
+    });
     expect(escaping.status).toBe(400);
-    const unknown = await sendJson(app, "POST", `/admin/ads/campaigns/${crypto.randomUUID()}/creatives`, admin.token, { name: "x", audio_key: "ads/x.m4a", duration_ms: 15_000 });
+    const unknown = await sendJson(app, "POST", `/admin/ads/campaigns/${crypto.randomUUID()}/creatives`, admin.token, {
+      name: "x",
+      audio_key: "ads/x.m4a",
+      duration_ms: 15_000,
+    });
     expect(unknown.status).toBe(404);
     expect((await sendJson(app, "PATCH", `/admin/ads/campaigns/${crypto.randomUUID()}`, admin.token, { status: "paused" })).status).toBe(404);
     expect((await sendJson(app, "PATCH", `/admin/ads/creatives/${crypto.randomUUID()}`, admin.token, { weight: 2 })).status).toBe(404);

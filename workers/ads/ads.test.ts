@@ -31,7 +31,13 @@ describe("GET /ad", () => {
     const media = await app.request(ad?.audio.url ?? "", { headers: { authorization: `Bearer ${listener.token}` } });
     expect(media.status).toBe(200);
     expect(new Uint8Array(await media.arrayBuffer())).toEqual(spotBytes);
-    const impression = await withDb((db) => db.selectFrom("ads.impressions").selectAll().where("id", "=", ad?.impression_id ?? "").executeTakeFirst());
+    const impression = await withDb((db) =>
+      db
+        .selectFrom("ads.impressions")
+        .selectAll()
+        .where("id", "=", ad?.impression_id ?? "")
+        .executeTakeFirst(),
+    );
     expect(impression).toMatchObject({ user_id: listener.userId, campaign_id: campaign.id, creative_id: campaign.creativeId, genres: [genre] });
   });
 
@@ -64,7 +70,14 @@ describe("GET /ad", () => {
       const artist = await db.insertInto("catalog.artists").values({ name: "Ads test artist" }).returning("id").executeTakeFirstOrThrow();
       const track = await db
         .insertInto("catalog.tracks")
-        .values({ title: "Ads test track", artist_id: artist.id, duration_ms: 180_000, genres: [rock.toUpperCase()], status: "published", published_at: new Date() })
+        .values({
+          title: "Ads test track",
+          artist_id: artist.id,
+          duration_ms: 180_000,
+          genres: [rock.toUpperCase()],
+          status: "published",
+          published_at: new Date(),
+        })
         .returning("id")
         .executeTakeFirstOrThrow();
       return track.id;
@@ -109,7 +122,11 @@ describe("GET /ad", () => {
     expect(results.filter((ad) => ad?.campaign_id === campaign.id)).toHaveLength(3);
     expect(results.filter((ad) => ad === null)).toHaveLength(7);
     const count = await withDb((db) =>
-      db.selectFrom("ads.impressions").select((eb) => eb.fn.countAll<string>().as("n")).where("user_id", "=", listener.userId).executeTakeFirstOrThrow(),
+      db
+        .selectFrom("ads.impressions")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("user_id", "=", listener.userId)
+        .executeTakeFirstOrThrow(),
     );
     expect(Number(count.n)).toBe(3);
   });
@@ -120,7 +137,11 @@ describe("GET /ad", () => {
     await pauseCampaign(app, admin, paused.id);
     const day = 24 * 3600 * 1000;
     await createCampaign(app, admin, { genres: [genre], starts_at: new Date(Date.now() + day).toISOString() });
-    await createCampaign(app, admin, { genres: [genre], starts_at: new Date(Date.now() - 2 * day).toISOString(), ends_at: new Date(Date.now() - day).toISOString() });
+    await createCampaign(app, admin, {
+      genres: [genre],
+      starts_at: new Date(Date.now() - 2 * day).toISOString(),
+      ends_at: new Date(Date.now() - day).toISOString(),
+    });
     expect(await getAd(app, await signUpAs(app), `?genre=${genre}`)).toBeNull();
   });
 
@@ -130,14 +151,30 @@ describe("GET /ad", () => {
     const listener = await signUpAs(app);
     const ad = await getAd(app, listener, `?genre=${genre}`);
     const beacon = (who: Listener, event: string, id = ad?.impression_id ?? "") =>
-      app.request(`/ad/impressions/${id}`, { method: "POST", headers: { authorization: `Bearer ${who.token}`, "content-type": "application/json" }, body: JSON.stringify({ event }) });
+      app.request(`/ad/impressions/${id}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${who.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ event }),
+      });
     expect((await beacon(listener, "played")).status).toBe(204);
-    const first = await withDb((db) => db.selectFrom("ads.impressions").select(["played_at", "clicked_at"]).where("id", "=", ad?.impression_id ?? "").executeTakeFirstOrThrow());
+    const first = await withDb((db) =>
+      db
+        .selectFrom("ads.impressions")
+        .select(["played_at", "clicked_at"])
+        .where("id", "=", ad?.impression_id ?? "")
+        .executeTakeFirstOrThrow(),
+    );
     expect(first.played_at).toBeInstanceOf(Date);
     expect(first.clicked_at).toBeNull();
     expect((await beacon(listener, "played")).status).toBe(204);
     expect((await beacon(listener, "clicked")).status).toBe(204);
-    const after = await withDb((db) => db.selectFrom("ads.impressions").select(["played_at", "clicked_at"]).where("id", "=", ad?.impression_id ?? "").executeTakeFirstOrThrow());
+    const after = await withDb((db) =>
+      db
+        .selectFrom("ads.impressions")
+        .select(["played_at", "clicked_at"])
+        .where("id", "=", ad?.impression_id ?? "")
+        .executeTakeFirstOrThrow(),
+    );
     expect(after.played_at?.getTime()).toBe(first.played_at?.getTime());
     expect(after.clicked_at).toBeInstanceOf(Date);
     expect((await beacon(await signUpAs(app), "played")).status).toBe(404);

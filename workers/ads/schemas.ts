@@ -3,10 +3,16 @@ import { z } from "@hono/zod-openapi";
 export { bearerSecurity, problemContent } from "../auth/schemas.ts";
 
 export const idParam = (what: string) =>
-  z.object({ id: z.uuid({ error: `expected a ${what} id (uuid)` }).openapi({ param: { name: "id", in: "path" }, example: "5d1e7c8a-0f4b-4c57-9b1a-3e2f6a7d8c90" }) });
+  z.object({
+    id: z.uuid({ error: `expected a ${what} id (uuid)` }).openapi({ param: { name: "id", in: "path" }, example: "5d1e7c8a-0f4b-4c57-9b1a-3e2f6a7d8c90" }),
+  });
 
 const genre = z.string().trim().min(1).max(50).toLowerCase();
-const language = z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru or en");
+const language = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru or en");
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).max(2000);
 const instant = z.iso.datetime({ offset: true, error: "expected an RFC 3339 date-time such as 2026-12-01T00:00:00Z" });
 
@@ -19,8 +25,14 @@ const campaignFields = {
   priority: z.int().min(0).max(100).openapi({ description: "0–100; a higher priority is always served first (default 0)." }),
   weight: z.int().min(1).max(1000).openapi({ description: "Share of traffic among campaigns of one priority (default 1)." }),
   hourly_cap: z.int().min(1).max(60).openapi({ description: "At most this many impressions per listener in any hour (default 4)." }),
-  genres: z.array(genre).max(20).openapi({ description: "Served only while one of these genres plays; empty = any.", example: ["rock", "post-punk"] }),
-  languages: z.array(language).max(20).openapi({ description: "Served only to listeners of these languages (ISO 639); empty = any.", example: ["ru"] }),
+  genres: z
+    .array(genre)
+    .max(20)
+    .openapi({ description: "Served only while one of these genres plays; empty = any.", example: ["rock", "post-punk"] }),
+  languages: z
+    .array(language)
+    .max(20)
+    .openapi({ description: "Served only to listeners of these languages (ISO 639); empty = any.", example: ["ru"] }),
 };
 
 function startsBeforeEnd(body: { starts_at?: string | undefined; ends_at?: string | null | undefined }): boolean {
@@ -136,9 +148,7 @@ export const campaignSchema = z
     created_at: z.string().openapi({ format: "date-time" }),
     updated_at: z.string().openapi({ format: "date-time" }),
     creatives: z.array(creativeSchema),
-    impressions: z
-      .object({ served: z.int(), played: z.int(), clicked: z.int() })
-      .openapi({ description: "Totals since the campaign began." }),
+    impressions: z.object({ served: z.int(), played: z.int(), clicked: z.int() }).openapi({ description: "Totals since the campaign began." }),
   })
   .openapi("AdCampaign");
 

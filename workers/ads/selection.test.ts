@@ -21,10 +21,16 @@ describe("ad selection", () => {
   it("draws about weight/total of the time", () => {
     let seed = 42;
     // A small deterministic LCG, so the test cannot flake.
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const counts = { a: 0, b: 0 };
     for (let i = 0; i < 4000; i++) {
-      const picked = weightedPick([{ id: "a" as const, weight: 1 }, { id: "b" as const, weight: 3 }], random);
+      const picked = weightedPick(
+        [
+          { id: "a" as const, weight: 1 },
+          { id: "b" as const, weight: 3 },
+        ],
+        random,
+      );
       if (picked) counts[picked.id]++;
     }
     expect(counts.b / 4000).toBeGreaterThan(0.7);

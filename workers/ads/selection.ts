@@ -34,7 +34,10 @@ export function weightedPick<T extends Weighted>(items: readonly T[], random: Ra
 export function chooseCampaign<T extends CampaignCandidate>(candidates: readonly T[], random: Random): T | undefined {
   const [first] = candidates;
   if (!first) return undefined;
-  const top = candidates.reduce((best, c) => (c.priority > best.priority || (c.priority === best.priority && c.specificity > best.specificity) ? c : best), first);
+  const top = candidates.reduce(
+    (best, c) => (c.priority > best.priority || (c.priority === best.priority && c.specificity > best.specificity) ? c : best),
+    first,
+  );
   // Sorted by id so that a fixed `random` picks the same campaign whatever order the database returned.
   const tier = candidates.filter((c) => c.priority === top.priority && c.specificity === top.specificity).sort((a, b) => a.id.localeCompare(b.id));
   return weightedPick(tier, random);

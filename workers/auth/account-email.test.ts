@@ -25,7 +25,13 @@ async function mailedToken(userId: string, purpose: AccountMailPurpose): Promise
 
 async function mailRequests(userId: string): Promise<string[]> {
   const rows = await withDb((db) =>
-    db.selectFrom("events.outbox").select("event").where("key", "=", userId).where("type", "=", "tunec.auth.account-email-requested.v1").orderBy("created_at").execute(),
+    db
+      .selectFrom("events.outbox")
+      .select("event")
+      .where("key", "=", userId)
+      .where("type", "=", "tunec.auth.account-email-requested.v1")
+      .orderBy("created_at")
+      .execute(),
   );
   return rows.map((row) => (row.event as { data: { purpose: string } }).data.purpose);
 }

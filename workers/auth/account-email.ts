@@ -55,11 +55,7 @@ export interface AccountLink {
  * stop working: only the newest mail counts.
  */
 export async function mintAccountLink(db: Db, userId: string, purpose: AccountMailPurpose): Promise<AccountLink | null> {
-  const account = await db
-    .selectFrom("auth.accounts")
-    .select(["email", "email_verified_at", "pending_email"])
-    .where("id", "=", userId)
-    .executeTakeFirst();
+  const account = await db.selectFrom("auth.accounts").select(["email", "email_verified_at", "pending_email"]).where("id", "=", userId).executeTakeFirst();
   if (!account) return null;
   let to: string;
   switch (purpose) {
@@ -90,9 +86,7 @@ async function emailTaken(db: Db, email: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export type EmailVerification =
-  | { ok: true; accountId: string; email: string; changed: boolean }
-  | { ok: false; reason: "invalid" | "stale" | "taken" };
+export type EmailVerification = { ok: true; accountId: string; email: string; changed: boolean } | { ok: false; reason: "invalid" | "stale" | "taken" };
 
 /**
  * Spends a verify-email or change-email token. verify-email marks the address
@@ -136,5 +130,9 @@ export async function markEmailVerified(db: Db, accountId: string, email: string
 
 /** Records a new address the account wants; it replaces the old only once its link is followed. */
 export async function setPendingEmail(trx: Transaction<Database>, accountId: string, email: string): Promise<void> {
-  await trx.updateTable("auth.accounts").set({ pending_email: normalizeEmail(email), updated_at: new Date() }).where("id", "=", accountId).execute();
+  await trx
+    .updateTable("auth.accounts")
+    .set({ pending_email: normalizeEmail(email), updated_at: new Date() })
+    .where("id", "=", accountId)
+    .execute();
 }

@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
-import {
-  createAccount,
-  findAccountByEmail,
-  findAccountById,
-  findAccountByIdentity,
-  linkIdentity,
-  setPremium,
-  setRoles,
-} from "./accounts.ts";
+import { createAccount, findAccountByEmail, findAccountById, findAccountByIdentity, linkIdentity, setPremium, setRoles } from "./accounts.ts";
 
 describe.each(databaseKinds())("auth accounts on %s", (kind) => {
   let database: TestDatabase;

@@ -37,7 +37,14 @@ export function normalizeEmail(email: string): string {
 
 const accountColumns = ["id", "email", "roles", "is_premium", "password_hash", "email_verified_at"] as const;
 
-function toAccount(row: { id: string; email: string; roles: Role[]; is_premium: boolean; password_hash: string | null; email_verified_at: Date | null }): Account {
+function toAccount(row: {
+  id: string;
+  email: string;
+  roles: Role[];
+  is_premium: boolean;
+  password_hash: string | null;
+  email_verified_at: Date | null;
+}): Account {
   return { id: row.id, email: row.email, roles: row.roles, isPremium: row.is_premium, passwordHash: row.password_hash, emailVerifiedAt: row.email_verified_at };
 }
 
@@ -108,7 +115,9 @@ export async function linkIdentity(db: Db, link: IdentityLink): Promise<boolean>
     .insertInto("auth.identities")
     .values({ provider: link.provider, subject: link.subject, account_id: link.accountId, email, email_verified: link.emailVerified })
     .onConflict((conflict) =>
-      conflict.columns(["provider", "subject"]).doUpdateSet({ email, email_verified: link.emailVerified, last_sign_in_at: new Date() })
+      conflict
+        .columns(["provider", "subject"])
+        .doUpdateSet({ email, email_verified: link.emailVerified, last_sign_in_at: new Date() })
         .where("auth.identities.account_id", "=", link.accountId),
     )
     .returning("account_id")

@@ -13,9 +13,11 @@ describe("signing key rotation by kid", () => {
     const oldToken = (await loginOn(before, email)).access_token;
     expect(decodeProtectedHeader(oldToken).kid).toBe(oldKey.kid);
 
-    const during = appWithKeys([{ ...newKey, status: "active" }, { ...oldKey, status: "retired" }]);
-    const sessionsWith = (app: typeof before, token: string) =>
-      app.request("/auth/sessions", { headers: { authorization: `Bearer ${token}` } });
+    const during = appWithKeys([
+      { ...newKey, status: "active" },
+      { ...oldKey, status: "retired" },
+    ]);
+    const sessionsWith = (app: typeof before, token: string) => app.request("/auth/sessions", { headers: { authorization: `Bearer ${token}` } });
     expect((await sessionsWith(during, oldToken)).status).toBe(200);
     const newToken = (await loginOn(during, email)).access_token;
     expect(decodeProtectedHeader(newToken).kid).toBe(newKey.kid);
@@ -43,7 +45,10 @@ describe("signing key rotation by kid", () => {
     const token = (await loginOn(published, email)).access_token;
     expect(decodeProtectedHeader(token).kid).toBe(current.kid);
 
-    const activated = appWithKeys([{ ...next, status: "active" }, { ...current, status: "retired" }]);
+    const activated = appWithKeys([
+      { ...next, status: "active" },
+      { ...current, status: "retired" },
+    ]);
     expect(decodeProtectedHeader((await loginOn(activated, email)).access_token).kid).toBe(next.kid);
     expect((await activated.request("/auth/sessions", { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
@@ -56,7 +61,7 @@ describe("signing key rotation by kid", () => {
   });
 
   it("verifies ES256 (P-256) keys as well", async () => {
-    const { privateKey } = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]) as CryptoKeyPair;
+    const { privateKey } = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
     const jwk = (await crypto.subtle.exportKey("jwk", privateKey)) as JsonWebKey;
     const key = { kid: "ec-1", status: "active" as const, kty: "EC" as const, crv: "P-256" as const, x: String(jwk.x), y: String(jwk.y), d: String(jwk.d) };
     const app = appWithKeys([key]);

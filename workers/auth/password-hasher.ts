@@ -33,8 +33,19 @@ interface Argon2Exports {
   free(pointer: number): void;
   argon2_encodedlen(t: number, m: number, p: number, saltLength: number, hashLength: number, type: number): number;
   argon2_hash(
-    t: number, m: number, p: number, password: number, passwordLength: number, salt: number, saltLength: number,
-    hash: number, hashLength: number, encoded: number, encodedLength: number, type: number, version: number,
+    t: number,
+    m: number,
+    p: number,
+    password: number,
+    passwordLength: number,
+    salt: number,
+    saltLength: number,
+    hash: number,
+    hashLength: number,
+    encoded: number,
+    encodedLength: number,
+    type: number,
+    version: number,
   ): number;
   argon2_verify(encoded: number, password: number, passwordLength: number, type: number): number;
 }
@@ -90,8 +101,19 @@ export function createArgon2Hasher(instance: WebAssembly.Instance): PasswordHash
       const encodedPointer = place(new Uint8Array(encodedLength));
       try {
         const code = wasm.argon2_hash(
-          p.iterations, p.memoryKiB, p.parallelism, pwdPointer, pwd.length, saltPointer, p.saltBytes,
-          hashPointer, p.hashBytes, encodedPointer, encodedLength, argon2id, version13,
+          p.iterations,
+          p.memoryKiB,
+          p.parallelism,
+          pwdPointer,
+          pwd.length,
+          saltPointer,
+          p.saltBytes,
+          hashPointer,
+          p.hashBytes,
+          encodedPointer,
+          encodedLength,
+          argon2id,
+          version13,
         );
         if (code !== 0) throw new Error(`argon2_hash failed with code ${code}`);
         const encoded = new Uint8Array(wasm.memory.buffer, encodedPointer, encodedLength);

@@ -17,7 +17,11 @@ describe("POST /auth/password/set", () => {
   it("sets the password of a passwordless account once, and the token never works again", async () => {
     const email = uniqueEmail("admin");
     const token = await withDb(async (db) => {
-      const account = await db.insertInto("auth.accounts").values({ email, password_hash: null, roles: ["listener", "admin"] }).returning("id").executeTakeFirstOrThrow();
+      const account = await db
+        .insertInto("auth.accounts")
+        .values({ email, password_hash: null, roles: ["listener", "admin"] })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       return createAccountToken(db, { accountId: account.id, purpose: "set", ttlMs: 60_000 });
     });
     expect((await postJson("/auth/login", { email, password: strongPassword })).status).toBe(401);

@@ -54,7 +54,10 @@ describe("POST /auth/refresh", () => {
     for (const token of [forged, "garbage", `${crypto.randomUUID()}.${"B".repeat(43)}`]) {
       const response = await refresh(token);
       expect(response.status, token).toBe(401);
-      expect(await response.json()).toMatchObject({ code: "INVALID_REFRESH_TOKEN", detail: "The refresh token is invalid, expired or revoked; sign in again." });
+      expect(await response.json()).toMatchObject({
+        code: "INVALID_REFRESH_TOKEN",
+        detail: "The refresh token is invalid, expired or revoked; sign in again.",
+      });
     }
     // A forged secret for a real user does not disturb that user's family.
     expect((await refresh(tokens.refresh_token)).status).toBe(200);

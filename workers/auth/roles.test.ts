@@ -15,8 +15,7 @@ async function makeAdmin(tokens: Tokens): Promise<Tokens> {
   return (await refresh(tokens.refresh_token)).json<Tokens>();
 }
 
-const setRolesOf = (id: string, roles: string[], token: string) =>
-  postJson(`/admin/accounts/${id}/roles`, { roles }, { authorization: `Bearer ${token}` });
+const setRolesOf = (id: string, roles: string[], token: string) => postJson(`/admin/accounts/${id}/roles`, { roles }, { authorization: `Bearer ${token}` });
 
 describe("roles", () => {
   it("lets an admin make an artist; the claim arrives at the artist's next refresh", async () => {
@@ -56,8 +55,18 @@ describe("roles", () => {
 
     const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
     try {
-      const audit = await db.selectFrom("audit.entries").select(["action", "before", "after", "actor_id"]).where("target_id", "=", otherId).orderBy("id").execute();
-      expect(audit.at(-1)).toMatchObject({ action: "account.roles.set", before: { roles: ["listener", "admin"] }, after: { roles: ["listener"] }, actor_id: String(decodeJwt(admin.access_token).sub) });
+      const audit = await db
+        .selectFrom("audit.entries")
+        .select(["action", "before", "after", "actor_id"])
+        .where("target_id", "=", otherId)
+        .orderBy("id")
+        .execute();
+      expect(audit.at(-1)).toMatchObject({
+        action: "account.roles.set",
+        before: { roles: ["listener", "admin"] },
+        after: { roles: ["listener"] },
+        actor_id: String(decodeJwt(admin.access_token).sub),
+      });
       const editorTokens = await signUp();
       await setRoles(db, String(decodeJwt(editorTokens.access_token).sub), ["listener", "editor"]);
       const editor = await (await refresh(editorTokens.refresh_token)).json<Tokens>();

@@ -1,10 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { passwordLength, passwordProblem } from "./password-policy.ts";
 
-export const emailSchema = z
-  .email({ error: "expected an email address" })
-  .max(254)
-  .openapi({ example: "listener@example.com" });
+export const emailSchema = z.email({ error: "expected an email address" }).max(254).openapi({ example: "listener@example.com" });
 
 export const newPasswordSchema = z
   .string()
@@ -23,7 +20,10 @@ export const credentialsSchema = z
   .object({
     email: emailSchema,
     // Sign-in checks only a sane bound: older passwords may predate today's rules.
-    password: z.string().min(1).max(passwordLength.max * 4),
+    password: z
+      .string()
+      .min(1)
+      .max(passwordLength.max * 4),
   })
   .openapi("Credentials");
 
@@ -38,7 +38,13 @@ export const tokenResponseSchema = z
     access_token: z.string().openapi({ description: "JWT (typ at+jwt), valid for `expires_in` seconds." }),
     token_type: z.literal("Bearer"),
     expires_in: z.number().int(),
-    refresh_token: z.string().optional().openapi({ description: "Opaque; single use: every refresh returns a new one. Absent with `X-Token-Transport: cookie`: it is then in the HttpOnly cookie `tunec_refresh` (Path=/auth)." }),
+    refresh_token: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          "Opaque; single use: every refresh returns a new one. Absent with `X-Token-Transport: cookie`: it is then in the HttpOnly cookie `tunec_refresh` (Path=/auth).",
+      }),
     refresh_token_expires_at: z.string().openapi({ format: "date-time" }),
     session_id: z.uuid().openapi({ description: "This sign-in's session (device), as listed by GET /auth/sessions." }),
   })

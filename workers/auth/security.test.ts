@@ -34,25 +34,36 @@ describe("access token security", () => {
 
   const forgeries: Array<[string, () => Promise<string>]> = [
     ["alg none", async () => new UnsecuredJWT(claims).encode()],
-    ["alg none with typ and kid", async () => {
-      const header = base64url.encode(JSON.stringify({ alg: "none", typ: "at+jwt", kid: key.kid }));
-      return `${header}.${base64url.encode(JSON.stringify(claims))}.`;
-    }],
-    ["HS256 signed with the public JWK", async () => {
-      const secret = new TextEncoder().encode(JSON.stringify({ kty: key.kty, crv: key.crv, x: key.x }));
-      return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: key.kid }).sign(secret);
-    }],
-    ["HS256 with the raw public key bytes", async () =>
-      new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: key.kid }).sign(base64url.decode(key.x))],
+    [
+      "alg none with typ and kid",
+      async () => {
+        const header = base64url.encode(JSON.stringify({ alg: "none", typ: "at+jwt", kid: key.kid }));
+        return `${header}.${base64url.encode(JSON.stringify(claims))}.`;
+      },
+    ],
+    [
+      "HS256 signed with the public JWK",
+      async () => {
+        const secret = new TextEncoder().encode(JSON.stringify({ kty: key.kty, crv: key.crv, x: key.x }));
+        return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: key.kid }).sign(secret);
+      },
+    ],
+    [
+      "HS256 with the raw public key bytes",
+      async () => new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "at+jwt", kid: key.kid }).sign(base64url.decode(key.x)),
+    ],
     ["expired", async () => sign({ ...claims, iat: now() - 3600, nbf: now() - 3600, exp: now() - 60 })],
     ["not yet valid", async () => sign({ ...claims, nbf: now() + 3600, exp: now() + 4200 })],
     ["wrong issuer", async () => sign({ ...claims, iss: "https://evil.example" })],
     ["wrong audience", async () => sign({ ...claims, aud: "another-api" })],
-    ["tampered payload", async () => {
-      const [header, , signature] = tokens.access_token.split(".");
-      const payload = base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] }));
-      return `${header}.${payload}.${signature}`;
-    }],
+    [
+      "tampered payload",
+      async () => {
+        const [header, , signature] = tokens.access_token.split(".");
+        const payload = base64url.encode(JSON.stringify({ ...claims, roles: ["admin"] }));
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
     ["unknown kid", async () => sign(claims, {}, { ...(await generateSigningKey()), kid: "nobody-knows-me" })],
     ["known kid, other key", async () => sign(claims, {}, { ...(await generateSigningKey()), kid: key.kid })],
     ["no kid", async () => sign(claims, { kid: undefined })],

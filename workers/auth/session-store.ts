@@ -27,9 +27,7 @@ export interface OpenedSession {
   expiresAt: string;
 }
 
-export type RotateResult =
-  | ({ ok: true } & OpenedSession)
-  | { ok: false; reason: "unknown" | "reused" | "revoked" | "expired" };
+export type RotateResult = ({ ok: true } & OpenedSession) | { ok: false; reason: "unknown" | "reused" | "revoked" | "expired" };
 
 /** One user's token families, one family per sign-in (device). */
 export interface SessionStore {

@@ -59,11 +59,7 @@ async function tokenResponse(
 }
 
 /** Opens a new session (token family) for an account that has just proven who it is. */
-export async function issueSession(
-  auth: AuthServices,
-  account: Pick<Account, "id" | "roles" | "isPremium">,
-  client: ClientInfo,
-): Promise<TokenResponse> {
+export async function issueSession(auth: AuthServices, account: Pick<Account, "id" | "roles" | "isPremium">, client: ClientInfo): Promise<TokenResponse> {
   const opened = await auth.sessions.forUser(account.id).open(client);
   return tokenResponse(auth, account, opened);
 }

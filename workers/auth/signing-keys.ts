@@ -12,18 +12,21 @@
 import { exportJWK, generateKeyPair, importJWK } from "jose";
 import { z } from "zod";
 
-const base64url = (bytes: number) =>
-  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `expected ${bytes} bytes in base64url`);
+const base64url = (bytes: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((bytes * 4) / 3)}}$`), `expected ${bytes} bytes in base64url`);
 
 const keyMeta = {
   kid: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected a key id of letters, digits, '.', '_' or '-'"),
   status: z.enum(["next", "active", "retired"], { error: "expected status next, active or retired" }),
 };
 
-const signingKeySchema = z.discriminatedUnion("kty", [
-  z.object({ ...keyMeta, kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: base64url(32), d: base64url(32) }),
-  z.object({ ...keyMeta, kty: z.literal("EC"), crv: z.literal("P-256"), x: base64url(32), y: base64url(32), d: base64url(32) }),
-], { error: "expected an Ed25519 (kty OKP) or P-256 (kty EC) private JWK" });
+const signingKeySchema = z.discriminatedUnion(
+  "kty",
+  [
+    z.object({ ...keyMeta, kty: z.literal("OKP"), crv: z.literal("Ed25519"), x: base64url(32), d: base64url(32) }),
+    z.object({ ...keyMeta, kty: z.literal("EC"), crv: z.literal("P-256"), x: base64url(32), y: base64url(32), d: base64url(32) }),
+  ],
+  { error: "expected an Ed25519 (kty OKP) or P-256 (kty EC) private JWK" },
+);
 export type SigningKeyConfig = z.infer<typeof signingKeySchema>;
 
 /** The `JWT_SIGNING_KEYS` value: JSON text of an array with exactly one active key and unique kids. */

@@ -66,10 +66,7 @@ export function appWithKeys(keys: readonly SigningKeyConfig[]): { request: (path
   return { request: async (path, init) => app.request(`https://tunec.test${path}`, init, env) };
 }
 
-export async function loginOn(
-  app: { request: (path: string, init?: RequestInit) => Promise<Response> },
-  email: string,
-): Promise<Tokens> {
+export async function loginOn(app: { request: (path: string, init?: RequestInit) => Promise<Response> }, email: string): Promise<Tokens> {
   const response = await app.request("/auth/login", {
     method: "POST",
     headers: { "content-type": "application/json" },

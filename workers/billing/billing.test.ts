@@ -98,7 +98,10 @@ describe("billing at the edge: subscribing", () => {
     expect(outage.status).toBe(502);
     const retried = await request("/subscribe", subscribeRequest(token, { plan: "yearly", method: "usdt" }));
     expect(retried.status).toBe(201);
-    expect(await retried.json()).toMatchObject({ amount: { amount_minor: 34_900_000, currency: "USDT" }, instructions: { kind: "usdt_trc20", address: expect.any(String) } });
+    expect(await retried.json()).toMatchObject({
+      amount: { amount_minor: 34_900_000, currency: "USDT" },
+      instructions: { kind: "usdt_trc20", address: expect.any(String) },
+    });
   });
 
   it("a new listener's subscription is state none", async () => {
@@ -106,7 +109,16 @@ describe("billing at the edge: subscribing", () => {
     const { token } = await signUpOn(request);
     const view = await request("/subscription", { headers: { authorization: `Bearer ${token}` } });
     expect(await view.json()).toEqual({
-      state: "none", subscription_id: null, plan: null, current_period: null, renewal_date: null, premium_until: null, pending_payment_id: null, pending_payment: null, failure_reason: null, payments: [],
+      state: "none",
+      subscription_id: null,
+      plan: null,
+      current_period: null,
+      renewal_date: null,
+      premium_until: null,
+      pending_payment_id: null,
+      pending_payment: null,
+      failure_reason: null,
+      payments: [],
     });
   });
 });
@@ -120,7 +132,9 @@ describe("billing at the edge: provider callbacks", () => {
     if (!payment) throw new Error("no payment at the provider");
     sbp.settle(payment.providerPaymentId, { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } });
     const responses = await Promise.all(
-      Array.from({ length: 10 }, async () => request("/billing/callbacks/fake-sbp", await sbp.callback(`${base}/billing/callbacks/fake-sbp`, payment.providerPaymentId))),
+      Array.from({ length: 10 }, async () =>
+        request("/billing/callbacks/fake-sbp", await sbp.callback(`${base}/billing/callbacks/fake-sbp`, payment.providerPaymentId)),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(await Promise.all(responses.map((response) => response.text()))).toEqual(Array(10).fill("OK"));
@@ -140,8 +154,16 @@ describe("billing at the edge: provider callbacks", () => {
     const created = await (await request("/subscribe", subscribeRequest(token, { plan: "monthly", method: "sbp" }))).json<Subscribed>();
     const payment = sbp.payments().find((p) => p.paymentId === created.payment_id);
     if (!payment) throw new Error("no payment at the provider");
-    const body = JSON.stringify({ providerPaymentId: payment.providerPaymentId, paymentId: created.payment_id, state: { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } } });
-    const forged = await request("/billing/callbacks/fake-sbp", { method: "POST", headers: { "content-type": "application/json", "x-fake-signature": "00" }, body });
+    const body = JSON.stringify({
+      providerPaymentId: payment.providerPaymentId,
+      paymentId: created.payment_id,
+      state: { status: "succeeded", received: { amountMinor: 29_900, currency: "RUB" } },
+    });
+    const forged = await request("/billing/callbacks/fake-sbp", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-fake-signature": "00" },
+      body,
+    });
     expect(forged.status).toBe(400);
     expect(await forged.json()).toMatchObject({ code: "PAYMENT_CALLBACK_INVALID" });
     const { status, rejected } = await withDb(async (db) => ({
@@ -171,7 +193,9 @@ describe("billing at the edge: provider callbacks", () => {
     const response = await request("/billing/callbacks/fake-sbp", await sbp.callback(`${base}/billing/callbacks/fake-sbp`, payment.providerPaymentId));
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("OK");
-    const status = await withDb(async (db) => (await db.selectFrom("billing.payments").select("status").where("id", "=", created.payment_id).executeTakeFirstOrThrow()).status);
+    const status = await withDb(
+      async (db) => (await db.selectFrom("billing.payments").select("status").where("id", "=", created.payment_id).executeTakeFirstOrThrow()).status,
+    );
     expect(status).toBe("pending");
   });
 });

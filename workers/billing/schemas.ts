@@ -14,7 +14,10 @@ export const idempotencyHeaders = z.object({
   "idempotency-key": z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, "expected 1-255 visible ASCII characters, e.g. a UUID")
-    .openapi({ description: "Unique per subscribe attempt; a retry with the same key and body gets the same answer.", example: "5f0c9a52-6b1d-4cfa-9d0e-1a2b3c4d5e6f" }),
+    .openapi({
+      description: "Unique per subscribe attempt; a retry with the same key and body gets the same answer.",
+      example: "5f0c9a52-6b1d-4cfa-9d0e-1a2b3c4d5e6f",
+    }),
 });
 
 const amount = z.object({
@@ -62,7 +65,10 @@ const payment = z.object({
   amount,
   status: z.enum(["pending", "succeeded", "failed"]),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
-  refund: z.enum(["requested", "accepted", "succeeded"]).nullable().openapi({ description: "Set when the money went back (the subscription could not activate)." }),
+  refund: z
+    .enum(["requested", "accepted", "succeeded"])
+    .nullable()
+    .openapi({ description: "Set when the money went back (the subscription could not activate)." }),
   created_at: z.string().openapi({ format: "date-time" }),
   completed_at: z.string().nullable().openapi({ format: "date-time" }),
 });
@@ -77,7 +83,13 @@ export const subscriptionView = z
     premium_until: z.string().nullable().openapi({ format: "date-time", description: "Premium lasts until here: the period end plus the grace period." }),
     pending_payment_id: z.uuid().nullable(),
     pending_payment: z
-      .object({ payment_id: z.uuid(), method: z.enum(["sbp", "usdt"]), amount, expires_at: z.string().openapi({ format: "date-time" }), instructions: instructions.nullable() })
+      .object({
+        payment_id: z.uuid(),
+        method: z.enum(["sbp", "usdt"]),
+        amount,
+        expires_at: z.string().openapi({ format: "date-time" }),
+        instructions: instructions.nullable(),
+      })
       .nullable()
       .openapi({ description: "The payment the subscription waits for, with how to pay it (show the QR / invoice again)." }),
     failure_reason: z.string().nullable(),
@@ -86,5 +98,8 @@ export const subscriptionView = z
   .openapi("Subscription");
 
 export const providerParam = z.object({
-  provider: z.string().regex(/^[a-z0-9-]{1,40}$/).openapi({ param: { name: "provider", in: "path" }, example: "tbank" }),
+  provider: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .openapi({ param: { name: "provider", in: "path" }, example: "tbank" }),
 });

@@ -33,10 +33,6 @@ export async function addArtistManager(db: Db, input: { artistId: string; userId
 }
 
 export async function removeArtistManager(db: Db, input: { artistId: string; userId: string }): Promise<boolean> {
-  const result = await db
-    .deleteFrom("catalog.artist_managers")
-    .where("artist_id", "=", input.artistId)
-    .where("user_id", "=", input.userId)
-    .executeTakeFirst();
+  const result = await db.deleteFrom("catalog.artist_managers").where("artist_id", "=", input.artistId).where("user_id", "=", input.userId).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }

@@ -13,7 +13,11 @@ import { ingestionServices } from "../ingestion/services.ts";
 /** What a cover may be: the type it declares and the bytes it starts with. */
 const coverTypes = [
   { contentType: "image/jpeg", extension: "jpg", matches: (b: Uint8Array) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { contentType: "image/png", extension: "png", matches: (b: Uint8Array) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => b[i] === byte) },
+  {
+    contentType: "image/png",
+    extension: "png",
+    matches: (b: Uint8Array) => [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((byte, i) => b[i] === byte),
+  },
   {
     contentType: "image/webp",
     extension: "webp",
@@ -25,7 +29,10 @@ export const maxCoverBytes = 10 * 1024 * 1024;
 
 const image = z.string().openapi({ format: "binary" });
 /** The OpenAPI body of a cover upload. */
-export const coverBody = { required: true, content: { "image/jpeg": { schema: image }, "image/png": { schema: image }, "image/webp": { schema: image } } } as const;
+export const coverBody = {
+  required: true,
+  content: { "image/jpeg": { schema: image }, "image/png": { schema: image }, "image/webp": { schema: image } },
+} as const;
 
 async function readBody(c: Context<GatewayEnv>): Promise<Uint8Array> {
   const length = Number(c.req.header("content-length") ?? "0");

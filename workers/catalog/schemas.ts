@@ -7,14 +7,11 @@ export const problemContent = {
 } as const;
 
 export const idParam = (what: string) =>
-  z.object({ id: z.uuid({ error: `expected a ${what} id (uuid)` }).openapi({ param: { name: "id", in: "path" }, example: "0b9f5c1e-6a5e-4a57-9a35-2f0d3b6f4c11" }) });
+  z.object({
+    id: z.uuid({ error: `expected a ${what} id (uuid)` }).openapi({ param: { name: "id", in: "path" }, example: "0b9f5c1e-6a5e-4a57-9a35-2f0d3b6f4c11" }),
+  });
 
-export const cursorSchema = z
-  .string()
-  .min(1)
-  .max(2000)
-  .optional()
-  .openapi({ description: "Opaque: the `next_cursor` of the previous page." });
+export const cursorSchema = z.string().min(1).max(2000).optional().openapi({ description: "Opaque: the `next_cursor` of the previous page." });
 
 export const limitSchema = z.coerce
   .number({ error: "expected an integer from 1 to 100" })

@@ -25,8 +25,16 @@ export async function seedCatalog(): Promise<SeededCatalog> {
   const tag = `zq${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`.replace(/[0-9]/g, (d) => "abcdefghij"[Number(d)] ?? "a");
   const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
   try {
-    const artist = await db.insertInto("catalog.artists").values({ name: `Кино ${tag}`, image_key: `artists/${tag}.jpg` }).returning("id").executeTakeFirstOrThrow();
-    const featured = await db.insertInto("catalog.artists").values({ name: `Zemfira ${tag}` }).returning("id").executeTakeFirstOrThrow();
+    const artist = await db
+      .insertInto("catalog.artists")
+      .values({ name: `Кино ${tag}`, image_key: `artists/${tag}.jpg` })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const featured = await db
+      .insertInto("catalog.artists")
+      .values({ name: `Zemfira ${tag}` })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const album = await db
       .insertInto("catalog.albums")
       .values({ title: `Группа крови ${tag}`, artist_id: artist.id, release_date: "1988-01-04", cover_key: `covers/${tag} 1.jpg` })
@@ -48,18 +56,37 @@ export async function seedCatalog(): Promise<SeededCatalog> {
     const rows = await db
       .insertInto("catalog.tracks")
       // Inserted out of album order on purpose.
-      .values([track("Спокойная ночь", 3, "published", 3), track("Группа крови", 1, "published", 1), track("Закрой за мной дверь", 2, "draft", 2), track("Хочешь", null, "published", 4, true)])
+      .values([
+        track("Спокойная ночь", 3, "published", 3),
+        track("Группа крови", 1, "published", 1),
+        track("Закрой за мной дверь", 2, "draft", 2),
+        track("Хочешь", null, "published", 4, true),
+      ])
       .returning(["id", "position"])
       .execute();
     const byPosition = (position: number | null) => rows.find((row) => row.position === position)?.id ?? "";
     const singleId = byPosition(null);
     await db.insertInto("catalog.track_artists").values({ track_id: singleId, artist_id: featured.id, role: "featured", position: 1 }).execute();
-    await db.insertInto("catalog.track_stats").values([{ track_id: singleId, plays: 500, popularity: 500 }, { track_id: byPosition(3), plays: 50, popularity: 50 }]).execute();
+    await db
+      .insertInto("catalog.track_stats")
+      .values([
+        { track_id: singleId, plays: 500, popularity: 500 },
+        { track_id: byPosition(3), plays: 50, popularity: 50 },
+      ])
+      .execute();
     const ids = rows.map((row) => row.id);
     const changed = await upsertTrackDocuments(db, sql`(select * from catalog.tracks where id = any(${sql.val(ids)}::uuid[]))`);
     await addTerms(db, changed);
     await refreshArtistsAndAlbums(db, [artist.id, featured.id], [album.id]);
-    return { tag, artistId: artist.id, featuredId: featured.id, albumId: album.id, albumTrackIds: [byPosition(1), byPosition(3)], draftId: byPosition(2), singleId };
+    return {
+      tag,
+      artistId: artist.id,
+      featuredId: featured.id,
+      albumId: album.id,
+      albumTrackIds: [byPosition(1), byPosition(3)],
+      draftId: byPosition(2),
+      singleId,
+    };
   } finally {
     await db.destroy();
   }

@@ -19,7 +19,9 @@ describe("gateway in workerd", () => {
       const level = await sql<{ wal_level: string }>`show wal_level`.execute(db);
       if (level.rows[0]?.wal_level !== "logical") return; // CI runs with wal_level=logical; a plain local server cannot make the slot
       await sql`select pg_create_logical_replication_slot(${slot}, 'pgoutput')`.execute(db);
-      const body = await (await SELF.fetch("https://tunec.test/healthz")).json<{ checks: { replication_slots?: { name: string; active: boolean; retained_bytes: number; status: string }[] } }>();
+      const body = await (await SELF.fetch("https://tunec.test/healthz")).json<{
+        checks: { replication_slots?: { name: string; active: boolean; retained_bytes: number; status: string }[] };
+      }>();
       expect(body.checks.replication_slots?.find((found) => found.name === slot)).toMatchObject({ active: false, status: "ok" });
       expect(body.checks.replication_slots?.find((found) => found.name === slot)?.retained_bytes).toBeGreaterThanOrEqual(0);
     } finally {

@@ -16,12 +16,17 @@ describe("gateway under Deno", () => {
   beforeAll(async () => {
     database = await createTestDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
     port = await freePort();
-    server = startProcess(deno, ["serve", "-A", "--host", "127.0.0.1", "--port", String(port), "workers/gateway/deno.ts"], {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DENO_NO_UPDATE_CHECK: "1",
-      LOG_LEVEL: "warn",
-    }, root);
+    server = startProcess(
+      deno,
+      ["serve", "-A", "--host", "127.0.0.1", "--port", String(port), "workers/gateway/deno.ts"],
+      {
+        ...process.env,
+        DATABASE_URL: database.url,
+        DENO_NO_UPDATE_CHECK: "1",
+        LOG_LEVEL: "warn",
+      },
+      root,
+    );
   });
 
   afterAll(async () => {

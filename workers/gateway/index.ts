@@ -17,7 +17,6 @@ import { createWorkerRateLimit } from "./middleware/rate-limit-worker.ts";
 import { createWorkerOAuth } from "../auth/oauth/worker-settings.ts";
 import type { GatewayEnv } from "../platform/edge/context.ts";
 
-
 // A deliberate isolate cache: the app holds no request state, only routing tables.
 const apps = new WeakMap<object, OpenAPIHono<GatewayEnv>>();
 

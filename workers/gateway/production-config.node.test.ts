@@ -68,7 +68,18 @@ describe("the production configuration", () => {
 
   it("names every missing secret at once", () => {
     const issues = issuesOf({ ENVIRONMENT: "production" }).join("\n");
-    for (const name of ["JWT_SIGNING_KEYS", "UPLOAD_SIGNING_KEY", "S3_BUCKET", "MEDIA_SIGNING_KEY", "SUBSONIC_SECRET_KEY", "BILLING_CALLBACK_BASE_URL", "SBP_TERMINAL_KEY", "SBP_PASSWORD", "USDT_API_KEY", "USDT_IPN_SECRET"]) {
+    for (const name of [
+      "JWT_SIGNING_KEYS",
+      "UPLOAD_SIGNING_KEY",
+      "S3_BUCKET",
+      "MEDIA_SIGNING_KEY",
+      "SUBSONIC_SECRET_KEY",
+      "BILLING_CALLBACK_BASE_URL",
+      "SBP_TERMINAL_KEY",
+      "SBP_PASSWORD",
+      "USDT_API_KEY",
+      "USDT_IPN_SECRET",
+    ]) {
       expect(issues).toContain(name);
     }
   });
@@ -77,7 +88,12 @@ describe("the production configuration", () => {
     const good = await productionBindings();
     expect(issuesOf({ ...good, ENVIRONMENT: "production" })).toEqual([]);
     expect(issuesOf(good)).toEqual([]);
-    const sandbox = issuesOf({ ...good, SBP_PASSWORD: sandboxCredentials.SBP_PASSWORD, USDT_IPN_SECRET: sandboxCredentials.USDT_IPN_SECRET, PAYMENT_SANDBOX_HOST: "127.0.0.1" });
+    const sandbox = issuesOf({
+      ...good,
+      SBP_PASSWORD: sandboxCredentials.SBP_PASSWORD,
+      USDT_IPN_SECRET: sandboxCredentials.USDT_IPN_SECRET,
+      PAYMENT_SANDBOX_HOST: "127.0.0.1",
+    });
     expect(sandbox.join("\n")).toMatch(/SBP_PASSWORD: .*sandbox/);
     expect(sandbox.join("\n")).toMatch(/USDT_IPN_SECRET: .*sandbox/);
     const endpoints = issuesOf({ ...good, SBP_API_URL: "http://127.0.0.1:8790/v2", BILLING_CALLBACK_BASE_URL: "http://127.0.0.1:8787" }).join("\n");

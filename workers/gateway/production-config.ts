@@ -12,7 +12,13 @@ import { paymentProvidersConfigSchema } from "../billing/domain/providers/index.
 import { playbackConfigSchema } from "../playback/config.ts";
 import { subsonicConfigSchema } from "../subsonic/config.ts";
 
-const productionSchemas: ReadonlyArray<z.ZodType> = [authConfigSchema, ingestionEdgeConfigSchema, playbackConfigSchema, paymentProvidersConfigSchema, subsonicConfigSchema];
+const productionSchemas: ReadonlyArray<z.ZodType> = [
+  authConfigSchema,
+  ingestionEdgeConfigSchema,
+  playbackConfigSchema,
+  paymentProvidersConfigSchema,
+  subsonicConfigSchema,
+];
 
 /** True unless the Worker is explicitly told it runs for development or tests: a deploy without the variable is production. */
 export function isProduction(bindings: Record<string, unknown>): boolean {

@@ -9,13 +9,19 @@ export const uploadIdParam = z.object({ id: z.uuid().openapi({ param: { name: "i
 export const createUploadBody = z
   .object({
     title: z.string().trim().min(1).max(500).openapi({ example: "Группа крови" }),
-    content_type: z.string().min(1).max(100).openapi({ description: `Declared type of the file: ${acceptedContentTypes.join(", ")}.`, example: "audio/flac" }),
+    content_type: z
+      .string()
+      .min(1)
+      .max(100)
+      .openapi({ description: `Declared type of the file: ${acceptedContentTypes.join(", ")}.`, example: "audio/flac" }),
     size_bytes: z.int().min(1, "the file is empty (0 bytes)").openapi({ description: "Exact size of the file; at most 500 MiB.", example: 31_457_280 }),
     filename: z.string().trim().min(1).max(255).optional(),
     artist_id: z
       .uuid()
       .optional()
-      .openapi({ description: "The artist profile the track is for: one the caller manages. Optional when the caller manages exactly one, or names a release_id." }),
+      .openapi({
+        description: "The artist profile the track is for: one the caller manages. Optional when the caller manages exactly one, or names a release_id.",
+      }),
     release_id: z.uuid().optional().openapi({ description: "A release of that artist profile (POST /me/releases); the track is published into it." }),
     album_id: z.uuid().optional().openapi({ description: "Deprecated: the old name of release_id.", deprecated: true }),
     position: z
@@ -26,7 +32,10 @@ export const createUploadBody = z
       .openapi({ description: "Track number on the release; without it the track lands after the release's last track when it is published." }),
     explicit: z.boolean().default(false),
     genres: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
-    language: z.string().regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru or en").optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru or en")
+      .optional(),
     isrc: z
       .string()
       .transform((value) => value.replaceAll("-", "").toUpperCase())
@@ -38,7 +47,10 @@ export const createUploadBody = z
     path: ["album_id"],
     message: "album_id is the old name of release_id; send release_id alone",
   })
-  .refine((body) => body.position === undefined || (body.release_id ?? body.album_id) !== undefined, { path: ["position"], message: "a position needs a release_id" })
+  .refine((body) => body.position === undefined || (body.release_id ?? body.album_id) !== undefined, {
+    path: ["position"],
+    message: "a position needs a release_id",
+  })
   .openapi("UploadRequest");
 
 const instructions = z

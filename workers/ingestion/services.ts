@@ -31,7 +31,12 @@ export interface IngestionServices {
 const cache = new WeakMap<object, Promise<IngestionServices | null>>();
 
 function isBucket(value: unknown): value is R2BucketLike {
-  return typeof value === "object" && value !== null && typeof (value as { put?: unknown }).put === "function" && typeof (value as { head?: unknown }).head === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { put?: unknown }).put === "function" &&
+    typeof (value as { head?: unknown }).head === "function"
+  );
 }
 
 /** The services a Worker's bindings describe; null when there is no media bucket at all. */

@@ -59,7 +59,14 @@ export async function signUpArtist(name = "Тестовый артист", send:
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The gateway with extra bindings (signing key, internal token, …), served through app.request. */
-export function appWith(overrides: Partial<Pick<WorkerBindings, "UPLOAD_SIGNING_KEY" | "STORAGE_INTERNAL_TOKEN" | "UPLOAD_URL_TTL_SECONDS" | "UPLOAD_MULTIPART_THRESHOLD_BYTES" | "UPLOAD_PART_SIZE_BYTES">>) {
+export function appWith(
+  overrides: Partial<
+    Pick<
+      WorkerBindings,
+      "UPLOAD_SIGNING_KEY" | "STORAGE_INTERNAL_TOKEN" | "UPLOAD_URL_TTL_SECONDS" | "UPLOAD_MULTIPART_THRESHOLD_BYTES" | "UPLOAD_PART_SIZE_BYTES"
+    >
+  >,
+) {
   const bindings = { ...env, ...overrides };
   const auth = createWorkerAuth(bindings, createLogger({ service: "test" }, "error"));
   const app = createGatewayApp({

@@ -22,7 +22,8 @@ function pattern(size: number, seed: number): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const digest = async (bytes: ArrayBuffer | Uint8Array<ArrayBuffer>) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+const digest = async (bytes: ArrayBuffer | Uint8Array<ArrayBuffer>) =>
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 async function setUp(size = 11 * MiB) {
   const app = appWith({ UPLOAD_SIGNING_KEY: signingKey, UPLOAD_MULTIPART_THRESHOLD_BYTES: String(5 * MiB), UPLOAD_PART_SIZE_BYTES: String(5 * MiB) });
@@ -38,7 +39,11 @@ async function setUp(size = 11 * MiB) {
   const bytesOf = (part: Part) => file.slice((part.part_number - 1) * created.upload.part_size, (part.part_number - 1) * created.upload.part_size + part.size);
   const put = (part: Part, body: Uint8Array<ArrayBuffer> = bytesOf(part), url = part.url) => app.request(url, { method: "PUT", body });
   const post = (path: string, token = artist.token, body?: unknown) =>
-    app.request(path, { method: "POST", headers: { ...bearer(token), ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    app.request(path, {
+      method: "POST",
+      headers: { ...bearer(token), ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
   return { app, artist, created, file, put, post };
 }
 
@@ -61,7 +66,9 @@ describe("multipart uploads through the edge (R2 binding)", () => {
       expect(etag).toMatch(/^".+"$/);
       etags.set(part.part_number, etag);
     }
-    const completed = await post(`/uploads/${created.upload_id}/complete`, undefined, { parts: [...etags].map(([part_number, etag]) => ({ part_number, etag })) });
+    const completed = await post(`/uploads/${created.upload_id}/complete`, undefined, {
+      parts: [...etags].map(([part_number, etag]) => ({ part_number, etag })),
+    });
     expect(completed.status).toBe(202);
     expect(await completed.json()).toMatchObject({ status: "uploaded", size_bytes: file.byteLength });
     const stored = await env.MEDIA.get(`uploads/${created.upload_id}/source`);
@@ -93,7 +100,9 @@ describe("multipart uploads through the edge (R2 binding)", () => {
     expect((await post(`/uploads/${created.upload_id}/resume`, stranger.token)).status).toBe(403);
     const credentials = JSON.stringify({ email: `listener-${crypto.randomUUID()}@example.com`, password: "violet accordion harbour 42" });
     expect((await app.request("/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body: credentials })).status).toBe(202);
-    const listener = await (await app.request("/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: credentials })).json<{ access_token: string }>();
+    const listener = await (await app.request("/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: credentials })).json<{
+      access_token: string;
+    }>();
     expect((await post(`/uploads/${created.upload_id}/resume`, listener.access_token)).status).toBe(403);
     expect((await app.request(`/uploads/${created.upload_id}/resume`, { method: "POST" })).status).toBe(401);
     const resumed = await post(`/uploads/${created.upload_id}/resume`);

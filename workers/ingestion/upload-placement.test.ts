@@ -17,17 +17,27 @@ function create(artist: Artist, body: Record<string, unknown> = {}): Promise<Res
 }
 
 const status = async (artist: Artist, uploadId: string) =>
-  (await SELF.fetch(`https://tunec.test/uploads/${uploadId}`, { headers: bearer(artist.token) })).json<{ status: string; artist_id: string; release_id: string | null; position: number | null }>();
+  (await SELF.fetch(`https://tunec.test/uploads/${uploadId}`, { headers: bearer(artist.token) })).json<{
+    status: string;
+    artist_id: string;
+    release_id: string | null;
+    position: number | null;
+  }>();
 
 const newRelease = (artistId: string, title = "Чёрный альбом") =>
-  withDb(async (db) => (await db.insertInto("catalog.albums").values({ title, artist_id: artistId, kind: "album" }).returning("id").executeTakeFirstOrThrow()).id);
+  withDb(
+    async (db) => (await db.insertInto("catalog.albums").values({ title, artist_id: artistId, kind: "album" }).returning("id").executeTakeFirstOrThrow()).id,
+  );
 
-const uploadRow = (id: string) => withDb((db) => db.selectFrom("ingestion.uploads").select(["artist_id", "album_id", "position"]).where("id", "=", id).executeTakeFirstOrThrow());
+const uploadRow = (id: string) =>
+  withDb((db) => db.selectFrom("ingestion.uploads").select(["artist_id", "album_id", "position"]).where("id", "=", id).executeTakeFirstOrThrow());
 
 describe("uploads name their artist profile (catalog.artist_managers)", () => {
   it("a profile linked only through artist_managers uploads; catalog.artists.user_id is not read", async () => {
     const artist = await signUpArtist("Только менеджер");
-    expect(await withDb((db) => db.selectFrom("catalog.artists").select("user_id").where("id", "=", artist.artistId).executeTakeFirstOrThrow())).toEqual({ user_id: null });
+    expect(await withDb((db) => db.selectFrom("catalog.artists").select("user_id").where("id", "=", artist.artistId).executeTakeFirstOrThrow())).toEqual({
+      user_id: null,
+    });
     const created = await create(artist);
     expect(created.status).toBe(201);
     expect((await uploadRow((await created.json<Created>()).upload_id)).artist_id).toBe(artist.artistId);
@@ -84,10 +94,17 @@ describe("uploads name their release and position", () => {
     expect(clash.status).toBe(409);
     expect((await clash.json<{ detail: string }>()).detail).toContain("upload on its way");
     const { upload_id } = await first.json<Created>();
-    await withDb((db) => db.updateTable("ingestion.uploads").set({ state: "rejected", rejection_code: "truncated", rejection_message: "x" }).where("id", "=", upload_id).execute());
+    await withDb((db) =>
+      db.updateTable("ingestion.uploads").set({ state: "rejected", rejection_code: "truncated", rejection_message: "x" }).where("id", "=", upload_id).execute(),
+    );
     expect((await create(artist, { release_id: release, position: 1 })).status).toBe(201);
 
-    await withDb((db) => db.insertInto("catalog.tracks").values({ title: "Кончится лето", artist_id: artist.artistId, album_id: release, position: 2, duration_ms: 1000 }).execute());
+    await withDb((db) =>
+      db
+        .insertInto("catalog.tracks")
+        .values({ title: "Кончится лето", artist_id: artist.artistId, album_id: release, position: 2, duration_ms: 1000 })
+        .execute(),
+    );
     expect((await create(artist, { release_id: release, position: 2 })).status).toBe(409);
   });
 
@@ -107,7 +124,13 @@ describe("an upload is published only once the catalog can show its track", () =
     const artist = await signUpArtist();
     const created = await (await create(artist)).json<Created>();
     // What the transcoder does when it writes TrackPublished.
-    await withDb((db) => db.updateTable("ingestion.uploads").set({ state: "published", published_at: new Date(), duration_ms: 1000 }).where("id", "=", created.upload_id).execute());
+    await withDb((db) =>
+      db
+        .updateTable("ingestion.uploads")
+        .set({ state: "published", published_at: new Date(), duration_ms: 1000 })
+        .where("id", "=", created.upload_id)
+        .execute(),
+    );
     expect((await SELF.fetch(`https://tunec.test/tracks/${created.track_id}`)).status).toBe(404);
     expect((await status(artist, created.upload_id)).status).toBe("publishing");
     const completeAgain = await SELF.fetch(`https://tunec.test/uploads/${created.upload_id}/complete`, { method: "POST", headers: bearer(artist.token) });

@@ -106,7 +106,9 @@ describe("ingestion at the edge: refused at URL issuance", () => {
     const jpeg = await create(artist, { content_type: "image/jpeg" });
     expect(jpeg.status).toBe(415);
     const other = await signUpArtist();
-    const album = await withDb((db) => db.insertInto("catalog.albums").values({ title: "Чужой альбом", artist_id: other.artistId }).returning("id").executeTakeFirstOrThrow());
+    const album = await withDb((db) =>
+      db.insertInto("catalog.albums").values({ title: "Чужой альбом", artist_id: other.artistId }).returning("id").executeTakeFirstOrThrow(),
+    );
     expect((await create(artist, { album_id: album.id, position: 1 })).status).toBe(400);
     const count = await withDb((db) => db.selectFrom("ingestion.uploads").select("id").where("user_id", "=", artist.userId).execute());
     expect(count).toHaveLength(0);

@@ -5,7 +5,11 @@ import { signUp } from "../auth/testing.ts";
 import type { GatewayEnv } from "../platform/edge/context.ts";
 import { registerNotify } from "./index.ts";
 
-const b64u = (bytes: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const b64u = (bytes: ArrayBuffer | Uint8Array) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 
 /** What a browser's `PushSubscription.toJSON()` looks like, with real key material. */
 async function browserSubscription(endpoint = `https://push.example.net/send/${crypto.randomUUID()}`) {
@@ -35,7 +39,10 @@ describe("Web Push subscriptions at the edge", () => {
     expect(first.status).toBe(201);
     const created = await first.json<View>();
     expect(created).toMatchObject({ endpoint: subscription.endpoint, user_agent: "Firefox/140 test" });
-    const again = await call("POST", "/me/push-subscriptions", listener.access_token, { ...subscription, keys: { ...subscription.keys, auth: b64u(crypto.getRandomValues(new Uint8Array(16))) } });
+    const again = await call("POST", "/me/push-subscriptions", listener.access_token, {
+      ...subscription,
+      keys: { ...subscription.keys, auth: b64u(crypto.getRandomValues(new Uint8Array(16))) },
+    });
     expect(again.status).toBe(200);
     expect((await again.json<View>()).id).toBe(created.id);
     expect((await list(listener.access_token)).map((s) => s.endpoint)).toEqual([subscription.endpoint]);

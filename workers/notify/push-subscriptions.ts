@@ -22,11 +22,22 @@ export interface NewPushSubscription {
   userAgent: string | null;
 }
 
-export async function savePushSubscription(db: Kysely<Database>, userId: string, input: NewPushSubscription): Promise<{ row: PushSubscriptionRow; created: boolean }> {
+export async function savePushSubscription(
+  db: Kysely<Database>,
+  userId: string,
+  input: NewPushSubscription,
+): Promise<{ row: PushSubscriptionRow; created: boolean }> {
   return db.transaction().execute(async (trx) => {
     const saved = await trx
       .insertInto("notify.push_subscriptions")
-      .values({ user_id: userId, endpoint: input.endpoint, p256dh: input.p256dh, auth: input.auth, expiration_time: input.expirationTime, user_agent: input.userAgent })
+      .values({
+        user_id: userId,
+        endpoint: input.endpoint,
+        p256dh: input.p256dh,
+        auth: input.auth,
+        expiration_time: input.expirationTime,
+        user_agent: input.userAgent,
+      })
       .onConflict((conflict) =>
         conflict.column("endpoint").doUpdateSet({
           user_id: userId,
@@ -38,12 +49,25 @@ export async function savePushSubscription(db: Kysely<Database>, userId: string,
         }),
       )
       // xmax is 0 only for a row this statement inserted (PostgreSQL's upsert idiom).
-      .returning((eb) => ["id", "user_id", "endpoint", "p256dh", "auth", "expiration_time", "user_agent", "created_at", "updated_at", sql<boolean>`(xmax = 0)`.as("created")])
+      .returning((eb) => [
+        "id",
+        "user_id",
+        "endpoint",
+        "p256dh",
+        "auth",
+        "expiration_time",
+        "user_agent",
+        "created_at",
+        "updated_at",
+        sql<boolean>`(xmax = 0)`.as("created"),
+      ])
       .executeTakeFirstOrThrow();
     await trx
       .deleteFrom("notify.push_subscriptions")
       .where("user_id", "=", userId)
-      .where("id", "not in", (eb) => eb.selectFrom("notify.push_subscriptions").select("id").where("user_id", "=", userId).orderBy("updated_at", "desc").limit(maxPushSubscriptionsPerUser))
+      .where("id", "not in", (eb) =>
+        eb.selectFrom("notify.push_subscriptions").select("id").where("user_id", "=", userId).orderBy("updated_at", "desc").limit(maxPushSubscriptionsPerUser),
+      )
       .execute();
     const { created, ...row } = saved;
     return { row, created };

@@ -36,7 +36,13 @@ const base64url = (pattern: RegExp, message: string) =>
 export const pushSubscriptionRequest = z
   .object({
     endpoint: endpointSchema,
-    expirationTime: z.number().int().positive().nullable().optional().openapi({ description: "When the browser will drop it (ms since the epoch), if it says." }),
+    expirationTime: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .optional()
+      .openapi({ description: "When the browser will drop it (ms since the epoch), if it says." }),
     keys: z.object({
       p256dh: base64url(/^B[A-Za-z0-9_-]{86}$/, "expected the base64url of an uncompressed P-256 public key (65 bytes)").openapi({
         example: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",

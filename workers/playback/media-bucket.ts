@@ -26,7 +26,12 @@ export interface R2RangeBucketLike {
 }
 
 export function isMediaBucketBinding(value: unknown): value is R2RangeBucketLike {
-  return typeof value === "object" && value !== null && typeof (value as { get?: unknown }).get === "function" && typeof (value as { head?: unknown }).head === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { get?: unknown }).get === "function" &&
+    typeof (value as { head?: unknown }).head === "function"
+  );
 }
 
 const fallbackType = "application/octet-stream";

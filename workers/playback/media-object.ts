@@ -86,7 +86,9 @@ export async function serveMediaObject(c: Context<GatewayEnv>, bucket: MediaBuck
   if (noneMatch(c.req.header("if-none-match"), info.etag)) return new Response(null, { status: 304, headers });
   const range = rangeStillValid(c.req.header("if-range"), info.etag) ? parseRange(c.req.header("range"), info.size) : ({ kind: "full" } as const);
   if (range.kind === "unsatisfiable") {
-    throw new AppError("RANGE_NOT_SATISFIABLE", `The object has ${info.size} bytes.`, { headers: { "content-range": `bytes */${info.size}`, "accept-ranges": "bytes" } });
+    throw new AppError("RANGE_NOT_SATISFIABLE", `The object has ${info.size} bytes.`, {
+      headers: { "content-range": `bytes */${info.size}`, "accept-ranges": "bytes" },
+    });
   }
   const [offset, length] = range.kind === "partial" ? [range.start, range.end - range.start + 1] : [0, info.size];
   headers.set("content-length", String(length));

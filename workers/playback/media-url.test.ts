@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createMediaUrlSigner, mediaSigningKey, objectKeyOf, signMediaUrl, verifyMediaUrl } from "./media-url.ts";
 
 const key = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
-const input = { origin: "https://api.tunec.test", userId: "4f1c2d3e-0000-4000-8000-000000000001", objectKey: "tracks/a b/high.m4a", leaseId: "lease-1", expiresInSeconds: 60 };
+const input = {
+  origin: "https://api.tunec.test",
+  userId: "4f1c2d3e-0000-4000-8000-000000000001",
+  objectKey: "tracks/a b/high.m4a",
+  leaseId: "lease-1",
+  expiresInSeconds: 60,
+};
 
 describe("media URL signing", () => {
   it("signs a URL whose path is the percent-encoded object key and which verifies", async () => {

@@ -84,7 +84,11 @@ describe("GET /stream/{id}: entitlement and play events", () => {
   it("records PlaybackFinished once with the position reached, clamped to the track", async () => {
     const { play_id: playId } = await stream(viaSelf, premium, track.trackId);
     const finish = (positionMs: number) =>
-      viaSelf(`/plays/${playId}/finish`, { method: "POST", headers: { ...bearer(premium.token), "content-type": "application/json" }, body: JSON.stringify({ position_ms: positionMs }) });
+      viaSelf(`/plays/${playId}/finish`, {
+        method: "POST",
+        headers: { ...bearer(premium.token), "content-type": "application/json" },
+        body: JSON.stringify({ position_ms: positionMs }),
+      });
     const first = await finish(95_000);
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ play_id: playId, track_id: track.trackId, position_ms: 95_000, completed: false });
@@ -95,7 +99,11 @@ describe("GET /stream/{id}: entitlement and play events", () => {
     expect(rows[1]?.data).toMatchObject({ playId, positionMs: 95_000, trackDurationMs: track.durationMs, completed: false, quality: "high", premium: true });
 
     const { play_id: other } = await stream(viaSelf, premium, track.trackId);
-    const past = await viaSelf(`/plays/${other}/finish`, { method: "POST", headers: { ...bearer(premium.token), "content-type": "application/json" }, body: JSON.stringify({ position_ms: 999_999 }) });
+    const past = await viaSelf(`/plays/${other}/finish`, {
+      method: "POST",
+      headers: { ...bearer(premium.token), "content-type": "application/json" },
+      body: JSON.stringify({ position_ms: 999_999 }),
+    });
     expect(await past.json()).toMatchObject({ position_ms: track.durationMs, completed: true });
   });
 

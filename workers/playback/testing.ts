@@ -48,7 +48,11 @@ export interface SeededTrack {
 /** A published track with both renditions in R2 (distinct bytes), plus a draft and a taken-down one. */
 export async function seedTracks(): Promise<{ published: SeededTrack; draftId: string; takenDownId: string }> {
   return withDb(async (db) => {
-    const artist = await db.insertInto("catalog.artists").values({ name: `Плеер ${crypto.randomUUID().slice(0, 6)}` }).returning("id").executeTakeFirstOrThrow();
+    const artist = await db
+      .insertInto("catalog.artists")
+      .values({ name: `Плеер ${crypto.randomUUID().slice(0, 6)}` })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const track = (status: "published" | "draft" | "taken_down") => ({
       title: `Трек ${status}`,
       artist_id: artist.id,
@@ -56,7 +60,11 @@ export async function seedTracks(): Promise<{ published: SeededTrack; draftId: s
       status,
       published_at: status === "draft" ? null : new Date(),
     });
-    const [published, draft, takenDown] = await db.insertInto("catalog.tracks").values([track("published"), track("draft"), track("taken_down")]).returning("id").execute();
+    const [published, draft, takenDown] = await db
+      .insertInto("catalog.tracks")
+      .values([track("published"), track("draft"), track("taken_down")])
+      .returning("id")
+      .execute();
     if (!published || !draft || !takenDown) throw new Error("tracks not inserted");
     const trackId = published.id;
     const standardKey = `tracks/${trackId}/standard.m4a`;
@@ -74,7 +82,10 @@ export async function seedTracks(): Promise<{ published: SeededTrack; draftId: s
       size_bytes: size,
       loudness_lufs: "-14.20",
     });
-    await db.insertInto("catalog.renditions").values([rendition("standard", standardKey, standard.byteLength), rendition("high", highKey, high.byteLength)]).execute();
+    await db
+      .insertInto("catalog.renditions")
+      .values([rendition("standard", standardKey, standard.byteLength), rendition("high", highKey, high.byteLength)])
+      .execute();
     return { published: { trackId, standardKey, highKey, standard, high, durationMs: 180_000 }, draftId: draft.id, takenDownId: takenDown.id };
   });
 }
@@ -118,7 +129,10 @@ export async function signUpListener(send: Send, premium: boolean): Promise<List
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The gateway with a known media signing key (to forge and expire URLs), served through app.request. */
-export async function playbackApp(overrides: { MEDIA_SIGNING_KEY: string; MEDIA_URL_TTL_SECONDS?: string }): Promise<{ request: Send; signer: MediaUrlSigner }> {
+export async function playbackApp(overrides: {
+  MEDIA_SIGNING_KEY: string;
+  MEDIA_URL_TTL_SECONDS?: string;
+}): Promise<{ request: Send; signer: MediaUrlSigner }> {
   const bindings = { ...env, ...overrides };
   const auth = createWorkerAuth(bindings, createLogger({ service: "test" }, "error"));
   const app = createGatewayApp({
@@ -148,7 +162,9 @@ export async function stream(send: Send, listener: Listener, trackId: string, qu
   return response.json<StreamBody>();
 }
 
-export async function outboxRowsOfPlay(playId: string): Promise<Array<{ id: string; type: string; key: string; topic: string; data: Record<string, unknown> }>> {
+export async function outboxRowsOfPlay(
+  playId: string,
+): Promise<Array<{ id: string; type: string; key: string; topic: string; data: Record<string, unknown> }>> {
   return withDb(async (db) => {
     const rows = await db
       .selectFrom("events.outbox")
@@ -168,7 +184,10 @@ export async function relayedOutboxRows(userId: string, playId: string, atLeast 
   const stub = env.SESSIONS.get(env.SESSIONS.idFromName(userId));
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const pending = await runInDurableObject(stub, (_instance, state) => state.storage.sql.exec<{ n: number }>("select count(*) as n from pending_events").one().n);
+    const pending = await runInDurableObject(
+      stub,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>("select count(*) as n from pending_events").one().n,
+    );
     const rows = await outboxRowsOfPlay(playId);
     if (pending === 0 && rows.length >= atLeast) return rows;
     if (Date.now() > deadline) throw new Error(`play ${playId}: ${rows.length} outbox rows, ${pending} events still queued in the Session DO`);

@@ -38,8 +38,14 @@ describe("cached search pages without a working cache", () => {
   it("answers from the database when Redis is down or absent", async () => {
     const dead = failOpen(createRedisCache({ url: "redis://127.0.0.1:1" }), logger);
     const compute = async () => ({ items: [7] });
-    expect(await cachedPage(dead, { type: "track", limit: 5, q: "kino" }, compute, (json) => json as { items: number[] })).toEqual({ value: { items: [7] }, cache: "miss" });
-    expect(await cachedPage(undefined, { type: "track", limit: 5, q: "kino" }, compute, (json) => json as { items: number[] })).toEqual({ value: { items: [7] }, cache: "off" });
+    expect(await cachedPage(dead, { type: "track", limit: 5, q: "kino" }, compute, (json) => json as { items: number[] })).toEqual({
+      value: { items: [7] },
+      cache: "miss",
+    });
+    expect(await cachedPage(undefined, { type: "track", limit: 5, q: "kino" }, compute, (json) => json as { items: number[] })).toEqual({
+      value: { items: [7] },
+      cache: "off",
+    });
     await dead.close();
   });
 

@@ -33,5 +33,7 @@ export function latin(input: string): string {
 
 /** search.search_key: search.latin with every run of anything but [a-z0-9] one space, trimmed. */
 export function searchKey(input: string): string {
-  return latin(input).replace(/[^a-z0-9]+/g, " ").trim();
+  return latin(input)
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
 }

@@ -49,13 +49,15 @@ export function soundKey(searchForm: string): string {
  * (documents come from Cyrillic or from the catalog's own spelling).
  */
 export function foldRomanisation(query: string): string {
-  return query
-    .replace(/[čćĉ]/gi, "ch")
-    .replace(/ŝ/gi, "shch")
-    .replace(/[šś]/gi, "sh")
-    .replace(/[žź]/gi, "zh")
-    .normalize("NFD")
-    // Latin letters only: й and ё are и and е with marks too.
-    .replace(/([a-z])\p{M}+/giu, "$1")
-    .normalize("NFC");
+  return (
+    query
+      .replace(/[čćĉ]/gi, "ch")
+      .replace(/ŝ/gi, "shch")
+      .replace(/[šś]/gi, "sh")
+      .replace(/[žź]/gi, "zh")
+      .normalize("NFD")
+      // Latin letters only: й and ё are и and е with marks too.
+      .replace(/([a-z])\p{M}+/giu, "$1")
+      .normalize("NFC")
+  );
 }

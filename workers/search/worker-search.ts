@@ -19,7 +19,9 @@ export function createWorkerSearch(env: WorkerBindings): SearchPort | undefined 
     OPENSEARCH_TIMEOUT_MS: env.OPENSEARCH_TIMEOUT_MS,
   });
   if (config.SEARCH_ENGINE !== "opensearch" || !config.OPENSEARCH_URL) return undefined;
-  return openSearchSearch(createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: config.OPENSEARCH_TIMEOUT_MS }), { prefix: config.OPENSEARCH_INDEX_PREFIX });
+  return openSearchSearch(createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: config.OPENSEARCH_TIMEOUT_MS }), {
+    prefix: config.OPENSEARCH_INDEX_PREFIX,
+  });
 }
 
 /** The engine a request uses: the configured one, else PostgreSQL on the request's database. */

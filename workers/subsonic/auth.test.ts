@@ -33,7 +33,9 @@ describe("Subsonic credentials and authentication in workerd", () => {
   it("stores only the SHA-256 of a key", async () => {
     const { withDb } = await import("./testing.ts");
     const rows = await withDb((db) => db.selectFrom("subsonic.api_keys").select(["key_hash"]).where("user_id", "=", listener.userId).execute());
-    const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(listener.apiKey)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(listener.apiKey)))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
     expect(rows.map((row) => row.key_hash)).toContain(digest);
     expect(JSON.stringify(rows)).not.toContain(listener.apiKey);
   });
@@ -62,7 +64,10 @@ describe("Subsonic credentials and authentication in workerd", () => {
     expect(await call(undefined, "ping", { u: listener.email, t: md5Hex(`wrong${salt}`), s: salt })).toMatchObject({ status: "failed", error: { code: 40 } });
     expect(await call(undefined, "ping", { u: listener.email, p: "wrong" })).toMatchObject({ status: "failed", error: { code: 40 } });
     expect(await call(undefined, "ping", { u: "nobody@example.com", p: password })).toMatchObject({ status: "failed", error: { code: 40 } });
-    expect(await call(undefined, "ping", { u: listener.email, t: md5Hex(password + salt), s: salt, p: password })).toMatchObject({ status: "failed", error: { code: 43 } });
+    expect(await call(undefined, "ping", { u: listener.email, t: md5Hex(password + salt), s: salt, p: password })).toMatchObject({
+      status: "failed",
+      error: { code: 43 },
+    });
     // The account password is not an app password.
     expect(await call(undefined, "ping", { u: listener.email, p: strongPassword })).toMatchObject({ status: "failed", error: { code: 40 } });
 
@@ -76,13 +81,21 @@ describe("Subsonic credentials and authentication in workerd", () => {
     const params = new URLSearchParams({ v: "1.16.1", c: "subsonic-api", f: "json", u: listener.email, t: md5Hex(password + salt), s: salt });
     const get = await viaSelf(`/rest/ping.view?${params}`, { headers: { "content-type": "application/json" } });
     expect(await get.json()).toMatchObject({ "subsonic-response": { status: "ok" } });
-    const post = await viaSelf("/rest/ping.view", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: params.toString() });
+    const post = await viaSelf("/rest/ping.view", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: params.toString(),
+    });
     expect(await post.json()).toMatchObject({ "subsonic-response": { status: "ok" } });
   });
 
   it("never lets an app password sign in at /auth/login", async () => {
     const { password } = await appPassword(listener, "login attempt");
-    const response = await viaSelf("/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: listener.email, password }) });
+    const response = await viaSelf("/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: listener.email, password }),
+    });
     expect(response.status).toBe(401);
   });
 

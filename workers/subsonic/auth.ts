@@ -35,11 +35,14 @@ export async function authenticateSubsonic(db: Kysely<Database>, appPasswordKey:
     if (!account) throw new SubsonicError(errorCodes.invalidApiKey, "Invalid API key.", apiKeyHelpUrl);
     return account;
   }
-  if (username === undefined || username === "") throw new SubsonicError(errorCodes.missingParameter, "Required parameter is missing: apiKey, or u with t and s (or p).");
+  if (username === undefined || username === "")
+    throw new SubsonicError(errorCodes.missingParameter, "Required parameter is missing: apiKey, or u with t and s (or p).");
   if (username.length > 254) throw wrongCredentials();
   if (token !== undefined || salt !== undefined) {
-    if (password !== undefined) throw new SubsonicError(errorCodes.conflictingAuth, "Multiple conflicting authentication mechanisms provided: send t and s, or p.");
-    if (token === undefined || salt === undefined) throw new SubsonicError(errorCodes.missingParameter, `Required parameter is missing: ${token === undefined ? "t" : "s"}`);
+    if (password !== undefined)
+      throw new SubsonicError(errorCodes.conflictingAuth, "Multiple conflicting authentication mechanisms provided: send t and s, or p.");
+    if (token === undefined || salt === undefined)
+      throw new SubsonicError(errorCodes.missingParameter, `Required parameter is missing: ${token === undefined ? "t" : "s"}`);
     // The spec asks clients for salts of six characters or more; shorter ones are the client's risk, not a reason to lock it out.
     if (!/^[0-9a-fA-F]{32}$/.test(token) || salt.length === 0 || salt.length > 128) throw wrongCredentials();
     const account = await accountByAppPassword(db, await appPasswordKey(), username, (plain) => tokenMatches(plain, salt, token));

@@ -24,10 +24,14 @@ describe("the subsonic-response envelope in workerd", () => {
   it("answers JSON with f=json, errors too, with HTTP 200", async () => {
     const response = await rest("ping", { apiKey: listener.apiKey, f: "json" });
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(await response.json()).toEqual({ "subsonic-response": { status: "ok", version: "1.16.1", type: "tunec", serverVersion: "0.1.0", openSubsonic: true } });
+    expect(await response.json()).toEqual({
+      "subsonic-response": { status: "ok", version: "1.16.1", type: "tunec", serverVersion: "0.1.0", openSubsonic: true },
+    });
     const failed = await rest("ping", { apiKey: "nope", f: "json" });
     expect(failed.status).toBe(200);
-    expect(shapes.failure.parse((await failed.json<{ "subsonic-response": unknown }>())["subsonic-response"])).toMatchObject({ error: { code: 44, helpUrl: expect.any(String) } });
+    expect(shapes.failure.parse((await failed.json<{ "subsonic-response": unknown }>())["subsonic-response"])).toMatchObject({
+      error: { code: 44, helpUrl: expect.any(String) },
+    });
   });
 
   it("puts errors and nested payloads in XML by the Subsonic rules", async () => {
@@ -57,7 +61,10 @@ describe("the subsonic-response envelope in workerd", () => {
   });
 
   it("lets browser-based players call it from any origin (credentials are parameters, never cookies)", async () => {
-    const preflight = await SELF.fetch("https://tunec.test/rest/ping.view", { method: "OPTIONS", headers: { origin: "https://player.example", "access-control-request-method": "POST" } });
+    const preflight = await SELF.fetch("https://tunec.test/rest/ping.view", {
+      method: "OPTIONS",
+      headers: { origin: "https://player.example", "access-control-request-method": "POST" },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
@@ -98,7 +105,9 @@ describe("Subsonic browsing in workerd", () => {
   it("ping, getLicense, getMusicFolders, getUser", async () => {
     expect(shapes.empty.parse(await ok(listener, "ping"))).toBeTruthy();
     expect(shapes.success("license", shapes.license).parse(await ok(listener, "getLicense")).license.valid).toBe(true);
-    expect(shapes.success("musicFolders", shapes.musicFolders).parse(await ok(listener, "getMusicFolders")).musicFolders).toEqual({ musicFolder: [{ id: 1, name: "TUNEC" }] });
+    expect(shapes.success("musicFolders", shapes.musicFolders).parse(await ok(listener, "getMusicFolders")).musicFolders).toEqual({
+      musicFolder: [{ id: 1, name: "TUNEC" }],
+    });
     const user = shapes.success("user", shapes.user).parse(await ok(listener, "getUser", { username: listener.email })).user;
     expect(user).toMatchObject({ username: listener.email, streamRole: true, downloadRole: false, adminRole: false });
     expect(await call(listener, "getUser", { username: "someone-else@example.com" })).toMatchObject({ status: "failed", error: { code: 50 } });
@@ -108,7 +117,12 @@ describe("Subsonic browsing in workerd", () => {
   it("getArtists and getIndexes list the artist under its letter", async () => {
     const artists = shapes.success("artists", shapes.artistsID3).parse(await ok(listener, "getArtists")).artists;
     const letterS = artists.index?.find((index) => index.name === "S");
-    expect(letterS?.artist?.find((artist) => artist.id === library.artistId)).toEqual({ id: library.artistId, name: library.artistName, coverArt: `ar-${library.artistId}`, albumCount: 1 });
+    expect(letterS?.artist?.find((artist) => artist.id === library.artistId)).toEqual({
+      id: library.artistId,
+      name: library.artistName,
+      coverArt: `ar-${library.artistId}`,
+      albumCount: 1,
+    });
     const indexes = shapes.success("indexes", shapes.indexes).parse(await ok(listener, "getIndexes")).indexes;
     expect(indexes.index?.find((index) => index.name === "S")?.artist?.some((artist) => artist.id === library.artistId)).toBe(true);
     expect(indexes.lastModified).toBeGreaterThan(0);
@@ -203,29 +217,40 @@ describe("Subsonic lists and search in workerd", () => {
   });
 
   it("getRandomSongs and getSongsByGenre stay inside the genre, published songs only", async () => {
-    const random = shapes.success("randomSongs", shapes.songs).parse(await ok(listener, "getRandomSongs", { genre: library.genre, size: 10 })).randomSongs.song ?? [];
+    const random =
+      shapes.success("randomSongs", shapes.songs).parse(await ok(listener, "getRandomSongs", { genre: library.genre, size: 10 })).randomSongs.song ?? [];
     expect(random.map((song) => song.id).sort()).toEqual([...library.trackIds].sort());
-    const byGenre = shapes.success("songsByGenre", shapes.songs).parse(await ok(listener, "getSongsByGenre", { genre: library.genre, count: 2, offset: 1 })).songsByGenre.song ?? [];
+    const byGenre =
+      shapes.success("songsByGenre", shapes.songs).parse(await ok(listener, "getSongsByGenre", { genre: library.genre, count: 2, offset: 1 })).songsByGenre
+        .song ?? [];
     // Newest first: song 3, 2, 1; the page after the first.
     expect(byGenre.map((song) => song.id)).toEqual([library.trackIds[1], library.trackIds[0]]);
     expect(await call(listener, "getSongsByGenre")).toMatchObject({ status: "failed", error: { code: 10 } });
   });
 
   it("search3 goes through TUNEC's search: transliteration finds Cyrillic titles", async () => {
-    const result = shapes.success("searchResult3", shapes.searchResult3).parse(await ok(listener, "search3", { query: `gruppa krovi ${catalog.tag}` })).searchResult3;
+    const result = shapes
+      .success("searchResult3", shapes.searchResult3)
+      .parse(await ok(listener, "search3", { query: `gruppa krovi ${catalog.tag}` })).searchResult3;
     expect(result.song?.[0]?.id).toBe(catalog.albumTrackIds[0]);
     expect(result.album?.map((album) => album.id)).toContain(catalog.albumId);
-    const artists = shapes.success("searchResult3", shapes.searchResult3).parse(await ok(listener, "search3", { query: `земфира ${catalog.tag}`, albumCount: 0, songCount: 0 })).searchResult3;
+    const artists = shapes
+      .success("searchResult3", shapes.searchResult3)
+      .parse(await ok(listener, "search3", { query: `земфира ${catalog.tag}`, albumCount: 0, songCount: 0 })).searchResult3;
     expect(artists.artist?.[0]?.id).toBe(catalog.featuredId);
     expect(artists.song ?? []).toEqual([]);
-    const paged = shapes.success("searchResult3", shapes.searchResult3).parse(await ok(listener, "search3", { query: catalog.tag, songCount: 1, songOffset: 1, artistCount: 0, albumCount: 0 })).searchResult3;
+    const paged = shapes
+      .success("searchResult3", shapes.searchResult3)
+      .parse(await ok(listener, "search3", { query: catalog.tag, songCount: 1, songOffset: 1, artistCount: 0, albumCount: 0 })).searchResult3;
     expect(paged.song).toHaveLength(1);
     expect(paged.song?.[0]?.id).not.toBe(catalog.draftId);
   });
 
   it("search3 with an empty query lists the library in pages, as the spec asks", async () => {
     const page = async (offset: number) =>
-      shapes.success("searchResult3", shapes.searchResult3).parse(await ok(listener, "search3", { query: "", songCount: 2, songOffset: offset, artistCount: 1, albumCount: 1 })).searchResult3;
+      shapes
+        .success("searchResult3", shapes.searchResult3)
+        .parse(await ok(listener, "search3", { query: "", songCount: 2, songOffset: offset, artistCount: 1, albumCount: 1 })).searchResult3;
     // Other suites publish tracks meanwhile, so pages are checked for their size, not against each other.
     const [first, second] = await Promise.all([page(0), page(2)]);
     expect(first.song).toHaveLength(2);

@@ -68,7 +68,9 @@ async function checkedXml(client: SubsonicAPI, method: string, params: Params, k
   const response = await client.custom(`${method}.view`, { ...params, f: "xml" });
   expect(response.headers.get("content-type"), method).toMatch(/^(text|application)\/xml/);
   const xml = await response.text();
-  expect(xml, method).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<subsonic-response xmlns="http:\/\/subsonic\.org\/restapi" status="ok" version="1\.16\.1" type="tunec" serverVersion="[^"]+" openSubsonic="true"/);
+  expect(xml, method).toMatch(
+    /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<subsonic-response xmlns="http:\/\/subsonic\.org\/restapi" status="ok" version="1\.16\.1" type="tunec" serverVersion="[^"]+" openSubsonic="true"/,
+  );
   if (key) expect(xml, method).toContain(`<${key}`);
 }
 
@@ -89,15 +91,19 @@ describe("OpenSubsonic through the subsonic-api client", () => {
   });
 
   // About 50 calls per authentication: seconds on a CI machine that shares its two cores.
-  it.each([0, 1, 2])("answers every supported read method in JSON and XML, in the OpenSubsonic shapes (authentication %i: key GET, key POST, token)", async (index) => {
-    const [auth, client] = clients[index] ?? [];
-    if (!client) throw new Error("no client");
-    expect((await client.ping()).status, auth).toBe("ok");
-    for (const [method, params, key, shape] of readMethods(library, listener.email)) {
-      await checkedJson(client, method, params, key, shape);
-      await checkedXml(client, method, params, key);
-    }
-  }, 60_000);
+  it.each([0, 1, 2])(
+    "answers every supported read method in JSON and XML, in the OpenSubsonic shapes (authentication %i: key GET, key POST, token)",
+    async (index) => {
+      const [auth, client] = clients[index] ?? [];
+      if (!client) throw new Error("no client");
+      expect((await client.ping()).status, auth).toBe("ok");
+      for (const [method, params, key, shape] of readMethods(library, listener.email)) {
+        await checkedJson(client, method, params, key, shape);
+        await checkedXml(client, method, params, key);
+      }
+    },
+    60_000,
+  );
 
   it("finds through search3 and browses with the client's typed methods", async () => {
     const [, client] = clients[0] ?? [];

@@ -1,8 +1,6 @@
 import { z } from "zod";
 
-const base64Key = z
-  .string()
-  .regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, "expected base64 of at least 32 random bytes (openssl rand -base64 32)");
+const base64Key = z.string().regex(/^[A-Za-z0-9+/_-]{43,}={0,2}$/, "expected base64 of at least 32 random bytes (openssl rand -base64 32)");
 
 /**
  * Settings of the Subsonic context at the edge. SUBSONIC_SECRET_KEY encrypts

@@ -38,7 +38,11 @@ const isoOrNull = (column: string) => sql<string | null>`to_char(${sql.ref(colum
 type Kind = "api_keys" | "app_passwords";
 
 async function countOf(db: Kysely<Database>, kind: Kind, userId: string): Promise<number> {
-  const row = await db.selectFrom(`subsonic.${kind}`).select((eb) => eb.fn.countAll<string>().as("n")).where("user_id", "=", userId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(`subsonic.${kind}`)
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -75,7 +79,12 @@ export async function createApiKey(db: Kysely<Database>, userId: string, name: s
   return { ...row, key };
 }
 
-export async function createAppPassword(db: Kysely<Database>, secretKey: CryptoKey, userId: string, name: string): Promise<CredentialView & { password: string }> {
+export async function createAppPassword(
+  db: Kysely<Database>,
+  secretKey: CryptoKey,
+  userId: string,
+  name: string,
+): Promise<CredentialView & { password: string }> {
   await refuseOverLimit(db, "app_passwords", userId);
   const password = newAppPassword();
   // The id is the ciphertext's associated data, so it is chosen before the insert.

@@ -36,9 +36,9 @@ describe("Subsonic file-structure methods in workerd", () => {
     expect(found.artist?.[0]?.id).toBe(catalog.artistId);
 
     expect(shapes.success("artistInfo", shapes.artistInfo).parse(await ok(listener, "getArtistInfo", { id: library.artistId })).artistInfo).toBeTruthy();
-    expect(shapes.success("albumInfo", shapes.albumInfo).parse(await ok(listener, "getAlbumInfo", { id: library.trackIds[0] ?? "" })).albumInfo.largeImageUrl).toBe(
-      `https://tunec.test/media/${library.coverKey}`,
-    );
+    expect(
+      shapes.success("albumInfo", shapes.albumInfo).parse(await ok(listener, "getAlbumInfo", { id: library.trackIds[0] ?? "" })).albumInfo.largeImageUrl,
+    ).toBe(`https://tunec.test/media/${library.coverKey}`);
     expect(shapes.success("similarSongs", shapes.songs).parse(await ok(listener, "getSimilarSongs", { id: library.albumId })).similarSongs).toBeTruthy();
   });
 });

@@ -67,7 +67,9 @@ function parseXml(xml: string): XmlElement {
 function jsonIds(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(jsonIds);
   if (value && typeof value === "object") {
-    return Object.entries(value).flatMap(([key, child]) => (key === "id" && (typeof child === "string" || typeof child === "number") ? [String(child)] : jsonIds(child)));
+    return Object.entries(value).flatMap(([key, child]) =>
+      key === "id" && (typeof child === "string" || typeof child === "number") ? [String(child)] : jsonIds(child),
+    );
   }
   return [];
 }
@@ -135,12 +137,22 @@ describe("every implemented Subsonic method in XML and in JSON", () => {
 
   it("answers the same payload in both formats for every read method", async () => {
     for (const [method, params] of readOnly(library, listener, playlistId, catalog)) {
-      const [jsonResponse, xmlResponse] = await Promise.all([rest(method, { apiKey: listener.apiKey, f: "json", ...params }), rest(method, { apiKey: listener.apiKey, ...params })]);
+      const [jsonResponse, xmlResponse] = await Promise.all([
+        rest(method, { apiKey: listener.apiKey, f: "json", ...params }),
+        rest(method, { apiKey: listener.apiKey, ...params }),
+      ]);
       const json = (await jsonResponse.json<{ "subsonic-response": Record<string, unknown> }>())["subsonic-response"];
       const xml = parseXml(await xmlResponse.text());
       expect(json.status, method).toBe("ok");
       expect(xml.name).toBe("subsonic-response");
-      expect(xml.attributes, method).toMatchObject({ xmlns: "http://subsonic.org/restapi", status: "ok", version: "1.16.1", type: "tunec", serverVersion: "0.1.0", openSubsonic: "true" });
+      expect(xml.attributes, method).toMatchObject({
+        xmlns: "http://subsonic.org/restapi",
+        status: "ok",
+        version: "1.16.1",
+        type: "tunec",
+        serverVersion: "0.1.0",
+        openSubsonic: "true",
+      });
       const payloadKeys = Object.keys(json).filter((key) => !envelopeKeys.has(key));
       expect([...new Set(xml.children.map((child) => child.name))], method).toEqual(payloadKeys);
       const ids = jsonIds(Object.fromEntries(payloadKeys.map((key) => [key, json[key]])));
@@ -148,7 +160,10 @@ describe("every implemented Subsonic method in XML and in JSON", () => {
       if (method === "getRandomSongs") expect(xmlIds(xml).sort(), method).toEqual(ids.sort());
       else if (method === "getGenres") {
         expect(JSON.stringify(json), method).toContain(library.genre);
-        expect(xml.children[0]?.children.some((genre) => genre.text === library.genre), method).toBe(true);
+        expect(
+          xml.children[0]?.children.some((genre) => genre.text === library.genre),
+          method,
+        ).toBe(true);
       } else if (wholeCatalog.has(method)) {
         expect(ids, method).toContain(library.artistId);
         expect(xmlIds(xml), method).toContain(library.artistId);

@@ -55,7 +55,14 @@ describe("Subsonic playlists in workerd", () => {
     const listed = shapes.success("playlists", shapes.playlists).parse(await ok(owner, "getPlaylists")).playlists.playlist ?? [];
     expect(listed.map((playlist) => playlist.id)).toContain(created.id);
 
-    await ok(owner, "updatePlaylist", { playlistId: created.id, name: "Road trip 2", comment: "for the car", public: "true", songIdToAdd: c, songIndexToRemove: 0 });
+    await ok(owner, "updatePlaylist", {
+      playlistId: created.id,
+      name: "Road trip 2",
+      comment: "for the car",
+      public: "true",
+      songIdToAdd: c,
+      songIndexToRemove: 0,
+    });
     const updated = playlistOf(await ok(owner, "getPlaylist", { id: created.id }));
     expect(updated).toMatchObject({ name: "Road trip 2", comment: "for the car", public: true, songCount: 2 });
     expect(updated.entry?.map((song) => song.id)).toEqual([b, c]);
@@ -65,7 +72,10 @@ describe("Subsonic playlists in workerd", () => {
     expect(replaced.entry?.map((song) => song.id)).toEqual([c, a, c]);
 
     expect(await call(owner, "updatePlaylist", { playlistId: created.id, songIndexToRemove: 7 })).toMatchObject({ status: "failed", error: { code: 70 } });
-    expect(await call(owner, "updatePlaylist", { playlistId: created.id, songIdToAdd: crypto.randomUUID() })).toMatchObject({ status: "failed", error: { code: 70 } });
+    expect(await call(owner, "updatePlaylist", { playlistId: created.id, songIdToAdd: crypto.randomUUID() })).toMatchObject({
+      status: "failed",
+      error: { code: 70 },
+    });
     expect(playlistOf(await ok(owner, "getPlaylist", { id: created.id })).songCount).toBe(3);
 
     await ok(owner, "deletePlaylist", { id: created.id });
@@ -79,8 +89,13 @@ describe("Subsonic playlists in workerd", () => {
     expect(privateAnswer).not.toHaveProperty("playlist");
     expect(await call(stranger, "updatePlaylist", { playlistId: secret.id, name: "mine now" })).toMatchObject({ status: "failed", error: { code: 70 } });
     expect(await call(stranger, "deletePlaylist", { id: secret.id })).toMatchObject({ status: "failed", error: { code: 70 } });
-    expect(await call(stranger, "createPlaylist", { playlistId: secret.id, songId: library.trackIds[1] ?? "" })).toMatchObject({ status: "failed", error: { code: 70 } });
-    expect((shapes.success("playlists", shapes.playlists).parse(await ok(stranger, "getPlaylists")).playlists.playlist ?? []).map((p) => p.id)).not.toContain(secret.id);
+    expect(await call(stranger, "createPlaylist", { playlistId: secret.id, songId: library.trackIds[1] ?? "" })).toMatchObject({
+      status: "failed",
+      error: { code: 70 },
+    });
+    expect((shapes.success("playlists", shapes.playlists).parse(await ok(stranger, "getPlaylists")).playlists.playlist ?? []).map((p) => p.id)).not.toContain(
+      secret.id,
+    );
 
     await ok(owner, "updatePlaylist", { playlistId: secret.id, public: true });
     const visible = playlistOf(await ok(stranger, "getPlaylist", { id: secret.id }));

@@ -65,7 +65,9 @@ export async function findAlbumSummaries(db: Kysely<Database>, ids: readonly str
 }
 
 export async function albumsOfArtist(db: Kysely<Database>, artistId: string, limit: number): Promise<AlbumSummary[]> {
-  return (await selectAlbums(sql`al.artist_id = ${artistId}`, sql`order by al.release_date desc nulls last, al.created_at desc, al.id limit ${limit}`).execute(db)).rows;
+  return (
+    await selectAlbums(sql`al.artist_id = ${artistId}`, sql`order by al.release_date desc nulls last, al.created_at desc, al.id limit ${limit}`).execute(db)
+  ).rows;
 }
 
 export type AlbumListType =

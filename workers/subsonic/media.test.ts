@@ -108,7 +108,9 @@ describe("Subsonic stream, download, scrobble and cover art in workerd", () => {
     expect((await rest("stream", { apiKey: laptop.key, id })).status).toBe(200);
     const refused = await part(phone.apiKey, 200);
     expect(refused.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(await refused.json()).toMatchObject({ "subsonic-response": { status: "failed", error: { code: 0, message: expect.stringContaining("another device") } } });
+    expect(await refused.json()).toMatchObject({
+      "subsonic-response": { status: "failed", error: { code: 0, message: expect.stringContaining("another device") } },
+    });
     expect((await part(laptop.key, 200)).status).toBe(206);
     // Pressing play on the phone (the start of the file again) takes it back.
     expect((await rest("stream", { apiKey: phone.apiKey, id }, { headers: { range: "bytes=0-" } })).status).toBe(206);
@@ -119,10 +121,13 @@ describe("Subsonic stream, download, scrobble and cover art in workerd", () => {
   it("getNowPlaying shows the caller's own devices only, until the play is submitted", async () => {
     const listener = await listenerWithKey(false);
     const id = library.trackIds[1] ?? "";
-    const nowPlaying = async (who: SubsonicListener) => shapes.success("nowPlaying", shapes.nowPlaying).parse(await ok(who, "getNowPlaying")).nowPlaying.entry ?? [];
+    const nowPlaying = async (who: SubsonicListener) =>
+      shapes.success("nowPlaying", shapes.nowPlaying).parse(await ok(who, "getNowPlaying")).nowPlaying.entry ?? [];
     expect(await nowPlaying(listener)).toEqual([]);
     await (await rest("stream", { apiKey: listener.apiKey, id, c: "Tempo" })).arrayBuffer();
-    expect(await nowPlaying(listener)).toEqual([expect.objectContaining({ id, username: listener.email, minutesAgo: 0, playerId: 1, playerName: "test player" })]);
+    expect(await nowPlaying(listener)).toEqual([
+      expect.objectContaining({ id, username: listener.email, minutesAgo: 0, playerId: 1, playerName: "test player" }),
+    ]);
     expect((await nowPlaying(free)).map((entry) => entry.id)).not.toContain(id);
     await ok(listener, "scrobble", { id });
     expect(await nowPlaying(listener)).toEqual([]);

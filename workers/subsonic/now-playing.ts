@@ -84,7 +84,10 @@ async function save(userId: string, plays: DevicePlay[]): Promise<void> {
   remember(userId, kept);
   const cache = edgeCache();
   if (!cache) return;
-  await cache.put(cacheKey(userId), new Response(JSON.stringify(kept), { headers: { "content-type": "application/json", "cache-control": `max-age=${memoTtlSeconds}` } }));
+  await cache.put(
+    cacheKey(userId),
+    new Response(JSON.stringify(kept), { headers: { "content-type": "application/json", "cache-control": `max-age=${memoTtlSeconds}` } }),
+  );
 }
 
 /**
@@ -118,7 +121,10 @@ export async function endNowPlaying(userId: string, credentialId: string, trackI
   const plays = await fromEdge(userId);
   const play = plays.find((entry) => entry.credentialId === credentialId && entry.trackId === trackId);
   if (!play || play.submitted) return;
-  await save(userId, plays.map((entry) => (entry === play ? { ...entry, submitted: true } : entry)));
+  await save(
+    userId,
+    plays.map((entry) => (entry === play ? { ...entry, submitted: true } : entry)),
+  );
 }
 
 export interface NowPlayingRow {
@@ -134,5 +140,10 @@ export async function listNowPlaying(userId: string, now = Date.now()): Promise<
   return plays
     .filter((play) => !play.submitted && play.startedAt + play.durationMs + pauseMs > now)
     .sort((a, b) => b.startedAt - a.startedAt)
-    .map((play) => ({ credential_id: play.credentialId, track_id: play.trackId, client: play.client, minutes_ago: Math.max(0, Math.floor((now - play.startedAt) / 60_000)) }));
+    .map((play) => ({
+      credential_id: play.credentialId,
+      track_id: play.trackId,
+      client: play.client,
+      minutes_ago: Math.max(0, Math.floor((now - play.startedAt) / 60_000)),
+    }));
 }

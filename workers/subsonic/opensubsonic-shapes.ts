@@ -92,11 +92,16 @@ export const albumID3 = z.looseObject({
 });
 export const albumID3WithSongs = albumID3.extend({ song: z.array(child) });
 export const artistWithAlbumsID3 = artistID3.extend({ album: z.array(albumID3) });
-export const artistsID3 = z.object({ ignoredArticles: z.string().optional(), index: z.array(z.object({ name: z.string(), artist: z.array(artistID3).optional() })).optional() });
+export const artistsID3 = z.object({
+  ignoredArticles: z.string().optional(),
+  index: z.array(z.object({ name: z.string(), artist: z.array(artistID3).optional() })).optional(),
+});
 export const indexes = z.looseObject({
   ignoredArticles: z.string(),
   lastModified: int,
-  index: z.array(z.object({ name: z.string(), artist: z.array(z.looseObject({ id: z.string(), name: z.string(), starred: iso.optional() })).optional() })).optional(),
+  index: z
+    .array(z.object({ name: z.string(), artist: z.array(z.looseObject({ id: z.string(), name: z.string(), starred: iso.optional() })).optional() }))
+    .optional(),
 });
 export const musicFolders = z.object({ musicFolder: z.array(z.object({ id: int, name: z.string().optional() })).optional() });
 export const genres = z.object({ genre: z.array(z.object({ value: z.string(), songCount: int, albumCount: int })).optional() });
@@ -141,7 +146,11 @@ export const user = z.looseObject({
 export const openSubsonicExtensions = z.array(z.object({ name: z.string(), versions: z.array(int) }));
 
 const base = { version: z.string(), type: z.string(), serverVersion: z.string(), openSubsonic: z.literal(true) };
-export const failure = z.looseObject({ ...base, status: z.literal("failed"), error: z.object({ code: int, message: z.string().optional(), helpUrl: z.string().optional() }) });
+export const failure = z.looseObject({
+  ...base,
+  status: z.literal("failed"),
+  error: z.object({ code: int, message: z.string().optional(), helpUrl: z.string().optional() }),
+});
 
 /** An ok envelope whose payload `key` has the shape `schema` (or no payload at all). */
 export function success<K extends string, S extends z.ZodType>(key: K, schema: S) {
@@ -177,7 +186,14 @@ export const albumInfo = z.looseObject({
 export const tokenInfo = z.object({ username: z.string() });
 
 /** The file-structure `Artist` (getIndexes, search2, getStarred). */
-export const artist = z.looseObject({ id: z.string(), name: z.string(), artistImageUrl: z.string().optional(), starred: iso.optional(), userRating: int.optional(), averageRating: z.number().optional() });
+export const artist = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  artistImageUrl: z.string().optional(),
+  starred: iso.optional(),
+  userRating: int.optional(),
+  averageRating: z.number().optional(),
+});
 export const directory = z.looseObject({
   id: z.string(),
   parent: z.string().optional(),

@@ -28,7 +28,11 @@ describe("Subsonic play queue in workerd", () => {
       body: JSON.stringify({ track_ids: [b], current: b, position_ms: 5 }),
     });
     expect(put.status).toBe(204);
-    expect(shapes.success("playQueue", shapes.playQueue).parse(await ok(listener, "getPlayQueue")).playQueue).toMatchObject({ current: b, position: 5, changedBy: "web" });
+    expect(shapes.success("playQueue", shapes.playQueue).parse(await ok(listener, "getPlayQueue")).playQueue).toMatchObject({
+      current: b,
+      position: 5,
+      changedBy: "web",
+    });
 
     // A taken-down track stays saved but is not offered to players.
     await withDb((db) => db.updateTable("catalog.tracks").set({ status: "taken_down" }).where("id", "=", b).execute());
@@ -68,15 +72,31 @@ describe("Subsonic top and similar songs, artist and album info in workerd", () 
     [listener, library, neighbour] = await Promise.all([listenerWithKey(), seedLibrary(), seedLibrary()]);
     // The neighbour shares the genre; its second song is the most popular.
     await withDb(async (db) => {
-      await db.updateTable("catalog.tracks").set({ genres: [library.genre] }).where("artist_id", "=", neighbour.artistId).execute();
-      await db.insertInto("catalog.track_stats").values({ track_id: neighbour.trackIds[1] ?? "", plays: 900, popularity: 900 }).execute();
-      await db.insertInto("catalog.track_stats").values({ track_id: library.trackIds[2] ?? "", plays: 50, popularity: 50 }).execute();
-      await db.updateTable("catalog.artists").set({ bio: "A band from the test suite.", image_key: `artists/${library.artistId}.jpg` }).where("id", "=", library.artistId).execute();
+      await db
+        .updateTable("catalog.tracks")
+        .set({ genres: [library.genre] })
+        .where("artist_id", "=", neighbour.artistId)
+        .execute();
+      await db
+        .insertInto("catalog.track_stats")
+        .values({ track_id: neighbour.trackIds[1] ?? "", plays: 900, popularity: 900 })
+        .execute();
+      await db
+        .insertInto("catalog.track_stats")
+        .values({ track_id: library.trackIds[2] ?? "", plays: 50, popularity: 50 })
+        .execute();
+      await db
+        .updateTable("catalog.artists")
+        .set({ bio: "A band from the test suite.", image_key: `artists/${library.artistId}.jpg` })
+        .where("id", "=", library.artistId)
+        .execute();
     });
   });
 
   it("getTopSongs by artist name and by id (topSongsByArtistId), most popular first", async () => {
-    const byName = shapes.success("topSongs", shapes.songs).parse(await ok(listener, "getTopSongs", { artist: library.artistName.toLowerCase(), count: 2 })).topSongs.song ?? [];
+    const byName =
+      shapes.success("topSongs", shapes.songs).parse(await ok(listener, "getTopSongs", { artist: library.artistName.toLowerCase(), count: 2 })).topSongs.song ??
+      [];
     expect(byName.map((song) => song.id)).toEqual([library.trackIds[2], library.trackIds[1]]);
     const byId = shapes.success("topSongs", shapes.songs).parse(await ok(listener, "getTopSongs", { id: library.artistId, count: 1 })).topSongs.song ?? [];
     expect(byId.map((song) => song.id)).toEqual([library.trackIds[2]]);
@@ -94,7 +114,8 @@ describe("Subsonic top and similar songs, artist and album info in workerd", () 
     }
     // For a song, the artist's other songs may be similar; the song itself is not.
     const song = library.trackIds[0] ?? "";
-    const similar = shapes.success("similarSongs2", shapes.songs).parse(await ok(listener, "getSimilarSongs2", { id: song, count: 10 })).similarSongs2.song ?? [];
+    const similar =
+      shapes.success("similarSongs2", shapes.songs).parse(await ok(listener, "getSimilarSongs2", { id: song, count: 10 })).similarSongs2.song ?? [];
     expect(similar[0]?.id).toBe(neighbour.trackIds[1]);
     expect(similar.map((item) => item.id)).not.toContain(song);
     expect(await call(listener, "getSimilarSongs2", { id: crypto.randomUUID() })).toMatchObject({ status: "failed", error: { code: 70 } });

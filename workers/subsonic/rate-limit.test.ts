@@ -51,7 +51,8 @@ describe("Subsonic rate limits in workerd", () => {
   it("limits unauthenticated calls per address, generously, before checking credentials", async () => {
     const limits = { SUBSONIC_RATE_LIMIT: "1000/1m", SUBSONIC_RATE_LIMIT_IP: "2/1m" };
     const address = randomAddress();
-    for (let i = 0; i < 2; i++) expect(await envelope(await restWith(limits, address, "ping", { apiKey: "tunec_wrong" }))).toMatchObject({ error: { code: 44 } });
+    for (let i = 0; i < 2; i++)
+      expect(await envelope(await restWith(limits, address, "ping", { apiKey: "tunec_wrong" }))).toMatchObject({ error: { code: 44 } });
     expect((await restWith(limits, address, "ping", { apiKey: "tunec_wrong" })).status).toBe(429);
     expect((await restWith(limits, randomAddress(), "ping", { apiKey: listener.apiKey })).status).toBe(200);
   });

@@ -41,5 +41,7 @@ export function coverStoreOf(c: Context<GatewayEnv>): CoverStore | null {
   const env: unknown = c.env;
   const media = typeof env === "object" && env !== null ? (env as Record<string, unknown>).MEDIA : undefined;
   const candidate = media as Partial<CoverStore> | undefined;
-  return candidate && typeof candidate.get === "function" && typeof candidate.put === "function" && typeof candidate.head === "function" ? (candidate as CoverStore) : null;
+  return candidate && typeof candidate.get === "function" && typeof candidate.put === "function" && typeof candidate.head === "function"
+    ? (candidate as CoverStore)
+    : null;
 }

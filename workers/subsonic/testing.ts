@@ -44,7 +44,14 @@ export function rest(method: string, params: Params, init?: RequestInit): Promis
   return SELF.fetch(`https://tunec.test/rest/${method}?${query(params)}`, init);
 }
 
-export type Envelope = Record<string, unknown> & { status: "ok" | "failed"; version: string; type: string; serverVersion: string; openSubsonic: boolean; error?: { code: number; message?: string } };
+export type Envelope = Record<string, unknown> & {
+  status: "ok" | "failed";
+  version: string;
+  type: string;
+  serverVersion: string;
+  openSubsonic: boolean;
+  error?: { code: number; message?: string };
+};
 
 /** The JSON envelope of `method` called with the listener's API key. */
 export async function call(listener: SubsonicListener | undefined, method: string, params: Params = {}): Promise<Envelope> {
@@ -106,7 +113,10 @@ export async function seedLibrary(): Promise<SeededLibrary> {
       )
       .returning("id")
       .execute();
-    await db.insertInto("catalog.tracks").values({ title: `Draft ${tag}`, artist_id: artist.id, album_id: album.id, duration_ms: 1000, status: "draft" }).execute();
+    await db
+      .insertInto("catalog.tracks")
+      .values({ title: `Draft ${tag}`, artist_id: artist.id, album_id: album.id, duration_ms: 1000, status: "draft" })
+      .execute();
     const trackIds = tracks.map((track) => track.id);
     const standard = pattern(64 * 1024 + 3, 5);
     const high = pattern(128 * 1024 + 9, 9);

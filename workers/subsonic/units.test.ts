@@ -52,7 +52,10 @@ describe("Subsonic building blocks", () => {
   });
 
   it("renders XML by the Subsonic rules, escaping attributes and dropping characters XML forbids", async () => {
-    const body = okBody({ song: [{ id: "1", title: 'A & "B" <c>\u0001', genres: [{ name: "x" }], isrc: ["I1", "I2"], replayGain: {} }], genre: { value: "Rock & Roll", songCount: 1 } });
+    const body = okBody({
+      song: [{ id: "1", title: 'A & "B" <c>\u0001', genres: [{ name: "x" }], isrc: ["I1", "I2"], replayGain: {} }],
+      genre: { value: "Rock & Roll", songCount: 1 },
+    });
     const xml = await render(formatOf(undefined, undefined), body).text();
     expect(xml).toContain('<song id="1" title="A &amp; &quot;B&quot; &lt;c&gt;"><genres name="x"/><isrc>I1</isrc><isrc>I2</isrc><replayGain/></song>');
     expect(xml).toContain('<genre songCount="1">Rock &amp; Roll</genre>');
@@ -71,7 +74,11 @@ describe("Subsonic building blocks", () => {
   });
 
   it("reads repeated parameters from the query and a form body, with integer rules", async () => {
-    const request = new Request("https://x/rest/star?id=1&id=2&size=10000", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "id=3&offset=-5&n=abc" });
+    const request = new Request("https://x/rest/star?id=1&id=2&size=10000", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "id=3&offset=-5&n=abc",
+    });
     const params = await SubsonicParams.from(request);
     expect(params.all("id")).toEqual(["1", "2", "3"]);
     expect(params.int("size", { min: 1, max: 500, fallback: 10 })).toBe(500);
@@ -79,7 +86,9 @@ describe("Subsonic building blocks", () => {
     expect(params.int("missing", { min: 0, max: 10, fallback: 7 })).toBe(7);
     expect(() => params.int("n", { min: 0, max: 10, fallback: 0 })).toThrow(SubsonicError);
     expect(() => params.required("nothing")).toThrow(/Required parameter is missing: nothing/);
-    await expect(SubsonicParams.from(new Request("https://x/rest/ping", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }))).rejects.toThrow(/x-www-form-urlencoded/);
+    await expect(
+      SubsonicParams.from(new Request("https://x/rest/ping", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })),
+    ).rejects.toThrow(/x-www-form-urlencoded/);
     await expect(SubsonicParams.from(new Request(`https://x/rest/ping?v=${"a".repeat(3000)}`))).rejects.toThrow(/longer than/);
   });
 

@@ -16,8 +16,16 @@ describe("likes in workerd", () => {
     [user, other] = await Promise.all([signUpUser(), signUpUser()]);
     tracks = await seedPublishedTracks(3);
     ({ albumId, artistId } = await withDb(async (db) => {
-      const track = await db.selectFrom("catalog.tracks").select("artist_id").where("id", "=", tracks[0] ?? "").executeTakeFirstOrThrow();
-      const album = await db.insertInto("catalog.albums").values({ title: "Likes album", artist_id: track.artist_id }).returning("id").executeTakeFirstOrThrow();
+      const track = await db
+        .selectFrom("catalog.tracks")
+        .select("artist_id")
+        .where("id", "=", tracks[0] ?? "")
+        .executeTakeFirstOrThrow();
+      const album = await db
+        .insertInto("catalog.albums")
+        .values({ title: "Likes album", artist_id: track.artist_id })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       return { albumId: album.id, artistId: track.artist_id };
     }));
   });

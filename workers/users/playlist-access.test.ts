@@ -91,7 +91,10 @@ describe("playlist authorization and IDOR in workerd", () => {
   it("an invited editor reads the private playlist and changes its tracks, name and description", async () => {
     expect((await expectJson<{ playlist: PlaylistBody }>(call("GET", `/playlists/${privateList.id}`, { user: editor }), 200)).playlist.role).toBe("editor");
     let version = (await current(privateList)).version;
-    const renamed = await expectJson<PlaylistBody>(call("PATCH", `/playlists/${privateList.id}`, { user: editor, ifMatch: version, body: { name: "our list", description: "together" } }), 200);
+    const renamed = await expectJson<PlaylistBody>(
+      call("PATCH", `/playlists/${privateList.id}`, { user: editor, ifMatch: version, body: { name: "our list", description: "together" } }),
+      200,
+    );
     expect(renamed).toMatchObject({ name: "our list", role: "editor" });
     const added = await expectJson<{ playlist: PlaylistBody; entries: Array<{ entry_id: string; added_by: string }> }>(
       call("POST", `/playlists/${privateList.id}/tracks`, { user: editor, ifMatch: renamed.version, body: { track_ids: [trackId] } }),
@@ -99,8 +102,20 @@ describe("playlist authorization and IDOR in workerd", () => {
     );
     expect(added.entries[0]?.added_by).toBe(editor.userId);
     version = added.playlist.version;
-    version = (await expectJson<PlaylistBody>(call("PATCH", `/playlists/${privateList.id}/tracks/${added.entries[0]?.entry_id}`, { user: editor, ifMatch: version, body: { before_entry_id: privateList.entryId } }), 200)).version;
-    const removed = await expectJson<PlaylistBody>(call("DELETE", `/playlists/${privateList.id}/tracks/${added.entries[0]?.entry_id}`, { user: editor, ifMatch: version }), 200);
+    version = (
+      await expectJson<PlaylistBody>(
+        call("PATCH", `/playlists/${privateList.id}/tracks/${added.entries[0]?.entry_id}`, {
+          user: editor,
+          ifMatch: version,
+          body: { before_entry_id: privateList.entryId },
+        }),
+        200,
+      )
+    ).version;
+    const removed = await expectJson<PlaylistBody>(
+      call("DELETE", `/playlists/${privateList.id}/tracks/${added.entries[0]?.entry_id}`, { user: editor, ifMatch: version }),
+      200,
+    );
     expect(removed.track_count).toBe(1);
   });
 
@@ -118,17 +133,42 @@ describe("playlist authorization and IDOR in workerd", () => {
     // The editor edits privateList, but publicList's entry id must not be reachable through it.
     const { version } = await current(privateList);
     const before = await current(publicList);
-    expect((await call("PATCH", `/playlists/${privateList.id}/tracks/${publicList.entryId}`, { user: editor, ifMatch: version, body: { before_entry_id: null } })).status).toBe(404);
+    expect(
+      (await call("PATCH", `/playlists/${privateList.id}/tracks/${publicList.entryId}`, { user: editor, ifMatch: version, body: { before_entry_id: null } }))
+        .status,
+    ).toBe(404);
     expect((await call("DELETE", `/playlists/${privateList.id}/tracks/${publicList.entryId}`, { user: editor, ifMatch: version })).status).toBe(404);
-    expect((await call("PATCH", `/playlists/${privateList.id}/tracks/${privateList.entryId}`, { user: editor, ifMatch: version, body: { before_entry_id: publicList.entryId } })).status).toBe(404);
-    expect((await call("POST", `/playlists/${privateList.id}/tracks`, { user: editor, ifMatch: version, body: { track_ids: [trackId], before_entry_id: publicList.entryId } })).status).toBe(404);
+    expect(
+      (
+        await call("PATCH", `/playlists/${privateList.id}/tracks/${privateList.entryId}`, {
+          user: editor,
+          ifMatch: version,
+          body: { before_entry_id: publicList.entryId },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await call("POST", `/playlists/${privateList.id}/tracks`, {
+          user: editor,
+          ifMatch: version,
+          body: { track_ids: [trackId], before_entry_id: publicList.entryId },
+        })
+      ).status,
+    ).toBe(404);
     expect(await current(publicList)).toEqual(before);
     // A stranger cannot remove the editor, nor can an editor remove another; the editor may leave.
     expect((await call("DELETE", `/playlists/${privateList.id}/editors/${editor.userId}`, { user: stranger, ifMatch: version })).status).toBe(404);
     const other = await signUpUser();
-    const withOther = await expectJson<PlaylistBody>(call("PUT", `/playlists/${privateList.id}/editors/${other.userId}`, { user: owner, ifMatch: version }), 200);
+    const withOther = await expectJson<PlaylistBody>(
+      call("PUT", `/playlists/${privateList.id}/editors/${other.userId}`, { user: owner, ifMatch: version }),
+      200,
+    );
     expect((await call("DELETE", `/playlists/${privateList.id}/editors/${other.userId}`, { user: editor, ifMatch: withOther.version })).status).toBe(403);
-    const left = await expectJson<PlaylistBody>(call("DELETE", `/playlists/${privateList.id}/editors/${editor.userId}`, { user: editor, ifMatch: withOther.version }), 200);
+    const left = await expectJson<PlaylistBody>(
+      call("DELETE", `/playlists/${privateList.id}/editors/${editor.userId}`, { user: editor, ifMatch: withOther.version }),
+      200,
+    );
     expect(left.editors).toEqual([other.userId]);
     expect((await call("GET", `/playlists/${privateList.id}`, { user: editor })).status).toBe(404);
   });

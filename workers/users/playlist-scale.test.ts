@@ -24,7 +24,12 @@ async function seedFullPlaylist(owner: User, trackId: string, count: number): Pr
 
 async function rowsTouchedSinceSeed(playlistId: string): Promise<string[]> {
   return withDb(async (db) => {
-    const rows = await db.selectFrom("users.playlist_tracks").select("entry_id").where("playlist_id", "=", playlistId).where("updated_at", ">", new Date(seededAt)).execute();
+    const rows = await db
+      .selectFrom("users.playlist_tracks")
+      .select("entry_id")
+      .where("playlist_id", "=", playlistId)
+      .where("updated_at", ">", new Date(seededAt))
+      .execute();
     return rows.map((row) => row.entry_id);
   });
 }
@@ -54,7 +59,10 @@ describe("a 10,000-track playlist in workerd", () => {
     expect(page.tracks.map((entry) => entry.entry_id)).toEqual([last, first]);
     // And into the middle: still one more row.
     const middle = full.entries[5_000] ?? "";
-    await expectJson(call("PATCH", `/playlists/${full.id}/tracks/${first}`, { user: owner, ifMatch: page.playlist.version, body: { before_entry_id: middle } }), 200);
+    await expectJson(
+      call("PATCH", `/playlists/${full.id}/tracks/${first}`, { user: owner, ifMatch: page.playlist.version, body: { before_entry_id: middle } }),
+      200,
+    );
     expect((await rowsTouchedSinceSeed(full.id)).sort()).toEqual([last, first].sort());
   });
 
@@ -94,7 +102,13 @@ describe("a 10,000-track playlist in workerd", () => {
     const fresh = await read(owner, almost.id, "?limit=1");
     expect(fresh.playlist.track_count).toBe(10_000);
     expect((await add(fresh.playlist.version)).status).toBe(409);
-    const count = await withDb((db) => db.selectFrom("users.playlist_tracks").select((eb) => eb.fn.countAll<string>().as("n")).where("playlist_id", "=", almost.id).executeTakeFirstOrThrow());
+    const count = await withDb((db) =>
+      db
+        .selectFrom("users.playlist_tracks")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("playlist_id", "=", almost.id)
+        .executeTakeFirstOrThrow(),
+    );
     expect(Number(count.n)).toBe(10_000);
   });
 

@@ -1,5 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { addTracks, call, createPlaylist, expectJson, seedPublishedTracks, signUpUser, withDb, type EntryBody, type PlaylistBody, type User } from "./testing.ts";
+import {
+  addTracks,
+  call,
+  createPlaylist,
+  expectJson,
+  seedPublishedTracks,
+  signUpUser,
+  withDb,
+  type EntryBody,
+  type PlaylistBody,
+  type User,
+} from "./testing.ts";
 
 interface PlaylistPage {
   playlist: PlaylistBody;
@@ -23,10 +34,22 @@ describe("playlists in workerd", () => {
   it("creates a private playlist with an ETag, then renames, describes and publishes it under If-Match", async () => {
     const response = await call("POST", "/playlists", { user: owner, body: { name: "  Дача  ", description: "летом" } });
     const created = await expectJson<PlaylistBody>(response, 201);
-    expect(created).toMatchObject({ name: "Дача", description: "летом", visibility: "private", collaborative: false, track_count: 0, version: 1, role: "owner" });
+    expect(created).toMatchObject({
+      name: "Дача",
+      description: "летом",
+      visibility: "private",
+      collaborative: false,
+      track_count: 0,
+      version: 1,
+      role: "owner",
+    });
     expect(response.headers.get("etag")).toBe('"1"');
     expect(response.headers.get("location")).toBe(`/playlists/${created.id}`);
-    const patched = await call("PATCH", `/playlists/${created.id}`, { user: owner, ifMatch: 1, body: { name: "Дача 2026", description: null, visibility: "public" } });
+    const patched = await call("PATCH", `/playlists/${created.id}`, {
+      user: owner,
+      ifMatch: 1,
+      body: { name: "Дача 2026", description: null, visibility: "public" },
+    });
     expect(await expectJson<PlaylistBody>(patched, 200)).toMatchObject({ name: "Дача 2026", description: null, visibility: "public", version: 2 });
     expect(patched.headers.get("etag")).toBe('"2"');
     const read = await call("GET", `/playlists/${created.id}`, { user: owner });
@@ -74,17 +97,29 @@ describe("playlists in workerd", () => {
     playlist = second.playlist;
     expect(await trackOrder(owner, playlist.id)).toEqual([t0, t3, t0, t1, t2]);
     // Move e2 to the front, then e0 to the end.
-    playlist = await expectJson<PlaylistBody>(call("PATCH", `/playlists/${playlist.id}/tracks/${e2.entry_id}`, { user: owner, ifMatch: playlist.version, body: { before_entry_id: e0.entry_id } }), 200);
-    playlist = await expectJson<PlaylistBody>(call("PATCH", `/playlists/${playlist.id}/tracks/${e0.entry_id}`, { user: owner, ifMatch: playlist.version, body: { before_entry_id: null } }), 200);
+    playlist = await expectJson<PlaylistBody>(
+      call("PATCH", `/playlists/${playlist.id}/tracks/${e2.entry_id}`, { user: owner, ifMatch: playlist.version, body: { before_entry_id: e0.entry_id } }),
+      200,
+    );
+    playlist = await expectJson<PlaylistBody>(
+      call("PATCH", `/playlists/${playlist.id}/tracks/${e0.entry_id}`, { user: owner, ifMatch: playlist.version, body: { before_entry_id: null } }),
+      200,
+    );
     expect(await trackOrder(owner, playlist.id)).toEqual([t2, t3, t0, t1, t0]);
-    playlist = await expectJson<PlaylistBody>(call("DELETE", `/playlists/${playlist.id}/tracks/${e1.entry_id}`, { user: owner, ifMatch: playlist.version }), 200);
+    playlist = await expectJson<PlaylistBody>(
+      call("DELETE", `/playlists/${playlist.id}/tracks/${e1.entry_id}`, { user: owner, ifMatch: playlist.version }),
+      200,
+    );
     expect(playlist.track_count).toBe(4);
     expect(await trackOrder(owner, playlist.id)).toEqual([t2, t3, t0, t0]);
     // Cursor pages of 3: every entry once.
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: PlaylistPage = await expectJson<PlaylistPage>(call("GET", `/playlists/${playlist.id}?limit=3${cursor ? `&cursor=${cursor}` : ""}`, { user: owner }), 200);
+      const page: PlaylistPage = await expectJson<PlaylistPage>(
+        call("GET", `/playlists/${playlist.id}?limit=3${cursor ? `&cursor=${cursor}` : ""}`, { user: owner }),
+        200,
+      );
       seen.push(...page.tracks.map((entry) => entry.entry_id));
       cursor = page.next_cursor;
     } while (cursor);
@@ -110,7 +145,9 @@ describe("playlists in workerd", () => {
     const unknown = await call("POST", `/playlists/${playlist.id}/tracks`, { user: owner, ifMatch: 1, body: { track_ids: [tracks[0], crypto.randomUUID()] } });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ field: "body.track_ids.1" }] });
-    expect((await call("PATCH", `/playlists/${playlist.id}/tracks/${crypto.randomUUID()}`, { user: owner, ifMatch: 1, body: { before_entry_id: null } })).status).toBe(404);
+    expect(
+      (await call("PATCH", `/playlists/${playlist.id}/tracks/${crypto.randomUUID()}`, { user: owner, ifMatch: 1, body: { before_entry_id: null } })).status,
+    ).toBe(404);
     expect((await call("POST", `/playlists/${playlist.id}/tracks`, { user: owner, ifMatch: 1, body: { track_ids: [] } })).status).toBe(400);
     // Nothing was half-written: the version did not move.
     expect((await expectJson<PlaylistPage>(call("GET", `/playlists/${playlist.id}`, { user: owner }), 200)).playlist.version).toBe(1);
@@ -139,7 +176,10 @@ describe("playlists in workerd", () => {
     const editable = await expectJson<{ playlists: PlaylistBody[] }>(call("GET", "/playlists?role=editor", { user: fan }), 200);
     expect(editable.playlists.map((p) => p.id)).toEqual([shared.id]);
     const firstPage = await expectJson<{ playlists: PlaylistBody[]; next_cursor: string }>(call("GET", "/playlists?limit=2", { user: fan }), 200);
-    const secondPage = await expectJson<{ playlists: PlaylistBody[]; next_cursor: string | null }>(call("GET", `/playlists?limit=2&cursor=${firstPage.next_cursor}`, { user: fan }), 200);
+    const secondPage = await expectJson<{ playlists: PlaylistBody[]; next_cursor: string | null }>(
+      call("GET", `/playlists?limit=2&cursor=${firstPage.next_cursor}`, { user: fan }),
+      200,
+    );
     expect(secondPage).toMatchObject({ playlists: [{ id: own.id }], next_cursor: null });
     // A followed playlist made private drops out of the follower's list.
     const current = await expectJson<PlaylistPage>(call("GET", `/playlists/${followed.id}`, { user: friend }), 200);

@@ -11,7 +11,13 @@ interface Profile {
 
 async function userUpdatedEvents(userId: string): Promise<Array<{ data: { changed: string[]; displayName: string | null; locale: string } }>> {
   return withDb(async (db) => {
-    const rows = await db.selectFrom("events.outbox").select("event").where("key", "=", userId).where("type", "=", "tunec.users.user-updated.v1").orderBy("created_at").execute();
+    const rows = await db
+      .selectFrom("events.outbox")
+      .select("event")
+      .where("key", "=", userId)
+      .where("type", "=", "tunec.users.user-updated.v1")
+      .orderBy("created_at")
+      .execute();
     return rows.map((row) => (typeof row.event === "string" ? JSON.parse(row.event) : row.event));
   });
 }

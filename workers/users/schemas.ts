@@ -10,5 +10,8 @@ export const uuidParam = (name: string, what: string) =>
 export const nextCursorSchema = z.string().nullable().openapi({ description: "Opaque; null on the last page." });
 
 export const authProblems = {
-  401: { description: "Missing, invalid or expired access token", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
+  401: {
+    description: "Missing, invalid or expired access token",
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  },
 } as const;

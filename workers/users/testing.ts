@@ -49,7 +49,11 @@ export async function expectJson<T>(response: Response | Promise<Response>, stat
 /** `count` published catalog tracks by one new artist; returns their ids in creation order. */
 export async function seedPublishedTracks(count: number): Promise<string[]> {
   return withDb(async (db) => {
-    const artist = await db.insertInto("catalog.artists").values({ name: `Users test ${crypto.randomUUID().slice(0, 8)}` }).returning("id").executeTakeFirstOrThrow();
+    const artist = await db
+      .insertInto("catalog.artists")
+      .values({ name: `Users test ${crypto.randomUUID().slice(0, 8)}` })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const rows = await db
       .insertInto("catalog.tracks")
       .values(
@@ -92,6 +96,10 @@ export async function createPlaylist(user: User, body: Record<string, unknown> =
   return expectJson<PlaylistBody>(call("POST", "/playlists", { user, body }), 201);
 }
 
-export async function addTracks(user: User, playlist: { id: string; version: number }, trackIds: string[]): Promise<{ playlist: PlaylistBody; entries: EntryBody[] }> {
+export async function addTracks(
+  user: User,
+  playlist: { id: string; version: number },
+  trackIds: string[],
+): Promise<{ playlist: PlaylistBody; entries: EntryBody[] }> {
   return expectJson(call("POST", `/playlists/${playlist.id}/tracks`, { user, ifMatch: playlist.version, body: { track_ids: trackIds } }), 201);
 }

@@ -24,13 +24,18 @@ export interface SagaHandlerOptions {
 export function sagaHandlers(settings: SagaSettings, options: SagaHandlerOptions): EventHandlers {
   const clock = options.clock ?? (() => new Date());
   return {
-    "tunec.billing.payment-completed.v1": async (event: TunecEvent<"tunec.billing.payment-completed.v1">, trx: Transaction<Database>, context: HandlerContext) => {
+    "tunec.billing.payment-completed.v1": async (
+      event: TunecEvent<"tunec.billing.payment-completed.v1">,
+      trx: Transaction<Database>,
+      context: HandlerContext,
+    ) => {
       const { data } = event;
       const payment = { id: data.paymentId, plan: data.plan, amount: data.amount, received: data.received, completedAt: new Date(data.completedAt) };
       // Activation failed on every earlier attempt: rather than park the money in the dead-letter
       // topic, this last attempt fails the saga and refunds (activation cannot finish).
       const lastAttempt = context.attempt >= options.maxAttempts && options.maxAttempts > 1;
-      if (lastAttempt) context.logger.error("activation kept failing; compensating with a refund", { subscription_id: data.subscriptionId, payment_id: data.paymentId });
+      if (lastAttempt)
+        context.logger.error("activation kept failing; compensating with a refund", { subscription_id: data.subscriptionId, payment_id: data.paymentId });
       const decision = await runSagaStep(
         sqlSagaStore(trx),
         data.subscriptionId,

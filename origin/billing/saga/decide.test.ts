@@ -9,22 +9,43 @@ const at = (ms: number) => new Date(t0.getTime() + ms);
 const rub = (amountMinor: number) => ({ amountMinor, currency: "RUB" as const });
 
 const awaiting: SagaState = {
-  id: "s1", userId: "u1", plan: "monthly", state: "awaiting_payment", periodStart: null, periodEnd: null,
-  awaitingPaymentId: "p1", awaitingDeadline: at(15 * 60_000), failureReason: null,
+  id: "s1",
+  userId: "u1",
+  plan: "monthly",
+  state: "awaiting_payment",
+  periodStart: null,
+  periodEnd: null,
+  awaitingPaymentId: "p1",
+  awaitingDeadline: at(15 * 60_000),
+  failureReason: null,
 };
 const active: SagaState = { ...awaiting, state: "active", periodStart: t0, periodEnd: at(30 * day), awaitingPaymentId: null, awaitingDeadline: null };
-const paid = (id: string, extra: Partial<CompletedPayment> = {}): CompletedPayment => ({ id, plan: "monthly", amount: rub(29_900), completedAt: at(60_000), ...extra });
+const paid = (id: string, extra: Partial<CompletedPayment> = {}): CompletedPayment => ({
+  id,
+  plan: "monthly",
+  amount: rub(29_900),
+  completedAt: at(60_000),
+  ...extra,
+});
 
 describe("subscription saga transitions", () => {
   it("activates on the awaited payment: 30 days from its completion", () => {
     const decision = decide(awaiting, { kind: "payment_completed", payment: paid("p1") }, settings, at(61_000));
-    expect(decision).toMatchObject({ step: "paid:p1", next: { state: "active", periodStart: at(60_000), periodEnd: at(60_000 + 30 * day), awaitingPaymentId: null } });
+    expect(decision).toMatchObject({
+      step: "paid:p1",
+      next: { state: "active", periodStart: at(60_000), periodEnd: at(60_000 + 30 * day), awaitingPaymentId: null },
+    });
     expect(decision?.effects).toEqual([{ kind: "activated", paymentId: "p1", renewal: false, periodStart: at(60_000), periodEnd: at(60_000 + 30 * day) }]);
   });
 
   it("a renewal extends from the period end, even in the grace period", () => {
     const renewing = { ...active, awaitingPaymentId: "p2", awaitingDeadline: at(31 * day) };
-    const decision = decide(renewing, { kind: "payment_completed", payment: paid("p2", { plan: "yearly", completedAt: at(31 * day) }) }, settings, at(31 * day));
+    const decision = decide(
+      renewing,
+      { kind: "payment_completed", payment: paid("p2", { plan: "yearly", completedAt: at(31 * day) }) },
+      settings,
+      at(31 * day),
+    );
     expect(decision).toMatchObject({ step: "paid:p2", next: { plan: "yearly", periodStart: at(30 * day), periodEnd: at(395 * day), awaitingPaymentId: null } });
     expect(decision?.effects).toEqual([{ kind: "activated", paymentId: "p2", renewal: true, periodStart: at(30 * day), periodEnd: at(395 * day) }]);
   });
@@ -66,7 +87,10 @@ describe("subscription saga transitions", () => {
 
   it("a failed renewal leaves the period running", () => {
     const renewing = { ...active, awaitingPaymentId: "p2", awaitingDeadline: at(29 * day) };
-    expect(decide(renewing, { kind: "payment_failed", paymentId: "p2" }, settings, at(day))).toMatchObject({ next: { state: "active", awaitingPaymentId: null }, effects: [] });
+    expect(decide(renewing, { kind: "payment_failed", paymentId: "p2" }, settings, at(day))).toMatchObject({
+      next: { state: "active", awaitingPaymentId: null },
+      effects: [],
+    });
   });
 
   it("times out only after the deadline plus the callback slack", () => {

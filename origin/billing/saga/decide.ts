@@ -131,7 +131,12 @@ function onCompleted(saga: SagaState, payment: CompletedPayment): Decision {
 function onActivationFailed(saga: SagaState, payment: CompletedPayment): Decision {
   const awaited = saga.awaitingPaymentId === payment.id;
   const next: SagaState = awaited
-    ? { ...saga, awaitingPaymentId: null, awaitingDeadline: null, ...(saga.state === "awaiting_payment" ? { state: "failed" as const, failureReason: "activation_failed" as const } : {}) }
+    ? {
+        ...saga,
+        awaitingPaymentId: null,
+        awaitingDeadline: null,
+        ...(saga.state === "awaiting_payment" ? { state: "failed" as const, failureReason: "activation_failed" as const } : {}),
+      }
     : saga;
   return {
     step: paidStep(payment.id),

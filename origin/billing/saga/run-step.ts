@@ -78,7 +78,13 @@ async function applyEffect(store: SagaStore, saga: SagaState, effect: SagaEffect
         data: {
           ...common,
           paymentId: effect.paymentId,
-          reason: { code: effect.reason, message: effect.compensation === "refund_requested" ? `${failureMessages[effect.reason]} The money that arrived is being refunded.` : failureMessages[effect.reason] },
+          reason: {
+            code: effect.reason,
+            message:
+              effect.compensation === "refund_requested"
+                ? `${failureMessages[effect.reason]} The money that arrived is being refunded.`
+                : failureMessages[effect.reason],
+          },
           compensation: effect.compensation,
           failedAt: now.toISOString(),
         },

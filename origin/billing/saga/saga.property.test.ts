@@ -23,19 +23,37 @@ type Command =
   | { kind: "tick"; advanceMs: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant("subscribe" as const), user: fc.integer({ min: 0, max: users.length - 1 }), plan: fc.constantFrom("monthly" as const, "yearly" as const) }), weight: 2 },
   {
-    arbitrary: fc.record({ kind: fc.constant("settle" as const), payment: fc.nat(20), outcome: fc.constantFrom("succeeded" as const, "succeeded" as const, "failed" as const), overpaid: fc.integer({ min: 0, max: 4 }).map((n) => n === 0) }),
+    arbitrary: fc.record({
+      kind: fc.constant("subscribe" as const),
+      user: fc.integer({ min: 0, max: users.length - 1 }),
+      plan: fc.constantFrom("monthly" as const, "yearly" as const),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant("settle" as const),
+      payment: fc.nat(20),
+      outcome: fc.constantFrom("succeeded" as const, "succeeded" as const, "failed" as const),
+      overpaid: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+    }),
     weight: 3,
   },
   // Deliveries pick any published event: reordering and duplicates come from the index. Now and
   // then the activation keeps failing until the consumer's last attempt compensates.
-  { arbitrary: fc.record({ kind: fc.constant("deliver" as const), event: fc.nat(40), retriesExhausted: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) }), weight: 4 },
+  {
+    arbitrary: fc.record({ kind: fc.constant("deliver" as const), event: fc.nat(40), retriesExhausted: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) }),
+    weight: 4,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant("tick" as const),
       // Mostly minutes (payment deadlines), sometimes weeks to a year (period ends, grace, expiry).
-      advanceMs: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2 * paymentTtlMs }), weight: 4 }, { arbitrary: fc.integer({ min: 0, max: 400 * 86_400_000 }), weight: 1 }),
+      advanceMs: fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max: 2 * paymentTtlMs }), weight: 4 },
+        { arbitrary: fc.integer({ min: 0, max: 400 * 86_400_000 }), weight: 1 },
+      ),
     }),
     weight: 2,
   },
@@ -75,7 +93,17 @@ class World {
     const subscriptionId = live?.id ?? this.id();
     if (live) this.store.put({ ...live, awaitingPaymentId: paymentId, awaitingDeadline: deadline });
     else {
-      this.store.put({ id: subscriptionId, userId, plan, state: "awaiting_payment", periodStart: null, periodEnd: null, awaitingPaymentId: paymentId, awaitingDeadline: deadline, failureReason: null });
+      this.store.put({
+        id: subscriptionId,
+        userId,
+        plan,
+        state: "awaiting_payment",
+        periodStart: null,
+        periodEnd: null,
+        awaitingPaymentId: paymentId,
+        awaitingDeadline: deadline,
+        failureReason: null,
+      });
     }
     this.payments.push({ id: paymentId, subscriptionId, plan, status: "pending", received: 0 });
   }
@@ -90,14 +118,25 @@ class World {
       outcome === "succeeded"
         ? {
             kind: "payment_completed",
-            payment: { id: payment.id, plan: payment.plan, amount: { amountMinor: price, currency: "RUB" }, received: { amountMinor: payment.received, currency: "RUB" }, completedAt: this.now },
+            payment: {
+              id: payment.id,
+              plan: payment.plan,
+              amount: { amountMinor: price, currency: "RUB" },
+              received: { amountMinor: payment.received, currency: "RUB" },
+              completedAt: this.now,
+            },
           }
-        : { kind: "payment_failed", paymentId: payment.id, ...(payment.received > 0 ? { received: { amountMinor: payment.received, currency: "RUB" as const } } : {}) };
+        : {
+            kind: "payment_failed",
+            paymentId: payment.id,
+            ...(payment.received > 0 ? { received: { amountMinor: payment.received, currency: "RUB" as const } } : {}),
+          };
     this.log.push({ input, subscriptionId: payment.subscriptionId });
   }
 
   async deliver(event: PaymentEvent, retriesExhausted = false): Promise<void> {
-    const input: SagaInput = retriesExhausted && event.input.kind === "payment_completed" ? { kind: "activation_failed", payment: event.input.payment } : event.input;
+    const input: SagaInput =
+      retriesExhausted && event.input.kind === "payment_completed" ? { kind: "activation_failed", payment: event.input.payment } : event.input;
     await this.store.unit((store) => runSagaStep(store, event.subscriptionId, input, settings, this.now));
   }
 
@@ -108,7 +147,9 @@ class World {
   }
 
   activations(): Extract<SagaEvent, { type: "tunec.billing.subscription-activated.v1" }>[] {
-    return this.store.events.filter((event): event is Extract<SagaEvent, { type: "tunec.billing.subscription-activated.v1" }> => event.type === "tunec.billing.subscription-activated.v1");
+    return this.store.events.filter(
+      (event): event is Extract<SagaEvent, { type: "tunec.billing.subscription-activated.v1" }> => event.type === "tunec.billing.subscription-activated.v1",
+    );
   }
 
   /** Nobody premium without a completed payment: every active subscription's period is paid by completed payments. */

@@ -68,7 +68,11 @@ export async function runAdminRefunds(db: Kysely<Database>, settings: SagaSettin
       .execute((trx) => runSagaStep(sqlSagaStore(trx), refund.subscription_id, { kind: "refunded", paymentId: refund.payment_id }, settings, now));
     if (decision) {
       applied += 1;
-      logger.info("saga refund step applied", { subscription_id: refund.subscription_id, payment_id: refund.payment_id, effects: decision.effects.map((effect) => effect.kind) });
+      logger.info("saga refund step applied", {
+        subscription_id: refund.subscription_id,
+        payment_id: refund.payment_id,
+        effects: decision.effects.map((effect) => effect.kind),
+      });
     }
   }
   return applied;

@@ -47,7 +47,11 @@ export interface StoredEvent {
 
 /** The events a user's billing produced so far (outbox rows, relayed or not). */
 export async function billingEvents(db: Kysely<Database>, userId: string, type?: string): Promise<StoredEvent[]> {
-  let query = db.selectFrom("events.outbox").select(["id", "type", "event"]).where("key", "=", userId).where("topic", "in", ["tunec.billing.payments", "tunec.billing.subscriptions"]);
+  let query = db
+    .selectFrom("events.outbox")
+    .select(["id", "type", "event"])
+    .where("key", "=", userId)
+    .where("topic", "in", ["tunec.billing.payments", "tunec.billing.subscriptions"]);
   if (type) query = query.where("type", "=", type);
   const rows = await query.orderBy("seq").execute();
   return rows.map((row) => ({ id: row.id, type: row.type, data: (row.event as { data: Record<string, unknown> }).data }));

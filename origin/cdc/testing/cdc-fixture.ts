@@ -37,7 +37,12 @@ export async function readTopics(log: EventLog, topics: string[], keep: (event: 
       const deadline = Date.now() + timeoutMs;
       while (!condition([...seen])) {
         if (Date.now() > deadline) {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; read ${seen.length}: ${seen.slice(-5).map((e) => e.event.type).join(", ")}`);
+          throw new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}; read ${seen.length}: ${seen
+              .slice(-5)
+              .map((e) => e.event.type)
+              .join(", ")}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

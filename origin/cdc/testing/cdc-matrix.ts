@@ -38,10 +38,11 @@ export async function cdcMatrix(options: { logs?: LogKind[]; triggerOnPostgres?:
   const wanted = options.logs ?? ["postgres", "kafka"];
   const broker = wanted.includes("kafka") ? await acquireKafkaBroker() : null;
   const logs = wanted.filter((kind) => kind !== "kafka" || broker !== null);
-  const setups = databaseKinds().flatMap((database): Array<{ database: DatabaseKind; mode: CdcMode }> =>
-    database === "pglite"
-      ? [{ database, mode: "trigger" }]
-      : [{ database, mode: "wal" }, ...(options.triggerOnPostgres === false ? [] : [{ database, mode: "trigger" as const }])],
+  const setups = databaseKinds().flatMap(
+    (database): Array<{ database: DatabaseKind; mode: CdcMode }> =>
+      database === "pglite"
+        ? [{ database, mode: "trigger" }]
+        : [{ database, mode: "wal" }, ...(options.triggerOnPostgres === false ? [] : [{ database, mode: "trigger" as const }])],
   );
   const cases = setups.flatMap((setup) => logs.map((logKind) => ({ ...setup, logKind })));
   const logger = createLogger({ test: "cdc" }, "error");

@@ -72,7 +72,11 @@ export async function relayBatch(options: RelayOptions): Promise<RelayedEvent[]>
     await trx
       .updateTable("events.outbox")
       .set({ relayed_at: sql<Date>`now()` })
-      .where("seq", "in", rows.map((row) => row.seq))
+      .where(
+        "seq",
+        "in",
+        rows.map((row) => row.seq),
+      )
       .execute();
     return events;
   });

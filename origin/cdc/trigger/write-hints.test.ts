@@ -15,7 +15,9 @@ describe("outbox write hints (embedded database)", () => {
   });
 
   // PGlite starts in seconds alone, in tens of seconds on a shared CI machine.
-  it("hints after the commit of a transaction that wrote the outbox, and after an autocommit write, not for other statements", { timeout: 90_000 }, async () => {
+  it("hints after the commit of a transaction that wrote the outbox, and after an autocommit write, not for other statements", {
+    timeout: 90_000,
+  }, async () => {
     const database = await startEmbeddedDatabase({ port: 0 });
     const client = new pg.Client({ connectionString: database.url });
     let hints = 0;

@@ -7,7 +7,21 @@ import type { Pgoutput } from "pg-logical-replication";
  * mode or the trigger-mode SQL produced it. The replication session runs with
  * TimeZone=UTC and DateStyle=ISO, and the trigger function with TimeZone=UTC.
  */
-const oid = { bool: 16, int8: 20, int2: 21, int4: 23, oid: 26, json: 114, float4: 700, float8: 701, date: 1082, timestamp: 1114, timestamptz: 1184, numeric: 1700, jsonb: 3802 };
+const oid = {
+  bool: 16,
+  int8: 20,
+  int2: 21,
+  int4: 23,
+  oid: 26,
+  json: 114,
+  float4: 700,
+  float8: 701,
+  date: 1082,
+  timestamp: 1114,
+  timestamptz: 1184,
+  numeric: 1700,
+  jsonb: 3802,
+};
 
 export function jsonValueParser(typeOid: number): (text: string) => unknown {
   switch (typeOid) {

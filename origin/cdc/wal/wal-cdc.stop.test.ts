@@ -21,7 +21,16 @@ describe.each(walCases)("WAL CDC stop on $database", ({ database: kind }) => {
     const slot = testSlotName();
     try {
       for (let round = 0; round < 5; round++) {
-        const cdc = await startCdc({ db: database.db, connectionString: database.url, mode: "wal", slot, log: backbone.log, sink: backbone.sink, logger, outboxRetentionMinutes: 60 });
+        const cdc = await startCdc({
+          db: database.db,
+          connectionString: database.url,
+          mode: "wal",
+          slot,
+          log: backbone.log,
+          sink: backbone.sink,
+          logger,
+          outboxRetentionMinutes: 60,
+        });
         // No await between start and stop: the loop is still reading the slot's position.
         const stopped = await Promise.race([cdc.stop().then(() => "stopped"), new Promise((resolve) => setTimeout(resolve, 15_000, "hung"))]);
         expect(stopped).toBe("stopped");

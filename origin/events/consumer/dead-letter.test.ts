@@ -5,7 +5,11 @@ describe("deadLetterRecord", () => {
   it("keeps key, value and headers and adds the failure", () => {
     const record = { topic: "tunec.playback", partition: 2, offset: "41", key: "u-1", value: '{"x":1}', headers: { traceparent: "t" }, timestamp: new Date() };
     const error = new Error("boom");
-    error.stack = ["Error: boom", ...Array.from({ length: 30 }, (_, i) => `    at f${i} (/work/main/origin/x.ts:${i}:1)`), "    at g (/work/main/node_modules/kysely/dist/x.js:1:1)"].join("\n");
+    error.stack = [
+      "Error: boom",
+      ...Array.from({ length: 30 }, (_, i) => `    at f${i} (/work/main/origin/x.ts:${i}:1)`),
+      "    at g (/work/main/node_modules/kysely/dist/x.js:1:1)",
+    ].join("\n");
     const dead = deadLetterRecord(record, { reason: "handler-failed", error, attempts: 5, group: "indexer" });
     expect(dead).toMatchObject({ topic: "tunec.playback.dlq", key: "u-1", value: '{"x":1}' });
     expect(dead.headers).toMatchObject({

@@ -10,7 +10,11 @@ describe.each(databaseKinds())("recordLag on %s", (kind) => {
   afterAll(() => database.drop());
 
   it("keeps the newest measurement per group, topic and partition", async () => {
-    const lag = (committed: number, end: number) => ({ group: "g", total: end - committed, partitions: [{ topic: "t", partition: 0, committed: String(committed), end: String(end), lag: end - committed }] });
+    const lag = (committed: number, end: number) => ({
+      group: "g",
+      total: end - committed,
+      partitions: [{ topic: "t", partition: 0, committed: String(committed), end: String(end), lag: end - committed }],
+    });
     const t0 = new Date("2026-01-01T00:00:00Z");
     const t1 = new Date("2026-01-01T00:00:30Z");
     await recordLag(database.db, lag(3, 10), t1);

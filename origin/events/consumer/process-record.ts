@@ -25,7 +25,15 @@ export function createEventProcessor(options: ConsumerOptions, stopping: AbortSi
   async function deadLetter(record: LogRecord, reason: DeadLetterReason, error: unknown, attempts: number, logger: Logger): Promise<void> {
     const parked = deadLetterRecord(record, { reason, error, attempts, group });
     await log.publish([parked]);
-    logger.error("event dead-lettered", { reason, attempts, error, deadLetterTopic: parked.topic, topic: record.topic, partition: record.partition, offset: record.offset });
+    logger.error("event dead-lettered", {
+      reason,
+      attempts,
+      error,
+      deadLetterTopic: parked.topic,
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+    });
   }
 
   async function handleAlone({ record, event, handler, logger }: Handleable, earlier?: EarlierFailure): Promise<void> {

@@ -18,19 +18,29 @@ describe("retry", () => {
 
   it("stops at the first success", async () => {
     let calls = 0;
-    const outcome = await retry(async () => {
-      calls++;
-      if (calls < 2) throw new TypeError("a bug is retried like any failure");
-    }, fast, new AbortController().signal, () => undefined);
+    const outcome = await retry(
+      async () => {
+        calls++;
+        if (calls < 2) throw new TypeError("a bug is retried like any failure");
+      },
+      fast,
+      new AbortController().signal,
+      () => undefined,
+    );
     expect(outcome).toEqual({ ok: true, attempts: 2 });
   });
 
   it("gives up after maxAttempts with the last error, waiting between attempts", async () => {
     const waits: number[] = [];
     const started = performance.now();
-    const outcome = await retry(async (n) => {
-      throw new Error(`failure ${n}`);
-    }, fast, new AbortController().signal, (_error, _n, delayMs) => waits.push(delayMs));
+    const outcome = await retry(
+      async (n) => {
+        throw new Error(`failure ${n}`);
+      },
+      fast,
+      new AbortController().signal,
+      (_error, _n, delayMs) => waits.push(delayMs),
+    );
     expect(outcome).toMatchObject({ ok: false, attempts: 3, error: new Error("failure 3") });
     expect(outcome).not.toHaveProperty("stopped");
     expect(waits).toHaveLength(2);
@@ -40,11 +50,27 @@ describe("retry", () => {
   it("counts an earlier failure as the first attempt", async () => {
     let calls: number[] = [];
     const earlier = { error: new Error("failed in the batch") };
-    expect(await retry(async (n) => void calls.push(n), fast, new AbortController().signal, () => undefined, earlier)).toEqual({ ok: true, attempts: 2 });
+    expect(
+      await retry(
+        async (n) => void calls.push(n),
+        fast,
+        new AbortController().signal,
+        () => undefined,
+        earlier,
+      ),
+    ).toEqual({ ok: true, attempts: 2 });
     expect(calls).toEqual([2]);
     calls = [];
     const once = { ...fast, maxAttempts: 1 };
-    expect(await retry(async (n) => void calls.push(n), once, new AbortController().signal, () => undefined, earlier)).toEqual({ ok: false, attempts: 1, error: earlier.error });
+    expect(
+      await retry(
+        async (n) => void calls.push(n),
+        once,
+        new AbortController().signal,
+        () => undefined,
+        earlier,
+      ),
+    ).toEqual({ ok: false, attempts: 1, error: earlier.error });
     expect(calls).toEqual([]);
   });
 
@@ -52,10 +78,15 @@ describe("retry", () => {
     const stopping = new AbortController();
     let calls = 0;
     const started = performance.now();
-    const pending = retry(async () => {
-      calls++;
-      throw new Error("down");
-    }, { maxAttempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 }, stopping.signal, () => undefined);
+    const pending = retry(
+      async () => {
+        calls++;
+        throw new Error("down");
+      },
+      { maxAttempts: 5, baseDelayMs: 10_000, maxDelayMs: 10_000 },
+      stopping.signal,
+      () => undefined,
+    );
     setTimeout(() => stopping.abort(), 30);
     expect(await pending).toMatchObject({ ok: false, stopped: true, attempts: 1 });
     expect(calls).toBe(1);

@@ -11,7 +11,10 @@ export function backoffDelay(failedAttempts: number, policy: RetryPolicy, random
   return Math.round(exponential / 2 + random() * (exponential / 2));
 }
 
-export type RetryOutcome = { ok: true; attempts: number } | { ok: false; attempts: number; error: unknown } | { ok: false; stopped: true; attempts: number; error: unknown };
+export type RetryOutcome =
+  | { ok: true; attempts: number }
+  | { ok: false; attempts: number; error: unknown }
+  | { ok: false; stopped: true; attempts: number; error: unknown };
 
 /** A failure that happened before `retry` took over (e.g. inside a batch transaction). */
 export interface EarlierFailure {

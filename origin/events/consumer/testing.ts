@@ -48,9 +48,11 @@ export interface LogLine extends LogFields {
 
 /** A Logger that keeps its lines in memory, child fields included. */
 export function recordingLogger(lines: LogLine[] = [], bound: LogFields = {}): Logger & { lines: LogLine[] } {
-  const write = (level: string) => (msg: string, fields: LogFields = {}) => {
-    lines.push({ ...bound, ...fields, level, msg });
-  };
+  const write =
+    (level: string) =>
+    (msg: string, fields: LogFields = {}) => {
+      lines.push({ ...bound, ...fields, level, msg });
+    };
   return {
     lines,
     debug: write("debug"),

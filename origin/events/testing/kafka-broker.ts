@@ -66,12 +66,7 @@ async function javaAvailable(): Promise<boolean> {
 }
 
 /** Reads a topic with Kafka's own ConsoleConsumer (an outside consumer); returns the values, one per record. */
-export async function readWithConsoleConsumer(options: {
-  brokers: string[];
-  topic: string;
-  maxMessages: number;
-  timeoutMs?: number;
-}): Promise<string[]> {
+export async function readWithConsoleConsumer(options: { brokers: string[]; topic: string; maxMessages: number; timeoutMs?: number }): Promise<string[]> {
   const args = [
     script,
     "console-consumer",

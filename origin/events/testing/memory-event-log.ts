@@ -31,7 +31,11 @@ export function createMemoryEventLog(): MemoryEventLog {
   return {
     async ensureTopics(specs: TopicSpec[]) {
       for (const spec of specs) {
-        if (!partitions.has(spec.name)) partitions.set(spec.name, Array.from({ length: spec.partitions }, () => []));
+        if (!partitions.has(spec.name))
+          partitions.set(
+            spec.name,
+            Array.from({ length: spec.partitions }, () => []),
+          );
       }
     },
 

@@ -8,17 +8,29 @@ import { sourceKey } from "../../../workers/ingestion/domain/keys.ts";
 import type { UploadRow } from "../../../workers/ingestion/domain/uploads.ts";
 import { fileBody } from "../files.ts";
 
-export async function insertArtistProfile(db: Kysely<Database>, name: string, userId: string = crypto.randomUUID()): Promise<{ artistId: string; userId: string }> {
+export async function insertArtistProfile(
+  db: Kysely<Database>,
+  name: string,
+  userId: string = crypto.randomUUID(),
+): Promise<{ artistId: string; userId: string }> {
   const row = await db.insertInto("catalog.artists").values({ name, user_id: userId }).returning("id").executeTakeFirstOrThrow();
   return { artistId: row.id, userId };
 }
 
 export async function insertAlbum(db: Kysely<Database>, artistId: string, title: string): Promise<string> {
-  return (await db.insertInto("catalog.albums").values({ title, artist_id: artistId, release_date: "2024-05-01" }).returning("id").executeTakeFirstOrThrow()).id;
+  return (await db.insertInto("catalog.albums").values({ title, artist_id: artistId, release_date: "2024-05-01" }).returning("id").executeTakeFirstOrThrow())
+    .id;
 }
 
 /** An upload whose bytes are in the bucket and that its artist completed (state `uploaded`). */
-const formatOfContentType: Record<string, AudioFormat> = { "audio/mpeg": "mp3", "audio/flac": "flac", "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "vorbis", "audio/aac": "aac" };
+const formatOfContentType: Record<string, AudioFormat> = {
+  "audio/mpeg": "mp3",
+  "audio/flac": "flac",
+  "audio/wav": "wav",
+  "audio/mp4": "m4a",
+  "audio/ogg": "vorbis",
+  "audio/aac": "aac",
+};
 
 export async function insertCompletedUpload(
   db: Kysely<Database>,
@@ -58,7 +70,7 @@ export async function insertCompletedUpload(
       storage: "s3",
       source_key: sourceKey(id),
       state: options.state ?? "uploaded",
-      detected_format: options.detectedFormat ?? (options.state === "validated" ? formatOfContentType[options.contentType] ?? null : null),
+      detected_format: options.detectedFormat ?? (options.state === "validated" ? (formatOfContentType[options.contentType] ?? null) : null),
       source_sha256: options.sourceSha256 ?? null,
       url_expires_at: new Date(Date.now() + 900_000),
       uploaded_at: new Date(),

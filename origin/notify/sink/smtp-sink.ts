@@ -51,7 +51,11 @@ export interface SmtpSink {
 
 const addressOf = (value: { address: string } | false) => (value ? value.address.toLowerCase() : "");
 
-function listen(server: { listen(port: number, host: string, callback: () => void): unknown; once(event: "error", listener: (error: Error) => void): unknown }, port: number, host: string): Promise<void> {
+function listen(
+  server: { listen(port: number, host: string, callback: () => void): unknown; once(event: "error", listener: (error: Error) => void): unknown },
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
@@ -139,7 +143,10 @@ async function readMessage(directory: string, id: string): Promise<SinkMessage |
     id,
     receivedAt: new Date(Number(id.split("-")[0])).toISOString(),
     from: header("x-sink-envelope-from"),
-    to: header("x-sink-envelope-to").split(",").map((address) => address.trim()).filter(Boolean),
+    to: header("x-sink-envelope-to")
+      .split(",")
+      .map((address) => address.trim())
+      .filter(Boolean),
     subject: mail.subject ?? "",
     messageId: mail.messageId ?? null,
     text: mail.text ?? "",

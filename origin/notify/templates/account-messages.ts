@@ -47,14 +47,20 @@ export function accountMessageFor(
         return {
           ...common,
           subject: "Confirm your email for TUNEC",
-          paragraphs: [`Please confirm that this address is yours. The link works once, for ${valid}.`, "If you did not create a TUNEC account, ignore this letter."],
+          paragraphs: [
+            `Please confirm that this address is yours. The link works once, for ${valid}.`,
+            "If you did not create a TUNEC account, ignore this letter.",
+          ],
           action: { label: "Confirm email", path },
         };
       case "change-email":
         return {
           ...common,
           subject: "Confirm your new email for TUNEC",
-          paragraphs: [`Someone (hopefully you) asked to use this address for a TUNEC account. The link works once, for ${valid}.`, "If it was not you, ignore this letter: nothing changes."],
+          paragraphs: [
+            `Someone (hopefully you) asked to use this address for a TUNEC account. The link works once, for ${valid}.`,
+            "If it was not you, ignore this letter: nothing changes.",
+          ],
           action: { label: "Use this email", path },
         };
       case "reset-password":
@@ -75,14 +81,20 @@ export function accountMessageFor(
       return {
         ...common,
         subject: "Подтвердите почту для TUNEC",
-        paragraphs: [`Подтвердите, что это ваш адрес. Ссылка сработает один раз и действует ${valid}.`, "Если вы не создавали аккаунт TUNEC, просто проигнорируйте письмо."],
+        paragraphs: [
+          `Подтвердите, что это ваш адрес. Ссылка сработает один раз и действует ${valid}.`,
+          "Если вы не создавали аккаунт TUNEC, просто проигнорируйте письмо.",
+        ],
         action: { label: "Подтвердить почту", path },
       };
     case "change-email":
       return {
         ...common,
         subject: "Подтвердите новую почту для TUNEC",
-        paragraphs: [`Кто-то (надеемся, вы) хочет указать этот адрес в аккаунте TUNEC. Ссылка сработает один раз и действует ${valid}.`, "Если это были не вы, проигнорируйте письмо: ничего не изменится."],
+        paragraphs: [
+          `Кто-то (надеемся, вы) хочет указать этот адрес в аккаунте TUNEC. Ссылка сработает один раз и действует ${valid}.`,
+          "Если это были не вы, проигнорируйте письмо: ничего не изменится.",
+        ],
         action: { label: "Указать эту почту", path },
       };
     case "reset-password":

@@ -94,21 +94,31 @@ const ru = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
     case "artist-application-approved":
       return {
         subject: `Заявка одобрена: вы — «${template.data.artistName}» в TUNEC`,
-        paragraphs: [`Ваша заявка на профиль артиста «${template.data.artistName}» одобрена.`, "Загружайте треки и собирайте релизы в студии артиста: войдите заново, чтобы она открылась."],
+        paragraphs: [
+          `Ваша заявка на профиль артиста «${template.data.artistName}» одобрена.`,
+          "Загружайте треки и собирайте релизы в студии артиста: войдите заново, чтобы она открылась.",
+        ],
         action: { label: "Открыть студию", path: "/app/studio" },
         push: { title: "Заявка одобрена", body: `Профиль «${template.data.artistName}» ваш: загружайте треки.` },
       };
     case "artist-application-rejected":
       return {
         subject: "Заявка артиста не одобрена",
-        paragraphs: [`К сожалению, заявка на профиль «${template.data.artistName}» не одобрена.`, ...(template.data.reason ? [`Причина: ${template.data.reason}`] : []), "Вы можете подать новую заявку."],
+        paragraphs: [
+          `К сожалению, заявка на профиль «${template.data.artistName}» не одобрена.`,
+          ...(template.data.reason ? [`Причина: ${template.data.reason}`] : []),
+          "Вы можете подать новую заявку.",
+        ],
         action: { label: "Подать заявку снова", path: "/app/studio/apply" },
         push: { title: "Заявка не одобрена", body: template.data.reason ?? "Вы можете подать новую заявку." },
       };
     case "artist-manager-added":
       return {
         subject: `Вы управляете профилем «${template.data.artistName}» в TUNEC`,
-        paragraphs: [`Администратор добавил вас к профилю артиста «${template.data.artistName}».`, "Теперь вы можете загружать треки и управлять релизами: войдите заново, чтобы открылась студия."],
+        paragraphs: [
+          `Администратор добавил вас к профилю артиста «${template.data.artistName}».`,
+          "Теперь вы можете загружать треки и управлять релизами: войдите заново, чтобы открылась студия.",
+        ],
         action: { label: "Открыть студию", path: "/app/studio" },
         push: { title: "Новый профиль артиста", body: `Вы управляете профилем «${template.data.artistName}».` },
       };
@@ -144,7 +154,8 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
         payment_timeout: "the payment was not confirmed in time",
         activation_failed: "we could not switch your subscription on",
       }[template.data.reason.code];
-      const refund = template.data.compensation === "refund_requested" ? ["Your money will be returned to the way you paid: the refund has been requested."] : [];
+      const refund =
+        template.data.compensation === "refund_requested" ? ["Your money will be returned to the way you paid: the refund has been requested."] : [];
       return {
         subject: "We could not start your TUNEC Premium",
         paragraphs: [`Sorry: ${why}, so Premium is not on.`, ...refund, "Please try again or choose another way to pay."],
@@ -168,21 +179,31 @@ const en = (template: NotificationTemplate): Omit<Message, "greeting" | "signatu
     case "artist-application-approved":
       return {
         subject: `Application approved: you are "${template.data.artistName}" on TUNEC`,
-        paragraphs: [`Your application for the artist profile "${template.data.artistName}" was approved.`, "Upload tracks and build releases in the artist studio: sign in again to see it."],
+        paragraphs: [
+          `Your application for the artist profile "${template.data.artistName}" was approved.`,
+          "Upload tracks and build releases in the artist studio: sign in again to see it.",
+        ],
         action: { label: "Open the studio", path: "/app/studio" },
         push: { title: "Application approved", body: `"${template.data.artistName}" is yours: upload your tracks.` },
       };
     case "artist-application-rejected":
       return {
         subject: "Your artist application was not approved",
-        paragraphs: [`Sorry: the application for "${template.data.artistName}" was not approved.`, ...(template.data.reason ? [`Reason: ${template.data.reason}`] : []), "You can apply again."],
+        paragraphs: [
+          `Sorry: the application for "${template.data.artistName}" was not approved.`,
+          ...(template.data.reason ? [`Reason: ${template.data.reason}`] : []),
+          "You can apply again.",
+        ],
         action: { label: "Apply again", path: "/app/studio/apply" },
         push: { title: "Application not approved", body: template.data.reason ?? "You can apply again." },
       };
     case "artist-manager-added":
       return {
         subject: `You now manage "${template.data.artistName}" on TUNEC`,
-        paragraphs: [`An administrator added you to the artist profile "${template.data.artistName}".`, "You can now upload tracks and manage releases: sign in again to see the studio."],
+        paragraphs: [
+          `An administrator added you to the artist profile "${template.data.artistName}".`,
+          "You can now upload tracks and manage releases: sign in again to see the studio.",
+        ],
         action: { label: "Open the studio", path: "/app/studio" },
         push: { title: "New artist profile", body: `You manage "${template.data.artistName}".` },
       };

@@ -11,7 +11,15 @@ const templates: NotificationTemplate[] = [
   { name: "subscription-expired", data: { ...expired(userId) } },
   ...(["approved", "rejected"] as const).map((decision) => ({
     name: `artist-application-${decision}` as const,
-    data: { applicationId: userId, userId, decision, artistId: decision === "approved" ? userId : null, artistName: "Kino", reason: decision === "rejected" ? "No links to check." : null, decidedAt: "2026-01-10T09:00:00.000Z" },
+    data: {
+      applicationId: userId,
+      userId,
+      decision,
+      artistId: decision === "approved" ? userId : null,
+      artistName: "Kino",
+      reason: decision === "rejected" ? "No links to check." : null,
+      decidedAt: "2026-01-10T09:00:00.000Z",
+    },
   })),
   { name: "artist-manager-added", data: { artistId: userId, artistName: "Kino", userId, addedAt: "2026-01-10T09:00:00.000Z" } },
 ];
@@ -42,6 +50,14 @@ describe("notification templates", () => {
   });
 
   it("reads English from en tags only; everything else, and no profile, is Russian", () => {
-    expect([localeOf("en"), localeOf("en-GB"), localeOf("EN-us"), localeOf("ru-RU"), localeOf("kk"), localeOf(null), localeOf("eng")]).toEqual(["en", "en", "en", "ru", "ru", "ru", "ru"]);
+    expect([localeOf("en"), localeOf("en-GB"), localeOf("EN-us"), localeOf("ru-RU"), localeOf("kk"), localeOf(null), localeOf("eng")]).toEqual([
+      "en",
+      "en",
+      "en",
+      "ru",
+      "ru",
+      "ru",
+      "ru",
+    ]);
   });
 });

@@ -20,7 +20,9 @@ export interface RenderedEmail {
 
 export function renderEmail(message: Omit<Message, "push">, locale: Locale, appUrl: string): RenderedEmail {
   const link = new URL(message.action.path, appUrl).href;
-  const text = [message.greeting, "", ...message.paragraphs.flatMap((p) => [p, ""]), `${message.action.label}: ${link}`, "", "—", message.signature, ""].join("\n");
+  const text = [message.greeting, "", ...message.paragraphs.flatMap((p) => [p, ""]), `${message.action.label}: ${link}`, "", "—", message.signature, ""].join(
+    "\n",
+  );
   const paragraph = (content: string) => `<p style="margin:0 0 16px;font-size:16px;line-height:24px">${escapeHtml(content)}</p>`;
   const html = [
     "<!doctype html>",

@@ -18,7 +18,10 @@ export async function createUser(db: Kysely<Database>, locale: string, displayNa
   return { userId: account.id, email };
 }
 
-export function activated(userId: string, overrides: Partial<EventDataInput<"tunec.billing.subscription-activated.v1">> = {}): EventDataInput<"tunec.billing.subscription-activated.v1"> {
+export function activated(
+  userId: string,
+  overrides: Partial<EventDataInput<"tunec.billing.subscription-activated.v1">> = {},
+): EventDataInput<"tunec.billing.subscription-activated.v1"> {
   return {
     subscriptionId: crypto.randomUUID(),
     userId,
@@ -45,5 +48,12 @@ export function failed(userId: string): EventDataInput<"tunec.billing.subscripti
 }
 
 export function expired(userId: string): EventDataInput<"tunec.billing.subscription-expired.v1"> {
-  return { subscriptionId: crypto.randomUUID(), userId, plan: "monthly", reason: "not_renewed", periodEnd: "2027-01-01T00:00:00Z", expiredAt: new Date().toISOString() };
+  return {
+    subscriptionId: crypto.randomUUID(),
+    userId,
+    plan: "monthly",
+    reason: "not_renewed",
+    periodEnd: "2027-01-01T00:00:00Z",
+    expiredAt: new Date().toISOString(),
+  };
 }

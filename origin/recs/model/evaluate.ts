@@ -49,7 +49,14 @@ export interface Metrics {
  * eligible tracks that appear in anyone's list; novelty the mean self-information
  * −log2(listeners(i)/listeners) of recommended tracks (higher = less obvious).
  */
-export function evaluate(holdOut: HoldOut, agg: Aggregated, eligibleCount: number, n: number, users: Int32Array, recommendFor: (u: number) => ArrayLike<number>): Metrics {
+export function evaluate(
+  holdOut: HoldOut,
+  agg: Aggregated,
+  eligibleCount: number,
+  n: number,
+  users: Int32Array,
+  recommendFor: (u: number) => ArrayLike<number>,
+): Metrics {
   const nUsers = agg.byUser.rows;
   const listeners = new Float64Array(agg.byItem.rows);
   for (let i = 0; i < agg.byItem.rows; i++) listeners[i] = (agg.byItem.offsets[i + 1] ?? 0) - (agg.byItem.offsets[i] ?? 0);
@@ -82,7 +89,13 @@ export function evaluate(holdOut: HoldOut, agg: Aggregated, eligibleCount: numbe
   }
   let coveredCount = 0;
   for (const c of covered) coveredCount += c;
-  return { recall: recall / users.length, ndcg: ndcg / users.length, coverage: coveredCount / eligibleCount, novelty: novelty / Math.max(recommended, 1), users: users.length };
+  return {
+    recall: recall / users.length,
+    ndcg: ndcg / users.length,
+    coverage: coveredCount / eligibleCount,
+    novelty: novelty / Math.max(recommended, 1),
+    users: users.length,
+  };
 }
 
 /** Listeners with at least one test item, at most `limit` of them, spread evenly (deterministic). */

@@ -55,7 +55,9 @@ export function aggregate(log: InteractionLog, nUsers: number, nItems: number, o
   const order = new Uint32Array(log.length);
   for (let r = 0; r < log.length; r++) order[r] = r;
   const { user, item, time, weight } = log;
-  order.sort((a, b) => (user[a] ?? 0) - (user[b] ?? 0) || (item[a] ?? 0) - (item[b] ?? 0) || (time[a] ?? 0) - (time[b] ?? 0) || (weight[a] ?? 0) - (weight[b] ?? 0));
+  order.sort(
+    (a, b) => (user[a] ?? 0) - (user[b] ?? 0) || (item[a] ?? 0) - (item[b] ?? 0) || (time[a] ?? 0) - (time[b] ?? 0) || (weight[a] ?? 0) - (weight[b] ?? 0),
+  );
 
   const posU: number[] = [];
   const posI: number[] = [];

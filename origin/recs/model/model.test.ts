@@ -31,7 +31,18 @@ const clustered = logOf([
 
 describe("aggregation", () => {
   it("decays a signal to half its weight per half-life and keeps net negatives apart", () => {
-    const agg = aggregate(logOf([[0, 0, 1, 90], [0, 1, 1, 0], [0, 2, 1], [0, 2, -1, 0], [0, 3, -1]]), 1, 4, { halfLifeDays: 90, maxItemsPerUser: 10, now });
+    const agg = aggregate(
+      logOf([
+        [0, 0, 1, 90],
+        [0, 1, 1, 0],
+        [0, 2, 1],
+        [0, 2, -1, 0],
+        [0, 3, -1],
+      ]),
+      1,
+      4,
+      { halfLifeDays: 90, maxItemsPerUser: 10, now },
+    );
     expect(Array.from(agg.byUser.index)).toEqual([0, 1]);
     expect(agg.byUser.value[0]).toBeCloseTo(0.5, 6);
     expect(agg.byUser.value[1]).toBeCloseTo(1, 6);
@@ -39,7 +50,17 @@ describe("aggregation", () => {
   });
 
   it("keeps a heavy listener's strongest tracks only", () => {
-    const agg = aggregate(logOf([[0, 0, 1], [0, 1, 3], [0, 2, 2], [1, 0, 1]]), 2, 3, { halfLifeDays: 90, maxItemsPerUser: 2, now });
+    const agg = aggregate(
+      logOf([
+        [0, 0, 1],
+        [0, 1, 3],
+        [0, 2, 2],
+        [1, 0, 1],
+      ]),
+      2,
+      3,
+      { halfLifeDays: 90, maxItemsPerUser: 2, now },
+    );
     expect(Array.from(agg.byUser.index.subarray(0, 2))).toEqual([1, 2]);
     expect(agg.byUser.offsets[2]).toBe(3);
   });
@@ -71,7 +92,12 @@ describe("recommend", () => {
 
   it("scores by the listener's tracks' neighbours, says why, skips what they know and what is excluded, then fills from popularity", () => {
     const recs = recommend({ items: [0], preferences: [2] }, models.tracks, { n: 4, fallback: [5, 4, 3, 0, 1, 2] });
-    expect(recs.slice(0, 2).map((r) => r.item).sort()).toEqual([1, 2]);
+    expect(
+      recs
+        .slice(0, 2)
+        .map((r) => r.item)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(recs[0]?.because).toBe(0);
     expect(recs.map((r) => r.item)).not.toContain(0);
     const exclude = new Uint8Array(6);

@@ -98,7 +98,10 @@ export function generateWorld(options: SyntheticOptions = DEFAULT_SYNTHETIC): Sy
   const nArtists = Math.max(1, Math.round(options.tracks / 10));
   const genreLanguage = Array.from({ length: options.genres }, () => Math.floor(random() * (LANGUAGES.length - 1)));
   const genrePop = Array.from({ length: options.genres }, (_, g) => 1 / (g + 1) ** 0.6);
-  const genreSampler = sampler(Array.from({ length: options.genres }, (_, g) => g), (g) => genrePop[g] ?? 0);
+  const genreSampler = sampler(
+    Array.from({ length: options.genres }, (_, g) => g),
+    (g) => genrePop[g] ?? 0,
+  );
   const artistGenres: number[][] = [];
   const artistLanguage: number[] = [];
   const artistPop = new Float64Array(nArtists);
@@ -140,7 +143,10 @@ export function generateWorld(options: SyntheticOptions = DEFAULT_SYNTHETIC): Sy
   for (let t = 0; t < options.tracks; t++) for (const g of artistGenres[trackArtist[t] ?? 0] ?? []) byGenre[g]?.push(t);
   const genreTracks = byGenre.map((ts) => sampler(ts, (t) => trackPop[t] ?? 0));
   const artistSampler = artistTracks.map((ts) => sampler(ts, (t) => trackPop[t] ?? 0));
-  const globalTracks = sampler(Array.from({ length: options.tracks }, (_, t) => t), (t) => trackPop[t] ?? 0);
+  const globalTracks = sampler(
+    Array.from({ length: options.tracks }, (_, t) => t),
+    (t) => trackPop[t] ?? 0,
+  );
 
   // Activity: Pareto-distributed, scaled to the requested number of plays.
   const activity = Array.from({ length: options.listeners }, () => (1 - random()) ** (-1 / 1.5));
@@ -167,9 +173,14 @@ export function generateWorld(options: SyntheticOptions = DEFAULT_SYNTHETIC): Sy
       if (!taste.includes(g)) taste.push(g);
     }
     const tasteWeights = taste.map(() => 0.2 + random());
-    const tasteSampler = sampler(taste.map((_, n) => n), (n) => tasteWeights[n] ?? 0);
+    const tasteSampler = sampler(
+      taste.map((_, n) => n),
+      (n) => tasteWeights[n] ?? 0,
+    );
     const language = random() < 0.7 ? (genreLanguage[taste[0] ?? 0] ?? 0) : -1;
-    const favourites = taste.map((g) => Array.from({ length: 2 + Math.floor(random() * 4) }, () => trackArtist[draw(genreTracks[g] ?? globalTracks, random)] ?? 0));
+    const favourites = taste.map((g) =>
+      Array.from({ length: 2 + Math.floor(random() * 4) }, () => trackArtist[draw(genreTracks[g] ?? globalTracks, random)] ?? 0),
+    );
     const history: number[] = [];
     const n = counts[u] ?? 0;
     let clock = options.start + random() * span * 0.5;

@@ -60,9 +60,18 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
     const trainSeconds = Number(seconds(started));
     if (rows.length === 0) rows.push(...baselines(world, holdOut, models, users, n));
     rows.push({ name: variant.name, metrics: measure(world, holdOut, models, models.collaborative, users, n, models.popular), trainSeconds });
-    if (variant.options.knn.model === DEFAULT_TRAIN.knn.model && variant.options.knn.beta === DEFAULT_TRAIN.knn.beta && variant.options.knn.alpha === DEFAULT_TRAIN.knn.alpha) served = models;
+    if (
+      variant.options.knn.model === DEFAULT_TRAIN.knn.model &&
+      variant.options.knn.beta === DEFAULT_TRAIN.knn.beta &&
+      variant.options.knn.alpha === DEFAULT_TRAIN.knn.alpha
+    )
+      served = models;
   }
-  if (served) rows.push({ name: `served: ${DEFAULT_TRAIN.knn.model} + content top-up`, metrics: measure(world, holdOut, served, served.tracks, users, n, served.popular) });
+  if (served)
+    rows.push({
+      name: `served: ${DEFAULT_TRAIN.knn.model} + content top-up`,
+      metrics: measure(world, holdOut, served, served.tracks, users, n, served.popular),
+    });
   printTable(rows, n, print);
   if (served && options.throughDatabase) {
     const { evaluateThroughDatabase } = await import("./through-database.ts");
@@ -149,14 +158,15 @@ function baselines(world: SyntheticWorld, holdOut: HoldOut, models: TrainedModel
   ];
 }
 
-
 export function printTable(rows: EvaluationRow[], n: number, print: (line: string) => void): void {
   print("");
   print(`| model | Recall@${n} | NDCG@${n} | coverage | novelty (bits) | train (s) |`);
   print("|---|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     const m = r.metrics;
-    print(`| ${r.name} | ${m.recall.toFixed(4)} | ${m.ndcg.toFixed(4)} | ${(m.coverage * 100).toFixed(1)}% | ${m.novelty.toFixed(2)} | ${r.trainSeconds?.toFixed(1) ?? ""} |`);
+    print(
+      `| ${r.name} | ${m.recall.toFixed(4)} | ${m.ndcg.toFixed(4)} | ${(m.coverage * 100).toFixed(1)}% | ${m.novelty.toFixed(2)} | ${r.trainSeconds?.toFixed(1) ?? ""} |`,
+    );
   }
   print("");
 }

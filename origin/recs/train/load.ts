@@ -113,7 +113,10 @@ export async function loadInteractions(
     renumber[provisional.get(id) ?? 0] = n;
   });
   for (let r = 0; r < length; r++) user[r] = renumber[user[r] ?? 0] ?? 0;
-  return { log: { length, user: user.subarray(0, length), item: item.subarray(0, length), weight: weight.subarray(0, length), time: time.subarray(0, length) }, accountIds };
+  return {
+    log: { length, user: user.subarray(0, length), item: item.subarray(0, length), weight: weight.subarray(0, length), time: time.subarray(0, length) },
+    accountIds,
+  };
 }
 
 function grow<T extends Int32Array | Float32Array | Float64Array>(from: T, to: T): T {

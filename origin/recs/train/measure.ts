@@ -32,7 +32,15 @@ export function listenerView(models: TrainedModels, u: number, exclude: Uint8Arr
   };
 }
 
-export function measure(world: SyntheticWorld, holdOut: HoldOut, models: TrainedModels, neighbours: Neighbours, users: Int32Array, n: number, popular: PopularSegment[]): Metrics {
+export function measure(
+  world: SyntheticWorld,
+  holdOut: HoldOut,
+  models: TrainedModels,
+  neighbours: Neighbours,
+  users: Int32Array,
+  n: number,
+  popular: PopularSegment[],
+): Metrics {
   const exclude = new Uint8Array(world.catalog.n);
   for (let t = 0; t < world.catalog.n; t++) if (!world.catalog.eligible[t]) exclude[t] = 1;
   const fallback = popular.find((s) => s.segment === "all")?.items ?? new Int32Array();

@@ -64,7 +64,9 @@ export async function storeModels(db: Kysely<Database>, input: StoreInput, onPro
     for (let from = 0; from < ids.length; from += chunkRows) {
       const to = Math.min(ids.length, from + chunkRows);
       await sql`insert into recs.popular_tracks (segment, rank, track_id, score)
-        select * from unnest(${segments.slice(from, to)}::text[], ${ranks.slice(from, to)}::int[], ${ids.slice(from, to)}::uuid[], ${scores.slice(from, to)}::real[])`.execute(trx);
+        select * from unnest(${segments.slice(from, to)}::text[], ${ranks.slice(from, to)}::int[], ${ids.slice(from, to)}::uuid[], ${scores.slice(from, to)}::real[])`.execute(
+        trx,
+      );
       popularTracks += to - from;
     }
     onProgress?.(total, total);
@@ -84,7 +86,13 @@ export async function storeModels(db: Kysely<Database>, input: StoreInput, onPro
   });
 }
 
-async function insertNeighbours(trx: Transaction<Database>, kind: "track" | "artist", nb: Neighbours, ids: readonly string[], onRows: (rowsDone: number) => void): Promise<number> {
+async function insertNeighbours(
+  trx: Transaction<Database>,
+  kind: "track" | "artist",
+  nb: Neighbours,
+  ids: readonly string[],
+  onRows: (rowsDone: number) => void,
+): Promise<number> {
   let written = 0;
   let sources: string[] = [];
   let ranks: number[] = [];

@@ -30,7 +30,9 @@ export async function insertSyntheticCatalog(db: Kysely<Database>, world: Synthe
   const { catalog } = world;
   for (let from = 0; from < catalog.nArtists; from += chunk) {
     const ids = Array.from({ length: Math.min(chunk, catalog.nArtists - from) }, (_, n) => from + n);
-    await sql`insert into catalog.artists (id, name) select * from unnest(${ids.map(artistUuid)}::uuid[], ${ids.map((a) => `Artist ${a}`)}::text[])`.execute(db);
+    await sql`insert into catalog.artists (id, name) select * from unnest(${ids.map(artistUuid)}::uuid[], ${ids.map((a) => `Artist ${a}`)}::text[])`.execute(
+      db,
+    );
   }
   for (let from = 0; from < catalog.n; from += chunk) {
     const ts = Array.from({ length: Math.min(chunk, catalog.n - from) }, (_, n) => from + n);
@@ -53,7 +55,11 @@ for (const [signal, weight] of Object.entries(SIGNAL_WEIGHTS) as Array<[RecsSign
 }
 
 /** The log's rows into recs.interactions, as the recs consumer would have written them. */
-export async function insertSyntheticInteractions(db: Kysely<Database>, log: InteractionLog, onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function insertSyntheticInteractions(
+  db: Kysely<Database>,
+  log: InteractionLog,
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   for (let from = 0; from < log.length; from += chunk) {
     const to = Math.min(log.length, from + chunk);
     const rows = Array.from({ length: to - from }, (_, n) => from + n);

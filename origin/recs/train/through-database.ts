@@ -37,7 +37,9 @@ export async function evaluateThroughDatabase(input: ThroughDatabaseInput): Prom
     const trainBar = progressBar("trainAndStore          ");
     const result = await trainAndStore(db, { onProgress: (stage, d, t) => stage !== "load" && trainBar.update(d, t) });
     trainBar.stop();
-    input.print(`through the database: ${result.interactions} interactions read in ${result.seconds.load.toFixed(1)} s, trained in ${result.seconds.train.toFixed(1)} s, stored in ${result.seconds.store.toFixed(1)} s`);
+    input.print(
+      `through the database: ${result.interactions} interactions read in ${result.seconds.load.toFixed(1)} s, trained in ${result.seconds.train.toFixed(1)} s, stored in ${result.seconds.store.toFixed(1)} s`,
+    );
     const stored = await readStoredModels(db, input.world.catalog.n, result.models.tracks.k);
     const metrics = measure(input.world, input.holdOut, result.models, stored.tracks, input.users, input.n, stored.popular);
     return { name: "served, through recs.interactions + trainAndStore", metrics, trainSeconds: result.seconds.train };
@@ -51,7 +53,14 @@ export async function readStoredModels(db: Kysely<Database>, nTracks: number, k:
   const tracks = emptyNeighbours(nTracks, k);
   let after = "";
   for (;;) {
-    const page = await db.selectFrom("recs.track_neighbors").selectAll().where("track_id", ">", after || "00000000-0000-0000-0000-000000000000").orderBy("track_id").orderBy("rank").limit(50_000).execute();
+    const page = await db
+      .selectFrom("recs.track_neighbors")
+      .selectAll()
+      .where("track_id", ">", after || "00000000-0000-0000-0000-000000000000")
+      .orderBy("track_id")
+      .orderBy("rank")
+      .limit(50_000)
+      .execute();
     // Pages end at a track boundary: drop the last track's rows unless this is the final page, and read it again.
     const last = page[page.length - 1];
     const complete = page.length < 50_000 || !last ? page : page.filter((r) => r.track_id !== last.track_id);
@@ -73,6 +82,10 @@ export async function readStoredModels(db: Kysely<Database>, nTracks: number, k:
     }
     list.push({ t: indexOfUuid(r.track_id), s: r.score });
   }
-  const popular = [...bySegment.entries()].map(([segment, list]) => ({ segment, items: Int32Array.from(list.map((x) => x.t)), scores: Float32Array.from(list.map((x) => x.s)) }));
+  const popular = [...bySegment.entries()].map(([segment, list]) => ({
+    segment,
+    items: Int32Array.from(list.map((x) => x.t)),
+    scores: Float32Array.from(list.map((x) => x.s)),
+  }));
   return { tracks, popular };
 }

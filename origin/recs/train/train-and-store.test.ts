@@ -24,7 +24,10 @@ describe.each(databaseKinds())("trainAndStore on %s", (kind) => {
     for (const [t] of [...plays.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5)) takenDown.add(t);
     database = await createTestDatabase(kind);
     await insertSyntheticCatalog(database.db, world, takenDown);
-    await insertSyntheticInteractions(database.db, logOfPlays(world, () => true));
+    await insertSyntheticInteractions(
+      database.db,
+      logOfPlays(world, () => true),
+    );
     result = await trainAndStore(database.db);
   }, 120_000);
   afterAll(async () => {
@@ -68,7 +71,12 @@ describe.each(databaseKinds())("trainAndStore on %s", (kind) => {
   it("stores exactly what the in-memory training of the same log computes (replay equivalence)", async () => {
     const eligible = world.catalog.eligible.slice();
     for (const t of takenDown) eligible[t] = 0;
-    const inMemory = trainModels(logOfPlays(world, () => true), world.plays.offsets.length - 1, { ...world.catalog, eligible }, DEFAULT_TRAIN);
+    const inMemory = trainModels(
+      logOfPlays(world, () => true),
+      world.plays.offsets.length - 1,
+      { ...world.catalog, eligible },
+      DEFAULT_TRAIN,
+    );
     const stored = await readStoredModels(database.db, world.catalog.n, inMemory.tracks.k);
     expect(Array.from(stored.tracks.ids)).toEqual(Array.from(inMemory.tracks.ids));
     expect(Array.from(stored.tracks.scores)).toEqual(Array.from(inMemory.tracks.scores));
@@ -89,7 +97,10 @@ describe.each(databaseKinds())("trainAndStore on %s", (kind) => {
   it("replaces the tables on a retrain (same rows, not twice as many) and records each run", async () => {
     const { db } = database;
     const before = await db.selectFrom("recs.track_neighbors").selectAll().orderBy("track_id").orderBy("rank").execute();
-    const artistsBefore = await db.selectFrom("recs.artist_neighbors").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    const artistsBefore = await db
+      .selectFrom("recs.artist_neighbors")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .executeTakeFirstOrThrow();
     const again = await trainAndStore(db);
     const after = await db.selectFrom("recs.track_neighbors").selectAll().orderBy("track_id").orderBy("rank").execute();
     expect(after).toEqual(before);

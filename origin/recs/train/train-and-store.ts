@@ -69,13 +69,32 @@ export async function trainAndStore(db: Kysely<Database>, options: TrainAndStore
         startedAt,
         interactions: log.length,
         tracks: eligibleTracks,
-        params: { knn: trainOptions.knn, aggregate: trainOptions.aggregate, artistK: trainOptions.artistK, popularPerSegment: trainOptions.popularPerSegment, contentWeight: trainOptions.contentWeight },
+        params: {
+          knn: trainOptions.knn,
+          aggregate: trainOptions.aggregate,
+          artistK: trainOptions.artistK,
+          popularPerSegment: trainOptions.popularPerSegment,
+          contentWeight: trainOptions.contentWeight,
+        },
       },
     },
     (d, t) => progress("store", d, t),
   );
   const store = lap();
-  const result = { ...stored, interactions: log.length, listeners: accountIds.length, tracks: loaded.catalog.n, eligibleTracks, seconds: { load, train, store } };
-  options.logger?.info("recs model trained", { runId: result.runId, interactions: result.interactions, listeners: result.listeners, tracks: result.tracks, ...result.seconds });
+  const result = {
+    ...stored,
+    interactions: log.length,
+    listeners: accountIds.length,
+    tracks: loaded.catalog.n,
+    eligibleTracks,
+    seconds: { load, train, store },
+  };
+  options.logger?.info("recs model trained", {
+    runId: result.runId,
+    interactions: result.interactions,
+    listeners: result.listeners,
+    tracks: result.tracks,
+    ...result.seconds,
+  });
   return { ...result, models, trackIds: loaded.trackIds, accountIds };
 }

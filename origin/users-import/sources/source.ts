@@ -48,7 +48,8 @@ export class ImportSourceError extends Error {
 export const maxImportEntries = 10_000;
 
 export function checkSize(entries: ImportedEntry[]): ImportedEntry[] {
-  if (entries.length > maxImportEntries) throw new ImportSourceError("source_too_large", `The source has ${entries.length} tracks; at most ${maxImportEntries} can be imported at once.`);
+  if (entries.length > maxImportEntries)
+    throw new ImportSourceError("source_too_large", `The source has ${entries.length} tracks; at most ${maxImportEntries} can be imported at once.`);
   return entries;
 }
 

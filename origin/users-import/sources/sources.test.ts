@@ -38,7 +38,10 @@ describe("Yandex Music adapter (recorded answers)", () => {
       "GET api.music.yandex.net/users/tunec-demo/playlists/1002": "yandex-playlist-1002-lean.json",
       "POST api.music.yandex.net/tracks": "yandex-tracks-1002.json",
     });
-    const entries = await yandexMusicSource({ http, chunkSize: 2 }).read({ kind: "link", link: link("https://music.yandex.ru/users/tunec-demo/playlists/1002") });
+    const entries = await yandexMusicSource({ http, chunkSize: 2 }).read({
+      kind: "link",
+      link: link("https://music.yandex.ru/users/tunec-demo/playlists/1002"),
+    });
     expect(entries.map((entry) => entry.title)).toEqual(["Gruppa krovi", "Звезда по имени Солнце", "Искала", "Bohemian Rhapsody - Remastered 2011"]);
     expect(http.requests.slice(1)).toEqual([
       "POST api.music.yandex.net/tracks track-ids=41235%2C41236",
@@ -52,8 +55,14 @@ describe("Yandex Music adapter (recorded answers)", () => {
       "GET api.music.yandex.net/users/tunec-demo/playlists/503": { status: 503, body: "" },
     });
     const source = yandexMusicSource({ http });
-    expect(await rejection(source.read({ kind: "link", link: link("https://music.yandex.ru/users/tunec-demo/playlists/404") }))).toEqual({ code: "source_not_found", retryable: false });
-    expect(await rejection(source.read({ kind: "link", link: link("https://music.yandex.ru/users/tunec-demo/playlists/503") }))).toEqual({ code: "provider_unavailable", retryable: true });
+    expect(await rejection(source.read({ kind: "link", link: link("https://music.yandex.ru/users/tunec-demo/playlists/404") }))).toEqual({
+      code: "source_not_found",
+      retryable: false,
+    });
+    expect(await rejection(source.read({ kind: "link", link: link("https://music.yandex.ru/users/tunec-demo/playlists/503") }))).toEqual({
+      code: "provider_unavailable",
+      retryable: true,
+    });
   });
 
   it("reads a saved playlist answer or text lines as an export file", async () => {
@@ -70,8 +79,7 @@ describe("Yandex Music adapter (recorded answers)", () => {
 
 describe("VK adapter (recorded answers)", () => {
   const playlist = "https://vk.com/music/playlist/2000012345_17_9f3c2a1b0d";
-  const page = (offset: number) =>
-    `POST api.vk.com/method/audio.get?access_key=9f3c2a1b0d&count=4&offset=${offset}&owner_id=2000012345&playlist_id=17&v=5.131`;
+  const page = (offset: number) => `POST api.vk.com/method/audio.get?access_key=9f3c2a1b0d&count=4&offset=${offset}&owner_id=2000012345&playlist_id=17&v=5.131`;
 
   it("pages through audio.get with the token in the body", async () => {
     const http = recordedHttp({ [page(0)]: "vk-audio-get-page-0.json", [page(4)]: "vk-audio-get-page-4.json" });
@@ -91,7 +99,10 @@ describe("VK adapter (recorded answers)", () => {
 
   it("maps VK errors and a missing token to clear codes", async () => {
     const http = recordedHttp({ [page(0)]: "vk-audio-get-denied.json" });
-    expect(await rejection(vkSource({ http, token: "t", pageSize: 4 }).read({ kind: "link", link: link(playlist) }))).toEqual({ code: "source_private", retryable: false });
+    expect(await rejection(vkSource({ http, token: "t", pageSize: 4 }).read({ kind: "link", link: link(playlist) }))).toEqual({
+      code: "source_private",
+      retryable: false,
+    });
     expect(await rejection(vkSource({ http }).read({ kind: "link", link: link(playlist) }))).toEqual({ code: "provider_not_configured", retryable: false });
   });
 
@@ -118,12 +129,15 @@ describe("playlist links", () => {
     expect(parseImportLink(input)?.canonical).toBe(canonical);
   });
 
-  it.each(["https://music.yandex.ru/album/123", "https://evil.example/users/a/playlists/1", "ftp://music.yandex.ru/users/a/playlists/1", "not a url", "https://vk.com/music/playlist/abc"])(
-    "refuses %s",
-    (input) => {
-      expect(parseImportLink(input)).toBeNull();
-    },
-  );
+  it.each([
+    "https://music.yandex.ru/album/123",
+    "https://evil.example/users/a/playlists/1",
+    "ftp://music.yandex.ru/users/a/playlists/1",
+    "not a url",
+    "https://vk.com/music/playlist/abc",
+  ])("refuses %s", (input) => {
+    expect(parseImportLink(input)).toBeNull();
+  });
 });
 
 describe("text export lines (hostile input)", () => {

@@ -24,10 +24,7 @@ const audioSchema = z.object({
   title: z.string().min(1),
 });
 const itemsSchema = z.object({ count: z.number().int().min(0).optional(), items: z.array(audioSchema) });
-const answerSchema = z.union([
-  z.object({ response: itemsSchema }),
-  z.object({ error: z.object({ error_code: z.number(), error_msg: z.string() }) }),
-]);
+const answerSchema = z.union([z.object({ response: itemsSchema }), z.object({ error: z.object({ error_code: z.number(), error_msg: z.string() }) })]);
 
 type VkAudio = z.infer<typeof audioSchema>;
 
@@ -49,11 +46,20 @@ export function vkSource(options: VkOptions): ImportSource {
   async function readLink(link: Extract<ImportLink, { provider: "vk" }>, signal?: AbortSignal): Promise<ImportedEntry[]> {
     const what = `VK playlist ${link.ownerId}_${link.playlistId}`;
     if (!options.token) {
-      throw new ImportSourceError("provider_not_configured", "VK playlist links need the VK API (VK_AUDIO_TOKEN is not set here); upload an export file instead.");
+      throw new ImportSourceError(
+        "provider_not_configured",
+        "VK playlist links need the VK API (VK_AUDIO_TOKEN is not set here); upload an export file instead.",
+      );
     }
     const entries: ImportedEntry[] = [];
     for (let offset = 0; ; ) {
-      const query = new URLSearchParams({ owner_id: link.ownerId, playlist_id: link.playlistId, offset: String(offset), count: String(pageSize), v: options.version ?? "5.131" });
+      const query = new URLSearchParams({
+        owner_id: link.ownerId,
+        playlist_id: link.playlistId,
+        offset: String(offset),
+        count: String(pageSize),
+        v: options.version ?? "5.131",
+      });
       if (link.accessKey) query.set("access_key", link.accessKey);
       // The token goes in the body, not the URL, so it stays out of proxy and access logs.
       const request = new Request(`${apiUrl}/method/audio.get?${query}`, {
@@ -66,7 +72,8 @@ export function vkSource(options: VkOptions): ImportSource {
       if (!parsed.success) throw new ImportSourceError("provider_unavailable", `${what}: unexpected answer shape.`, true);
       if ("error" in parsed.data) throw vkError(parsed.data.error.error_code, parsed.data.error.error_msg, what);
       const { items, count = 0 } = parsed.data.response;
-      if (count > maxImportEntries) throw new ImportSourceError("source_too_large", `${what} has ${count} tracks; at most ${maxImportEntries} can be imported at once.`);
+      if (count > maxImportEntries)
+        throw new ImportSourceError("source_too_large", `${what} has ${count} tracks; at most ${maxImportEntries} can be imported at once.`);
       entries.push(...items.map(toEntry));
       offset += items.length;
       if (items.length === 0 || offset >= count) return entries;
@@ -102,6 +109,9 @@ export function readVkFile(text: string): ImportedEntry[] {
   const json = tryJson(text);
   if (json === undefined) return entriesOrUnreadable(parseTextLines(text), 'a VK audio.get JSON or "Artist - Title" lines');
   const items =
-    z.object({ response: itemsSchema }).safeParse(json).data?.response.items ?? itemsSchema.safeParse(json).data?.items ?? z.array(audioSchema).safeParse(json).data ?? [];
+    z.object({ response: itemsSchema }).safeParse(json).data?.response.items ??
+    itemsSchema.safeParse(json).data?.items ??
+    z.array(audioSchema).safeParse(json).data ??
+    [];
   return entriesOrUnreadable(items.map(toEntry), "a VK audio.get answer (response.items[] with artist and title)");
 }

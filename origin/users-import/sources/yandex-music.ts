@@ -46,9 +46,11 @@ export function yandexMusicSource(options: YandexMusicOptions): ImportSource {
     const what = `Yandex Music playlist ${link.owner}/${link.kind}`;
     const url = `${apiUrl}/users/${encodeURIComponent(link.owner)}/playlists/${link.kind}`;
     const parsed = playlistAnswer.safeParse(await requestJson(options.http, new Request(url, { headers, signal: signal ?? null }), what));
-    if (!parsed.success) throw new ImportSourceError("provider_unavailable", `${what}: unexpected answer shape (${parsed.error.issues[0]?.message ?? "invalid"}).`, true);
+    if (!parsed.success)
+      throw new ImportSourceError("provider_unavailable", `${what}: unexpected answer shape (${parsed.error.issues[0]?.message ?? "invalid"}).`, true);
     const items = parsed.data.result.tracks ?? [];
-    if (items.length > maxImportEntries) throw new ImportSourceError("source_too_large", `${what} has ${items.length} tracks; at most ${maxImportEntries} can be imported at once.`);
+    if (items.length > maxImportEntries)
+      throw new ImportSourceError("source_too_large", `${what} has ${items.length} tracks; at most ${maxImportEntries} can be imported at once.`);
     const known = new Map<string, YandexTrack>();
     for (const item of items) if (item.track) known.set(String(item.id), item.track);
     const missing = items.map((item) => String(item.id)).filter((id) => !known.has(id));

@@ -61,7 +61,10 @@ export const probes: Probe[] = [
       const again = await post(ctx, "/auth/email/verify", { token });
       const account = await ctx.fetch(`${ctx.baseUrl}/auth/account`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
       const { email_verified: verified } = (await account.json()) as { email_verified?: boolean };
-      return { ok: first.status === 200 && again.status === 400 && verified === true, detail: `verify ${first.status}, again ${again.status}, email_verified ${verified}` };
+      return {
+        ok: first.status === 200 && again.status === 400 && verified === true,
+        detail: `verify ${first.status}, again ${again.status}, email_verified ${verified}`,
+      };
     },
   },
   {
@@ -100,7 +103,12 @@ export const probes: Probe[] = [
       const { email, tokens: phone } = await registered(ctx);
       const laptop = await login(ctx, email, password);
       const change = (current: string) =>
-        post(ctx, "/auth/password/change", { current_password: current, new_password: "changed audit passphrase for tunec" }, { authorization: `Bearer ${laptop.access_token}` });
+        post(
+          ctx,
+          "/auth/password/change",
+          { current_password: current, new_password: "changed audit passphrase for tunec" },
+          { authorization: `Bearer ${laptop.access_token}` },
+        );
       const wrong = (await change("not the password")).status;
       const right = (await change(password)).status;
       const other = await refreshStatus(ctx, phone.refresh_token);
@@ -114,7 +122,10 @@ export const probes: Probe[] = [
     title: "two concurrent refreshes with one token (a network retry) both succeed with the same successor",
     async run(ctx): Promise<ProbeResult> {
       const { tokens } = await registered(ctx);
-      const [a, b] = await Promise.all([post(ctx, "/auth/refresh", { refresh_token: tokens.refresh_token }), post(ctx, "/auth/refresh", { refresh_token: tokens.refresh_token })]);
+      const [a, b] = await Promise.all([
+        post(ctx, "/auth/refresh", { refresh_token: tokens.refresh_token }),
+        post(ctx, "/auth/refresh", { refresh_token: tokens.refresh_token }),
+      ]);
       const [bodyA, bodyB] = (await Promise.all([a.json(), b.json()])) as Partial<Tokens>[];
       const same = bodyA?.refresh_token !== undefined && bodyA.refresh_token === bodyB?.refresh_token;
       const successor = same && bodyA?.refresh_token ? await refreshStatus(ctx, bodyA.refresh_token) : 0;

@@ -29,7 +29,11 @@ const cookieTransport = { "x-token-transport": "cookie" } as const;
 let accessToken: string | null = null;
 
 function viewerOf(token: string): Viewer {
-  const payload = JSON.parse(atob(token.split(".")[1]?.replaceAll("-", "+").replaceAll("_", "/") ?? "")) as { sub: string; roles: string[]; is_premium: boolean };
+  const payload = JSON.parse(atob(token.split(".")[1]?.replaceAll("-", "+").replaceAll("_", "/") ?? "")) as {
+    sub: string;
+    roles: string[];
+    is_premium: boolean;
+  };
   return { userId: payload.sub, roles: payload.roles, isPremium: payload.is_premium };
 }
 

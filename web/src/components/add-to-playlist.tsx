@@ -25,7 +25,8 @@ export function AddToPlaylist({ trackId, title }: { trackId: string; title: stri
   const [done, setDone] = useState<string | null>(null);
   const add = useMutation({
     mutationFn: async (playlistId: string) => {
-      const attempt = async (version: number) => api.POST("/playlists/{id}/tracks", { params: { path: { id: playlistId }, header: ifMatch(version) }, body: { track_ids: [trackId] } });
+      const attempt = async (version: number) =>
+        api.POST("/playlists/{id}/tracks", { params: { path: { id: playlistId }, header: ifMatch(version) }, body: { track_ids: [trackId] } });
       const known = playlists.data?.find((playlist) => playlist.id === playlistId)?.version ?? 1;
       let result = await attempt(known);
       if (result.response.status === 412) {

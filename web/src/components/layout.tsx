@@ -15,7 +15,12 @@ function PlayerBar() {
         <button type="button" onClick={player.previous} aria-label={t("player.previous")} disabled={!track || Boolean(player.ad)}>
           |◀
         </button>
-        <button type="button" onClick={player.toggle} aria-label={player.playing ? t("player.pause") : t("player.play")} disabled={!track || Boolean(player.ad)}>
+        <button
+          type="button"
+          onClick={player.toggle}
+          aria-label={player.playing ? t("player.pause") : t("player.play")}
+          disabled={!track || Boolean(player.ad)}
+        >
           {player.playing ? "❚❚" : "▶"}
         </button>
         <button type="button" onClick={player.next} aria-label={t("player.next")} disabled={player.index + 1 >= player.queue.length || Boolean(player.ad)}>
@@ -27,7 +32,12 @@ function PlayerBar() {
           <span className="ad" data-testid="ad-break" role="status">
             <strong>{t("player.ad")}</strong>{" "}
             {player.ad.click_url ? (
-              <a href={player.ad.click_url} target="_blank" rel="noreferrer noopener" onClick={() => void api.POST("/ad/impressions/{id}", { params: { path: { id: player.ad?.impression_id ?? "" } }, body: { event: "clicked" } })}>
+              <a
+                href={player.ad.click_url}
+                target="_blank"
+                rel="noreferrer noopener"
+                onClick={() => void api.POST("/ad/impressions/{id}", { params: { path: { id: player.ad?.impression_id ?? "" } }, body: { event: "clicked" } })}
+              >
                 {t("player.adMore")}
               </a>
             ) : null}{" "}
@@ -40,11 +50,24 @@ function PlayerBar() {
         ) : (
           <span className="muted">{t("player.nothing")}</span>
         )}
-        {player.error ? <span role="alert" className="warning"> {player.error}</span> : null}
+        {player.error ? (
+          <span role="alert" className="warning">
+            {" "}
+            {player.error}
+          </span>
+        ) : null}
       </div>
       <label className="seek">
         <span className="visually-hidden">{t("player.seek")}</span>
-        <input type="range" min={0} max={Math.max(1, Math.floor(player.duration))} step={1} value={Math.floor(player.position)} disabled={!track} onChange={(event) => player.seek(Number(event.target.value))} />
+        <input
+          type="range"
+          min={0}
+          max={Math.max(1, Math.floor(player.duration))}
+          step={1}
+          value={Math.floor(player.position)}
+          disabled={!track}
+          onChange={(event) => player.seek(Number(event.target.value))}
+        />
       </label>
       <span className="time">
         {formatDuration(player.position * 1000)} / {formatDuration(player.duration * 1000)}
@@ -75,7 +98,11 @@ export function Layout() {
         <div className="me">
           {viewer ? (
             <>
-              {viewer.isPremium ? <span className="badge" data-testid="premium-badge">Premium</span> : null}
+              {viewer.isPremium ? (
+                <span className="badge" data-testid="premium-badge">
+                  Premium
+                </span>
+              ) : null}
               <NavLink to="/account">{t("nav.account")}</NavLink>
               <button type="button" onClick={() => void signOut()}>
                 {t("nav.signOut")}

@@ -23,7 +23,13 @@ export function LikeButton({ trackId }: { trackId: string }) {
     onSettled: () => client.invalidateQueries({ queryKey: ["likes"] }),
   });
   return (
-    <button type="button" className={liked ? "like liked" : "like"} aria-pressed={liked} aria-label={liked ? t("track.unlike") : t("track.like")} onClick={() => toggle.mutate()}>
+    <button
+      type="button"
+      className={liked ? "like liked" : "like"}
+      aria-pressed={liked}
+      aria-label={liked ? t("track.unlike") : t("track.like")}
+      onClick={() => toggle.mutate()}
+    >
       {liked ? "♥" : "♡"}
     </button>
   );

@@ -9,8 +9,14 @@ const normalise = (text: string) => text.toLocaleLowerCase().normalize("NFKD").r
 
 /** Every typed word starts a word of one of the texts. */
 export function matchesLiterally(query: string, texts: string[]): boolean {
-  const words = normalise(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const haystack = texts.map(normalise).join(" ").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = normalise(query)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const haystack = texts
+    .map(normalise)
+    .join(" ")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return words.every((word) => haystack.some((candidate) => candidate.startsWith(word)));
 }
 

@@ -13,7 +13,15 @@ export interface ListedTrack extends QueueTrack {
 }
 
 /** Tracks with play buttons: playing one queues the whole list from it. */
-export function TrackList({ tracks, label, query }: { tracks: ListedTrack[]; label: string; /** The search that found them: marks results matched by spelling. */ query?: string }) {
+export function TrackList({
+  tracks,
+  label,
+  query,
+}: {
+  tracks: ListedTrack[];
+  label: string /** The search that found them: marks results matched by spelling. */;
+  query?: string;
+}) {
   const { t } = useI18n();
   const player = usePlayer();
   const { viewer } = useSession();

@@ -348,7 +348,8 @@ const baseEn: Record<keyof typeof baseRu, string> = {
   "playlists.move": "Drag to move",
   "playlists.remove": "Remove from playlist",
   "playlists.unavailable": "Track unavailable",
-  "playlists.conflict": "While you were reordering, the playlist was changed on another device or by a co-editor. This is how it looks now — try again if you still want to.",
+  "playlists.conflict":
+    "While you were reordering, the playlist was changed on another device or by a co-editor. This is how it looks now — try again if you still want to.",
   "playlists.playAll": "Play",
   "playlists.noTracks": "No tracks yet — add some from search or a track's page.",
   "playlists.tracks": "Playlist tracks",

@@ -66,14 +66,14 @@ export function AdminPage() {
       <RecentArtistsProvider>
         <Suspense fallback={<Loading />}>
           <Routes>
-          <Route index element={<Desk admin={admin} />} />
-          <Route path="uploads" element={onlyAdmins(<UploadsTab />)} />
-          <Route path="catalog/*" element={<CatalogTab admin={admin} />} />
-          <Route path="accounts" element={onlyAdmins(<AccountsTab />)} />
-          <Route path="ads" element={onlyAdmins(<AdsTab />)} />
-          <Route path="backbone" element={onlyAdmins(<BackboneTab />)} />
-          <Route path="audit" element={onlyAdmins(<AuditTab />)} />
-          <Route path="*" element={<Navigate to="/admin" replace />} />
+            <Route index element={<Desk admin={admin} />} />
+            <Route path="uploads" element={onlyAdmins(<UploadsTab />)} />
+            <Route path="catalog/*" element={<CatalogTab admin={admin} />} />
+            <Route path="accounts" element={onlyAdmins(<AccountsTab />)} />
+            <Route path="ads" element={onlyAdmins(<AdsTab />)} />
+            <Route path="backbone" element={onlyAdmins(<BackboneTab />)} />
+            <Route path="audit" element={onlyAdmins(<AuditTab />)} />
+            <Route path="*" element={<Navigate to="/admin" replace />} />
           </Routes>
         </Suspense>
       </RecentArtistsProvider>

@@ -6,7 +6,15 @@ import { useSession } from "../auth/session";
 import { Page, ProblemMessage } from "../components/common";
 import { useI18n } from "../i18n/i18n";
 
-function CredentialsForm({ submitLabel, onSubmit, newPassword }: { submitLabel: string; onSubmit: (email: string, password: string) => Promise<void>; newPassword?: boolean }) {
+function CredentialsForm({
+  submitLabel,
+  onSubmit,
+  newPassword,
+}: {
+  submitLabel: string;
+  onSubmit: (email: string, password: string) => Promise<void>;
+  newPassword?: boolean;
+}) {
   const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -25,7 +33,14 @@ function CredentialsForm({ submitLabel, onSubmit, newPassword }: { submitLabel: 
       </label>
       <label>
         {t("auth.password")}
-        <input type="password" name="password" autoComplete={newPassword ? "new-password" : "current-password"} required value={password} onChange={(event) => setPassword(event.target.value)} />
+        <input
+          type="password"
+          name="password"
+          autoComplete={newPassword ? "new-password" : "current-password"}
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
         {newPassword ? <small className="muted">{t("auth.passwordRule")}</small> : null}
       </label>
       <ProblemMessage error={submit.error} />
@@ -46,7 +61,11 @@ const providerNames = { google: "Google", vk: "VK ID", yandex: "Yandex ID" } as 
 function ProviderButtons() {
   const { t } = useI18n();
   const [params] = useSearchParams();
-  const providers = useQuery({ queryKey: ["oauth-providers"], queryFn: async () => unwrap(await api.GET("/auth/oauth/providers")).providers, staleTime: Infinity });
+  const providers = useQuery({
+    queryKey: ["oauth-providers"],
+    queryFn: async () => unwrap(await api.GET("/auth/oauth/providers")).providers,
+    staleTime: Infinity,
+  });
   const failed = params.get("oauth_error");
   return (
     <>
@@ -182,7 +201,11 @@ export function VerifyEmailPage() {
   return (
     <Page title={t("auth.verifyTitle")}>
       {verify.isPending ? <p role="status">{t("auth.verifying")}</p> : null}
-      {verify.isSuccess ? <p role="status">{t("auth.verifyDone")} {verify.data.email}</p> : null}
+      {verify.isSuccess ? (
+        <p role="status">
+          {t("auth.verifyDone")} {verify.data.email}
+        </p>
+      ) : null}
       <ProblemMessage error={verify.error} />
     </Page>
   );
@@ -193,7 +216,12 @@ export function AccountPage() {
   const { viewer } = useSession();
   const account = useQuery({ queryKey: ["account"], enabled: Boolean(viewer), queryFn: async () => unwrap(await api.GET("/auth/account")) });
   const resend = useMutation({ mutationFn: async () => api.POST("/auth/email/verification") });
-  if (!viewer) return <Page title={t("account.title")}><Link to="/signin">{t("nav.signIn")}</Link></Page>;
+  if (!viewer)
+    return (
+      <Page title={t("account.title")}>
+        <Link to="/signin">{t("nav.signIn")}</Link>
+      </Page>
+    );
   return (
     <Page title={t("account.title")}>
       <ProblemMessage error={account.error} />

@@ -25,7 +25,12 @@ export function HistoryPage() {
     queryFn: async () =>
       (await Promise.all(ids.map(async (id) => (await api.GET("/tracks/{id}", { params: { path: { id } } })).data))).filter((track) => track !== undefined),
   });
-  if (viewer === null) return <Page title={t("history.title")}><p>{t("playlists.signIn")}</p></Page>;
+  if (viewer === null)
+    return (
+      <Page title={t("history.title")}>
+        <p>{t("playlists.signIn")}</p>
+      </Page>
+    );
   const byId = new Map((tracks.data ?? []).map((track) => [track.id, track]));
   const format = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   const days = new Map<string, typeof all>();
@@ -41,7 +46,10 @@ export function HistoryPage() {
       {[...days].map(([day, dayPlays]) => (
         <section key={day}>
           <h2>{day}</h2>
-          <TrackList label={`${t("history.title")}: ${day}`} tracks={dayPlays.flatMap((play) => byId.get(play.track_id) ?? []).filter((track, index, list) => list.indexOf(track) === index)} />
+          <TrackList
+            label={`${t("history.title")}: ${day}`}
+            tracks={dayPlays.flatMap((play) => byId.get(play.track_id) ?? []).filter((track, index, list) => list.indexOf(track) === index)}
+          />
         </section>
       ))}
       {plays.hasNextPage ? (

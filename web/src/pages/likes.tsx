@@ -17,7 +17,13 @@ export function LikesPage() {
   return (
     <Page title={t("likes.title")}>
       <ProblemMessage error={liked.error ?? tracks.error} />
-      {tracks.isPending ? <Loading /> : tracks.data?.length ? <TrackList tracks={tracks.data} label={t("likes.title")} /> : <p className="muted">{t("likes.empty")}</p>}
+      {tracks.isPending ? (
+        <Loading />
+      ) : tracks.data?.length ? (
+        <TrackList tracks={tracks.data} label={t("likes.title")} />
+      ) : (
+        <p className="muted">{t("likes.empty")}</p>
+      )}
     </Page>
   );
 }

@@ -23,8 +23,6 @@ type Entry = Schemas["PlaylistTrack"];
 /** Entries a playlist page loads; longer playlists show their first thousand. */
 const shownEntries = 1_000;
 
-
-
 export function PlaylistsPage() {
   const { t } = useI18n();
   const { viewer } = useSession();
@@ -39,7 +37,12 @@ export function PlaylistsPage() {
       void navigate(`/playlists/${created.id}`);
     },
   });
-  if (viewer === null) return <Page title={t("playlists.title")}><p>{t("playlists.signIn")}</p></Page>;
+  if (viewer === null)
+    return (
+      <Page title={t("playlists.title")}>
+        <p>{t("playlists.signIn")}</p>
+      </Page>
+    );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (name.trim()) create.mutate();
@@ -76,7 +79,19 @@ export function PlaylistsPage() {
   );
 }
 
-function SortableEntry({ entry, index, canEdit, onPlay, onRemove }: { entry: Entry; index: number; canEdit: boolean; onPlay: () => void; onRemove: () => void }) {
+function SortableEntry({
+  entry,
+  index,
+  canEdit,
+  onPlay,
+  onRemove,
+}: {
+  entry: Entry;
+  index: number;
+  canEdit: boolean;
+  onPlay: () => void;
+  onRemove: () => void;
+}) {
   const { t } = useI18n();
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: entry.entry_id, disabled: !canEdit });
   const style = { transform: CSS.Transform.toString(transform), transition };
@@ -131,7 +146,10 @@ export function PlaylistPage() {
       return { playlist: first.playlist, tracks };
     },
   });
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
   const refresh = () => client.invalidateQueries({ queryKey: key });
   /** A 412 is another device or editor getting there first: show the playlist as it is now, kindly. */
   const onWriteError = async (error: unknown) => {
@@ -140,7 +158,12 @@ export function PlaylistPage() {
   };
   const move = useMutation({
     mutationFn: async ({ entryId, beforeEntryId, version }: { entryId: string; beforeEntryId: string | null; version: number }) =>
-      unwrap(await api.PATCH("/playlists/{id}/tracks/{entryId}", { params: { path: { id, entryId }, header: ifMatch(version) }, body: { before_entry_id: beforeEntryId } })),
+      unwrap(
+        await api.PATCH("/playlists/{id}/tracks/{entryId}", {
+          params: { path: { id, entryId }, header: ifMatch(version) },
+          body: { before_entry_id: beforeEntryId },
+        }),
+      ),
     onSuccess: () => refresh(),
     onError: onWriteError,
   });
@@ -154,7 +177,9 @@ export function PlaylistPage() {
   if (!playlist.data) return <ProblemMessage error={playlist.error} />;
   const { playlist: meta, tracks } = playlist.data;
   const canEdit = meta.role === "owner" || meta.role === "editor";
-  const playable: QueueTrack[] = tracks.flatMap((entry) => (entry.track ? [{ id: entry.track_id, title: entry.track.title, duration_ms: entry.track.duration_ms, artists: [entry.track.artist] }] : []));
+  const playable: QueueTrack[] = tracks.flatMap((entry) =>
+    entry.track ? [{ id: entry.track_id, title: entry.track.title, duration_ms: entry.track.duration_ms, artists: [entry.track.artist] }] : [],
+  );
 
   const onDragEnd = (event: DragEndEvent) => {
     const from = tracks.findIndex((entry) => entry.entry_id === event.active.id);
@@ -193,7 +218,15 @@ export function PlaylistPage() {
                 entry={entry}
                 index={index}
                 canEdit={canEdit}
-                onPlay={() => void player.play(playable, Math.max(0, playable.findIndex((track) => track.id === entry.track_id)))}
+                onPlay={() =>
+                  void player.play(
+                    playable,
+                    Math.max(
+                      0,
+                      playable.findIndex((track) => track.id === entry.track_id),
+                    ),
+                  )
+                }
                 onRemove={() => remove.mutate({ entryId: entry.entry_id, version: meta.version })}
               />
             ))}

@@ -21,7 +21,10 @@ function money(amount: { amount_minor: number; currency: "RUB" | "USDT" }, local
 function Instructions({ order }: { order: Schemas["SubscribeAnswer"] }) {
   const { t, locale } = useI18n();
   const instructions = order.instructions;
-  const qr = useMemo(() => (instructions.kind === "sbp_qr" ? `data:image/svg+xml;utf8,${encodeURIComponent(renderSVG(instructions.qr_payload))}` : null), [instructions]);
+  const qr = useMemo(
+    () => (instructions.kind === "sbp_qr" ? `data:image/svg+xml;utf8,${encodeURIComponent(renderSVG(instructions.qr_payload))}` : null),
+    [instructions],
+  );
   return (
     <div className="payment" data-testid="payment">
       <p>
@@ -68,7 +71,12 @@ export function PremiumPage() {
     if (active && viewer && !viewer.isPremium) void refresh();
   }, [active, viewer, refresh]);
 
-  if (!viewer) return <Page title="Premium"><Link to="/signin">{t("nav.signIn")}</Link></Page>;
+  if (!viewer)
+    return (
+      <Page title="Premium">
+        <Link to="/signin">{t("nav.signIn")}</Link>
+      </Page>
+    );
   return (
     <Page title="Premium">
       <p>{t("premium.pitch")}</p>

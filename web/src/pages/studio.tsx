@@ -22,7 +22,8 @@ function put(url: string, body: Blob, headers: Record<string, string>, onProgres
     request.open("PUT", url);
     for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => onProgress(event.loaded);
-    request.onload = () => (request.status >= 200 && request.status < 300 ? resolve(request.getResponseHeader("etag")) : reject(new Error(`the upload answered ${request.status}`)));
+    request.onload = () =>
+      request.status >= 200 && request.status < 300 ? resolve(request.getResponseHeader("etag")) : reject(new Error(`the upload answered ${request.status}`));
     request.onerror = () => reject(new Error("the upload failed (network)"));
     request.send(body);
   });
@@ -104,20 +105,40 @@ function MetadataFields({ item, releases, onChange }: { item: UploadItem; releas
     <div className="meta-fields">
       <label>
         {t("studio.field.title")}
-        <input aria-label={`${t("studio.field.title")}: ${name}`} maxLength={500} value={item.meta.title} onChange={(event) => onChange({ title: event.target.value })} />
+        <input
+          aria-label={`${t("studio.field.title")}: ${name}`}
+          maxLength={500}
+          value={item.meta.title}
+          onChange={(event) => onChange({ title: event.target.value })}
+        />
       </label>
       <label>
         {t("studio.field.genres")}
-        <input aria-label={`${t("studio.field.genres")}: ${name}`} placeholder="rock, post-punk" value={item.meta.genres} onChange={(event) => onChange({ genres: event.target.value })} />
+        <input
+          aria-label={`${t("studio.field.genres")}: ${name}`}
+          placeholder="rock, post-punk"
+          value={item.meta.genres}
+          onChange={(event) => onChange({ genres: event.target.value })}
+        />
       </label>
       <label>
         {t("studio.field.language")}
-        <input aria-label={`${t("studio.field.language")}: ${name}`} placeholder="ru" maxLength={3} value={item.meta.language} onChange={(event) => onChange({ language: event.target.value.toLowerCase() })} />
+        <input
+          aria-label={`${t("studio.field.language")}: ${name}`}
+          placeholder="ru"
+          maxLength={3}
+          value={item.meta.language}
+          onChange={(event) => onChange({ language: event.target.value.toLowerCase() })}
+        />
       </label>
       {releases.length ? (
         <label>
           {t("studio.field.release")}
-          <select aria-label={`${t("studio.field.release")}: ${name}`} value={item.meta.releaseId} onChange={(event) => onChange({ releaseId: event.target.value })}>
+          <select
+            aria-label={`${t("studio.field.release")}: ${name}`}
+            value={item.meta.releaseId}
+            onChange={(event) => onChange({ releaseId: event.target.value })}
+          >
             <option value="">{t("studio.field.noRelease")}</option>
             {releases.map((release) => (
               <option key={release.id} value={release.id}>
@@ -135,7 +156,17 @@ function MetadataFields({ item, releases, onChange }: { item: UploadItem; releas
   );
 }
 
-function UploadRow({ item, releases, onChange, onStart }: { item: UploadItem; releases: Release[]; onChange: (meta: Partial<Metadata>) => void; onStart: () => void }) {
+function UploadRow({
+  item,
+  releases,
+  onChange,
+  onStart,
+}: {
+  item: UploadItem;
+  releases: Release[];
+  onChange: (meta: Partial<Metadata>) => void;
+  onStart: () => void;
+}) {
   const { t } = useI18n();
   const percent = Math.round((item.sent / Math.max(1, item.file.size)) * 100);
   return (
@@ -174,7 +205,11 @@ function Uploader() {
     const { meta } = item;
     try {
       update(item.key, { status: "sending", error: undefined });
-      const genres = meta.genres.split(",").map((genre) => genre.trim()).filter(Boolean).slice(0, 10);
+      const genres = meta.genres
+        .split(",")
+        .map((genre) => genre.trim())
+        .filter(Boolean)
+        .slice(0, 10);
       const created = unwrap(
         await api.POST("/tracks", {
           body: {
@@ -241,7 +276,9 @@ function Uploader() {
             key={item.key}
             item={item}
             releases={releases.data ?? []}
-            onChange={(meta) => setItems((current) => current.map((other) => (other.key === item.key ? { ...other, meta: { ...other.meta, ...meta } } : other)))}
+            onChange={(meta) =>
+              setItems((current) => current.map((other) => (other.key === item.key ? { ...other, meta: { ...other.meta, ...meta } } : other)))
+            }
             onStart={() => void upload(item)}
           />
         ))}
@@ -304,6 +341,11 @@ export function StudioPage() {
   useEffect(() => {
     if (viewer && !viewer.roles.includes("artist")) void refresh();
   }, []);
-  if (!viewer) return <Page title={t("studio.title")}><Link to="/signin">{t("nav.signIn")}</Link></Page>;
+  if (!viewer)
+    return (
+      <Page title={t("studio.title")}>
+        <Link to="/signin">{t("nav.signIn")}</Link>
+      </Page>
+    );
   return <Page title={t("studio.title")}>{viewer.roles.includes("artist") ? <Uploader /> : <Apply />}</Page>;
 }

@@ -27,7 +27,12 @@ async function fetchWave(): Promise<Recommended[]> {
 export function WavePage() {
   const { t } = useI18n();
   const { viewer } = useSession();
-  if (viewer === null) return <Page title={t("wave.title")}><p>{t("playlists.signIn")}</p></Page>;
+  if (viewer === null)
+    return (
+      <Page title={t("wave.title")}>
+        <p>{t("playlists.signIn")}</p>
+      </Page>
+    );
   return (
     <Page title={t("wave.title")}>
       <p className="muted">{t("wave.intro")}</p>

@@ -30,7 +30,14 @@ const accountDetailSchema = accountSummarySchema
     updated_at: time,
     identities: z.array(z.object({ provider: z.string(), created_at: time, last_sign_in_at: time })),
     profile: z
-      .object({ display_name: z.string().nullable(), avatar_url: z.string().nullable(), locale: z.string(), premium: z.boolean(), premium_until: time.nullable(), created_at: time })
+      .object({
+        display_name: z.string().nullable(),
+        avatar_url: z.string().nullable(),
+        locale: z.string(),
+        premium: z.boolean(),
+        premium_until: time.nullable(),
+        created_at: time,
+      })
       .nullable(),
     subscriptions: z.array(
       z.object({
@@ -98,7 +105,9 @@ export const listAccountsRoute = createRoute({
   responses: {
     200: {
       description: "A page of accounts",
-      content: { "application/json": { schema: z.object({ accounts: z.array(accountSummarySchema), next_cursor: z.string().nullable() }).openapi("AdminAccountPage") } },
+      content: {
+        "application/json": { schema: z.object({ accounts: z.array(accountSummarySchema), next_cursor: z.string().nullable() }).openapi("AdminAccountPage") },
+      },
     },
     400: { description: "Invalid filter or cursor", content: problemContent },
     401: { description: "Missing or invalid access token", content: problemContent },
@@ -136,7 +145,10 @@ export function registerAccounts(app: OpenAPIHono<GatewayEnv>): void {
     });
     c.header("cache-control", "no-store");
     return c.json(
-      { accounts: rows.slice(0, query.limit).map(accountSummary), next_cursor: nextCursor(rows, query.limit, (row) => ({ at: row.created_at_exact, id: row.id })) },
+      {
+        accounts: rows.slice(0, query.limit).map(accountSummary),
+        next_cursor: nextCursor(rows, query.limit, (row) => ({ at: row.created_at_exact, id: row.id })),
+      },
       200,
     );
   });

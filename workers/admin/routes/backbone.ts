@@ -96,16 +96,24 @@ export const listDeadLettersRoute = createRoute({
   middleware: [requireRole("admin")] as const,
   request: {
     query: z.object({
-      topic: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, "expected a topic name such as tunec.users").optional(),
+      topic: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]{0,199}$/, "expected a topic name such as tunec.users")
+        .optional(),
       state: z.enum(deadLetterStates, { error: `expected one of ${deadLetterStates.join(", ")}` }).optional(),
       limit: z.coerce.number({ error: "expected 1 to 100" }).int().min(1, "expected 1 to 100").max(100, "expected 1 to 100").default(20),
-      before: z.string().regex(/^[1-9][0-9]{0,18}$/, "expected the next_before of a previous page").optional(),
+      before: z
+        .string()
+        .regex(/^[1-9][0-9]{0,18}$/, "expected the next_before of a previous page")
+        .optional(),
     }),
   },
   responses: {
     200: {
       description: "A page of dead letters",
-      content: { "application/json": { schema: z.object({ dead_letters: z.array(deadLetterSchema), next_before: z.string().nullable() }).openapi("DeadLetterPage") } },
+      content: {
+        "application/json": { schema: z.object({ dead_letters: z.array(deadLetterSchema), next_before: z.string().nullable() }).openapi("DeadLetterPage") },
+      },
     },
     400: { description: "Invalid filter", content: problemContent },
     401: { description: "Missing or invalid access token", content: problemContent },
@@ -149,7 +157,11 @@ export function registerBackbone(app: OpenAPIHono<GatewayEnv>): void {
   });
   app.openapi(replayDeadLetterRoute, async function replayDeadLetter(c) {
     const admin = principalOf(c);
-    const row = await requestReplay(c.get("services").db, { id: c.req.valid("param").id, actor: { userId: admin.userId, roles: admin.roles }, requestId: c.get("requestId") });
+    const row = await requestReplay(c.get("services").db, {
+      id: c.req.valid("param").id,
+      actor: { userId: admin.userId, roles: admin.roles },
+      requestId: c.get("requestId"),
+    });
     c.get("log").info("dead letter replay requested", { dead_letter_id: String(row.id), topic: row.original_topic, event_id: row.event_id, by: admin.userId });
     return c.json(deadLetterView(row), 202);
   });

@@ -25,7 +25,10 @@ const uploadSchema = z
     duration_ms: z.number().int().nullable(),
     attempts: z.number().int().openapi({ description: "Attempts of the origin worker in the current state." }),
     last_error: z.string().nullable().openapi({ description: "The origin worker's last error in the current state (a retry may follow)." }),
-    rejection: z.object({ code: z.string(), message: z.string() }).nullable().openapi({ description: "Why the upload was refused; set exactly when state is rejected." }),
+    rejection: z
+      .object({ code: z.string(), message: z.string() })
+      .nullable()
+      .openapi({ description: "Why the upload was refused; set exactly when state is rejected." }),
     created_at: time,
     updated_at: time,
     uploaded_at: time.nullable(),

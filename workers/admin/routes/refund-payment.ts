@@ -22,7 +22,11 @@ export const refundPaymentRoute = createRoute({
     params: idParam("payment"),
     body: {
       required: true,
-      content: { "application/json": { schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000, "at most 2000 characters") }).openapi("PaymentRefundRequest") } },
+      content: {
+        "application/json": {
+          schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000, "at most 2000 characters") }).openapi("PaymentRefundRequest"),
+        },
+      },
     },
   },
   responses: {
@@ -34,7 +38,11 @@ export const refundPaymentRoute = createRoute({
             .object({
               payment_id: z.uuid(),
               subscription_id: z.uuid(),
-              refund: z.object({ status: z.literal("requested"), amount: z.object({ amount_minor: z.number().int(), currency: z.enum(["RUB", "USDT"]) }), requested_at: z.iso.datetime({ offset: true }) }),
+              refund: z.object({
+                status: z.literal("requested"),
+                amount: z.object({ amount_minor: z.number().int(), currency: z.enum(["RUB", "USDT"]) }),
+                requested_at: z.iso.datetime({ offset: true }),
+              }),
             })
             .openapi("PaymentRefundRequested"),
         },
@@ -57,7 +65,12 @@ export function registerRefundPayment(app: OpenAPIHono<GatewayEnv>): void {
       actor: { userId: admin.userId, roles: admin.roles },
       requestId: c.get("requestId"),
     });
-    c.get("log").info("refund requested by an admin", { payment_id: refund.paymentId, amount_minor: refund.amountMinor, currency: refund.currency, by: admin.userId });
+    c.get("log").info("refund requested by an admin", {
+      payment_id: refund.paymentId,
+      amount_minor: refund.amountMinor,
+      currency: refund.currency,
+      by: admin.userId,
+    });
     return c.json(
       {
         payment_id: refund.paymentId,

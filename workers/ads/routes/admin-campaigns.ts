@@ -74,7 +74,10 @@ export function registerAdminCampaigns(app: OpenAPIHono<GatewayEnv>): void {
       row = await updateCampaign(db, id, body);
     } catch (error) {
       // Only the date-order check can fail here: every field was validated, but starts_at/ends_at may now cross the stored other one.
-      if (isCheckViolation(error)) throw new AppError("VALIDATION_FAILED", "ends_at must be after starts_at.", { errors: [{ field: "body.ends_at", message: "ends_at must be after starts_at" }] });
+      if (isCheckViolation(error))
+        throw new AppError("VALIDATION_FAILED", "ends_at must be after starts_at.", {
+          errors: [{ field: "body.ends_at", message: "ends_at must be after starts_at" }],
+        });
       throw error;
     }
     if (!row) throw new AppError("NOT_FOUND", `No ad campaign has the id ${id}.`);

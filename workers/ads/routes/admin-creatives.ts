@@ -48,10 +48,16 @@ export function registerAdminCreatives(app: OpenAPIHono<GatewayEnv>): void {
     let contentType = audioContentTypeOf(body.audio_key);
     if (bucket) {
       const object = await bucket.head(body.audio_key);
-      if (!object) throw new AppError("VALIDATION_FAILED", `No object ${body.audio_key} in the media bucket.`, { errors: [{ field: "body.audio_key", message: "no such object in the media bucket" }] });
+      if (!object)
+        throw new AppError("VALIDATION_FAILED", `No object ${body.audio_key} in the media bucket.`, {
+          errors: [{ field: "body.audio_key", message: "no such object in the media bucket" }],
+        });
       if (object.contentType.startsWith("audio/")) contentType = object.contentType;
     }
-    if (!contentType) throw new AppError("VALIDATION_FAILED", "The audio's type is unknown.", { errors: [{ field: "body.audio_key", message: "expected a key ending in .mp3, .m4a, .aac, .ogg, .opus, .flac or .wav" }] });
+    if (!contentType)
+      throw new AppError("VALIDATION_FAILED", "The audio's type is unknown.", {
+        errors: [{ field: "body.audio_key", message: "expected a key ending in .mp3, .m4a, .aac, .ogg, .opus, .flac or .wav" }],
+      });
     const row = await insertCreative(db, { ...body, campaign_id: id, audio_content_type: contentType });
     c.get("log").info("ad creative created", { campaign_id: id, creative_id: row.id });
     return c.json(toCreative(row), 201);

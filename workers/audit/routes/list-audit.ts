@@ -32,13 +32,19 @@ export const listAuditRoute = createRoute({
   request: {
     query: z.object({
       actor_id: z.uuid({ error: "expected an account id (uuid)" }).optional(),
-      action: z.string().regex(/^[a-z][a-z0-9_.-]{0,79}$/, "expected an action such as track.update").optional(),
+      action: z
+        .string()
+        .regex(/^[a-z][a-z0-9_.-]{0,79}$/, "expected an action such as track.update")
+        .optional(),
       target_type: z.string().min(1).max(40).optional(),
       target_id: z.string().min(1).max(200).optional(),
       since: z.iso.datetime({ offset: true, error: "expected an ISO 8601 time" }).optional(),
       until: z.iso.datetime({ offset: true, error: "expected an ISO 8601 time" }).optional(),
       limit: z.coerce.number({ error: "expected 1 to 200" }).int().min(1, "expected 1 to 200").max(200, "expected 1 to 200").default(50),
-      before: z.string().regex(/^[1-9][0-9]{0,18}$/, "expected the next_before of a previous page").optional(),
+      before: z
+        .string()
+        .regex(/^[1-9][0-9]{0,18}$/, "expected the next_before of a previous page")
+        .optional(),
     }),
   },
   responses: {

@@ -12,11 +12,7 @@ const discoveryTtlMs = 3_600_000;
 const discovered = new Map<string, { server: oauth.AuthorizationServer; until: number }>();
 const keySets = new Map<string, JWTVerifyGetKey>();
 
-export async function authorizationServer(
-  adapter: ProviderAdapter,
-  settings: ProviderSettings,
-  allowHttp: boolean,
-): Promise<oauth.AuthorizationServer> {
+export async function authorizationServer(adapter: ProviderAdapter, settings: ProviderSettings, allowHttp: boolean): Promise<oauth.AuthorizationServer> {
   if (adapter.kind === "oauth2") {
     return {
       issuer: settings.issuer,

@@ -16,10 +16,7 @@ import { providerAdapters, type ExternalIdentity, type ProviderAdapter } from ".
 const idTokenAlgorithms = ["RS256", "ES256", "EdDSA"];
 
 /** The settings of an enabled provider; unknown and unconfigured ones are both 404. */
-export function enabledProvider(
-  settings: OAuthSettings | undefined,
-  provider: string,
-): { settings: OAuthSettings; id: ProviderId; config: ProviderSettings } {
+export function enabledProvider(settings: OAuthSettings | undefined, provider: string): { settings: OAuthSettings; id: ProviderId; config: ProviderSettings } {
   const config = settings?.providers[provider as ProviderId];
   if (!settings || !config || !(provider in providerAdapters)) {
     throw new AppError("NOT_FOUND", `Sign-in with ${provider.slice(0, 40)} is not enabled on this server.`);
@@ -120,7 +117,12 @@ export async function completeSignIn(input: {
   }
 }
 
-async function verifyIdToken(server: oauth.AuthorizationServer, config: ProviderSettings, idToken: string | undefined, nonce: string | undefined): Promise<JWTPayload> {
+async function verifyIdToken(
+  server: oauth.AuthorizationServer,
+  config: ProviderSettings,
+  idToken: string | undefined,
+  nonce: string | undefined,
+): Promise<JWTPayload> {
   if (!idToken || !server.jwks_uri) throw new AppError("BAD_GATEWAY", "The provider sent no verifiable ID token.");
   const { payload } = await jwtVerify(idToken, providerKeys(server.jwks_uri), {
     issuer: server.issuer,

@@ -40,7 +40,11 @@ async function identitiesOf(accountId: string) {
 }
 
 async function postCredentials(path: string, email: string): Promise<Response> {
-  return app.request(`${origin}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+  return app.request(`${origin}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: strongPassword }),
+  });
 }
 
 async function passwordAccount(email: string): Promise<string> {
@@ -60,7 +64,11 @@ async function withDb<T>(work: (db: ReturnType<typeof createEdgeDatabase>) => Pr
 /** The owner follows the verification link mailed at registration. */
 async function verifyAddressOf(accountId: string): Promise<void> {
   const link = await withDb((db) => mintAccountLink(db, accountId, "verify-email"));
-  const verified = await app.request(`${origin}/auth/email/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: link?.token }) });
+  const verified = await app.request(`${origin}/auth/email/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: link?.token }),
+  });
   expect(verified.status).toBe(200);
 }
 
@@ -123,7 +131,9 @@ describe("sign-in with Google (OpenID Connect) against a real OpenID provider", 
       body: JSON.stringify({ refresh_token: squatterTokens.refresh_token }),
     });
     expect(refreshed.status).toBe(401);
-    const row = await withDb((db) => db.selectFrom("auth.accounts").select(["password_hash", "email_verified_at"]).where("id", "=", accountId).executeTakeFirstOrThrow());
+    const row = await withDb((db) =>
+      db.selectFrom("auth.accounts").select(["password_hash", "email_verified_at"]).where("id", "=", accountId).executeTakeFirstOrThrow(),
+    );
     expect(row.password_hash).toBeNull();
     expect(row.email_verified_at).not.toBeNull();
   });
@@ -136,17 +146,27 @@ describe("sign-in with Google (OpenID Connect) against a real OpenID provider", 
   });
 
   it("refuses a forged state", async () => {
-    const response = await signInWith(app, "google", { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true }, {
-      editCallback: (url) => url.searchParams.set("state", "forged-state-value-from-an-attacker"),
-    });
+    const response = await signInWith(
+      app,
+      "google",
+      { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true },
+      {
+        editCallback: (url) => url.searchParams.set("state", "forged-state-value-from-an-attacker"),
+      },
+    );
     await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
     expect(response.headers.get("set-cookie")).toMatch(/^__Host-tunec-oauth-google=; Max-Age=0/);
   });
 
   it("refuses an ID token whose nonce is not this flow's", async () => {
-    const response = await signInWith(app, "google", { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true }, {
-      editAuthorization: (url) => url.searchParams.set("nonce", "nonce-of-another-flow-000000000000"),
-    });
+    const response = await signInWith(
+      app,
+      "google",
+      { sub: uniqueSubject(), email: uniqueEmail(), emailVerified: true },
+      {
+        editAuthorization: (url) => url.searchParams.set("nonce", "nonce-of-another-flow-000000000000"),
+      },
+    );
     await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
   });
 
@@ -173,7 +193,11 @@ describe("sign-in with a provider from the web app (return_to)", () => {
     const refresh = response.headers.getSetCookie().find((line) => line.startsWith("tunec_refresh="));
     expect(refresh).toMatch(/; Path=\/auth; .*HttpOnly; Secure; SameSite=Strict/);
     const value = refresh?.split(";")[0] ?? "";
-    const refreshed = await app.request(`${origin}/auth/refresh`, { method: "POST", headers: { cookie: value, "x-token-transport": "cookie", "content-type": "application/json" }, body: "{}" });
+    const refreshed = await app.request(`${origin}/auth/refresh`, {
+      method: "POST",
+      headers: { cookie: value, "x-token-transport": "cookie", "content-type": "application/json" },
+      body: "{}",
+    });
     expect(refreshed.status).toBe(200);
     expect(await refreshed.json()).toMatchObject({ access_token: expect.any(String) });
   });
@@ -230,9 +254,14 @@ describe("sign-in with VK ID and Yandex ID (OAuth 2.0 + their user-info APIs)", 
   });
 
   it("refuses a forged state for plain OAuth providers too", async () => {
-    const response = await signInWith(app, "yandex", { sub: uniqueSubject(), email: "someone@yandex.ru" }, {
-      editCallback: (url) => url.searchParams.set("state", "x".repeat(43)),
-    });
+    const response = await signInWith(
+      app,
+      "yandex",
+      { sub: uniqueSubject(), email: "someone@yandex.ru" },
+      {
+        editCallback: (url) => url.searchParams.set("state", "x".repeat(43)),
+      },
+    );
     await expectProblem(response, 400, "OAUTH_SIGN_IN_FAILED");
   });
 });

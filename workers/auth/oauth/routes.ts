@@ -27,13 +27,11 @@ const startRoute = createRoute({
   request: {
     params: z.object({ provider: providerParam }),
     query: z.object({
-      return_to: returnToSchema
-        .optional()
-        .openapi({
-          description:
-            "For the web app: the callback then puts the refresh token in its HttpOnly cookie (as `X-Token-Transport: cookie` does) and redirects here instead of answering JSON; the app signs in with POST /auth/refresh.",
-          example: "/app/",
-        }),
+      return_to: returnToSchema.optional().openapi({
+        description:
+          "For the web app: the callback then puts the refresh token in its HttpOnly cookie (as `X-Token-Transport: cookie` does) and redirects here instead of answering JSON; the app signs in with POST /auth/refresh.",
+        example: "/app/",
+      }),
     }),
   },
   responses: {
@@ -83,7 +81,10 @@ const providersRoute = createRoute({
   summary: "The sign-in providers this server offers",
   description: "The web app shows a button for each.",
   responses: {
-    200: { description: "Enabled providers", content: { "application/json": { schema: z.object({ providers: z.array(z.enum(providerIds)) }).openapi("OAuthProviders") } } },
+    200: {
+      description: "Enabled providers",
+      content: { "application/json": { schema: z.object({ providers: z.array(z.enum(providerIds)) }).openapi("OAuthProviders") } },
+    },
   },
 });
 

@@ -7,7 +7,11 @@ import { roles, setRoles } from "../accounts.ts";
 import { bearerSecurity, problemContent } from "../schemas.ts";
 import { authServices } from "./services.ts";
 
-const rolesSchema = z.array(z.enum(roles)).min(1).max(roles.length).openapi({ example: ["listener", "artist"] });
+const rolesSchema = z
+  .array(z.enum(roles))
+  .min(1)
+  .max(roles.length)
+  .openapi({ example: ["listener", "artist"] });
 
 export const adminRolesRoute = createRoute({
   method: "post",
@@ -41,22 +45,25 @@ export function registerAdminRoles(app: OpenAPIHono<GatewayEnv>): void {
     const { id } = c.req.valid("param");
     const admin = principalOf(c);
     const wanted = c.req.valid("json").roles;
-    const change = await c.get("services").db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom("auth.accounts").select("roles").where("id", "=", id).forUpdate().executeTakeFirst();
-      if (!before) return null;
-      const account = await setRoles(trx, id, wanted);
-      if (!account) return null;
-      await recordAudit(trx, {
-        actor: { userId: admin.userId, roles: admin.roles },
-        action: "account.roles.set",
-        targetType: "account",
-        targetId: id,
-        before: { roles: before.roles },
-        after: { roles: account.roles },
-        requestId: c.get("requestId"),
+    const change = await c
+      .get("services")
+      .db.transaction()
+      .execute(async (trx) => {
+        const before = await trx.selectFrom("auth.accounts").select("roles").where("id", "=", id).forUpdate().executeTakeFirst();
+        if (!before) return null;
+        const account = await setRoles(trx, id, wanted);
+        if (!account) return null;
+        await recordAudit(trx, {
+          actor: { userId: admin.userId, roles: admin.roles },
+          action: "account.roles.set",
+          targetType: "account",
+          targetId: id,
+          before: { roles: before.roles },
+          after: { roles: account.roles },
+          requestId: c.get("requestId"),
+        });
+        return { before: before.roles, after: account.roles };
       });
-      return { before: before.roles, after: account.roles };
-    });
     if (!change) throw new AppError("NOT_FOUND", "No account has this id.");
     const demoted = change.before.some((role) => !change.after.includes(role));
     const revoked = demoted ? await authServices(c).sessions.forUser(id).revokeAll() : 0;

@@ -91,7 +91,10 @@ export function registerEmailRoutes(app: OpenAPIHono<GatewayEnv>): void {
 
   app.openapi(verifyEmailRoute, async function verifyEmailAddress(c) {
     const { token } = c.req.valid("json");
-    const result = await c.get("services").db.transaction().execute((trx) => verifyEmail(trx, token));
+    const result = await c
+      .get("services")
+      .db.transaction()
+      .execute((trx) => verifyEmail(trx, token));
     if (!result.ok) {
       if (result.reason === "taken") throw new AppError("CONFLICT", "Another account has taken this address meanwhile; choose another one.");
       throw new AppError("VALIDATION_FAILED", "This link is unknown, already used, expired or for an address the account no longer has.", {

@@ -26,7 +26,11 @@ export const loginRoute = createRoute({
       content: {
         "application/json": {
           schema: tokenResponseSchema
-            .extend({ device_token: z.string().openapi({ description: "Marks this device as known for this email (send it as X-Device-Token when signing in again); 180 days." }) })
+            .extend({
+              device_token: z
+                .string()
+                .openapi({ description: "Marks this device as known for this email (send it as X-Device-Token when signing in again); 180 days." }),
+            })
             .openapi("PasswordTokenResponse"),
         },
       },
@@ -43,9 +47,7 @@ export function registerLogin(app: OpenAPIHono<GatewayEnv>): void {
     const db = c.get("services").db;
     const account = await findAccountByEmail(db, email);
     // Unknown emails and OAuth-only accounts still spend one verification.
-    const valid = account?.passwordHash
-      ? await auth.passwords.verify(account.passwordHash, password)
-      : await auth.passwords.verifyDummy(password);
+    const valid = account?.passwordHash ? await auth.passwords.verify(account.passwordHash, password) : await auth.passwords.verifyDummy(password);
     if (!account || !valid) throw new AppError("INVALID_CREDENTIALS", "The email or the password is incorrect.");
     if (account.passwordHash && auth.passwords.needsRehash(account.passwordHash)) {
       await updatePasswordHash(db, account.id, await auth.passwords.hash(password));

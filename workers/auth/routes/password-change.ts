@@ -57,7 +57,9 @@ export function registerPasswordChange(app: OpenAPIHono<GatewayEnv>): void {
     const auth = authServices(c);
     const db = c.get("services").db;
     const account = await findAccountById(db, principal.userId);
-    const valid = account?.passwordHash ? await auth.passwords.verify(account.passwordHash, currentPassword) : await auth.passwords.verifyDummy(currentPassword);
+    const valid = account?.passwordHash
+      ? await auth.passwords.verify(account.passwordHash, currentPassword)
+      : await auth.passwords.verifyDummy(currentPassword);
     if (!account || !valid) throw new AppError("INVALID_CREDENTIALS", "The current password is incorrect.");
     await updatePasswordHash(db, account.id, await auth.passwords.hash(newPassword));
     const revoked = await auth.sessions.forUser(account.id).revokeAll({ except: principal.sessionId });

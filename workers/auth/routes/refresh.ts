@@ -35,7 +35,9 @@ export function registerRefresh(app: OpenAPIHono<GatewayEnv>): void {
     const refreshToken = presentedRefreshToken(c, c.req.valid("json").refresh_token);
     c.header("cache-control", "no-store");
     if (!refreshToken && !wantsCookieTransport(c)) {
-      throw new AppError("VALIDATION_FAILED", "The refresh token is missing.", { errors: [{ field: "body.refresh_token", message: "required (or the cookie with X-Token-Transport: cookie)" }] });
+      throw new AppError("VALIDATION_FAILED", "The refresh token is missing.", {
+        errors: [{ field: "body.refresh_token", message: "required (or the cookie with X-Token-Transport: cookie)" }],
+      });
     }
     if (!refreshToken) throw new AppError("INVALID_REFRESH_TOKEN", "No refresh cookie: sign in again.");
     try {

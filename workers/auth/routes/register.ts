@@ -5,9 +5,7 @@ import { createAccount } from "../accounts.ts";
 import { emailSchema, newPasswordSchema, problemContent } from "../schemas.ts";
 import { authServices } from "./services.ts";
 
-const acceptedSchema = z
-  .object({ status: z.literal("accepted"), detail: z.string() })
-  .openapi("RegistrationAccepted");
+const acceptedSchema = z.object({ status: z.literal("accepted"), detail: z.string() }).openapi("RegistrationAccepted");
 
 export const registerRoute = createRoute({
   method: "post",
@@ -44,11 +42,14 @@ export function registerRegister(app: OpenAPIHono<GatewayEnv>): void {
     const auth = authServices(c);
     // Hash first, for new and taken emails alike: both answers cost the same.
     const passwordHash = await auth.passwords.hash(password);
-    const account = await c.get("services").db.transaction().execute(async (trx) => {
-      const created = await createAccount(trx, { email, passwordHash });
-      if (created) await requestAccountEmail(trx, created.id, "verify-email", c.get("traceparent"));
-      return created;
-    });
+    const account = await c
+      .get("services")
+      .db.transaction()
+      .execute(async (trx) => {
+        const created = await createAccount(trx, { email, passwordHash });
+        if (created) await requestAccountEmail(trx, created.id, "verify-email", c.get("traceparent"));
+        return created;
+      });
     c.get("log").info("registration", { created: account !== null });
     c.header("cache-control", "no-store");
     return c.json(accepted, 202);

@@ -25,7 +25,10 @@ export const listSessionsRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireAuth()] as const,
   responses: {
-    200: { description: "Live sessions, most recently used first", content: { "application/json": { schema: z.object({ sessions: z.array(sessionSchema) }) } } },
+    200: {
+      description: "Live sessions, most recently used first",
+      content: { "application/json": { schema: z.object({ sessions: z.array(sessionSchema) }) } },
+    },
     401: { description: "Missing, invalid or revoked access token", content: problemContent },
   },
 });

@@ -92,7 +92,10 @@ async function transition(trx: Kysely<Database>, { provider, status, traceparent
       // A payment we marked failed because creating it errored may still have been taken:
       // the money counts (and the saga refunds it, as its subscription has failed).
       .where((eb) =>
-        eb.or([eb("status", "=", "pending"), eb.and([eb("status", "=", "failed"), eb("failure_code", "=", "provider_error"), eb("provider_payment_id", "is", null)])]),
+        eb.or([
+          eb("status", "=", "pending"),
+          eb.and([eb("status", "=", "failed"), eb("failure_code", "=", "provider_error"), eb("provider_payment_id", "is", null)]),
+        ]),
       )
       .returningAll()
       .executeTakeFirst();
@@ -106,7 +109,13 @@ async function transition(trx: Kysely<Database>, { provider, status, traceparent
     return "completed";
   }
   const row = await mine
-    .set({ status: "failed", failure_code: state.reason, failure_message: failureMessages[state.reason], failed_at: sql<Date>`now()`, received_minor: state.received?.amountMinor ?? null })
+    .set({
+      status: "failed",
+      failure_code: state.reason,
+      failure_message: failureMessages[state.reason],
+      failed_at: sql<Date>`now()`,
+      received_minor: state.received?.amountMinor ?? null,
+    })
     .where("status", "=", "pending")
     .returningAll()
     .executeTakeFirst();
@@ -155,8 +164,16 @@ export async function recordRejectedCallback(db: Kysely<Database>, provider: str
     if (nth > refusedCallbackSamplePerHour) return;
     if (nth === 1) {
       // Once an hour per provider: old samples go.
-      await trx.deleteFrom("billing.callbacks").where("provider", "=", provider).where("verified", "=", false).where("received_at", "<", sql<Date>`now() - make_interval(days => ${refusedSampleDays})`).execute();
+      await trx
+        .deleteFrom("billing.callbacks")
+        .where("provider", "=", provider)
+        .where("verified", "=", false)
+        .where("received_at", "<", sql<Date>`now() - make_interval(days => ${refusedSampleDays})`)
+        .execute();
     }
-    await trx.insertInto("billing.callbacks").values({ provider, verified: false, outcome: "rejected", body: body.slice(0, 16_384) }).execute();
+    await trx
+      .insertInto("billing.callbacks")
+      .values({ provider, verified: false, outcome: "rejected", body: body.slice(0, 16_384) })
+      .execute();
   });
 }

@@ -149,9 +149,7 @@ async function replay(trx: Kysely<Database>, input: SubscribeInput): Promise<Cla
   if (stored.created_at.getTime() > Date.now() - inProgressMs) {
     throw new AppError("CONFLICT", "A request with this Idempotency-Key is still in progress; retry in a few seconds.", { headers: { "retry-after": "2" } });
   }
-  const payment = stored.payment_id
-    ? await trx.selectFrom("billing.payments").selectAll().where("id", "=", stored.payment_id).executeTakeFirst()
-    : undefined;
+  const payment = stored.payment_id ? await trx.selectFrom("billing.payments").selectAll().where("id", "=", stored.payment_id).executeTakeFirst() : undefined;
   if (!payment || payment.status === "failed") {
     throw new AppError("CONFLICT", "A request with this Idempotency-Key did not finish; use a new key.");
   }
@@ -168,7 +166,10 @@ async function openPayment(trx: Kysely<Database>, settings: SubscribeSettings, p
     .executeTakeFirst();
   if (live?.awaiting_payment_id) {
     const what = live.state === "active" ? "A renewal payment" : "A subscription payment";
-    throw new AppError("CONFLICT", `${what} is already waiting (payment ${live.awaiting_payment_id}); pay it or wait until it expires at ${live.awaiting_deadline?.toISOString()}.`);
+    throw new AppError(
+      "CONFLICT",
+      `${what} is already waiting (payment ${live.awaiting_payment_id}); pay it or wait until it expires at ${live.awaiting_deadline?.toISOString()}.`,
+    );
   }
   const amount = priceOf(settings.prices, input.plan, input.method);
   const expiresAt = new Date(Date.now() + settings.paymentTtlMs);
@@ -185,7 +186,14 @@ async function openPayment(trx: Kysely<Database>, settings: SubscribeSettings, p
     subscriptionId = crypto.randomUUID();
     await trx
       .insertInto("billing.subscriptions")
-      .values({ id: subscriptionId, user_id: input.userId, plan: input.plan, state: "awaiting_payment", awaiting_payment_id: paymentId, awaiting_deadline: expiresAt })
+      .values({
+        id: subscriptionId,
+        user_id: input.userId,
+        plan: input.plan,
+        state: "awaiting_payment",
+        awaiting_payment_id: paymentId,
+        awaiting_deadline: expiresAt,
+      })
       .execute();
   }
   return trx
@@ -216,7 +224,12 @@ async function abandonPayment(db: Kysely<Database>, payment: Selectable<Payments
   await db.transaction().execute(async (trx) => {
     const failed = await trx
       .updateTable("billing.payments")
-      .set({ status: "failed", failure_code: "provider_error", failure_message: "The payment provider could not create the payment.", failed_at: sql<Date>`now()` })
+      .set({
+        status: "failed",
+        failure_code: "provider_error",
+        failure_message: "The payment provider could not create the payment.",
+        failed_at: sql<Date>`now()`,
+      })
       .where("id", "=", payment.id)
       .where("status", "=", "pending")
       .returningAll()
@@ -237,13 +250,21 @@ async function abandonPayment(db: Kysely<Database>, payment: Selectable<Payments
       .returning("id")
       .executeTakeFirst();
     if (subscription) {
-      await trx.insertInto("billing.saga_steps").values({ subscription_id: payment.subscription_id, step: `unpaid:${payment.id}`, payment_id: payment.id }).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto("billing.saga_steps")
+        .values({ subscription_id: payment.subscription_id, step: `unpaid:${payment.id}`, payment_id: payment.id })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     await writeOutbox(trx, {
       type: "tunec.billing.payment-failed.v1",
       source: paymentsSource,
       ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-      data: { ...eventBase(failed), reason: { code: "provider_error", message: "The payment provider could not create the payment." }, failedAt: new Date().toISOString() },
+      data: {
+        ...eventBase(failed),
+        reason: { code: "provider_error", message: "The payment provider could not create the payment." },
+        failedAt: new Date().toISOString(),
+      },
     });
     await trx.deleteFrom("billing.idempotency_keys").where("user_id", "=", input.userId).where("key", "=", input.idempotencyKey).execute();
   });

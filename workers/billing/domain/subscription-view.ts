@@ -17,7 +17,21 @@ export async function readSubscription(db: Kysely<Database>, userId: string, gra
   const payments = await db
     .selectFrom("billing.payments as p")
     .leftJoin("billing.refunds as r", "r.payment_id", "p.id")
-    .select(["p.id", "p.subscription_id", "p.purpose", "p.plan", "p.method", "p.amount_minor", "p.currency", "p.status", "p.failure_code", "p.failure_message", "p.created_at", "p.completed_at", "r.status as refund_status"])
+    .select([
+      "p.id",
+      "p.subscription_id",
+      "p.purpose",
+      "p.plan",
+      "p.method",
+      "p.amount_minor",
+      "p.currency",
+      "p.status",
+      "p.failure_code",
+      "p.failure_message",
+      "p.created_at",
+      "p.completed_at",
+      "r.status as refund_status",
+    ])
     .where("p.user_id", "=", userId)
     .orderBy("p.created_at", "desc")
     .limit(50)

@@ -45,7 +45,8 @@ export function registerSubscribe(app: OpenAPIHono<GatewayEnv>): void {
       requestHash,
       traceparent: c.get("traceparent"),
     }).catch((error: unknown) => {
-      if (error instanceof AppError && error.cause !== undefined) c.get("log").warn("payment provider failed", { user_id: principal.userId, error: error.cause });
+      if (error instanceof AppError && error.cause !== undefined)
+        c.get("log").warn("payment provider failed", { user_id: principal.userId, error: error.cause });
       throw error;
     });
     c.get("log").info("subscribe answered", { user_id: principal.userId, payment_id: answer.body.payment_id, status: answer.status });

@@ -91,8 +91,18 @@ export function createFakeProvider(options: { name?: string; method?: PaymentMet
       }
       const instructions =
         method === "sbp"
-          ? { kind: "sbp_qr" as const, confirmationUrl: `https://qr.nspk.ru/${providerPaymentId}`, qrPayload: `https://qr.nspk.ru/${providerPaymentId}?type=02` }
-          : { kind: "usdt_trc20" as const, address: "TXYZfakeAddress0000000000000000000", amount: input.amount, requiredConfirmations: 19, expiresAt: input.expiresAt.toISOString() };
+          ? {
+              kind: "sbp_qr" as const,
+              confirmationUrl: `https://qr.nspk.ru/${providerPaymentId}`,
+              qrPayload: `https://qr.nspk.ru/${providerPaymentId}?type=02`,
+            }
+          : {
+              kind: "usdt_trc20" as const,
+              address: "TXYZfakeAddress0000000000000000000",
+              amount: input.amount,
+              requiredConfirmations: 19,
+              expiresAt: input.expiresAt.toISOString(),
+            };
       return { providerPaymentId, instructions };
     },
     async getPayment(providerPaymentId) {
@@ -113,7 +123,13 @@ export function createFakeProvider(options: { name?: string; method?: PaymentMet
         return { refundId: existing.refundId, status: "succeeded" };
       }
       find(input.providerPaymentId);
-      const refund = { refundId: `refund-${crypto.randomUUID()}`, providerPaymentId: input.providerPaymentId, amount: input.amount, idempotencyKey: input.idempotencyKey, calls: 1 };
+      const refund = {
+        refundId: `refund-${crypto.randomUUID()}`,
+        providerPaymentId: input.providerPaymentId,
+        amount: input.amount,
+        idempotencyKey: input.idempotencyKey,
+        calls: 1,
+      };
       refunds.set(input.idempotencyKey, refund);
       return { refundId: refund.refundId, status: "succeeded" };
     },

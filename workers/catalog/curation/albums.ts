@@ -40,7 +40,16 @@ type AlbumChange = EventData<"tunec.catalog.album-updated.v1">["changed"][number
 const selectAlbum = (trx: Transaction<Database>, id: string) =>
   trx
     .selectFrom("catalog.albums")
-    .select(["id", "title", "artist_id", "kind", "cover_key", "status", "updated_at", sql<string | null>`to_char(release_date, 'YYYY-MM-DD')`.as("release_date")])
+    .select([
+      "id",
+      "title",
+      "artist_id",
+      "kind",
+      "cover_key",
+      "status",
+      "updated_at",
+      sql<string | null>`to_char(release_date, 'YYYY-MM-DD')`.as("release_date"),
+    ])
     .where("id", "=", id);
 
 async function lockAlbum(trx: Transaction<Database>, id: string): Promise<CuratedAlbum & { updated_at: Date }> {
@@ -71,7 +80,15 @@ export async function announceAlbum(trx: Transaction<Database>, id: string, chan
   return view(album);
 }
 
-const view = ({ id, title, artist_id, kind, release_date, cover_key, status }: CuratedAlbum): CuratedAlbum => ({ id, title, artist_id, kind, release_date, cover_key, status });
+const view = ({ id, title, artist_id, kind, release_date, cover_key, status }: CuratedAlbum): CuratedAlbum => ({
+  id,
+  title,
+  artist_id,
+  kind,
+  release_date,
+  cover_key,
+  status,
+});
 
 export async function editAlbum(db: Kysely<Database>, input: { id: string; edit: AlbumEdit } & Context): Promise<CuratedAlbum> {
   return db.transaction().execute(async (trx) => {
@@ -80,17 +97,33 @@ export async function editAlbum(db: Kysely<Database>, input: { id: string; edit:
     const changed: AlbumChange[] = [];
     if (input.edit.title !== undefined && input.edit.title !== before.title) (changes.title = input.edit.title), changed.push("title");
     if (input.edit.kind !== undefined && input.edit.kind !== before.kind) (changes.kind = input.edit.kind), changed.push("kind");
-    if (input.edit.release_date !== undefined && input.edit.release_date !== before.release_date) (changes.release_date = input.edit.release_date), changed.push("release_date");
+    if (input.edit.release_date !== undefined && input.edit.release_date !== before.release_date)
+      (changes.release_date = input.edit.release_date), changed.push("release_date");
     if (changed.length === 0) return view(before);
-    await trx.updateTable("catalog.albums").set({ ...changes, updated_at: new Date() }).where("id", "=", input.id).execute();
+    await trx
+      .updateTable("catalog.albums")
+      .set({ ...changes, updated_at: new Date() })
+      .where("id", "=", input.id)
+      .execute();
     const was = Object.fromEntries(Object.keys(changes).map((key) => [key, before[key as keyof AlbumEdit]]));
-    await recordAudit(trx, { actor: input.actor, action: "album.update", targetType: "album", targetId: input.id, before: was, after: changes, requestId: input.requestId });
+    await recordAudit(trx, {
+      actor: input.actor,
+      action: "album.update",
+      targetType: "album",
+      targetId: input.id,
+      before: was,
+      after: changes,
+      requestId: input.requestId,
+    });
     return announceAlbum(trx, input.id, changed, input.traceparent);
   });
 }
 
 /** Replaces or removes the album's cover; returns the album and the key it no longer uses (for the caller to delete). */
-export async function setAlbumCover(db: Kysely<Database>, input: { id: string; coverKey: string | null } & Context): Promise<{ album: CuratedAlbum; replaced: string | null }> {
+export async function setAlbumCover(
+  db: Kysely<Database>,
+  input: { id: string; coverKey: string | null } & Context,
+): Promise<{ album: CuratedAlbum; replaced: string | null }> {
   return db.transaction().execute(async (trx) => {
     const before = await lockAlbum(trx, input.id);
     if (before.cover_key === input.coverKey) return { album: view(before), replaced: null };

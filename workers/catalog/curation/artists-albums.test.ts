@@ -13,10 +13,20 @@ function call(path: string, token: string | null, method = "GET", body?: unknown
 }
 
 const auditOf = (targetType: string, targetId: string) =>
-  withDb((db) => db.selectFrom("audit.entries").select(["action", "before", "after", "reason"]).where("target_type", "=", targetType).where("target_id", "=", targetId).orderBy("id").execute());
+  withDb((db) =>
+    db
+      .selectFrom("audit.entries")
+      .select(["action", "before", "after", "reason"])
+      .where("target_type", "=", targetType)
+      .where("target_id", "=", targetId)
+      .orderBy("id")
+      .execute(),
+  );
 
 async function outboxData<T extends "tunec.catalog.artist-updated.v1" | "tunec.catalog.album-updated.v1">(type: T, key: string): Promise<EventData<T>[]> {
-  const rows = await withDb((db) => db.selectFrom("events.outbox").select("event").where("type", "=", type).where("key", "=", key).orderBy("created_at").execute());
+  const rows = await withDb((db) =>
+    db.selectFrom("events.outbox").select("event").where("type", "=", type).where("key", "=", key).orderBy("created_at").execute(),
+  );
   return rows.map((row) => (row.event as { data: EventData<T> }).data);
 }
 
@@ -27,7 +37,9 @@ describe("curation of artists", () => {
     const renamed = await call(`/admin/artists/${seeded.featuredId}`, editor.access_token, "PATCH", { name: `Земфира ${seeded.tag}` });
     expect(renamed.status).toBe(200);
     expect(await renamed.json()).toMatchObject({ id: seeded.featuredId, name: `Земфира ${seeded.tag}`, merged_into: null });
-    expect(await auditOf("artist", seeded.featuredId)).toEqual([{ action: "artist.update", before: { name: `Zemfira ${seeded.tag}` }, after: { name: `Земфира ${seeded.tag}` }, reason: null }]);
+    expect(await auditOf("artist", seeded.featuredId)).toEqual([
+      { action: "artist.update", before: { name: `Zemfira ${seeded.tag}` }, after: { name: `Земфира ${seeded.tag}` }, reason: null },
+    ]);
     const [event] = await outboxData("tunec.catalog.artist-updated.v1", seeded.featuredId);
     expect(event).toMatchObject({ name: `Земфира ${seeded.tag}`, changed: ["name"] });
 
@@ -44,7 +56,10 @@ describe("curation of artists", () => {
     expect(created.status).toBe(201);
     const survivor = (await created.json<{ id: string }>()).id;
 
-    const merged = await call(`/admin/artists/${seeded.artistId}/merge`, admin.access_token, "POST", { into_artist_id: survivor, reason: "two spellings of one band" });
+    const merged = await call(`/admin/artists/${seeded.artistId}/merge`, admin.access_token, "POST", {
+      into_artist_id: survivor,
+      reason: "two spellings of one band",
+    });
     expect(merged.status).toBe(200);
     expect(await merged.json()).toMatchObject({ merged: { id: seeded.artistId, merged_into: survivor }, into: { id: survivor }, tracks_moved: 4 });
 
@@ -55,7 +70,12 @@ describe("curation of artists", () => {
     expect(profile.top_tracks.map((track) => track.id)).toContain(seeded.singleId);
     expect(await (await call(`/albums/${seeded.albumId}`, null)).json()).toMatchObject({ artist: { id: survivor } });
     expect(await auditOf("artist", seeded.artistId)).toEqual([
-      { action: "artist.merge", before: { name: `Кино ${seeded.tag}` }, after: { merged_into: survivor, into_name: `KINO ${seeded.tag}`, tracks_moved: 4, credits_moved: 0 }, reason: "two spellings of one band" },
+      {
+        action: "artist.merge",
+        before: { name: `Кино ${seeded.tag}` },
+        after: { merged_into: survivor, into_name: `KINO ${seeded.tag}`, tracks_moved: 4, credits_moved: 0 },
+        reason: "two spellings of one band",
+      },
     ]);
     // Merging again, or into the merged one, or editing it, is refused.
     expect((await call(`/admin/artists/${seeded.artistId}/merge`, admin.access_token, "POST", { into_artist_id: survivor })).status).toBe(409);
@@ -69,7 +89,9 @@ describe("curation of artists", () => {
     const admin = await signUpWithRoles(["listener", "admin"]);
     const merged = await call(`/admin/artists/${seeded.featuredId}/merge`, admin.access_token, "POST", { into_artist_id: seeded.artistId });
     expect(await merged.json()).toMatchObject({ tracks_moved: 0 });
-    const credits = await withDb((db) => db.selectFrom("catalog.track_artists").select(["artist_id", "role"]).where("track_id", "=", seeded.singleId).execute());
+    const credits = await withDb((db) =>
+      db.selectFrom("catalog.track_artists").select(["artist_id", "role"]).where("track_id", "=", seeded.singleId).execute(),
+    );
     expect(credits).toEqual([{ artist_id: seeded.artistId, role: "featured" }]);
   });
 });
@@ -101,12 +123,21 @@ describe("curation of albums", () => {
   it("corrects an album's title: audited, announced, and its tracks' documents follow", async () => {
     const seeded = await seedCatalog();
     const editor = await signUpWithRoles(["listener", "editor"]);
-    const edited = await call(`/admin/albums/${seeded.albumId}`, editor.access_token, "PATCH", { title: `Gruppa krovi ${seeded.tag}`, release_date: "1988-01-05" });
+    const edited = await call(`/admin/albums/${seeded.albumId}`, editor.access_token, "PATCH", {
+      title: `Gruppa krovi ${seeded.tag}`,
+      release_date: "1988-01-05",
+    });
     expect(await edited.json()).toMatchObject({ title: `Gruppa krovi ${seeded.tag}`, release_date: "1988-01-05" });
     const [event] = await outboxData("tunec.catalog.album-updated.v1", seeded.albumId);
     expect(event).toMatchObject({ changed: ["title", "release_date"], status: "published" });
     await withDb((db) => applyAlbumUpdated(db, event as EventData<"tunec.catalog.album-updated.v1">));
-    const document = await withDb((db) => db.selectFrom("search.tracks").select("album_title").where("id", "=", seeded.albumTrackIds[0] ?? "").executeTakeFirstOrThrow());
+    const document = await withDb((db) =>
+      db
+        .selectFrom("search.tracks")
+        .select("album_title")
+        .where("id", "=", seeded.albumTrackIds[0] ?? "")
+        .executeTakeFirstOrThrow(),
+    );
     expect(document.album_title).toBe(`Gruppa krovi ${seeded.tag}`);
   });
 
@@ -115,7 +146,11 @@ describe("curation of albums", () => {
     const editor = await signUpWithRoles(["listener", "editor"]);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
     const put = (body: Uint8Array<ArrayBuffer>, type: string, id = seeded.albumId) =>
-      SELF.fetch(`https://tunec.test/admin/albums/${id}/cover`, { method: "PUT", headers: { authorization: `Bearer ${editor.access_token}`, "content-type": type }, body });
+      SELF.fetch(`https://tunec.test/admin/albums/${id}/cover`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${editor.access_token}`, "content-type": type },
+        body,
+      });
     expect((await put(png, "image/jpeg")).status).toBe(415);
     expect((await put(png, "image/png", crypto.randomUUID())).status).toBe(404);
     const first = (await (await put(png, "image/png")).json()) as { cover_key: string };

@@ -11,18 +11,43 @@ function call(path: string, token: string | null, method = "GET", body?: unknown
 }
 
 const auditOf = (trackId: string) =>
-  withDb((db) => db.selectFrom("audit.entries").select(["action", "before", "after", "reason", "actor_id"]).where("target_type", "=", "track").where("target_id", "=", trackId).orderBy("id").execute());
+  withDb((db) =>
+    db
+      .selectFrom("audit.entries")
+      .select(["action", "before", "after", "reason", "actor_id"])
+      .where("target_type", "=", "track")
+      .where("target_id", "=", trackId)
+      .orderBy("id")
+      .execute(),
+  );
 
 describe("catalog curation of tracks", () => {
   it("an editor corrects metadata: the catalog changes, the audit log has before and after, a no-op writes nothing", async () => {
     const { published } = await seedTracks();
     const editor = await signUpWithRoles(["listener", "editor"]);
-    const edited = await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { title: "Группа крови", genres: ["Rock", "post-punk"], isrc: "ru-a1d-24-00001", explicit: true });
+    const edited = await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", {
+      title: "Группа крови",
+      genres: ["Rock", "post-punk"],
+      isrc: "ru-a1d-24-00001",
+      explicit: true,
+    });
     expect(edited.status).toBe(200);
-    expect(await edited.json()).toMatchObject({ title: "Группа крови", genres: ["rock", "post-punk"], isrc: "RUA1D2400001", explicit: true, status: "published" });
+    expect(await edited.json()).toMatchObject({
+      title: "Группа крови",
+      genres: ["rock", "post-punk"],
+      isrc: "RUA1D2400001",
+      explicit: true,
+      status: "published",
+    });
     expect(await (await call(`/tracks/${published.trackId}`, null)).json()).toMatchObject({ title: "Группа крови" });
     expect(await auditOf(published.trackId)).toEqual([
-      { action: "track.update", before: { title: "Трек published", explicit: false, genres: [], isrc: null }, after: { title: "Группа крови", explicit: true, genres: ["rock", "post-punk"], isrc: "RUA1D2400001" }, reason: null, actor_id: String(decodeJwt(editor.access_token).sub) },
+      {
+        action: "track.update",
+        before: { title: "Трек published", explicit: false, genres: [], isrc: null },
+        after: { title: "Группа крови", explicit: true, genres: ["rock", "post-punk"], isrc: "RUA1D2400001" },
+        reason: null,
+        actor_id: String(decodeJwt(editor.access_token).sub),
+      },
     ]);
     expect((await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { title: "Группа крови" })).status).toBe(200);
     expect(await auditOf(published.trackId)).toHaveLength(1);
@@ -39,7 +64,9 @@ describe("catalog curation of tracks", () => {
         .execute(),
     );
     if (!singer || !remixer || !merged) throw new Error("artists not inserted");
-    const before = (await (await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { title: "Трек published" })).json()) as { artists: { artist_id: string }[] };
+    const before = (await (await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { title: "Трек published" })).json()) as {
+      artists: { artist_id: string }[];
+    };
     const original = before.artists[0]?.artist_id ?? "";
     const credits = [
       { artist_id: singer.id, role: "main" },
@@ -59,12 +86,24 @@ describe("catalog curation of tracks", () => {
       [original, "featured"],
       [remixer.id, "remixer"],
     ]);
-    expect((await auditOf(published.trackId)).at(-1)).toMatchObject({ before: { artists: [{ artist_id: original, role: "main" }] }, after: { artists: credits } });
+    expect((await auditOf(published.trackId)).at(-1)).toMatchObject({
+      before: { artists: [{ artist_id: original, role: "main" }] },
+      after: { artists: credits },
+    });
     // The same credits again change nothing; bad credit lists are refused.
     expect((await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { artists: credits })).status).toBe(200);
     expect(await auditOf(published.trackId)).toHaveLength(1);
     await withDb((db) => db.updateTable("catalog.artists").set({ merged_into: singer.id }).where("id", "=", merged.id).execute());
-    for (const artists of [[], [{ artist_id: remixer.id, role: "featured" }], [{ artist_id: singer.id, role: "main" }, { artist_id: singer.id, role: "main" }], [{ artist_id: crypto.randomUUID(), role: "main" }], [{ artist_id: merged.id, role: "main" }]]) {
+    for (const artists of [
+      [],
+      [{ artist_id: remixer.id, role: "featured" }],
+      [
+        { artist_id: singer.id, role: "main" },
+        { artist_id: singer.id, role: "main" },
+      ],
+      [{ artist_id: crypto.randomUUID(), role: "main" }],
+      [{ artist_id: merged.id, role: "main" }],
+    ]) {
       expect((await call(`/admin/tracks/${published.trackId}`, editor.access_token, "PATCH", { artists })).status, JSON.stringify(artists)).toBe(400);
     }
     expect(await auditOf(published.trackId)).toHaveLength(1);
@@ -118,4 +157,3 @@ describe("catalog curation of tracks", () => {
     expect(await (await call(`/tracks/${published.trackId}`, null)).json()).toMatchObject({ title: "Трек published" });
   });
 });
-

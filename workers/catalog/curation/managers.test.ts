@@ -10,7 +10,14 @@ function call(path: string, token: string | null, method = "GET", body?: unknown
   return SELF.fetch(`https://tunec.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-const newArtist = () => withDb((db) => db.insertInto("catalog.artists").values({ name: `Label Act ${crypto.randomUUID().slice(0, 6)}` }).returning(["id", "name"]).executeTakeFirstOrThrow());
+const newArtist = () =>
+  withDb((db) =>
+    db
+      .insertInto("catalog.artists")
+      .values({ name: `Label Act ${crypto.randomUUID().slice(0, 6)}` })
+      .returning(["id", "name"])
+      .executeTakeFirstOrThrow(),
+  );
 
 describe("artist profile managers", () => {
   it("an admin makes a listener a manager: the artist role, the link, an audit entry and a mail to them", async () => {
@@ -30,10 +37,17 @@ describe("artist profile managers", () => {
     expect(decodeJwt(refreshed.access_token).roles).toEqual(["listener", "artist"]);
     const facts = await withDb(async (db) => ({
       audit: await db.selectFrom("audit.entries").select(["action", "after"]).where("target_id", "=", artist.id).execute(),
-      told: await db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-manager-added.v1").where("key", "=", staffId).execute(),
+      told: await db
+        .selectFrom("events.outbox")
+        .select("event")
+        .where("type", "=", "tunec.catalog.artist-manager-added.v1")
+        .where("key", "=", staffId)
+        .execute(),
     }));
     expect(facts.audit).toEqual([{ action: "artist.manager.add", after: { user_id: staffId, roles: ["listener", "artist"] } }]);
-    expect(facts.told.map((row) => (row.event as { data: unknown }).data)).toEqual([expect.objectContaining({ artistId: artist.id, artistName: artist.name, userId: staffId })]);
+    expect(facts.told.map((row) => (row.event as { data: unknown }).data)).toEqual([
+      expect.objectContaining({ artistId: artist.id, artistName: artist.name, userId: staffId }),
+    ]);
 
     expect((await call(`/admin/artists/${artist.id}/managers/${staffId}`, admin.access_token, "DELETE")).status).toBe(204);
     expect((await call(`/admin/artists/${artist.id}/managers/${staffId}`, admin.access_token, "DELETE")).status).toBe(404);

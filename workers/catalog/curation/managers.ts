@@ -55,7 +55,12 @@ export async function addManager(db: Kysely<Database>, input: { artistId: string
       .forUpdate()
       .executeTakeFirst();
     if (!account) throw new AppError("NOT_FOUND", "No account has this email; ask the person to register first.");
-    const existing = await trx.selectFrom("catalog.artist_managers").select("added_at").where("artist_id", "=", input.artistId).where("user_id", "=", account.id).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("catalog.artist_managers")
+      .select("added_at")
+      .where("artist_id", "=", input.artistId)
+      .where("user_id", "=", account.id)
+      .executeTakeFirst();
     if (existing) return { user_id: account.id, email: account.email, added_at: existing.added_at.toISOString() };
     await addArtistManager(trx, { artistId: input.artistId, userId: account.id, addedBy: input.actor.userId });
     const roles = account.roles.includes("artist") ? account.roles : [...account.roles, "artist" as const];
@@ -86,6 +91,13 @@ export async function removeManager(db: Kysely<Database>, input: { artistId: str
     if (!(await removeArtistManager(trx, { artistId: input.artistId, userId: input.userId }))) {
       throw new AppError("NOT_FOUND", "This account does not manage this artist.");
     }
-    await recordAudit(trx, { actor: input.actor, action: "artist.manager.remove", targetType: "artist", targetId: input.artistId, before: { user_id: input.userId }, requestId: input.requestId });
+    await recordAudit(trx, {
+      actor: input.actor,
+      action: "artist.manager.remove",
+      targetType: "artist",
+      targetId: input.artistId,
+      before: { user_id: input.userId },
+      requestId: input.requestId,
+    });
   });
 }

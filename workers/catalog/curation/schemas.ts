@@ -13,7 +13,11 @@ export const trackEditSchema = z
     title: z.string().trim().min(1, "must not be empty").max(500, "at most 500 characters").optional(),
     explicit: z.boolean().optional(),
     genres: z.array(z.string().trim().toLowerCase().min(1).max(40, "at most 40 characters")).max(10, "at most 10 genres").optional(),
-    language: z.string().regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru, en or zxx").nullable().optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, "expected an ISO 639 code such as ru, en or zxx")
+      .nullable()
+      .optional(),
     isrc: z
       .string()
       .transform((value) => value.replaceAll("-", "").toUpperCase())
@@ -25,7 +29,9 @@ export const trackEditSchema = z
       .min(1, "a track needs its main artist")
       .max(20, "at most 20 credits")
       .refine((credits) => credits[0]?.role === "main", { message: "the first credit is the main artist: role main" })
-      .refine((credits) => new Set(credits.map((credit) => `${credit.artist_id}/${credit.role}`)).size === credits.length, { message: "an artist appears once per role" })
+      .refine((credits) => new Set(credits.map((credit) => `${credit.artist_id}/${credit.role}`)).size === credits.length, {
+        message: "an artist appears once per role",
+      })
       .optional()
       .openapi({ description: "Every credited artist in display order, replacing the current credits; the first (role main) is the track's main artist." }),
   })

@@ -29,7 +29,16 @@ export interface TrackEdit {
 
 const editable = ["id", "title", "explicit", "genres", "language", "isrc", "status", "artist_id"] as const;
 
-type TrackRow = { id: string; title: string; explicit: boolean; genres: string[]; language: string | null; isrc: string | null; status: TrackStatus; artist_id: string };
+type TrackRow = {
+  id: string;
+  title: string;
+  explicit: boolean;
+  genres: string[];
+  language: string | null;
+  isrc: string | null;
+  status: TrackStatus;
+  artist_id: string;
+};
 export type CuratedTrack = Omit<TrackRow, "artist_id"> & { artists: Array<Credit & { name: string }> };
 
 /** The main artist (tracks.artist_id) first, then catalog.track_artists by position, with names. */
@@ -42,7 +51,10 @@ async function creditsOf(trx: Transaction<Database>, track: TrackRow): Promise<C
     .orderBy("ta.position")
     .execute();
   const main = await trx.selectFrom("catalog.artists").select("name").where("id", "=", track.artist_id).executeTakeFirstOrThrow();
-  return [{ artist_id: track.artist_id, role: "main", name: main.name }, ...others.filter((credit) => !(credit.artist_id === track.artist_id && credit.role === "main"))];
+  return [
+    { artist_id: track.artist_id, role: "main", name: main.name },
+    ...others.filter((credit) => !(credit.artist_id === track.artist_id && credit.role === "main")),
+  ];
 }
 
 async function curated(trx: Transaction<Database>, row: TrackRow): Promise<CuratedTrack> {
@@ -68,7 +80,9 @@ async function replaceCredits(trx: Transaction<Database>, trackId: string, credi
   const found = await trx.selectFrom("catalog.artists").select(["id", "merged_into"]).where("id", "in", ids).execute();
   const missing = ids.filter((id) => !found.some((artist) => artist.id === id));
   if (missing.length > 0) {
-    throw new AppError("VALIDATION_FAILED", `No artist has the id ${missing.join(", ")}.`, { errors: [{ field: "body.artists", message: `no such artist: ${missing.join(", ")}` }] });
+    throw new AppError("VALIDATION_FAILED", `No artist has the id ${missing.join(", ")}.`, {
+      errors: [{ field: "body.artists", message: `no such artist: ${missing.join(", ")}` }],
+    });
   }
   const merged = found.find((artist) => artist.merged_into);
   if (merged) {
@@ -100,7 +114,10 @@ function changedFields(before: CuratedTrack, edit: TrackEdit): TrackEdit {
 }
 
 /** Applies an edit; an edit that changes nothing writes nothing (no event, no audit entry). */
-export async function editTrack(db: Kysely<Database>, input: { id: string; edit: TrackEdit; actor: AuditActor; requestId: string | null }): Promise<CuratedTrack> {
+export async function editTrack(
+  db: Kysely<Database>,
+  input: { id: string; edit: TrackEdit; actor: AuditActor; requestId: string | null },
+): Promise<CuratedTrack> {
   return db.transaction().execute(async (trx) => {
     const before = await lockTrack(trx, input.id);
     const changes = changedFields(before, input.edit);
@@ -109,11 +126,27 @@ export async function editTrack(db: Kysely<Database>, input: { id: string; edit:
     if (artists) await replaceCredits(trx, input.id, artists);
     // updated_at moves even when only the credits changed: CDC turns the row change into TrackUpdated,
     // and the indexer rebuilds the document with the new names.
-    const after = await trx.updateTable("catalog.tracks").set({ ...columns, updated_at: new Date() }).where("id", "=", input.id).returning(editable).executeTakeFirstOrThrow();
+    const after = await trx
+      .updateTable("catalog.tracks")
+      .set({ ...columns, updated_at: new Date() })
+      .where("id", "=", input.id)
+      .returning(editable)
+      .executeTakeFirstOrThrow();
     const was = Object.fromEntries(
-      Object.keys(changes).map((key) => [key, key === "artists" ? before.artists.map(({ artist_id, role }) => ({ artist_id, role })) : before[key as keyof Omit<TrackEdit, "artists">]]),
+      Object.keys(changes).map((key) => [
+        key,
+        key === "artists" ? before.artists.map(({ artist_id, role }) => ({ artist_id, role })) : before[key as keyof Omit<TrackEdit, "artists">],
+      ]),
     );
-    await recordAudit(trx, { actor: input.actor, action: "track.update", targetType: "track", targetId: input.id, before: was, after: changes, requestId: input.requestId });
+    await recordAudit(trx, {
+      actor: input.actor,
+      action: "track.update",
+      targetType: "track",
+      targetId: input.id,
+      before: was,
+      after: changes,
+      requestId: input.requestId,
+    });
     return curated(trx, after);
   });
 }
@@ -137,7 +170,15 @@ export async function setTrackAvailability(
         .executeTakeFirst();
       if (album?.status === "taken_down") throw new AppError("CONFLICT", "The track's album is taken down; restore the album.");
     }
-    const after = await curated(trx, await trx.updateTable("catalog.tracks").set({ status: to, taken_down_with_album: false, updated_at: new Date() }).where("id", "=", input.id).returning(editable).executeTakeFirstOrThrow());
+    const after = await curated(
+      trx,
+      await trx
+        .updateTable("catalog.tracks")
+        .set({ status: to, taken_down_with_album: false, updated_at: new Date() })
+        .where("id", "=", input.id)
+        .returning(editable)
+        .executeTakeFirstOrThrow(),
+    );
     await recordAudit(trx, {
       actor: input.actor,
       action: input.available ? "track.restore" : "track.takedown",

@@ -64,10 +64,14 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "23505";
 }
 
-export async function submitApplication(db: Db, input: { userId: string; artistName: string; links: string[]; claimArtistId: string | null }): Promise<ArtistApplication> {
+export async function submitApplication(
+  db: Db,
+  input: { userId: string; artistName: string; links: string[]; claimArtistId: string | null },
+): Promise<ArtistApplication> {
   if (input.claimArtistId) {
     const claimed = await db.selectFrom("catalog.artists").select("id").where("id", "=", input.claimArtistId).executeTakeFirst();
-    if (!claimed) throw new AppError("VALIDATION_FAILED", "claim_artist_id names no artist.", { errors: [{ field: "body.claim_artist_id", message: "no such artist" }] });
+    if (!claimed)
+      throw new AppError("VALIDATION_FAILED", "claim_artist_id names no artist.", { errors: [{ field: "body.claim_artist_id", message: "no such artist" }] });
   }
   try {
     const row = await db
@@ -84,12 +88,22 @@ export async function submitApplication(db: Db, input: { userId: string; artistN
 
 /** The caller's newest application, whatever its state. */
 export async function latestApplication(db: Db, userId: string): Promise<ArtistApplication | null> {
-  const row = await db.selectFrom("catalog.artist_applications").select(columns).where("user_id", "=", userId).orderBy("created_at", "desc").orderBy("id", "desc").limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom("catalog.artist_applications")
+    .select(columns)
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return row ? toApplication(row) : null;
 }
 
 /** Newest first; `before` is the previous page's last `created_at|id`. */
-export async function listApplications(db: Db, filter: { status?: ArtistApplicationStatus; before?: { createdAt: string; id: string }; limit: number }): Promise<ArtistApplication[]> {
+export async function listApplications(
+  db: Db,
+  filter: { status?: ArtistApplicationStatus; before?: { createdAt: string; id: string }; limit: number },
+): Promise<ArtistApplication[]> {
   let query = db.selectFrom("catalog.artist_applications").select(columns).orderBy("created_at", "desc").orderBy("id", "desc").limit(filter.limit);
   if (filter.status) query = query.where("status", "=", filter.status);
   if (filter.before) {
@@ -126,12 +140,19 @@ async function announceDecision(trx: Transaction<Database>, decided: Row, tracep
   });
 }
 
-export async function approveApplication(db: Kysely<Database>, input: { id: string; actor: AuditActor; requestId: string | null; traceparent?: string }): Promise<ArtistApplication> {
+export async function approveApplication(
+  db: Kysely<Database>,
+  input: { id: string; actor: AuditActor; requestId: string | null; traceparent?: string },
+): Promise<ArtistApplication> {
   return db.transaction().execute(async (trx) => {
     const application = await pendingForUpdate(trx, input.id);
     let artistId = application.claim_artist_id;
     if (!artistId) {
-      const created = await trx.insertInto("catalog.artists").values({ name: application.artist_name.trim() }).returning(["id", "name", "bio", "image_key", "merged_into", "updated_at"]).executeTakeFirstOrThrow();
+      const created = await trx
+        .insertInto("catalog.artists")
+        .values({ name: application.artist_name.trim() })
+        .returning(["id", "name", "bio", "image_key", "merged_into", "updated_at"])
+        .executeTakeFirstOrThrow();
       await announceArtist(trx, created, ["created"], input.traceparent);
       artistId = created.id;
     }
@@ -139,7 +160,11 @@ export async function approveApplication(db: Kysely<Database>, input: { id: stri
     const account = await trx.selectFrom("auth.accounts").select("roles").where("id", "=", application.user_id).forUpdate().executeTakeFirst();
     if (!account) throw new AppError("CONFLICT", "The applicant's account no longer exists.");
     if (!account.roles.includes("artist")) {
-      await trx.updateTable("auth.accounts").set({ roles: [...account.roles, "artist"], updated_at: new Date() }).where("id", "=", application.user_id).execute();
+      await trx
+        .updateTable("auth.accounts")
+        .set({ roles: [...account.roles, "artist"], updated_at: new Date() })
+        .where("id", "=", application.user_id)
+        .execute();
     }
     const decided = await trx
       .updateTable("catalog.artist_applications")
@@ -161,7 +186,10 @@ export async function approveApplication(db: Kysely<Database>, input: { id: stri
   });
 }
 
-export async function rejectApplication(db: Kysely<Database>, input: { id: string; reason: string; actor: AuditActor; requestId: string | null; traceparent?: string }): Promise<ArtistApplication> {
+export async function rejectApplication(
+  db: Kysely<Database>,
+  input: { id: string; reason: string; actor: AuditActor; requestId: string | null; traceparent?: string },
+): Promise<ArtistApplication> {
   return db.transaction().execute(async (trx) => {
     await pendingForUpdate(trx, input.id);
     const decided = await trx

@@ -34,7 +34,10 @@ describe("artist onboarding", () => {
     const userId = String(decodeJwt(listener.access_token).sub);
     expect((await call("/me/artist-application", listener.access_token)).status).toBe(404);
 
-    const submitted = await call("/me/artist-application", listener.access_token, { method: "POST", body: { artist_name: "  Звёздный Тунец ", links: ["https://vk.com/tunec"] } });
+    const submitted = await call("/me/artist-application", listener.access_token, {
+      method: "POST",
+      body: { artist_name: "  Звёздный Тунец ", links: ["https://vk.com/tunec"] },
+    });
     expect(submitted.status).toBe(201);
     const application = await submitted.json<Application>();
     expect(application).toMatchObject({ status: "pending", artist_name: "Звёздный Тунец", links: ["https://vk.com/tunec"] });
@@ -68,7 +71,12 @@ describe("artist onboarding", () => {
 
     // The applicant is told (notify mails ArtistApplicationDecided), and search learns of the new profile.
     const events = await withDb(async (db) => ({
-      decided: await db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-application-decided.v1").where("key", "=", userId).execute(),
+      decided: await db
+        .selectFrom("events.outbox")
+        .select("event")
+        .where("type", "=", "tunec.catalog.artist-application-decided.v1")
+        .where("key", "=", userId)
+        .execute(),
       created: await db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-updated.v1").where("key", "=", artistId).execute(),
     }));
     expect(events.decided.map((row) => (row.event as { data: unknown }).data)).toEqual([
@@ -82,26 +90,50 @@ describe("artist onboarding", () => {
     const admin = await signUpWithRoles(["listener", "admin"]);
 
     const claimer = await signUp();
-    const claim = await (await call("/me/artist-application", claimer.access_token, { method: "POST", body: { artist_name: "Claimed Profile", claim_artist_id: claimed.id } })).json<Application>();
+    const claim = await (
+      await call("/me/artist-application", claimer.access_token, { method: "POST", body: { artist_name: "Claimed Profile", claim_artist_id: claimed.id } })
+    ).json<Application>();
     const approved = await (await call(`/admin/artist-applications/${claim.id}/approve`, admin.access_token, { method: "POST" })).json<Application>();
     expect(approved.artist_id).toBe(claimed.id);
 
     const hopeful = await signUp();
-    const rejected = await (await call("/me/artist-application", hopeful.access_token, { method: "POST", body: { artist_name: "Not Yet" } })).json<Application>();
+    const rejected = await (
+      await call("/me/artist-application", hopeful.access_token, { method: "POST", body: { artist_name: "Not Yet" } })
+    ).json<Application>();
     expect((await call(`/admin/artist-applications/${rejected.id}/reject`, admin.access_token, { method: "POST", body: { reason: "" } })).status).toBe(400);
-    const decided = await call(`/admin/artist-applications/${rejected.id}/reject`, admin.access_token, { method: "POST", body: { reason: "No links to check." } });
+    const decided = await call(`/admin/artist-applications/${rejected.id}/reject`, admin.access_token, {
+      method: "POST",
+      body: { reason: "No links to check." },
+    });
     expect(decided.status).toBe(200);
     expect(await (await call("/me/artist-application", hopeful.access_token)).json()).toMatchObject({ status: "rejected", reason: "No links to check." });
-    const told = await withDb((db) => db.selectFrom("events.outbox").select("event").where("type", "=", "tunec.catalog.artist-application-decided.v1").where("key", "=", String(decodeJwt(hopeful.access_token).sub)).execute());
-    expect(told.map((row) => (row.event as { data: unknown }).data)).toEqual([expect.objectContaining({ decision: "rejected", artistId: null, reason: "No links to check." })]);
+    const told = await withDb((db) =>
+      db
+        .selectFrom("events.outbox")
+        .select("event")
+        .where("type", "=", "tunec.catalog.artist-application-decided.v1")
+        .where("key", "=", String(decodeJwt(hopeful.access_token).sub))
+        .execute(),
+    );
+    expect(told.map((row) => (row.event as { data: unknown }).data)).toEqual([
+      expect.objectContaining({ decision: "rejected", artistId: null, reason: "No links to check." }),
+    ]);
     expect((await call(`/admin/artist-applications/${rejected.id}/approve`, admin.access_token, { method: "POST" })).status).toBe(409);
     // A rejected applicant may apply again.
-    expect((await call("/me/artist-application", hopeful.access_token, { method: "POST", body: { artist_name: "Now With Links", links: ["https://example.com/me"] } })).status).toBe(201);
+    expect(
+      (
+        await call("/me/artist-application", hopeful.access_token, {
+          method: "POST",
+          body: { artist_name: "Now With Links", links: ["https://example.com/me"] },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it("refuses bad input with clear problems", async () => {
     const listener = await signUp();
-    const bad = async (body: unknown) => (await call("/me/artist-application", listener.access_token, { method: "POST", body })).json<{ status: number; errors: Array<{ field: string }> }>();
+    const bad = async (body: unknown) =>
+      (await call("/me/artist-application", listener.access_token, { method: "POST", body })).json<{ status: number; errors: Array<{ field: string }> }>();
     expect(await bad({ artist_name: "" })).toMatchObject({ status: 400, errors: [{ field: "body.artist_name" }] });
     expect(await bad({ artist_name: "x".repeat(201) })).toMatchObject({ status: 400 });
     expect(await bad({ artist_name: "A", links: ["javascript:alert(1)"] })).toMatchObject({ status: 400 });

@@ -16,7 +16,11 @@ export const applicationInputSchema = z
   .object({
     artist_name: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters").openapi({ example: "Кино" }),
     links: z.array(linkSchema).max(5, "at most 5 links").default([]).openapi({ description: "Where the admins can check who you are (site, social pages)." }),
-    claim_artist_id: z.uuid({ error: "expected an artist id (uuid)" }).nullable().optional().openapi({ description: "An existing artist profile you say is yours; approval links it instead of creating one." }),
+    claim_artist_id: z
+      .uuid({ error: "expected an artist id (uuid)" })
+      .nullable()
+      .optional()
+      .openapi({ description: "An existing artist profile you say is yours; approval links it instead of creating one." }),
   })
   .openapi("ArtistApplicationInput");
 

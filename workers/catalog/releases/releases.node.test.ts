@@ -24,7 +24,13 @@ describe.each(databaseKinds())("release edits reach search through CDC on %s", (
   const applied = new Set<string>();
   /** Applies the TrackUpdated events captured since the last call to the search model, as the indexer does; returns their track ids. */
   async function index(): Promise<string[]> {
-    const rows = await database.db.selectFrom("events.outbox").select(["id", "key", "event"]).where("type", "=", trackUpdatedV1.type).orderBy("created_at").orderBy("id").execute();
+    const rows = await database.db
+      .selectFrom("events.outbox")
+      .select(["id", "key", "event"])
+      .where("type", "=", trackUpdatedV1.type)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
     const fresh = rows.filter((row) => !applied.has(row.id));
     for (const row of fresh) {
       applied.add(row.id);
@@ -41,16 +47,43 @@ describe.each(databaseKinds())("release edits reach search through CDC on %s", (
     const release = await createRelease(db, { artistId: artist.id, title: "Начальник камчатки", type: "album", releaseDate: "1984-01-01", genres: ["rock"] });
     const tracks = await db
       .insertInto("catalog.tracks")
-      .values(["Видели ночь", "Последний герой"].map((title, index) => ({ title, artist_id: artist.id, album_id: release.id, position: index + 1, duration_ms: 1000, status: "published" as const, published_at: new Date() })))
+      .values(
+        ["Видели ночь", "Последний герой"].map((title, index) => ({
+          title,
+          artist_id: artist.id,
+          album_id: release.id,
+          position: index + 1,
+          duration_ms: 1000,
+          status: "published" as const,
+          published_at: new Date(),
+        })),
+      )
       .returning("id")
       .execute();
     await index();
-    expect(await db.selectFrom("search.albums").select(["title", "kind", "track_count"]).where("id", "=", release.id).executeTakeFirst()).toEqual({ title: "Начальник камчатки", kind: "album", track_count: 2 });
+    expect(await db.selectFrom("search.albums").select(["title", "kind", "track_count"]).where("id", "=", release.id).executeTakeFirst()).toEqual({
+      title: "Начальник камчатки",
+      kind: "album",
+      track_count: 2,
+    });
 
     await updateRelease(db, { userId, id: release.id, edit: { title: "Ночь", type: "ep" } });
     expect((await index()).sort()).toEqual(tracks.map((track) => track.id).sort());
-    expect(await db.selectFrom("search.albums").select(["title", "kind"]).where("id", "=", release.id).executeTakeFirst()).toEqual({ title: "Ночь", kind: "ep" });
-    expect(await db.selectFrom("search.tracks").select("album_title").where("id", "in", tracks.map((track) => track.id)).execute()).toEqual([{ album_title: "Ночь" }, { album_title: "Ночь" }]);
+    expect(await db.selectFrom("search.albums").select(["title", "kind"]).where("id", "=", release.id).executeTakeFirst()).toEqual({
+      title: "Ночь",
+      kind: "ep",
+    });
+    expect(
+      await db
+        .selectFrom("search.tracks")
+        .select("album_title")
+        .where(
+          "id",
+          "in",
+          tracks.map((track) => track.id),
+        )
+        .execute(),
+    ).toEqual([{ album_title: "Ночь" }, { album_title: "Ночь" }]);
 
     const [first, second] = tracks.map((track) => track.id) as [string, string];
     await reorderTracks(db, { userId, id: release.id, trackIds: [second, first] });

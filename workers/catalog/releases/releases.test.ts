@@ -25,7 +25,14 @@ function call(path: string, token: string | null, method = "GET", body?: unknown
 }
 
 async function createRelease(artist: Artist, body: Record<string, unknown> = {}): Promise<Release> {
-  const response = await call("/me/releases", artist.token, "POST", { artist_id: artist.artistId, title: "Группа крови", type: "album", release_date: "1988-01-04", genres: ["Rock"], ...body });
+  const response = await call("/me/releases", artist.token, "POST", {
+    artist_id: artist.artistId,
+    title: "Группа крови",
+    type: "album",
+    release_date: "1988-01-04",
+    genres: ["Rock"],
+    ...body,
+  });
   if (response.status !== 201) throw new Error(`POST /me/releases answered ${response.status}: ${await response.text()}`);
   return response.json<Release>();
 }
@@ -35,7 +42,17 @@ const addTracks = (artist: Artist, releaseId: string, titles: string[]) =>
   withDb(async (db) => {
     const rows = await db
       .insertInto("catalog.tracks")
-      .values(titles.map((title, index) => ({ title, artist_id: artist.artistId, album_id: releaseId, position: index + 1, duration_ms: 200_000, status: "published" as const, published_at: new Date() })))
+      .values(
+        titles.map((title, index) => ({
+          title,
+          artist_id: artist.artistId,
+          album_id: releaseId,
+          position: index + 1,
+          duration_ms: 200_000,
+          status: "published" as const,
+          published_at: new Date(),
+        })),
+      )
       .returning(["id", "title"])
       .execute();
     return titles.map((title) => rows.find((row) => row.title === title)?.id ?? "");
@@ -50,7 +67,16 @@ describe("releases managed by their artists", () => {
   it("an artist creates a release, finds it in the list, and listeners see it at /albums/{id} once a track is published", async () => {
     const artist = await signUpArtist("Кино");
     const release = await createRelease(artist);
-    expect(release).toMatchObject({ artist: { id: artist.artistId, name: "Кино" }, title: "Группа крови", type: "album", release_date: "1988-01-04", genres: ["rock"], track_count: 0, tracks: [], cover_url: null });
+    expect(release).toMatchObject({
+      artist: { id: artist.artistId, name: "Кино" },
+      title: "Группа крови",
+      type: "album",
+      release_date: "1988-01-04",
+      genres: ["rock"],
+      track_count: 0,
+      tracks: [],
+      cover_url: null,
+    });
     const list = await (await call("/me/releases", artist.token)).json<{ items: Release[]; next_cursor: string | null }>();
     expect(list.items.map((item) => item.id)).toEqual([release.id]);
     expect((await call(`/albums/${release.id}`, null)).status).toBe(404);
@@ -71,7 +97,12 @@ describe("releases managed by their artists", () => {
     const release = await createRelease(artist);
     await addTracks(artist, release.id, ["Один", "Два"]);
     const before = await trackStamps(release.id);
-    const edited = await call(`/me/releases/${release.id}`, artist.token, "PATCH", { title: "Звезда по имени Солнце", type: "ep", release_date: null, genres: ["post-punk"] });
+    const edited = await call(`/me/releases/${release.id}`, artist.token, "PATCH", {
+      title: "Звезда по имени Солнце",
+      type: "ep",
+      release_date: null,
+      genres: ["post-punk"],
+    });
     expect(edited.status).toBe(200);
     expect(await edited.json()).toMatchObject({ title: "Звезда по имени Солнце", type: "ep", release_date: null, genres: ["post-punk"], track_count: 2 });
     const after = await trackStamps(release.id);
@@ -79,7 +110,14 @@ describe("releases managed by their artists", () => {
 
     expect((await call(`/me/releases/${release.id}`, artist.token, "PATCH", { title: "Звезда по имени Солнце" })).status).toBe(200);
     expect(await trackStamps(release.id)).toEqual(after);
-    for (const body of [{}, { type: "compilation" }, { title: "" }, { release_date: "04.01.1988" }, { genres: Array(11).fill("rock") }, { cover: "covers/someone-elses.jpg" }]) {
+    for (const body of [
+      {},
+      { type: "compilation" },
+      { title: "" },
+      { release_date: "04.01.1988" },
+      { genres: Array(11).fill("rock") },
+      { cover: "covers/someone-elses.jpg" },
+    ]) {
       expect((await call(`/me/releases/${release.id}`, artist.token, "PATCH", body)).status, JSON.stringify(body)).toBe(400);
     }
   });
@@ -102,7 +140,12 @@ describe("releases managed by their artists", () => {
     expect(moved.get(a ?? "")).toBeGreaterThan(stamps.get(a ?? "") ?? Infinity);
     await call(`/me/releases/${release.id}/tracks`, artist.token, "PUT", { track_ids: [c, a, b] });
     const [other] = await addTracks(artist, (await createRelease(artist, { title: "Другой" })).id, ["Чужой трек"]);
-    for (const track_ids of [[a, b], [a, b, c, c], [a, b, c, other], [a, b, crypto.randomUUID()]]) {
+    for (const track_ids of [
+      [a, b],
+      [a, b, c, c],
+      [a, b, c, other],
+      [a, b, crypto.randomUUID()],
+    ]) {
       const refused = await call(`/me/releases/${release.id}/tracks`, artist.token, "PUT", { track_ids });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ code: "VALIDATION_FAILED" });

@@ -78,8 +78,7 @@ function selectReleases(db: Db) {
 }
 
 /** Whether the account manages the release's artist profile, as a condition on `al`. */
-const managedBy = (userId: string) =>
-  sql<boolean>`exists (select 1 from catalog.artist_managers m where m.artist_id = al.artist_id and m.user_id = ${userId})`;
+const managedBy = (userId: string) => sql<boolean>`exists (select 1 from catalog.artist_managers m where m.artist_id = al.artist_id and m.user_id = ${userId})`;
 
 function notFound(id: string): AppError {
   // One answer for "no such release" and "another artist's release": ids of others' drafts never leak.
@@ -161,7 +160,11 @@ export async function updateRelease(db: Kysely<Database>, input: { userId: strin
     if (edit.genres !== undefined && edit.genres.join("\u0000") !== before.genres.join("\u0000")) changes.genres = edit.genres;
     if (edit.coverKey !== undefined && edit.coverKey !== before.cover_key) changes.cover_key = edit.coverKey;
     if (Object.keys(changes).length === 0) return null;
-    await trx.updateTable("catalog.albums").set({ ...changes, updated_at: new Date() }).where("id", "=", input.id).execute();
+    await trx
+      .updateTable("catalog.albums")
+      .set({ ...changes, updated_at: new Date() })
+      .where("id", "=", input.id)
+      .execute();
     await republishTracks(trx, input.id);
     return changes.cover_key === undefined ? null : before.cover_key;
   });
@@ -204,7 +207,11 @@ export async function reorderTracks(db: Kysely<Database>, input: { userId: strin
     const positionOf = new Map(current.map((track) => [track.id, track.position]));
     for (const [index, trackId] of input.trackIds.entries()) {
       if (positionOf.get(trackId) === index + 1) continue;
-      await trx.updateTable("catalog.tracks").set({ position: index + 1, updated_at: new Date() }).where("id", "=", trackId).execute();
+      await trx
+        .updateTable("catalog.tracks")
+        .set({ position: index + 1, updated_at: new Date() })
+        .where("id", "=", trackId)
+        .execute();
     }
   });
 }

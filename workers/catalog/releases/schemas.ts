@@ -31,7 +31,9 @@ export const releaseEditSchema = z
   .openapi("ReleaseEdit");
 
 export const trackOrderSchema = z
-  .object({ track_ids: z.array(z.uuid()).max(500).openapi({ description: "Every track of the release once, in the new order: they become positions 1, 2, …" }) })
+  .object({
+    track_ids: z.array(z.uuid()).max(500).openapi({ description: "Every track of the release once, in the new order: they become positions 1, 2, …" }),
+  })
   .openapi("TrackOrder");
 
 const releaseFields = {
@@ -66,9 +68,7 @@ export const releaseSchema = z
   })
   .openapi("Release");
 
-export const releaseListSchema = z
-  .object({ items: z.array(releaseSummarySchema), next_cursor: z.string().nullable() })
-  .openapi("ReleaseList");
+export const releaseListSchema = z.object({ items: z.array(releaseSummarySchema), next_cursor: z.string().nullable() }).openapi("ReleaseList");
 
 export function releaseSummaryView(release: ReleaseRecord, mediaBaseUrl: string | undefined): z.infer<typeof releaseSummarySchema> {
   return {

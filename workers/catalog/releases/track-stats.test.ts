@@ -6,7 +6,12 @@ import { dayRange } from "./track-stats.ts";
 
 interface Figures {
   days: string[];
-  tracks: Array<{ track_id: string; title: string; totals: { starts: number; plays: number; listener_days: number; completion_rate: number | null }; daily: { plays: number[]; listeners: number[]; completion_rate: Array<number | null> } }>;
+  tracks: Array<{
+    track_id: string;
+    title: string;
+    totals: { starts: number; plays: number; listener_days: number; completion_rate: number | null };
+    daily: { plays: number[]; listeners: number[]; completion_rate: Array<number | null> };
+  }>;
 }
 
 const get = (path: string, token: string | null) => SELF.fetch(`https://tunec.test${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -19,7 +24,11 @@ describe("GET /me/tracks/stats", () => {
     const [today, twoDaysAgo] = [days.at(-1) ?? "", days.at(-3) ?? ""];
     const [mine, theirs] = await withDb(async (db) => {
       const insert = (artistId: string, title: string) =>
-        db.insertInto("catalog.tracks").values({ title, artist_id: artistId, duration_ms: 200_000, status: "published", published_at: new Date() }).returning("id").executeTakeFirstOrThrow();
+        db
+          .insertInto("catalog.tracks")
+          .values({ title, artist_id: artistId, duration_ms: 200_000, status: "published", published_at: new Date() })
+          .returning("id")
+          .executeTakeFirstOrThrow();
       const rows = [await insert(artist.artistId, "Мой трек"), await insert(other.artistId, "Чужой трек")];
       await db
         .insertInto("catalog.track_daily_stats")

@@ -70,7 +70,12 @@ export async function managedTrackFigures(db: Kysely<Database>, userId: string, 
       title: track.title,
       artist_id: track.artist_id,
       status: track.status,
-      totals: { starts: sum(series.starts), plays: sum(series.plays), listener_days: sum(series.listeners), completion_rate: rate(sum(series.completed), sum(series.finishes)) },
+      totals: {
+        starts: sum(series.starts),
+        plays: sum(series.plays),
+        listener_days: sum(series.listeners),
+        completion_rate: rate(sum(series.completed), sum(series.finishes)),
+      },
       daily: {
         starts: series.starts,
         plays: series.plays,

@@ -93,7 +93,11 @@ describe("rate limits at the gateway", () => {
   it("does not let a stranger's wrong passwords lock the owner out", async () => {
     const { call, login } = gateway();
     const email = uniqueEmail("owner");
-    await call("/auth/register", freshIp(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+    await call("/auth/register", freshIp(), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: strongPassword }),
+    });
     const stranger = freshIp();
     for (let i = 0; i < 10; i++) expect((await login(stranger, email, `guess ${i}`)).status).toBe(401);
     expect((await login(stranger, email, "one more guess")).status).toBe(429);
@@ -115,7 +119,11 @@ describe("rate limits at the gateway", () => {
       },
       rateLimit: { limiter: broken, config: parseConfig(rateLimitConfigSchema, {}), trustProxyHeaders: false },
     });
-    const refused = await app.request("/auth/login", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() }, body: JSON.stringify({ email: uniqueEmail(), password: strongPassword }) });
+    const refused = await app.request("/auth/login", {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() },
+      body: JSON.stringify({ email: uniqueEmail(), password: strongPassword }),
+    });
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBe("5");
     expect((await app.request("/tracks", { headers: { "cf-connecting-ip": freshIp() } })).status).toBe(200);
@@ -133,7 +141,7 @@ describe("rate limits at the gateway", () => {
     expect((await call("/tracks", ip)).status).toBe(200);
   });
 
-    it("limits guesses at one email from many addresses", async () => {
+  it("limits guesses at one email from many addresses", async () => {
     const { login } = gateway({ RATE_LIMIT_LOGIN_EMAIL_ANY: "10/15m" });
     const email = uniqueEmail("spread");
     const statuses: number[] = [];
@@ -147,7 +155,11 @@ describe("rate limits at the gateway", () => {
   it("lets the owner's known device in after strangers emptied the per-email bucket, and only for that email", async () => {
     const { call, login } = gateway({ RATE_LIMIT_LOGIN_EMAIL_ANY: "10/15m" });
     const email = uniqueEmail("known-device");
-    await call("/auth/register", freshIp(), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password: strongPassword }) });
+    await call("/auth/register", freshIp(), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password: strongPassword }),
+    });
     const first = await login(freshIp(), email, strongPassword);
     expect(first.status).toBe(200);
     const { device_token: deviceToken } = await first.json<{ device_token: string }>();
@@ -155,7 +167,11 @@ describe("rate limits at the gateway", () => {
     expect((await login(freshIp(), email, strongPassword)).status).toBe(429);
 
     const fromDevice = (token: string, target = email) =>
-      call("/auth/login", freshIp(), { method: "POST", headers: { "content-type": "application/json", "x-device-token": token }, body: JSON.stringify({ email: target, password: strongPassword }) });
+      call("/auth/login", freshIp(), {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-device-token": token },
+        body: JSON.stringify({ email: target, password: strongPassword }),
+      });
     expect((await fromDevice(deviceToken)).status).toBe(200);
     expect((await fromDevice(`${deviceToken.slice(0, -4)}AAAA`)).status).toBe(429);
     // The marker of one email is nothing for another: its bucket stays the shared one.

@@ -60,7 +60,11 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
           const email = await loginEmail(c);
           // The owner's known device has a bucket of its own: strangers' failures cannot empty it.
           const device = email ? await knownDeviceOf(c, email) : null;
-          if (device) return [{ key: ip, policy: policies.loginIp }, { key: `device:${device}`, policy: policies.loginEmail }];
+          if (device)
+            return [
+              { key: ip, policy: policies.loginIp },
+              { key: `device:${device}`, policy: policies.loginEmail },
+            ];
           // Tight per (address, email): ten wrong passwords from a stranger's address lock out that
           // address only; loose per email: a guess spread over many addresses still runs dry.
           const emailHash = email ? await sha256(email) : undefined;
@@ -90,7 +94,11 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
           break;
         // A stolen access token must not become unlimited guesses at the current password.
         case "/auth/password/change":
-          if (userId) return [{ key: ip, policy: policies.loginIp }, { key: `password:user:${userId}`, policy: policies.loginEmail }];
+          if (userId)
+            return [
+              { key: ip, policy: policies.loginIp },
+              { key: `password:user:${userId}`, policy: policies.loginEmail },
+            ];
           break;
         case "/auth/refresh":
           return [{ key: ip, policy: policies.refresh }];
@@ -117,7 +125,10 @@ export function rateLimit(settings: RateLimitSettings): MiddlewareHandler<Gatewa
       c.get("log").error("rate limiter unavailable; request let through", { error });
       return next();
     }
-    const headers = rateLimitHeaders(charges.map((charge) => charge.policy), decisions);
+    const headers = rateLimitHeaders(
+      charges.map((charge) => charge.policy),
+      decisions,
+    );
     const refused = decisions.filter((decision) => !decision.allowed);
     if (refused.length > 0) {
       const retryAfter = Math.max(...refused.map((decision) => decision.retryAfterSeconds));

@@ -35,9 +35,6 @@ export function registerMe(app: OpenAPIHono<GatewayEnv>): void {
     // requireAuth() ran; a missing principal is a wiring bug, not a client error.
     if (!principal) throw new Error("GET /me needs requireAuth() before it");
     c.header("cache-control", "no-store");
-    return c.json(
-      { user_id: principal.userId, roles: principal.roles, is_premium: principal.isPremium, session_id: principal.sessionId },
-      200,
-    );
+    return c.json({ user_id: principal.userId, roles: principal.roles, is_premium: principal.isPremium, session_id: principal.sessionId }, 200);
   });
 }

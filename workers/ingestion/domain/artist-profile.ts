@@ -14,7 +14,11 @@ import { artistsManagedBy } from "../../catalog/artist-managers.ts";
  * the account), else the named release's, else the only profile the account
  * manages. An account managing several must say which.
  */
-export async function artistProfileOf(db: Kysely<Database>, userId: string, request: { artistId?: string | undefined; releaseId?: string | undefined } = {}): Promise<string> {
+export async function artistProfileOf(
+  db: Kysely<Database>,
+  userId: string,
+  request: { artistId?: string | undefined; releaseId?: string | undefined } = {},
+): Promise<string> {
   const managed = await artistsManagedBy(db, userId);
   if (managed.length === 0) {
     throw new AppError("CONFLICT", "This account manages no artist profile yet; an admin approves an artist application (or links a profile) before uploads.");

@@ -151,7 +151,15 @@ describe("R2 mode with R2's S3 API (issue 13: uploads straight to the bucket)", 
       log,
     );
     expect(services?.target.kind).toBe("s3");
-    const issued = await services?.target.issue({ uploadId: "c3", userId: crypto.randomUUID(), sourceKey: "uploads/c3/source", sizeBytes: 1000, contentType: "audio/flac", expiresAt: new Date(Date.now() + 600_000), baseUrl: "https://tunec.test" });
+    const issued = await services?.target.issue({
+      uploadId: "c3",
+      userId: crypto.randomUUID(),
+      sourceKey: "uploads/c3/source",
+      sizeBytes: 1000,
+      contentType: "audio/flac",
+      expiresAt: new Date(Date.now() + 600_000),
+      baseUrl: "https://tunec.test",
+    });
     if (issued?.instructions.method !== "PUT") throw new Error("expected PUT");
     expect(issued.instructions.url.startsWith(s3.settings.endpoint ?? "-")).toBe(true);
   });

@@ -7,7 +7,15 @@
  */
 import type { R2MultipartBucketLike } from "../../../shared/storage/r2-object-store.ts";
 import type { S3Bucket } from "../../../shared/storage/s3-object-store.ts";
-import { abortMultipart, completeMultipart, defaultPartSizeBytes, listUploadedParts, presignMultipart, presignParts, presignPut } from "../../../shared/storage/s3-presign.ts";
+import {
+  abortMultipart,
+  completeMultipart,
+  defaultPartSizeBytes,
+  listUploadedParts,
+  presignMultipart,
+  presignParts,
+  presignPut,
+} from "../../../shared/storage/s3-presign.ts";
 import type { UploadSigner } from "./upload-url.ts";
 
 export interface UploadRequest {
@@ -51,7 +59,10 @@ export interface UploadTarget {
    * and the parts the bucket already holds: null when the target cannot tell
    * (the edge's own parts are recorded in ingestion.upload_parts instead).
    */
-  reissue(request: UploadRequest, multipart: { uploadId: string; partSize: number } | null): Promise<{ instructions: UploadInstructions; uploadedParts: UploadedPart[] | null }>;
+  reissue(
+    request: UploadRequest,
+    multipart: { uploadId: string; partSize: number } | null,
+  ): Promise<{ instructions: UploadInstructions; uploadedParts: UploadedPart[] | null }>;
   /** S3 multipart: assembles the parts (R2 and single PUTs have nothing to do). */
   complete(sourceKey: string, multipartUploadId: string | null, parts: ReadonlyArray<{ partNumber: number; etag: string }>): Promise<void>;
 }
@@ -64,13 +75,23 @@ export interface MultipartOptions {
 
 /** Every part `partSize` bytes but the last: R2 requires equal parts, S3 at least 5 MiB each. */
 export function partPlan(sizeBytes: number, partSize: number): Array<{ partNumber: number; size: number }> {
-  return Array.from({ length: Math.ceil(sizeBytes / partSize) }, (_, index) => ({ partNumber: index + 1, size: Math.min(partSize, sizeBytes - index * partSize) }));
+  return Array.from({ length: Math.ceil(sizeBytes / partSize) }, (_, index) => ({
+    partNumber: index + 1,
+    size: Math.min(partSize, sizeBytes - index * partSize),
+  }));
 }
 
 /** The edge's part URL: the part's number and size are signed, and the size travels so the edge knows what to expect. */
 export async function r2PartUrl(signer: UploadSigner, request: UploadRequest, part: { partNumber: number; size: number }): Promise<string> {
   const exp = Math.floor(request.expiresAt.getTime() / 1000);
-  const sig = await signer.sign({ uploadId: request.uploadId, userId: request.userId, sizeBytes: part.size, contentType: request.contentType, expiresAt: exp, partNumber: part.partNumber });
+  const sig = await signer.sign({
+    uploadId: request.uploadId,
+    userId: request.userId,
+    sizeBytes: part.size,
+    contentType: request.contentType,
+    expiresAt: exp,
+    partNumber: part.partNumber,
+  });
   const url = new URL(`/uploads/${request.uploadId}/parts/${part.partNumber}`, request.baseUrl);
   url.searchParams.set("size", String(part.size));
   url.searchParams.set("exp", String(exp));
@@ -83,7 +104,13 @@ const bareEtag = (etag: string) => etag.replace(/^W\//, "").replace(/^"(.*)"$/, 
 
 async function r2Put(signer: UploadSigner, request: UploadRequest): Promise<UploadInstructions> {
   const exp = Math.floor(request.expiresAt.getTime() / 1000);
-  const sig = await signer.sign({ uploadId: request.uploadId, userId: request.userId, sizeBytes: request.sizeBytes, contentType: request.contentType, expiresAt: exp });
+  const sig = await signer.sign({
+    uploadId: request.uploadId,
+    userId: request.userId,
+    sizeBytes: request.sizeBytes,
+    contentType: request.contentType,
+    expiresAt: exp,
+  });
   const url = new URL(`/uploads/${request.uploadId}/content`, request.baseUrl);
   url.searchParams.set("exp", String(exp));
   url.searchParams.set("sig", sig);
@@ -91,7 +118,9 @@ async function r2Put(signer: UploadSigner, request: UploadRequest): Promise<Uplo
 }
 
 async function r2Parts(signer: UploadSigner, request: UploadRequest, partSize: number): Promise<UploadInstructions> {
-  const parts = await Promise.all(partPlan(request.sizeBytes, partSize).map(async (part) => ({ part_number: part.partNumber, url: await r2PartUrl(signer, request, part), size: part.size })));
+  const parts = await Promise.all(
+    partPlan(request.sizeBytes, partSize).map(async (part) => ({ part_number: part.partNumber, url: await r2PartUrl(signer, request, part), size: part.size })),
+  );
   return { method: "MULTIPART", part_size: partSize, parts };
 }
 
@@ -153,14 +182,25 @@ export function s3UploadTarget(bucket: S3Bucket, options: MultipartOptions = {})
     async reissue(request, multipart) {
       const expiresInSeconds = Math.max(1, Math.round((request.expiresAt.getTime() - Date.now()) / 1000));
       if (!multipart) {
-        return { instructions: await presignPut(bucket, request.sourceKey, { contentType: request.contentType, contentLength: request.sizeBytes, expiresInSeconds }), uploadedParts: [] };
+        return {
+          instructions: await presignPut(bucket, request.sourceKey, { contentType: request.contentType, contentLength: request.sizeBytes, expiresInSeconds }),
+          uploadedParts: [],
+        };
       }
-      const parts = await presignParts(bucket, request.sourceKey, multipart.uploadId, { contentLength: request.sizeBytes, partSize: multipart.partSize, expiresInSeconds });
+      const parts = await presignParts(bucket, request.sourceKey, multipart.uploadId, {
+        contentLength: request.sizeBytes,
+        partSize: multipart.partSize,
+        expiresInSeconds,
+      });
       // A store without ListParts (some S3 look-alikes) cannot say what it holds: the client sends every part again,
       // which S3 allows (a part sent twice replaces itself).
       const uploaded = await listUploadedParts(bucket, request.sourceKey, multipart.uploadId).catch(() => []);
       return {
-        instructions: { method: "MULTIPART", part_size: multipart.partSize, parts: parts.map((part) => ({ part_number: part.partNumber, url: part.url, size: part.size })) },
+        instructions: {
+          method: "MULTIPART",
+          part_size: multipart.partSize,
+          parts: parts.map((part) => ({ part_number: part.partNumber, url: part.url, size: part.size })),
+        },
         uploadedParts: uploaded.map((part) => ({ part_number: part.partNumber, size: part.size, etag: part.etag })),
       };
     },

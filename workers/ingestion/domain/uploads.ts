@@ -116,7 +116,10 @@ export function uploadView(upload: UploadRow, trackStored: boolean) {
     detected_format: upload.detected_format,
     duration_ms: upload.duration_ms,
     loudness_lufs: upload.loudness_lufs === null ? null : Number(upload.loudness_lufs),
-    rejection: upload.rejection_code && upload.rejection_message && isRejectionCode(upload.rejection_code) ? { code: upload.rejection_code, message: upload.rejection_message } : null,
+    rejection:
+      upload.rejection_code && upload.rejection_message && isRejectionCode(upload.rejection_code)
+        ? { code: upload.rejection_code, message: upload.rejection_message }
+        : null,
     url_expires_at: upload.url_expires_at.toISOString(),
     created_at: upload.created_at.toISOString(),
     updated_at: upload.updated_at.toISOString(),

@@ -51,7 +51,11 @@ export function registerCompleteUpload(app: OpenAPIHono<GatewayEnv>): void {
     if (upload.multipart_upload_id) {
       if (parts.length === 0) throw new AppError("BAD_REQUEST", "A multipart upload needs `parts`: each part's number and ETag.");
       try {
-        await ingestion.target.complete(upload.source_key, upload.multipart_upload_id, parts.map((p) => ({ partNumber: p.part_number, etag: p.etag })));
+        await ingestion.target.complete(
+          upload.source_key,
+          upload.multipart_upload_id,
+          parts.map((p) => ({ partNumber: p.part_number, etag: p.etag })),
+        );
       } catch (error) {
         c.get("log").info("multipart completion refused", { upload_id: id, error });
         throw new AppError("BAD_REQUEST", "The bucket refused the parts: check that every part was uploaded and its ETag is right.");
@@ -64,9 +68,23 @@ export function registerCompleteUpload(app: OpenAPIHono<GatewayEnv>): void {
     if (object.size === 0) {
       await refuse(db, upload, { code: "empty_file", message: "The file is empty (0 bytes).", sizeBytes: 0 }, traceparent);
     } else if (object.size > uploadLimits.maxBytes || object.size > declared) {
-      await refuse(db, upload, { code: "too_large", message: `The file is ${object.size} bytes; it was declared as ${declared} bytes (limit ${uploadLimits.maxBytes}).`, sizeBytes: object.size }, traceparent);
+      await refuse(
+        db,
+        upload,
+        {
+          code: "too_large",
+          message: `The file is ${object.size} bytes; it was declared as ${declared} bytes (limit ${uploadLimits.maxBytes}).`,
+          sizeBytes: object.size,
+        },
+        traceparent,
+      );
     } else if (object.size < declared) {
-      await refuse(db, upload, { code: "truncated", message: `Only ${object.size} of the declared ${declared} bytes arrived.`, sizeBytes: object.size }, traceparent);
+      await refuse(
+        db,
+        upload,
+        { code: "truncated", message: `Only ${object.size} of the declared ${declared} bytes arrived.`, sizeBytes: object.size },
+        traceparent,
+      );
     } else {
       await db
         .updateTable("ingestion.uploads")

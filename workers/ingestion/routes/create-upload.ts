@@ -20,7 +20,10 @@ export const createUploadRoute = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: createUploadBody } } } },
   responses: {
     201: { description: "Upload created; send the file to `upload`", content: { "application/json": { schema: createdUploadSchema } } },
-    400: { description: "Malformed request (an empty file, another profile's release, no artist_id while managing several profiles, …)", content: problemContent },
+    400: {
+      description: "Malformed request (an empty file, another profile's release, no artist_id while managing several profiles, …)",
+      content: problemContent,
+    },
     401: { description: "Missing or invalid access token", content: problemContent },
     403: { description: "The caller is not an artist, or does not manage the named artist profile", content: problemContent },
     409: { description: "No artist profile for this account, or the release position is taken", content: problemContent },
@@ -33,7 +36,10 @@ export function registerCreateUpload(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(createUploadRoute, async function createUpload(c) {
     const body = c.req.valid("json");
     if (body.size_bytes > uploadLimits.maxBytes) {
-      throw new AppError("PAYLOAD_TOO_LARGE", `The file is ${(body.size_bytes / 1024 / 1024).toFixed(0)} MiB; the limit is ${uploadLimits.maxBytes / 1024 / 1024} MiB.`);
+      throw new AppError(
+        "PAYLOAD_TOO_LARGE",
+        `The file is ${(body.size_bytes / 1024 / 1024).toFixed(0)} MiB; the limit is ${uploadLimits.maxBytes / 1024 / 1024} MiB.`,
+      );
     }
     if (!isAcceptedContentType(body.content_type)) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", `${body.content_type} is not accepted; upload MP3, FLAC, WAV, AAC/M4A or Ogg Vorbis/Opus.`);

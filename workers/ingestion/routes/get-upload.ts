@@ -10,7 +10,8 @@ export const getUploadRoute = createRoute({
   path: "/uploads/{id}",
   tags: ["ingestion"],
   summary: "An upload's status",
-  description: "The uploading artist (or an admin): awaiting_upload → uploaded → validated → publishing → published (GET /tracks/{track_id} answers from then on), or rejected with a reason to act on.",
+  description:
+    "The uploading artist (or an admin): awaiting_upload → uploaded → validated → publishing → published (GET /tracks/{track_id} answers from then on), or rejected with a reason to act on.",
   security: bearerSecurity,
   middleware: [requireRole("artist", "admin")] as const,
   request: { params: uploadIdParam },

@@ -51,7 +51,8 @@ export function registerInternalObjects(app: OpenAPIHono<GatewayEnv>): void {
           const headers: Record<string, string> = { "x-object-size": String(object.size), "cache-control": "no-store" };
           if (object.contentType) headers["content-type"] = object.contentType;
           if (object.etag) headers.etag = object.etag;
-          if ("body" in object && object.body instanceof ReadableStream) return new Response(object.body, { status: 200, headers: { ...headers, "content-length": String(object.size) } });
+          if ("body" in object && object.body instanceof ReadableStream)
+            return new Response(object.body, { status: 200, headers: { ...headers, "content-length": String(object.size) } });
           return new Response(null, { status: 200, headers });
         }
         case "PUT": {

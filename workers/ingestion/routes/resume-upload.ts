@@ -59,15 +59,15 @@ export function registerResumeUpload(app: OpenAPIHono<GatewayEnv>): void {
     const uploadedParts =
       reissued.uploadedParts ??
       (
-        await db
-          .selectFrom("ingestion.upload_parts")
-          .select(["part_number", "size_bytes", "etag"])
-          .where("upload_id", "=", id)
-          .orderBy("part_number")
-          .execute()
+        await db.selectFrom("ingestion.upload_parts").select(["part_number", "size_bytes", "etag"]).where("upload_id", "=", id).orderBy("part_number").execute()
       ).map((part) => ({ part_number: part.part_number, size: Number(part.size_bytes), etag: part.etag }));
     // The expiry job counts from the newest URL's expiry.
-    await db.updateTable("ingestion.uploads").set({ url_expires_at: expiresAt, updated_at: new Date() }).where("id", "=", id).where("state", "=", "awaiting_upload").execute();
+    await db
+      .updateTable("ingestion.uploads")
+      .set({ url_expires_at: expiresAt, updated_at: new Date() })
+      .where("id", "=", id)
+      .where("state", "=", "awaiting_upload")
+      .execute();
     c.get("log").info("upload resumed", { upload_id: id, uploaded_parts: uploadedParts.length });
     return c.json({ upload_id: id, expires_at: expiresAt.toISOString(), upload: reissued.instructions, uploaded_parts: multipart ? uploadedParts : [] }, 200);
   });

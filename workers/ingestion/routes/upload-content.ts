@@ -17,7 +17,10 @@ export const uploadContentRoute = createRoute({
   request: {
     params: uploadIdParam,
     query: z.object({
-      exp: z.string().regex(/^\d{1,12}$/).openapi({ description: "Expiry (Unix seconds), signed." }),
+      exp: z
+        .string()
+        .regex(/^\d{1,12}$/)
+        .openapi({ description: "Expiry (Unix seconds), signed." }),
       sig: z.string().min(1).max(200).openapi({ description: "HMAC-SHA256 signature of the upload URL." }),
     }),
     body: { required: true, content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
@@ -25,7 +28,9 @@ export const uploadContentRoute = createRoute({
   responses: {
     200: {
       description: "Stored; now POST /uploads/{id}/complete",
-      content: { "application/json": { schema: z.object({ upload_id: z.uuid(), size_bytes: z.int(), etag: z.string().nullable() }).openapi("UploadedContent") } },
+      content: {
+        "application/json": { schema: z.object({ upload_id: z.uuid(), size_bytes: z.int(), etag: z.string().nullable() }).openapi("UploadedContent") },
+      },
     },
     400: { description: "The body is shorter than the declared size", content: problemContent },
     403: { description: "The URL is invalid, tampered with or expired", content: problemContent },

@@ -16,10 +16,23 @@ export const uploadPartRoute = createRoute({
     "The part URLs of a MULTIPART upload instruction are the credential: no bearer token. The body must be exactly the part's size; " +
     "the answer's ETag header (and `etag`) goes into POST /uploads/{id}/complete. A part may be sent again (a retry replaces it).",
   request: {
-    params: uploadIdParam.extend({ part: z.coerce.number().int().min(1).max(10_000).openapi({ param: { name: "part", in: "path" }, example: 1 }) }),
+    params: uploadIdParam.extend({
+      part: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .openapi({ param: { name: "part", in: "path" }, example: 1 }),
+    }),
     query: z.object({
-      size: z.string().regex(/^\d{1,12}$/).openapi({ description: "The part's size in bytes, signed." }),
-      exp: z.string().regex(/^\d{1,12}$/).openapi({ description: "Expiry (Unix seconds), signed." }),
+      size: z
+        .string()
+        .regex(/^\d{1,12}$/)
+        .openapi({ description: "The part's size in bytes, signed." }),
+      exp: z
+        .string()
+        .regex(/^\d{1,12}$/)
+        .openapi({ description: "Expiry (Unix seconds), signed." }),
       sig: z.string().min(1).max(200).openapi({ description: "HMAC-SHA256 signature of the part URL." }),
     }),
     body: { required: true, content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
@@ -28,7 +41,9 @@ export const uploadPartRoute = createRoute({
     200: {
       description: "Stored; keep the ETag for POST /uploads/{id}/complete",
       headers: z.object({ etag: z.string() }),
-      content: { "application/json": { schema: z.object({ upload_id: z.uuid(), part_number: z.int(), size_bytes: z.int(), etag: z.string() }).openapi("UploadedPart") } },
+      content: {
+        "application/json": { schema: z.object({ upload_id: z.uuid(), part_number: z.int(), size_bytes: z.int(), etag: z.string() }).openapi("UploadedPart") },
+      },
     },
     400: { description: "The body is shorter than the part", content: problemContent },
     403: { description: "The URL is invalid, tampered with or expired", content: problemContent },
@@ -48,7 +63,14 @@ export function registerUploadPart(app: OpenAPIHono<GatewayEnv>): void {
     const valid =
       upload !== undefined &&
       (await ingestion.signer.verify(
-        { uploadId: upload.id, userId: upload.user_id, sizeBytes: expected, contentType: upload.declared_content_type, expiresAt: Number(exp), partNumber: part },
+        {
+          uploadId: upload.id,
+          userId: upload.user_id,
+          sizeBytes: expected,
+          contentType: upload.declared_content_type,
+          expiresAt: Number(exp),
+          partNumber: part,
+        },
         sig,
       ));
     // One answer for every forged URL, as for whole files.

@@ -40,7 +40,13 @@ const listRoute = createRoute({
   method: "get",
   path: "/me/push-subscriptions",
   summary: "The caller's browsers registered for Web Push",
-  responses: { 200: { description: "Most recently registered first", content: { "application/json": { schema: z.object({ subscriptions: z.array(pushSubscriptionView) }) } } }, ...authProblems },
+  responses: {
+    200: {
+      description: "Most recently registered first",
+      content: { "application/json": { schema: z.object({ subscriptions: z.array(pushSubscriptionView) }) } },
+    },
+    ...authProblems,
+  },
 });
 
 function view(row: PushSubscriptionRow) {
@@ -64,7 +70,9 @@ export function registerPushSubscriptionRoutes(app: OpenAPIHono<GatewayEnv>): vo
   app.openapi(subscribeRoute, async function subscribeToPush(c) {
     const body = c.req.valid("json");
     if (isLoopbackEndpoint(body.endpoint) && production(c)) {
-      throw new AppError("VALIDATION_FAILED", "Invalid value for body.endpoint.", { errors: [{ field: "body.endpoint", message: "expected an https URL of a push service" }] });
+      throw new AppError("VALIDATION_FAILED", "Invalid value for body.endpoint.", {
+        errors: [{ field: "body.endpoint", message: "expected an https URL of a push service" }],
+      });
     }
     const { row, created } = await savePushSubscription(c.get("services").db, principalOf(c).userId, {
       endpoint: body.endpoint,

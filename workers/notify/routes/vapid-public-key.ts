@@ -10,7 +10,10 @@ const route = createRoute({
   summary: "The VAPID public key browsers subscribe with",
   description: "Pass it as `applicationServerKey` to `pushManager.subscribe()`; the origin signs every push with the matching private key.",
   responses: {
-    200: { description: "The key (base64url, uncompressed P-256 point)", content: { "application/json": { schema: z.object({ public_key: z.string() }).openapi("VapidPublicKey") } } },
+    200: {
+      description: "The key (base64url, uncompressed P-256 point)",
+      content: { "application/json": { schema: z.object({ public_key: z.string() }).openapi("VapidPublicKey") } },
+    },
     503: { description: "Web Push is not configured on this server", content: problemContent },
   },
 });

@@ -27,7 +27,12 @@ export const onError: ErrorHandler<GatewayEnv> = function mapErrorToProblem(erro
   if (error instanceof HTTPException) return problemResponse(c, fromHttpException(error));
   if (isDatabaseTimeout(error)) {
     c.get("log")?.warn("database timeout", { error });
-    return problemResponse(c, new AppError("SERVICE_UNAVAILABLE", "The database is slow to answer; try again shortly.", { headers: { "retry-after": String(databaseRetryAfterSeconds) } }));
+    return problemResponse(
+      c,
+      new AppError("SERVICE_UNAVAILABLE", "The database is slow to answer; try again shortly.", {
+        headers: { "retry-after": String(databaseRetryAfterSeconds) },
+      }),
+    );
   }
   c.get("log")?.error("unhandled error", { error });
   return problemResponse(c, new AppError("INTERNAL", "The server could not complete the request; it has been logged."));
@@ -85,10 +90,7 @@ export function notFoundOrMethodNotAllowed(routes: () => readonly RouteEntry[]):
     if (allowed.size > 0) {
       if (allowed.has("GET")) allowed.add("HEAD");
       const allow = [...allowed].sort().join(", ");
-      return problemResponse(
-        c,
-        new AppError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${path}; use ${allow}.`, { headers: { allow } }),
-      );
+      return problemResponse(c, new AppError("METHOD_NOT_ALLOWED", `${c.req.method} is not allowed on ${path}; use ${allow}.`, { headers: { allow } }));
     }
     return problemResponse(c, new AppError("ROUTE_NOT_FOUND", `No route matches ${c.req.method} ${path}.`));
   };

@@ -16,7 +16,7 @@ export function clientAddress(request: Request, trustProxyHeaders: boolean): str
     address = headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip")?.trim();
   }
   if (!address) return "unknown";
-  return address.includes(":") ? ipv6Prefix64(address) ?? "invalid" : address.slice(0, 45);
+  return address.includes(":") ? (ipv6Prefix64(address) ?? "invalid") : address.slice(0, 45);
 }
 
 function ipv6Prefix64(address: string): string | undefined {
@@ -38,6 +38,6 @@ function ipv6Prefix64(address: string): string | undefined {
 export function rateLimitHeaders(policies: readonly RatePolicy[], decisions: readonly RateDecision[]): Record<string, string> {
   return {
     "ratelimit-policy": policies.map((p) => `"${p.name}";q=${p.limit};w=${p.periodSeconds}`).join(", "),
-    "ratelimit": policies.map((p, i) => `"${p.name}";r=${decisions[i]?.remaining ?? 0};t=${decisions[i]?.resetSeconds ?? 0}`).join(", "),
+    ratelimit: policies.map((p, i) => `"${p.name}";r=${decisions[i]?.remaining ?? 0};t=${decisions[i]?.resetSeconds ?? 0}`).join(", "),
   };
 }

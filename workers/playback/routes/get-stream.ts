@@ -57,7 +57,8 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     });
     if (!started.ok) throw new AppError("CONFLICT", "This play id was already used for another track or quality; start a new play with a new id.");
     const { play, leaseId } = started;
-    if (started.takenOverFrom) c.get("log").info("stream taken over", { user_id: principal.userId, from_session: started.takenOverFrom, to_session: principal.sessionId });
+    if (started.takenOverFrom)
+      c.get("log").info("stream taken over", { user_id: principal.userId, from_session: started.takenOverFrom, to_session: principal.sessionId });
 
     const { url, expiresAt } = await playback.mediaUrls.issue({
       origin: new URL(c.req.url).origin,

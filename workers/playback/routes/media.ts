@@ -20,7 +20,8 @@ import { playbackServices, type PlaybackServices } from "../services.ts";
 async function checkAccess(c: Context<GatewayEnv>, playback: PlaybackServices): Promise<MediaUrlClaims> {
   const verified = await verifyMediaUrl(playback.signer, new URL(c.req.url));
   // One answer for every forged URL: the wire never says which part failed.
-  if (!verified.ok && verified.reason === "expired") throw new AppError("MEDIA_URL_EXPIRED", "The media URL has expired; ask GET /stream/{id} again with the same play_id.");
+  if (!verified.ok && verified.reason === "expired")
+    throw new AppError("MEDIA_URL_EXPIRED", "The media URL has expired; ask GET /stream/{id} again with the same play_id.");
   if (!verified.ok) throw new AppError("MEDIA_URL_INVALID", "The media URL is invalid.");
   const { claims } = verified;
   const principal = c.get("principal");
@@ -28,7 +29,10 @@ async function checkAccess(c: Context<GatewayEnv>, playback: PlaybackServices): 
   if (claims.leaseId) {
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
     if (!(await playback.leases.forUser(claims.userId).isStreamLeaseActive(claims.leaseId))) {
-      throw new AppError("STREAM_TAKEN_OVER", "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.");
+      throw new AppError(
+        "STREAM_TAKEN_OVER",
+        "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.",
+      );
     }
   }
   return claims;

@@ -20,7 +20,9 @@ import { aliasName, type IndexKind } from "./indices.ts";
 const kindOf: Record<SearchType, IndexKind> = { track: "tracks", album: "albums", artist: "artists" };
 
 const hitSchema = <T extends z.ZodType>(source: T) =>
-  z.object({ hits: z.object({ hits: z.array(z.object({ _id: z.string(), _score: z.number().nullable(), sort: z.tuple([z.number(), z.string()]), _source: source })) }) });
+  z.object({
+    hits: z.object({ hits: z.array(z.object({ _id: z.string(), _score: z.number().nullable(), sort: z.tuple([z.number(), z.string()]), _source: source })) }),
+  });
 
 const trackSource = z.object({
   id: z.string(),
@@ -52,9 +54,7 @@ export function searchBody(request: SearchRequest): Record<string, unknown> {
   const q = foldRomanisation(request.q);
   const key = searchKey(q);
   const sound = soundKey(key);
-  const should: unknown[] = [
-    { multi_match: { query: q, fields: ["title^2", "title.en^2", "names", "names.en"], operator: "and", boost: 2 } },
-  ];
+  const should: unknown[] = [{ multi_match: { query: q, fields: ["title^2", "title.en^2", "names", "names.en"], operator: "and", boost: 2 } }];
   // A query without Latin or Cyrillic letters has an empty search form: it must not match every such name.
   if (key !== "") {
     should.push(

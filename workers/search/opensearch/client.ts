@@ -65,14 +65,23 @@ export function createOpenSearchClient(options: { url: string; timeoutMs?: numbe
 
   function failure(method: string, path: string, status: number, json: unknown): OpenSearchError {
     const parsed = errorBody.safeParse(json);
-    const reason = parsed.success ? (typeof parsed.data.error === "string" ? parsed.data.error : `${parsed.data.error.type}: ${parsed.data.error.reason ?? ""}`) : "unexpected answer";
+    const reason = parsed.success
+      ? typeof parsed.data.error === "string"
+        ? parsed.data.error
+        : `${parsed.data.error.type}: ${parsed.data.error.reason ?? ""}`
+      : "unexpected answer";
     return new OpenSearchError(`${method} ${path}: ${status} ${reason}`, status);
   }
 
   return {
     url: base,
     async request(method, path, schema, requestOptions = {}) {
-      const { status, json } = await send(method, path, requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body), "application/json");
+      const { status, json } = await send(
+        method,
+        path,
+        requestOptions.body === undefined ? undefined : JSON.stringify(requestOptions.body),
+        "application/json",
+      );
       if ((status < 200 || status >= 300) && !requestOptions.allow?.includes(status)) throw failure(method, path, status, json);
       const parsed = schema.safeParse(json);
       if (!parsed.success) throw new OpenSearchError(`${method} ${path}: unexpected answer: ${parsed.error.message.slice(0, 300)}`, status);

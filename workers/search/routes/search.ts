@@ -108,7 +108,9 @@ function toBody(hits: SearchHits, mediaBaseUrl: string | undefined, limit: numbe
     }));
     return { type: "album", items, next_cursor };
   }
-  const items = hits.hits.slice(0, limit).map((hit) => ({ id: hit.id, name: hit.name, image_url: mediaUrl(mediaBaseUrl, hit.image_key), track_count: hit.track_count }));
+  const items = hits.hits
+    .slice(0, limit)
+    .map((hit) => ({ id: hit.id, name: hit.name, image_url: mediaUrl(mediaBaseUrl, hit.image_key), track_count: hit.track_count }));
   return { type: "artist", items, next_cursor };
 }
 
@@ -120,7 +122,10 @@ export function registerSearch(app: OpenAPIHono<GatewayEnv>): void {
     let after: { score: number; id: string } | undefined;
     if (query.cursor) {
       const position = decodeCursor(query.cursor, positionSchema);
-      if (position.f !== cursorFingerprint) throw new AppError("BAD_REQUEST", "This cursor belongs to another query or type.", { errors: [{ field: "query.cursor", message: "cursor of another query" }] });
+      if (position.f !== cursorFingerprint)
+        throw new AppError("BAD_REQUEST", "This cursor belongs to another query or type.", {
+          errors: [{ field: "query.cursor", message: "cursor of another query" }],
+        });
       after = { score: position.s, id: position.i };
     }
     const { value, cache } = await cachedPage(

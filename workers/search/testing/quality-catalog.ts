@@ -29,7 +29,12 @@ const artists: SeedArtist[] = [
   },
   { name: "Zemfira", popularity: 700, singles: ["Iskala", "Хочешь?", "Ariva"] },
   { name: "Сплин", popularity: 400, singles: ["Выхода нет", "Орбит без сахара"] },
-  { name: "Queen", popularity: 1000, albums: [{ title: "A Night at the Opera", tracks: ["Bohemian Rhapsody", "Love of My Life"] }], singles: ["We Will Rock You"] },
+  {
+    name: "Queen",
+    popularity: 1000,
+    albums: [{ title: "A Night at the Opera", tracks: ["Bohemian Rhapsody", "Love of My Life"] }],
+    singles: ["We Will Rock You"],
+  },
   { name: "Radiohead", popularity: 800, singles: ["Creep", "Karma Police"] },
   { name: "Мумий Тролль", popularity: 300, singles: ["Владивосток 2000", "Утекай"] },
   { name: "Алла Пугачёва", popularity: 600, singles: ["Миллион алых роз"] },

@@ -18,7 +18,12 @@ interface SpellingArtist {
 }
 
 export const spellingArtists: SpellingArtist[] = [
-  { name: "Пётр Ильич Чайковский", popularity: 900, albums: [{ title: "Времена года", tracks: ["Подснежник", "Баркарола"] }], singles: ["Лебединое озеро", "Щелкунчик", "Евгений Онегин"] },
+  {
+    name: "Пётр Ильич Чайковский",
+    popularity: 900,
+    albums: [{ title: "Времена года", tracks: ["Подснежник", "Баркарола"] }],
+    singles: ["Лебединое озеро", "Щелкунчик", "Евгений Онегин"],
+  },
   { name: "Сергей Рахманинов", popularity: 700, singles: ["Вокализ", "Всенощное бдение", "Остров мёртвых"] },
   { name: "Дмитрий Шостакович", popularity: 600, singles: ["Вальс № 2", "Ленинградская симфония"] },
   { name: "Модест Мусоргский", popularity: 500, singles: ["Картинки с выставки", "Ночь на Лысой горе", "Борис Годунов"] },
@@ -51,7 +56,12 @@ export const spellingArtists: SpellingArtist[] = [
   { name: "Монеточка", popularity: 370, singles: ["Каждый раз"] },
   { name: "Баста", popularity: 360, singles: ["Сансара"] },
   { name: "Шуфутинский", popularity: 100, singles: ["Третье сентября"] },
-  { name: "The Beatles", popularity: 1000, albums: [{ title: "Abbey Road", tracks: ["Come Together", "Here Comes the Sun"] }], singles: ["Yesterday", "Let It Be"] },
+  {
+    name: "The Beatles",
+    popularity: 1000,
+    albums: [{ title: "Abbey Road", tracks: ["Come Together", "Here Comes the Sun"] }],
+    singles: ["Yesterday", "Let It Be"],
+  },
   { name: "Madonna", popularity: 800, singles: ["Like a Prayer", "Frozen"] },
   { name: "Eminem", popularity: 850, singles: ["Lose Yourself", "Stan"] },
   { name: "Queen", popularity: 900, singles: ["Bohemian Rhapsody", "We Are the Champions"] },
@@ -312,7 +322,11 @@ export async function seedSpellingCatalog(db: Kysely<Database>): Promise<void> {
   for (const artist of spellingArtists) {
     const { id } = await db.insertInto("catalog.artists").values({ name: artist.name }).returning("id").executeTakeFirstOrThrow();
     for (const album of artist.albums ?? []) {
-      const row = await db.insertInto("catalog.albums").values({ title: album.title, artist_id: id, release_date: "2000-01-01" }).returning("id").executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto("catalog.albums")
+        .values({ title: album.title, artist_id: id, release_date: "2000-01-01" })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       for (const [index, title] of album.tracks.entries()) await addTrack(title, id, artist.popularity - index, { id: row.id, position: index + 1 });
     }
     for (const [index, title] of (artist.singles ?? []).entries()) await addTrack(title, id, artist.popularity - index);

@@ -58,7 +58,12 @@ export const getIndexes: SubsonicHandler = async ({ db, params, account }) => {
   // Nothing changed since the client's copy: an empty index, as the original server answers.
   if (since !== undefined && since >= lastModified) return { indexes: { ignoredArticles: "", lastModified } };
   const artists = await artistIndex(db, maxIndexedArtists);
-  const stars = await starredAt(db, account.userId, "artist", artists.map((artist) => artist.id));
+  const stars = await starredAt(
+    db,
+    account.userId,
+    "artist",
+    artists.map((artist) => artist.id),
+  );
   return {
     indexes: {
       ignoredArticles: "",
@@ -150,7 +155,14 @@ export const getMusicDirectory: SubsonicHandler = async ({ db, params, account }
     if (!summary) throw notFound("Directory");
     const starred = (await starredAt(db, account.userId, "album", [id])).get(id);
     return {
-      directory: { id, parent: summary.artist_id, name: summary.title, starred, playCount: summary.plays, child: await songsOf(db, account.userId, album.tracks) },
+      directory: {
+        id,
+        parent: summary.artist_id,
+        name: summary.title,
+        starred,
+        playCount: summary.plays,
+        child: await songsOf(db, account.userId, album.tracks),
+      },
     };
   }
   const artist = await findArtist(db, id, 0);

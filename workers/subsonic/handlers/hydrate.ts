@@ -13,21 +13,41 @@ export async function songsOf(db: Kysely<Database>, userId: string, tracks: read
 }
 
 export async function albumsOf(db: Kysely<Database>, userId: string, albums: readonly AlbumSummary[]): Promise<SubsonicObject[]> {
-  const stars = await starredAt(db, userId, "album", albums.map((album) => album.id));
+  const stars = await starredAt(
+    db,
+    userId,
+    "album",
+    albums.map((album) => album.id),
+  );
   return albums.map((album) => toAlbumID3(album, stars.get(album.id)));
 }
 
 export async function artistsOf(db: Kysely<Database>, userId: string, artists: readonly ArtistSummary[]): Promise<SubsonicObject[]> {
-  const stars = await starredAt(db, userId, "artist", artists.map((artist) => artist.id));
+  const stars = await starredAt(
+    db,
+    userId,
+    "artist",
+    artists.map((artist) => artist.id),
+  );
   return artists.map((artist) => toArtistID3(artist, stars.get(artist.id)));
 }
 
 export async function albumDirectoriesOf(db: Kysely<Database>, userId: string, albums: readonly AlbumSummary[]): Promise<SubsonicObject[]> {
-  const stars = await starredAt(db, userId, "album", albums.map((album) => album.id));
+  const stars = await starredAt(
+    db,
+    userId,
+    "album",
+    albums.map((album) => album.id),
+  );
   return albums.map((album) => toAlbumDirectory(album, stars.get(album.id)));
 }
 
 export async function plainArtistsOf(db: Kysely<Database>, userId: string, artists: readonly ArtistSummary[]): Promise<SubsonicObject[]> {
-  const stars = await starredAt(db, userId, "artist", artists.map((artist) => artist.id));
+  const stars = await starredAt(
+    db,
+    userId,
+    "artist",
+    artists.map((artist) => artist.id),
+  );
   return artists.map((artist) => toArtist(artist, stars.get(artist.id)));
 }

@@ -84,7 +84,12 @@ async function albumInfo(request: SubsonicRequest) {
     .selectFrom("catalog.albums as al")
     .select("al.cover_key")
     .where("al.status", "=", "published")
-    .where((eb) => eb.or([eb("al.id", "=", id), eb("al.id", "=", eb.selectFrom("catalog.tracks").select("album_id").where("id", "=", id).where("status", "=", "published"))]))
+    .where((eb) =>
+      eb.or([
+        eb("al.id", "=", id),
+        eb("al.id", "=", eb.selectFrom("catalog.tracks").select("album_id").where("id", "=", id).where("status", "=", "published")),
+      ]),
+    )
     .executeTakeFirst();
   if (!row) throw notFound("Album");
   const image = imageUrl(request, row.cover_key);

@@ -47,7 +47,10 @@ async function starTargets(request: SubsonicRequest): Promise<Array<{ kind: Like
     if (!kind) throw notFound(`Item ${id.slice(0, 40)}`);
     targets.push({ kind, id: id.toLowerCase() });
   }
-  for (const [name, kind] of [["albumId", "album"], ["artistId", "artist"]] as const) {
+  for (const [name, kind] of [
+    ["albumId", "album"],
+    ["artistId", "artist"],
+  ] as const) {
     for (const id of ids(request, name)) {
       if (!isUuid(id) || !(await likeTargetExists(db, kind, id.toLowerCase()))) throw notFound(kind === "album" ? "Album" : "Artist");
       targets.push({ kind, id: id.toLowerCase() });
@@ -102,7 +105,13 @@ export const getPlaylists: SubsonicHandler = async (request) => {
     throw new SubsonicError(errorCodes.notAuthorized, "You may only list your own playlists.");
   }
   const playlists = await listMyPlaylists(request.db, request.account.userId, undefined, maxListedPlaylists);
-  const [names, seconds] = await Promise.all([ownerNames(request, playlists), durations(request.db, playlists.map((playlist) => playlist.id))]);
+  const [names, seconds] = await Promise.all([
+    ownerNames(request, playlists),
+    durations(
+      request.db,
+      playlists.map((playlist) => playlist.id),
+    ),
+  ]);
   return { playlists: { playlist: playlists.map((playlist) => toPlaylist(playlist, names.get(playlist.owner_id) ?? "", seconds.get(playlist.id) ?? 0)) } };
 };
 
@@ -120,7 +129,10 @@ async function access(request: SubsonicRequest, id: string, need: Need): Promise
 async function playlistWithSongs(request: SubsonicRequest, playlist: PlaylistRecord): Promise<SubsonicObject> {
   const entries = await listEntries(request.db, playlist.id, maxPlaylistTracks);
   // Taken-down tracks stay in the playlist on TUNEC; Subsonic clients cannot play them, so they are left out.
-  const tracks = await findTracks(request.db, entries.map((entry) => entry.track_id));
+  const tracks = await findTracks(
+    request.db,
+    entries.map((entry) => entry.track_id),
+  );
   const byId = new Map(tracks.map((track) => [track.id, track]));
   const playable = entries.flatMap((entry) => byId.get(entry.track_id) ?? []);
   const [names, songs] = await Promise.all([ownerNames(request, [playlist]), songsOf(request.db, request.account.userId, playable)]);
@@ -158,7 +170,12 @@ function subsonicError(error: unknown): unknown {
   }
 }
 
-async function mutate(request: SubsonicRequest, playlist: PlaylistRecord, need: Exclude<Need, "view">, work: Parameters<typeof mutatePlaylist>[2]): Promise<void> {
+async function mutate(
+  request: SubsonicRequest,
+  playlist: PlaylistRecord,
+  need: Exclude<Need, "view">,
+  work: Parameters<typeof mutatePlaylist>[2],
+): Promise<void> {
   try {
     await mutatePlaylist(request.db, { playlistId: playlist.id, userId: request.account.userId, ifMatch: etagOf(playlist.version), need }, work);
   } catch (error) {
@@ -184,7 +201,11 @@ export const createPlaylist: SubsonicHandler = async (request) => {
     const name = request.params.get("name");
     await mutate(request, playlist, "edit", async (trx, locked) => {
       await trx.deleteFrom("users.playlist_tracks").where("playlist_id", "=", locked.id).execute();
-      await trx.updateTable("users.playlists").set({ track_count: 0, ...(name !== undefined ? { name: nameLimit(name) } : {}) }).where("id", "=", locked.id).execute();
+      await trx
+        .updateTable("users.playlists")
+        .set({ track_count: 0, ...(name !== undefined ? { name: nameLimit(name) } : {}) })
+        .where("id", "=", locked.id)
+        .execute();
       if (songs.length > 0) await addTracks(trx, { ...locked, track_count: 0 }, { trackIds: songs, beforeEntryId: null, userId: request.account.userId });
     });
   } else {
@@ -193,9 +214,17 @@ export const createPlaylist: SubsonicHandler = async (request) => {
     const createdId = await request.db
       .transaction()
       .execute(async (trx) => {
-        const created = await trx.insertInto("users.playlists").values({ owner_id: request.account.userId, name }).returning(["id", "owner_id", "version"]).executeTakeFirstOrThrow();
+        const created = await trx
+          .insertInto("users.playlists")
+          .values({ owner_id: request.account.userId, name })
+          .returning(["id", "owner_id", "version"])
+          .executeTakeFirstOrThrow();
         if (songs.length > 0) {
-          await addTracks(trx, { ...created, version: String(created.version), track_count: 0 }, { trackIds: songs, beforeEntryId: null, userId: request.account.userId });
+          await addTracks(
+            trx,
+            { ...created, version: String(created.version), track_count: 0 },
+            { trackIds: songs, beforeEntryId: null, userId: request.account.userId },
+          );
         }
         return created.id;
       })

@@ -65,7 +65,11 @@ export const getAlbumList: SubsonicHandler = async (request) => ({
 
 export const getRandomSongs: SubsonicHandler = async ({ db, params, account }) => {
   const size = params.int("size", { min: 1, max: maxSize, fallback: 10 });
-  const ids = await randomTrackIds(db, size, { genre: params.get("genre")?.slice(0, 200), fromYear: params.optionalInt("fromYear"), toYear: params.optionalInt("toYear") });
+  const ids = await randomTrackIds(db, size, {
+    genre: params.get("genre")?.slice(0, 200),
+    fromYear: params.optionalInt("fromYear"),
+    toYear: params.optionalInt("toYear"),
+  });
   return { randomSongs: { song: await songsOf(db, account.userId, await findTracks(db, ids)) } };
 };
 
@@ -82,7 +86,11 @@ async function starredItems(request: SubsonicRequest) {
   const [tracks, albums, artists] = await Promise.all(
     (["track", "album", "artist"] as const).map(async (kind) => (await listLikes(db, account.userId, kind, maxStarred)).map((like) => like.id)),
   );
-  const [artistRows, albumRows, trackRows] = await Promise.all([findArtistSummaries(db, artists ?? []), findAlbumSummaries(db, albums ?? []), findTracks(db, tracks ?? [])]);
+  const [artistRows, albumRows, trackRows] = await Promise.all([
+    findArtistSummaries(db, artists ?? []),
+    findAlbumSummaries(db, albums ?? []),
+    findTracks(db, tracks ?? []),
+  ]);
   return { artists: artistRows, albums: albumRows, tracks: trackRows };
 }
 
@@ -119,7 +127,10 @@ interface Window {
 const none: Window = { count: 0, offset: 0 };
 
 function windowOf(params: SubsonicParams, prefix: "artist" | "album" | "song"): Window {
-  return { count: params.int(`${prefix}Count`, { min: 0, max: maxSize, fallback: 20 }), offset: params.int(`${prefix}Offset`, { min: 0, max: maxOffset, fallback: 0 }) };
+  return {
+    count: params.int(`${prefix}Count`, { min: 0, max: maxSize, fallback: 20 }),
+    offset: params.int(`${prefix}Offset`, { min: 0, max: maxOffset, fallback: 0 }),
+  };
 }
 
 /** Everything, in stable orders: the spec asks an empty query to list the library (clients sync with it). */
@@ -131,7 +142,11 @@ async function everything(db: Kysely<Database>, artists: Window, albums: Window,
           .selectFrom("catalog.artists")
           .select("id")
           .where("merged_into", "is", null)
-          .where((eb) => eb.exists(eb.selectFrom("catalog.tracks as t").select("t.id").whereRef("t.artist_id", "=", "catalog.artists.id").where("t.status", "=", "published")))
+          .where((eb) =>
+            eb.exists(
+              eb.selectFrom("catalog.tracks as t").select("t.id").whereRef("t.artist_id", "=", "catalog.artists.id").where("t.status", "=", "published"),
+            ),
+          )
           .orderBy("name")
           .orderBy("id")
           .limit(artists.count)

@@ -73,7 +73,13 @@ export function renditionFor(track: PlayableTrack, premium: boolean, maxBitRate:
 }
 
 /** The object's bytes with Range: R2 through the media endpoint's code, S3 through a presigned GET. */
-async function objectResponse(c: Context<GatewayEnv>, playback: PlaybackServices, userId: string, objectKey: string, leaseId: string | null): Promise<Response> {
+async function objectResponse(
+  c: Context<GatewayEnv>,
+  playback: PlaybackServices,
+  userId: string,
+  objectKey: string,
+  leaseId: string | null,
+): Promise<Response> {
   if (playback.bucket) return serveMediaObject(c, playback.bucket, objectKey);
   const { url } = await playback.mediaUrls.issue({ origin: new URL(c.req.url).origin, userId, objectKey, leaseId, expiresInSeconds: 60 });
   const forwarded = new Headers();
@@ -108,7 +114,10 @@ export const stream: SubsonicHandler = async (request) => {
   if (range !== undefined && !/^bytes=0-/i.test(range)) {
     const leaseId = await heldLease(account, id, store);
     if (leaseId === false) {
-      throw new SubsonicError(errorCodes.generic, "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.");
+      throw new SubsonicError(
+        errorCodes.generic,
+        "This account started playing on another device; only one device streams at a time. Start playback here again to take it back.",
+      );
     }
     if (leaseId) return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, leaseId), rendition.codec);
   }
@@ -128,7 +137,13 @@ export const stream: SubsonicHandler = async (request) => {
   if (!started.ok) started = await start(await playIdOf(account, id, now, rendition.quality));
   if (!started.ok) throw new SubsonicError(errorCodes.generic, "This play could not be started; try again.");
   // Per start of a play, not per Range request: getNowPlaying, and the lease later parts are checked against.
-  await setNowPlaying(account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId: started.leaseId, durationMs: track.duration_ms, restart: started.created });
+  await setNowPlaying(account.userId, account.credentialId, {
+    trackId: id,
+    client: params.get("c") ?? "",
+    leaseId: started.leaseId,
+    durationMs: track.duration_ms,
+    restart: started.created,
+  });
   return withContentType(await objectResponse(c, playback, account.userId, rendition.object_key, started.leaseId), rendition.codec);
 };
 
@@ -200,10 +215,24 @@ export const scrobble: SubsonicHandler = async (request) => {
       if (finished.ok) continue;
     }
     const rendition = renditionFor(track, account.isPremium, undefined);
-    const started = await store.startStream({ events, sessionId: account.credentialId, playId, trackId: id, quality: rendition.quality, premium: account.isPremium, durationMs: track.duration_ms });
+    const started = await store.startStream({
+      events,
+      sessionId: account.credentialId,
+      playId,
+      trackId: id,
+      quality: rendition.quality,
+      premium: account.isPremium,
+      durationMs: track.duration_ms,
+    });
     if (!submission) {
       const leaseId = started.ok ? started.leaseId : null;
-      await setNowPlaying(account.userId, account.credentialId, { trackId: id, client: params.get("c") ?? "", leaseId, durationMs: track.duration_ms, restart: true });
+      await setNowPlaying(account.userId, account.credentialId, {
+        trackId: id,
+        client: params.get("c") ?? "",
+        leaseId,
+        durationMs: track.duration_ms,
+        restart: true,
+      });
     }
     // Not ok: the hour's play of this track was started at another quality, so it is already recorded.
     if (submission && started.ok) await store.finishPlay(playId, track.duration_ms, events);
@@ -250,7 +279,14 @@ async function resizedCover(c: Context<GatewayEnv>, key: string, size: number): 
 export const getNowPlaying: SubsonicHandler = async (request) => {
   const { db, account } = request;
   const rows = await listNowPlaying(account.userId);
-  const songs = await songsOf(db, account.userId, await findTracks(db, rows.map((row) => row.track_id)));
+  const songs = await songsOf(
+    db,
+    account.userId,
+    await findTracks(
+      db,
+      rows.map((row) => row.track_id),
+    ),
+  );
   const byId = new Map(songs.map((song) => [song.id, song]));
   const names = await credentialNames(db, account.userId);
   return {
@@ -258,7 +294,15 @@ export const getNowPlaying: SubsonicHandler = async (request) => {
       entry: rows.flatMap((row, index) => {
         const song = byId.get(row.track_id);
         if (!song) return [];
-        return [{ ...song, username: account.email, minutesAgo: row.minutes_ago, playerId: index + 1, playerName: names.get(row.credential_id) ?? (row.client || undefined) }];
+        return [
+          {
+            ...song,
+            username: account.email,
+            minutesAgo: row.minutes_ago,
+            playerId: index + 1,
+            playerName: names.get(row.credential_id) ?? (row.client || undefined),
+          },
+        ];
       }),
     },
   };

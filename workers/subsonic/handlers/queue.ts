@@ -32,7 +32,8 @@ export const savePlayQueue: SubsonicHandler = async ({ db, params, account }) =>
   const current = params.get("current")?.toLowerCase();
   // OpenSubsonic: current is required unless the queue is empty, and must be one of it.
   if (trackIds.length > 0 && current === undefined) params.required("current");
-  if (current !== undefined && trackIds.length > 0 && !trackIds.includes(current)) throw new SubsonicError(errorCodes.generic, "current must be one of the ids.");
+  if (current !== undefined && trackIds.length > 0 && !trackIds.includes(current))
+    throw new SubsonicError(errorCodes.generic, "current must be one of the ids.");
   const positionMs = params.int("position", { min: 0, max: maxPositionMs, fallback: 0 });
   const client = (params.get("c") ?? "subsonic").slice(0, 100);
   await save(db, account.userId, { trackIds, current: trackIds.length > 0 ? (current ?? null) : null, positionMs, changedBy: client });

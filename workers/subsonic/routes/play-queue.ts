@@ -12,7 +12,10 @@ import { findPlayQueue, maxPositionMs, maxQueuedTracks, savePlayQueue } from "..
 
 const queueSchema = z
   .object({
-    track_ids: z.array(z.uuid()).max(maxQueuedTracks).openapi({ description: `Up to ${maxQueuedTracks} tracks in play order; tracks taken down since stay listed.` }),
+    track_ids: z
+      .array(z.uuid())
+      .max(maxQueuedTracks)
+      .openapi({ description: `Up to ${maxQueuedTracks} tracks in play order; tracks taken down since stay listed.` }),
     current: z.uuid().nullable().openapi({ description: "The track playing; one of track_ids." }),
     position_ms: z.number().int().min(0).max(maxPositionMs),
     changed_by: z.string().openapi({ description: "The client that saved it (Subsonic `c`, or `web`)." }),
@@ -64,7 +67,12 @@ export function registerPlayQueueRoutes(app: OpenAPIHono<GatewayEnv>): void {
   });
   app.openapi(putRoute, async function putPlayQueue(c) {
     const body = c.req.valid("json");
-    await savePlayQueue(c.get("services").db, principalOf(c).userId, { trackIds: body.track_ids, current: body.current, positionMs: body.position_ms, changedBy: "web" });
+    await savePlayQueue(c.get("services").db, principalOf(c).userId, {
+      trackIds: body.track_ids,
+      current: body.current,
+      positionMs: body.position_ms,
+      changedBy: "web",
+    });
     return c.body(null, 204);
   });
 }

@@ -16,7 +16,20 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { authenticateSubsonic } from "../auth.ts";
 import { SubsonicError, errorBody, errorCodes, formatOf, okBody, render, type Format, type SubsonicObject } from "../envelope.ts";
 import type { SubsonicHandler } from "../handler.ts";
-import { getAlbum, getArtist, getArtists, getGenres, getIndexes, getLicense, getMusicDirectory, getMusicFolders, getSong, getUser, ping, tokenInfo } from "../handlers/browsing.ts";
+import {
+  getAlbum,
+  getArtist,
+  getArtists,
+  getGenres,
+  getIndexes,
+  getLicense,
+  getMusicDirectory,
+  getMusicFolders,
+  getSong,
+  getUser,
+  ping,
+  tokenInfo,
+} from "../handlers/browsing.ts";
 import { createPlaylist, deletePlaylist, getPlaylist, getPlaylists, star, unstar, updatePlaylist } from "../handlers/library.ts";
 import { getAlbumList, getAlbumList2, getRandomSongs, getSongsByGenre, getStarred, getStarred2, search2, search3 } from "../handlers/lists.ts";
 import { download, getCoverArt, getNowPlaying, scrobble, stream } from "../handlers/media.ts";
@@ -79,12 +92,51 @@ export const handlers: Readonly<Record<string, SubsonicHandler>> = {
 
 /** Methods of the Subsonic/OpenSubsonic API TUNEC does not implement: they say so, instead of "unknown". */
 export const notImplemented = [
-  "getVideos", "getVideoInfo", "search", "hls", "getCaptions", "getLyrics", "getLyricsBySongId", "getAvatar",
-  "setRating", "getShares", "createShare", "updateShare", "deleteShare", "getPodcasts", "getNewestPodcasts", "refreshPodcasts", "createPodcastChannel",
-  "deletePodcastChannel", "deletePodcastEpisode", "downloadPodcastEpisode", "getPodcastEpisode", "jukeboxControl", "getInternetRadioStations",
-  "createInternetRadioStation", "updateInternetRadioStation", "deleteInternetRadioStation", "getChatMessages", "addChatMessage", "getUsers", "createUser",
-  "updateUser", "deleteUser", "changePassword", "getBookmarks", "createBookmark", "deleteBookmark", "getPlayQueueByIndex",
-  "savePlayQueueByIndex", "getScanStatus", "startScan", "reportPlayback", "getTranscodeDecision", "getTranscodeStream", "getSonicSimilarTracks", "findSonicPath",
+  "getVideos",
+  "getVideoInfo",
+  "search",
+  "hls",
+  "getCaptions",
+  "getLyrics",
+  "getLyricsBySongId",
+  "getAvatar",
+  "setRating",
+  "getShares",
+  "createShare",
+  "updateShare",
+  "deleteShare",
+  "getPodcasts",
+  "getNewestPodcasts",
+  "refreshPodcasts",
+  "createPodcastChannel",
+  "deletePodcastChannel",
+  "deletePodcastEpisode",
+  "downloadPodcastEpisode",
+  "getPodcastEpisode",
+  "jukeboxControl",
+  "getInternetRadioStations",
+  "createInternetRadioStation",
+  "updateInternetRadioStation",
+  "deleteInternetRadioStation",
+  "getChatMessages",
+  "addChatMessage",
+  "getUsers",
+  "createUser",
+  "updateUser",
+  "deleteUser",
+  "changePassword",
+  "getBookmarks",
+  "createBookmark",
+  "deleteBookmark",
+  "getPlayQueueByIndex",
+  "savePlayQueueByIndex",
+  "getScanStatus",
+  "startScan",
+  "reportPlayback",
+  "getTranscodeDecision",
+  "getTranscodeStream",
+  "getSonicSimilarTracks",
+  "findSonicPath",
 ] as const;
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {
@@ -127,7 +179,8 @@ async function answer(c: Context<GatewayEnv>): Promise<Response> {
     format = formatOf(params.get("f"), params.get("callback"));
     if (!methodPattern.test(method)) throw new SubsonicError(errorCodes.generic, "Unknown method.");
     // The spec: the only method that answers without credentials.
-    if (method === "getOpenSubsonicExtensions") return render(format, okBody({ openSubsonicExtensions: extensions.map((extension) => ({ name: extension.name, versions: [...extension.versions] })) }));
+    if (method === "getOpenSubsonicExtensions")
+      return render(format, okBody({ openSubsonicExtensions: extensions.map((extension) => ({ name: extension.name, versions: [...extension.versions] })) }));
     const db = c.get("services").db;
     const account = await authenticateSubsonic(db, () => appPasswordKeyOf(c), params);
     limitHeaders = await chargeCredential(c, account.credentialId);
@@ -169,7 +222,12 @@ export function registerRest(app: OpenAPIHono<GatewayEnv>): void {
     if (c.req.method === "OPTIONS") {
       return new Response(null, {
         status: 204,
-        headers: { ...cors, "access-control-allow-methods": "GET, HEAD, POST", "access-control-allow-headers": "content-type, range", "access-control-max-age": "86400" },
+        headers: {
+          ...cors,
+          "access-control-allow-methods": "GET, HEAD, POST",
+          "access-control-allow-headers": "content-type, range",
+          "access-control-max-age": "86400",
+        },
       });
     }
     await next();
@@ -178,7 +236,9 @@ export function registerRest(app: OpenAPIHono<GatewayEnv>): void {
   app.get("/rest/:method", answer);
   app.post("/rest/:method", answer);
   const params = z.object({
-    method: z.string().openapi({ param: { name: "method", in: "path" }, description: "A Subsonic method, e.g. `ping` or `ping.view`.", example: "getAlbumList2" }),
+    method: z
+      .string()
+      .openapi({ param: { name: "method", in: "path" }, description: "A Subsonic method, e.g. `ping` or `ping.view`.", example: "getAlbumList2" }),
   });
   const query = z.object({
     apiKey: z.string().optional().openapi({ description: "An API key from POST /me/api-keys (alone, without u)." }),
@@ -193,7 +253,10 @@ export function registerRest(app: OpenAPIHono<GatewayEnv>): void {
   const responses = {
     200: {
       description: "A `subsonic-response` envelope (status ok or failed, with a Subsonic error code), or media bytes for stream, download and getCoverArt.",
-      content: { "application/xml": { schema: z.string() }, "application/json": { schema: z.object({ "subsonic-response": z.record(z.string(), z.unknown()) }) } },
+      content: {
+        "application/xml": { schema: z.string() },
+        "application/json": { schema: z.object({ "subsonic-response": z.record(z.string(), z.unknown()) }) },
+      },
     },
     206: { description: "Part of the media (Range) for stream, download and getCoverArt." },
   };

@@ -17,7 +17,11 @@ export interface ProfileChanges {
 }
 
 async function ensureProfile(db: Kysely<Database>, userId: string): Promise<void> {
-  await db.insertInto("users.profiles").values({ user_id: userId }).onConflict((oc) => oc.column("user_id").doNothing()).execute();
+  await db
+    .insertInto("users.profiles")
+    .values({ user_id: userId })
+    .onConflict((oc) => oc.column("user_id").doNothing())
+    .execute();
 }
 
 export async function getOrCreateProfile(db: Kysely<Database>, userId: string): Promise<ProfileRow> {

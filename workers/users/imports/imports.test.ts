@@ -46,7 +46,10 @@ describe("POST /me/imports and GET /me/imports/{id}", () => {
       progress: { total: null, processed: 0, percent: null },
       error: null,
     });
-    const again = await postLink(listener.access_token, { link: "https://music.yandex.com/users/tunec-demo/playlists/1001/?utm_source=share", provider: "yandex" });
+    const again = await postLink(listener.access_token, {
+      link: "https://music.yandex.com/users/tunec-demo/playlists/1001/?utm_source=share",
+      provider: "yandex",
+    });
     expect(again.status).toBe(202);
     expect((await again.json<ImportBody>()).id).toBe(job.id);
 
@@ -61,13 +64,27 @@ describe("POST /me/imports and GET /me/imports/{id}", () => {
       await db
         .insertInto("users.import_entries")
         .values([
-          { import_id: job.id, position: 0, artist: "Kino", title: "Gruppa krovi", external_id: "41235", status: "matched", track_id: track?.id ?? null, score: 0.97, added: true },
+          {
+            import_id: job.id,
+            position: 0,
+            artist: "Kino",
+            title: "Gruppa krovi",
+            external_id: "41235",
+            status: "matched",
+            track_id: track?.id ?? null,
+            score: 0.97,
+            added: true,
+          },
           { import_id: job.id, position: 1, artist: "Ленинград", title: "Экспонат", external_id: "660001", status: "unmatched", track_id: null, score: 0.3 },
           { import_id: job.id, position: 2, artist: "Queen", title: "Creep", external_id: null, track_id: null, score: null },
           { import_id: job.id, position: 3, artist: "Radiohead", title: "Creep", external_id: null, track_id: null, score: null },
         ])
         .execute();
-      await db.updateTable("users.imports").set({ status: "matching", total: 4, processed: 2, matched: 1, unmatched: 1, added: 1 }).where("id", "=", job.id).execute();
+      await db
+        .updateTable("users.imports")
+        .set({ status: "matching", total: 4, processed: 2, matched: 1, unmatched: 1, added: 1 })
+        .where("id", "=", job.id)
+        .execute();
     });
     const running = await (await get(listener.access_token, `/me/imports/${job.id}`)).json<ImportBody>();
     expect(running).toMatchObject({ status: "matching", progress: { total: 4, processed: 2, percent: 50 }, matched: 1, unmatched: 1, added: 1 });
@@ -94,7 +111,9 @@ describe("POST /me/imports and GET /me/imports/{id}", () => {
     expect(job).toMatchObject({ status: "queued", provider: "vk", source: { kind: "file", link: null, file_name: "моя-музыка.txt" } });
     const again = await postFile(listener.access_token, "vk", text, "renamed.txt");
     expect((await again.json<ImportBody>()).id).toBe(job.id);
-    const stored = await withDb((db) => db.selectFrom("users.imports").select(["source_ref", "source_file"]).where("id", "=", job.id).executeTakeFirstOrThrow());
+    const stored = await withDb((db) =>
+      db.selectFrom("users.imports").select(["source_ref", "source_file"]).where("id", "=", job.id).executeTakeFirstOrThrow(),
+    );
     expect(stored.source_ref).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(stored.source_file).toBe(text);
   });
@@ -118,7 +137,11 @@ describe("POST /me/imports and GET /me/imports/{id}", () => {
     expect(longLine.status).toBe(413);
     expect(await longLine.json()).toMatchObject({ errors: [{ field: "form.file" }] });
     expect((await postFile(listener.access_token, "vk", "a - b\n".repeat(20_001))).status).toBe(413);
-    const plain = await SELF.fetch(`${base}/me/imports`, { method: "POST", headers: { ...auth(listener.access_token), "content-type": "text/plain" }, body: "https://music.yandex.ru/users/a/playlists/1" });
+    const plain = await SELF.fetch(`${base}/me/imports`, {
+      method: "POST",
+      headers: { ...auth(listener.access_token), "content-type": "text/plain" },
+      body: "https://music.yandex.ru/users/a/playlists/1",
+    });
     expect(plain.status).toBe(415);
     const anonymous = await SELF.fetch(`${base}/me/imports`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(anonymous.status).toBe(401);
@@ -148,7 +171,10 @@ describe("POST /me/imports and GET /me/imports/{id}", () => {
     }
     const first = await (await get(listener.access_token, "/me/imports?limit=2")).json<{ imports: ImportBody[]; next_cursor: string | null }>();
     expect(first.imports.map((job) => job.id)).toEqual([ids[2], ids[1]]);
-    const second = await (await get(listener.access_token, `/me/imports?limit=2&cursor=${first.next_cursor}`)).json<{ imports: ImportBody[]; next_cursor: string | null }>();
+    const second = await (await get(listener.access_token, `/me/imports?limit=2&cursor=${first.next_cursor}`)).json<{
+      imports: ImportBody[];
+      next_cursor: string | null;
+    }>();
     expect(second).toEqual({ imports: [expect.objectContaining({ id: ids[0] })], next_cursor: null });
   });
 });

@@ -11,7 +11,11 @@ const linkHelp = "expected a public playlist link: https://music.yandex.ru/users
 
 export const createFromLinkSchema = z
   .object({
-    link: z.string().max(2048, linkHelp).refine((link) => parseImportLink(link) !== null, linkHelp).openapi({ example: "https://music.yandex.ru/users/music-blog/playlists/1001" }),
+    link: z
+      .string()
+      .max(2048, linkHelp)
+      .refine((link) => parseImportLink(link) !== null, linkHelp)
+      .openapi({ example: "https://music.yandex.ru/users/music-blog/playlists/1001" }),
     provider: providerSchema.optional().openapi({ description: "Optional; must agree with the link." }),
   })
   .strict()
@@ -28,7 +32,11 @@ export const createFromFileSchema = z
     provider: providerSchema,
     file: z
       .custom<File>((value) => typeof File !== "undefined" && value instanceof File, { error: "expected a file (multipart field file)" })
-      .openapi({ type: "string", format: "binary", description: 'Yandex Music playlist JSON, VK audio.get JSON, or UTF-8 text with one "Artist - Title" per line.' }),
+      .openapi({
+        type: "string",
+        format: "binary",
+        description: 'Yandex Music playlist JSON, VK audio.get JSON, or UTF-8 text with one "Artist - Title" per line.',
+      }),
   })
   .openapi("CreateImportFromFile");
 
@@ -41,7 +49,13 @@ const entrySchema = z
     status: z.enum(["pending", "matched", "unmatched"]),
     track_id: z.uuid().nullable(),
     track_title: z.string().nullable(),
-    score: z.number().nullable().openapi({ description: "0–1 score of the best catalog candidate: 0.6 × title + 0.4 × artist edit-distance ratios; matched when the title ratio is ≥ 0.85 and the artist ratio ≥ 0.8." }),
+    score: z
+      .number()
+      .nullable()
+      .openapi({
+        description:
+          "0–1 score of the best catalog candidate: 0.6 × title + 0.4 × artist edit-distance ratios; matched when the title ratio is ≥ 0.85 and the artist ratio ≥ 0.8.",
+      }),
     added: z.boolean().openapi({ description: "This import liked the track (false when it was liked already)." }),
   })
   .openapi("ImportEntry");

@@ -48,7 +48,10 @@ export const listedEntrySchema = entrySchema
 
 export function toListedEntry(record: EntryRecord): z.infer<typeof listedEntrySchema> {
   const { entry_id, track_id, added_by, added_at, title, duration_ms, artist_id, artist_name } = record;
-  const track = title !== null && duration_ms !== null && artist_id !== null && artist_name !== null ? { title, duration_ms, artist: { id: artist_id, name: artist_name } } : null;
+  const track =
+    title !== null && duration_ms !== null && artist_id !== null && artist_name !== null
+      ? { title, duration_ms, artist: { id: artist_id, name: artist_name } }
+      : null;
   return { entry_id, track_id, added_by, added_at, track };
 }
 

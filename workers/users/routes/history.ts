@@ -22,7 +22,10 @@ const route = createRoute({
   middleware: [requireAuth()] as const,
   request: { query: z.object({ cursor: cursorSchema, limit: limitSchema }) },
   responses: {
-    200: { description: "One page of plays", content: { "application/json": { schema: z.object({ plays: z.array(playSchema), next_cursor: nextCursorSchema }) } } },
+    200: {
+      description: "One page of plays",
+      content: { "application/json": { schema: z.object({ plays: z.array(playSchema), next_cursor: nextCursorSchema }) } },
+    },
     400: { description: "Bad limit or cursor", content: problemContent },
     ...authProblems,
   },

@@ -31,7 +31,11 @@ const inviteRoute = createRoute({
   path: "/playlists/{id}/editors/{userId}",
   summary: "Invite an editor (owner only); the playlist becomes collaborative",
   request: { params: editorParams, headers: ifMatchHeaders },
-  responses: { 200: { description: "The playlist with its new ETag", content: jsonPlaylist }, ...versionProblems, 409: { description: "Too many editors", content: problemContent } },
+  responses: {
+    200: { description: "The playlist with its new ETag", content: jsonPlaylist },
+    ...versionProblems,
+    409: { description: "Too many editors", content: problemContent },
+  },
 });
 
 const removeRoute = createRoute({
@@ -64,8 +68,10 @@ const unfollowRoute = createRoute({
 export function registerPlaylistMemberRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(inviteRoute, async function invitePlaylistEditor(c) {
     const { id, userId: editorId } = c.req.valid("param");
-    const { playlist, role } = await mutatePlaylist(c.get("services").db, { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "own" }, (trx, locked) =>
-      inviteEditor(trx, locked, editorId),
+    const { playlist, role } = await mutatePlaylist(
+      c.get("services").db,
+      { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "own" },
+      (trx, locked) => inviteEditor(trx, locked, editorId),
     );
     if (!playlist) throw new AppError("NOT_FOUND", `No playlist ${id}.`);
     versionHeaders(c, playlist);
@@ -74,8 +80,10 @@ export function registerPlaylistMemberRoutes(app: OpenAPIHono<GatewayEnv>): void
   app.openapi(removeRoute, async function removePlaylistEditor(c) {
     const { id, userId: editorId } = c.req.valid("param");
     const caller = callerId(c);
-    const { playlist } = await mutatePlaylist(c.get("services").db, { playlistId: id, userId: caller, ifMatch: c.req.valid("header")["if-match"], need: "edit" }, (trx, locked) =>
-      removeEditor(trx, locked, caller, editorId),
+    const { playlist } = await mutatePlaylist(
+      c.get("services").db,
+      { playlistId: id, userId: caller, ifMatch: c.req.valid("header")["if-match"], need: "edit" },
+      (trx, locked) => removeEditor(trx, locked, caller, editorId),
     );
     if (!playlist) throw new AppError("NOT_FOUND", `No playlist ${id}.`);
     versionHeaders(c, playlist);

@@ -6,7 +6,17 @@ import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { authorize } from "../domain/playlists/access.ts";
 import { mutatePlaylist } from "../domain/playlists/mutations.ts";
 import { listEntries } from "../domain/playlists/repository.ts";
-import { descriptionSchema, ifMatchHeaders, listedEntrySchema, nameSchema, playlistSchema, toListedEntry, toPlaylist, versionHeaders, visibilitySchema } from "../playlists/schemas.ts";
+import {
+  descriptionSchema,
+  ifMatchHeaders,
+  listedEntrySchema,
+  nameSchema,
+  playlistSchema,
+  toListedEntry,
+  toPlaylist,
+  versionHeaders,
+  visibilitySchema,
+} from "../playlists/schemas.ts";
 import { callerId } from "../principal.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";
 
@@ -115,9 +125,13 @@ export function registerPlaylistRoutes(app: OpenAPIHono<GatewayEnv>): void {
   });
   app.openapi(deleteRoute, async function deletePlaylist(c) {
     const { id } = c.req.valid("param");
-    await mutatePlaylist(c.get("services").db, { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "own" }, async (trx, locked) => {
-      await trx.deleteFrom("users.playlists").where("id", "=", locked.id).execute();
-    });
+    await mutatePlaylist(
+      c.get("services").db,
+      { playlistId: id, userId: callerId(c), ifMatch: c.req.valid("header")["if-match"], need: "own" },
+      async (trx, locked) => {
+        await trx.deleteFrom("users.playlists").where("id", "=", locked.id).execute();
+      },
+    );
     return c.body(null, 204);
   });
 }

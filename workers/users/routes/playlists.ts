@@ -36,13 +36,19 @@ const listRoute = createRoute({
   summary: "The caller's playlists: owned, editable and followed, newest first",
   request: {
     query: z.object({
-      role: z.enum(["owner", "editor", "follower"], { error: "expected owner, editor or follower" }).optional().openapi({ description: "Only playlists the caller has this relation to." }),
+      role: z
+        .enum(["owner", "editor", "follower"], { error: "expected owner, editor or follower" })
+        .optional()
+        .openapi({ description: "Only playlists the caller has this relation to." }),
       cursor: cursorSchema,
       limit: limitSchema,
     }),
   },
   responses: {
-    200: { description: "One page of playlists", content: { "application/json": { schema: z.object({ playlists: z.array(playlistSchema), next_cursor: nextCursorSchema }) } } },
+    200: {
+      description: "One page of playlists",
+      content: { "application/json": { schema: z.object({ playlists: z.array(playlistSchema), next_cursor: nextCursorSchema }) } },
+    },
     400: { description: "Bad role, limit or cursor", content: problemContent },
     ...authProblems,
   },

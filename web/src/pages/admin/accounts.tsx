@@ -26,7 +26,13 @@ function RolesEditor({ account }: { account: Schemas["AdminAccount"] }) {
   const chosen = roles ?? account.roles;
   const changed = chosen.length !== account.roles.length || chosen.some((role) => !account.roles.includes(role));
   const save = useMutation({
-    mutationFn: async () => unwrap(await api.POST("/admin/accounts/{id}/roles", { params: { path: { id: account.id } }, body: { roles: allRoles.filter((role) => chosen.includes(role)) } })),
+    mutationFn: async () =>
+      unwrap(
+        await api.POST("/admin/accounts/{id}/roles", {
+          params: { path: { id: account.id } },
+          body: { roles: allRoles.filter((role) => chosen.includes(role)) },
+        }),
+      ),
     onSuccess: (answer) => {
       setRevoked(answer.sessions_revoked);
       setRoles(undefined);
@@ -90,7 +96,10 @@ function PaymentRow({ payment, accountId }: { payment: Payment; accountId: strin
       <td>
         {formatMoney(payment.amount.amount_minor, payment.amount.currency, locale)}
         {payment.received_minor !== null && payment.received_minor !== payment.amount.amount_minor ? (
-          <span className="muted"> ({t("console.received")} {formatMoney(payment.received_minor, payment.amount.currency, locale)})</span>
+          <span className="muted">
+            {" "}
+            ({t("console.received")} {formatMoney(payment.received_minor, payment.amount.currency, locale)})
+          </span>
         ) : null}
       </td>
       <td>
@@ -110,7 +119,12 @@ function PaymentRow({ payment, accountId }: { payment: Payment; accountId: strin
         ) : payment.status === "succeeded" ? (
           <div className="console-actions">
             <ProblemMessage error={refund.error} />
-            <input aria-label={`${t("console.refundReason")}: ${label}`} placeholder={t("console.refundReason")} value={reason} onChange={(event) => setReason(event.target.value)} />
+            <input
+              aria-label={`${t("console.refundReason")}: ${label}`}
+              placeholder={t("console.refundReason")}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
             <button type="button" disabled={!reason.trim() || refund.isPending} onClick={() => refund.mutate()} aria-label={`${t("console.refund")}: ${label}`}>
               {t("console.refund")}
             </button>
@@ -146,7 +160,11 @@ function AccountDetail({ id }: { id: string }) {
         </Fact>
         <Fact term={t("console.emailVerified")}>{data.email_verified ? dateTime(data.email_verified_at) || t("console.yes") : t("console.no")}</Fact>
         {data.pending_email ? <Fact term={t("console.pendingEmail")}>{data.pending_email}</Fact> : null}
-        <Fact term={t("console.premium")}>{data.premium ? `${t("console.yes")}${data.profile?.premium_until ? ` (${t("console.until")} ${dateTime(data.profile.premium_until)})` : ""}` : t("console.no")}</Fact>
+        <Fact term={t("console.premium")}>
+          {data.premium
+            ? `${t("console.yes")}${data.profile?.premium_until ? ` (${t("console.until")} ${dateTime(data.profile.premium_until)})` : ""}`
+            : t("console.no")}
+        </Fact>
         <Fact term={t("console.created")}>{dateTime(data.created_at)}</Fact>
         {data.profile ? (
           <>
@@ -154,7 +172,9 @@ function AccountDetail({ id }: { id: string }) {
             <Fact term={t("console.locale")}>{data.profile.locale}</Fact>
           </>
         ) : null}
-        <Fact term={t("console.identities")}>{data.identities.map((identity) => `${identity.provider} (${dateTime(identity.last_sign_in_at)})`).join(", ") || "—"}</Fact>
+        <Fact term={t("console.identities")}>
+          {data.identities.map((identity) => `${identity.provider} (${dateTime(identity.last_sign_in_at)})`).join(", ") || "—"}
+        </Fact>
       </dl>
       <RolesEditor key={data.roles.join()} account={data} />
       <h4>{t("console.subscriptions")}</h4>
@@ -222,7 +242,12 @@ export function AccountsTab() {
   const accounts = useInfiniteQuery({
     queryKey: ["admin", "accounts", q, role],
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => unwrap(await api.GET("/admin/accounts", { params: { query: { limit: 20, ...(q ? { q } : {}), ...(role ? { role } : {}), ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/admin/accounts", {
+          params: { query: { limit: 20, ...(q ? { q } : {}), ...(role ? { role } : {}), ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
   const rows = accounts.data?.pages.flatMap((page) => page.accounts) ?? [];
@@ -230,7 +255,13 @@ export function AccountsTab() {
     <section aria-labelledby="console-accounts">
       <h2 id="console-accounts">{t("console.tab.accounts")}</h2>
       <div className="console-filters">
-        <input type="search" aria-label={t("console.findAccount")} placeholder={t("console.findAccount")} value={query} onChange={(event) => setQuery(event.target.value)} />
+        <input
+          type="search"
+          aria-label={t("console.findAccount")}
+          placeholder={t("console.findAccount")}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
         <label>
           {t("console.roleFilter")}
           <select value={role} onChange={(event) => setRole(event.target.value as Role | "")}>
@@ -249,7 +280,13 @@ export function AccountsTab() {
       <ul className="rows" aria-label={t("console.accountList")}>
         {rows.map((account) => (
           <li key={account.id}>
-            <button type="button" className="console-grow console-left" aria-pressed={selected === account.id} onClick={() => setSelected(account.id)} aria-label={`${t("console.open")}: ${account.email}`}>
+            <button
+              type="button"
+              className="console-grow console-left"
+              aria-pressed={selected === account.id}
+              onClick={() => setSelected(account.id)}
+              aria-label={`${t("console.open")}: ${account.email}`}
+            >
               {account.email}
             </button>
             <span className="muted">{account.roles.map((item) => t(`console.accountRole.${item}`)).join(", ")}</span>

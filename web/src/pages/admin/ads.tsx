@@ -31,11 +31,32 @@ function useInvalidateAds() {
   };
 }
 
-function NumberField({ label, value, onChange, min, max, step = 1 }: { label: string; value: number; onChange: (value: number) => void; min: number; max?: number; step?: number }) {
+function NumberField({
+  label,
+  value,
+  onChange,
+  min,
+  max,
+  step = 1,
+}: {
+  label: string;
+  value: number;
+  onChange: (value: number) => void;
+  min: number;
+  max?: number;
+  step?: number;
+}) {
   return (
     <label>
       {label}
-      <input type="number" value={Number.isFinite(value) ? value : ""} min={min} max={max} step={step} onChange={(event) => onChange(event.target.valueAsNumber)} />
+      <input
+        type="number"
+        value={Number.isFinite(value) ? value : ""}
+        min={min}
+        max={max}
+        step={step}
+        onChange={(event) => onChange(event.target.valueAsNumber)}
+      />
     </label>
   );
 }
@@ -55,7 +76,16 @@ function CreateCampaign({ onCreated }: { onCreated: () => void }) {
   const [languages, setLanguages] = useState("");
   const create = useMutation({
     mutationFn: async () => {
-      const body: Schemas["AdCampaignRequest"] = { name: name.trim(), advertiser: advertiser.trim(), status, priority, weight, hourly_cap: hourlyCap, genres: splitList(genres), languages: splitList(languages) };
+      const body: Schemas["AdCampaignRequest"] = {
+        name: name.trim(),
+        advertiser: advertiser.trim(),
+        status,
+        priority,
+        weight,
+        hourly_cap: hourlyCap,
+        genres: splitList(genres),
+        languages: splitList(languages),
+      };
       const starts = instantOf(startsAt);
       if (starts) body.starts_at = starts;
       body.ends_at = instantOf(endsAt) ?? null;
@@ -202,12 +232,22 @@ function AddCreative({ campaign }: { campaign: Campaign }) {
       if (!file) return;
       setStage("audio");
       // The schema types the audio body as a string; the serializer sends the file's bytes as they are.
-      const audio = unwrap(await api.POST("/admin/ads/audio", { body: "", bodySerializer: () => file, headers: { "content-type": file.type || "application/octet-stream" } }));
+      const audio = unwrap(
+        await api.POST("/admin/ads/audio", { body: "", bodySerializer: () => file, headers: { "content-type": file.type || "application/octet-stream" } }),
+      );
       setStage("creative");
       return unwrap(
         await api.POST("/admin/ads/campaigns/{id}/creatives", {
           params: { path: { id: campaign.id } },
-          body: { name: name.trim(), status: "active", audio_key: audio.audio_key, duration_ms: Math.round(seconds * 1000), click_url: clickUrl.trim() || null, image_url: imageUrl.trim() || null, weight: 1 },
+          body: {
+            name: name.trim(),
+            status: "active",
+            audio_key: audio.audio_key,
+            duration_ms: Math.round(seconds * 1000),
+            click_url: clickUrl.trim() || null,
+            image_url: imageUrl.trim() || null,
+            weight: 1,
+          },
         }),
       );
     },
@@ -269,13 +309,22 @@ function CreativeRow({ creative }: { creative: Creative }) {
   const { t } = useI18n();
   const invalidate = useInvalidateAds();
   const toggle = useMutation({
-    mutationFn: async () => unwrap(await api.PATCH("/admin/ads/creatives/{id}", { params: { path: { id: creative.id } }, body: { status: creative.status === "active" ? "paused" : "active" } })),
+    mutationFn: async () =>
+      unwrap(
+        await api.PATCH("/admin/ads/creatives/{id}", {
+          params: { path: { id: creative.id } },
+          body: { status: creative.status === "active" ? "paused" : "active" },
+        }),
+      ),
     onSuccess: invalidate,
   });
   return (
     <li>
       <span className="console-grow">
-        <strong>{creative.name}</strong> <span className="muted">{formatDuration(creative.duration_ms)} · {creative.audio_content_type} · ×{creative.weight}</span>
+        <strong>{creative.name}</strong>{" "}
+        <span className="muted">
+          {formatDuration(creative.duration_ms)} · {creative.audio_content_type} · ×{creative.weight}
+        </span>
         {creative.click_url ? (
           <>
             {" "}
@@ -286,7 +335,12 @@ function CreativeRow({ creative }: { creative: Creative }) {
         ) : null}
       </span>
       <span className={`console-state console-state-${creative.status}`}>{t(`console.adStatus.${creative.status}`)}</span>
-      <button type="button" disabled={toggle.isPending} onClick={() => toggle.mutate()} aria-label={`${creative.status === "active" ? t("console.pause") : t("console.resume")}: ${creative.name}`}>
+      <button
+        type="button"
+        disabled={toggle.isPending}
+        onClick={() => toggle.mutate()}
+        aria-label={`${creative.status === "active" ? t("console.pause") : t("console.resume")}: ${creative.name}`}
+      >
         {creative.status === "active" ? t("console.pause") : t("console.resume")}
       </button>
       <ProblemMessage error={toggle.error} />
@@ -300,7 +354,13 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
   const invalidate = useInvalidateAds();
   const [editing, setEditing] = useState(false);
   const toggle = useMutation({
-    mutationFn: async () => unwrap(await api.PATCH("/admin/ads/campaigns/{id}", { params: { path: { id: campaign.id } }, body: { status: campaign.status === "active" ? "paused" : "active" } })),
+    mutationFn: async () =>
+      unwrap(
+        await api.PATCH("/admin/ads/campaigns/{id}", {
+          params: { path: { id: campaign.id } },
+          body: { status: campaign.status === "active" ? "paused" : "active" },
+        }),
+      ),
     onSuccess: invalidate,
   });
   const pauseLabel = campaign.status === "active" ? t("console.pause") : t("console.resume");
@@ -314,13 +374,16 @@ function CampaignCard({ campaign }: { campaign: Campaign }) {
         </span>
       </div>
       <p className="muted">
-        {t("console.impressions")}: {campaign.impressions.served} / {t("console.played")} {campaign.impressions.played} / {t("console.clicked")} {campaign.impressions.clicked}
+        {t("console.impressions")}: {campaign.impressions.served} / {t("console.played")} {campaign.impressions.played} / {t("console.clicked")}{" "}
+        {campaign.impressions.clicked}
       </p>
       <p className="muted">
-        {dateTime(campaign.starts_at)} – {campaign.ends_at ? dateTime(campaign.ends_at) : t("console.openEnded")} · {t("console.priority")} {campaign.priority} · {t("console.weight")} {campaign.weight} · {t("console.hourlyCap")} {campaign.hourly_cap}
+        {dateTime(campaign.starts_at)} – {campaign.ends_at ? dateTime(campaign.ends_at) : t("console.openEnded")} · {t("console.priority")} {campaign.priority}{" "}
+        · {t("console.weight")} {campaign.weight} · {t("console.hourlyCap")} {campaign.hourly_cap}
       </p>
       <p className="muted">
-        {t("console.targetGenres")}: {campaign.genres.join(", ") || t("console.any")} · {t("console.targetLanguages")}: {campaign.languages.join(", ") || t("console.any")}
+        {t("console.targetGenres")}: {campaign.genres.join(", ") || t("console.any")} · {t("console.targetLanguages")}:{" "}
+        {campaign.languages.join(", ") || t("console.any")}
       </p>
       <ProblemMessage error={toggle.error} />
       <div className="console-actions">

@@ -88,7 +88,8 @@ export function AuditTable({ entries, detailed }: { entries: Schemas["AuditEntry
               <td>{entry.reason ?? ""}</td>
               {detailed ? (
                 <td>
-                  {entry.actor_id ? <code title={entry.actor_id}>{entry.actor_id.slice(0, 8)}</code> : t("console.cli")} <span className="muted">{entry.actor_roles.join(", ")}</span>
+                  {entry.actor_id ? <code title={entry.actor_id}>{entry.actor_id.slice(0, 8)}</code> : t("console.cli")}{" "}
+                  <span className="muted">{entry.actor_roles.join(", ")}</span>
                 </td>
               ) : null}
               {detailed ? (
@@ -125,7 +126,8 @@ export function AuditTab() {
   const audit = useInfiniteQuery({
     queryKey: ["admin", "audit", "log", applied],
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => unwrap(await api.GET("/admin/audit", { params: { query: { limit: 50, ...queryOf(applied), ...(pageParam ? { before: pageParam } : {}) } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET("/admin/audit", { params: { query: { limit: 50, ...queryOf(applied), ...(pageParam ? { before: pageParam } : {}) } } })),
     getNextPageParam: (page) => page.next_before ?? undefined,
   });
   const field = (key: keyof AuditFilters, label: string, type = "text", suggestions?: string) => (

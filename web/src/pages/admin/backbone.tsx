@@ -71,7 +71,8 @@ function ConsumerLag() {
                         <ul className="console-plain">
                           {group.partitions.map((partition) => (
                             <li key={`${partition.topic}/${partition.partition}`}>
-                              {partition.topic}#{partition.partition}: {partition.committed_offset} / {partition.end_offset} ({t("console.lag")} {partition.lag})
+                              {partition.topic}#{partition.partition}: {partition.committed_offset} / {partition.end_offset} ({t("console.lag")} {partition.lag}
+                              )
                             </li>
                           ))}
                         </ul>
@@ -144,10 +145,17 @@ function DeadLetters() {
     queryKey: ["admin", "dead-letters", state, topic.trim()],
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET("/admin/dead-letters", { params: { query: { limit: 20, ...(state ? { state } : {}), ...(topic.trim() ? { topic: topic.trim() } : {}), ...(pageParam ? { before: pageParam } : {}) } } })),
+      unwrap(
+        await api.GET("/admin/dead-letters", {
+          params: {
+            query: { limit: 20, ...(state ? { state } : {}), ...(topic.trim() ? { topic: topic.trim() } : {}), ...(pageParam ? { before: pageParam } : {}) },
+          },
+        }),
+      ),
     getNextPageParam: (page) => page.next_before ?? undefined,
     // A requested replay turns into "replayed" within a pass of the origin's loop (2 s).
-    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.dead_letters.some((letter) => letter.state === "replay_requested")) ? 3_000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) => page.dead_letters.some((letter) => letter.state === "replay_requested")) ? 3_000 : false,
   });
   const rows = letters.data?.pages.flatMap((page) => page.dead_letters) ?? [];
   return (
@@ -171,7 +179,13 @@ function DeadLetters() {
         </label>
       </div>
       <ProblemMessage error={letters.error} />
-      {letters.isPending ? <Loading /> : rows.length === 0 ? <p className="muted" data-testid="no-dead-letters">{t("console.noDeadLetters")}</p> : null}
+      {letters.isPending ? (
+        <Loading />
+      ) : rows.length === 0 ? (
+        <p className="muted" data-testid="no-dead-letters">
+          {t("console.noDeadLetters")}
+        </p>
+      ) : null}
       <ul className="console-list" aria-label={t("console.deadLetters")}>
         {rows.map((letter) => (
           <DeadLetterRow key={letter.id} letter={letter} />

@@ -46,7 +46,14 @@ function AlbumEditor({ id }: { id: string }) {
     queryFn: async () => {
       try {
         const found = unwrap(await api.GET("/albums/{id}", { params: { path: { id } } }));
-        return { title: found.title, kind: found.kind, release_date: found.release_date, status: "published", coverUrl: found.cover_url, hasCover: found.cover_url !== null } satisfies AlbumFields;
+        return {
+          title: found.title,
+          kind: found.kind,
+          release_date: found.release_date,
+          status: "published",
+          coverUrl: found.cover_url,
+          hasCover: found.cover_url !== null,
+        } satisfies AlbumFields;
       } catch (error) {
         // Taken down: GET /albums/{id} answers 410, and only the restore is left to offer.
         if (error instanceof ProblemError && error.problem.status === 410) return null;
@@ -80,12 +87,16 @@ function AlbumEditor({ id }: { id: string }) {
       if (action === "cover") {
         if (!coverFile || !isCoverType(coverFile.type)) throw new ProblemError({ title: t("console.coverType") });
         // The schema types an image body as a string; the serializer sends the file's bytes as they are.
-        const body = unwrap(await api.PUT("/admin/albums/{id}/cover", { params: path, body: "", bodySerializer: () => coverFile, headers: { "content-type": coverFile.type } }));
+        const body = unwrap(
+          await api.PUT("/admin/albums/{id}/cover", { params: path, body: "", bodySerializer: () => coverFile, headers: { "content-type": coverFile.type } }),
+        );
         return { album: body, tracksChanged: null };
       }
       if (action === "removeCover") return { album: unwrap(await api.DELETE("/admin/albums/{id}/cover", { params: path })), tracksChanged: null };
       const availability =
-        action === "takedown" ? unwrap(await api.POST("/admin/albums/{id}/takedown", { params: path, body: { reason } })) : unwrap(await api.POST("/admin/albums/{id}/restore", { params: path }));
+        action === "takedown"
+          ? unwrap(await api.POST("/admin/albums/{id}/takedown", { params: path, body: { reason } }))
+          : unwrap(await api.POST("/admin/albums/{id}/restore", { params: path }));
       return { album: availability.album, tracksChanged: availability.tracks_changed };
     },
     onSuccess: ({ album: curated, tracksChanged: count }, action) => {
@@ -134,7 +145,11 @@ function AlbumEditor({ id }: { id: string }) {
           </button>
           <fieldset className="console-cover">
             <legend>{t("console.cover")}</legend>
-            {current.coverUrl ? <img src={current.coverUrl} alt={`${t("console.cover")}: ${albumName}`} width={120} height={120} className="cover" /> : <p className="muted">{current.hasCover ? t("console.coverReplaced") : t("console.noCover")}</p>}
+            {current.coverUrl ? (
+              <img src={current.coverUrl} alt={`${t("console.cover")}: ${albumName}`} width={120} height={120} className="cover" />
+            ) : (
+              <p className="muted">{current.hasCover ? t("console.coverReplaced") : t("console.noCover")}</p>
+            )}
             <label>
               {t("console.newCover")}
               <input key={coverInputKey} type="file" accept={coverTypes.join(",")} onChange={(event) => setCoverFile(event.target.files?.[0] ?? null)} />
@@ -159,7 +174,12 @@ function AlbumEditor({ id }: { id: string }) {
       </p>
       {status === "published" ? (
         <div className="console-actions">
-          <input aria-label={t("console.albumTakedownReason")} placeholder={t("console.albumTakedownReason")} value={reason} onChange={(event) => setReason(event.target.value)} />
+          <input
+            aria-label={t("console.albumTakedownReason")}
+            placeholder={t("console.albumTakedownReason")}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
           <button type="button" disabled={!reason.trim() || act.isPending} onClick={() => act.mutate("takedown")}>
             {t("console.albumTakedown")}
           </button>
@@ -182,7 +202,13 @@ export function AlbumsPanel() {
   return (
     <section aria-labelledby="console-albums">
       <h3 id="console-albums">{t("console.albums")}</h3>
-      <input type="search" aria-label={t("console.findAlbum")} placeholder={t("console.findAlbum")} value={query} onChange={(event) => setQuery(event.target.value)} />
+      <input
+        type="search"
+        aria-label={t("console.findAlbum")}
+        placeholder={t("console.findAlbum")}
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
       <ProblemMessage error={found.error} />
       {found.isFetching ? <Busy label={t("console.searching")} /> : null}
       <ul className="rows">
@@ -199,7 +225,8 @@ export function AlbumsPanel() {
               {item.title}
             </button>
             <span className="muted">
-              {item.artist.name} · {t(`console.kind.${item.kind === "single" || item.kind === "ep" || item.kind === "compilation" ? item.kind : "album"}`)} · {item.track_count}
+              {item.artist.name} · {t(`console.kind.${item.kind === "single" || item.kind === "ep" || item.kind === "compilation" ? item.kind : "album"}`)} ·{" "}
+              {item.track_count}
             </span>
           </li>
         ))}

@@ -60,7 +60,8 @@ function Managers({ artistId }: { artistId: string }) {
   });
   const change = useMutation({
     mutationFn: async (change: { add: string } | { remove: string }) => {
-      if ("add" in change) return void unwrap(await api.POST("/admin/artists/{id}/managers", { params: { path: { id: artistId } }, body: { email: change.add } }));
+      if ("add" in change)
+        return void unwrap(await api.POST("/admin/artists/{id}/managers", { params: { path: { id: artistId } }, body: { email: change.add } }));
       const { response, error } = await api.DELETE("/admin/artists/{id}/managers/{user_id}", { params: { path: { id: artistId, user_id: change.remove } } });
       // 204 has no body for unwrap to return: only the problem matters.
       if (!response.ok) unwrap({ error: error ?? {}, response });
@@ -81,7 +82,12 @@ function Managers({ artistId }: { artistId: string }) {
           <li key={manager.user_id}>
             <span className="console-grow">{manager.email}</span>
             <span className="muted">{dateTime(manager.added_at)}</span>
-            <button type="button" disabled={change.isPending} onClick={() => change.mutate({ remove: manager.user_id })} aria-label={`${t("console.removeManager")}: ${manager.email}`}>
+            <button
+              type="button"
+              disabled={change.isPending}
+              onClick={() => change.mutate({ remove: manager.user_id })}
+              aria-label={`${t("console.removeManager")}: ${manager.email}`}
+            >
               {t("console.remove")}
             </button>
           </li>
@@ -94,7 +100,13 @@ function Managers({ artistId }: { artistId: string }) {
           change.mutate({ add: email.trim() });
         }}
       >
-        <input type="email" aria-label={t("console.managerEmail")} placeholder={t("console.managerEmail")} value={email} onChange={(event) => setEmail(event.target.value)} />
+        <input
+          type="email"
+          aria-label={t("console.managerEmail")}
+          placeholder={t("console.managerEmail")}
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
         <button type="submit" disabled={!email.trim() || change.isPending}>
           {t("console.addManager")}
         </button>
@@ -110,7 +122,12 @@ function MergeArtist({ artist, onMerged }: { artist: KnownArtist; onMerged: (res
   const [reason, setReason] = useState("");
   const merge = useMutation({
     mutationFn: async (into: KnownArtist) =>
-      unwrap(await api.POST("/admin/artists/{id}/merge", { params: { path: { id: artist.id } }, body: { into_artist_id: into.id, ...(reason.trim() ? { reason: reason.trim() } : {}) } })),
+      unwrap(
+        await api.POST("/admin/artists/{id}/merge", {
+          params: { path: { id: artist.id } },
+          body: { into_artist_id: into.id, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+        }),
+      ),
     onSuccess: (merged) => {
       onMerged(merged);
       void client.invalidateQueries({ queryKey: ["admin", "audit"] });
@@ -162,7 +179,10 @@ function ArtistEditor({ artist, admin, onOpen }: { artist: KnownArtist; admin: b
   const client = useQueryClient();
   const { remember } = useRecentArtists();
   // The public page: a merged profile redirects (308) to the one that stays, which fetch follows.
-  const profile = useQuery({ queryKey: ["admin", "artist", artist.id], queryFn: async () => unwrap(await api.GET("/artists/{id}", { params: { path: { id: artist.id } } })) });
+  const profile = useQuery({
+    queryKey: ["admin", "artist", artist.id],
+    queryFn: async () => unwrap(await api.GET("/artists/{id}", { params: { path: { id: artist.id } } })),
+  });
   const [saved, setSaved] = useState<Schemas["CuratedArtist"] | null>(null);
   const [mergeResult, setMergeResult] = useState<Schemas["ArtistMerged"] | null>(null);
   const [name, setName] = useState<string | undefined>(undefined);
@@ -201,7 +221,11 @@ function ArtistEditor({ artist, admin, onOpen }: { artist: KnownArtist; admin: b
         {t("console.saveArtist")}
       </button>
       {save.isPending ? <Busy label={t("console.working")} /> : null}
-      {profile.data ? <p className="muted">{t("console.topTracks")}: {profile.data.top_tracks.map((track) => track.title).join(", ") || "—"}</p> : null}
+      {profile.data ? (
+        <p className="muted">
+          {t("console.topTracks")}: {profile.data.top_tracks.map((track) => track.title).join(", ") || "—"}
+        </p>
+      ) : null}
       {redirected ? null : <MergeArtist artist={{ id: artist.id, name: currentName }} onMerged={setMergeResult} />}
       {admin && !redirected ? <Managers artistId={artist.id} /> : null}
     </div>

@@ -70,7 +70,11 @@ function CreditsEditor({ credits, onChange }: { credits: Credit[]; onChange: (cr
         {credits.map((credit, index) => (
           <li key={`${credit.artist_id}/${index}`}>
             <span className="console-grow">{credit.name}</span>
-            <select aria-label={`${t("console.creditRole")}: ${credit.name}`} value={credit.role} onChange={(event) => onChange(credits.map((item, at) => (at === index ? { ...item, role: event.target.value as CreditRole } : item)))}>
+            <select
+              aria-label={`${t("console.creditRole")}: ${credit.name}`}
+              value={credit.role}
+              onChange={(event) => onChange(credits.map((item, at) => (at === index ? { ...item, role: event.target.value as CreditRole } : item)))}
+            >
               {creditRoles.map((role) => (
                 <option key={role} value={role}>
                   {t(`console.role.${role}`)}
@@ -80,13 +84,22 @@ function CreditsEditor({ credits, onChange }: { credits: Credit[]; onChange: (cr
             <button type="button" disabled={index === 0} onClick={() => move(index, index - 1)} aria-label={`${t("console.moveUp")}: ${credit.name}`}>
               ↑
             </button>
-            <button type="button" disabled={credits.length < 2} onClick={() => onChange(credits.filter((_, at) => at !== index))} aria-label={`${t("console.removeCredit")}: ${credit.name}`}>
+            <button
+              type="button"
+              disabled={credits.length < 2}
+              onClick={() => onChange(credits.filter((_, at) => at !== index))}
+              aria-label={`${t("console.removeCredit")}: ${credit.name}`}
+            >
               ✕
             </button>
           </li>
         ))}
       </ol>
-      <ArtistPicker label={t("console.findCreditArtist")} action={t("console.addCredit")} onPick={(artist) => onChange([...credits, { artist_id: artist.id, name: artist.name, role: credits.length === 0 ? "main" : "featured" }])} />
+      <ArtistPicker
+        label={t("console.findCreditArtist")}
+        action={t("console.addCredit")}
+        onPick={(artist) => onChange([...credits, { artist_id: artist.id, name: artist.name, role: credits.length === 0 ? "main" : "featured" }])}
+      />
     </fieldset>
   );
 }
@@ -186,7 +199,12 @@ export function TrackEditor({ id }: { id: string }) {
       </p>
       {status === "published" ? (
         <>
-          <input aria-label={t("admin.takedownReason")} placeholder={t("admin.takedownReason")} value={reason} onChange={(event) => setReason(event.target.value)} />
+          <input
+            aria-label={t("admin.takedownReason")}
+            placeholder={t("admin.takedownReason")}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
           <button type="button" disabled={!reason.trim() || act.isPending} onClick={() => act.mutate("takedown")}>
             {t("admin.takedown")}
           </button>
@@ -211,7 +229,13 @@ export function TrackFinder() {
   const pastedId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(query.trim()) ? query.trim() : null;
   return (
     <div className="console-finder">
-      <input type="search" aria-label={t("admin.findTrack")} placeholder={t("admin.findTrack")} value={query} onChange={(event) => setQuery(event.target.value)} />
+      <input
+        type="search"
+        aria-label={t("admin.findTrack")}
+        placeholder={t("admin.findTrack")}
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
       <ProblemMessage error={pastedId ? null : found.error} />
       {found.isFetching ? <Busy label={t("console.searching")} /> : null}
       <ul className="rows">

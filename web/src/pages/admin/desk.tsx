@@ -47,11 +47,27 @@ function Applications() {
                 {link}
               </a>
             ))}
-            <button type="button" className="primary" disabled={decide.isPending} onClick={() => decide.mutate({ id: application.id, approve: true })} aria-label={`${t("admin.approve")}: ${application.artist_name}`}>
+            <button
+              type="button"
+              className="primary"
+              disabled={decide.isPending}
+              onClick={() => decide.mutate({ id: application.id, approve: true })}
+              aria-label={`${t("admin.approve")}: ${application.artist_name}`}
+            >
               {t("admin.approve")}
             </button>
-            <input aria-label={`${t("admin.reason")}: ${application.artist_name}`} placeholder={t("admin.reason")} value={reasons[application.id] ?? ""} onChange={(event) => setReasons({ ...reasons, [application.id]: event.target.value })} />
-            <button type="button" disabled={!reasons[application.id] || decide.isPending} onClick={() => decide.mutate({ id: application.id, approve: false })} aria-label={`${t("admin.reject")}: ${application.artist_name}`}>
+            <input
+              aria-label={`${t("admin.reason")}: ${application.artist_name}`}
+              placeholder={t("admin.reason")}
+              value={reasons[application.id] ?? ""}
+              onChange={(event) => setReasons({ ...reasons, [application.id]: event.target.value })}
+            />
+            <button
+              type="button"
+              disabled={!reasons[application.id] || decide.isPending}
+              onClick={() => decide.mutate({ id: application.id, approve: false })}
+              aria-label={`${t("admin.reject")}: ${application.artist_name}`}
+            >
               {t("admin.reject")}
             </button>
           </li>
@@ -63,7 +79,10 @@ function Applications() {
 
 function RecentAudit() {
   const { t } = useI18n();
-  const audit = useQuery({ queryKey: ["admin", "audit"], queryFn: async () => unwrap(await api.GET("/admin/audit", { params: { query: { limit: 20 } } })).entries });
+  const audit = useQuery({
+    queryKey: ["admin", "audit"],
+    queryFn: async () => unwrap(await api.GET("/admin/audit", { params: { query: { limit: 20 } } })).entries,
+  });
   return (
     <section aria-labelledby="audit">
       <h2 id="audit">{t("console.recentAudit")}</h2>

@@ -98,7 +98,17 @@ export function useRecentArtists(): RecentArtists {
  * choice is a button named "<action>: <artist>", so a screen reader (and a
  * test) knows what the click does.
  */
-export function ArtistPicker({ label, action, onPick, exclude = [] }: { label: string; action: string; onPick: (artist: KnownArtist) => void; exclude?: readonly string[] }) {
+export function ArtistPicker({
+  label,
+  action,
+  onPick,
+  exclude = [],
+}: {
+  label: string;
+  action: string;
+  onPick: (artist: KnownArtist) => void;
+  exclude?: readonly string[];
+}) {
   const { t } = useI18n();
   const [query, setQuery] = useState("");
   const { recent } = useRecentArtists();

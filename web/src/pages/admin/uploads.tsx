@@ -74,7 +74,18 @@ export function UploadsTab() {
     queryKey: ["admin", "uploads", state, artistFilter],
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET("/admin/uploads", { params: { query: { limit: 20, ...(state ? { state } : {}), ...(artistFilter ? { artist_id: artistFilter } : {}), ...(pageParam ? { cursor: pageParam } : {}) } } })),
+      unwrap(
+        await api.GET("/admin/uploads", {
+          params: {
+            query: {
+              limit: 20,
+              ...(state ? { state } : {}),
+              ...(artistFilter ? { artist_id: artistFilter } : {}),
+              ...(pageParam ? { cursor: pageParam } : {}),
+            },
+          },
+        }),
+      ),
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
   const rows = uploads.data?.pages.flatMap((page) => page.uploads) ?? [];

@@ -5,7 +5,11 @@ import { paymentProvidersConfigSchema, productionEndpoints, sandboxCredentials }
 describe("payment provider configuration", () => {
   it("points at the local sandboxes outside production", () => {
     const config = parseConfig(paymentProvidersConfigSchema, { ENVIRONMENT: "development", SBP_SANDBOX_PORT: "9790" });
-    expect(config.sbp).toMatchObject({ apiUrl: "http://127.0.0.1:9790/v2", password: sandboxCredentials.SBP_PASSWORD, notificationUrl: "http://127.0.0.1:8787/billing/callbacks/tbank" });
+    expect(config.sbp).toMatchObject({
+      apiUrl: "http://127.0.0.1:9790/v2",
+      password: sandboxCredentials.SBP_PASSWORD,
+      notificationUrl: "http://127.0.0.1:8787/billing/callbacks/tbank",
+    });
     expect(config.usdt).toMatchObject({ apiUrl: "http://127.0.0.1:8791/v1", tronNodeUrl: "http://127.0.0.1:8791/tron", requiredConfirmations: 19 });
   });
 
@@ -20,7 +24,12 @@ describe("payment provider configuration", () => {
       USDT_REQUIRED_CONFIRMATIONS: "25",
     });
     expect(config.sbp).toMatchObject({ apiUrl: productionEndpoints.SBP_API_URL, notificationUrl: "https://api.tunec.example/billing/callbacks/tbank" });
-    expect(config.usdt).toMatchObject({ apiUrl: productionEndpoints.USDT_API_URL, tronNodeUrl: productionEndpoints.USDT_TRON_NODE_URL, requiredConfirmations: 25, accountEmail: undefined });
+    expect(config.usdt).toMatchObject({
+      apiUrl: productionEndpoints.USDT_API_URL,
+      tronNodeUrl: productionEndpoints.USDT_TRON_NODE_URL,
+      requiredConfirmations: 25,
+      accountEmail: undefined,
+    });
   });
 
   it("names every missing or sandbox credential in production", () => {

@@ -25,8 +25,7 @@ export const productionEndpoints = {
   USDT_TRON_NODE_URL: "https://api.trongrid.io",
 } as const;
 
-const port = (fallback: number) =>
-  z.coerce.number({ error: "expected a TCP port number (1-65535)" }).int().min(1).max(65535).default(fallback);
+const port = (fallback: number) => z.coerce.number({ error: "expected a TCP port number (1-65535)" }).int().min(1).max(65535).default(fallback);
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
 export const paymentProvidersConfigSchema = z
@@ -50,7 +49,10 @@ export const paymentProvidersConfigSchema = z
     USDT_ACCOUNT_EMAIL: z.string().min(1).optional(),
     USDT_ACCOUNT_PASSWORD: z.string().min(1).optional(),
     /** The account's 2FA secret (base32), so refunds (payouts) are verified without a person. */
-    USDT_PAYOUT_2FA_SECRET: z.string().regex(/^[A-Za-z2-7 =]{16,}$/, "expected a base32 2FA secret").optional(),
+    USDT_PAYOUT_2FA_SECRET: z
+      .string()
+      .regex(/^[A-Za-z2-7 =]{16,}$/, "expected a base32 2FA secret")
+      .optional(),
     /** A TRON full node's HTTP API; TUNEC counts confirmations itself. */
     USDT_TRON_NODE_URL: httpUrl.optional(),
     USDT_TRON_API_KEY: z.string().min(1).optional(),
@@ -64,12 +66,14 @@ export const paymentProvidersConfigSchema = z
       if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
     }
     for (const [name, value] of Object.entries(sandboxCredentials)) {
-      if (config[name as keyof typeof sandboxCredentials] === value) ctx.addIssue({ code: "custom", path: [name], message: "is the public sandbox value; set the provider's credential" });
+      if (config[name as keyof typeof sandboxCredentials] === value)
+        ctx.addIssue({ code: "custom", path: [name], message: "is the public sandbox value; set the provider's credential" });
     }
     // A sandbox (or any plain-http endpoint) in production would take forged callbacks and fake money.
     for (const name of ["BILLING_CALLBACK_BASE_URL", "SBP_API_URL", "USDT_API_URL", "USDT_TRON_NODE_URL"] as const) {
       const value = config[name];
-      if (value && !value.startsWith("https://")) ctx.addIssue({ code: "custom", path: [name], message: "must be an https URL in production (the sandboxes are for development)" });
+      if (value && !value.startsWith("https://"))
+        ctx.addIssue({ code: "custom", path: [name], message: "must be an https URL in production (the sandboxes are for development)" });
     }
   })
   .transform((config) => {

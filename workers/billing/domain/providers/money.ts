@@ -5,7 +5,9 @@
 
 /** 4990000 with 6 decimals → "4.99". */
 export function minorToDecimal(amountMinor: number, decimals: number): string {
-  const digits = BigInt(amountMinor).toString().padStart(decimals + 1, "0");
+  const digits = BigInt(amountMinor)
+    .toString()
+    .padStart(decimals + 1, "0");
   const whole = digits.slice(0, digits.length - decimals);
   const fraction = digits.slice(digits.length - decimals).replace(/0+$/, "");
   return fraction === "" ? whole : `${whole}.${fraction}`;

@@ -11,7 +11,10 @@ import { startProviderWithReceiver, type CallbackReceiver, type ReceivedCallback
 import { providerHarnesses, type ProviderHarness, type ProviderUnderTest } from "./testing/harnesses.ts";
 
 async function expectAppError(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(() => undefined, (thrown: unknown) => thrown);
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
   expect(error).toBeInstanceOf(AppError);
   expect((error as AppError).code).toBe(code);
 }
@@ -47,7 +50,9 @@ describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: Pr
   };
   const full = { confirmations: harness.requiredConfirmations };
   const callbacksOf = (providerPaymentId: string, done: (callbacks: ReceivedCallback[]) => boolean) =>
-    receiver.waitFor(harness.name, () => done(receiver.received(harness.name, providerPaymentId))).then(() => receiver.received(harness.name, providerPaymentId));
+    receiver
+      .waitFor(harness.name, () => done(receiver.received(harness.name, providerPaymentId)))
+      .then(() => receiver.received(harness.name, providerPaymentId));
   const states = (callbacks: ReceivedCallback[]) => callbacks.flatMap((callback) => (callback.verified ? [callback.status.state] : []));
 
   it("create → pay → a verified callback → getPayment agrees", async () => {
@@ -62,7 +67,11 @@ describe.each(providerHarnesses)("PaymentProvider contract: $name", (harness: Pr
     expect(succeeded).toMatchObject({ status: { paymentId: request.paymentId, state: { received: request.amount } } });
 
     const polled = await provider.getPayment(created.providerPaymentId);
-    expect(polled).toMatchObject({ providerPaymentId: created.providerPaymentId, paymentId: request.paymentId, state: { status: "succeeded", received: request.amount } });
+    expect(polled).toMatchObject({
+      providerPaymentId: created.providerPaymentId,
+      paymentId: request.paymentId,
+      state: { status: "succeeded", received: request.amount },
+    });
   });
 
   it("refuses a callback whose content was changed or whose signature is missing", async () => {
@@ -158,7 +167,13 @@ describe.each(providerHarnesses.filter((harness) => harness.onChain))("PaymentPr
   const create = async () => {
     const paymentId = crypto.randomUUID();
     const amount = { amountMinor: harness.amountMinor, currency: harness.currency };
-    const created = await provider.createPayment({ paymentId, amount, description: "TUNEC Premium", idempotencyKey: paymentId, expiresAt: new Date(Date.now() + 600_000) });
+    const created = await provider.createPayment({
+      paymentId,
+      amount,
+      description: "TUNEC Premium",
+      idempotencyKey: paymentId,
+      expiresAt: new Date(Date.now() + 600_000),
+    });
     return { ...created, paymentId, amount };
   };
   const lastState = async (providerPaymentId: string, done: (state: ReceivedCallback) => boolean) => {
@@ -167,7 +182,9 @@ describe.each(providerHarnesses.filter((harness) => harness.onChain))("PaymentPr
     return found?.verified ? found.status.state : undefined;
   };
   const is = (status: string, reason?: string) => (callback: ReceivedCallback) =>
-    callback.verified && callback.status.state.status === status && (reason === undefined || (callback.status.state.status === "failed" && callback.status.state.reason === reason));
+    callback.verified &&
+    callback.status.state.status === status &&
+    (reason === undefined || (callback.status.state.status === "failed" && callback.status.state.reason === reason));
 
   it("gives every invoice its own address", async () => {
     const [first, second] = await Promise.all([create(), create()]);
@@ -183,7 +200,10 @@ describe.each(providerHarnesses.filter((harness) => harness.onChain))("PaymentPr
     expect((await provider.getPayment(invoice.providerPaymentId)).state).toMatchObject({ status: "pending", confirmations: 1 });
 
     await under.sandbox.mine(harness.requiredConfirmations - 1);
-    expect(await lastState(invoice.providerPaymentId, is("succeeded"))).toMatchObject({ received: invoice.amount, confirmations: harness.requiredConfirmations });
+    expect(await lastState(invoice.providerPaymentId, is("succeeded"))).toMatchObject({
+      received: invoice.amount,
+      confirmations: harness.requiredConfirmations,
+    });
   });
 
   it("keeps an under-payment pending until expiry, then fails it as underpaid with what arrived", async () => {

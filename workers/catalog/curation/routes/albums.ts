@@ -75,7 +75,10 @@ export const takedownAlbumRoute = createRoute({
   middleware: [requireRole(...curationRoles)] as const,
   request: {
     params: idParam("album"),
-    body: { required: true, content: { "application/json": { schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000) }).openapi("AlbumTakedown") } } },
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000) }).openapi("AlbumTakedown") } },
+    },
   },
   responses: availabilityResponses,
 });
@@ -97,7 +100,8 @@ export const albumCoverRoute = createRoute({
   path: "/admin/albums/{id}/cover",
   tags: ["curation"],
   summary: "Replace an album's cover",
-  description: "Admins and editors. The body is the image: JPEG, PNG or WebP, at most 10 MiB. Audited (`album.cover`); AlbumUpdated carries the new cover to search.",
+  description:
+    "Admins and editors. The body is the image: JPEG, PNG or WebP, at most 10 MiB. Audited (`album.cover`); AlbumUpdated carries the new cover to search.",
   security: bearerSecurity,
   middleware: [requireRole(...curationRoles)] as const,
   request: { params: idParam("album"), body: coverBody },
@@ -123,7 +127,13 @@ export const removeAlbumCoverRoute = createRoute({
 
 export function registerAlbumCuration(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(editAlbumRoute, async function editCatalogAlbum(c) {
-    const album = await editAlbum(c.get("services").db, { id: c.req.valid("param").id, edit: c.req.valid("json"), actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const album = await editAlbum(c.get("services").db, {
+      id: c.req.valid("param").id,
+      edit: c.req.valid("json"),
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("album edited", { album_id: album.id });
     return c.json(album, 200);
   });
@@ -131,7 +141,8 @@ export function registerAlbumCuration(app: OpenAPIHono<GatewayEnv>): void {
     const { id } = c.req.valid("param");
     const { db } = c.get("services");
     // Unknown albums are refused before a byte is stored.
-    if (!(await db.selectFrom("catalog.albums").select("id").where("id", "=", id).executeTakeFirst())) throw new AppError("NOT_FOUND", `No album has the id ${id}.`);
+    if (!(await db.selectFrom("catalog.albums").select("id").where("id", "=", id).executeTakeFirst()))
+      throw new AppError("NOT_FOUND", `No album has the id ${id}.`);
     const stored = await storeCoverImage(c, id);
     let result;
     try {
@@ -146,7 +157,13 @@ export function registerAlbumCuration(app: OpenAPIHono<GatewayEnv>): void {
   });
   app.openapi(removeAlbumCoverRoute, async function removeAlbumCover(c) {
     const { id } = c.req.valid("param");
-    const result = await setAlbumCover(c.get("services").db, { id, coverKey: null, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const result = await setAlbumCover(c.get("services").db, {
+      id,
+      coverKey: null,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     await deleteOldCover(c, id, result.replaced);
     c.get("log").info("album cover removed", { album_id: id });
     return c.json(result.album, 200);

@@ -80,12 +80,19 @@ export const mergeArtistRoute = createRoute({
   middleware: [requireRole(...curationRoles)] as const,
   request: {
     params: idParam("artist"),
-    body: { required: true, content: { "application/json": { schema: z.object({ into_artist_id: z.uuid(), reason: z.string().trim().max(2000).optional() }).openapi("ArtistMerge") } } },
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: z.object({ into_artist_id: z.uuid(), reason: z.string().trim().max(2000).optional() }).openapi("ArtistMerge") },
+      },
+    },
   },
   responses: {
     200: {
       description: "Merged",
-      content: { "application/json": { schema: z.object({ merged: curatedArtistSchema, into: curatedArtistSchema, tracks_moved: z.int() }).openapi("ArtistMerged") } },
+      content: {
+        "application/json": { schema: z.object({ merged: curatedArtistSchema, into: curatedArtistSchema, tracks_moved: z.int() }).openapi("ArtistMerged") },
+      },
     },
     ...denied,
     404: { description: "No such artist", content: problemContent },
@@ -96,19 +103,38 @@ export const mergeArtistRoute = createRoute({
 export function registerArtistCuration(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(createArtistRoute, async function createArtistProfile(c) {
     const body = c.req.valid("json");
-    const artist = await createArtist(c.get("services").db, { name: body.name, bio: body.bio ?? null, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const artist = await createArtist(c.get("services").db, {
+      name: body.name,
+      bio: body.bio ?? null,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("artist created", { artist_id: artist.id });
     return c.json(artist, 201);
   });
   app.openapi(editArtistRoute, async function editArtistProfile(c) {
-    const artist = await editArtist(c.get("services").db, { id: c.req.valid("param").id, edit: c.req.valid("json"), actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const artist = await editArtist(c.get("services").db, {
+      id: c.req.valid("param").id,
+      edit: c.req.valid("json"),
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("artist edited", { artist_id: artist.id });
     return c.json(artist, 200);
   });
   app.openapi(mergeArtistRoute, async function mergeArtist(c) {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
-    const result = await mergeArtists(c.get("services").db, { id, into: body.into_artist_id, reason: body.reason ?? null, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const result = await mergeArtists(c.get("services").db, {
+      id,
+      into: body.into_artist_id,
+      reason: body.reason ?? null,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("artists merged", { artist_id: id, into: body.into_artist_id, tracks_moved: result.tracksMoved });
     return c.json({ merged: result.merged, into: result.into, tracks_moved: result.tracksMoved }, 200);
   });

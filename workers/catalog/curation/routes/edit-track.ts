@@ -29,7 +29,12 @@ export const editTrackRoute = createRoute({
 
 export function registerEditTrack(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(editTrackRoute, async function editCatalogTrack(c) {
-    const track = await editTrack(c.get("services").db, { id: c.req.valid("param").id, edit: c.req.valid("json"), actor: auditActor(c), requestId: c.get("requestId") });
+    const track = await editTrack(c.get("services").db, {
+      id: c.req.valid("param").id,
+      edit: c.req.valid("json"),
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+    });
     c.get("log").info("track edited", { track_id: track.id });
     return c.json(curatedTrackView(track), 200);
   });

@@ -24,7 +24,10 @@ export const listManagersRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireRole("admin")] as const,
   request: { params: idParam("artist") },
-  responses: { 200: { description: "Managers, earliest first", content: { "application/json": { schema: z.object({ managers: z.array(managerSchema) }) } } }, ...denied },
+  responses: {
+    200: { description: "Managers, earliest first", content: { "application/json": { schema: z.object({ managers: z.array(managerSchema) }) } } },
+    ...denied,
+  },
 });
 
 export const addManagerRoute = createRoute({
@@ -37,7 +40,10 @@ export const addManagerRoute = createRoute({
     "and manage releases for this profile; it is told by email. Audited. Linking it again changes nothing.",
   security: bearerSecurity,
   middleware: [requireRole("admin")] as const,
-  request: { params: idParam("artist"), body: { required: true, content: { "application/json": { schema: z.object({ email: emailSchema }).openapi("ManagerInvitation") } } } },
+  request: {
+    params: idParam("artist"),
+    body: { required: true, content: { "application/json": { schema: z.object({ email: emailSchema }).openapi("ManagerInvitation") } } },
+  },
   responses: { 200: { description: "The account manages the profile", content: { "application/json": { schema: managerSchema } } }, ...denied },
 });
 
@@ -57,7 +63,13 @@ export function registerManagerCuration(app: OpenAPIHono<GatewayEnv>): void {
     return c.json({ managers: await listManagers(c.get("services").db, c.req.valid("param").id) }, 200);
   });
   app.openapi(addManagerRoute, async function addArtistManager(c) {
-    const manager = await addManager(c.get("services").db, { artistId: c.req.valid("param").id, email: c.req.valid("json").email, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const manager = await addManager(c.get("services").db, {
+      artistId: c.req.valid("param").id,
+      email: c.req.valid("json").email,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("artist manager added", { artist_id: c.req.valid("param").id, user_id: manager.user_id });
     return c.json(manager, 200);
   });

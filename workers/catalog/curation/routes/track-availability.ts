@@ -26,7 +26,10 @@ export const takedownTrackRoute = createRoute({
   middleware: [requireRole(...curationRoles)] as const,
   request: {
     params: idParam("track"),
-    body: { required: true, content: { "application/json": { schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000) }).openapi("Takedown") } } },
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000) }).openapi("Takedown") } },
+    },
   },
   responses,
 });
@@ -44,12 +47,24 @@ export const restoreTrackRoute = createRoute({
 
 export function registerTrackAvailability(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(takedownTrackRoute, async function takeTrackDown(c) {
-    const track = await setTrackAvailability(c.get("services").db, { id: c.req.valid("param").id, available: false, reason: c.req.valid("json").reason, actor: auditActor(c), requestId: c.get("requestId") });
+    const track = await setTrackAvailability(c.get("services").db, {
+      id: c.req.valid("param").id,
+      available: false,
+      reason: c.req.valid("json").reason,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+    });
     c.get("log").info("track taken down", { track_id: track.id });
     return c.json(curatedTrackView(track), 200);
   });
   app.openapi(restoreTrackRoute, async function restoreTrack(c) {
-    const track = await setTrackAvailability(c.get("services").db, { id: c.req.valid("param").id, available: true, reason: null, actor: auditActor(c), requestId: c.get("requestId") });
+    const track = await setTrackAvailability(c.get("services").db, {
+      id: c.req.valid("param").id,
+      available: true,
+      reason: null,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+    });
     c.get("log").info("track restored", { track_id: track.id });
     return c.json(curatedTrackView(track), 200);
   });

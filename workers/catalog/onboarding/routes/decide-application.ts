@@ -38,19 +38,39 @@ export const rejectApplicationRoute = createRoute({
   middleware: [requireRole("admin")] as const,
   request: {
     params: idParam("application"),
-    body: { required: true, content: { "application/json": { schema: z.object({ reason: z.string().trim().min(1, "must not be empty").max(2000, "at most 2000 characters") }).openapi("ArtistApplicationRejection") } } },
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ reason: z.string().trim().min(1, "must not be empty").max(2000, "at most 2000 characters") })
+            .openapi("ArtistApplicationRejection"),
+        },
+      },
+    },
   },
   responses: decisionResponses,
 });
 
 export function registerDecideApplication(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(approveApplicationRoute, async function approveArtistApplication(c) {
-    const decided = await approveApplication(c.get("services").db, { id: c.req.valid("param").id, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const decided = await approveApplication(c.get("services").db, {
+      id: c.req.valid("param").id,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("artist application approved", { application_id: decided.id, artist_id: decided.artistId });
     return c.json(applicationView(decided), 200);
   });
   app.openapi(rejectApplicationRoute, async function rejectArtistApplication(c) {
-    const decided = await rejectApplication(c.get("services").db, { id: c.req.valid("param").id, reason: c.req.valid("json").reason, actor: auditActor(c), requestId: c.get("requestId"), traceparent: c.get("traceparent") });
+    const decided = await rejectApplication(c.get("services").db, {
+      id: c.req.valid("param").id,
+      reason: c.req.valid("json").reason,
+      actor: auditActor(c),
+      requestId: c.get("requestId"),
+      traceparent: c.get("traceparent"),
+    });
     c.get("log").info("artist application rejected", { application_id: decided.id });
     return c.json(applicationView(decided), 200);
   });

@@ -16,7 +16,10 @@ export const getMyApplicationRoute = createRoute({
   security: bearerSecurity,
   middleware: [requireAuth()] as const,
   responses: {
-    200: { description: "The newest application (pending, approved or rejected with its reason)", content: { "application/json": { schema: applicationSchema } } },
+    200: {
+      description: "The newest application (pending, approved or rejected with its reason)",
+      content: { "application/json": { schema: applicationSchema } },
+    },
     401: { description: "Missing or invalid access token", content: problemContent },
     404: { description: "The caller never applied", content: problemContent },
   },

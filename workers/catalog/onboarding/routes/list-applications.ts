@@ -26,7 +26,11 @@ export const listApplicationsRoute = createRoute({
   responses: {
     200: {
       description: "A page of applications",
-      content: { "application/json": { schema: z.object({ applications: z.array(applicationSchema), next_cursor: z.string().nullable() }).openapi("ArtistApplicationPage") } },
+      content: {
+        "application/json": {
+          schema: z.object({ applications: z.array(applicationSchema), next_cursor: z.string().nullable() }).openapi("ArtistApplicationPage"),
+        },
+      },
     },
     400: { description: "Invalid query or cursor", content: problemContent },
     401: { description: "Missing or invalid access token", content: problemContent },
@@ -42,6 +46,9 @@ export function registerListApplications(app: OpenAPIHono<GatewayEnv>): void {
     const page = applications.slice(0, limit);
     const last = page[page.length - 1];
     c.header("cache-control", "no-store");
-    return c.json({ applications: page.map(applicationView), next_cursor: applications.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null }, 200);
+    return c.json(
+      { applications: page.map(applicationView), next_cursor: applications.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null },
+      200,
+    );
   });
 }

@@ -21,8 +21,7 @@ export const editReleaseRoute = createRoute({
   path: "/me/releases/{id}",
   tags: ["artists"],
   summary: "Change a release's title, type, date, genres or remove its cover",
-  description:
-    "The release's tracks carry the change to search (each becomes a TrackUpdated through CDC); an edit that changes nothing writes nothing.",
+  description: "The release's tracks carry the change to search (each becomes a TrackUpdated through CDC); an edit that changes nothing writes nothing.",
   security: bearerSecurity,
   middleware: [requireRole("artist")] as const,
   request: { params: idParam("release"), body: { required: true, content: { "application/json": { schema: releaseEditSchema } } } },
@@ -34,7 +33,8 @@ export const orderTracksRoute = createRoute({
   path: "/me/releases/{id}/tracks",
   tags: ["artists"],
   summary: "Set a release's track order",
-  description: "`track_ids` names every track of the release once; they become positions 1, 2, … An upload still on its way keeps its position only if it stays free, otherwise it lands after the last track.",
+  description:
+    "`track_ids` names every track of the release once; they become positions 1, 2, … An upload still on its way keeps its position only if it stays free, otherwise it lands after the last track.",
   security: bearerSecurity,
   middleware: [requireRole("artist")] as const,
   request: { params: idParam("release"), body: { required: true, content: { "application/json": { schema: trackOrderSchema } } } },
@@ -46,7 +46,8 @@ export const releaseCoverRoute = createRoute({
   path: "/me/releases/{id}/cover",
   tags: ["artists"],
   summary: "Upload a release's cover image",
-  description: "The body is the image itself: JPEG, PNG or WebP, at most 10 MiB. It replaces any cover the release had (also one taken from an upload's embedded art).",
+  description:
+    "The body is the image itself: JPEG, PNG or WebP, at most 10 MiB. It replaces any cover the release had (also one taken from an upload's embedded art).",
   security: bearerSecurity,
   middleware: [requireRole("artist")] as const,
   request: {

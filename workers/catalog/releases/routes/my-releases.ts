@@ -74,7 +74,13 @@ export function registerMyReleases(app: OpenAPIHono<GatewayEnv>): void {
     const userId = callerId(c);
     const { db, mediaBaseUrl } = c.get("services");
     if (!(await managesArtist(db, userId, body.artist_id))) throw new AppError("FORBIDDEN", "You do not manage this artist profile.");
-    const release = await createRelease(db, { artistId: body.artist_id, title: body.title, type: body.type, releaseDate: body.release_date ?? null, genres: body.genres });
+    const release = await createRelease(db, {
+      artistId: body.artist_id,
+      title: body.title,
+      type: body.type,
+      releaseDate: body.release_date ?? null,
+      genres: body.genres,
+    });
     c.get("log").info("release created", { release_id: release.id, artist_id: release.artist_id });
     c.header("location", `/me/releases/${release.id}`);
     return c.json(releaseView({ release, tracks: [] }, mediaBaseUrl), 201);

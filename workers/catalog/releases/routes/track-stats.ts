@@ -38,7 +38,10 @@ export const myTrackStatsRoute = createRoute({
   middleware: [requireRole("artist")] as const,
   request: { query: z.object({ days: z.coerce.number().int().min(7).max(90).default(30).openapi({ description: "How many days back, 7–90." }) }) },
   responses: {
-    200: { description: "The figures", content: { "application/json": { schema: z.object({ days: z.array(z.string()), tracks: z.array(trackFiguresSchema) }).openapi("MyTrackStats") } } },
+    200: {
+      description: "The figures",
+      content: { "application/json": { schema: z.object({ days: z.array(z.string()), tracks: z.array(trackFiguresSchema) }).openapi("MyTrackStats") } },
+    },
     400: { description: "Invalid days", content: problemContent },
     401: { description: "Missing or invalid access token", content: problemContent },
     403: { description: "The caller is not an artist", content: problemContent },

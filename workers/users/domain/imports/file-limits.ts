@@ -25,4 +25,3 @@ export function textExportProblem(text: string): string | null {
   }
   return null;
 }
-

@@ -112,4 +112,3 @@ export async function fileSourceRef(text: string): Promise<string> {
 export function retryAfterSeconds(job: ImportRow): number | null {
   return (activeStatuses as readonly string[]).includes(job.status) ? 2 : null;
 }
-

@@ -15,7 +15,12 @@ function notFound(id: string): AppError {
  * caller has no part in is 404, exactly like a missing one, so ids leak nothing;
  * a visible one the caller may not change is 403.
  */
-export async function authorize(db: Kysely<Database>, id: string, userId: string | undefined, need: Need): Promise<{ playlist: PlaylistRecord; role: PlaylistRole }> {
+export async function authorize(
+  db: Kysely<Database>,
+  id: string,
+  userId: string | undefined,
+  need: Need,
+): Promise<{ playlist: PlaylistRecord; role: PlaylistRole }> {
   const playlist = await findPlaylist(db, id);
   const role = playlist ? roleOf(playlist, userId) : undefined;
   if (!playlist || !role) throw notFound(id);

@@ -7,8 +7,13 @@ import type { LockedPlaylist } from "./mutations.ts";
 export const maxEditors = 50;
 
 export async function inviteEditor(trx: Transaction<Database>, locked: LockedPlaylist, editorId: string): Promise<void> {
-  if (editorId === locked.owner_id) throw new AppError("BAD_REQUEST", "The owner already edits this playlist.", { errors: [{ field: "path.userId", message: "the owner" }] });
-  const count = await trx.selectFrom("users.playlist_editors").select((eb) => eb.fn.countAll<string>().as("n")).where("playlist_id", "=", locked.id).executeTakeFirstOrThrow();
+  if (editorId === locked.owner_id)
+    throw new AppError("BAD_REQUEST", "The owner already edits this playlist.", { errors: [{ field: "path.userId", message: "the owner" }] });
+  const count = await trx
+    .selectFrom("users.playlist_editors")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("playlist_id", "=", locked.id)
+    .executeTakeFirstOrThrow();
   if (Number(count.n) >= maxEditors) throw new AppError("CONFLICT", `A playlist has at most ${maxEditors} editors.`);
   // A read of auth's accounts while the owner waits: an invitation to nobody is a mistake worth reporting.
   const account = await trx.selectFrom("auth.accounts").select("id").where("id", "=", editorId).executeTakeFirst();

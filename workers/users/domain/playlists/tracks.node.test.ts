@@ -17,7 +17,11 @@ describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {
 
   async function seedPlaylist(count: number): Promise<{ playlistId: string; ownerId: string; entries: string[] }> {
     const ownerId = crypto.randomUUID();
-    const playlist = await database.db.insertInto("users.playlists").values({ owner_id: ownerId, name: "order", track_count: count }).returning("id").executeTakeFirstOrThrow();
+    const playlist = await database.db
+      .insertInto("users.playlists")
+      .values({ owner_id: ownerId, name: "order", track_count: count })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const keys = keysBetween(null, null, count);
     const rows = await database.db
       .insertInto("users.playlist_tracks")
@@ -34,8 +38,10 @@ describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {
 
   async function move(playlist: { playlistId: string; ownerId: string }, entryId: string, before: string | null): Promise<void> {
     const current = await database.db.selectFrom("users.playlists").select("version").where("id", "=", playlist.playlistId).executeTakeFirstOrThrow();
-    await mutatePlaylist(database.db, { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: `"${current.version}"`, need: "edit" }, (trx, locked) =>
-      moveEntry(trx, locked, entryId, before),
+    await mutatePlaylist(
+      database.db,
+      { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: `"${current.version}"`, need: "edit" },
+      (trx, locked) => moveEntry(trx, locked, entryId, before),
     );
   }
 
@@ -43,9 +49,17 @@ describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {
     const playlist = await seedPlaylist(50);
     const [first, second, , , fifth] = playlist.entries;
     if (!first || !second || !fifth) throw new Error("seed");
-    const before = await database.db.selectFrom("users.playlist_tracks").select(["entry_id", "position"]).where("playlist_id", "=", playlist.playlistId).execute();
+    const before = await database.db
+      .selectFrom("users.playlist_tracks")
+      .select(["entry_id", "position"])
+      .where("playlist_id", "=", playlist.playlistId)
+      .execute();
     await move(playlist, fifth, second);
-    const after = await database.db.selectFrom("users.playlist_tracks").select(["entry_id", "position"]).where("playlist_id", "=", playlist.playlistId).execute();
+    const after = await database.db
+      .selectFrom("users.playlist_tracks")
+      .select(["entry_id", "position"])
+      .where("playlist_id", "=", playlist.playlistId)
+      .execute();
     const changed = after.filter((row) => before.find((old) => old.entry_id === row.entry_id)?.position !== row.position);
     expect(changed.map((row) => row.entry_id)).toEqual([fifth]);
     expect((await order(playlist.playlistId)).slice(0, 3)).toEqual([first, fifth, second]);
@@ -55,10 +69,16 @@ describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {
     // Two neighbours that hundreds of moves into one gap would leave: 199 and 200 characters long.
     const narrow = `a0${"1".repeat(197)}`;
     const ownerId = crypto.randomUUID();
-    const playlist = await database.db.insertInto("users.playlists").values({ owner_id: ownerId, name: "narrow", track_count: 5 }).returning("id").executeTakeFirstOrThrow();
+    const playlist = await database.db
+      .insertInto("users.playlists")
+      .values({ owner_id: ownerId, name: "narrow", track_count: 5 })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const rows = await database.db
       .insertInto("users.playlist_tracks")
-      .values(["Zz", narrow, `${narrow}1`, "a1", "a2"].map((position) => ({ playlist_id: playlist.id, track_id: crypto.randomUUID(), position, added_by: ownerId })))
+      .values(
+        ["Zz", narrow, `${narrow}1`, "a1", "a2"].map((position) => ({ playlist_id: playlist.id, track_id: crypto.randomUUID(), position, added_by: ownerId })),
+      )
       .returning(["entry_id", "position"])
       .execute();
     const [first, second, third, fourth, fifth] = rows.sort((a, b) => (a.position < b.position ? -1 : 1)).map((row) => row.entry_id);
@@ -79,18 +99,26 @@ describe.each(databaseKinds())("playlist entry ordering on %s", (kind) => {
       const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
       let firstLocked = () => {};
       const locked = new Promise<void>((resolve) => (firstLocked = resolve));
-      const winner = mutatePlaylist(database.db, { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: '"1"', need: "edit" }, async (trx, row) => {
-        firstLocked();
-        await firstHolds;
-        await moveEntry(trx, row, third, first);
-      });
+      const winner = mutatePlaylist(
+        database.db,
+        { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: '"1"', need: "edit" },
+        async (trx, row) => {
+          firstLocked();
+          await firstHolds;
+          await moveEntry(trx, row, third, first);
+        },
+      );
       await locked;
       // Reads version 1 (the winner has not committed), passes the check, then waits on the lock.
-      const loser = mutatePlaylist(database.db, { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: '"1"', need: "edit" }, (trx, row) => moveEntry(trx, row, first, null));
+      const loser = mutatePlaylist(database.db, { playlistId: playlist.playlistId, userId: playlist.ownerId, ifMatch: '"1"', need: "edit" }, (trx, row) =>
+        moveEntry(trx, row, first, null),
+      );
       // Release the winner only once the loser is blocked on the playlist row, i.e. past the cheap version check.
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(database.db);
+        const waiting = await sql<{
+          n: number;
+        }>`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(database.db);
         if ((waiting.rows[0]?.n ?? 0) > 0) break;
         if (Date.now() > deadline) throw new Error("the second writer never waited on the row lock");
         await new Promise((resolve) => setTimeout(resolve, 10));

@@ -67,7 +67,11 @@ export function registerCreateImport(app: OpenAPIHono<GatewayEnv>): void {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send a link as application/json or a file as multipart/form-data.");
     }
     const { job, created } = await createImport(c.get("services").db, input);
-    c.get("log").info(created ? "import queued" : "import already running for this source", { import_id: job.id, provider: job.provider, kind: job.source_kind });
+    c.get("log").info(created ? "import queued" : "import already running for this source", {
+      import_id: job.id,
+      provider: job.provider,
+      kind: job.source_kind,
+    });
     c.header("location", `/me/imports/${job.id}`);
     c.header("cache-control", "no-store");
     return c.json(importView(job), 202);
@@ -85,7 +89,7 @@ async function readTextFile(file: File): Promise<string> {
     if (text.includes("\u0000")) throw new Error("binary");
     decoded = text.replace(/^\uFEFF/, "");
   } catch {
-    throw invalid("The file is not UTF-8 text (expected the provider's JSON or \"Artist - Title\" lines).");
+    throw invalid('The file is not UTF-8 text (expected the provider\'s JSON or "Artist - Title" lines).');
   }
   // Refused here, before it is stored, so the origin never gets a file it would spend long on.
   const problem = textExportProblem(decoded);

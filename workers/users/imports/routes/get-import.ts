@@ -17,7 +17,8 @@ export const getImportRoute = createRoute({
   path: "/me/imports/{id}",
   tags: ["users"],
   summary: "An import's status, progress and report",
-  description: "Status, processed/total, matched and unmatched counts, and the entries in source order (filter with ?status=matched|unmatched, page with the cursor). Poll while status is queued, reading or matching (Retry-After says how soon).",
+  description:
+    "Status, processed/total, matched and unmatched counts, and the entries in source order (filter with ?status=matched|unmatched, page with the cursor). Poll while status is queued, reading or matching (Retry-After says how soon).",
   security: [{ bearerAuth: [] }],
   middleware: requireAuth(),
   request: {
@@ -42,7 +43,10 @@ export function registerGetImport(app: OpenAPIHono<GatewayEnv>): void {
     if (!job || job.user_id !== callerId(c)) throw new AppError("NOT_FOUND", "No import of yours has this id.");
     const filter = query.status ?? null;
     const position = query.cursor ? decodeCursor(query.cursor, positionSchema) : undefined;
-    if (position && position.filter !== filter) throw new AppError("BAD_REQUEST", "The cursor belongs to another status filter.", { errors: [{ field: "query.cursor", message: "cursor of another filter" }] });
+    if (position && position.filter !== filter)
+      throw new AppError("BAD_REQUEST", "The cursor belongs to another status filter.", {
+        errors: [{ field: "query.cursor", message: "cursor of another filter" }],
+      });
     const rows = await listImportEntries(db, id, { status: query.status, afterPosition: position?.after, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);

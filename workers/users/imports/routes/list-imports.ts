@@ -19,7 +19,10 @@ export const listImportsRoute = createRoute({
   middleware: requireAuth(),
   request: { query: z.object({ cursor: cursorSchema, limit: limitSchema }) },
   responses: {
-    200: { description: "One page of imports", content: { "application/json": { schema: z.object({ imports: z.array(importSchema), next_cursor: nextCursorSchema }) } } },
+    200: {
+      description: "One page of imports",
+      content: { "application/json": { schema: z.object({ imports: z.array(importSchema), next_cursor: nextCursorSchema }) } },
+    },
     400: { description: "Bad limit or cursor", content: problemContent },
     ...authProblems,
   },
@@ -34,7 +37,10 @@ export function registerListImports(app: OpenAPIHono<GatewayEnv>): void {
     const last = page.at(-1);
     c.header("cache-control", "no-store");
     return c.json(
-      { imports: page.map(importView), next_cursor: rows.length > query.limit && last ? encodeCursor({ at: last.created_at.toISOString(), id: last.id }) : null },
+      {
+        imports: page.map(importView),
+        next_cursor: rows.length > query.limit && last ? encodeCursor({ at: last.created_at.toISOString(), id: last.id }) : null,
+      },
       200,
     );
   });

@@ -33,7 +33,13 @@ describe("NOWPayments adapter on the sandbox", () => {
     createNowPaymentsProvider({ apiUrl: sandbox.apiUrl, tronNodeUrl: sandbox.tronNodeUrl, ...secrets, ...account, requiredConfirmations: 3, ...overrides });
   const input = () => {
     const paymentId = crypto.randomUUID();
-    return { paymentId, amount: { amountMinor: 4_990_000, currency: "USDT" as const }, description: "TUNEC", idempotencyKey: paymentId, expiresAt: new Date(Date.now() + 600_000) };
+    return {
+      paymentId,
+      amount: { amountMinor: 4_990_000, currency: "USDT" as const },
+      description: "TUNEC",
+      idempotencyKey: paymentId,
+      expiresAt: new Date(Date.now() + 600_000),
+    };
   };
 
   it("waits for its own confirmation count even when the processor calls the payment finished", async () => {
@@ -55,7 +61,10 @@ describe("NOWPayments adapter on the sandbox", () => {
     await control.pay(created.providerPaymentId, { confirmations: 3 });
     const refund = await provider.refund({ providerPaymentId: created.providerPaymentId, amount: request.amount, idempotencyKey: `r-${request.paymentId}` });
     expect(refund.status).toBe("pending");
-    expect(await control.describe(created.providerPaymentId)).toMatchObject({ refunded: request.amount.amountMinor, payouts: [{ id: refund.refundId, status: "WAITING" }] });
+    expect(await control.describe(created.providerPaymentId)).toMatchObject({
+      refunded: request.amount.amountMinor,
+      payouts: [{ id: refund.refundId, status: "WAITING" }],
+    });
   });
 
   it("leaves a payout waiting for a person without the 2FA secret, and verifies it on a repeat that has it", async () => {
@@ -77,7 +86,9 @@ describe("NOWPayments adapter on the sandbox", () => {
     await control.pay(created.providerPaymentId, { confirmations: 3 });
     await providerWith().refund({ providerPaymentId: created.providerPaymentId, amount: request.amount, idempotencyKey: `r-${request.paymentId}` });
     const [payout] = (await control.describe(created.providerPaymentId)).payouts as Array<{ batch: string }>;
-    const login = (await (await fetch(`${sandbox.apiUrl}/auth`, { method: "POST", body: JSON.stringify({ email: account.accountEmail, password: account.accountPassword }) })).json()) as { token: string };
+    const login = (await (
+      await fetch(`${sandbox.apiUrl}/auth`, { method: "POST", body: JSON.stringify({ email: account.accountEmail, password: account.accountPassword }) })
+    ).json()) as { token: string };
     const staleCode = await totp(payoutTotpSecret, new Date(Date.now() - 3_600_000));
     const response = await fetch(`${sandbox.apiUrl}/payout/${payout?.batch}/verify`, {
       method: "POST",
@@ -90,12 +101,16 @@ describe("NOWPayments adapter on the sandbox", () => {
 
   it("cannot refund without the account login, and says so", async () => {
     const provider = providerWith({ accountEmail: undefined, accountPassword: undefined });
-    const error = await provider.refund({ providerPaymentId: "1", amount: { amountMinor: 1, currency: "USDT" }, idempotencyKey: "k" }).catch((thrown: unknown) => thrown);
+    const error = await provider
+      .refund({ providerPaymentId: "1", amount: { amountMinor: 1, currency: "USDT" }, idempotencyKey: "k" })
+      .catch((thrown: unknown) => thrown);
     expect((error as AppError).code).toBe("SERVICE_UNAVAILABLE");
   });
 
   it("fails with BAD_GATEWAY on a wrong API key", async () => {
-    const error = await providerWith({ apiKey: "wrong", accountEmail: undefined }).createPayment(input()).catch((thrown: unknown) => thrown);
+    const error = await providerWith({ apiKey: "wrong", accountEmail: undefined })
+      .createPayment(input())
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("BAD_GATEWAY");
   });

@@ -11,8 +11,16 @@ import { callJson, constantTimeEqual, readCallbackJson, type FetchLike } from ".
 import { decimalToMinor, minorToDecimal } from "../money.ts";
 import type { CreatePaymentInput, CreatedPayment, Money, PaymentProvider, ProviderPaymentState, ProviderPaymentStatus } from "../payment-provider.ts";
 import {
-  authResponse, nowPayment, paymentList, payoutResponse, tronNowBlock, tronTransaction, tronTransactionInfo,
-  USDT_DECIMALS, USDT_TRC20, type NowPayment,
+  authResponse,
+  nowPayment,
+  paymentList,
+  payoutResponse,
+  tronNowBlock,
+  tronTransaction,
+  tronTransactionInfo,
+  USDT_DECIMALS,
+  USDT_TRC20,
+  type NowPayment,
 } from "./protocol.ts";
 import { ipnSignature } from "./signature.ts";
 import { totp } from "./totp.ts";
@@ -93,7 +101,9 @@ export function createNowPaymentsProvider(config: NowPaymentsProviderConfig, fet
       case "confirming":
         return { status: "pending", received, confirmations: await confirmationsOf(payment.payin_hash) };
       case "partially_paid":
-        return expired ? { status: "failed", reason: "underpaid", received } : { status: "pending", received, confirmations: await confirmationsOf(payment.payin_hash) };
+        return expired
+          ? { status: "failed", reason: "underpaid", received }
+          : { status: "pending", received, confirmations: await confirmationsOf(payment.payin_hash) };
       case "confirmed":
       case "sending":
       case "finished":
@@ -140,7 +150,9 @@ export function createNowPaymentsProvider(config: NowPaymentsProviderConfig, fet
       if (token) {
         const since = new Date(now().getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
         const recent = await api("GET", `/payment/?limit=500&page=0&sortBy=created_at&orderBy=desc&dateFrom=${since}`, paymentList, undefined, token);
-        const existing = recent.data.find((payment) => payment.order_id === input.paymentId && payment.payment_status !== "expired" && payment.payment_status !== "failed");
+        const existing = recent.data.find(
+          (payment) => payment.order_id === input.paymentId && payment.payment_status !== "expired" && payment.payment_status !== "failed",
+        );
         if (existing) return instructionsOf(existing, input);
       }
       const amount = Number(minorToDecimal(input.amount.amountMinor, USDT_DECIMALS));
@@ -194,12 +206,14 @@ export function createNowPaymentsProvider(config: NowPaymentsProviderConfig, fet
         "/payout",
         payoutResponse,
         {
-          withdrawals: [{
-            address: sender,
-            currency: USDT_TRC20,
-            amount: Number(minorToDecimal(input.amount.amountMinor, USDT_DECIMALS)),
-            unique_external_id: input.idempotencyKey,
-          }],
+          withdrawals: [
+            {
+              address: sender,
+              currency: USDT_TRC20,
+              amount: Number(minorToDecimal(input.amount.amountMinor, USDT_DECIMALS)),
+              unique_external_id: input.idempotencyKey,
+            },
+          ],
         },
         token,
       );

@@ -64,7 +64,9 @@ export const payoutRequest = z.object({
 export const payoutWithdrawalStatus = z.enum(["WAITING", "CREATING", "PROCESSING", "SENDING", "FINISHED", "FAILED", "REJECTED"]);
 export const payoutResponse = z.object({
   id: id,
-  withdrawals: z.array(z.object({ id: id, address: z.string(), amount: decimal, status: payoutWithdrawalStatus, unique_external_id: z.string().nullable().optional() })).min(1),
+  withdrawals: z
+    .array(z.object({ id: id, address: z.string(), amount: decimal, status: payoutWithdrawalStatus, unique_external_id: z.string().nullable().optional() }))
+    .min(1),
 });
 
 /** POST /wallet/getnowblock */

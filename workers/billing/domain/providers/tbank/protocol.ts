@@ -11,9 +11,24 @@ export const tbankPaymentId = z.union([z.string().regex(/^\d+$/), z.number().int
 const kopecks = z.coerce.number().int().nonnegative();
 
 export const tbankStatuses = [
-  "NEW", "FORM_SHOWED", "AUTHORIZING", "3DS_CHECKING", "3DS_CHECKED", "AUTHORIZED", "CONFIRMING", "CONFIRMED",
-  "REVERSING", "PARTIAL_REVERSED", "REVERSED", "REFUNDING", "PARTIAL_REFUNDED", "REFUNDED",
-  "REJECTED", "AUTH_FAIL", "DEADLINE_EXPIRED", "CANCELED",
+  "NEW",
+  "FORM_SHOWED",
+  "AUTHORIZING",
+  "3DS_CHECKING",
+  "3DS_CHECKED",
+  "AUTHORIZED",
+  "CONFIRMING",
+  "CONFIRMED",
+  "REVERSING",
+  "PARTIAL_REVERSED",
+  "REVERSED",
+  "REFUNDING",
+  "PARTIAL_REFUNDED",
+  "REFUNDED",
+  "REJECTED",
+  "AUTH_FAIL",
+  "DEADLINE_EXPIRED",
+  "CANCELED",
 ] as const;
 export const tbankStatus = z.enum(tbankStatuses);
 export type TbankStatus = z.infer<typeof tbankStatus>;
@@ -75,7 +90,15 @@ export const checkOrderResponse = z.object({
   ...result,
   OrderId: z.string().optional(),
   Payments: z
-    .array(z.object({ PaymentId: tbankPaymentId, Amount: kopecks.optional(), Status: tbankStatus, Success: z.boolean().optional(), ErrorCode: z.string().optional() }))
+    .array(
+      z.object({
+        PaymentId: tbankPaymentId,
+        Amount: kopecks.optional(),
+        Status: tbankStatus,
+        Success: z.boolean().optional(),
+        ErrorCode: z.string().optional(),
+      }),
+    )
     .default([]),
 });
 

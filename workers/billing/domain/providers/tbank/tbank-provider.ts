@@ -8,9 +8,7 @@ import type { z } from "zod";
 import { AppError } from "../../../../../shared/errors.ts";
 import { callJson, constantTimeEqual, readCallbackJson, type FetchLike } from "../http.ts";
 import type { CreatePaymentInput, CreatedPayment, Money, PaymentProvider, ProviderPaymentState, ProviderPaymentStatus } from "../payment-provider.ts";
-import {
-  cancelResponse, checkOrderResponse, getQrResponse, getStateResponse, initResponse, notification, type TbankStatus,
-} from "./protocol.ts";
+import { cancelResponse, checkOrderResponse, getQrResponse, getStateResponse, initResponse, notification, type TbankStatus } from "./protocol.ts";
 import { signTbankRequest, tbankToken } from "./token.ts";
 
 export interface TbankProviderConfig {
@@ -92,7 +90,9 @@ export function createTbankProvider(config: TbankProviderConfig, fetchFn: FetchL
       // repeated (or crashed-after-Init) create already made, so the same order gets one QR.
       // An order T-Bank does not know may be refused rather than listed as empty.
       const existing = await call("CheckOrder", { OrderId: input.paymentId }, checkOrderResponse, true);
-      const live = existing?.Payments.find((payment) => !failedStatuses.has(payment.Status) && (payment.Amount === undefined || payment.Amount === input.amount.amountMinor));
+      const live = existing?.Payments.find(
+        (payment) => !failedStatuses.has(payment.Status) && (payment.Amount === undefined || payment.Amount === input.amount.amountMinor),
+      );
       let providerPaymentId: string;
       if (live) {
         providerPaymentId = live.PaymentId;

@@ -60,7 +60,9 @@ export async function startCallbackReceiver(providerNamed: (name: string) => Pay
  * A harness's adapter and sandbox, with a callback receiver that hands the
  * sandbox's callbacks to that adapter; `stop` ends both.
  */
-export async function startProviderWithReceiver(harness: ProviderHarness): Promise<{ receiver: CallbackReceiver; under: ProviderUnderTest; provider: PaymentProvider; stop(): Promise<void> }> {
+export async function startProviderWithReceiver(
+  harness: ProviderHarness,
+): Promise<{ receiver: CallbackReceiver; under: ProviderUnderTest; provider: PaymentProvider; stop(): Promise<void> }> {
   let under: ProviderUnderTest | undefined;
   const receiver = await startCallbackReceiver((name) => (name === harness.name ? under?.provider : undefined));
   under = await harness.start(receiver.urlFor(harness.name)).catch(async (error: unknown) => {
