@@ -38,13 +38,10 @@ export const tokenResponseSchema = z
     access_token: z.string().openapi({ description: "JWT (typ at+jwt), valid for `expires_in` seconds." }),
     token_type: z.literal("Bearer"),
     expires_in: z.number().int(),
-    refresh_token: z
-      .string()
-      .optional()
-      .openapi({
-        description:
-          "Opaque; single use: every refresh returns a new one. Absent with `X-Token-Transport: cookie`: it is then in the HttpOnly cookie `tunec_refresh` (Path=/auth).",
-      }),
+    refresh_token: z.string().optional().openapi({
+      description:
+        "Opaque; single use: every refresh returns a new one. Absent with `X-Token-Transport: cookie`: it is then in the HttpOnly cookie `tunec_refresh` (Path=/auth).",
+    }),
     refresh_token_expires_at: z.string().openapi({ format: "date-time" }),
     session_id: z.uuid().openapi({ description: "This sign-in's session (device), as listed by GET /auth/sessions." }),
   })

@@ -16,12 +16,9 @@ export const createUploadBody = z
       .openapi({ description: `Declared type of the file: ${acceptedContentTypes.join(", ")}.`, example: "audio/flac" }),
     size_bytes: z.int().min(1, "the file is empty (0 bytes)").openapi({ description: "Exact size of the file; at most 500 MiB.", example: 31_457_280 }),
     filename: z.string().trim().min(1).max(255).optional(),
-    artist_id: z
-      .uuid()
-      .optional()
-      .openapi({
-        description: "The artist profile the track is for: one the caller manages. Optional when the caller manages exactly one, or names a release_id.",
-      }),
+    artist_id: z.uuid().optional().openapi({
+      description: "The artist profile the track is for: one the caller manages. Optional when the caller manages exactly one, or names a release_id.",
+    }),
     release_id: z.uuid().optional().openapi({ description: "A release of that artist profile (POST /me/releases); the track is published into it." }),
     album_id: z.uuid().optional().openapi({ description: "Deprecated: the old name of release_id.", deprecated: true }),
     position: z

@@ -26,22 +26,18 @@ export const streamSchema = z
     play_id: z.uuid(),
     track_id: z.uuid(),
     quality: qualitySchema,
-    url: z
-      .string()
-      .openapi({
-        description: "Short-lived media URL bound to the listener, the rendition and this device's stream lease. Supports Range, HEAD and If-None-Match.",
-      }),
+    url: z.string().openapi({
+      description: "Short-lived media URL bound to the listener, the rendition and this device's stream lease. Supports Range, HEAD and If-None-Match.",
+    }),
     expires_at: z.string().openapi({ format: "date-time" }),
     codec: z.string().openapi({ example: "aac" }),
     bitrate_kbps: z.int(),
     size_bytes: z.int(),
     duration_ms: z.int(),
     loudness_lufs: z.number().openapi({ description: "EBU R128 integrated loudness, for normalisation." }),
-    taken_over: z
-      .boolean()
-      .openapi({
-        description: "True when this request moved the account's stream from another device (that device's media requests now fail with stream-taken-over).",
-      }),
+    taken_over: z.boolean().openapi({
+      description: "True when this request moved the account's stream from another device (that device's media requests now fail with stream-taken-over).",
+    }),
   })
   .openapi("Stream");
 

@@ -49,13 +49,10 @@ const entrySchema = z
     status: z.enum(["pending", "matched", "unmatched"]),
     track_id: z.uuid().nullable(),
     track_title: z.string().nullable(),
-    score: z
-      .number()
-      .nullable()
-      .openapi({
-        description:
-          "0–1 score of the best catalog candidate: 0.6 × title + 0.4 × artist edit-distance ratios; matched when the title ratio is ≥ 0.85 and the artist ratio ≥ 0.8.",
-      }),
+    score: z.number().nullable().openapi({
+      description:
+        "0–1 score of the best catalog candidate: 0.6 × title + 0.4 × artist edit-distance ratios; matched when the title ratio is ≥ 0.85 and the artist ratio ≥ 0.8.",
+    }),
     added: z.boolean().openapi({ description: "This import liked the track (false when it was liked already)." }),
   })
   .openapi("ImportEntry");
