@@ -60,6 +60,8 @@ describe("Subsonic rate limits in workerd", () => {
   it("is not charged to the gateway's per-address anonymous bucket", async () => {
     const limits = { RATE_LIMIT_ANONYMOUS: "2/1m", SUBSONIC_RATE_LIMIT: "1000/1m", SUBSONIC_RATE_LIMIT_IP: "1000/1m" };
     const address = randomAddress();
-    for (let i = 0; i < 5; i++) expect((await restWith(limits, address, "ping", { apiKey: listener.apiKey })).status).toBe(200);
+    // A credential of its own: the first test left the listener's main key's bucket full.
+    const own = await createCredential(listener, "api-keys", "bucket-free player").then((response) => response.json<{ key: string }>());
+    for (let i = 0; i < 5; i++) expect((await restWith(limits, address, "ping", { apiKey: own.key })).status).toBe(200);
   });
 });
