@@ -59,17 +59,22 @@ export function PremiumPage() {
   const subscribe = useMutation({
     mutationFn: async () => unwrap(await api.POST("/subscribe", { params: { header: { "idempotency-key": crypto.randomUUID() } }, body: { plan, method } })),
   });
+  const waitingForClaim = (active: boolean) => active && viewer !== null && viewer !== undefined && !viewer.isPremium;
   const subscription = useQuery({
     queryKey: ["subscription"],
     enabled: Boolean(viewer),
     queryFn: async () => unwrap(await api.GET("/subscription")),
-    refetchInterval: (query) => (subscribe.isSuccess && query.state.data?.state !== "active" ? 2_000 : false),
+    // Polled until the subscription is active and the access token says premium.
+    refetchInterval: (query) => (subscribe.isSuccess && (query.state.data?.state !== "active" || waitingForClaim(true)) ? 2_000 : false),
   });
   const active = subscription.data?.state === "active";
+  const needsClaim = waitingForClaim(active);
   useEffect(() => {
-    // The premium claim lives in the access token: fetch one that carries it.
-    if (active && viewer && !viewer.isPremium) void refresh();
-  }, [active, viewer, refresh]);
+    // The premium claim lives in the access token: ask for one that carries it once per poll, not
+    // on every new viewer, since the claim may trail the subscription by a few events and
+    // /auth/refresh is rate-limited.
+    if (needsClaim && subscription.dataUpdatedAt > 0) void refresh();
+  }, [needsClaim, subscription.dataUpdatedAt, refresh]);
 
   if (!viewer)
     return (
