@@ -164,6 +164,10 @@ describe("the wave", () => {
     const { rock, pop } = await world();
     const chooser = await signUpUser();
     await expectJson(call("PUT", "/me/taste", { user: chooser, body: { artist_ids: [], genres: [rock] } }), 204);
+    // An artist that does not exist is the caller's mistake, answered as such and not stored.
+    const unknown = await call("PUT", "/me/taste", { user: chooser, body: { artist_ids: [crypto.randomUUID()], genres: [rock] } });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ field: "body.artist_ids" }] });
     const chosen = await wave(chooser, 10);
     expect(chosen.filter((track) => track.genres.includes(rock)).length).toBeGreaterThanOrEqual(7);
     expect(chosen.some((track) => track.reason.code === "genre_popular" && track.reason.params.genre === rock)).toBe(true);

@@ -92,3 +92,8 @@ export function principalOf(c: Context<GatewayEnv>): Principal {
   if (!principal) throw new Error("route needs requireAuth() before it");
   return principal;
 }
+
+/** The caller's user id on a route guarded by requireAuth(). */
+export function callerId(c: Context<GatewayEnv>): string {
+  return principalOf(c).userId;
+}

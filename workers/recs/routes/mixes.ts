@@ -3,7 +3,7 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { dailyMixes } from "../domain/mixes.ts";
 import type { Reason } from "../domain/reasons.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, recommendedTrackSchema, withTracks } from "../schemas.ts";
 
 const mixSchema = z

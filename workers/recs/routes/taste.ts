@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { saveTaste } from "../domain/taste.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, problemContent } from "../schemas.ts";
 
 const genreSchema = z.string().trim().toLowerCase().min(1, "a genre is 1–50 characters").max(50, "a genre is 1–50 characters");

@@ -4,7 +4,7 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { recordFeedback } from "../domain/feedback.ts";
 import { nextWave } from "../domain/wave.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, pageLimit, problemContent, recommendedTrackSchema, withTracks } from "../schemas.ts";
 
 const common = { tags: ["recommendations"], security: [{ bearerAuth: [] }], middleware: requireAuth() };

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { listHistory } from "../domain/history.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../schemas.ts";
 
 const positionSchema = z.object({ at: z.iso.datetime({ precision: 6 }), id: z.uuid() }).strict();

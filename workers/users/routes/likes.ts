@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { addLike, likeKinds, likeTargetExists, listLikes, removeLike } from "../domain/likes.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";
 
 const kindSchema = z.enum(likeKinds, { error: "expected track, album or artist" });

@@ -6,7 +6,7 @@ import { authorize } from "../domain/playlists/access.ts";
 import { follow, inviteEditor, removeEditor, unfollow } from "../domain/playlists/members.ts";
 import { mutatePlaylist } from "../domain/playlists/mutations.ts";
 import { ifMatchHeaders, playlistSchema, toPlaylist, versionHeaders } from "../playlists/schemas.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, problemContent, uuidParam } from "../schemas.ts";
 
 const common = { tags: ["playlists"], security: [{ bearerAuth: [] }], middleware: requireAuth() };

@@ -5,7 +5,7 @@ import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { mutatePlaylist } from "../domain/playlists/mutations.ts";
 import { entrySchema, ifMatchHeaders, playlistSchema, toPlaylist, versionHeaders } from "../playlists/schemas.ts";
 import { addTracks, maxPlaylistTracks, moveEntry, removeEntry } from "../domain/playlists/tracks.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, problemContent, uuidParam } from "../schemas.ts";
 
 const common = { tags: ["playlists"], security: [{ bearerAuth: [] }], middleware: requireAuth() };

@@ -17,7 +17,7 @@ import {
   versionHeaders,
   visibilitySchema,
 } from "../playlists/schemas.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent, uuidParam } from "../schemas.ts";
 
 const params = z.object({ id: uuidParam("id", "playlist") });

@@ -4,7 +4,7 @@ import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { findPlaylist, listMyPlaylists } from "../domain/playlists/repository.ts";
 import { descriptionSchema, nameSchema, playlistSchema, toPlaylist, versionHeaders, visibilitySchema } from "../playlists/schemas.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../schemas.ts";
 
 const common = { tags: ["playlists"], security: [{ bearerAuth: [] }], middleware: requireAuth() };

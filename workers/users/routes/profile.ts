@@ -1,7 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
-import { callerId } from "../principal.ts";
+import { callerId } from "../../platform/edge/authenticate.ts";
 import { getOrCreateProfile, updateProfile, type ProfileRow } from "../domain/profiles.ts";
 import { authProblems, problemContent } from "../schemas.ts";
 

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { AppError } from "../../../../shared/errors.ts";
 import { requireAuth } from "../../../platform/edge/authenticate.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
-import { callerId } from "../../../users/principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import { problemContent } from "../../schemas.ts";
 import { latestApplication } from "../applications.ts";

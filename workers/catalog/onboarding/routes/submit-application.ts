@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { requireAuth } from "../../../platform/edge/authenticate.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
-import { callerId } from "../../../users/principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import { problemContent } from "../../schemas.ts";
 import { submitApplication } from "../applications.ts";

@@ -3,7 +3,7 @@ import { bearerSecurity } from "../../../auth/schemas.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { requireRole } from "../../../platform/edge/authenticate.ts";
 import { coverBody, deleteOldCover, discardCover, storeCoverImage } from "../../cover-image.ts";
-import { callerId } from "../../../users/principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { idParam, problemContent } from "../../schemas.ts";
 import { assertManagedRelease, findManagedRelease, reorderTracks, replaceCover, updateRelease } from "../releases.ts";
 import { releaseEditSchema, releaseSchema, releaseView, trackOrderSchema } from "../schemas.ts";

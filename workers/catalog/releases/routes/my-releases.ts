@@ -3,7 +3,7 @@ import { AppError } from "../../../../shared/errors.ts";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { requireRole } from "../../../platform/edge/authenticate.ts";
-import { callerId } from "../../../users/principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { managesArtist } from "../../artist-managers.ts";
 import { decodeCursor, encodeCursor } from "../../cursor.ts";
 import { cursorSchema, idParam, limitSchema, problemContent } from "../../schemas.ts";

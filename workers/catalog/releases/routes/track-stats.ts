@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { bearerSecurity } from "../../../auth/schemas.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { requireRole } from "../../../platform/edge/authenticate.ts";
-import { callerId } from "../../../users/principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { problemContent } from "../../schemas.ts";
 import { dayRange, managedTrackFigures, maxStatsTracks } from "../track-stats.ts";
 

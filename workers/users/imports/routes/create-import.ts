@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../../../../shared/errors.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { requireAuth } from "../../../platform/edge/authenticate.ts";
-import { callerId } from "../../principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { authProblems, problemContent } from "../../schemas.ts";
 import { parseImportLink } from "../../domain/imports/links.ts";
 import { textExportProblem } from "../../domain/imports/file-limits.ts";

@@ -3,7 +3,7 @@ import { AppError } from "../../../../shared/errors.ts";
 import { decodeCursor, encodeCursor } from "../../../catalog/cursor.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { requireAuth } from "../../../platform/edge/authenticate.ts";
-import { callerId } from "../../principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { authProblems, cursorSchema, limitSchema, problemContent, uuidParam } from "../../schemas.ts";
 import { findImport, listImportEntries, retryAfterSeconds } from "../../domain/imports/repository.ts";
 import { importWithEntriesSchema } from "../schemas.ts";

@@ -2,7 +2,7 @@ import { createRoute, z, type OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../../../catalog/cursor.ts";
 import type { GatewayEnv } from "../../../platform/edge/context.ts";
 import { requireAuth } from "../../../platform/edge/authenticate.ts";
-import { callerId } from "../../principal.ts";
+import { callerId } from "../../../platform/edge/authenticate.ts";
 import { authProblems, cursorSchema, limitSchema, nextCursorSchema, problemContent } from "../../schemas.ts";
 import { listImports } from "../../domain/imports/repository.ts";
 import { importSchema } from "../schemas.ts";
