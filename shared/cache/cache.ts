@@ -4,7 +4,9 @@
  * correctness never depends on it, so callers treat every failure as a miss
  * (see fail-open.ts). Invalidation is by versioned keys: a writer bumps a
  * version counter and readers put the current version into their keys, so a
- * whole family of entries goes stale at once without scanning for them.
+ * whole family of entries goes stale at once without scanning for them; or
+ * by tags (tags.ts): an entry records the tags it depends on and a writer
+ * drops exactly the entries of the tags it changed.
  */
 export interface Cache {
   /** The value, or null when absent or expired. */
@@ -14,8 +16,30 @@ export interface Cache {
   delete(key: string): Promise<void>;
   /** Atomically adds one and returns the new value; an absent key counts from 0. */
   increment(key: string): Promise<number>;
+  /**
+   * Stores `value` for `ttlSeconds` and records `key` under each tag (a sorted
+   * set per tag, scored by expiry, so expired names are pruned). A tag already
+   * holding `maxKeysPerTag` live keys takes no more: the value is then stored
+   * for `overflowTtlSeconds` only, since that tag could not drop it. Refused
+   * (returns 0, nothing stored) when a tag was invalidated within its fence:
+   * the value may have been computed before that change.
+   * Returns the ttl the value was stored for.
+   */
+  setTagged(key: string, value: string, ttlSeconds: number, options: TaggedWrite): Promise<number>;
+  /**
+   * Deletes every key recorded under the tags, then the tags' sets, and
+   * fences each tag for `fenceSeconds` (setTagged refuses it meanwhile).
+   * Returns how many key names the sets held (some may have expired already).
+   */
+  invalidateTags(tags: readonly string[], fenceSeconds: number): Promise<number>;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
+}
+
+export interface TaggedWrite {
+  tags: readonly string[];
+  maxKeysPerTag: number;
+  overflowTtlSeconds: number;
 }
 
 export class CacheError extends Error {

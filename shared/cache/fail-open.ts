@@ -3,8 +3,8 @@ import type { Cache } from "./cache.ts";
 
 /**
  * Wraps a cache so that it can only help: a failed or slow `get` is a miss, a
- * failed write is dropped; each failure is logged (at most one line per
- * `quietMs`, so an outage does not flood the logs). `increment` still throws:
+ * failed write is dropped (a failed setTagged stores nothing: 0); each failure is logged (at most one line per
+ * `quietMs`, so an outage does not flood the logs). `increment` and `invalidateTags` still throw:
  * a writer that cannot invalidate must know it.
  */
 export function failOpen(cache: Cache, logger: Logger, options: { timeoutMs?: number; quietMs?: number } = {}): Cache {
@@ -48,7 +48,20 @@ export function failOpen(cache: Cache, logger: Logger, options: { timeoutMs?: nu
         report("delete", error);
       }
     },
+    async setTagged(key, value, ttlSeconds, options) {
+      try {
+        return await bounded(cache.setTagged(key, value, ttlSeconds, options));
+      } catch (error) {
+        if (error instanceof RangeError) throw error;
+        report("setTagged", error);
+        return 0;
+      }
+    },
     increment: (key) => bounded(cache.increment(key)),
+    // Like increment: a writer that could not invalidate must know it. Not
+    // bounded by the read timeout: a large invalidation is many commands, and
+    // each one has the adapter's own timeout.
+    invalidateTags: (tags, fenceSeconds) => cache.invalidateTags(tags, fenceSeconds),
     close: () => cache.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { assertTtl, type Cache } from "./cache.ts";
+import { fenceKey, fillArguments, fillScript, invalidateTagsWith } from "./tags.ts";
 
 export interface RedisCacheOptions {
   /** redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 */
@@ -58,6 +59,34 @@ export function createRedisCache(options: RedisCacheOptions): Cache {
     async increment(key) {
       await connected();
       return client.incr(key);
+    },
+    async setTagged(key, value, ttlSeconds, options) {
+      const { keys, args } = fillArguments(key, value, ttlSeconds, options);
+      await connected();
+      return Number(await client.eval(fillScript, keys.length, ...keys, ...args));
+    },
+    async invalidateTags(tags, fenceSeconds) {
+      await connected();
+      return invalidateTagsWith(
+        {
+          async fenceAndList(chunk, seconds) {
+            const pipeline = client.pipeline();
+            for (const tag of chunk) pipeline.set(fenceKey(tag), "1", "EX", seconds).zrange(tag, "0", "-1");
+            const replies = (await pipeline.exec()) ?? [];
+            return chunk.map((_, index) => {
+              const [fenceError] = replies[index * 2] ?? [];
+              const [error, keys] = replies[index * 2 + 1] ?? [];
+              if (fenceError || error) throw fenceError ?? error;
+              return keys as string[];
+            });
+          },
+          async del(keys) {
+            await client.del(...keys);
+          },
+        },
+        tags,
+        fenceSeconds,
+      );
     },
     close() {
       closed ??= client.quit().then(

@@ -1,5 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { assertTtl, CacheError, type Cache } from "./cache.ts";
+import { fenceKey, fillArguments, fillScript, invalidateTagsWith } from "./tags.ts";
 
 export interface UpstashCacheOptions {
   /** UPSTASH_REDIS_REST_URL */
@@ -45,6 +46,28 @@ export function createUpstashCache(options: UpstashCacheOptions): Cache {
       await run((redis) => redis.del(key));
     },
     increment: (key) => run((redis) => redis.incr(key)),
+    async setTagged(key, value, ttlSeconds, options) {
+      const { keys, args } = fillArguments(key, value, ttlSeconds, options);
+      return Number(await run((redis) => redis.eval<string[], unknown>(fillScript, keys, args)));
+    },
+    invalidateTags: (tags, fenceSeconds) =>
+      run((redis) =>
+        invalidateTagsWith(
+          {
+            async fenceAndList(chunk, seconds) {
+              const pipeline = redis.pipeline();
+              for (const tag of chunk) pipeline.set(fenceKey(tag), "1", { ex: seconds }).zrange(tag, 0, -1);
+              const replies = await pipeline.exec<unknown[]>();
+              return chunk.map((_, index) => replies[index * 2 + 1] as string[]);
+            },
+            async del(keys) {
+              await redis.del(...keys);
+            },
+          },
+          tags,
+          fenceSeconds,
+        ),
+      ),
     async close() {},
   };
 }
