@@ -1,7 +1,8 @@
 /**
  * What one catalog event does to the read model. Each function runs inside
- * the consumer's transaction (with the inbox row) and tells whether the index
- * changed, so the service knows when cached searches must be dropped.
+ * the consumer's transaction (with the inbox row) and tells which documents
+ * changed (null: none), so the service drops exactly the cached searches they
+ * touch once the transaction has committed.
  */
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
@@ -10,16 +11,24 @@ import { addTerms, refreshArtistsAndAlbums, rowFromImage, tombstoneTrack, upsert
 
 type Placement = { artist_ids: string[]; album_id: string | null };
 
+/** The documents one event changed, by kind. */
+export interface IndexChange {
+  tracks: string[];
+  albums: string[];
+  artists: string[];
+}
+
 async function placementOf(db: Kysely<Database>, trackId: string): Promise<Placement | undefined> {
   return db.selectFrom("search.tracks").select(["artist_ids", "album_id"]).where("id", "=", trackId).executeTakeFirst();
 }
 
 /** Artists and albums a track belonged to before or after a change: their documents' counts move. */
-async function refreshPlacements(db: Kysely<Database>, placements: Array<Placement | undefined>): Promise<void> {
+async function refreshPlacements(db: Kysely<Database>, tracks: string[], placements: Array<Placement | undefined>): Promise<IndexChange> {
   const present = placements.filter((placement): placement is Placement => placement !== undefined);
   const artistIds = [...new Set(present.flatMap((placement) => placement.artist_ids))];
   const albumIds = [...new Set(present.map((placement) => placement.album_id).filter((id): id is string => id !== null))];
   await refreshArtistsAndAlbums(db, artistIds, albumIds);
+  return { tracks, albums: albumIds, artists: artistIds };
 }
 
 /**
@@ -28,29 +37,27 @@ async function refreshPlacements(db: Kysely<Database>, placements: Array<Placeme
  * newer row, or the track was deleted (an update cannot resurrect it; only a
  * new insert of the id can).
  */
-export async function applyTrackUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.track-updated.v1">): Promise<boolean> {
+export async function applyTrackUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.track-updated.v1">): Promise<IndexChange | null> {
   const before = await placementOf(db, data.after.id);
   const changed = await upsertTrackDocuments(db, rowFromImage(data.after), { revive: data.op === "c" });
-  if (changed.length === 0) return false;
+  if (changed.length === 0) return null;
   await addTerms(db, changed);
-  await refreshPlacements(db, [before, await placementOf(db, data.after.id)]);
-  return true;
+  return refreshPlacements(db, changed, [before, await placementOf(db, data.after.id)]);
 }
 
 /** TrackDeleted: the document becomes a tombstone. */
-export async function applyTrackDeleted(db: Kysely<Database>, data: EventData<"tunec.catalog.track-deleted.v1">): Promise<boolean> {
+export async function applyTrackDeleted(db: Kysely<Database>, data: EventData<"tunec.catalog.track-deleted.v1">): Promise<IndexChange | null> {
   const before = await placementOf(db, data.before.id);
   await tombstoneTrack(db, data.before);
-  await refreshPlacements(db, [before]);
-  return true;
+  return refreshPlacements(db, [data.before.id], [before]);
 }
 
 /** The documents of `tracks` (a catalog.tracks-shaped source) rebuilt, with their artists and albums. */
-async function rebuild(db: Kysely<Database>, tracks: RawBuilder<unknown>, artistIds: string[], albumIds: string[]): Promise<boolean> {
+async function rebuild(db: Kysely<Database>, tracks: RawBuilder<unknown>, artistIds: string[], albumIds: string[]): Promise<IndexChange | null> {
   const changed = await upsertTrackDocuments(db, tracks);
   await addTerms(db, changed);
   await refreshArtistsAndAlbums(db, artistIds, albumIds);
-  return true;
+  return { tracks: changed, albums: albumIds, artists: artistIds };
 }
 
 /**
@@ -59,7 +66,7 @@ async function rebuild(db: Kysely<Database>, tracks: RawBuilder<unknown>, artist
  * themselves change. A merge rebuilds both profiles: the old one's counts drop
  * to nothing as its tracks move (CDC brings those moves too, in any order).
  */
-export async function applyArtistUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.artist-updated.v1">): Promise<boolean> {
+export async function applyArtistUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.artist-updated.v1">): Promise<IndexChange | null> {
   const artistIds = [data.artistId, ...(data.mergedInto ? [data.mergedInto] : [])];
   const ids = sql`${sql.val(artistIds)}::uuid[]`;
   const tracks = sql`(select * from catalog.tracks t where t.artist_id = any(${ids})
@@ -75,7 +82,7 @@ export async function applyArtistUpdated(db: Kysely<Database>, data: EventData<"
 }
 
 /** AlbumUpdated: its title and cover live in its tracks' documents. */
-export async function applyAlbumUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.album-updated.v1">): Promise<boolean> {
+export async function applyAlbumUpdated(db: Kysely<Database>, data: EventData<"tunec.catalog.album-updated.v1">): Promise<IndexChange | null> {
   const tracks = sql`(select * from catalog.tracks t where t.album_id = ${data.albumId}::uuid)`;
   return rebuild(db, tracks, [data.artistId], [data.albumId]);
 }

@@ -1,45 +1,116 @@
+import { sql, type Kysely } from "kysely";
 import type { Cache } from "../../shared/cache/cache.ts";
-import { searchVersionKey } from "../../shared/cache/search-keys.ts";
+import { searchFenceSeconds, searchVersionKey } from "../../shared/cache/search-keys.ts";
+import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
+import { changeTags, type ChangedDocument } from "../../workers/search/cache-tags.ts";
 import type { ConsumeOptions, EventLog, LogRecord } from "../events/event-log.ts";
+import type { IndexChange } from "./apply.ts";
 
 /**
- * Drops cached searches after index changes have COMMITTED: bumping the
- * version inside the handler's transaction would let a search that runs
- * before the commit cache the old results under the new version.
+ * Past this many tags one change drops every cached search (a version bump)
+ * instead: an artist with thousands of tracks renamed costs one INCR, not
+ * thousands of set reads, and most pages would go anyway.
+ */
+export const maxTagsPerInvalidation = 5_000;
+
+/**
+ * Drops the cached searches a change touches (workers/search/cache-tags.ts),
+ * or all of them past maxTagsPerInvalidation. The indexer's Redis must be the
+ * edge's (docs/search-opensearch.md). Failures are logged: the index is
+ * right, and cached pages may then be stale until their TTL.
+ */
+export async function invalidateDocuments(cache: Cache, documents: readonly ChangedDocument[], logger: Logger): Promise<void> {
+  if (documents.length === 0) return;
+  try {
+    const tags = changeTags(documents);
+    if (tags.length > maxTagsPerInvalidation) await cache.increment(searchVersionKey);
+    else await cache.invalidateTags(tags, searchFenceSeconds);
+  } catch (error) {
+    logger.warn("could not invalidate cached searches", { error });
+  }
+}
+
+/** The changed documents as the read model holds them now, with their search forms (the words they can be found by). */
+export async function changedDocuments(db: Kysely<Database>, change: IndexChange): Promise<ChangedDocument[]> {
+  const documents: ChangedDocument[] = [];
+  if (change.tracks.length > 0) {
+    const rows = await sql<{ id: string; form: string }>`
+      select id, names_latin as form from search.tracks where id = any(${sql.val(change.tracks)}::uuid[])`.execute(db);
+    documents.push(...rows.rows.map((row) => ({ kind: "track" as const, id: row.id, searchForm: row.form })));
+  }
+  if (change.albums.length > 0) {
+    const rows = await sql<{ id: string; form: string }>`
+      select id, search.search_key(concat_ws(' ', title, artist_name)) as form from search.albums where id = any(${sql.val(change.albums)}::uuid[])`.execute(
+      db,
+    );
+    documents.push(...rows.rows.map((row) => ({ kind: "album" as const, id: row.id, searchForm: row.form })));
+  }
+  if (change.artists.length > 0) {
+    const rows = await sql<{ id: string; form: string }>`
+      select id, name_latin as form from search.artists where id = any(${sql.val(change.artists)}::uuid[])`.execute(db);
+    documents.push(...rows.rows.map((row) => ({ kind: "artist" as const, id: row.id, searchForm: row.form })));
+  }
+  // A document that is not there (never built) still names pages that may show it.
+  const seen = new Set(documents.map((document) => `${document.kind}:${document.id}`));
+  for (const [kind, ids] of [
+    ["track", change.tracks],
+    ["album", change.albums],
+    ["artist", change.artists],
+  ] as const)
+    for (const id of ids) if (!seen.has(`${kind}:${id}`)) documents.push({ kind, id, searchForm: "" });
+  return documents;
+}
+
+/**
+ * Drops cached searches after index changes have COMMITTED: invalidating
+ * inside the handler's transaction would let a search that runs before the
+ * commit cache the old results again.
  *
  * The consumer framework commits each record's transaction before it moves
  * on, and a batch's `handle` resolves after all of them; so this decorator of
- * the EventLog port bumps the version when a batch that changed the index
- * has been handled. Changes are tracked per partition because batches of
- * different partitions run concurrently.
+ * the EventLog port invalidates what a batch changed once the batch has been
+ * handled. Changes are kept per partition because batches of different
+ * partitions run concurrently.
+ *
+ * `cache` is null when there is nothing to invalidate here: no Redis, or
+ * OpenSearch answers searches (the shipping pump invalidates after the
+ * shipment is visible instead).
  */
 export interface SearchInvalidation {
   /** Wrap the log given to the consumer with it. */
   wrap(log: EventLog): EventLog;
-  /** Called by handlers: this record changed the index. */
-  changed(record: LogRecord): void;
+  /** Called by handlers: this record changed these documents. */
+  changed(record: LogRecord, change: IndexChange): void;
 }
 
-export function searchInvalidation(cache: Cache | null, logger: Logger): SearchInvalidation {
-  const dirty = new Set<string>();
+export function searchInvalidation(cache: Cache | null, db: Kysely<Database>, logger: Logger): SearchInvalidation {
+  const pending = new Map<string, IndexChange>();
   const partitionOf = (record: { topic: string; partition: number }) => `${record.topic}/${record.partition}`;
 
   async function afterBatch(records: readonly LogRecord[]): Promise<void> {
     const first = records[0];
-    if (!first || !dirty.delete(partitionOf(first))) return;
+    if (!first) return;
+    const change = pending.get(partitionOf(first));
+    if (!change) return;
+    pending.delete(partitionOf(first));
     if (!cache) return;
     try {
-      await cache.increment(searchVersionKey);
+      await invalidateDocuments(cache, await changedDocuments(db, change), logger);
     } catch (error) {
-      // The index is right; cached pages may be stale until their TTL.
       logger.warn("could not invalidate cached searches", { error });
     }
   }
 
   return {
-    changed(record) {
-      dirty.add(partitionOf(record));
+    changed(record, change) {
+      const key = partitionOf(record);
+      const sofar = pending.get(key) ?? { tracks: [], albums: [], artists: [] };
+      pending.set(key, {
+        tracks: [...new Set([...sofar.tracks, ...change.tracks])],
+        albums: [...new Set([...sofar.albums, ...change.albums])],
+        artists: [...new Set([...sofar.artists, ...change.artists])],
+      });
     },
     wrap(log) {
       return {

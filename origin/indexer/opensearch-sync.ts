@@ -219,7 +219,7 @@ export async function drainOnce(
   db: Kysely<Database>,
   client: OpenSearchClient,
   prefix: string,
-  options: { batchSize?: number; refresh?: boolean | "wait_for" } = {},
+  options: { batchSize?: number; refresh?: boolean | "wait_for"; shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[]) => void } = {},
 ): Promise<number> {
   const notes = await db
     .selectFrom("search.opensearch_pending")
@@ -231,7 +231,9 @@ export async function drainOnce(
   for (const kind of indexKinds) {
     const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
     if (ids.length === 0) continue;
-    await writeDocuments(client, aliasName(prefix, kind), await readDocuments(db, kind, { ids }), { refresh: options.refresh, alias: true });
+    const documents = await readDocuments(db, kind, { ids });
+    await writeDocuments(client, aliasName(prefix, kind), documents, { refresh: options.refresh, alias: true });
+    options.shipped?.(kind, documents);
   }
   await sql`
     delete from search.opensearch_pending p using unnest(${sql.val(notes.map((n) => n.kind))}::text[], ${sql.val(notes.map((n) => n.id))}::uuid[], ${sql.val(notes.map((n) => n.seq))}::bigint[]) as done (kind, id, seq)
@@ -253,7 +255,13 @@ export interface OpenSearchPump {
 export function startOpenSearchPump(
   db: Kysely<Database>,
   client: OpenSearchClient,
-  options: { prefix: string; log: Logger; intervalMs?: number; afterShip?: (count: number) => Promise<void> },
+  options: {
+    prefix: string;
+    log: Logger;
+    intervalMs?: number;
+    /** After a shipment is visible to searches: what it shipped (cached searches are dropped from it). */
+    afterShip?: (documents: ReadonlyArray<{ kind: IndexKind; document: OpenSearchDocument }>) => Promise<void>;
+  },
 ): OpenSearchPump {
   const intervalMs = options.intervalMs ?? 100;
   let stopped = false;
@@ -269,8 +277,12 @@ export function startOpenSearchPump(
         if (!prepared) await ensureIndices(client, options.prefix);
         prepared = true;
         // wait_for: the shipment returns once searches see it, so dropping cached pages after it is safe.
-        shipped = await drainOnce(db, client, options.prefix, { refresh: "wait_for" });
-        if (shipped > 0) await options.afterShip?.(shipped);
+        const documents: Array<{ kind: IndexKind; document: OpenSearchDocument }> = [];
+        shipped = await drainOnce(db, client, options.prefix, {
+          refresh: "wait_for",
+          shipped: (kind, batch) => documents.push(...batch.map((document) => ({ kind, document }))),
+        });
+        if (documents.length > 0) await options.afterShip?.(documents);
         if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes");
         failing = false;
         delay = intervalMs;

@@ -4,10 +4,19 @@ import { startConsumer } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
 import type { OriginService } from "../service.ts";
 import { applyAlbumUpdated, applyArtistUpdated, applyTrackDeleted, applyTrackUpdated } from "./apply.ts";
-import { searchInvalidation } from "./invalidation.ts";
-import { searchVersionKey } from "../../shared/cache/search-keys.ts";
+import { invalidateDocuments, searchInvalidation } from "./invalidation.ts";
 import { createOpenSearchClient } from "../../workers/search/opensearch/client.ts";
-import { registerSync, startOpenSearchPump, type OpenSearchPump } from "./opensearch-sync.ts";
+import { registerSync, startOpenSearchPump, type OpenSearchDocument, type OpenSearchPump } from "./opensearch-sync.ts";
+import type { IndexKind } from "../../workers/search/opensearch/indices.ts";
+import type { ChangedDocument } from "../../workers/search/cache-tags.ts";
+
+const entityKinds = { tracks: "track", albums: "album", artists: "artist" } as const;
+
+/** A shipped OpenSearch document as a changed document of the cache tags (a tombstone has no words). */
+function shippedDocument(kind: IndexKind, document: OpenSearchDocument): ChangedDocument {
+  const form = document.source.names_latin;
+  return { kind: entityKinds[kind], id: document.id, searchForm: document.source.visible === false || typeof form !== "string" ? "" : form };
+}
 
 export const indexerGroup = "search-indexer";
 
@@ -28,7 +37,9 @@ export const indexerService: OriginService = {
     const backbone = createEventLog(config, db, log);
     const cache = config.REDIS_URL ? failOpen(createRedisCache({ url: config.REDIS_URL }), log) : null;
     if (!cache) log.info("REDIS_URL not set: no search cache to invalidate");
-    const invalidation = searchInvalidation(cache, log);
+    // Whichever engine answers searches, its change must be visible before cached pages go:
+    // PostgreSQL's at the consumer's commit, OpenSearch's after the pump's shipment.
+    const invalidation = searchInvalidation(config.SEARCH_ENGINE === "postgres" ? cache : null, db, log);
     let pump: OpenSearchPump | undefined;
     try {
       if (config.OPENSEARCH_URL) {
@@ -38,10 +49,14 @@ export const indexerService: OriginService = {
         pump = startOpenSearchPump(db, client, {
           prefix: config.OPENSEARCH_INDEX_PREFIX,
           log,
-          afterShip: async () => {
+          afterShip: async (shipped) => {
             // Pages cached from OpenSearch before the shipment are stale now.
-            if (config.SEARCH_ENGINE === "opensearch")
-              await cache?.increment(searchVersionKey).catch((error: unknown) => log.warn("could not invalidate cached searches", { error }));
+            if (config.SEARCH_ENGINE === "opensearch" && cache)
+              await invalidateDocuments(
+                cache,
+                shipped.map(({ kind, document }) => shippedDocument(kind, document)),
+                log,
+              );
           },
         });
         log.info("shipping search documents to OpenSearch", { url: config.OPENSEARCH_URL, prefix: config.OPENSEARCH_INDEX_PREFIX });
@@ -55,16 +70,20 @@ export const indexerService: OriginService = {
         retry: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 },
         handlers: {
           async "tunec.catalog.track-updated.v1"(event, trx, context) {
-            if (await applyTrackUpdated(trx, event.data)) invalidation.changed(context.record);
+            const change = await applyTrackUpdated(trx, event.data);
+            if (change) invalidation.changed(context.record, change);
           },
           async "tunec.catalog.track-deleted.v1"(event, trx, context) {
-            if (await applyTrackDeleted(trx, event.data)) invalidation.changed(context.record);
+            const change = await applyTrackDeleted(trx, event.data);
+            if (change) invalidation.changed(context.record, change);
           },
           async "tunec.catalog.artist-updated.v1"(event, trx, context) {
-            if (await applyArtistUpdated(trx, event.data)) invalidation.changed(context.record);
+            const change = await applyArtistUpdated(trx, event.data);
+            if (change) invalidation.changed(context.record, change);
           },
           async "tunec.catalog.album-updated.v1"(event, trx, context) {
-            if (await applyAlbumUpdated(trx, event.data)) invalidation.changed(context.record);
+            const change = await applyAlbumUpdated(trx, event.data);
+            if (change) invalidation.changed(context.record, change);
           },
         },
       });

@@ -1,17 +1,30 @@
 import type { Cache } from "../../shared/cache/cache.ts";
-import { searchCacheTtlSeconds, searchPageKey, searchVersionKey } from "../../shared/cache/search-keys.ts";
+import {
+  searchCacheTtlSeconds,
+  searchEmptyTtlSeconds,
+  searchFillBudgetMs,
+  searchMaxPagesPerTag,
+  searchOverflowTtlSeconds,
+  searchPageKey,
+  searchVersionKey,
+} from "../../shared/cache/search-keys.ts";
+import { entityTags, queryTermTags, type SearchEntities } from "./cache-tags.ts";
 
 /**
- * One page of search results through the hot-query cache: the key carries the
- * index version the indexer bumps after every change, so a page is never
- * served from before a change it should show (beyond the cache's TTL if an
- * invalidation was lost). Without a cache, or when it fails, the database answers.
+ * One page of search results through the hot-query cache. A page is stored
+ * with the tags of the entities it shows and of its query's words
+ * (cache-tags.ts), and the indexer drops exactly the pages whose tags a
+ * change touches; the key also carries a version that a reindex bumps to drop
+ * everything. A page is never served from before a change it should show,
+ * beyond its TTL if an invalidation was lost or a change matches it by typo
+ * only. Without a cache, or when it fails, the engine answers.
  */
 export async function cachedPage<T>(
   cache: Cache | undefined,
   page: { type: string; limit: number; cursor?: string | undefined; q: string },
   compute: () => Promise<T>,
   decode: (json: unknown) => T,
+  entitiesOf: (value: T) => SearchEntities,
 ): Promise<{ value: T; cache: "hit" | "miss" | "off" }> {
   if (!cache) return { value: await compute(), cache: "off" };
   const version = (await cache.get(searchVersionKey)) ?? "0";
@@ -24,8 +37,18 @@ export async function cachedPage<T>(
       // A page written by an older release: recompute it.
     }
   }
+  const started = Date.now();
   const value = await compute();
-  await cache.set(key, JSON.stringify(value), searchCacheTtlSeconds);
+  // A slow page may predate an invalidation whose fence has already lapsed: not stored (search-keys.ts).
+  if (Date.now() - started <= searchFillBudgetMs) {
+    const entities = entitiesOf(value);
+    const empty = entities.tracks.length + entities.albums.length + entities.artists.length === 0;
+    await cache.setTagged(key, JSON.stringify(value), empty ? searchEmptyTtlSeconds : searchCacheTtlSeconds, {
+      tags: [...entityTags(entities), ...queryTermTags(page.q)],
+      maxKeysPerTag: searchMaxPagesPerTag,
+      overflowTtlSeconds: searchOverflowTtlSeconds,
+    });
+  }
   return { value, cache: "miss" };
 }
 

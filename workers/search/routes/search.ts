@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from "../../catalog/cursor.ts";
 import { mediaUrl } from "../../catalog/media.ts";
 import { problemContent } from "../../catalog/schemas.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
+import type { SearchEntities } from "../cache-tags.ts";
 import { cachedPage, fingerprint } from "../cached-search.ts";
 import type { SearchHits } from "../search-query.ts";
 import { searchFor } from "../worker-search.ts";
@@ -114,6 +115,19 @@ function toBody(hits: SearchHits, mediaBaseUrl: string | undefined, limit: numbe
   return { type: "artist", items, next_cursor };
 }
 
+/**
+ * The documents a page shows, for the cache's tags: a change to any of them
+ * drops the page. A track's artist and album names need no tags of their own:
+ * renaming an artist or album rebuilds its tracks' documents, so their track
+ * tags go (and artist counts changing with every track do not drop track pages).
+ */
+function entitiesOf(body: SearchBody): SearchEntities {
+  const ids = body.items.map((item) => item.id);
+  if (body.type === "track") return { tracks: ids, albums: [], artists: [] };
+  if (body.type === "album") return { tracks: [], albums: ids, artists: [] };
+  return { tracks: [], albums: [], artists: ids };
+}
+
 export function registerSearch(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(route, async function search(c) {
     const query = c.req.valid("query");
@@ -146,6 +160,7 @@ export function registerSearch(app: OpenAPIHono<GatewayEnv>): void {
         return toBody(hits, services.mediaBaseUrl, query.limit, cursorFingerprint);
       },
       (json) => resultSchema.parse(json),
+      entitiesOf,
     );
     c.header("x-cache", cache);
     c.header("cache-control", "public, max-age=10");
