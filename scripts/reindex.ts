@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { failOpen } from "../shared/cache/fail-open.ts";
 import { createRedisCache } from "../shared/cache/redis-cache.ts";
 import { searchVersionKey } from "../shared/cache/search-keys.ts";
-import { ConfigError, nodeConfigSchema, parseConfig } from "../shared/config.ts";
+import { ConfigError, nodeConfigSchema, openSearchAuth, parseConfig } from "../shared/config.ts";
 import { readMigrations } from "../shared/db/migration-files.ts";
 import { migrate } from "../shared/db/migrator.ts";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
@@ -48,7 +48,7 @@ try {
     if (engines.includes("opensearch") && config.OPENSEARCH_URL) {
       const osBar = progressBar("reindex opensearch");
       const started = performance.now();
-      const client = createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000 });
+      const client = createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000, auth: openSearchAuth(config) });
       const result = await reindexOpenSearch(db, client, {
         prefix: config.OPENSEARCH_INDEX_PREFIX,
         batchSize,

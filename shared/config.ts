@@ -70,7 +70,19 @@ export function requireS3Credentials<
  */
 const searchConfigShape = {
   SEARCH_ENGINE: z.enum(["postgres", "opensearch"], { error: "expected postgres or opensearch" }).default("postgres"),
-  OPENSEARCH_URL: z.url({ error: "expected the http(s) URL of an OpenSearch or Elasticsearch node, e.g. http://127.0.0.1:9201" }).optional(),
+  OPENSEARCH_URL: z
+    .url({ error: "expected the http(s) URL of an OpenSearch or Elasticsearch node, e.g. http://127.0.0.1:9201" })
+    // fetch refuses URLs carrying credentials, and a URL is logged: they have variables of their own.
+    .refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url), "expected no user:password@ in the URL: use OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD")
+    .optional(),
+  /** Basic auth of a secured OpenSearch or Elasticsearch 8+: both, or neither (then OPENSEARCH_API_KEY, or no auth). */
+  OPENSEARCH_USERNAME: z.string().min(1).max(1024).optional(),
+  OPENSEARCH_PASSWORD: z.string().min(1).max(1024).optional(),
+  /** Elasticsearch/OpenSearch API key, the `encoded` value the create-API-key call returns: sent as `Authorization: ApiKey <key>`. */
+  OPENSEARCH_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/=_:.-]{8,4096}$/, "expected the encoded API key (base64), as the create API key call returns it")
+    .optional(),
   /** Aliases are <prefix>-tracks, <prefix>-albums, <prefix>-artists. */
   OPENSEARCH_INDEX_PREFIX: z
     .string()
@@ -79,9 +91,41 @@ const searchConfigShape = {
   OPENSEARCH_TIMEOUT_MS: z.coerce.number({ error: "expected milliseconds" }).int().min(50).max(60_000).default(3_000),
 };
 
-function requireOpenSearchUrl(config: { SEARCH_ENGINE: string; OPENSEARCH_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+function requireOpenSearchUrl(
+  config: {
+    SEARCH_ENGINE: string;
+    OPENSEARCH_URL?: string | undefined;
+    OPENSEARCH_USERNAME?: string | undefined;
+    OPENSEARCH_PASSWORD?: string | undefined;
+    OPENSEARCH_API_KEY?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
   if (config.SEARCH_ENGINE === "opensearch" && !config.OPENSEARCH_URL)
     ctx.addIssue({ code: "custom", path: ["OPENSEARCH_URL"], message: "is required when SEARCH_ENGINE=opensearch" });
+  if (Boolean(config.OPENSEARCH_USERNAME) !== Boolean(config.OPENSEARCH_PASSWORD))
+    ctx.addIssue({
+      code: "custom",
+      path: [config.OPENSEARCH_USERNAME ? "OPENSEARCH_PASSWORD" : "OPENSEARCH_USERNAME"],
+      message: "set both OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD, or neither",
+    });
+  if (config.OPENSEARCH_API_KEY && config.OPENSEARCH_USERNAME)
+    ctx.addIssue({
+      code: "custom",
+      path: ["OPENSEARCH_API_KEY"],
+      message: "set either OPENSEARCH_API_KEY or OPENSEARCH_USERNAME/OPENSEARCH_PASSWORD, not both",
+    });
+}
+
+/** The credentials the OpenSearch client sends, from validated settings (workers/search/opensearch/client.ts). */
+export function openSearchAuth(config: {
+  OPENSEARCH_USERNAME?: string | undefined;
+  OPENSEARCH_PASSWORD?: string | undefined;
+  OPENSEARCH_API_KEY?: string | undefined;
+}): { apiKey: string } | { username: string; password: string } | undefined {
+  if (config.OPENSEARCH_API_KEY) return { apiKey: config.OPENSEARCH_API_KEY };
+  if (config.OPENSEARCH_USERNAME && config.OPENSEARCH_PASSWORD) return { username: config.OPENSEARCH_USERNAME, password: config.OPENSEARCH_PASSWORD };
+  return undefined;
 }
 
 /** The edge's search settings (workers/search/worker-search.ts). */
@@ -230,6 +274,11 @@ export type RateLimitConfig = z.infer<typeof rateLimitConfigSchema>;
 // Settings whose values must never reach a log line, even when malformed.
 const secretName = /(KEY|KEYS|SECRET|PASSWORD|TOKEN)$/;
 
+/** A URL's password is a secret too, wherever it sits. */
+function withoutUrlPassword(value: unknown): unknown {
+  return typeof value === "string" ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*):[^/?#@]*@/i, "$1:***@") : value;
+}
+
 export function parseConfig<S extends z.ZodType>(schema: S, source: Record<string, unknown>): z.infer<S> {
   // Empty strings mean "unset" for environment variables, as shells produce them.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
@@ -246,7 +295,7 @@ export function parseConfig<S extends z.ZodType>(schema: S, source: Record<strin
             ? `is required (${issue.message})`
             : typeof key === "string" && secretName.test(key)
               ? `${issue.message} (value withheld: it is a secret)`
-              : `${issue.message}, got ${JSON.stringify(received)}`,
+              : `${issue.message}, got ${JSON.stringify(withoutUrlPassword(received))}`,
       };
     }),
   );

@@ -1,4 +1,5 @@
 import { failOpen } from "../../shared/cache/fail-open.ts";
+import { openSearchAuth } from "../../shared/config.ts";
 import { createRedisCache } from "../../shared/cache/redis-cache.ts";
 import { startConsumer } from "../events/consumer.ts";
 import { createEventLog } from "../events/event-log-factory.ts";
@@ -44,7 +45,11 @@ export const indexerService: OriginService = {
     try {
       if (config.OPENSEARCH_URL) {
         // OpenSearch gets every document change whenever it is configured, whichever engine answers searches.
-        const client = createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: Math.max(config.OPENSEARCH_TIMEOUT_MS, 10_000) });
+        const client = createOpenSearchClient({
+          url: config.OPENSEARCH_URL,
+          timeoutMs: Math.max(config.OPENSEARCH_TIMEOUT_MS, 10_000),
+          auth: openSearchAuth(config),
+        });
         await registerSync(db, "indexer");
         pump = startOpenSearchPump(db, client, {
           prefix: config.OPENSEARCH_INDEX_PREFIX,

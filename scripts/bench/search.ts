@@ -25,7 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
-import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { nodeConfigSchema, openSearchAuth, parseConfig } from "../../shared/config.ts";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { cdcService } from "../../origin/cdc/service.ts";
@@ -54,7 +54,7 @@ if (engineNames.some((name) => name !== "postgres" && name !== "opensearch"))
   throw new Error(`--engine takes postgres, opensearch or both comma-separated, got ${values.engine}`);
 if (engineNames.includes("opensearch") && !config.OPENSEARCH_URL)
   throw new Error("--engine opensearch needs OPENSEARCH_URL (npm run opensearch:start prints it)");
-const openSearch = config.OPENSEARCH_URL ? createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000 }) : undefined;
+const openSearch = config.OPENSEARCH_URL ? createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000, auth: openSearchAuth(config) }) : undefined;
 const databaseUrl = config.DATABASE_URL;
 const db = createPostgresDatabase(databaseUrl, { maxConnections: 4, applicationName: "tunec-bench-search" });
 const engines: Array<{ name: string; port: SearchPort }> = engineNames.map((name) =>

@@ -72,6 +72,10 @@ export interface WorkerBindings {
   OPENSEARCH_URL?: string;
   OPENSEARCH_INDEX_PREFIX?: string;
   OPENSEARCH_TIMEOUT_MS?: string;
+  /** Secured OpenSearch / Elasticsearch 8+: basic auth (both), or an API key (Worker secrets). */
+  OPENSEARCH_USERNAME?: string;
+  OPENSEARCH_PASSWORD?: string;
+  OPENSEARCH_API_KEY?: string;
   /** Public base URL of media objects (covers, artist images), e.g. https://media.tunec.dev/; default /media/. */
   MEDIA_BASE_URL?: string;
   /** Secret: HMAC key of media URLs (workers/playback); derived from UPLOAD_SIGNING_KEY when unset. */

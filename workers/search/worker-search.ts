@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { parseConfig, searchEdgeConfigSchema } from "../../shared/config.ts";
+import { openSearchAuth, parseConfig, searchEdgeConfigSchema } from "../../shared/config.ts";
 import type { Database } from "../../shared/db/database.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { openSearchSearch } from "./opensearch/adapter.ts";
@@ -17,9 +17,12 @@ export function createWorkerSearch(env: WorkerBindings): SearchPort | undefined 
     OPENSEARCH_URL: env.OPENSEARCH_URL,
     OPENSEARCH_INDEX_PREFIX: env.OPENSEARCH_INDEX_PREFIX,
     OPENSEARCH_TIMEOUT_MS: env.OPENSEARCH_TIMEOUT_MS,
+    OPENSEARCH_USERNAME: env.OPENSEARCH_USERNAME,
+    OPENSEARCH_PASSWORD: env.OPENSEARCH_PASSWORD,
+    OPENSEARCH_API_KEY: env.OPENSEARCH_API_KEY,
   });
   if (config.SEARCH_ENGINE !== "opensearch" || !config.OPENSEARCH_URL) return undefined;
-  return openSearchSearch(createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: config.OPENSEARCH_TIMEOUT_MS }), {
+  return openSearchSearch(createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: config.OPENSEARCH_TIMEOUT_MS, auth: openSearchAuth(config) }), {
     prefix: config.OPENSEARCH_INDEX_PREFIX,
   });
 }

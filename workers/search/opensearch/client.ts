@@ -36,17 +36,39 @@ export type BulkResponse = z.infer<typeof bulkResponseSchema>;
 
 const errorBody = z.object({ error: z.union([z.string(), z.object({ type: z.string(), reason: z.string().nullish() }).passthrough()]) }).passthrough();
 
-export function createOpenSearchClient(options: { url: string; timeoutMs?: number; fetch?: typeof fetch }): OpenSearchClient {
+/** Basic auth (OPENSEARCH_USERNAME/OPENSEARCH_PASSWORD) or an API key (OPENSEARCH_API_KEY); see shared/config.ts openSearchAuth. */
+export type OpenSearchAuth = { username: string; password: string } | { apiKey: string };
+
+/** The Authorization header of `auth`. Basic auth is base64 of the UTF-8 bytes (btoa alone takes Latin-1 only). */
+export function authorizationHeader(auth: OpenSearchAuth): string {
+  if ("apiKey" in auth) return `ApiKey ${auth.apiKey}`;
+  let binary = "";
+  for (const byte of new TextEncoder().encode(`${auth.username}:${auth.password}`)) binary += String.fromCharCode(byte);
+  return `Basic ${btoa(binary)}`;
+}
+
+/**
+ * The client. Credentials live only in the header built here: they are in no
+ * URL, no error message and no field of the returned object, so nothing that
+ * logs the client or its errors can leak them.
+ */
+export function createOpenSearchClient(options: {
+  url: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  auth?: OpenSearchAuth | undefined;
+}): OpenSearchClient {
   const base = options.url.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 5_000;
   const doFetch = options.fetch ?? fetch;
+  const authorization: Record<string, string> = options.auth ? { authorization: authorizationHeader(options.auth) } : {};
 
   async function send(method: string, path: string, body: string | undefined, contentType: string): Promise<{ status: number; json: unknown }> {
     let response: Response;
     try {
       response = await doFetch(`${base}${path}`, {
         method,
-        headers: body === undefined ? {} : { "content-type": contentType },
+        headers: body === undefined ? { ...authorization } : { ...authorization, "content-type": contentType },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
