@@ -40,6 +40,8 @@ export interface TaggedWrite {
   tags: readonly string[];
   maxKeysPerTag: number;
   overflowTtlSeconds: number;
+  /** The writer's clock in ms (default Date.now()): expiries in the tag sets are by it. */
+  now?: number;
 }
 
 export class CacheError extends Error {

@@ -4,7 +4,7 @@
  * differs.
  *
  * Layout: a tag is a sorted set of the keys recorded under it, each scored by
- * the key's expiry (ms, Redis clock), and `<tag>:fence` is set for a while
+ * the key's expiry (ms, by the writer's clock), and `<tag>:fence` is set for a while
  * after the tag is invalidated.
  *
  * Why the fence: a reader computes a value, the writer changes the source and
@@ -18,22 +18,30 @@ import { assertTtl, type TaggedWrite } from "./cache.ts";
 export const fenceKey = (tag: string): string => `${tag}:fence`;
 
 /**
+ * Expired names are pruned only once they are this far past their expiry:
+ * the clock is the callers' (a script should not read the server's clock:
+ * Upstash replays scripts), so an edge whose clock runs ahead must not prune
+ * a name whose page still lives.
+ */
+export const pruneGraceMs = 60_000;
+
+/**
  * One atomic fill. KEYS: the key, the n tags, their n fences.
- * ARGV: value, ttl, overflow ttl, max keys per tag. Only declared keys are touched.
+ * ARGV: value, ttl, overflow ttl, max keys per tag, the caller's clock (ms).
+ * Only declared keys are touched, and nothing depends on the server's clock.
  */
 export const fillScript = `
 local n = (#KEYS - 1) / 2
 for i = 1, n do
   if redis.call('EXISTS', KEYS[n + 1 + i]) == 1 then return 0 end
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[5])
 local ttl = tonumber(ARGV[2])
 local cap = tonumber(ARGV[4])
 local room = {}
 for i = 1, n do
   local tag = KEYS[1 + i]
-  redis.call('ZREMRANGEBYSCORE', tag, '-inf', now)
+  redis.call('ZREMRANGEBYSCORE', tag, '-inf', now - ${pruneGraceMs})
   room[i] = (redis.call('ZSCORE', tag, KEYS[1]) ~= false) or (redis.call('ZCARD', tag) < cap)
   if not room[i] then ttl = tonumber(ARGV[3]) end
 end
@@ -41,7 +49,7 @@ for i = 1, n do
   if room[i] then
     local tag = KEYS[1 + i]
     redis.call('ZADD', tag, now + ttl * 1000, KEYS[1])
-    if redis.call('PTTL', tag) < ttl * 1000 then redis.call('PEXPIRE', tag, ttl * 1000) end
+    if redis.call('PTTL', tag) < ttl * 1000 + ${pruneGraceMs} then redis.call('PEXPIRE', tag, ttl * 1000 + ${pruneGraceMs}) end
   end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
@@ -57,7 +65,13 @@ export function fillArguments(key: string, value: string, ttlSeconds: number, op
   const tags = [...new Set(options.tags)];
   return {
     keys: [key, ...tags, ...tags.map(fenceKey)],
-    args: [value, String(ttlSeconds), String(Math.min(options.overflowTtlSeconds, ttlSeconds)), String(options.maxKeysPerTag)],
+    args: [
+      value,
+      String(ttlSeconds),
+      String(Math.min(options.overflowTtlSeconds, ttlSeconds)),
+      String(options.maxKeysPerTag),
+      String(options.now ?? Date.now()),
+    ],
   };
 }
 
