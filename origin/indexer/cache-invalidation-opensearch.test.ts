@@ -95,7 +95,7 @@ describe.runIf(redisUrl && testOpenSearchUrl)("cached searches on OpenSearch, in
     try {
       await waitFor(async () => (await redis.exists(fenceKey(`search:tag:track:${x}`), fenceKey(`search:tag:track:${y}`))) === 2, "the inserts to be shipped");
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const fences = changeTags(await changedDocuments(database.db, { tracks: [x, y], albums: [], artists: [artist] })).map(fenceKey);
+      const fences = changeTags(await changedDocuments(database.db, { tracks: [x, y], albums: [], artists: [artist], before: {} })).map(fenceKey);
       await redis.del(...fences);
     } finally {
       redis.disconnect();

@@ -128,7 +128,7 @@ describe.each(databaseKinds())("indexer service on %s", (kind) => {
     await waitFor(caughtUp, "the indexer to catch up");
     expect((await found(oldTitle, x)) && (await found(other, y))).toBe(true);
     // Inserting them fenced their tags: no page showing them is stored for searchFenceSeconds. Skip that wait.
-    const fences = changeTags(await changedDocuments(database.db, { tracks: [x, y], albums: [], artists: [artist] })).map(fenceKey);
+    const fences = changeTags(await changedDocuments(database.db, { tracks: [x, y], albums: [], artists: [artist], before: {} })).map(fenceKey);
     const redis = new Redis(redisUrl ?? "");
     await redis.del(...fences);
     redis.disconnect();

@@ -1,11 +1,11 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Cache } from "../../shared/cache/cache.ts";
 import { searchFenceSeconds, searchVersionKey } from "../../shared/cache/search-keys.ts";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { changeTags, type ChangedDocument } from "../../workers/search/cache-tags.ts";
 import type { ConsumeOptions, EventLog, LogRecord } from "../events/event-log.ts";
-import type { IndexChange } from "./apply.ts";
+import { searchForms, type IndexChange } from "./apply.ts";
 
 /**
  * Past this many tags one change drops every cached search (a version bump)
@@ -31,34 +31,16 @@ export async function invalidateDocuments(cache: Cache, documents: readonly Chan
   }
 }
 
-/** The changed documents as the read model holds them now, with their search forms (the words they can be found by). */
+/** The changed documents as the read model holds them now, with the forms they match by now and did before. */
 export async function changedDocuments(db: Kysely<Database>, change: IndexChange): Promise<ChangedDocument[]> {
+  const now = await searchForms(db, change);
   const documents: ChangedDocument[] = [];
-  if (change.tracks.length > 0) {
-    const rows = await sql<{ id: string; form: string }>`
-      select id, names_latin as form from search.tracks where id = any(${sql.val(change.tracks)}::uuid[])`.execute(db);
-    documents.push(...rows.rows.map((row) => ({ kind: "track" as const, id: row.id, searchForm: row.form })));
-  }
-  if (change.albums.length > 0) {
-    const rows = await sql<{ id: string; form: string }>`
-      select id, search.search_key(concat_ws(' ', title, artist_name)) as form from search.albums where id = any(${sql.val(change.albums)}::uuid[])`.execute(
-      db,
-    );
-    documents.push(...rows.rows.map((row) => ({ kind: "album" as const, id: row.id, searchForm: row.form })));
-  }
-  if (change.artists.length > 0) {
-    const rows = await sql<{ id: string; form: string }>`
-      select id, name_latin as form from search.artists where id = any(${sql.val(change.artists)}::uuid[])`.execute(db);
-    documents.push(...rows.rows.map((row) => ({ kind: "artist" as const, id: row.id, searchForm: row.form })));
-  }
-  // A document that is not there (never built) still names pages that may show it.
-  const seen = new Set(documents.map((document) => `${document.kind}:${document.id}`));
   for (const [kind, ids] of [
     ["track", change.tracks],
     ["album", change.albums],
     ["artist", change.artists],
   ] as const)
-    for (const id of ids) if (!seen.has(`${kind}:${id}`)) documents.push({ kind, id, searchForm: "" });
+    for (const id of ids) documents.push({ kind, id, searchForm: now[`${kind}:${id}`] ?? "", previousForm: change.before[`${kind}:${id}`] ?? "" });
   return documents;
 }
 
@@ -105,11 +87,13 @@ export function searchInvalidation(cache: Cache | null, db: Kysely<Database>, lo
   return {
     changed(record, change) {
       const key = partitionOf(record);
-      const sofar = pending.get(key) ?? { tracks: [], albums: [], artists: [] };
+      const sofar = pending.get(key) ?? { tracks: [], albums: [], artists: [], before: {} };
       pending.set(key, {
         tracks: [...new Set([...sofar.tracks, ...change.tracks])],
         albums: [...new Set([...sofar.albums, ...change.albums])],
         artists: [...new Set([...sofar.artists, ...change.artists])],
+        // The batch's net change runs from the first form seen to the last.
+        before: { ...change.before, ...sofar.before },
       });
     },
     wrap(log) {

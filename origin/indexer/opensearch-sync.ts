@@ -219,7 +219,12 @@ export async function drainOnce(
   db: Kysely<Database>,
   client: OpenSearchClient,
   prefix: string,
-  options: { batchSize?: number; refresh?: boolean | "wait_for"; shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[]) => void } = {},
+  options: {
+    batchSize?: number;
+    refresh?: boolean | "wait_for";
+    /** Told what was shipped, with the forms OpenSearch matched those documents by before (cache-tags.ts); reading those costs one _mget. */
+    shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[], previous: ReadonlyMap<string, string>) => void;
+  } = {},
 ): Promise<number> {
   const notes = await db
     .selectFrom("search.opensearch_pending")
@@ -232,13 +237,44 @@ export async function drainOnce(
     const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
     if (ids.length === 0) continue;
     const documents = await readDocuments(db, kind, { ids });
+    const previous = options.shipped ? await previousForms(client, aliasName(prefix, kind), ids) : new Map<string, string>();
     await writeDocuments(client, aliasName(prefix, kind), documents, { refresh: options.refresh, alias: true });
-    options.shipped?.(kind, documents);
+    options.shipped?.(kind, documents, previous);
   }
   await sql`
     delete from search.opensearch_pending p using unnest(${sql.val(notes.map((n) => n.kind))}::text[], ${sql.val(notes.map((n) => n.id))}::uuid[], ${sql.val(notes.map((n) => n.seq))}::bigint[]) as done (kind, id, seq)
     where p.kind = done.kind and p.id = done.id and p.seq = done.seq`.execute(db);
   return notes.length;
+}
+
+const previousSchema = z.object({
+  docs: z.array(
+    z.object({
+      _id: z.string(),
+      found: z.boolean().optional(),
+      _source: z.object({ names_latin: z.string().optional(), visible: z.boolean().optional(), track_count: z.number().optional() }).optional(),
+    }),
+  ),
+});
+
+/**
+ * The search form each document matches by in OpenSearch now ('' when it
+ * matches nothing: absent, hidden, or without visible tracks). Documents it
+ * could not read are left out, and so count as all new.
+ */
+export async function previousForms(client: OpenSearchClient, alias: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const forms = new Map<string, string>();
+  try {
+    const { body } = await client.request("POST", `/${alias}/_mget?_source_includes=names_latin,visible,track_count`, previousSchema, { body: { ids } });
+    for (const doc of body.docs) {
+      const source = doc._source;
+      const matches = doc.found === true && source !== undefined && source.visible !== false && source.track_count !== 0;
+      forms.set(doc._id, matches ? (source?.names_latin ?? "") : "");
+    }
+  } catch {
+    // Unknown before: every word counts as new, which only drops more cached pages.
+  }
+  return forms;
 }
 
 export interface OpenSearchPump {
@@ -260,7 +296,7 @@ export function startOpenSearchPump(
     log: Logger;
     intervalMs?: number;
     /** After a shipment is visible to searches: what it shipped (cached searches are dropped from it). */
-    afterShip?: (documents: ReadonlyArray<{ kind: IndexKind; document: OpenSearchDocument }>) => Promise<void>;
+    afterShip?: (documents: ReadonlyArray<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }>) => Promise<void>;
   },
 ): OpenSearchPump {
   const intervalMs = options.intervalMs ?? 100;
@@ -277,10 +313,10 @@ export function startOpenSearchPump(
         if (!prepared) await ensureIndices(client, options.prefix);
         prepared = true;
         // wait_for: the shipment returns once searches see it, so dropping cached pages after it is safe.
-        const documents: Array<{ kind: IndexKind; document: OpenSearchDocument }> = [];
+        const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
         shipped = await drainOnce(db, client, options.prefix, {
           refresh: "wait_for",
-          shipped: (kind, batch) => documents.push(...batch.map((document) => ({ kind, document }))),
+          shipped: (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) }))),
         });
         if (documents.length > 0) await options.afterShip?.(documents);
         if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes");

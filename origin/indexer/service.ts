@@ -13,10 +13,11 @@ import type { ChangedDocument } from "../../workers/search/cache-tags.ts";
 
 const entityKinds = { tracks: "track", albums: "album", artists: "artist" } as const;
 
-/** A shipped OpenSearch document as a changed document of the cache tags (a tombstone has no words). */
+/** A shipped OpenSearch document as a changed document of the cache tags (a hidden track or an empty artist or album matches nothing). */
 function shippedDocument(kind: IndexKind, document: OpenSearchDocument): ChangedDocument {
-  const form = document.source.names_latin;
-  return { kind: entityKinds[kind], id: document.id, searchForm: document.source.visible === false || typeof form !== "string" ? "" : form };
+  const { names_latin: form, visible, track_count: tracks } = document.source;
+  const matches = visible !== false && tracks !== 0 && typeof form === "string";
+  return { kind: entityKinds[kind], id: document.id, searchForm: matches ? form : "" };
 }
 
 export const indexerGroup = "search-indexer";
@@ -59,7 +60,7 @@ export const indexerService: OriginService = {
             if (config.SEARCH_ENGINE === "opensearch" && cache)
               await invalidateDocuments(
                 cache,
-                shipped.map(({ kind, document }) => shippedDocument(kind, document)),
+                shipped.map(({ kind, document, previousForm }) => ({ ...shippedDocument(kind, document), previousForm })),
                 log,
               );
           },
