@@ -316,7 +316,10 @@ export function startOpenSearchPump(
         const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
         shipped = await drainOnce(db, client, options.prefix, {
           refresh: "wait_for",
-          shipped: (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) }))),
+          // Only asked for when someone listens: it costs an _mget per kind.
+          shipped: options.afterShip
+            ? (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) })))
+            : undefined,
         });
         if (documents.length > 0) await options.afterShip?.(documents);
         if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes");

@@ -55,15 +55,16 @@ export const indexerService: OriginService = {
         pump = startOpenSearchPump(db, client, {
           prefix: config.OPENSEARCH_INDEX_PREFIX,
           log,
-          afterShip: async (shipped) => {
-            // Pages cached from OpenSearch before the shipment are stale now.
-            if (config.SEARCH_ENGINE === "opensearch" && cache)
-              await invalidateDocuments(
-                cache,
-                shipped.map(({ kind, document, previousForm }) => ({ ...shippedDocument(kind, document), previousForm })),
-                log,
-              );
-          },
+          // Pages cached from OpenSearch before a shipment are stale after it (only when OpenSearch answers searches).
+          afterShip:
+            config.SEARCH_ENGINE === "opensearch" && cache
+              ? (shipped) =>
+                  invalidateDocuments(
+                    cache,
+                    shipped.map(({ kind, document, previousForm }) => ({ ...shippedDocument(kind, document), previousForm })),
+                    log,
+                  )
+              : undefined,
         });
         log.info("shipping search documents to OpenSearch", { url: config.OPENSEARCH_URL, prefix: config.OPENSEARCH_INDEX_PREFIX });
       }
