@@ -156,8 +156,11 @@ async function deleteKafkaTopics(brokers: string[], names: string[]): Promise<vo
 }
 
 /** The served model's figures on the log replayed through `kind`, in a fresh database on the DATABASE_URL server. */
-export async function evaluateThroughBackbone(input: ThroughDatabaseInput, kind: BackboneKind): Promise<EvaluationRow> {
-  const kafkaBrokers = process.env.KAFKA_BROKERS?.split(",").map((b) => b.trim());
+export async function evaluateThroughBackbone(
+  input: ThroughDatabaseInput,
+  kind: BackboneKind,
+  kafkaBrokers = process.env.KAFKA_BROKERS?.split(",").map((b) => b.trim()),
+): Promise<EvaluationRow> {
   const database = await createTestDatabase("postgres");
   try {
     const { db } = database;
