@@ -45,6 +45,12 @@ export interface ReplayOptions {
   keep: (p: number) => boolean;
   /** recs.interactions rows the replay must end with: the drain is complete when they are all there. */
   expectedRows: number;
+  /**
+   * Members of the replay's consumer group (default 3): each handles its own
+   * partitions, as more recs processes would; the consumer is round-trip
+   * bound (two statements per event), so members overlap their waits.
+   */
+  members?: number;
   /** No new row for this long while rows are missing: fail (default 120 s). */
   stallTimeoutMs?: number;
   onProgress?: (stage: "outbox" | "consumed", done: number, total: number) => void;
@@ -76,18 +82,24 @@ export async function replayThroughBackbone(options: ReplayOptions): Promise<Rep
   const stops: Array<() => Promise<void>> = [() => backbone.log.close()];
   try {
     await backbone.log.ensureTopics(specs);
-    const consumer = await startConsumer({
-      log: backbone.log,
-      db: options.db,
-      group: `recs-replay-${run}`,
-      topics: replayTopics,
-      handlers: recsHandlers,
-      retry,
-      logger,
-      lagIntervalMs: 0,
-      from: "earliest",
-    });
-    stops.unshift(() => consumer.stop());
+    const consumers = [];
+    for (let m = 0; m < (options.members ?? 3); m++) {
+      const consumer = await startConsumer({
+        log: backbone.log,
+        db: options.db,
+        group: `recs-replay-${run}`,
+        topics: replayTopics,
+        handlers: recsHandlers,
+        retry,
+        logger,
+        lagIntervalMs: 0,
+        from: "earliest",
+      });
+      consumers.push(consumer);
+      stops.unshift(() => consumer.stop());
+    }
+    const consumer = consumers[0];
+    if (!consumer) throw new Error("replayThroughBackbone: members must be ≥ 1");
     const cdc = await startCdc({
       db: options.db,
       connectionString: options.url,
