@@ -24,6 +24,7 @@ import { startCdc } from "../../cdc/cdc.ts";
 import { startConsumer } from "../../events/consumer.ts";
 import { createEventLog } from "../../events/event-log-factory.ts";
 import type { RelaySink } from "../../cdc/trigger/relay.ts";
+import { createPostgresDatabase } from "../../../shared/db/postgres.ts";
 import { createTestDatabase } from "../../../shared/testing/test-database.ts";
 import { recsHandlers, recsTopics } from "../consumer/signals.ts";
 import type { SyntheticWorld } from "../model/synthetic.ts";
@@ -180,8 +181,11 @@ export async function evaluateThroughBackbone(
     const outboxBar = progressBar(`outbox (${kind})`.padEnd(23));
     const consumedBar = progressBar("recs consumer          ");
     let outboxDone = false;
+    // A pool of its own: three consumer members, the CDC relay, the log's fetches, the outbox
+    // writer and the drain poll all hold connections at once (the test database's pool has 5).
+    const replayDb = createPostgresDatabase(database.url, { maxConnections: 12 });
     const result = await replayThroughBackbone({
-      db,
+      db: replayDb,
       url: database.url,
       kind,
       ...(kafkaBrokers ? { kafkaBrokers } : {}),
@@ -197,7 +201,7 @@ export async function evaluateThroughBackbone(
           }
         } else if (outboxDone) consumedBar.update(d, t);
       },
-    });
+    }).finally(() => replayDb.destroy());
     outboxBar.stop();
     consumedBar.stop();
     input.print(
