@@ -6,9 +6,14 @@
  * models. `--through-db` also writes the training log into recs.interactions
  * of a fresh database, trains there with trainAndStore, reads the stored
  * neighbours back and evaluates them: the figures must equal the in-memory ones.
+ * `--through-kafka` (Apache Kafka at KAFKA_BROKERS) and `--through-log` (the
+ * PostgreSQL log) replay the log's plays as PlaybackStarted/Finished and
+ * TrackLiked events: outbox → CDC → log → the recs consumer → recs.interactions,
+ * then train and evaluate the same way (origin/recs/train/through-backbone.ts).
  *
  *   npm run recs:eval -- [--listeners 20000] [--tracks 50000] [--plays 2000000] [--seed 42]
  *                        [--holdout 5] [--eval-users 20000] [--through-db]
+ *                        [--through-kafka] [--through-log]
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -25,6 +30,8 @@ const { values } = parseArgs({
     "eval-users": { type: "string", default: "20000" },
     n: { type: "string", default: "20" },
     "through-db": { type: "boolean", default: false },
+    "through-kafka": { type: "boolean", default: false },
+    "through-log": { type: "boolean", default: false },
   },
 });
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -39,11 +46,14 @@ const args = z
     "eval-users": count(1_000_000),
     n: count(1000),
     "through-db": z.boolean(),
+    "through-kafka": z.boolean(),
+    "through-log": z.boolean(),
   })
   .parse(values);
 
-if (args["through-db"] && !process.env.DATABASE_URL)
-  throw new Error("--through-db needs DATABASE_URL (a server on which a fresh database is created and dropped)");
+if ((args["through-db"] || args["through-kafka"] || args["through-log"]) && !process.env.DATABASE_URL)
+  throw new Error("--through-db, --through-kafka and --through-log need DATABASE_URL (a server on which a fresh database is created and dropped)");
+if (args["through-kafka"] && !process.env.KAFKA_BROKERS) throw new Error("--through-kafka needs KAFKA_BROKERS (host:port,…)");
 
 await runEvaluation({
   world: { listeners: args.listeners, tracks: args.tracks, plays: args.plays, genres: args.genres, seed: args.seed },
@@ -51,5 +61,6 @@ await runEvaluation({
   evalUsers: args["eval-users"],
   n: args.n,
   throughDatabase: args["through-db"],
+  throughBackbone: [...(args["through-log"] ? (["postgres"] as const) : []), ...(args["through-kafka"] ? (["kafka"] as const) : [])],
   print: (line) => process.stdout.write(`${line}\n`),
 });

@@ -1,14 +1,6 @@
 import { consumerService } from "../events/consumer-service.ts";
 import type { OriginService } from "../service.ts";
-import {
-  applyPlaybackFinished,
-  applyPlaybackStarted,
-  applyPlaylistTrackAdded,
-  applyTrackLiked,
-  applyTrackUnliked,
-  recsGroup,
-  recsTopics,
-} from "./consumer/signals.ts";
+import { recsGroup, recsHandlers, recsTopics } from "./consumer/signals.ts";
 import { startRecsJobs } from "./consumer/jobs.ts";
 
 const consumer = consumerService({
@@ -16,13 +8,7 @@ const consumer = consumerService({
   description: "recommendations: plays, skips, likes and playlist adds → recs.interactions (exactly once), and the periodic model hook",
   group: recsGroup,
   topics: recsTopics,
-  handlers: {
-    "tunec.playback.playback-started.v1": applyPlaybackStarted,
-    "tunec.playback.playback-finished.v1": applyPlaybackFinished,
-    "tunec.users.track-liked.v1": applyTrackLiked,
-    "tunec.users.track-unliked.v1": applyTrackUnliked,
-    "tunec.users.playlist-track-added.v1": applyPlaylistTrackAdded,
-  },
+  handlers: recsHandlers,
 });
 
 /** `--service recs`: the signals consumer and the periodic training hook. */

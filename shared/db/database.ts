@@ -40,7 +40,14 @@ import type {
 } from "./users.table.ts";
 import type { ImportEntriesTable, ImportsTable } from "./users-import.table.ts";
 import type { RecsDailyMixesTable, RecsHiddenTracksTable, RecsTasteTable, RecsWaveServedTable, RecsWaveSessionsTable } from "./recs-serving.table.ts";
-import type { RecsArtistNeighborsTable, RecsInteractionsTable, RecsModelRunsTable, RecsPopularTracksTable, RecsTrackNeighborsTable } from "./recs.table.ts";
+import type {
+  RecsArtistNeighborsTable,
+  RecsInteractionsTable,
+  RecsModelRunsTable,
+  RecsNeighborRefreshesTable,
+  RecsPopularTracksTable,
+  RecsTrackNeighborsTable,
+} from "./recs.table.ts";
 import type { ApiKeysTable, AppPasswordsTable, PlayQueuesTable } from "./subsonic.table.ts";
 import type {
   SearchAlbumsTable,
@@ -114,6 +121,7 @@ export interface Database {
   "recs.artist_neighbors": RecsArtistNeighborsTable;
   "recs.popular_tracks": RecsPopularTracksTable;
   "recs.model_runs": RecsModelRunsTable;
+  "recs.neighbor_refreshes": RecsNeighborRefreshesTable;
   "recs.hidden_tracks": RecsHiddenTracksTable;
   "recs.taste": RecsTasteTable;
   "recs.wave_sessions": RecsWaveSessionsTable;

@@ -10,6 +10,8 @@ export interface RecsInteractionsTable {
   signal: "play" | "complete" | "skip" | "like" | "unlike" | "playlist_add" | "wave_like" | "wave_dislike" | "wave_skip";
   weight: number;
   occurred_at: Timestamp;
+  /** When the row was written (migrations/0145): the incremental refresh's "new since" range. */
+  recorded_at: Timestamp;
 }
 
 /** recs.track_neighbors (migrations/0140): top-K similar tracks, rank 0 first. */
@@ -45,4 +47,16 @@ export interface RecsModelRunsTable {
   interactions: string | number;
   tracks: number;
   params: ColumnType<unknown, string | undefined, string>;
+}
+
+/** recs.neighbor_refreshes (migrations/0145): one row per incremental neighbour refresh. */
+export interface RecsNeighborRefreshesTable {
+  id: Generated<string>;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+  since: Timestamp;
+  until: Timestamp;
+  touched_tracks: number;
+  new_tracks: number;
+  rows_written: number;
 }

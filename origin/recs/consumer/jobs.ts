@@ -5,15 +5,20 @@
  * (checked every 30 s), so a fresh `npm start` serves a wave as soon as the
  * demo is seeded.
  * Between trainings the popularity segments are refreshed from
- * catalog.track_stats every 10 minutes, so new plays move the popular waves.
+ * catalog.track_stats every 10 minutes, so new plays move the popular waves,
+ * and every 5 minutes the neighbour lists of the tracks with new signals (and
+ * of newly published tracks) are recomputed (train/refresh.ts), so new plays
+ * linking two tracks make them neighbours long before the next training.
  */
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import { startPeriodic } from "../../periodic.ts";
+import { refreshNeighbours } from "../train/refresh.ts";
 import { trainAndStore } from "../train/train-and-store.ts";
 
 const refreshIntervalMs = 10 * 60_000;
+const neighbourRefreshIntervalMs = 5 * 60_000;
 const emptyCheckIntervalMs = 30_000;
 const trainIntervalMs = 24 * 3600_000;
 /** Tracks kept per popularity segment. */
@@ -56,11 +61,17 @@ export function startRecsJobs(db: Kysely<Database>, log: Logger): { stop(): Prom
   // the services start) is trained as soon as it has something to learn from, not 10 minutes later.
   let lastTrained = Date.now();
   let lastRefreshed = Date.now();
+  let lastNeighbours = Date.now();
   return startPeriodic(emptyCheckIntervalMs, log, "recs model refresh failed; retrying next interval", async () => {
     if (Date.now() - lastTrained >= trainIntervalMs || (await modelsEmpty(db))) {
       await refreshModels(db, log);
-      lastTrained = lastRefreshed = Date.now();
+      lastTrained = lastRefreshed = lastNeighbours = Date.now();
       return;
+    }
+    if (Date.now() - lastNeighbours >= neighbourRefreshIntervalMs) {
+      const refreshed = await refreshNeighbours(db);
+      lastNeighbours = Date.now();
+      if (refreshed.refreshedTracks > 0) log.info("recs neighbours refreshed", { ...refreshed, since: refreshed.since?.toISOString() });
     }
     if (Date.now() - lastRefreshed < refreshIntervalMs) return;
     await refreshPopularity(db);

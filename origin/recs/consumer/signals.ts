@@ -9,6 +9,7 @@
  */
 import type { Transaction } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
+import type { EventHandlers } from "../../events/consumer.ts";
 import type { TunecEvent } from "../../../shared/events/catalog.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import { EARLY_SKIP_MS, type RecsSignal, SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
@@ -109,3 +110,12 @@ export async function applyPlaylistTrackAdded(
     context,
   );
 }
+
+/** The recs consumer's handlers: the origin service and the replay of `recs:eval --through-kafka` run this one map. */
+export const recsHandlers: EventHandlers = {
+  "tunec.playback.playback-started.v1": applyPlaybackStarted,
+  "tunec.playback.playback-finished.v1": applyPlaybackFinished,
+  "tunec.users.track-liked.v1": applyTrackLiked,
+  "tunec.users.track-unliked.v1": applyTrackUnliked,
+  "tunec.users.playlist-track-added.v1": applyPlaylistTrackAdded,
+};

@@ -10,7 +10,15 @@ import { emptyNeighbours, selectTopK, type Neighbours } from "./sparse.ts";
 
 export const CONTENT_WEIGHTS = { artist: 0.45, genre: 0.3, language: 0.15, loudness: 0.05, popularity: 0.05 } as const;
 
-export function contentNeighbours(catalog: CatalogArrays, pop: Float64Array, popular: PopularSegment[], k: number, perArtist = 50): Neighbours {
+/** `only` (1 = compute) limits the rows computed, as the incremental refresh does for new tracks; the others stay empty. */
+export function contentNeighbours(
+  catalog: CatalogArrays,
+  pop: Float64Array,
+  popular: PopularSegment[],
+  k: number,
+  perArtist = 50,
+  only?: Uint8Array,
+): Neighbours {
   const byArtist = new Map<number, number[]>();
   const ranked = Array.from({ length: catalog.n }, (_, t) => t)
     .filter((t) => catalog.eligible[t])
@@ -36,7 +44,7 @@ export function contentNeighbours(catalog: CatalogArrays, pop: Float64Array, pop
   const candidates = new Int32Array(catalog.n);
   const mark = new Uint8Array(catalog.n);
   for (let t = 0; t < catalog.n; t++) {
-    if (!catalog.eligible[t]) continue;
+    if (!catalog.eligible[t] || (only && !only[t])) continue;
     let count = 0;
     const add = (c: number): void => {
       if (c !== t && !mark[c]) {

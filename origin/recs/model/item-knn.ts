@@ -29,6 +29,8 @@ export interface ItemKnnOptions {
   beta: number;
   /** Only these tracks may appear, or have a list (published, not taken down); all when absent. */
   eligible?: Uint8Array;
+  /** Compute only these rows (1 = compute), the others stay empty: the incremental refresh between trainings. */
+  only?: Uint8Array;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -64,7 +66,7 @@ export function cooccurrenceNeighbours(byUser: Csr, byItem: Csr, options: ItemKn
   const acc = new Float64Array(nItems);
   const seen = new Uint8Array(nItems);
   const touched = new Int32Array(nItems);
-  const { eligible } = options;
+  const { eligible, only } = options;
   const cosine = options.model === "cosine";
   // Per-neighbour denominators, computed once.
   const post = new Float64Array(nItems);
@@ -73,7 +75,7 @@ export function cooccurrenceNeighbours(byUser: Csr, byItem: Csr, options: ItemKn
   }
   for (let i = 0; i < nItems; i++) {
     if (options.onProgress && i % 1000 === 0) options.onProgress(i, nItems);
-    if (eligible && !eligible[i]) continue;
+    if ((eligible && !eligible[i]) || (only && !only[i])) continue;
     let count = 0;
     for (let p = byItem.offsets[i] ?? 0; p < (byItem.offsets[i + 1] ?? 0); p++) {
       const u = byItem.index[p] ?? 0;

@@ -19,6 +19,8 @@ export interface EvaluationOptions {
   n: number;
   /** Also train through recs.interactions of a fresh database on the DATABASE_URL server (see through-database.ts). */
   throughDatabase?: boolean;
+  /** Also replay the log's plays as events through outbox → CDC → each of these logs → the recs consumer (see through-backbone.ts). */
+  throughBackbone?: Array<"kafka" | "postgres">;
   print: (line: string) => void;
 }
 
@@ -73,13 +75,26 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
       metrics: measure(world, holdOut, served, served.tracks, users, n, served.popular),
     });
   printTable(rows, n, print);
-  if (served && options.throughDatabase) {
-    const { evaluateThroughDatabase } = await import("./through-database.ts");
-    const row = await evaluateThroughDatabase({ world, log, holdOut, users, n, print });
-    printTable([rows[rows.length - 1] as EvaluationRow, row], n, print);
-    const same = JSON.stringify(row.metrics) === JSON.stringify(rows[rows.length - 1]?.metrics);
-    print(same ? "through the database: identical figures" : "through the database: FIGURES DIFFER");
-    if (!same) process.exitCode = 1;
+  const servedRow = rows[rows.length - 1];
+  if (served && servedRow) {
+    const keep = (p: number): boolean => holdOut.isTraining[p] === 1;
+    const input = { world, log, holdOut, users, n, keep, print };
+    const paths: Array<{ label: string; run: () => Promise<EvaluationRow> }> = [];
+    if (options.throughDatabase) {
+      const { evaluateThroughDatabase } = await import("./through-database.ts");
+      paths.push({ label: "through the database", run: () => evaluateThroughDatabase(input) });
+    }
+    for (const kind of options.throughBackbone ?? []) {
+      const { evaluateThroughBackbone } = await import("./through-backbone.ts");
+      paths.push({ label: kind === "kafka" ? "through Kafka" : "through the PostgreSQL log", run: () => evaluateThroughBackbone(input, kind) });
+    }
+    for (const path of paths) {
+      const row = await path.run();
+      printTable([servedRow, row], n, print);
+      const same = JSON.stringify(row.metrics) === JSON.stringify(servedRow.metrics);
+      print(same ? `${path.label}: identical figures` : `${path.label}: FIGURES DIFFER`);
+      if (!same) process.exitCode = 1;
+    }
   }
   return { rows, world, holdOut, log };
 }

@@ -23,6 +23,8 @@ export interface ThroughDatabaseInput {
   holdOut: HoldOut;
   users: Int32Array;
   n: number;
+  /** The plays the log was built from (the backbone replay turns these into events). */
+  keep: (p: number) => boolean;
   print: (line: string) => void;
 }
 
@@ -34,18 +36,23 @@ export async function evaluateThroughDatabase(input: ThroughDatabaseInput): Prom
     const bar = progressBar("write recs.interactions");
     await insertSyntheticInteractions(db, input.log, (d, t) => bar.update(d, t));
     bar.stop();
-    const trainBar = progressBar("trainAndStore          ");
-    const result = await trainAndStore(db, { onProgress: (stage, d, t) => stage !== "load" && trainBar.update(d, t) });
-    trainBar.stop();
-    input.print(
-      `through the database: ${result.interactions} interactions read in ${result.seconds.load.toFixed(1)} s, trained in ${result.seconds.train.toFixed(1)} s, stored in ${result.seconds.store.toFixed(1)} s`,
-    );
-    const stored = await readStoredModels(db, input.world.catalog.n, result.models.tracks.k);
-    const metrics = measure(input.world, input.holdOut, result.models, stored.tracks, input.users, input.n, stored.popular);
-    return { name: "served, through recs.interactions + trainAndStore", metrics, trainSeconds: result.seconds.train };
+    return await trainStoredAndMeasure(db, input, "served, through recs.interactions + trainAndStore");
   } finally {
     await database.drop();
   }
+}
+
+/** trainAndStore on what recs.interactions holds now, then the stored tables read back and evaluated. */
+export async function trainStoredAndMeasure(db: Kysely<Database>, input: ThroughDatabaseInput, name: string): Promise<EvaluationRow> {
+  const trainBar = progressBar("trainAndStore          ");
+  const result = await trainAndStore(db, { onProgress: (stage, d, t) => stage !== "load" && trainBar.update(d, t) });
+  trainBar.stop();
+  input.print(
+    `  ${result.interactions} interactions read in ${result.seconds.load.toFixed(1)} s, trained in ${result.seconds.train.toFixed(1)} s, stored in ${result.seconds.store.toFixed(1)} s`,
+  );
+  const stored = await readStoredModels(db, input.world.catalog.n, result.models.tracks.k);
+  const metrics = measure(input.world, input.holdOut, result.models, stored.tracks, input.users, input.n, stored.popular);
+  return { name, metrics, trainSeconds: result.seconds.train };
 }
 
 /** recs.track_neighbors and recs.popular_tracks back into index form (synthetic uuids carry their index). */

@@ -1,0 +1,214 @@
+/**
+ * `recs:eval --through-kafka` / `--through-log`: the held-out synthetic log
+ * replayed through the real event backbone. Its plays become PlaybackStarted,
+ * PlaybackFinished and TrackLiked events in events.outbox (replay-events.ts);
+ * the CDC relay moves them to the log (Apache Kafka, or the PostgreSQL log);
+ * the recs consumer (its handler map, the consumer framework, the inbox) turns
+ * them into recs.interactions; trainAndStore trains from there. The figures
+ * must equal the in-memory ones: the consumer takes event time from the payload.
+ *
+ * The replay uses topics of its own (`recs-replay-<run>.tunec.playback`, …)
+ * and a group of its own: synthetic listeners must never reach a real recs
+ * consumer reading tunec.playback on the same broker, and a second replay must
+ * not read the first one's events. CDC runs in trigger mode (the outbox relay):
+ * the same relay code WAL mode uses for its backlog, and no replication slot is
+ * left on the server if a run is interrupted.
+ */
+import { Admin } from "@platformatic/kafka";
+import type { Kysely } from "kysely";
+import { progressBar } from "../../../scripts/progress.ts";
+import type { Database } from "../../../shared/db/database.ts";
+import { topics as topicCatalogue, deadLetterTopic, isTopicName } from "../../../shared/events/topics.ts";
+import { createLogger } from "../../../shared/logger.ts";
+import { startCdc } from "../../cdc/cdc.ts";
+import { startConsumer } from "../../events/consumer.ts";
+import { createEventLog } from "../../events/event-log-factory.ts";
+import type { RelaySink } from "../../cdc/trigger/relay.ts";
+import { createPostgresDatabase } from "../../../shared/db/postgres.ts";
+import { createTestDatabase } from "../../../shared/testing/test-database.ts";
+import { recsHandlers, recsTopics } from "../consumer/signals.ts";
+import type { SyntheticWorld } from "../model/synthetic.ts";
+import type { EvaluationRow } from "./measure.ts";
+import { writeReplayOutbox } from "./replay-events.ts";
+import { insertSyntheticCatalog } from "./synthetic-database.ts";
+import { trainStoredAndMeasure, type ThroughDatabaseInput } from "./through-database.ts";
+
+export type BackboneKind = "kafka" | "postgres";
+
+export interface ReplayOptions {
+  db: Kysely<Database>;
+  /** The database's URL (the PostgreSQL log's wake-ups, the CDC's connection). */
+  url: string;
+  kind: BackboneKind;
+  /** Required for "kafka". */
+  kafkaBrokers?: string[];
+  world: SyntheticWorld;
+  keep: (p: number) => boolean;
+  /** recs.interactions rows the replay must end with: the drain is complete when they are all there. */
+  expectedRows: number;
+  /**
+   * Members of the replay's consumer group (default 3): each handles its own
+   * partitions, as more recs processes would; the consumer is round-trip
+   * bound (two statements per event), so members overlap their waits.
+   */
+  members?: number;
+  /** No new row for this long while rows are missing: fail (default 120 s). */
+  stallTimeoutMs?: number;
+  onProgress?: (stage: "outbox" | "consumed", done: number, total: number) => void;
+}
+
+export interface ReplayResult {
+  events: number;
+  rows: number;
+  seconds: number;
+}
+
+const retry = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+/** Outbox → CDC → log → recs consumer → recs.interactions, until every expected row is there and the group has no lag. */
+export async function replayThroughBackbone(options: ReplayOptions): Promise<ReplayResult> {
+  const started = performance.now();
+  const run = crypto.randomUUID().slice(0, 8);
+  const prefix = `recs-replay-${run}.`;
+  const replayTopics = recsTopics.map((topic) => `${prefix}${topic}`);
+  const logger = createLogger({ component: "recs-replay", run }, "error");
+  const kafka = options.kind === "kafka" ? options.kafkaBrokers : undefined;
+  if (options.kind === "kafka" && !kafka?.length) throw new Error("replayThroughBackbone: kind kafka needs kafkaBrokers");
+  const backbone = createEventLog({ KAFKA_BROKERS: kafka, DATABASE_URL: options.url }, options.db, logger);
+  const sink: RelaySink = backbone.sameDatabase ? { kind: "same-transaction", ...backbone.sameDatabase } : { kind: "external", log: backbone.log };
+  const specs = recsTopics.flatMap((topic) => [
+    { name: `${prefix}${topic}`, partitions: isTopicName(topic) ? topicCatalogue[topic].partitions : 1 },
+    { name: deadLetterTopic(`${prefix}${topic}`), partitions: 1 },
+  ]);
+  const stops: Array<() => Promise<void>> = [() => backbone.log.close()];
+  try {
+    await backbone.log.ensureTopics(specs);
+    const consumers = [];
+    for (let m = 0; m < (options.members ?? 3); m++) {
+      const consumer = await startConsumer({
+        log: backbone.log,
+        db: options.db,
+        group: `recs-replay-${run}`,
+        topics: replayTopics,
+        handlers: recsHandlers,
+        retry,
+        logger,
+        lagIntervalMs: 0,
+        from: "earliest",
+      });
+      consumers.push(consumer);
+      stops.unshift(() => consumer.stop());
+    }
+    const consumer = consumers[0];
+    if (!consumer) throw new Error("replayThroughBackbone: members must be ≥ 1");
+    const cdc = await startCdc({
+      db: options.db,
+      connectionString: options.url,
+      mode: "trigger",
+      slot: `tunec_recs_replay_${run}`,
+      log: backbone.log,
+      sink,
+      logger,
+      // Relayed rows are deleted at once: a full-size replay would otherwise keep gigabytes of outbox.
+      outboxRetentionMinutes: 0,
+      cleanupIntervalMs: 5_000,
+    });
+    stops.unshift(() => cdc.stop());
+    const writing = writeReplayOutbox(options.db, options.world, options.keep, {
+      topicOf: (topic) => `${prefix}${topic}`,
+      onProgress: (d, t) => options.onProgress?.("outbox", d, t),
+    });
+    let failed: unknown;
+    writing.catch((error: unknown) => {
+      failed = error;
+    });
+    let rows = 0;
+    let lastRows = -1;
+    let lastChange = Date.now();
+    for (;;) {
+      if (failed) throw failed;
+      rows = await countInteractions(options.db);
+      options.onProgress?.("consumed", rows, options.expectedRows);
+      if (rows !== lastRows) {
+        lastRows = rows;
+        lastChange = Date.now();
+      }
+      if (rows >= options.expectedRows && (await consumer.lag()).total === 0) break;
+      if (Date.now() - lastChange > (options.stallTimeoutMs ?? 120_000))
+        throw new Error(`replay stalled at ${rows} of ${options.expectedRows} recs.interactions rows (run ${run})`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const events = await writing;
+    return { events, rows, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    for (const stop of stops) await stop();
+    if (kafka)
+      await deleteKafkaTopics(
+        kafka,
+        specs.map((s) => s.name),
+      ).catch(() => undefined);
+  }
+}
+
+async function countInteractions(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom("recs.interactions")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The replay's topics are its own: the shared broker should not keep millions of synthetic records. */
+async function deleteKafkaTopics(brokers: string[], names: string[]): Promise<void> {
+  const admin = new Admin({ clientId: "recs-replay-admin", bootstrapBrokers: brokers });
+  try {
+    await admin.deleteTopics({ topics: names });
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The served model's figures on the log replayed through `kind`, in a fresh database on the DATABASE_URL server. */
+export async function evaluateThroughBackbone(
+  input: ThroughDatabaseInput,
+  kind: BackboneKind,
+  kafkaBrokers = process.env.KAFKA_BROKERS?.split(",").map((b) => b.trim()),
+): Promise<EvaluationRow> {
+  const database = await createTestDatabase("postgres");
+  try {
+    const { db } = database;
+    await insertSyntheticCatalog(db, input.world);
+    const outboxBar = progressBar(`outbox (${kind})`.padEnd(23));
+    const consumedBar = progressBar("recs consumer          ");
+    let outboxDone = false;
+    // A pool of its own: three consumer members, the CDC relay, the log's fetches, the outbox
+    // writer and the drain poll all hold connections at once (the test database's pool has 5).
+    const replayDb = createPostgresDatabase(database.url, { maxConnections: 12 });
+    const result = await replayThroughBackbone({
+      db: replayDb,
+      url: database.url,
+      kind,
+      ...(kafkaBrokers ? { kafkaBrokers } : {}),
+      world: input.world,
+      keep: input.keep,
+      expectedRows: input.log.length,
+      onProgress: (stage, d, t) => {
+        if (stage === "outbox") {
+          outboxBar.update(d, t);
+          if (d === t && !outboxDone) {
+            outboxDone = true;
+            outboxBar.stop();
+          }
+        } else if (outboxDone) consumedBar.update(d, t);
+      },
+    }).finally(() => replayDb.destroy());
+    outboxBar.stop();
+    consumedBar.stop();
+    input.print(
+      `through ${kind === "kafka" ? "Kafka" : "the PostgreSQL log"}: ${result.events} events outbox → CDC → ${kind} → recs consumer → ${result.rows} recs.interactions rows in ${result.seconds.toFixed(1)} s`,
+    );
+    return await trainStoredAndMeasure(db, input, `served, outbox → CDC → ${kind === "kafka" ? "Kafka" : "PostgreSQL log"} → recs consumer`);
+  } finally {
+    await database.drop();
+  }
+}
