@@ -30,13 +30,9 @@ async function main(): Promise<void> {
   const meta = metafileSchema.parse(JSON.parse(await readFile(file, "utf8")));
   const totals = new Map<string, number>();
   let all = 0;
-  for (const [output, { bytes, inputs }] of Object.entries(meta.outputs)) {
-    if (!inputs || Object.keys(inputs).length === 0) {
-      // Wasm and other attached modules: their own line.
-      totals.set(output.split("/").pop() ?? output, bytes);
-      all += bytes;
-      continue;
-    }
+  for (const [output, { inputs }] of Object.entries(meta.outputs)) {
+    // Source maps are not uploaded as code; wasm modules are not in the metafile (ls the outdir for them).
+    if (output.endsWith(".map") || !inputs) continue;
     for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
       const key = packageOf(input);
       totals.set(key, (totals.get(key) ?? 0) + bytesInOutput);
