@@ -8,11 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { createS3FetchBucket, type S3FetchBucket } from "../shared/storage/s3-fetch.ts";
 import { createS3Bucket, type S3Bucket, type S3Settings } from "../shared/storage/s3-object-store.ts";
 
 export interface LocalS3 {
   settings: S3Settings;
+  /** The AWS SDK client, as the origin uses it. */
   bucket: S3Bucket;
+  /** The same bucket through fetch + aws4fetch, as the edge uses it. */
+  edge: S3FetchBucket;
   stop(): Promise<void>;
 }
 
@@ -34,6 +38,7 @@ export async function startLocalS3(bucketName = "tunec-media"): Promise<LocalS3>
   return {
     settings,
     bucket,
+    edge: createS3FetchBucket(settings),
     async stop() {
       bucket.client.destroy();
       // A request cut short (a refused upload) may leave a socket open; close() would wait for it.

@@ -10,7 +10,7 @@ const url = await testRedisUrl();
 
 // Through a local server speaking the Upstash REST protocol over the real Redis (see testing/upstash-rest-server.ts).
 if (url) {
-  cacheContract("Upstash Redis over REST (@upstash/redis)", async () => {
+  cacheContract("Upstash Redis over REST (fetch)", async () => {
     const server = await startUpstashRestServer(url);
     return { cache: createUpstashCache({ url: server.url, token: server.token }), stop: () => server.stop() };
   });

@@ -1,18 +1,10 @@
 /**
  * Direct-to-bucket uploads on S3: presigned PUT for ordinary files, presigned
  * multipart for large ones. The client never holds bucket credentials; each URL
- * allows one operation on one key until it expires.
+ * allows one operation on one key until it expires. Runs at the edge, so it
+ * signs with aws4fetch (s3-fetch.ts), not the AWS SDK.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  ListPartsCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-} from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { S3Bucket } from "./s3-object-store.ts";
+import { type S3FetchBucket, escapeXml, presignS3Url, s3Fetch, xmlElements, xmlText } from "./s3-fetch.ts";
 
 /** S3's smallest part (except the last); 16 MiB keeps a 500 MB file at 32 parts. */
 export const defaultPartSizeBytes = 16 * 1024 * 1024;
@@ -26,14 +18,13 @@ export interface PresignedPut {
 
 /** A PUT URL bound to the key, the content type and the exact length. */
 export async function presignPut(
-  { client, bucket }: S3Bucket,
+  bucket: S3FetchBucket,
   key: string,
   options: { contentType: string; contentLength: number; expiresInSeconds: number },
 ): Promise<PresignedPut> {
-  const command = new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: options.contentType, ContentLength: options.contentLength });
-  const url = await getSignedUrl(client, command, {
-    expiresIn: options.expiresInSeconds,
-    signableHeaders: new Set(["content-type", "content-length"]),
+  const url = await presignS3Url(bucket, "PUT", key, {
+    expiresInSeconds: options.expiresInSeconds,
+    headers: { "content-type": options.contentType, "content-length": String(options.contentLength) },
   });
   return { method: "PUT", url, headers: { "content-type": options.contentType } };
 }
@@ -46,25 +37,25 @@ export interface MultipartPlan {
 
 /** Starts a multipart upload and presigns every part of a file of `contentLength` bytes. */
 export async function presignMultipart(
-  { client, bucket }: S3Bucket,
+  bucket: S3FetchBucket,
   key: string,
   options: { contentType: string; contentLength: number; expiresInSeconds: number; partSize?: number },
 ): Promise<MultipartPlan> {
   const partSize = options.partSize ?? defaultPartSizeBytes;
-  const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options.contentType }));
-  const uploadId = created.UploadId;
-  if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
-  const parts = await presignParts({ client, bucket }, key, uploadId, {
-    contentLength: options.contentLength,
-    partSize,
-    expiresInSeconds: options.expiresInSeconds,
+  const created = await s3Fetch(bucket, "CreateMultipartUpload", key, {
+    method: "POST",
+    query: { uploads: "" },
+    headers: { "content-type": options.contentType },
   });
+  const uploadId = xmlText(await created.text(), "UploadId");
+  if (!uploadId) throw new Error("CreateMultipartUpload returned no UploadId");
+  const parts = await presignParts(bucket, key, uploadId, { contentLength: options.contentLength, partSize, expiresInSeconds: options.expiresInSeconds });
   return { uploadId, partSize, parts };
 }
 
 /** Part URLs of an existing multipart upload: at its start, or fresh ones to resume it. */
 export async function presignParts(
-  { client, bucket }: S3Bucket,
+  bucket: S3FetchBucket,
   key: string,
   uploadId: string,
   options: { contentLength: number; partSize: number; expiresInSeconds: number },
@@ -74,8 +65,11 @@ export async function presignParts(
     Array.from({ length: count }, async (_, index) => {
       const partNumber = index + 1;
       const size = Math.min(options.partSize, options.contentLength - index * options.partSize);
-      const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size });
-      const url = await getSignedUrl(client, command, { expiresIn: options.expiresInSeconds, signableHeaders: new Set(["content-length"]) });
+      const url = await presignS3Url(bucket, "PUT", key, {
+        expiresInSeconds: options.expiresInSeconds,
+        query: { partNumber: String(partNumber), uploadId },
+        headers: { "content-length": String(size) },
+      });
       return { partNumber, url, size };
     }),
   );
@@ -83,39 +77,48 @@ export async function presignParts(
 
 /** The parts S3 holds for a multipart upload (ListParts, every page). */
 export async function listUploadedParts(
-  { client, bucket }: S3Bucket,
+  bucket: S3FetchBucket,
   key: string,
   uploadId: string,
 ): Promise<Array<{ partNumber: number; etag: string; size: number }>> {
   const parts: Array<{ partNumber: number; etag: string; size: number }> = [];
   let marker: string | undefined;
   for (let page = 0; page < 10; page++) {
-    const listed = await client.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }));
-    for (const part of listed.Parts ?? []) {
-      if (part.PartNumber !== undefined && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0 });
+    const response = await s3Fetch(bucket, "ListParts", key, { method: "GET", query: { uploadId, ...(marker ? { "part-number-marker": marker } : {}) } });
+    const xml = await response.text();
+    for (const part of xmlElements(xml, "Part")) {
+      const partNumber = Number(xmlText(part, "PartNumber"));
+      const etag = xmlText(part, "ETag");
+      if (Number.isSafeInteger(partNumber) && etag) parts.push({ partNumber, etag, size: Number(xmlText(part, "Size") ?? 0) });
     }
-    if (!listed.IsTruncated || !listed.NextPartNumberMarker) break;
-    marker = listed.NextPartNumberMarker;
+    const next = xmlText(xml, "NextPartNumberMarker");
+    if (xmlText(xml, "IsTruncated") !== "true" || !next) break;
+    marker = next;
   }
   return parts;
 }
 
 export async function completeMultipart(
-  { client, bucket }: S3Bucket,
+  bucket: S3FetchBucket,
   key: string,
   uploadId: string,
   parts: ReadonlyArray<{ partNumber: number; etag: string }>,
 ): Promise<void> {
-  await client.send(
-    new CompleteMultipartUploadCommand({
-      Bucket: bucket,
-      Key: key,
-      UploadId: uploadId,
-      MultipartUpload: { Parts: [...parts].sort((a, b) => a.partNumber - b.partNumber).map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
-    }),
-  );
+  const body = `<CompleteMultipartUpload>${[...parts]
+    .sort((a, b) => a.partNumber - b.partNumber)
+    .map((part) => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>${escapeXml(part.etag)}</ETag></Part>`)
+    .join("")}</CompleteMultipartUpload>`;
+  const response = await s3Fetch(bucket, "CompleteMultipartUpload", key, {
+    method: "POST",
+    query: { uploadId },
+    headers: { "content-type": "application/xml" },
+    body,
+  });
+  // S3 may answer 200 with an <Error> body when assembly fails after the headers went out.
+  const text = await response.text();
+  if (/<Error>/.test(text)) throw new Error(`CompleteMultipartUpload failed: ${xmlText(text, "Code") ?? "unknown error"}`);
 }
 
-export async function abortMultipart({ client, bucket }: S3Bucket, key: string, uploadId: string): Promise<void> {
-  await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+export async function abortMultipart(bucket: S3FetchBucket, key: string, uploadId: string): Promise<void> {
+  await s3Fetch(bucket, "AbortMultipartUpload", key, { method: "DELETE", query: { uploadId } });
 }

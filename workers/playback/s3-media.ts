@@ -2,17 +2,16 @@
  * S3 mode: media URLs are presigned GETs straight to the bucket (R2's S3 API,
  * AWS, or any S3 server behind a CDN); the edge only decides and signs. Such a
  * URL cannot consult the stream lease, so in S3 mode the lease is enforced when
- * URLs are issued and the URL's short lifetime bounds the rest.
+ * URLs are issued and the URL's short lifetime bounds the rest. Signed with
+ * aws4fetch (shared/storage/s3-fetch.ts), not the AWS SDK: Worker size.
  */
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ingestionEdgeConfigSchema, parseConfig } from "../../shared/config.ts";
-import { createS3Bucket } from "../../shared/storage/s3-object-store.ts";
+import { createS3FetchBucket, presignS3Url } from "../../shared/storage/s3-fetch.ts";
 import type { MediaUrlIssuer } from "./media-url.ts";
 
 export function s3MediaUrls(env: Record<string, unknown>, defaultTtlSeconds: number): MediaUrlIssuer {
   const config = parseConfig(ingestionEdgeConfigSchema, { ...env, UPLOAD_STORAGE: "s3" });
-  const { client, bucket } = createS3Bucket({
+  const bucket = createS3FetchBucket({
     endpoint: config.S3_ENDPOINT,
     region: config.S3_REGION,
     bucket: config.S3_BUCKET ?? "",
@@ -24,7 +23,7 @@ export function s3MediaUrls(env: Record<string, unknown>, defaultTtlSeconds: num
     async issue(input) {
       const expiresInSeconds = input.expiresInSeconds ?? defaultTtlSeconds;
       const now = input.now ?? Date.now();
-      const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: input.objectKey }), { expiresIn: expiresInSeconds });
+      const url = await presignS3Url(bucket, "GET", input.objectKey, { expiresInSeconds });
       return { url, expiresAt: new Date(Math.floor(now / 1000) * 1000 + expiresInSeconds * 1000) };
     },
   };

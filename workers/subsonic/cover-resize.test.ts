@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { PhotonImage } from "@cf-wasm/photon";
 import { beforeAll, describe, expect, it } from "vitest";
-import { resizedCoverKey, snapCoverSize } from "./cover-resize.ts";
+import { type CoverImages, coverImagesOf, resizeCover, resizedCoverKey, snapCoverSize } from "./cover-resize.ts";
 import { listenerWithKey, rest, seedLibrary, type SeededLibrary, type SubsonicListener } from "./testing.ts";
 
 /** A real 600×300 JPEG (a gradient), so the resizer has something to decode. */
@@ -63,4 +63,23 @@ describe("getCoverArt with size, in workerd", () => {
       expect(new Uint8Array(await response.arrayBuffer())).toEqual(original);
     }
   }, 30_000);
+
+  it("serves the original when the resizer fails or is missing, instead of failing", async () => {
+    const broken: CoverImages = {
+      info: async () => {
+        throw new Error("Images unavailable");
+      },
+      input: () => {
+        throw new Error("Images unavailable");
+      },
+    };
+    expect(await resizeCover(broken, original, 128)).toBeNull();
+    const failingOutput: CoverImages = {
+      info: async () => ({ format: "image/jpeg", width: 600, height: 300 }),
+      input: () => ({ transform: () => ({ output: () => Promise.reject(new Error("quota")) }) }),
+    };
+    expect(await resizeCover(failingOutput, original, 128)).toBeNull();
+    expect(coverImagesOf({})).toBeNull();
+    expect(coverImagesOf(env)).not.toBeNull();
+  });
 });

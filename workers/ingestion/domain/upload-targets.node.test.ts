@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, ingestionEdgeConfigSchema, parseConfig } from "../../../shared/config.ts";
-import { createS3ObjectStore, type S3Bucket } from "../../../shared/storage/s3-object-store.ts";
+import type { S3FetchBucket } from "../../../shared/storage/s3-fetch.ts";
+import { createS3ObjectStore } from "../../../shared/storage/s3-object-store.ts";
 import { listUploadedParts } from "../../../shared/storage/s3-presign.ts";
 import { startLocalS3, type LocalS3 } from "../../../test/s3-server.ts";
 import { buildIngestionServices } from "../services.ts";
@@ -26,7 +27,7 @@ describe("S3 upload target (s3rver)", () => {
   });
 
   it("issues one presigned PUT for an ordinary file", async () => {
-    const target = s3UploadTarget(s3.bucket);
+    const target = s3UploadTarget(s3.edge);
     const issued = await target.issue(request("a1", 1000));
     expect(issued.multipartUploadId).toBeNull();
     if (issued.instructions.method !== "PUT") throw new Error("expected PUT");
@@ -38,7 +39,7 @@ describe("S3 upload target (s3rver)", () => {
 
   it("issues presigned parts for a large file and assembles them at completion", async () => {
     const partSize = 5 * 1024 * 1024;
-    const target = s3UploadTarget(s3.bucket, { multipartThresholdBytes: partSize, partSize });
+    const target = s3UploadTarget(s3.edge, { multipartThresholdBytes: partSize, partSize });
     const size = partSize + 4321;
     const issued = await target.issue(request("b2", size));
     expect(issued.multipartUploadId).toEqual(expect.any(String));
@@ -59,7 +60,7 @@ describe("S3 upload target (s3rver)", () => {
 
   it("resumes a multipart upload with fresh part URLs, even on a store without ListParts", async () => {
     const partSize = 5 * 1024 * 1024;
-    const target = s3UploadTarget(s3.bucket, { multipartThresholdBytes: partSize, partSize });
+    const target = s3UploadTarget(s3.edge, { multipartThresholdBytes: partSize, partSize });
     const size = partSize + 1000;
     const issued = await target.issue(request("b3", size));
     if (issued.instructions.method !== "MULTIPART" || !issued.multipartUploadId) throw new Error("expected MULTIPART");
@@ -87,24 +88,25 @@ describe("S3 upload target (s3rver)", () => {
 describe("listUploadedParts", () => {
   it("reads every page of ListParts", async () => {
     const pages = [
-      { Parts: [{ PartNumber: 1, ETag: '"a"', Size: 5 }], IsTruncated: true, NextPartNumberMarker: "1" },
-      { Parts: [{ PartNumber: 2, ETag: '"b"', Size: 3 }], IsTruncated: false },
+      `<?xml version="1.0" encoding="UTF-8"?><ListPartsResult><IsTruncated>true</IsTruncated><NextPartNumberMarker>1</NextPartNumberMarker>
+        <Part><PartNumber>1</PartNumber><ETag>&quot;a&quot;</ETag><Size>5</Size></Part></ListPartsResult>`,
+      `<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>2</PartNumber><ETag>"b"</ETag><Size>3</Size></Part></ListPartsResult>`,
     ];
-    const seen: unknown[] = [];
-    const client = {
-      async send(command: { input: unknown }) {
-        seen.push(command.input);
-        return pages.shift();
+    const seen: string[] = [];
+    const aws = {
+      async fetch(url: string, init: { method: string }) {
+        seen.push(`${init.method} ${url}`);
+        return new Response(pages.shift());
       },
     };
-    const bucket = { client, bucket: "media" } as unknown as S3Bucket;
+    const bucket = { aws, bucket: "media", base: "https://s3.test/media" } as unknown as S3FetchBucket;
     expect(await listUploadedParts(bucket, "uploads/x/source", "mpu-1")).toEqual([
       { partNumber: 1, etag: '"a"', size: 5 },
       { partNumber: 2, etag: '"b"', size: 3 },
     ]);
     expect(seen).toEqual([
-      { Bucket: "media", Key: "uploads/x/source", UploadId: "mpu-1" },
-      { Bucket: "media", Key: "uploads/x/source", UploadId: "mpu-1", PartNumberMarker: "1" },
+      "GET https://s3.test/media/uploads/x/source?uploadId=mpu-1",
+      "GET https://s3.test/media/uploads/x/source?uploadId=mpu-1&part-number-marker=1",
     ]);
   });
 });

@@ -6,7 +6,7 @@
  * same instructions either way.
  */
 import type { R2MultipartBucketLike } from "../../../shared/storage/r2-object-store.ts";
-import type { S3Bucket } from "../../../shared/storage/s3-object-store.ts";
+import type { S3FetchBucket } from "../../../shared/storage/s3-fetch.ts";
 import {
   abortMultipart,
   completeMultipart,
@@ -153,7 +153,7 @@ export function r2UploadTarget(signer: UploadSigner, bucket?: R2MultipartBucketL
 /** Files above this go up in parts (S3's advice: multipart from about 100 MB). */
 export const multipartThresholdBytes = 100 * 1024 * 1024;
 
-export function s3UploadTarget(bucket: S3Bucket, options: MultipartOptions = {}): UploadTarget {
+export function s3UploadTarget(bucket: S3FetchBucket, options: MultipartOptions = {}): UploadTarget {
   const threshold = options.multipartThresholdBytes ?? multipartThresholdBytes;
   return {
     kind: "s3",

@@ -25,7 +25,7 @@ import type { StreamLeaseStore, StreamQuality } from "../../playback/stream-leas
 import type { SubsonicAccount } from "../credentials.ts";
 import { SubsonicError, errorCodes } from "../envelope.ts";
 import type { SubsonicHandler, SubsonicRequest } from "../handler.ts";
-import { resizeCover, resizedCoverKey, snapCoverSize } from "../cover-resize.ts";
+import { coverImagesOf, resizeCover, resizedCoverKey, snapCoverSize } from "../cover-resize.ts";
 import { coverKeyOf } from "../library.ts";
 import { formatOfCodec } from "../mapping.ts";
 import { devicePlay, endNowPlaying, listNowPlaying, setNowPlaying } from "../now-playing.ts";
@@ -254,17 +254,19 @@ export const getCoverArt: SubsonicHandler = async (request) => {
 
 /**
  * The key of the cover's variant for `size`, made and stored on first use;
- * the original's key when there is no bucket to keep it in (S3 mode), or the
- * original cannot or need not be resized (not an image Photon reads, too large, already small).
+ * the original's key when there is no bucket to keep it in (S3 mode) or no
+ * Images binding, or the original cannot or need not be resized (not an image,
+ * too large, already small, the binding failed).
  */
 async function resizedCover(c: Context<GatewayEnv>, key: string, size: number): Promise<string> {
   const store = coverStoreOf(c);
-  if (!store) return key;
+  const images = coverImagesOf(c.env);
+  if (!store || !images) return key;
   const variant = resizedCoverKey(key, size);
   if (await store.head(variant)) return variant;
   const original = await store.get(key);
   if (!original) return key;
-  const resized = await resizeCover(new Uint8Array(await original.arrayBuffer()), size);
+  const resized = await resizeCover(images, new Uint8Array(await original.arrayBuffer()), size);
   if (!resized) return key;
   // Two players asking at once both resize and write the same bytes: harmless, and rarer than a lock would cost.
   await store.put(variant, resized, { httpMetadata: { contentType: "image/jpeg" } });
