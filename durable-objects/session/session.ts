@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { Kysely } from "kysely";
 import { hashSecret, newSecret, successorSecret } from "../../workers/auth/refresh-token.ts";
 import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore } from "../../workers/auth/session-store.ts";
 import type { FinishPlayResult, PlayEventContext, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
@@ -7,6 +8,7 @@ import * as streamLease from "./stream-lease.ts";
 import { hasPendingEvents, relayPendingEvents } from "./event-relay.ts";
 import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";
 import { createLogger } from "../../shared/logger.ts";
+import { outboxRelayFor, type OutboxRelay } from "../outbox-relay/outbox-relay.ts";
 
 /** A family dies after 30 days without a refresh, and 90 days after sign-in at the latest. */
 export const sessionLifetimes = { idleMs: 30 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 } as const;
@@ -49,6 +51,8 @@ interface TokenRow extends FamilyRow {
  */
 export interface SessionObjectEnv {
   HYPERDRIVE: Hyperdrive;
+  /** The shared relay to `events.outbox` (one kept connection); without it each alarm opens its own connection. */
+  OUTBOX_RELAY?: DurableObjectNamespace<OutboxRelay>;
 }
 
 /**
@@ -215,14 +219,16 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   override async alarm(): Promise<void> {
     let relayFailed = false;
     if (hasPendingEvents(this.sql)) {
-      const db = createEdgeDatabase(this.env.HYPERDRIVE.connectionString);
+      const target = this.env.OUTBOX_RELAY
+        ? outboxRelayFor(this.env.OUTBOX_RELAY, this.ctx.id.toString())
+        : createEdgeDatabase(this.env.HYPERDRIVE.connectionString);
       try {
-        await relayPendingEvents(this.sql, db);
+        await relayPendingEvents(this.sql, target);
       } catch (error) {
         relayFailed = true;
         createLogger({ service: "session" }).warn("playback event relay failed; retrying", { error });
       } finally {
-        await db.destroy().catch(() => undefined);
+        if (target instanceof Kysely) await target.destroy().catch(() => undefined);
       }
     }
     const now = Date.now();

@@ -64,6 +64,7 @@ export async function startGatewayInWorkerd(options: {
           durableObjects: {
             SESSIONS: { className: "SessionDurableObject", useSQLite: true },
             RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+            OUTBOX_RELAY: { className: "OutboxRelay", useSQLite: true },
           },
           r2Buckets: ["MEDIA"],
           hyperdrives: { HYPERDRIVE: options.databaseUrl },

@@ -46,6 +46,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
 
 export { SessionDurableObject } from "../../durable-objects/session/session.ts";
 export { RateLimiter } from "../../durable-objects/rate-limiter/rate-limiter.ts";
+export { OutboxRelay } from "../../durable-objects/outbox-relay/outbox-relay.ts";
 
 export default {
   fetch(request, env, ctx) {
