@@ -64,6 +64,12 @@ export interface SessionObjectEnv {
 export class SessionDurableObject extends DurableObject<SessionObjectEnv> implements SessionStore, StreamLeaseStore {
   private readonly sql: SqlStorage;
   private successorKey: CryptoKey | undefined;
+  /**
+   * When the stored alarm is due (null: none), mirrored in memory so arming it
+   * costs no storage read per play: only this object sets it, and `alarm()`
+   * clears the mirror before anything else.
+   */
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: SessionObjectEnv) {
     super(ctx, env);
@@ -71,6 +77,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     void ctx.blockConcurrencyWhile(async () => {
       migrateSessionSchema(this.sql);
       this.successorKey = await this.loadSuccessorKey();
+      this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
@@ -217,6 +224,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
    * until then, so replays keep failing loudly) and old plays.
    */
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     let relayFailed = false;
     if (hasPendingEvents(this.sql)) {
       const target = this.env.OUTBOX_RELAY
@@ -241,7 +249,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
       // Events queued while relaying go out with the next batch; a failed relay is retried shortly.
       hasPendingEvents(this.sql) ? now + (relayFailed ? relayRetryMs : relayDelayMs) : null,
     ].filter((at): at is number => at !== null);
-    if (candidates.length > 0) await this.ctx.storage.setAlarm(Math.min(...candidates));
+    if (candidates.length > 0) await this.scheduleCleanup(Math.min(...candidates));
   }
 
   /** Runs the alarm shortly, unless it is already due sooner. */
@@ -250,7 +258,8 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   }
 
   private async scheduleCleanup(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }

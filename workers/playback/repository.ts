@@ -39,13 +39,20 @@ const playable = new Map<string, { track: PlayableTrack | undefined; at: number 
 // Concurrent misses of one track share one query (a popular track expiring under load).
 const reading = new Map<string, Promise<PlayableTrack | undefined>>();
 
-/** `findPlayableTrack`, remembered for a few seconds per isolate. */
-export async function findPlayableTrackCached(db: Kysely<Database>, id: string, now = Date.now()): Promise<PlayableTrack | undefined> {
+/**
+ * `findPlayableTrack`, remembered for a few seconds per isolate. `db` may be a
+ * function giving the handle, so a hit never opens a connection.
+ */
+export async function findPlayableTrackCached(
+  db: Kysely<Database> | (() => Kysely<Database>),
+  id: string,
+  now = Date.now(),
+): Promise<PlayableTrack | undefined> {
   const cached = playable.get(id);
   if (cached && now - cached.at < playableTtlMs) return cached.track;
   let read = reading.get(id);
   if (!read) {
-    read = findPlayableTrack(db, id).finally(() => reading.delete(id));
+    read = findPlayableTrack(typeof db === "function" ? db() : db, id).finally(() => reading.delete(id));
     reading.set(id, read);
   }
   const track = await read;

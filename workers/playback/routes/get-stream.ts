@@ -34,12 +34,14 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     const principal = principalOf(c);
-    const { db } = c.get("services");
     const playback = await playbackServices(c);
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
 
     const playId = query.play_id ?? crypto.randomUUID();
-    const [track, events] = await Promise.all([findPlayableTrackCached(db, id), playEventContext(principal.userId, playId, c.get("traceparent"))]);
+    const [track, events] = await Promise.all([
+      findPlayableTrackCached(() => c.get("services").db, id),
+      playEventContext(principal.userId, playId, c.get("traceparent")),
+    ]);
     if (track?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
     if (!track || track.status !== "published" || !track.published) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
     const rendition = chooseRendition(track, query.quality, principal.isPremium);
