@@ -5,9 +5,10 @@
  * CloudEvent id, so a relay repeated after a crash (rows inserted, not yet
  * deleted here) inserts nothing new: `on conflict (id) do nothing`.
  */
-import type { Kysely } from "kysely";
+import { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { BuiltEvent } from "../../shared/events/build.ts";
+import type { OutboxRow, OutboxSink } from "../outbox-relay/outbox-relay.ts";
 
 /** Relayed per statement; a backlog drains over several rounds. */
 const batchSize = 200;
@@ -37,17 +38,26 @@ export function hasPendingEvents(sql: SqlStorage): boolean {
   return sql.exec("select 1 from pending_events limit 1").toArray().length > 0;
 }
 
-/** Moves every pending event to `events.outbox`, oldest first; returns how many were relayed. */
-export async function relayPendingEvents(sql: SqlStorage, db: Kysely<Database>): Promise<number> {
+/**
+ * Moves every pending event to `events.outbox`, oldest first, through the
+ * shared relay object (one kept connection for many Session objects) or a
+ * database handle of the caller's; returns how many were relayed.
+ */
+export async function relayPendingEvents(sql: SqlStorage, target: Kysely<Database> | OutboxSink): Promise<number> {
   let relayed = 0;
   for (;;) {
     const rows = sql.exec<PendingRow>("select seq, id, topic, key, type, event from pending_events order by seq limit ?", batchSize).toArray();
     if (rows.length === 0) return relayed;
-    await db
-      .insertInto("events.outbox")
-      .values(rows.map((row) => ({ id: row.id, topic: row.topic, key: row.key, type: row.type, event: row.event })))
-      .onConflict((conflict) => conflict.column("id").doNothing())
-      .execute();
+    const outbox: OutboxRow[] = rows.map((row) => ({ id: row.id, topic: row.topic, key: row.key, type: row.type, event: row.event }));
+    if (target instanceof Kysely) {
+      await target
+        .insertInto("events.outbox")
+        .values(outbox)
+        .onConflict((conflict) => conflict.column("id").doNothing())
+        .execute();
+    } else {
+      await target.insert(outbox);
+    }
     const last = rows.at(-1)?.seq ?? 0;
     sql.exec("delete from pending_events where seq <= ?", last);
     relayed += rows.length;

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { Kysely } from "kysely";
 import { hashSecret, newSecret, successorSecret } from "../../workers/auth/refresh-token.ts";
 import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore } from "../../workers/auth/session-store.ts";
 import type { FinishPlayResult, PlayEventContext, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
@@ -7,16 +8,13 @@ import * as streamLease from "./stream-lease.ts";
 import { hasPendingEvents, relayPendingEvents } from "./event-relay.ts";
 import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";
 import { createLogger } from "../../shared/logger.ts";
+import { outboxRelayFor, type OutboxRelay } from "../outbox-relay/outbox-relay.ts";
 
 /** A family dies after 30 days without a refresh, and 90 days after sign-in at the latest. */
 export const sessionLifetimes = { idleMs: 30 * 24 * 3600_000, absoluteMs: 90 * 24 * 3600_000 } as const;
 /** How soon a failed relay of playback events to PostgreSQL is tried again. */
 const relayRetryMs = 5_000;
-/**
- * How long a queued playback event waits for company: a listener skipping
- * through tracks queues several, and one relay (one database connection)
- * then carries them all. Statistics do not need them sooner.
- */
+/** How soon the alarm relays events that were queued while it was relaying. */
 const relayDelayMs = 250;
 /**
  * How long a refresh secret that was just rotated may be presented again and
@@ -49,6 +47,8 @@ interface TokenRow extends FamilyRow {
  */
 export interface SessionObjectEnv {
   HYPERDRIVE: Hyperdrive;
+  /** The shared relay to `events.outbox` (one kept connection); without it each alarm opens its own connection. */
+  OUTBOX_RELAY?: DurableObjectNamespace<OutboxRelay>;
 }
 
 /**
@@ -60,6 +60,15 @@ export interface SessionObjectEnv {
 export class SessionDurableObject extends DurableObject<SessionObjectEnv> implements SessionStore, StreamLeaseStore {
   private readonly sql: SqlStorage;
   private successorKey: CryptoKey | undefined;
+  /**
+   * When the stored alarm is due (null: none), mirrored in memory so arming it
+   * costs no storage read per play: only this object sets it, and `alarm()`
+   * clears the mirror before anything else.
+   */
+  private alarmAt: number | null = null;
+  /** The relay in progress, and whether events were queued since it last looked. */
+  private relaying: Promise<void> | null = null;
+  private relayRequested = false;
 
   constructor(ctx: DurableObjectState, env: SessionObjectEnv) {
     super(ctx, env);
@@ -67,6 +76,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     void ctx.blockConcurrencyWhile(async () => {
       migrateSessionSchema(this.sql);
       this.successorKey = await this.loadSuccessorKey();
+      this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
@@ -190,9 +200,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
 
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {
     const { result, expiresAt } = streamLease.startStream(this.sql, input);
-    // A new play has both a queued event and an expiry: arm the alarm once, for the relay,
-    // which is due first; the alarm re-arms itself for the play's expiry.
-    if (result.ok && result.created) await this.scheduleCleanup(Math.min(expiresAt ?? Number.POSITIVE_INFINITY, Date.now() + relayDelayMs));
+    if (result.ok && result.created && expiresAt !== null) await this.relayNewEvents(expiresAt);
     else if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
     return result;
   }
@@ -203,7 +211,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
 
   async finishPlay(playId: string, positionMs: number, events: PlayEventContext): Promise<FinishPlayResult> {
     const result = streamLease.finishPlay(this.sql, playId, positionMs, events);
-    if (result.ok && result.firstFinish) await this.scheduleRelay();
+    if (result.ok && result.firstFinish) await this.relayNewEvents(Number.POSITIVE_INFINITY);
     return result;
   }
 
@@ -213,16 +221,14 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
    * until then, so replays keep failing loudly) and old plays.
    */
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
     let relayFailed = false;
     if (hasPendingEvents(this.sql)) {
-      const db = createEdgeDatabase(this.env.HYPERDRIVE.connectionString);
       try {
-        await relayPendingEvents(this.sql, db);
+        await this.relayQueued();
       } catch (error) {
         relayFailed = true;
         createLogger({ service: "session" }).warn("playback event relay failed; retrying", { error });
-      } finally {
-        await db.destroy().catch(() => undefined);
       }
     }
     const now = Date.now();
@@ -230,21 +236,76 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     this.sql.exec("delete from families where expires_at <= ?", now);
     streamLease.deleteExpiredPlays(this.sql, now);
     const candidates = [
-      this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at,
-      streamLease.nextPlayExpiry(this.sql),
+      this.nextExpiry(),
       // Events queued while relaying go out with the next batch; a failed relay is retried shortly.
       hasPendingEvents(this.sql) ? now + (relayFailed ? relayRetryMs : relayDelayMs) : null,
     ].filter((at): at is number => at !== null);
-    if (candidates.length > 0) await this.ctx.storage.setAlarm(Math.min(...candidates));
+    // Set even when the mirror says so: the runtime drops a fired alarm unless its handler sets one.
+    if (candidates.length > 0) {
+      this.alarmAt = Math.min(...candidates);
+      await this.ctx.storage.setAlarm(this.alarmAt);
+    }
   }
 
-  /** Runs the alarm shortly, unless it is already due sooner. */
-  private async scheduleRelay(): Promise<void> {
-    await this.scheduleCleanup(Date.now() + relayDelayMs);
+  /**
+   * Events were just queued (with a row due to expire at `expiresAt`): relay them at
+   * once, behind the answer, instead of from an alarm per play. The alarm is still armed
+   * in the same commit as the events, as the safety net should this object die or the
+   * relay fail; a relay that succeeds moves it on to the next expiry. Outgoing calls wait
+   * for the commit (the output gate), so no event leaves before its play is stored.
+   */
+  private async relayNewEvents(expiresAt: number): Promise<void> {
+    await this.scheduleCleanup(Math.min(expiresAt, Date.now() + relayRetryMs));
+    void this.relayQueued().then(
+      async () => {
+        if (hasPendingEvents(this.sql)) return;
+        const next = this.nextExpiry();
+        if (next !== null && next !== this.alarmAt) {
+          this.alarmAt = next;
+          await this.ctx.storage.setAlarm(next);
+        }
+      },
+      (error: unknown) => createLogger({ service: "session" }).warn("playback event relay failed; the alarm retries", { error }),
+    );
+  }
+
+  /**
+   * Moves every queued event out, one relay at a time so they leave in order;
+   * events queued while it runs go in a further round of the same relay.
+   */
+  private relayQueued(): Promise<void> {
+    this.relayRequested = true;
+    this.relaying ??= (async () => {
+      try {
+        while (this.relayRequested) {
+          this.relayRequested = false;
+          const target = this.env.OUTBOX_RELAY
+            ? outboxRelayFor(this.env.OUTBOX_RELAY, this.ctx.id.toString())
+            : createEdgeDatabase(this.env.HYPERDRIVE.connectionString);
+          try {
+            await relayPendingEvents(this.sql, target);
+          } finally {
+            if (target instanceof Kysely) await target.destroy().catch(() => undefined);
+          }
+        }
+      } finally {
+        this.relaying = null;
+      }
+    })();
+    return this.relaying;
+  }
+
+  /** The earliest expiry of a family or a play: when the alarm has cleaning to do. */
+  private nextExpiry(): number | null {
+    const at = [this.sql.exec<{ at: number | null }>("select min(expires_at) as at from families").one().at, streamLease.nextPlayExpiry(this.sql)].filter(
+      (value): value is number => value !== null,
+    );
+    return at.length > 0 ? Math.min(...at) : null;
   }
 
   private async scheduleCleanup(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }

@@ -19,7 +19,10 @@
  *     inspector: where the time goes, by step and by function (the raw
  *     profile is written to --profile's file, for DevTools).
  *
- *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev]
+ *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev --state-dir /dev/shm]
+ *
+ * `--state-dir` puts the Durable Objects' SQLite files and R2 objects elsewhere than the
+ * run's temporary directory, e.g. on a tmpfs (scripts/bench/workerd.ts says why).
  *
  * The database is a fresh one on DATABASE_URL's server (PostgreSQL), or an
  * embedded PGlite without it; objects go into wrangler's local R2 through the
@@ -55,6 +58,7 @@ const { values: options } = parseArgs({
     runtime: { type: "string", default: "workerd" },
     "open-loop": { type: "string", default: "10" },
     profile: { type: "string" },
+    "state-dir": { type: "string" },
   },
 });
 const duration = Number(options.duration);
@@ -153,6 +157,8 @@ async function main(): Promise<void> {
   console.log(`database: a fresh ${kind === "postgres" ? "PostgreSQL database on DATABASE_URL's server" : "embedded PGlite"}; seeding ${trackCount} tracks...`);
   const database = await createTestDatabase(kind);
   const work = await mkdtemp(join(tmpdir(), "tunec-bench-playback-"));
+  // A fresh directory under --state-dir (e.g. /dev/shm): Durable Object SQLite files and R2 objects.
+  const stateDir = options["state-dir"] ? await mkdtemp(join(options["state-dir"], "tunec-bench-state-")) : null;
   let wrangler: ReturnType<typeof spawn> | undefined;
   let workerd: RunningGateway | undefined;
   const stop = async () => {
@@ -230,6 +236,7 @@ async function main(): Promise<void> {
         databaseUrl: withPassword(database.url),
         inspectorPort,
         minify: !options.profile,
+        stateDir: stateDir ?? undefined,
       });
       base = workerd.url;
     } else {
@@ -238,7 +245,7 @@ async function main(): Promise<void> {
       base = dev.url;
     }
     console.log(
-      `gateway: ${runtime === "workerd" ? "the Worker bundle in workerd (Miniflare, no dev proxy)" : "wrangler dev (requests pass its proxy Durable Object)"} at ${base}`,
+      `gateway: ${runtime === "workerd" ? `the Worker bundle in workerd (Miniflare, no dev proxy; state in ${stateDir ?? join(work, "state")})` : "wrangler dev (requests pass its proxy Durable Object)"} at ${base}`,
     );
 
     const store = createHttpObjectStore({ baseUrl: base, token: internalToken });
@@ -358,6 +365,7 @@ async function main(): Promise<void> {
     await stop();
     await database.drop();
     await rm(work, { recursive: true, force: true });
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   }
 }
 

@@ -34,9 +34,20 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
       oauth: createWorkerOAuth(env),
       webApp: (request) => env.ASSETS.fetch(request),
       services: () => {
-        // Hyperdrive pools for us; a client per request is its recommended use.
-        const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
-        return { services: { db, auth, cache, search, mediaBaseUrl: env.MEDIA_BASE_URL }, release: () => db.destroy() };
+        // Hyperdrive pools for us; a client per request is its recommended use. Made on first use:
+        // hot routes answered from isolate caches and Durable Objects (GET /stream, /me) need none.
+        let db: ReturnType<typeof createEdgeDatabase> | undefined;
+        const services = {
+          get db() {
+            db ??= createEdgeDatabase(env.HYPERDRIVE.connectionString);
+            return db;
+          },
+          auth,
+          cache,
+          search,
+          mediaBaseUrl: env.MEDIA_BASE_URL,
+        };
+        return { services, release: async () => db?.destroy() };
       },
     });
     apps.set(env, app);
@@ -46,6 +57,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
 
 export { SessionDurableObject } from "../../durable-objects/session/session.ts";
 export { RateLimiter } from "../../durable-objects/rate-limiter/rate-limiter.ts";
+export { OutboxRelay } from "../../durable-objects/outbox-relay/outbox-relay.ts";
 
 export default {
   fetch(request, env, ctx) {

@@ -1,3 +1,4 @@
+import type { OutboxRelay } from "../../durable-objects/outbox-relay/outbox-relay.ts";
 import type { RateLimiter } from "../../durable-objects/rate-limiter/rate-limiter.ts";
 import type { SessionDurableObject } from "../../durable-objects/session/session.ts";
 
@@ -8,6 +9,8 @@ export interface WorkerBindings {
   ASSETS: Fetcher;
   /** One Session Durable Object per user: refresh-token families and devices. */
   SESSIONS: DurableObjectNamespace<SessionDurableObject>;
+  /** A few shared objects relaying the Session objects' playback events to events.outbox over one kept connection each. */
+  OUTBOX_RELAY: DurableObjectNamespace<OutboxRelay>;
   /** Secret: JSON array of private JWKs with kid and status (workers/auth/signing-keys.ts). */
   JWT_SIGNING_KEYS?: string;
   JWT_ISSUER?: string;

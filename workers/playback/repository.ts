@@ -34,22 +34,53 @@ export async function findPlayableTrack(db: Kysely<Database>, id: string): Promi
 // and a takedown a few seconds late changes little next to the media URLs
 // already out (they live MEDIA_URL_TTL_SECONDS).
 const playableTtlMs = 5_000;
+/**
+ * Past its TTL a row is still served while its refresh runs in the background
+ * (when the caller can keep one alive), so no listener waits on the catalog
+ * read, but never once this old: a takedown reaches every isolate within 10 s.
+ */
+const playableMaxStaleMs = 10_000;
 const playableLimit = 5_000;
 const playable = new Map<string, { track: PlayableTrack | undefined; at: number }>();
 // Concurrent misses of one track share one query (a popular track expiring under load).
 const reading = new Map<string, Promise<PlayableTrack | undefined>>();
 
-/** `findPlayableTrack`, remembered for a few seconds per isolate. */
-export async function findPlayableTrackCached(db: Kysely<Database>, id: string, now = Date.now()): Promise<PlayableTrack | undefined> {
-  const cached = playable.get(id);
-  if (cached && now - cached.at < playableTtlMs) return cached.track;
+type Db = Kysely<Database> | (() => Kysely<Database>);
+
+function refresh(db: Db, id: string): Promise<PlayableTrack | undefined> {
   let read = reading.get(id);
   if (!read) {
-    read = findPlayableTrack(db, id).finally(() => reading.delete(id));
+    read = findPlayableTrack(typeof db === "function" ? db() : db, id)
+      .then((track) => {
+        if (playable.size >= playableLimit) playable.clear();
+        playable.set(id, { track, at: Date.now() });
+        return track;
+      })
+      .finally(() => reading.delete(id));
     reading.set(id, read);
   }
-  const track = await read;
-  if (playable.size >= playableLimit) playable.clear();
-  playable.set(id, { track, at: Date.now() });
-  return track;
+  return read;
+}
+
+export interface CachedReadOptions {
+  now?: number;
+  /** Keeps a background refresh alive past the response (the Worker's `waitUntil`); without it a stale row is read again. */
+  waitUntil?: (promise: Promise<unknown>) => void;
+}
+
+/**
+ * `findPlayableTrack`, remembered for a few seconds per isolate. `db` may be a
+ * function giving the handle, so a hit never opens a connection.
+ */
+export async function findPlayableTrackCached(db: Db, id: string, options: CachedReadOptions = {}): Promise<PlayableTrack | undefined> {
+  const now = options.now ?? Date.now();
+  const cached = playable.get(id);
+  const age = cached ? now - cached.at : Number.POSITIVE_INFINITY;
+  if (cached && age < playableTtlMs) return cached.track;
+  const read = refresh(db, id);
+  if (cached && age < playableMaxStaleMs && options.waitUntil) {
+    options.waitUntil(read.catch(() => undefined));
+    return cached.track;
+  }
+  return read;
 }

@@ -1,4 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth, principalOf } from "../../platform/edge/authenticate.ts";
@@ -34,12 +35,14 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     const principal = principalOf(c);
-    const { db } = c.get("services");
     const playback = await playbackServices(c);
     if (!playback.leases) throw new AppError("SERVICE_UNAVAILABLE", "Streaming is not configured on this server (no session store).");
 
     const playId = query.play_id ?? crypto.randomUUID();
-    const [track, events] = await Promise.all([findPlayableTrackCached(db, id), playEventContext(principal.userId, playId, c.get("traceparent"))]);
+    const [track, events] = await Promise.all([
+      findPlayableTrackCached(() => c.get("services").db, id, { waitUntil: backgroundOf(c) }),
+      playEventContext(principal.userId, playId, c.get("traceparent")),
+    ]);
     if (track?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
     if (!track || track.status !== "published" || !track.published) throw new AppError("NOT_FOUND", `No published track has the id ${id}.`);
     const rendition = chooseRendition(track, query.quality, principal.isPremium);
@@ -84,4 +87,14 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
       200,
     );
   });
+}
+
+/** The Worker's `waitUntil`; undefined where the runtime has no execution context (Deno, Node). */
+function backgroundOf(c: Context<GatewayEnv>): ((promise: Promise<unknown>) => void) | undefined {
+  try {
+    const context = c.executionCtx;
+    return (promise) => context.waitUntil(promise);
+  } catch {
+    return undefined;
+  }
 }
