@@ -21,13 +21,19 @@ export interface SearchInvalidation {
   changed(record: LogRecord): void;
 }
 
-export function searchInvalidation(cache: Cache | null, logger: Logger): SearchInvalidation {
+/**
+ * `afterCommit` runs after every handled batch that changed the index, before
+ * the cache is touched: the OpenSearch pump is woken there, so it ships the
+ * change at once instead of at its next poll.
+ */
+export function searchInvalidation(cache: Cache | null, logger: Logger, options: { afterCommit?: () => void } = {}): SearchInvalidation {
   const dirty = new Set<string>();
   const partitionOf = (record: { topic: string; partition: number }) => `${record.topic}/${record.partition}`;
 
   async function afterBatch(records: readonly LogRecord[]): Promise<void> {
     const first = records[0];
     if (!first || !dirty.delete(partitionOf(first))) return;
+    options.afterCommit?.();
     if (!cache) return;
     try {
       await cache.increment(searchVersionKey);

@@ -28,8 +28,9 @@ export const indexerService: OriginService = {
     const backbone = createEventLog(config, db, log);
     const cache = config.REDIS_URL ? failOpen(createRedisCache({ url: config.REDIS_URL }), log) : null;
     if (!cache) log.info("REDIS_URL not set: no search cache to invalidate");
-    const invalidation = searchInvalidation(cache, log);
     let pump: OpenSearchPump | undefined;
+    // Committed index changes wake the OpenSearch pump (freshness: no poll interval between the commit and the shipment).
+    const invalidation = searchInvalidation(cache, log, { afterCommit: () => pump?.wake() });
     try {
       if (config.OPENSEARCH_URL) {
         // OpenSearch gets every document change whenever it is configured, whichever engine answers searches.
