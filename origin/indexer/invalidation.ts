@@ -66,7 +66,12 @@ export interface SearchInvalidation {
   changed(record: LogRecord, change: IndexChange): void;
 }
 
-export function searchInvalidation(cache: Cache | null, db: Kysely<Database>, logger: Logger): SearchInvalidation {
+/**
+ * `afterCommit` runs after every handled batch that changed the index, before
+ * the cache is touched: the OpenSearch pump is woken there, so it ships the
+ * change at once instead of at its next poll.
+ */
+export function searchInvalidation(cache: Cache | null, db: Kysely<Database>, logger: Logger, options: { afterCommit?: () => void } = {}): SearchInvalidation {
   const pending = new Map<string, IndexChange>();
   const partitionOf = (record: { topic: string; partition: number }) => `${record.topic}/${record.partition}`;
 
@@ -76,6 +81,7 @@ export function searchInvalidation(cache: Cache | null, db: Kysely<Database>, lo
     const change = pending.get(partitionOf(first));
     if (!change) return;
     pending.delete(partitionOf(first));
+    options.afterCommit?.();
     if (!cache) return;
     try {
       await invalidateDocuments(cache, await changedDocuments(db, change), logger);

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createLogger } from "../../shared/logger.ts";
 import type { TrackRow } from "../../shared/events/track-events.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../shared/testing/test-database.ts";
 import { openSearchSearch } from "../../workers/search/opensearch/adapter.ts";
@@ -8,11 +9,35 @@ import { aliasName } from "../../workers/search/opensearch/indices.ts";
 import { dropTestIndices, testOpenSearchClient, testOpenSearchUrl } from "../../workers/search/testing/engines.ts";
 import { z } from "zod";
 import { applyTrackDeleted, applyTrackUpdated } from "./apply.ts";
-import { currentIndices, drainOnce, ensureIndices, readDocuments, registerSync, tombstoneVersion, writeDocuments } from "./opensearch-sync.ts";
+import {
+  currentIndices,
+  drainOnce,
+  ensureIndices,
+  readDocuments,
+  refreshPolicy,
+  registerSync,
+  startOpenSearchPump,
+  tombstoneVersion,
+  writeDocuments,
+} from "./opensearch-sync.ts";
 import { reindexOpenSearch } from "./opensearch-reindex.ts";
 import { reindex } from "./reindex.ts";
 
 const docSchema = z.object({ found: z.boolean(), _version: z.number().optional(), _source: z.object({ title: z.string(), visible: z.boolean() }).optional() });
+
+describe("refresh policy of the pump", () => {
+  it("forces a refresh at most once per gap and waits for the scheduled one in between", () => {
+    let now = 0;
+    const next = refreshPolicy(250, () => now);
+    expect(next()).toBe(true);
+    now = 100;
+    expect(next()).toBe("wait_for");
+    now = 249;
+    expect(next()).toBe("wait_for");
+    now = 250;
+    expect(next()).toBe(true);
+  });
+});
 
 // The OpenSearch read model kept from the PostgreSQL one: notes, bulk shipping, external versions, alias swap.
 describe.runIf(testOpenSearchUrl)("shipping search documents to OpenSearch", () => {
@@ -84,6 +109,28 @@ describe.runIf(testOpenSearchUrl)("shipping search documents to OpenSearch", () 
     expect(await stored(id)).toMatchObject({ _version: tombstoneVersion, _source: { visible: false } });
     expect((await search("pachka sigaret")).hits.map((hit) => hit.id)).not.toContain(id);
     expect(await writeDocuments(client, aliasName(prefix, "tracks"), live, { refresh: true })).toEqual({ written: 0, stale: 1 });
+  });
+
+  it("a woken pump ships at once, not at its next poll, and the shipment is searchable when the bulk returns", async () => {
+    const shipped = vi.fn(async () => undefined);
+    // A poll interval far beyond the test's timeout: only wake() can ship in time.
+    const pump = startOpenSearchPump(database.db, client, { prefix, log: createLogger({ test: "pump" }, "error"), intervalMs: 60_000, afterShip: shipped });
+    try {
+      await drain();
+      // Let the pump's first pass find nothing and go to sleep for its 60 s.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(shipped).not.toHaveBeenCalled();
+      const id = await insert("Восьмиклассница");
+      await applyTrackUpdated(database.db, { op: "c", before: null, after: await rowOf(id), source });
+      const started = performance.now();
+      pump.wake();
+      await vi.waitFor(() => expect(shipped).toHaveBeenCalled(), { timeout: 5_000, interval: 10 });
+      // afterShip runs after the bulk returned: the change must be searchable already, without waiting for the 1 s refresh.
+      expect((await search("vosmiklassnitsa")).hits.map((hit) => hit.id)).toContain(id);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await pump.stop();
+    }
   });
 
   it("reindexes into new indices and swaps the aliases while searches keep answering", async () => {

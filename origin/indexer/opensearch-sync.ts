@@ -278,15 +278,39 @@ export async function previousForms(client: OpenSearchClient, alias: string, ids
 }
 
 export interface OpenSearchPump {
+  /** Ship now instead of at the next poll: the indexer calls it once its changes have committed. */
+  wake(): void;
   /** Resolves once every note present now has been shipped (tests, reindex). */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Ships notes continuously: straight away while there are more, else every
- * `intervalMs`; while OpenSearch is unreachable it backs off (notes wait in
- * PostgreSQL, nothing is lost) and logs once per outage.
+ * How a shipment becomes searchable. `wait_for` parks the bulk request until
+ * the index's next scheduled refresh (refresh_interval 1 s): on average half
+ * a second, up to a whole one, and more when the node is loaded; that was
+ * most of OpenSearch's freshness. `true` refreshes the written shard at once,
+ * which costs a small segment each time, so it is allowed at most once per
+ * `minGapMs`; a busier stream falls back to `wait_for` and so to the
+ * scheduled refresh. Either way the bulk returns only once searches see the
+ * shipment, so dropping cached pages after it stays safe.
+ */
+export function refreshPolicy(minGapMs: number, now: () => number = () => performance.now()): () => true | "wait_for" {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    const at = now();
+    if (at - last < minGapMs) return "wait_for";
+    last = at;
+    return true;
+  };
+}
+
+/**
+ * Ships notes continuously: straight away while there are more, when woken
+ * (the indexer's committed changes), else every `intervalMs` (notes written
+ * by other processes: reindex, a second indexer); while OpenSearch is
+ * unreachable it backs off (notes wait in PostgreSQL, nothing is lost) and
+ * logs once per outage.
  */
 export function startOpenSearchPump(
   db: Kysely<Database>,
@@ -295,27 +319,33 @@ export function startOpenSearchPump(
     prefix: string;
     log: Logger;
     intervalMs?: number;
+    /** Least time between two forced refreshes (see refreshPolicy). */
+    minRefreshGapMs?: number;
     /** After a shipment is visible to searches: what it shipped (cached searches are dropped from it). */
     afterShip?: (documents: ReadonlyArray<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }>) => Promise<void>;
   },
 ): OpenSearchPump {
   const intervalMs = options.intervalMs ?? 100;
+  const refresh = refreshPolicy(options.minRefreshGapMs ?? 250);
   let stopped = false;
   let failing = false;
   let delay = intervalMs;
   let wake: (() => void) | undefined;
+  // A wake-up that arrives while a shipment is under way must not be lost: the loop goes round again at once.
+  let woken = false;
   let prepared = false;
   const loop = (async () => {
     while (!stopped) {
       let shipped = 0;
+      woken = false;
       try {
         // Writing through a missing alias would auto-create an index with guessed mappings.
         if (!prepared) await ensureIndices(client, options.prefix);
         prepared = true;
-        // wait_for: the shipment returns once searches see it, so dropping cached pages after it is safe.
+        // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
         const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
         shipped = await drainOnce(db, client, options.prefix, {
-          refresh: "wait_for",
+          refresh: refresh(),
           // Only asked for when someone listens: it costs an _mget per kind.
           shipped: options.afterShip
             ? (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) })))
@@ -330,7 +360,8 @@ export function startOpenSearchPump(
         failing = true;
         delay = Math.min(delay * 2, 5_000);
       }
-      if (shipped === 0 || failing)
+      if (stopped) break;
+      if ((shipped === 0 && !woken) || failing)
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           wake = () => {
@@ -338,9 +369,15 @@ export function startOpenSearchPump(
             resolve();
           };
         });
+      wake = undefined;
     }
   })();
   return {
+    wake() {
+      woken = true;
+      // While failing, the back-off decides: a wake-up per committed batch would hammer a down node.
+      if (!failing) wake?.();
+    },
     async flush() {
       for (;;) {
         const left = await db

@@ -39,10 +39,11 @@ export const indexerService: OriginService = {
     const backbone = createEventLog(config, db, log);
     const cache = config.REDIS_URL ? failOpen(createRedisCache({ url: config.REDIS_URL }), log) : null;
     if (!cache) log.info("REDIS_URL not set: no search cache to invalidate");
+    let pump: OpenSearchPump | undefined;
     // Whichever engine answers searches, its change must be visible before cached pages go:
     // PostgreSQL's at the consumer's commit, OpenSearch's after the pump's shipment.
-    const invalidation = searchInvalidation(config.SEARCH_ENGINE === "postgres" ? cache : null, db, log);
-    let pump: OpenSearchPump | undefined;
+    // Committed index changes wake the OpenSearch pump (freshness: no poll interval between the commit and the shipment).
+    const invalidation = searchInvalidation(config.SEARCH_ENGINE === "postgres" ? cache : null, db, log, { afterCommit: () => pump?.wake() });
     try {
       if (config.OPENSEARCH_URL) {
         // OpenSearch gets every document change whenever it is configured, whichever engine answers searches.

@@ -23,8 +23,10 @@
  * would, shipping to OpenSearch when it is measured); a track's title is
  * changed with plain SQL and each engine is polled until the new title finds it.
  */
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
+import { z } from "zod";
 import { nodeConfigSchema, openSearchAuth, parseConfig } from "../../shared/config.ts";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
@@ -57,10 +59,16 @@ if (engineNames.includes("opensearch") && !config.OPENSEARCH_URL)
 const openSearch = config.OPENSEARCH_URL ? createOpenSearchClient({ url: config.OPENSEARCH_URL, timeoutMs: 120_000, auth: openSearchAuth(config) }) : undefined;
 const databaseUrl = config.DATABASE_URL;
 const db = createPostgresDatabase(databaseUrl, { maxConnections: 4, applicationName: "tunec-bench-search" });
-const engines: Array<{ name: string; port: SearchPort }> = engineNames.map((name) =>
+// The baseline of each engine: a trivial round trip, so a loaded machine's latency can be told from the engine's cost.
+const engines: Array<{ name: string; port: SearchPort; roundTrip: () => Promise<unknown>; baseline: string }> = engineNames.map((name) =>
   name === "opensearch" && openSearch
-    ? { name, port: openSearchSearch(openSearch, { prefix: config.OPENSEARCH_INDEX_PREFIX }) }
-    : { name, port: postgresSearch(db) },
+    ? {
+        name,
+        port: openSearchSearch(openSearch, { prefix: config.OPENSEARCH_INDEX_PREFIX }),
+        roundTrip: () => openSearch.request("GET", "/", z.unknown()),
+        baseline: "GET /",
+      }
+    : { name, port: postgresSearch(db), roundTrip: () => sql`select 1`.execute(db), baseline: "SELECT 1" },
 );
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -88,7 +96,7 @@ async function reindexAll(): Promise<void> {
   }
 }
 
-async function latency(port: SearchPort, name: string): Promise<void> {
+async function latency({ port, name, roundTrip, baseline }: (typeof engines)[number]): Promise<void> {
   const count = Number((await sql<{ n: string }>`select count(*) as n from search.tracks where visible`.execute(db)).rows[0]?.n ?? 0);
   const sample = await sql<SampleTrack>`
     select id, title, artist_names[1] as artist from search.tracks where visible order by md5(id::text) limit ${Number(values.queries)}`.execute(db);
@@ -96,7 +104,17 @@ async function latency(port: SearchPort, name: string): Promise<void> {
   console.log(`\n${name}: ${count} visible tracks; ${queries.length} queries from ${sample.rows.length} sampled tracks`);
   // Warm-up: caches of either engine, connections, JIT.
   for (const query of queries.slice(0, 30)) await port.search({ q: query.q, type: "track", limit: 20 });
-  console.log("kind            n     p50 ms  p95 ms  p99 ms  found in top 10");
+  const base: number[] = [];
+  for (let i = 0; i < 200; i += 1) {
+    const started = performance.now();
+    await roundTrip();
+    base.push(performance.now() - started);
+  }
+  const b = summary(base);
+  console.log(
+    `baseline ${baseline.padEnd(8)}${String(b.n).padStart(4)} ${fmt(b.p50)} ${fmt(b.p95)} ${fmt(b.p99)}   (load average ${(await readFile("/proc/loadavg", "utf8").catch(() => "?")).split(" ").slice(0, 3).join(" ")})`,
+  );
+  console.log("kind            n     p50 ms  p95 ms  p99 ms  found in top 10  p95 / baseline p95");
   for (const kind of queryKinds) {
     const times: number[] = [];
     const timed: Array<{ ms: number; q: string }> = [];
@@ -110,7 +128,10 @@ async function latency(port: SearchPort, name: string): Promise<void> {
       if (result.hits.slice(0, 10).some((hit) => hit.id === query.expectedId)) found += 1;
     }
     const s = summary(times);
-    console.log(`${kind.padEnd(14)} ${String(s.n).padStart(4)} ${fmt(s.p50)} ${fmt(s.p95)} ${fmt(s.p99)}   ${((100 * found) / Math.max(1, s.n)).toFixed(0)}%`);
+    const found10 = `${((100 * found) / Math.max(1, s.n)).toFixed(0)}%`.padStart(4);
+    console.log(
+      `${kind.padEnd(14)} ${String(s.n).padStart(4)} ${fmt(s.p50)} ${fmt(s.p95)} ${fmt(s.p99)}   ${found10}            ${(s.p95 / b.p95).toFixed(1)}×`,
+    );
     for (const slow of timed.sort((a, b) => b.ms - a.ms).slice(0, Number(values.slowest))) console.log(`    ${slow.ms.toFixed(1)} ms  ${slow.q}`);
   }
 }
@@ -130,27 +151,27 @@ async function freshness(): Promise<void> {
       const word = `svezhak${index}x${Math.floor(Math.random() * 1e6)}`;
       const started = performance.now();
       await sql`update catalog.tracks set title = ${`Свежий трек ${word}`} where id = ${id}`.execute(db);
-      // Every engine polled in turn: each time is when that engine first showed the change.
-      const pending = new Set(engines.map((engine) => engine.name));
-      while (pending.size > 0) {
-        for (const engine of engines) {
-          if (!pending.has(engine.name)) continue;
-          const result = await engine.port.search({ q: word, type: "track", limit: 5 });
-          if (result.hits.some((hit) => hit.id === id)) {
-            pending.delete(engine.name);
-            times.get(engine.name)?.push(performance.now() - started);
+      // Every engine polled on its own: a slow engine's searches must not delay noticing the other's change.
+      await Promise.all(
+        engines.map(async (engine) => {
+          for (;;) {
+            const result = await engine.port.search({ q: word, type: "track", limit: 5 });
+            if (result.hits.some((hit) => hit.id === id)) {
+              times.get(engine.name)?.push(performance.now() - started);
+              return;
+            }
+            if (performance.now() - started > 30_000) throw new Error(`change of ${id} not searchable on ${engine.name} after 30 s`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
           }
-        }
-        if (performance.now() - started > 30_000) throw new Error(`change of ${id} not searchable on ${[...pending].join(", ")} after 30 s`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+        }),
+      );
     }
   } finally {
     await indexer.stop();
     await cdc.stop();
     await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${slot}`.execute(db).catch(() => undefined);
   }
-  console.log("");
+  console.log(`\nload average ${(await readFile("/proc/loadavg", "utf8").catch(() => "?")).split(" ").slice(0, 3).join(" ")}`);
   for (const [name, ms] of times) {
     const s = summary(ms);
     console.log(
@@ -161,7 +182,7 @@ async function freshness(): Promise<void> {
 
 try {
   if (values.reindex) await reindexAll();
-  for (const engine of engines) await latency(engine.port, engine.name);
+  for (const engine of engines) await latency(engine);
   await freshness();
 } finally {
   await db.destroy();
