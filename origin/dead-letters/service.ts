@@ -36,7 +36,8 @@ export function createDeadLettersService(options: DeadLettersServiceOptions = {}
         });
         const loop = startPeriodic(options.replayIntervalMs ?? 2_000, log, "dead-letter replay pass failed", async () => {
           await publishReplays(db, backbone.log, log);
-        });
+          // A replay request is an update of events.dead_letters (by the Worker's admin API).
+        }, "events.dead_letters");
         return {
           async stop() {
             await loop.stop();
