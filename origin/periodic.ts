@@ -10,13 +10,7 @@ import { hintedSafetyPollMs, tableWriteHints } from "./platform/table-write-hint
  * this process, the next pass runs when that table is written, else after a
  * slow safety poll: an idle system does not run the pass every few seconds.
  */
-export function startPeriodic(
-  intervalMs: number,
-  log: Logger,
-  failure: string,
-  work: () => Promise<void>,
-  wakeOn?: string,
-): { stop(): Promise<void> } {
+export function startPeriodic(intervalMs: number, log: Logger, failure: string, work: () => Promise<void>, wakeOn?: string): { stop(): Promise<void> } {
   const stopping = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
