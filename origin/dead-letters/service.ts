@@ -34,9 +34,16 @@ export function createDeadLettersService(options: DeadLettersServiceOptions = {}
           // Raw records, not events: a dead letter may be anything (invalid JSON included).
           handle: (records) => archiveDeadLetters(db, records),
         });
-        const loop = startPeriodic(options.replayIntervalMs ?? 2_000, log, "dead-letter replay pass failed", async () => {
-          await publishReplays(db, backbone.log, log);
-        });
+        const loop = startPeriodic(
+          options.replayIntervalMs ?? 2_000,
+          log,
+          "dead-letter replay pass failed",
+          async () => {
+            await publishReplays(db, backbone.log, log);
+            // A replay request is an update of events.dead_letters (by the Worker's admin API).
+          },
+          "events.dead_letters",
+        );
         return {
           async stop() {
             await loop.stop();

@@ -36,6 +36,16 @@ export async function releaseUpload(db: Kysely<Database>, id: string, owner: str
     .execute();
 }
 
+/** Milliseconds until the earliest lease in `state` runs out (an upload becomes claimable again), or null. */
+export async function msUntilNextLease(db: Kysely<Database>, state: UploadState): Promise<number | null> {
+  const result = await sql<{ ms: number | string | null }>`
+    select extract(epoch from min(lease_until) - now()) * 1000 as ms
+      from ingestion.uploads
+     where state = ${state} and lease_until >= now()`.execute(db);
+  const ms = result.rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.ceil(Number(ms));
+}
+
 /** Work waiting in `state` (for tests and lag logs). */
 export async function pendingCount(db: Kysely<Database>, state: UploadState): Promise<number> {
   const row = await db

@@ -3,7 +3,8 @@ import type { Database } from "../../shared/db/database.ts";
 import type { UploadState } from "../../shared/db/ingestion.table.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { UploadRow } from "../../workers/ingestion/domain/uploads.ts";
-import { claimUpload, releaseUpload } from "./queue.ts";
+import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
+import { claimUpload, msUntilNextLease, releaseUpload } from "./queue.ts";
 
 export interface WorkerLoopOptions {
   db: Kysely<Database>;
@@ -11,7 +12,7 @@ export interface WorkerLoopOptions {
   /** The state this worker takes uploads from. */
   state: UploadState;
   leaseMs: number;
-  /** Sleep between polls when there is no work. */
+  /** Sleep between polls when there is no work and no embedded database hints new uploads. */
   pollMs?: number;
   /** Handles one claimed upload; throwing gives it back for a retry with backoff. */
   handle(upload: UploadRow, owner: string, signal: AbortSignal): Promise<void>;
@@ -35,6 +36,15 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const stopping = new AbortController();
   const pollMs = options.pollMs ?? 500;
   let lastHousekeeping = 0;
+
+  // With hints (embedded database in this process), a new or updated upload wakes the loop; it
+  // also wakes when the earliest lease (a retry's backoff, a crashed worker's claim) runs out.
+  const waitForWork = async (since: number) => {
+    if (!tableWriteHints.watching) return sleep(pollMs);
+    const nextLease = await msUntilNextLease(options.db, options.state);
+    const safety = Math.min(hintedSafetyPollMs, Math.max(nextLease ?? hintedSafetyPollMs, 10));
+    return tableWriteHints.wait("ingestion.uploads", safety, stopping.signal, since);
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -63,7 +73,8 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   const running = (async () => {
     while (!stopping.signal.aborted) {
       try {
-        if (!(await once())) await sleep(pollMs);
+        const since = tableWriteHints.version("ingestion.uploads");
+        if (!(await once())) await waitForWork(since);
       } catch (error) {
         options.logger.error("worker loop failed; retrying", { error });
         await sleep(Math.max(pollMs, 2_000));

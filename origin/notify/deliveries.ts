@@ -49,6 +49,16 @@ export async function claimDue(db: Kysely<Database>, owner: string, leaseMs: num
   return result.rows;
 }
 
+/** Milliseconds until the earliest claimable delivery is due (a retry's backoff, a lapsed lease), or null. */
+export async function msUntilNextDue(db: Kysely<Database>, maxAttempts: number): Promise<number | null> {
+  const result = await sql<{ ms: number | string | null }>`
+    select extract(epoch from min(next_attempt_at) - now()) * 1000 as ms
+      from notify.deliveries
+     where status in ('pending', 'sending') and attempts < ${maxAttempts}`.execute(db);
+  const ms = result.rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.ceil(Number(ms));
+}
+
 /** Account mails (`account-*` templates) carry a one-time link: once sent, the log keeps only the subject. */
 const withoutLinks = sql<string>`case when template like 'account-%'
   then jsonb_build_object('subject', content->'subject', 'redacted', true) else content end`;

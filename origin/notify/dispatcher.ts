@@ -16,7 +16,8 @@ import type { EmailContent, PushContent } from "../../shared/db/notify.table.ts"
 import type { Logger } from "../../shared/logger.ts";
 import { backoffDelay } from "../events/consumer/retry.ts";
 import type { RetryPolicy } from "../events/consumer.ts";
-import { claimDue, failAbandoned, markAttemptFailed, markSent, type DeliveryRow } from "./deliveries.ts";
+import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
+import { claimDue, failAbandoned, markAttemptFailed, markSent, msUntilNextDue, type DeliveryRow } from "./deliveries.ts";
 import { DeliveryFailure, type Mailer, type PushSender } from "./ports.ts";
 
 export interface DispatcherOptions {
@@ -125,6 +126,15 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       stopping.signal.addEventListener("abort", done, { once: true });
     });
 
+  // With hints (embedded database in this process) a new delivery wakes the loop; it also wakes
+  // when the earliest delivery falls due (a retry's backoff, a lapsed lease). Else the old poll.
+  const waitForWork = async (since: number) => {
+    if (!tableWriteHints.watching) return sleep(pollMs);
+    const due = await msUntilNextDue(db, retry.maxAttempts);
+    const safety = Math.min(hintedSafetyPollMs, Math.max(due ?? hintedSafetyPollMs, 10));
+    return tableWriteHints.wait("notify.deliveries", safety, stopping.signal, since);
+  };
+
   let lastHousekeeping = 0;
   const running = (async () => {
     while (!stopping.signal.aborted) {
@@ -134,10 +144,11 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
           const abandoned = await failAbandoned(db, retry.maxAttempts);
           if (abandoned > 0) options.logger.warn("deliveries abandoned mid-send after their last attempt", { count: abandoned });
         }
+        const since = tableWriteHints.version("notify.deliveries");
         const rows = await claimDue(db, owner, leaseMs, batchSize, retry.maxAttempts);
         // One batch in parallel: different recipients, and the lease covers each send's timeout.
         await Promise.all(rows.map(deliver));
-        if (rows.length < batchSize) await sleep(pollMs);
+        if (rows.length < batchSize) await waitForWork(since);
       } catch (error) {
         options.logger.error("notification dispatcher failed; retrying", { error });
         await sleep(Math.max(pollMs, 2_000));

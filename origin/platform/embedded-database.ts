@@ -5,6 +5,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { watchOutboxWrites } from "../cdc/trigger/write-hints.ts";
 import { pinExtendedQueryBatches } from "./pglite-socket-pinning.ts";
+import { watchTableWrites } from "./table-write-hints.ts";
 
 export interface EmbeddedDatabase {
   /** postgres:// URL that any PostgreSQL client (pg in Node or workerd) can use. */
@@ -28,6 +29,8 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
   pinExtendedQueryBatches(server);
   // The CDC relay waits for these instead of polling the outbox (PGlite cannot LISTEN).
   const stopHints = watchOutboxWrites(server);
+  // The work-queue loops (uploads, notifications, imports, replays) wait for these the same way.
+  const stopTableHints = watchTableWrites(server);
   await server.start();
   const address = server.getServerConn();
   const port = Number(address.split(":").pop() ?? options.port);
@@ -35,6 +38,7 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
     url: `postgres://postgres@${host}:${port}/postgres`,
     async stop() {
       stopHints();
+      stopTableHints();
       await server.stop();
       await pglite.close();
     },

@@ -34,6 +34,16 @@ export async function claimImport(db: Kysely<Database>, owner: string, leaseMs: 
   return result.rows[0];
 }
 
+/** Milliseconds until the earliest leased import can be taken again (a retry's backoff, a crashed worker), or null. */
+export async function msUntilNextLease(db: Kysely<Database>): Promise<number | null> {
+  const result = await sql<{ ms: number | string | null }>`
+    select extract(epoch from min(lease_until) - now()) * 1000 as ms
+      from users.imports
+     where status in ('queued', 'reading', 'matching') and lease_until >= now()`.execute(db);
+  const ms = result.rows[0]?.ms;
+  return ms === null || ms === undefined ? null : Math.ceil(Number(ms));
+}
+
 /** Extends the lease, or throws LeaseLostError (rolling back the caller's transaction). */
 export async function renewLease(trx: Transaction<Database>, id: string, owner: string, leaseMs: number, changes: Record<string, unknown> = {}): Promise<void> {
   const updated = await trx

@@ -8,7 +8,8 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { ImportStoppedError, runImport, type ImportWork } from "./process.ts";
-import { claimImport, failImport, LeaseLostError, releaseImport } from "./queue.ts";
+import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
+import { claimImport, failImport, LeaseLostError, msUntilNextLease, releaseImport } from "./queue.ts";
 import { ImportSourceError, type ImportSources } from "./sources/index.ts";
 
 export interface ImportWorkerOptions {
@@ -79,13 +80,23 @@ export function createImportWorker(options: ImportWorkerOptions): ImportWorker &
       stopping.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
     });
 
+  // With hints (embedded database in this process) a new import wakes the loop; it also wakes
+  // when the earliest lease runs out (a retry's backoff, a crashed worker). Else the old poll.
+  const waitForWork = async (since: number) => {
+    if (!tableWriteHints.watching) return sleep(options.pollMs ?? 1_000);
+    const nextLease = await msUntilNextLease(options.db);
+    const safety = Math.min(hintedSafetyPollMs, Math.max(nextLease ?? hintedSafetyPollMs, 10));
+    return tableWriteHints.wait("users.imports", safety, stopping.signal, since);
+  };
+
   return {
     once,
     start() {
       running ??= (async () => {
         while (!stopping.signal.aborted) {
           try {
-            if (!(await once())) await sleep(options.pollMs ?? 1_000);
+            const since = tableWriteHints.version("users.imports");
+            if (!(await once())) await waitForWork(since);
           } catch (error) {
             options.logger.error("import worker loop failed; retrying", { error });
             await sleep(2_000);
