@@ -46,7 +46,7 @@ export async function loadWaveState(db: Kysely<Database>, accountId: string): Pr
       select track_id, signal, weight, greatest(0, extract(epoch from now() - occurred_at) / 86400) as age_days
       from recs.interactions where account_id = ${accountId} order by occurred_at desc limit ${recentSignals}),
     scores as (
-      select track_id, sum(weight * power(0.5, age_days / ${halfLifeDays}))::float8 as score,
+      select track_id, sum(weight::float8 * power(0.5::float8, age_days::float8 / ${halfLifeDays}))::float8 as score,
         sum(case when signal in ('like', 'wave_like') then 1 when signal = 'unlike' then -1 else 0 end) > 0 as liked
       from recent group by track_id),
     served as (select w.track_id, w.artist_id, w.feedback from recs.wave_served w join touched t on t.session_id = w.session_id)
