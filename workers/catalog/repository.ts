@@ -32,8 +32,9 @@ export interface TrackFilters {
 
 const utcMicros = (column: RawBuilder<unknown>) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-function selectTracks(where: RawBuilder<unknown>, orderAndLimit: RawBuilder<unknown>) {
+function selectTracks(where: RawBuilder<unknown>, orderAndLimit: RawBuilder<unknown>, before: RawBuilder<unknown> = sql``) {
   return sql<TrackRecord>`
+    ${before}
     select t.id, t.title, t.position, t.duration_ms, t.explicit, t.genres, t.language, t.isrc,
       ${utcMicros(sql`t.published_at`)} as published_at,
       al.id as album_id, al.title as album_title, al.cover_key,
@@ -68,10 +69,14 @@ export async function findTrack(db: Kysely<Database>, id: string): Promise<Track
   return (await selectTracks(sql`t.id = ${id}`, sql``).execute(db)).rows[0];
 }
 
-/** Published tracks by id, in the order of `ids` (unknown and unpublished ones left out). */
-export async function findTracks(db: Kysely<Database>, ids: readonly string[]): Promise<TrackRecord[]> {
+/**
+ * Published tracks by id, in the order of `ids` (unknown and unpublished ones left out).
+ * `before`: a `with … as (…)` clause run in the same statement — a write that
+ * belongs with this read (the wave's served rows) costs no extra round trip.
+ */
+export async function findTracks(db: Kysely<Database>, ids: readonly string[], before?: RawBuilder<unknown>): Promise<TrackRecord[]> {
   if (ids.length === 0) return [];
-  const rows = (await selectTracks(sql`t.id = any(${[...ids]}::uuid[])`, sql``).execute(db)).rows;
+  const rows = (await selectTracks(sql`t.id = any(${[...ids]}::uuid[])`, sql``, before).execute(db)).rows;
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }

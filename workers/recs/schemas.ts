@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { RawBuilder } from "kysely";
 import { problemLanguage } from "../../shared/i18n/problem-text.ts";
 import { findTracks } from "../catalog/repository.ts";
 import { toTrack, trackSchema } from "../catalog/schemas.ts";
@@ -40,7 +41,8 @@ export const recommendedTrackSchema = trackSchema.extend({ reason: reasonSchema 
 export const tracksSchema = z.object({ tracks: z.array(trackSchema) }).openapi("TrackList");
 
 /** Catalog track bodies in the order of `items`, each with its reason; tracks the catalog no longer shows drop out. */
-export async function withTracks(c: Context<GatewayEnv>, items: ReadonlyArray<{ id: string; reason: Reason }>) {
+/** `before`: a write to run in the same statement (see findTracks). */
+export async function withTracks(c: Context<GatewayEnv>, items: ReadonlyArray<{ id: string; reason: Reason }>, before?: RawBuilder<unknown>) {
   const services = c.get("services");
   const language = problemLanguage(c.req.header("accept-language"));
   const records = new Map(
@@ -48,6 +50,7 @@ export async function withTracks(c: Context<GatewayEnv>, items: ReadonlyArray<{ 
       await findTracks(
         services.db,
         items.map((item) => item.id),
+        before,
       )
     ).map((record) => [record.id, record]),
   );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { catalogFromRecords } from "./catalog.ts";
 import { itemNeighbours, type ItemModel } from "./item-knn.ts";
 import { aggregate, type InteractionLog } from "./log.ts";
-import { recommend } from "./recommend.ts";
+import { recommend } from "../../../shared/recs/recommend.ts";
 import { neighboursOf } from "./sparse.ts";
 import { generateWorld, logOfPlays } from "./synthetic.ts";
 import { DEFAULT_TRAIN, trainModels } from "./train.ts";

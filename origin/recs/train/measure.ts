@@ -1,7 +1,7 @@
 /** One model's offline figures on the synthetic log: shared by the in-memory and the through-the-database paths. */
 import { evaluate, type HoldOut, type Metrics } from "../model/evaluate.ts";
 import type { PopularSegment } from "../model/popularity.ts";
-import { recommend } from "../model/recommend.ts";
+import { recommend } from "../../../shared/recs/recommend.ts";
 import type { Neighbours } from "../model/sparse.ts";
 import type { SyntheticWorld } from "../model/synthetic.ts";
 import type { TrainedModels } from "../model/train.ts";

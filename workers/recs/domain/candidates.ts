@@ -99,3 +99,85 @@ export async function artistNames(db: Kysely<Database>, ids: readonly string[]):
     .execute();
   return new Map(rows.map((row) => [row.id, row.name]));
 }
+
+export interface WaveCandidateQuery {
+  /** Tracks whose neighbour lists feed recommend() (the listener's strongest). */
+  seeds: readonly string[];
+  /** Neighbours read per seed (the trainer stores up to its K). */
+  perSeed: number;
+  segments: readonly string[];
+  segmentDepth: number;
+  /** Depth of the overall list ('all'), the exploration / cold-start pool. */
+  allDepth: number;
+  artistIds: readonly string[];
+  perArtist: number;
+}
+
+export interface WaveCandidates {
+  neighbors: Neighbor[];
+  popular: Popular[];
+  artistTracks: Array<{ id: string; artistId: string }>;
+  /** Catalog rows of every candidate that is published (the others are left out here). */
+  meta: Map<string, TrackMeta>;
+}
+
+type CandidateRow = {
+  source: "neighbor" | "popular" | "artist";
+  key: string | null;
+  id: string;
+  score: number;
+  title: string | null;
+  artist_id: string | null;
+  artist_name: string | null;
+  explicit: boolean | null;
+  genres: string[] | null;
+  language: string | null;
+};
+
+/**
+ * Every source of wave candidates and their catalog rows in one statement:
+ * the neighbour lists of the seeds, popularity per segment and overall, the
+ * most popular tracks of some artists. Rows of unpublished tracks still come
+ * back (without catalog columns) so a segment's maximum stays the trainer's.
+ */
+export async function waveCandidates(db: Kysely<Database>, query: WaveCandidateQuery): Promise<WaveCandidates> {
+  const segments = [...query.segments];
+  const result = await sql<CandidateRow>`
+    with cand as (
+      select 'neighbor' as source, n.track_id::text as key, n.neighbor_id as id, n.score::float8 as score, n.rank as ord
+      from recs.track_neighbors n where n.track_id = any(${[...query.seeds]}::uuid[]) and n.rank < ${query.perSeed}
+      union all
+      select 'popular', p.segment, p.track_id, p.score::float8, p.rank
+      from recs.popular_tracks p
+      where (p.segment = any(${segments}::text[]) and p.rank < ${query.segmentDepth}) or (p.segment = 'all' and p.rank < ${query.allDepth})
+      union all
+      select 'artist', artist_id::text, id, 0, n from (
+        select t.id, t.artist_id, row_number() over (partition by t.artist_id order by coalesce(s.popularity, 0) desc, t.id) as n
+        from catalog.tracks t left join catalog.track_stats s on s.track_id = t.id
+        where t.artist_id = any(${[...query.artistIds]}::uuid[]) and t.status = 'published'
+      ) ranked where n <= ${query.perArtist})
+    select c.source, c.key, c.id, c.score, t.title, t.artist_id, a.name as artist_name, t.explicit, t.genres, t.language
+    from cand c
+    left join catalog.tracks t on t.id = c.id and t.status = 'published' and t.published_at is not null
+    left join catalog.artists a on a.id = t.artist_id
+    order by c.source, c.key, c.ord`.execute(db);
+  const out: WaveCandidates = { neighbors: [], popular: [], artistTracks: [], meta: new Map() };
+  for (const row of result.rows) {
+    const key = row.key ?? "";
+    if (row.source === "neighbor") out.neighbors.push({ seed: key, id: row.id, score: row.score });
+    else if (row.source === "popular") out.popular.push({ segment: key, id: row.id, score: row.score });
+    else out.artistTracks.push({ id: row.id, artistId: key });
+    if (row.title !== null && row.artist_id !== null && !out.meta.has(row.id)) {
+      out.meta.set(row.id, {
+        id: row.id,
+        title: row.title,
+        artistId: row.artist_id,
+        artistName: row.artist_name ?? "",
+        explicit: row.explicit ?? false,
+        genres: row.genres ?? [],
+        language: row.language,
+      });
+    }
+  }
+  return out;
+}

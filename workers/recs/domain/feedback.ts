@@ -6,40 +6,46 @@
  * through an event because the edge already holds the transaction and the
  * session row is the idempotency key; the trainer reads the same table.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
-import type { Feedback } from "./profile.ts";
-import { touchSession } from "./profile.ts";
+import { type Feedback, sessionIdleMinutes } from "./profile.ts";
 
 export type FeedbackOutcome = "recorded" | "unchanged" | "no_track";
 
+/**
+ * One statement, so one round trip and atomic without BEGIN/COMMIT: the track
+ * check, the session upsert (as touchSession), the served row's reaction, and —
+ * only when the reaction changed — the hidden row and the interaction.
+ */
 export async function recordFeedback(db: Kysely<Database>, accountId: string, trackId: string, action: Feedback): Promise<FeedbackOutcome> {
-  const track = await db.selectFrom("catalog.tracks").select("artist_id").where("id", "=", trackId).where("status", "=", "published").executeTakeFirst();
-  if (!track) return "no_track";
-  const sessionId = await touchSession(db, accountId);
-  return db.transaction().execute(async (trx) => {
-    const changed = await trx
-      .insertInto("recs.wave_served")
-      .values({ session_id: sessionId, track_id: trackId, artist_id: track.artist_id, feedback: action })
-      .onConflict((oc) =>
-        oc.columns(["session_id", "track_id"]).doUpdateSet({ feedback: action }).where("recs.wave_served.feedback", "is distinct from", action),
-      )
-      .returning("track_id")
-      .executeTakeFirst();
-    if (!changed) return "unchanged";
-    if (action === "dislike") {
-      await trx
-        .insertInto("recs.hidden_tracks")
-        .values({ account_id: accountId, track_id: trackId })
-        .onConflict((oc) => oc.columns(["account_id", "track_id"]).doNothing())
-        .execute();
-    }
-    const signal = action === "like" ? "wave_like" : action === "dislike" ? "wave_dislike" : "wave_skip";
-    await trx
-      .insertInto("recs.interactions")
-      .values({ event_id: crypto.randomUUID(), account_id: accountId, track_id: trackId, signal, weight: SIGNAL_WEIGHTS[signal], occurred_at: new Date() })
-      .execute();
-    return "recorded";
-  });
+  const signal = action === "like" ? "wave_like" : action === "dislike" ? "wave_dislike" : "wave_skip";
+  const result = await sql<{ found: boolean; changed: boolean }>`
+    with track as (select artist_id from catalog.tracks where id = ${trackId} and status = 'published'),
+    previous as (select session_id from recs.wave_sessions where account_id = ${accountId}),
+    touched as (
+      insert into recs.wave_sessions as s (account_id, session_id, last_seen_at)
+      select ${accountId}, gen_random_uuid(), now() where exists (select 1 from track)
+      on conflict (account_id) do update set
+        session_id = case when s.last_seen_at < now() - make_interval(mins => ${sessionIdleMinutes}) then excluded.session_id else s.session_id end,
+        last_seen_at = now()
+      returning s.session_id),
+    dropped as (
+      delete from recs.wave_served w using previous p, touched t where w.session_id = p.session_id and p.session_id <> t.session_id),
+    changed as (
+      insert into recs.wave_served as w (session_id, track_id, artist_id, feedback)
+      select t.session_id, ${trackId}, track.artist_id, ${action} from touched t, track
+      on conflict (session_id, track_id) do update set feedback = excluded.feedback where w.feedback is distinct from excluded.feedback
+      returning w.track_id),
+    hidden as (
+      insert into recs.hidden_tracks (account_id, track_id)
+      select ${accountId}, track_id from changed where ${action} = 'dislike'
+      on conflict (account_id, track_id) do nothing),
+    signal as (
+      insert into recs.interactions (event_id, account_id, track_id, signal, weight, occurred_at)
+      select ${crypto.randomUUID()}, ${accountId}, track_id, ${signal}, ${SIGNAL_WEIGHTS[signal]}, now() from changed)
+    select exists (select 1 from track) as found, exists (select 1 from changed) as changed`.execute(db);
+  const row = result.rows[0];
+  if (!row?.found) return "no_track";
+  return row.changed ? "recorded" : "unchanged";
 }

@@ -8,9 +8,9 @@ import type { Database } from "../../../shared/db/database.ts";
 import { SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
 
 /** Signals read per request: enough for a taste, bounded so a heavy listener costs the same. */
-const recentSignals = 300;
+export const recentSignals = 300;
 /** A signal a week old weighs half a fresh one. */
-const halfLifeDays = 7;
+export const halfLifeDays = 7;
 /** A wave session ends after this long without a wave request or feedback. */
 export const sessionIdleMinutes = 30;
 

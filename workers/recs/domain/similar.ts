@@ -6,34 +6,28 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 
+/** One statement: the track check, its neighbours, and the content fill (the caller then reads the records). */
 export async function similarTrackIds(db: Kysely<Database>, trackId: string, limit: number): Promise<string[] | undefined> {
-  const track = await db
-    .selectFrom("catalog.tracks")
-    .select(["artist_id", "genres"])
-    .where("id", "=", trackId)
-    .where("status", "=", "published")
-    .executeTakeFirst();
-  if (!track) return undefined;
-  const [neighbors, content] = await Promise.all([
-    db
-      .selectFrom("recs.track_neighbors")
-      .select("neighbor_id")
-      .where("track_id", "=", trackId)
-      .where("neighbor_id", "!=", trackId)
-      .orderBy("rank")
-      .limit(limit * 2)
-      .execute(),
-    sql<{ id: string }>`
-      select t.id from catalog.tracks t left join catalog.track_stats s on s.track_id = t.id
-      where t.status = 'published' and t.id <> ${trackId}
-        and (t.artist_id = ${track.artist_id} or t.genres && ${track.genres}::text[])
-      order by (t.artist_id = ${track.artist_id}) desc,
-        cardinality(array(select unnest(t.genres) intersect select unnest(${track.genres}::text[]))) desc,
-        coalesce(s.popularity, 0) desc, t.id
-      limit ${limit}`.execute(db),
-  ]);
-  const ids = [...new Set([...neighbors.map((row) => row.neighbor_id), ...content.rows.map((row) => row.id)])].filter((id) => id !== trackId);
-  return ids;
+  const result = await sql<{ found: boolean; neighbors: string[]; content: string[] }>`
+    with track as (select artist_id, genres from catalog.tracks where id = ${trackId} and status = 'published'),
+    neighbors as (
+      select neighbor_id as id, rank from recs.track_neighbors
+      where track_id = ${trackId} and neighbor_id <> ${trackId} and exists (select 1 from track)
+      order by rank limit ${limit * 2}),
+    content as (
+      select t.id, row_number() over (
+          order by (t.artist_id = x.artist_id) desc,
+            cardinality(array(select unnest(t.genres) intersect select unnest(x.genres))) desc,
+            coalesce(s.popularity, 0) desc, t.id) as ord
+      from track x cross join catalog.tracks t left join catalog.track_stats s on s.track_id = t.id
+      where t.status = 'published' and t.id <> ${trackId} and (t.artist_id = x.artist_id or t.genres && x.genres)
+      order by ord limit ${limit})
+    select exists (select 1 from track) as found,
+      coalesce((select json_agg(id order by rank) from neighbors), '[]') as neighbors,
+      coalesce((select json_agg(id order by ord) from content), '[]') as content`.execute(db);
+  const row = result.rows[0];
+  if (!row?.found) return undefined;
+  return [...new Set([...row.neighbors, ...row.content])].filter((id) => id !== trackId);
 }
 
 export interface SimilarArtist {

@@ -4,15 +4,18 @@
  * A brand-new listener has no signals: the onboarding taste (genres, artists)
  * or, without one, overall popularity seeds the wave.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
-import { type TrackMeta, popularIn, trackMeta, trackNeighbors, tracksOfArtists } from "./candidates.ts";
-import { loadProfile, loadSession, type Profile, touchSession } from "./profile.ts";
+import { type TrackMeta, waveCandidates } from "./candidates.ts";
+import { collaborativeScores } from "./collaborative.ts";
+import type { Profile } from "./profile.ts";
+import { loadWaveState } from "./wave-state.ts";
 import { type Candidate, type Ranked, rankWave } from "./rank.ts";
 
 /** Seeds (the listener's strongest recent tracks) expanded per request. */
 const maxSeeds = 20;
-const neighborsPerSeed = 20;
+/** All of a seed's stored list (the trainer keeps K = 50): recommend() sums over them as the evaluation does. */
+const neighborsPerSeed = 50;
 const popularDepth = 50;
 const exploreDepth = 100;
 const tracksPerArtist = 5;
@@ -34,19 +37,29 @@ function add(map: Map<string, number>, key: string, weight: number): void {
   map.set(key, (map.get(key) ?? 0) + weight);
 }
 
-/** Candidates of every source for a profile; `liveLikes` are this session's likes, the strongest seeds. */
+/** Weight of recommend()'s score against the other sources (its sums are about 1–3 for a liked seed). */
+const collaborativeWeight = 2;
+/** Collaborative candidates kept per request: far more than a page, so filters and feedback have room. */
+const collaborativeDepth = 200;
+/** A like in this session adds this much preference to the track (the live pull of similar tracks). */
+const liveLikeBoost = 3;
+
+/**
+ * Candidates of every source for a profile, in one statement. `liveLikes` are
+ * this session's likes, the strongest seeds. `known` holds the catalog rows of
+ * the profile's tracks (loadWaveState read them); the returned meta adds the
+ * candidates'.
+ */
 export async function gatherCandidates(
   db: Kysely<Database>,
   profile: Profile,
   liveLikes: readonly string[],
-): Promise<{ candidates: Candidate[]; topGenres: Set<string> }> {
-  const seedScores = new Map([...profile.trackScores].filter(([id, score]) => score > 0 && !profile.hidden.has(id)));
-  for (const id of liveLikes) add(seedScores, id, 3);
-  const seeds = top(seedScores, maxSeeds);
-  const seedMeta = await trackMeta(
-    db,
-    seeds.map((seed) => seed.key),
-  );
+  known: ReadonlyMap<string, TrackMeta>,
+): Promise<{ candidates: Candidate[]; topGenres: Set<string>; meta: Map<string, TrackMeta> }> {
+  const preferences = new Map([...profile.trackScores].filter(([id]) => !profile.hidden.has(id)));
+  for (const id of liveLikes) add(preferences, id, liveLikeBoost);
+  const seeds = top(preferences, maxSeeds);
+  const seedMeta = known;
   const maxSeed = seeds[0]?.weight ?? 1;
   const artistWeights = new Map<string, number>();
   const genreWeights = new Map<string, number>();
@@ -69,31 +82,34 @@ export async function gatherCandidates(
   const cold = seeds.length === 0 && profile.taste.genres.length === 0 && chosenArtists.length === 0;
   const segments = [...topGenres.map((genre) => `genre:${genre.key}`), ...topLanguage.map((language) => `language:${language.key}`)];
 
-  const [neighbors, popular, everywhere, artistTracks] = await Promise.all([
-    trackNeighbors(
-      db,
-      seeds.map((seed) => seed.key),
-      neighborsPerSeed,
-    ),
-    popularIn(db, segments, popularDepth),
-    popularIn(db, ["all"], exploreDepth),
-    tracksOfArtists(db, [...topArtists.map((artist) => artist.key), ...chosenArtists], tracksPerArtist),
-  ]);
+  // A taken-down seed keeps no list: its neighbours would lose their reason.
+  const found = await waveCandidates(db, {
+    seeds: seeds.map((seed) => seed.key).filter((id) => seedMeta.has(id)),
+    perSeed: neighborsPerSeed,
+    segments,
+    segmentDepth: popularDepth,
+    allDepth: exploreDepth,
+    artistIds: [...topArtists.map((artist) => artist.key), ...chosenArtists],
+    perArtist: tracksPerArtist,
+  });
+  const meta = new Map([...seedMeta, ...found.meta]);
+  const popular = found.popular.filter((row) => row.segment !== "all");
+  const everywhere = found.popular.filter((row) => row.segment === "all");
 
   const candidates: Candidate[] = [];
-  const seedWeight = new Map(seeds.map((seed) => [seed.key, seed.weight / maxSeed]));
-  for (const neighbor of neighbors) {
-    const seed = seedMeta.get(neighbor.seed);
-    if (!seed) continue; // the seed itself was taken down: its neighbours lose their reason
-    const liked = profile.liked.has(neighbor.seed) || liveLikes.includes(neighbor.seed);
+  // The evaluated ranking (shared/recs/recommend.ts) over the listener's preferences and the seeds' lists.
+  for (const row of collaborativeScores(preferences, found.neighbors, profile.hidden, collaborativeDepth)) {
+    const seed = seedMeta.get(row.because);
+    if (!seed) continue;
+    const liked = profile.liked.has(row.because) || liveLikes.includes(row.because);
     candidates.push({
-      id: neighbor.id,
-      score: 3 * (seedWeight.get(neighbor.seed) ?? 0) * neighbor.score,
+      id: row.id,
+      score: collaborativeWeight * row.score,
       reason: { code: liked ? "liked_similar" : "played_similar", params: { track: seed.title, track_id: seed.id } },
     });
   }
   const maxBySegment = new Map<string, number>();
-  for (const row of [...popular, ...everywhere]) maxBySegment.set(row.segment, Math.max(maxBySegment.get(row.segment) ?? 0, row.score));
+  for (const row of found.popular) maxBySegment.set(row.segment, Math.max(maxBySegment.get(row.segment) ?? 0, row.score));
   const genreWeight = new Map(topGenres.map((genre) => [`genre:${genre.key}`, genre.weight / (topGenres[0]?.weight ?? 1)]));
   for (const row of popular) {
     const relative = row.score / (maxBySegment.get(row.segment) || 1);
@@ -108,7 +124,7 @@ export async function gatherCandidates(
     }
   }
   const artistWeight = new Map(topArtists.map((artist) => [artist.key, artist.weight / (topArtists[0]?.weight ?? 1)]));
-  for (const track of artistTracks) {
+  for (const track of found.artistTracks) {
     const chosen = !artistWeight.has(track.artistId);
     candidates.push({
       id: track.id,
@@ -127,7 +143,7 @@ export async function gatherCandidates(
         : { id: row.id, score: relative, reason: { code: "explore", params: {} }, explore: true },
     );
   }
-  return { candidates, topGenres: new Set(topGenres.map((genre) => genre.key)) };
+  return { candidates, topGenres: new Set(topGenres.map((genre) => genre.key)), meta };
 }
 
 /** Exploration stays outside the listener's genres; its reason names the genre it explores. */
@@ -150,19 +166,40 @@ function nameArtists(ranked: Ranked[], meta: ReadonlyMap<string, TrackMeta>): Ra
   );
 }
 
-export async function nextWave(db: Kysely<Database>, accountId: string, limit: number, random?: () => number): Promise<Ranked[]> {
-  const sessionId = await touchSession(db, accountId);
-  const [profile, session] = await Promise.all([loadProfile(db, accountId), loadSession(db, sessionId)]);
+/**
+ * Two round trips before the response: the listener's state (loadWaveState)
+ * and the candidates (waveCandidates). The served rows are written by the
+ * caller in the statement that reads the tracks' records (routes/wave.ts).
+ */
+export async function nextWave(
+  db: Kysely<Database>,
+  accountId: string,
+  limit: number,
+  random?: () => number,
+): Promise<{ ranked: Ranked[]; served: ServedRow[]; sessionId: string }> {
+  const { profile, session, meta: known } = await loadWaveState(db, accountId);
   const liveLikes = session.served.filter((row) => row.feedback === "like").map((row) => row.trackId);
-  const { candidates, topGenres } = await gatherCandidates(db, profile, liveLikes);
-  const meta = await trackMeta(db, [...new Set(candidates.map((candidate) => candidate.id))]);
+  const { candidates, topGenres, meta } = await gatherCandidates(db, profile, liveLikes, known);
   const ranked = nameArtists(rankWave(shapeExploration(candidates, meta, topGenres), meta, profile, session, limit, random), meta);
-  if (ranked.length > 0) {
-    await db
-      .insertInto("recs.wave_served")
-      .values(ranked.map((row) => ({ session_id: sessionId, track_id: row.id, artist_id: meta.get(row.id)?.artistId ?? "" })))
-      .onConflict((oc) => oc.columns(["session_id", "track_id"]).doNothing())
-      .execute();
-  }
-  return ranked;
+  return {
+    ranked,
+    served: ranked.map((row) => ({ trackId: row.id, artistId: meta.get(row.id)?.artistId ?? "" })),
+    sessionId: session.sessionId,
+  };
+}
+
+export interface ServedRow {
+  trackId: string;
+  artistId: string;
+}
+
+/**
+ * The CTE that remembers a page as served in the session (never again in it),
+ * to run in the statement reading the page's track records.
+ */
+export function recordServed(sessionId: string, served: readonly ServedRow[]): RawBuilder<unknown> {
+  return sql`with recorded as (
+    insert into recs.wave_served (session_id, track_id, artist_id)
+    select ${sessionId}::uuid, track_id, artist_id from unnest(${served.map((row) => row.trackId)}::uuid[], ${served.map((row) => row.artistId)}::uuid[]) as s(track_id, artist_id)
+    on conflict (session_id, track_id) do nothing)`;
 }

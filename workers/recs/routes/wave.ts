@@ -3,7 +3,7 @@ import { AppError } from "../../../shared/errors.ts";
 import type { GatewayEnv } from "../../platform/edge/context.ts";
 import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { recordFeedback } from "../domain/feedback.ts";
-import { nextWave } from "../domain/wave.ts";
+import { nextWave, recordServed } from "../domain/wave.ts";
 import { callerId } from "../../platform/edge/authenticate.ts";
 import { authProblems, pageLimit, problemContent, recommendedTrackSchema, withTracks } from "../schemas.ts";
 
@@ -51,10 +51,11 @@ const feedbackRoute = createRoute({
 export function registerWaveRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(waveRoute, async function wave(c) {
     const { limit } = c.req.valid("query");
-    const ranked = await nextWave(c.get("services").db, callerId(c), limit);
+    const { ranked, served, sessionId } = await nextWave(c.get("services").db, callerId(c), limit);
     c.header("cache-control", "no-store");
     c.header("vary", "accept-language");
-    return c.json({ tracks: await withTracks(c, ranked) }, 200);
+    // Third and last round trip: the page's records, with the served rows written in the same statement.
+    return c.json({ tracks: await withTracks(c, ranked, served.length > 0 ? recordServed(sessionId, served) : undefined) }, 200);
   });
   app.openapi(feedbackRoute, async function waveFeedback(c) {
     const body = c.req.valid("json");

@@ -1,6 +1,8 @@
 /**
- * Scoring a listener's next tracks from precomputed neighbours — the reference
- * the offline evaluation measures; the edge read path implements the same sum:
+ * Scoring a listener's next tracks from precomputed neighbours — the function
+ * the offline evaluation measures (origin/recs/train/measure.ts) and the one the
+ * edge's wave calls (workers/recs/domain/wave.ts), so the served collaborative
+ * ranking is the evaluated one. Runtime-neutral: typed arrays and Maps only.
  *
  *   score(j) = Σ_{i ∈ profile} log(1 + p_i) · s_ij
  *
@@ -10,7 +12,13 @@
  * the profile, excluded tracks (disliked, skipped, taken down) are never
  * returned; the list is topped up from a popularity list. Ties: lower index.
  */
-import type { Neighbours } from "./sparse.ts";
+/** Top-K neighbour lists, row i at ids[i·k … i·k+k) (−1 ends a short list); scores best first. */
+export interface Neighbours {
+  n: number;
+  k: number;
+  ids: ArrayLike<number>;
+  scores: ArrayLike<number>;
+}
 
 export interface Profile {
   items: ArrayLike<number>;
