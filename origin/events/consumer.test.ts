@@ -350,5 +350,65 @@ describe.each(databaseKinds())("consumer framework on %s", (databaseKind) => {
       await waitFor(() => drained(restarted), "event handled after restart");
       expect((await effects()).map((row) => row.event_id)).toEqual([event.id]);
     });
+
+    it("passes a run of events to a batch handler in one call, without duplicates, and redoes a failed run one event at a time", async () => {
+      const calls: string[][] = [];
+      let failOnce = true;
+      const consumer = await startConsumer({
+        log,
+        db,
+        group,
+        topics: [topic],
+        handlers: {},
+        batchHandlers: {
+          async "tunec.playback.playback-started.v1"(events, trx, context) {
+            calls.push(events.map((event) => event.id));
+            expect(context.records.map((record) => JSON.parse(record.value).id)).toEqual(events.map((event) => event.id));
+            const ids = events.map((event) => event.id);
+            const users = events.map((event) => event.data.userId);
+            // One statement for the whole run: the point of a batch handler.
+            await sql`insert into public.consumer_effects (grp, event_id, user_id) select ${group}, * from unnest(${ids}::text[], ${users}::text[])`.execute(
+              trx,
+            );
+            if (failOnce && events.length > 1) {
+              failOnce = false;
+              throw new Error("fails the first run");
+            }
+          },
+        },
+        retry,
+        logger: recordingLogger(),
+        lagIntervalMs: 0,
+      });
+      running.push(consumer);
+      const userId = crypto.randomUUID();
+      const built = Array.from({ length: 5 }, () => buildEvent({ type: "tunec.playback.playback-started.v1", data: play(userId), source: "/tunec/test" }));
+      const first = built[0];
+      if (!first) throw new Error("no event built");
+      // One publish: the records arrive together; the first one twice.
+      await log.publish([first, ...built].map(({ event, key }) => ({ topic, key, value: JSON.stringify(event) })));
+      await waitFor(() => drained(consumer), "the run consumed");
+      const ids = built.map(({ event }) => event.id);
+      // Applied once each, in order, although the first run rolled back.
+      expect((await effects()).map((row) => row.event_id)).toEqual(ids);
+      expect(calls.some((call) => call.length > 1)).toBe(true);
+      expect(calls.flat().filter((id) => id === first.event.id).length).toBeLessThanOrEqual(2);
+      expect(calls.every((call) => new Set(call).size === call.length)).toBe(true);
+    });
+
+    it("refuses a type in both handlers and batchHandlers", async () => {
+      await expect(
+        startConsumer({
+          log,
+          db,
+          group,
+          topics: [topic],
+          handlers: { "tunec.playback.playback-started.v1": recordEffect },
+          batchHandlers: { "tunec.playback.playback-started.v1": async () => undefined },
+          retry,
+          logger: recordingLogger(),
+        }),
+      ).rejects.toThrow(/both handlers and batchHandlers/);
+    });
   });
 });

@@ -18,13 +18,26 @@ import { consumerLag, recordLag, reportLag } from "./consumer/lag.ts";
 import { createBatchProcessor } from "./consumer/process-batch.ts";
 import type { ConsumerOptions, RunningConsumer } from "./consumer/types.ts";
 
-export type { ConsumerLag, ConsumerOptions, EventHandler, EventHandlers, HandlerContext, RetryPolicy, RunningConsumer } from "./consumer/types.ts";
+export type {
+  BatchContext,
+  ConsumerLag,
+  ConsumerOptions,
+  EventBatchHandler,
+  EventBatchHandlers,
+  EventHandler,
+  EventHandlers,
+  HandlerContext,
+  RetryPolicy,
+  RunningConsumer,
+} from "./consumer/types.ts";
 export { ConsumerStoppingError } from "./consumer/process-record.ts";
 
 const defaultLagIntervalMs = 30_000;
 
 export async function startConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
   if (!Number.isInteger(options.retry.maxAttempts) || options.retry.maxAttempts < 1) throw new RangeError("retry.maxAttempts must be an integer ≥ 1");
+  const both = Object.keys(options.batchHandlers ?? {}).filter((type) => type in options.handlers);
+  if (both.length > 0) throw new RangeError(`event types in both handlers and batchHandlers: ${both.join(", ")}`);
   const logger = options.logger.child({ group: options.group });
   // Dead-letter topics must exist before the first poison event: Kafka refuses to publish to unknown topics.
   await options.log.ensureTopics(topicSpecs(options.topics));
@@ -40,7 +53,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
   });
   const lag = () => consumerLag(options.log, options.group, options.topics);
   const stopReporting = reportLag(lag, logger, options.lagIntervalMs ?? defaultLagIntervalMs, (measured) => recordLag(options.db, measured));
-  logger.info("consumer started", { topics: options.topics, handles: Object.keys(options.handlers) });
+  logger.info("consumer started", { topics: options.topics, handles: [...Object.keys(options.handlers), ...Object.keys(options.batchHandlers ?? {})] });
 
   let stopped: Promise<void> | undefined;
   return {

@@ -4,10 +4,19 @@ import type { Logger } from "../../../shared/logger.ts";
 import type { LogRecord } from "../event-log.ts";
 import type { DeadLetterReason } from "./dead-letter.ts";
 import { decodeData, decodeEnvelope, hasKnownType } from "./decode.ts";
-import type { EventHandler, EventHandlers } from "./types.ts";
+import type { EventBatchHandler, EventBatchHandlers, EventHandler, EventHandlers } from "./types.ts";
 
 export type Prepared =
-  | { kind: "handle"; record: LogRecord; event: TunecEvent; handler: EventHandler<EventType>; logger: Logger }
+  | {
+      kind: "handle";
+      record: LogRecord;
+      event: TunecEvent;
+      /** Handles this event alone (for a batch handler: a batch of one). */
+      handler: EventHandler<EventType>;
+      /** Set when the type has a batch handler: consecutive events of it go in one call. */
+      batch?: EventBatchHandler<EventType>;
+      logger: Logger;
+    }
   | { kind: "poison"; record: LogRecord; reason: DeadLetterReason; error: Error; logger: Logger }
   | { kind: "skip"; record: LogRecord };
 
@@ -16,7 +25,7 @@ export type Prepared =
  * catalogue), the dead-letter topic (it can never be handled: no retries), or
  * nothing (a type this group does not handle).
  */
-export function prepareRecord(record: LogRecord, handlers: EventHandlers, base: Logger): Prepared {
+export function prepareRecord(record: LogRecord, handlers: EventHandlers, base: Logger, batchHandlers: EventBatchHandlers = {}): Prepared {
   const decoded = decodeEnvelope(record);
   if (!decoded.ok) return { kind: "poison", record, reason: decoded.reason, error: decoded.error, logger: base };
   const envelope = decoded.envelope;
@@ -33,12 +42,15 @@ export function prepareRecord(record: LogRecord, handlers: EventHandlers, base: 
     logger.warn("unknown event type skipped");
     return { kind: "skip", record };
   }
-  const handler = handlers[envelope.type] as EventHandler<EventType> | undefined;
+  const batch = batchHandlers[envelope.type] as EventBatchHandler<EventType> | undefined;
+  const handler: EventHandler<EventType> | undefined = batch
+    ? (event, trx, context) => batch([event], trx, { logger: context.logger, records: [context.record], attempt: context.attempt })
+    : (handlers[envelope.type] as EventHandler<EventType> | undefined);
   if (!handler) {
     logger.debug("no handler for event type; skipped");
     return { kind: "skip", record };
   }
   const data = decodeData(envelope);
   if (!data.ok) return { kind: "poison", record, reason: "invalid-event", error: data.error, logger };
-  return { kind: "handle", record, event: data.event, handler, logger };
+  return batch ? { kind: "handle", record, event: data.event, handler, batch, logger } : { kind: "handle", record, event: data.event, handler, logger };
 }

@@ -8,11 +8,13 @@ import type { ConsumerOptions } from "./types.ts";
  * default) each run of handleable events commits in ONE transaction with their
  * inbox rows — one commit instead of one per event — and falls back to one
  * event at a time (with retries) when any of them fails, so a failure never
- * half-applies the run. A poison record ends a run: the events before it
+ * half-applies the run. Events whose type has a batch handler are passed to it
+ * a consecutive run at a time, so the effect of a whole fetched batch can be
+ * one statement. A poison record ends a run: the events before it
  * commit first, then it is dead-lettered, keeping the partition's order.
  */
 export function createBatchProcessor(options: ConsumerOptions, stopping: AbortSignal) {
-  const { db, group } = options;
+  const { db, group, logger } = options;
   const events = createEventProcessor(options, stopping);
   const together = (options.transactionScope ?? "batch") === "batch";
 
@@ -29,15 +31,37 @@ export function createBatchProcessor(options: ConsumerOptions, stopping: AbortSi
           .returning("event_id")
           .execute();
         const fresh = new Set(inserted.map((row) => row.event_id));
+        // Consecutive events with one batch handler go in one call; order is kept.
+        let pending: Handleable[] = [];
+        const flushPending = async () => {
+          const first = pending[0];
+          if (!first?.batch) return;
+          const items = pending;
+          pending = [];
+          // Which event of a batch failed is unknown: each gets a fresh first attempt alone.
+          current = undefined;
+          await first.batch(
+            items.map((item) => item.event),
+            trx,
+            { logger, records: items.map((item) => item.record), attempt: 1 },
+          );
+        };
         for (const item of run) {
           // delete: a second copy of an event within the run is a duplicate too.
           if (!fresh.delete(item.event.id)) {
             item.logger.debug("duplicate event ignored");
             continue;
           }
+          if (item.batch) {
+            if (pending[0] && pending[0].batch !== item.batch) await flushPending();
+            pending.push(item);
+            continue;
+          }
+          await flushPending();
           current = item;
           await item.handler(item.event, trx, { logger: item.logger, traceparent: item.event.traceparent, record: item.record, attempt: 1 });
         }
+        await flushPending();
         current = undefined;
       });
       return { ok: true };
@@ -58,7 +82,7 @@ export function createBatchProcessor(options: ConsumerOptions, stopping: AbortSi
   return async function processBatch(records: LogRecord[]): Promise<void> {
     let run: Handleable[] = [];
     for (const record of records) {
-      const prepared = prepareRecord(record, options.handlers, options.logger);
+      const prepared = prepareRecord(record, options.handlers, logger, options.batchHandlers);
       if (prepared.kind === "handle") run.push(prepared);
       if (prepared.kind !== "poison") continue;
       await flush(run);
