@@ -9,7 +9,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
-import { type Feedback, sessionIdleMinutes } from "./profile.ts";
+import { type Feedback, sessionUpsertCtes } from "./profile.ts";
 
 export type FeedbackOutcome = "recorded" | "unchanged" | "no_track";
 
@@ -22,16 +22,7 @@ export async function recordFeedback(db: Kysely<Database>, accountId: string, tr
   const signal = action === "like" ? "wave_like" : action === "dislike" ? "wave_dislike" : "wave_skip";
   const result = await sql<{ found: boolean; changed: boolean }>`
     with track as (select artist_id from catalog.tracks where id = ${trackId} and status = 'published'),
-    previous as (select session_id from recs.wave_sessions where account_id = ${accountId}),
-    touched as (
-      insert into recs.wave_sessions as s (account_id, session_id, last_seen_at)
-      select ${accountId}, gen_random_uuid(), now() where exists (select 1 from track)
-      on conflict (account_id) do update set
-        session_id = case when s.last_seen_at < now() - make_interval(mins => ${sessionIdleMinutes}) then excluded.session_id else s.session_id end,
-        last_seen_at = now()
-      returning s.session_id),
-    dropped as (
-      delete from recs.wave_served w using previous p, touched t where w.session_id = p.session_id and p.session_id <> t.session_id),
+    ${sessionUpsertCtes(accountId, sql`exists (select 1 from track)`)},
     changed as (
       insert into recs.wave_served as w (session_id, track_id, artist_id, feedback)
       select t.session_id, ${trackId}, track.artist_id, ${action} from touched t, track

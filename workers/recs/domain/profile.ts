@@ -3,7 +3,7 @@
  * ones count more), the onboarding taste, hidden tracks, and the current
  * session's served tracks and live feedback.
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
 
@@ -13,6 +13,26 @@ export const recentSignals = 300;
 export const halfLifeDays = 7;
 /** A wave session ends after this long without a wave request or feedback. */
 export const sessionIdleMinutes = 30;
+
+/**
+ * The session upsert as CTEs for one-statement routes: `previous` (the old
+ * session id), `touched` (the current one: a new id after `sessionIdleMinutes`
+ * idle) and `dropped` (the old session's served rows, once it rolled over).
+ * `onlyIf`: a condition on the statement's other CTEs; without it the session
+ * is always touched. Same rules as touchSession.
+ */
+export function sessionUpsertCtes(accountId: string, onlyIf: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
+  return sql`previous as (select session_id from recs.wave_sessions where account_id = ${accountId}),
+    touched as (
+      insert into recs.wave_sessions as s (account_id, session_id, last_seen_at)
+      select ${accountId}, gen_random_uuid(), now() where ${onlyIf}
+      on conflict (account_id) do update set
+        session_id = case when s.last_seen_at < now() - make_interval(mins => ${sessionIdleMinutes}) then excluded.session_id else s.session_id end,
+        last_seen_at = now()
+      returning s.session_id),
+    dropped as (
+      delete from recs.wave_served w using previous p, touched t where w.session_id = p.session_id and p.session_id <> t.session_id)`;
+}
 
 export type Feedback = "like" | "dislike" | "skip";
 

@@ -11,7 +11,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { TrackMeta } from "./candidates.ts";
-import { type Feedback, halfLifeDays, type Profile, recentSignals, type SessionState, sessionIdleMinutes } from "./profile.ts";
+import { type Feedback, halfLifeDays, type Profile, recentSignals, type SessionState, sessionUpsertCtes } from "./profile.ts";
 
 export interface WaveState {
   profile: Profile;
@@ -33,15 +33,7 @@ export async function loadWaveState(db: Kysely<Database>, accountId: string): Pr
   // Data-modifying CTEs all see the snapshot from before the statement: `served`
   // reads the current session's rows, and a new session id has none.
   const result = await sql<StateRow>`
-    with previous as (select session_id from recs.wave_sessions where account_id = ${accountId}),
-    touched as (
-      insert into recs.wave_sessions as s (account_id, session_id, last_seen_at) values (${accountId}, gen_random_uuid(), now())
-      on conflict (account_id) do update set
-        session_id = case when s.last_seen_at < now() - make_interval(mins => ${sessionIdleMinutes}) then excluded.session_id else s.session_id end,
-        last_seen_at = now()
-      returning s.session_id),
-    dropped as (
-      delete from recs.wave_served w using previous p, touched t where w.session_id = p.session_id and p.session_id <> t.session_id),
+    with ${sessionUpsertCtes(accountId)},
     recent as (
       select track_id, signal, weight, greatest(0, extract(epoch from now() - occurred_at) / 86400) as age_days
       from recs.interactions where account_id = ${accountId} order by occurred_at desc limit ${recentSignals}),
