@@ -15,7 +15,7 @@ export type FeedbackOutcome = "recorded" | "unchanged" | "no_track";
 
 /**
  * One statement, so one round trip and atomic without BEGIN/COMMIT: the track
- * check, the session upsert (as touchSession), the served row's reaction, and —
+ * check, the session upsert (sessionUpsertCtes), the served row's reaction, and —
  * only when the reaction changed — the hidden row and the interaction.
  */
 export async function recordFeedback(db: Kysely<Database>, accountId: string, trackId: string, action: Feedback): Promise<FeedbackOutcome> {

@@ -19,7 +19,8 @@ export const sessionIdleMinutes = 30;
  * session id), `touched` (the current one: a new id after `sessionIdleMinutes`
  * idle) and `dropped` (the old session's served rows, once it rolled over).
  * `onlyIf`: a condition on the statement's other CTEs; without it the session
- * is always touched. Same rules as touchSession.
+ * is always touched. One statement decides it, so two concurrent requests
+ * agree on the session.
  */
 export function sessionUpsertCtes(accountId: string, onlyIf: RawBuilder<unknown> = sql`true`): RawBuilder<unknown> {
   return sql`previous as (select session_id from recs.wave_sessions where account_id = ${accountId}),
@@ -83,27 +84,6 @@ export async function loadProfile(db: Kysely<Database>, accountId: string): Prom
     hidden: new Set(hidden.map((row) => row.track_id)),
     taste: { artistIds: taste?.artist_ids ?? [], genres: taste?.genres ?? [], allowExplicit: taste?.allow_explicit ?? true },
   };
-}
-
-/**
- * The listener's wave session, a new one after `sessionIdleMinutes` idle; a
- * new session forgets the old one's served tracks. One upsert decides it, so
- * two concurrent requests agree on the session.
- */
-export async function touchSession(db: Kysely<Database>, accountId: string): Promise<string> {
-  const row = await sql<{ session_id: string; previous: string | null }>`
-    with previous as (select session_id from recs.wave_sessions where account_id = ${accountId})
-    insert into recs.wave_sessions as s (account_id, session_id, last_seen_at) values (${accountId}, gen_random_uuid(), now())
-    on conflict (account_id) do update set
-      session_id = case when s.last_seen_at < now() - make_interval(mins => ${sessionIdleMinutes}) then excluded.session_id else s.session_id end,
-      last_seen_at = now()
-    returning s.session_id, (select session_id from previous) as previous`.execute(db);
-  const current = row.rows[0];
-  if (!current) throw new Error("wave session upsert returned nothing");
-  if (current.previous && current.previous !== current.session_id) {
-    await db.deleteFrom("recs.wave_served").where("session_id", "=", current.previous).execute();
-  }
-  return current.session_id;
 }
 
 export async function loadSession(db: Kysely<Database>, sessionId: string): Promise<SessionState> {

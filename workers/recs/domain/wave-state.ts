@@ -6,7 +6,7 @@
  * per recent track, hidden tracks, the onboarding taste, this session's served
  * tracks with their feedback, and the catalog rows of the profile's tracks
  * (published only) that the seeds need. Same rules as profile.ts's
- * loadProfile/touchSession/loadSession, which the mixes route still uses.
+ * loadProfile/sessionUpsertCtes/loadSession, which the mixes route still uses.
  */
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
