@@ -1,4 +1,5 @@
 /** Helpers of the ingestion suites: catalog rows an admin would create, and uploads as the edge records them. */
+import { readFile } from "node:fs/promises";
 import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { UploadState } from "../../../shared/db/ingestion.table.ts";
@@ -6,7 +7,6 @@ import type { AudioFormat } from "../../../shared/storage/audio-formats.ts";
 import type { ObjectStore } from "../../../shared/storage/object-store.ts";
 import { sourceKey } from "../../../workers/ingestion/domain/keys.ts";
 import type { UploadRow } from "../../../workers/ingestion/domain/uploads.ts";
-import { fileBody } from "../files.ts";
 
 export async function insertArtistProfile(
   db: Kysely<Database>,
@@ -51,7 +51,10 @@ export async function insertCompletedUpload(
   },
 ): Promise<UploadRow> {
   const id = crypto.randomUUID();
-  if (options.size > 0) await store.put(sourceKey(id), fileBody(options.file), { contentType: options.contentType, contentLength: options.size });
+  // The fixtures' files are small: a buffered body lets the S3 client retry a PUT that met a
+  // keep-alive socket the local S3 server had just closed ("socket hang up"), which a stream cannot.
+  if (options.size > 0)
+    await store.put(sourceKey(id), new Uint8Array(await readFile(options.file)), { contentType: options.contentType, contentLength: options.size });
   else await store.put(sourceKey(id), new Uint8Array(), { contentType: options.contentType });
   return db
     .insertInto("ingestion.uploads")
