@@ -40,3 +40,23 @@ function serialise(fields: LogFields): LogFields {
   }
   return out;
 }
+
+/**
+ * `base.child(fields())`, made only when a line is written through it: a
+ * consumer binds a logger to every record it handles, and most of them never
+ * log, so building each one up front costs the hot path for nothing.
+ */
+export function lazyChild(base: Logger, fields: () => LogFields): Logger {
+  let made: Logger | undefined;
+  const get = () => {
+    made ??= base.child(fields());
+    return made;
+  };
+  return {
+    debug: (message, more) => get().debug(message, more),
+    info: (message, more) => get().info(message, more),
+    warn: (message, more) => get().warn(message, more),
+    error: (message, more) => get().error(message, more),
+    child: (more) => get().child(more),
+  };
+}

@@ -18,6 +18,14 @@ export interface KafkaEventLogOptions {
   handoverGraceMs?: number;
   /** Replicas of new topics; -1 takes the broker's default.replication.factor. */
   replicationFactor?: number;
+  /**
+   * Record batch compression; default none. The client compresses in
+   * WebAssembly on the publishing process's one thread, which in the CDC
+   * competes with WAL decoding (lz4 showed in its CPU profile,
+   * docs/benchmarks-origin.md item 3); brokers on the same network gain
+   * little from it. Set "lz4" where they are across a slow or metered link.
+   */
+  compression?: "none" | "lz4";
 }
 
 /**
@@ -38,7 +46,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
     // keeps order; acks=all makes `publish` resolve only once durably stored.
     idempotent: true,
     acks: ProduceAcks.ALL,
-    compression: "lz4",
+    compression: options.compression ?? "none",
   });
   const admin = new Admin({ ...base, clientId: `${clientId}-admin` });
   const publisher = createKafkaPublisher(producer);

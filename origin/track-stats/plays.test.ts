@@ -138,7 +138,9 @@ describe.each(databaseKinds())("track-stats play counting on %s", (kind) => {
           startedAt: at.toISOString(),
         },
       }).event;
-    for (const userId of [fan, fan, fan, fan, passerby]) await database.db.transaction().execute((trx) => applyPlaybackStarted(start(userId), trx, { logger }));
+    // Three starts of one track and day in one batch (summed before the upsert), then two more alone.
+    await database.db.transaction().execute((trx) => applyPlaybackStarted([start(fan), start(fan), start(fan)], trx, { logger }));
+    for (const userId of [fan, passerby]) await database.db.transaction().execute((trx) => applyPlaybackStarted([start(userId)], trx, { logger }));
     // The fan listens four times to the end (the fourth is over the daily cap), the passer-by skips after 10 s.
     for (let play = 0; play < 4; play++) {
       const event = started(trackId, at, { userId: fan, listenedMs: 180_000 });

@@ -66,13 +66,35 @@ export async function applyPlaybackFinished(
   await countPlay(trx, trackId, startedAt, context);
 }
 
-/** PlaybackStarted: a start on the track's day (plays that never finish still show as starts). */
+/**
+ * PlaybackStarted: a start on the track's day (plays that never finish still
+ * show as starts). A batch handler: starts are the highest-volume event, so a
+ * fetched run is one upsert, its starts summed per track and day first (one
+ * statement may not update a row twice), in key order so two partitions'
+ * runs lock shared rows in the same order.
+ */
 export async function applyPlaybackStarted(
-  event: TunecEvent<"tunec.playback.playback-started.v1">,
+  events: Array<TunecEvent<"tunec.playback.playback-started.v1">>,
   trx: Transaction<Database>,
   _context: { logger: Logger },
 ): Promise<void> {
-  await addDailyStats(trx, event.data.trackId, event.data.startedAt.slice(0, 10), { starts: 1 });
+  const starts = new Map<string, { track_id: string; day: string; starts: number }>();
+  for (const { data } of events) {
+    const day = data.startedAt.slice(0, 10);
+    const key = `${data.trackId} ${day}`;
+    const row = starts.get(key);
+    if (row) row.starts++;
+    else starts.set(key, { track_id: data.trackId, day, starts: 1 });
+  }
+  if (starts.size === 0) return;
+  const rows = [...starts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => ({ ...row, plays: 0, listeners: 0, finishes: 0, completed: 0 }));
+  await trx
+    .insertInto("catalog.track_daily_stats")
+    .values(rows)
+    .onConflict((oc) => oc.columns(["track_id", "day"]).doUpdateSet({ starts: sql<number>`catalog.track_daily_stats.starts + excluded.starts` }))
+    .execute();
 }
 
 type DailyCounts = Partial<Record<"starts" | "plays" | "listeners" | "finishes" | "completed", number>>;

@@ -9,7 +9,8 @@ const consumer = consumerService({
     "track stats: counts listened plays (PlaybackFinished, capped per listener and day), a decayed popularity per track, and daily starts/plays/listeners/completions for the artist's plots",
   group: trackStatsGroup,
   topics: trackStatsTopics,
-  handlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted, "tunec.playback.playback-finished.v1": applyPlaybackFinished },
+  handlers: { "tunec.playback.playback-finished.v1": applyPlaybackFinished },
+  batchHandlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted },
 });
 
 const decayIntervalMs = 15 * 60_000;

@@ -7,5 +7,6 @@ export const usersHistoryService = consumerService({
   description: "users history: records each PlaybackStarted in the listener's history",
   group: usersHistoryGroup,
   topics: usersHistoryTopics,
-  handlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted },
+  handlers: {},
+  batchHandlers: { "tunec.playback.playback-started.v1": applyPlaybackStarted },
 });

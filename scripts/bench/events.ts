@@ -8,8 +8,9 @@
  * drops afterwards, or on an in-memory PGlite (trigger-mode CDC) without it.
  * Kafka is measured when KAFKA_BROKERS is set (`npm run kafka:start`).
  *
- *   npm run bench:events -- [--events 20000] [--rate 1000] [--seconds 10] [--adapters postgres,kafka]
+ *   npm run bench:events -- [--events 20000] [--rate 1000] [--seconds 10] [--adapters postgres,kafka] [--phases throughput,capacity,lag]
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "1000" },
     seconds: { type: "string", default: "10" },
     adapters: { type: "string", default: "postgres,kafka" },
+    phases: { type: "string", default: "throughput,capacity,lag" },
   },
 });
 const totalEvents = Number(values.events);
@@ -39,6 +41,7 @@ const eventType = "tunec.playback.playback-started.v1" as const;
 const batchSize = 100;
 const writers = 8;
 const tickMs = 20;
+const phases = new Set(values.phases.split(",").map((phase) => phase.trim()));
 
 interface Measured {
   handledAt: Map<string, number>;
@@ -115,11 +118,14 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
     from: "latest",
     retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
     lagIntervalMs: 0,
-    handlers: {
-      [eventType]: async (event, trx) => {
-        // A real effect in the same transaction as the inbox row.
-        await sql`select ${event.data.playId}::uuid`.execute(trx);
-        measured.handledAt.set(event.id, performance.now());
+    handlers: {},
+    batchHandlers: {
+      // A real effect in the same transaction as the inbox rows: one statement
+      // per fetched run, as the high-volume consumers do (see docs/benchmarks-origin.md).
+      [eventType]: async (events, trx) => {
+        await sql`select unnest(${events.map((event) => event.data.playId)}::uuid[])`.execute(trx);
+        const now = performance.now();
+        for (const event of events) measured.handledAt.set(event.id, now);
       },
     },
   });
@@ -142,70 +148,89 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
     if (!(await waitUntilHandled(measured, measured.writtenAt.keys(), 60_000))) throw new Error("warm-up events never arrived");
     measured.writtenAt.clear();
 
-    const started = performance.now();
-    // Producers are many concurrent requests: several writers, each committing batches.
-    let remaining = totalEvents;
-    await Promise.all(
-      Array.from({ length: writers }, async () => {
-        while (remaining > 0) {
-          const count = Math.min(batchSize, remaining);
-          remaining -= count;
-          await writeEvents(producers, count, measured);
-        }
-      }),
-    );
-    const writeElapsed = (performance.now() - started) / 1000;
-    const allArrived = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
-    const elapsed = (performance.now() - started) / 1000;
-    const lastLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
-    const logElapsed = (lastLogged - started) / 1000;
-    console.log(
-      `${label}  throughput: ${Math.round(totalEvents / elapsed)} events/s end to end (${totalEvents} events in ${elapsed.toFixed(1)} s${allArrived ? "" : ", SOME MISSING"}); ` +
-        `producers wrote ${Math.round(totalEvents / writeElapsed)} events/s; outbox → CDC → log alone: ${Math.round(totalEvents / logElapsed)} events/s`,
-    );
-
-    // Capacity: with CDC stopped, producers fill the outbox; then the clock runs
-    // from CDC's restart until the consumer handled the whole backlog.
-    measured.writtenAt.clear();
-    await cdc.stop();
-    for (let written = 0; written < totalEvents; written += batchSize * writers) {
+    if (phases.has("throughput")) {
+      const started = performance.now();
+      // Producers are many concurrent requests: several writers, each committing batches.
+      let remaining = totalEvents;
       await Promise.all(
-        Array.from({ length: writers }, (_, w) => {
-          const count = Math.max(0, Math.min(batchSize, totalEvents - written - w * batchSize));
-          return count > 0 ? writeEvents(producers, count, measured) : Promise.resolve();
+        Array.from({ length: writers }, async () => {
+          while (remaining > 0) {
+            const count = Math.min(batchSize, remaining);
+            remaining -= count;
+            await writeEvents(producers, count, measured);
+          }
         }),
       );
+      const writeElapsed = (performance.now() - started) / 1000;
+      const allArrived = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
+      const elapsed = (performance.now() - started) / 1000;
+      const lastLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
+      const logElapsed = (lastLogged - started) / 1000;
+      console.log(
+        `${label}  throughput: ${Math.round(totalEvents / elapsed)} events/s end to end (${totalEvents} events in ${elapsed.toFixed(1)} s${allArrived ? "" : ", SOME MISSING"}); ` +
+          `producers wrote ${Math.round(totalEvents / writeElapsed)} events/s; outbox → CDC → log alone: ${Math.round(totalEvents / logElapsed)} events/s`,
+      );
     }
-    const drainStarted = performance.now();
-    cdc = await runCdc();
-    const drained = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
-    const drainElapsed = (performance.now() - drainStarted) / 1000;
-    const drainLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
-    console.log(
-      `${label}  capacity: a backlog of ${totalEvents} outbox events drained end to end at ${Math.round(totalEvents / drainElapsed)} events/s` +
-        `${drained ? "" : " (SOME MISSING)"}; into the log at ${Math.round(totalEvents / ((drainLogged - drainStarted) / 1000))} events/s`,
-    );
 
-    measured.writtenAt.clear();
-    const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-    const ticks = Math.round((seconds * 1000) / tickMs);
-    const t0 = performance.now();
-    const inFlight = new Set<Promise<void>>();
-    for (let tick = 0; tick < ticks; tick++) {
-      // Fire on schedule without waiting for earlier commits (an open-loop load).
-      const write: Promise<void> = writeEvents(producers, perTick, measured).finally(() => inFlight.delete(write));
-      inFlight.add(write);
-      const next = t0 + (tick + 1) * tickMs;
-      const wait = next - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (phases.has("capacity")) {
+      // Capacity: with CDC stopped, producers fill the outbox; then the clock runs
+      // from CDC's restart until the consumer handled the whole backlog.
+      measured.writtenAt.clear();
+      await cdc.stop();
+      for (let written = 0; written < totalEvents; written += batchSize * writers) {
+        await Promise.all(
+          Array.from({ length: writers }, (_, w) => {
+            const count = Math.max(0, Math.min(batchSize, totalEvents - written - w * batchSize));
+            return count > 0 ? writeEvents(producers, count, measured) : Promise.resolve();
+          }),
+        );
+      }
+      const drainStarted = performance.now();
+      cdc = await runCdc();
+      const drained = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
+      const drainElapsed = (performance.now() - drainStarted) / 1000;
+      const drainLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
+      console.log(
+        `${label}  capacity: a backlog of ${totalEvents} outbox events drained end to end at ${Math.round(totalEvents / drainElapsed)} events/s` +
+          `${drained ? "" : " (SOME MISSING)"}; into the log at ${Math.round(totalEvents / ((drainLogged - drainStarted) / 1000))} events/s`,
+      );
     }
-    await Promise.all(inFlight);
-    const achieved = measured.writtenAt.size / ((performance.now() - t0) / 1000);
-    await waitUntilHandled(measured, measured.writtenAt.keys(), 60_000);
-    const lags = [...measured.writtenAt].map(([id, at]) => (measured.handledAt.get(id) ?? Number.POSITIVE_INFINITY) - at).sort((a, b) => a - b);
-    console.log(
-      `${label}  lag at ${Math.round(achieved)} events/s for ${seconds} s: p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${percentile(lags, 99).toFixed(1)} ms, max ${lags.at(-1)?.toFixed(1)} ms`,
-    );
+
+    if (phases.has("lag")) {
+      measured.writtenAt.clear();
+      measured.loggedAt.clear();
+      const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+      const ticks = Math.round((seconds * 1000) / tickMs);
+      const t0 = performance.now();
+      const inFlight = new Set<Promise<void>>();
+      let due = 0;
+      for (let tick = 0; tick < ticks; tick++) {
+        // Fire on schedule without waiting for earlier commits (an open-loop load),
+        // but never more writes at once than the producers' pool has connections:
+        // beyond that they would queue in the pool and time out (connectionTimeoutMillis).
+        // A tick that finds every writer busy adds its events to the next write.
+        due += perTick;
+        if (inFlight.size < writers) {
+          const write: Promise<void> = writeEvents(producers, due, measured).finally(() => inFlight.delete(write));
+          inFlight.add(write);
+          due = 0;
+        }
+        const next = t0 + (tick + 1) * tickMs;
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      await Promise.all(inFlight);
+      if (due > 0) await writeEvents(producers, due, measured);
+      const achieved = measured.writtenAt.size / ((performance.now() - t0) / 1000);
+      await waitUntilHandled(measured, measured.writtenAt.keys(), 60_000);
+      // Where the lag is: outbox → CDC → log, and the whole path to the consumer's effect.
+      const logLags = [...measured.writtenAt].map(([id, at]) => (measured.loggedAt.get(id) ?? Number.POSITIVE_INFINITY) - at).sort((a, b) => a - b);
+      const lags = [...measured.writtenAt].map(([id, at]) => (measured.handledAt.get(id) ?? Number.POSITIVE_INFINITY) - at).sort((a, b) => a - b);
+      console.log(
+        `${label}  lag at ${Math.round(achieved)} events/s for ${seconds} s: p50 ${percentile(lags, 50).toFixed(1)} ms, p99 ${percentile(lags, 99).toFixed(1)} ms, max ${lags.at(-1)?.toFixed(1)} ms; ` +
+          `into the log p50 ${percentile(logLags, 50).toFixed(1)} ms, p99 ${percentile(logLags, 99).toFixed(1)} ms`,
+      );
+    }
   } finally {
     await tap.stop();
     await consumer.stop();
@@ -217,6 +242,14 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
   }
 }
 
+// Other processes load the machine: the figures mean something only next to the load they ran under.
+const printLoad = () =>
+  console.log(
+    `loadavg ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ")}`,
+  );
+printLoad();
 for (const adapter of values.adapters.split(",").map((name) => name.trim())) {
   if (adapter !== "postgres" && adapter !== "kafka") throw new Error(`unknown adapter ${adapter}`);
   if (adapter === "kafka" && !config.KAFKA_BROKERS) {
@@ -225,3 +258,4 @@ for (const adapter of values.adapters.split(",").map((name) => name.trim())) {
   }
   await benchAdapter(adapter);
 }
+printLoad();

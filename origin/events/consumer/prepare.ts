@@ -1,6 +1,6 @@
 import type { EventType, TunecEvent } from "../../../shared/events/catalog.ts";
 import { parseTraceparent } from "../../../shared/events/traceparent.ts";
-import type { Logger } from "../../../shared/logger.ts";
+import { lazyChild, type Logger } from "../../../shared/logger.ts";
 import type { LogRecord } from "../event-log.ts";
 import type { DeadLetterReason } from "./dead-letter.ts";
 import { decodeData, decodeEnvelope, hasKnownType } from "./decode.ts";
@@ -29,14 +29,14 @@ export function prepareRecord(record: LogRecord, handlers: EventHandlers, base: 
   const decoded = decodeEnvelope(record);
   if (!decoded.ok) return { kind: "poison", record, reason: decoded.reason, error: decoded.error, logger: base };
   const envelope = decoded.envelope;
-  const logger = base.child({
+  const logger = lazyChild(base, () => ({
     eventId: envelope.id,
     eventType: envelope.type,
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
     traceId: parseTraceparent(envelope.traceparent)?.traceId,
-  });
+  }));
   if (!hasKnownType(envelope)) {
     // A newer producer's type (e.g. a v2 this consumer does not know yet): not ours to judge.
     logger.warn("unknown event type skipped");

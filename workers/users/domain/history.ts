@@ -15,20 +15,31 @@ export interface PlayInput {
 
 /** One row per play id: a repeated play is a no-op even past the inbox. Returns whether a row was added. */
 export async function recordPlay(db: Kysely<Database>, play: PlayInput): Promise<boolean> {
+  return (await recordPlays(db, [play])) > 0;
+}
+
+/**
+ * Many plays in one statement (the consumer's fetched batch); a play id already
+ * there, or twice in `plays`, is added once. Returns how many rows were added.
+ */
+export async function recordPlays(db: Kysely<Database>, plays: readonly PlayInput[]): Promise<number> {
+  if (plays.length === 0) return 0;
   const result = await db
     .insertInto("users.listening_history")
-    .values({
-      play_id: play.playId,
-      user_id: play.userId,
-      track_id: play.trackId,
-      quality: play.quality,
-      device_id: play.deviceId,
-      start_position_ms: play.startPositionMs,
-      started_at: play.startedAt,
-    })
+    .values(
+      plays.map((play) => ({
+        play_id: play.playId,
+        user_id: play.userId,
+        track_id: play.trackId,
+        quality: play.quality,
+        device_id: play.deviceId,
+        start_position_ms: play.startPositionMs,
+        started_at: play.startedAt,
+      })),
+    )
     .onConflict((oc) => oc.column("play_id").doNothing())
     .executeTakeFirst();
-  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
 export interface HistoryRecord {
