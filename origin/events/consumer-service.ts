@@ -6,7 +6,7 @@ import { createEventLog } from "./event-log-factory.ts";
 /** What a consumer-only origin service declares; the runtime supplies the log, database and logger. */
 export type ConsumerServiceSpec = Pick<OriginService, "name" | "description"> &
   Pick<ConsumerOptions, "group" | "topics" | "handlers"> &
-  Partial<Pick<ConsumerOptions, "retry" | "transactionScope" | "maxBatchSize" | "from">>;
+  Partial<Pick<ConsumerOptions, "batchHandlers" | "retry" | "transactionScope" | "maxBatchSize" | "from">>;
 
 const defaultRetry = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
 

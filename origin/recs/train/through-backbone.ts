@@ -26,7 +26,7 @@ import { createEventLog } from "../../events/event-log-factory.ts";
 import type { RelaySink } from "../../cdc/trigger/relay.ts";
 import { createPostgresDatabase } from "../../../shared/db/postgres.ts";
 import { createTestDatabase } from "../../../shared/testing/test-database.ts";
-import { recsHandlers, recsTopics } from "../consumer/signals.ts";
+import { recsBatchHandlers, recsTopics } from "../consumer/signals.ts";
 import type { SyntheticWorld } from "../model/synthetic.ts";
 import type { EvaluationRow } from "./measure.ts";
 import { writeReplayOutbox } from "./replay-events.ts";
@@ -90,7 +90,8 @@ export async function replayThroughBackbone(options: ReplayOptions): Promise<Rep
         db: options.db,
         group: `recs-replay-${run}`,
         topics: replayTopics,
-        handlers: recsHandlers,
+        handlers: {},
+        batchHandlers: recsBatchHandlers,
         retry,
         logger,
         lagIntervalMs: 0,
