@@ -13,7 +13,10 @@
  *
  *   npm run recs:eval -- [--listeners 20000] [--tracks 50000] [--plays 2000000] [--seed 42]
  *                        [--holdout 5] [--eval-users 20000] [--through-db]
- *                        [--through-kafka] [--through-log]
+ *                        [--through-kafka] [--through-log] [--served-only]
+ *
+ * `--served-only` trains only the served variant (baselines and it): enough
+ * for the replays, which compare against it, without five more trainings.
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     "through-db": { type: "boolean", default: false },
     "through-kafka": { type: "boolean", default: false },
     "through-log": { type: "boolean", default: false },
+    "served-only": { type: "boolean", default: false },
   },
 });
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -48,6 +52,7 @@ const args = z
     "through-db": z.boolean(),
     "through-kafka": z.boolean(),
     "through-log": z.boolean(),
+    "served-only": z.boolean(),
   })
   .parse(values);
 
@@ -61,6 +66,7 @@ await runEvaluation({
   evalUsers: args["eval-users"],
   n: args.n,
   throughDatabase: args["through-db"],
+  servedOnly: args["served-only"],
   throughBackbone: [...(args["through-log"] ? (["postgres"] as const) : []), ...(args["through-kafka"] ? (["kafka"] as const) : [])],
   print: (line) => process.stdout.write(`${line}\n`),
 });

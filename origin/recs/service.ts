@@ -1,6 +1,6 @@
 import { consumerService } from "../events/consumer-service.ts";
 import type { OriginService } from "../service.ts";
-import { recsGroup, recsHandlers, recsTopics } from "./consumer/signals.ts";
+import { recsGroup, recsBatchHandlers, recsTopics } from "./consumer/signals.ts";
 import { startRecsJobs } from "./consumer/jobs.ts";
 
 const consumer = consumerService({
@@ -8,7 +8,8 @@ const consumer = consumerService({
   description: "recommendations: plays, skips, likes and playlist adds → recs.interactions (exactly once), and the periodic model hook",
   group: recsGroup,
   topics: recsTopics,
-  handlers: recsHandlers,
+  handlers: {},
+  batchHandlers: recsBatchHandlers,
 });
 
 /** `--service recs`: the signals consumer and the periodic training hook. */

@@ -21,6 +21,8 @@ export interface EvaluationOptions {
   throughDatabase?: boolean;
   /** Also replay the log's plays as events through outbox → CDC → each of these logs → the recs consumer (see through-backbone.ts). */
   throughBackbone?: Array<"kafka" | "postgres">;
+  /** Train only the served variant (the baselines and it; the replays compare against it): a replay run without 5 extra trainings. */
+  servedOnly?: boolean;
   print: (line: string) => void;
 }
 
@@ -56,18 +58,13 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
 
   const rows: EvaluationRow[] = [];
   let served: TrainedModels | undefined;
-  for (const variant of VARIANTS) {
+  for (const variant of options.servedOnly ? VARIANTS.filter((v) => isServed(v.options)) : VARIANTS) {
     started = performance.now();
     const models = train(log, world, variant.options, variant.name);
     const trainSeconds = Number(seconds(started));
     if (rows.length === 0) rows.push(...baselines(world, holdOut, models, users, n));
     rows.push({ name: variant.name, metrics: measure(world, holdOut, models, models.collaborative, users, n, models.popular), trainSeconds });
-    if (
-      variant.options.knn.model === DEFAULT_TRAIN.knn.model &&
-      variant.options.knn.beta === DEFAULT_TRAIN.knn.beta &&
-      variant.options.knn.alpha === DEFAULT_TRAIN.knn.alpha
-    )
-      served = models;
+    if (isServed(variant.options)) served = models;
   }
   if (served)
     rows.push({
@@ -97,6 +94,10 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
     }
   }
   return { rows, world, holdOut, log };
+}
+
+function isServed(options: TrainOptions): boolean {
+  return options.knn.model === DEFAULT_TRAIN.knn.model && options.knn.beta === DEFAULT_TRAIN.knn.beta && options.knn.alpha === DEFAULT_TRAIN.knn.alpha;
 }
 
 function train(log: InteractionLog, world: SyntheticWorld, options: TrainOptions, name: string): TrainedModels {

@@ -52,6 +52,13 @@ export function playEvents(world: SyntheticWorld, p: number): Array<EventInput<E
   return events;
 }
 
+const outboxAttempts = 5;
+
+/** Failures to get or keep a connection (pg-pool's timeout, a dropped socket): worth another try. */
+function isConnectionError(error: unknown): boolean {
+  return error instanceof Error && /connection|ECONNRESET|timeout/i.test(`${error.message} ${error.cause instanceof Error ? error.cause.message : ""}`);
+}
+
 export interface ReplayOutboxOptions {
   /** The topic each event goes to (a replay uses topics of its own: see through-backbone.ts). */
   topicOf: (topic: string) => string;
@@ -76,11 +83,20 @@ export async function writeReplayOutbox(
   let written = 0;
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
-    await sql`insert into events.outbox (id, topic, key, type, event)
+    const insert = sql`insert into events.outbox (id, topic, key, type, event)
       select * from unnest(${pending.map((b) => b.event.id)}::uuid[], ${pending.map((b) => options.topicOf(b.topic))}::text[],
-        ${pending.map((b) => b.key)}::text[], ${pending.map((b) => b.event.type)}::text[], ${pending.map((b) => JSON.stringify(b.event))}::jsonb[])`.execute(
-      db,
-    );
+        ${pending.map((b) => b.key)}::text[], ${pending.map((b) => b.event.type)}::text[], ${pending.map((b) => JSON.stringify(b.event))}::jsonb[])`;
+    // A full-size replay runs for an hour on a shared machine: a connection that cannot be had within the
+    // pool's timeout is retried rather than ending the run. The insert is one statement, so a failed one wrote nothing.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await insert.execute(db);
+        break;
+      } catch (error) {
+        if (attempt >= outboxAttempts || !isConnectionError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+      }
+    }
     written += pending.length;
     pending = [];
   };

@@ -7,6 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { createTestDatabase } from "../../../shared/testing/test-database.ts";
+import { cleanupOnInterrupt } from "./interrupt.ts";
 import { progressBar } from "../../../scripts/progress.ts";
 import type { HoldOut } from "../model/evaluate.ts";
 import type { InteractionLog } from "../model/log.ts";
@@ -30,6 +31,7 @@ export interface ThroughDatabaseInput {
 
 export async function evaluateThroughDatabase(input: ThroughDatabaseInput): Promise<EvaluationRow> {
   const database = await createTestDatabase("postgres");
+  const drop = cleanupOnInterrupt(() => database.drop());
   try {
     const { db } = database;
     await insertSyntheticCatalog(db, input.world);
@@ -38,7 +40,7 @@ export async function evaluateThroughDatabase(input: ThroughDatabaseInput): Prom
     bar.stop();
     return await trainStoredAndMeasure(db, input, "served, through recs.interactions + trainAndStore");
   } finally {
-    await database.drop();
+    await drop();
   }
 }
 
