@@ -61,5 +61,8 @@ export async function relayPendingEvents(sql: SqlStorage, target: Kysely<Databas
     const last = rows.at(-1)?.seq ?? 0;
     sql.exec("delete from pending_events where seq <= ?", last);
     relayed += rows.length;
+    // A short batch was all there was (no second select per play): rows queued during the
+    // insert's await come with a relay request of their own, which runs another round.
+    if (rows.length < batchSize) return relayed;
   }
 }

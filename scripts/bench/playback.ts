@@ -312,12 +312,13 @@ async function main(): Promise<void> {
       console.log(
         summarise(profile, {
           "gateway middleware (request context, logging)": /^requestContext|^logRequests|^log/,
-          "token verify (authenticate → verifyAccessToken, jose)": /^verifyAccessToken$|^jwtVerify$|^authenticate$/,
+          // jose's verifySignature resumes after WebCrypto's await, under the root: named here or it is missed.
+          "token verify (authenticate → verifyAccessToken*, jose)": /^verifyAccessToken|^verifyClaims$|^jwtVerify$|^verifySignature$|^authenticate$/,
           "rate limit (middleware + RateLimiter object)": /^rateLimit$|RateLimiter|^consume|^gcra/i,
           "catalog read (findPlayableTrack*, pg, kysely)": /^findPlayableTrack/,
           "play ids (uuidV5 over SHA-1)": /^playEventContext$|^uuidV5$/,
           "Session object: startStream (SQLite, alarm)": /^startStream$/,
-          "event relay to PostgreSQL (Session alarm)": /^alarm$|^relayPendingEvents$/,
+          "event relay to PostgreSQL (Session side)": /^alarm$|^relayPendingEvents$|^relayNewEvents$|^relayQueued$/,
           "media URL signing (HMAC)": /^signMediaUrl$|^issue$/,
           "request validation (zod)": /safeParse|^parse$|^_parse$|^run$/,
         }),

@@ -84,6 +84,63 @@ export function keyFor(ring: KeyRing, token: string, typ = "at+jwt"): CryptoKey 
 
 /** Verifies an access token; throws `InvalidTokenError` for anything wrong with it. */
 export async function verifyAccessToken(ring: KeyRing, settings: TokenSettings, token: string): Promise<Principal> {
+  return (await verifyClaims(ring, settings, token)).principal;
+}
+
+interface VerifiedToken {
+  principal: Principal;
+  /** Epoch ms after which the token is no longer taken from the cache (its `exp`, without the clock tolerance). */
+  expiresAt: number;
+  issuer: string;
+  audience: string;
+}
+
+/** Tokens kept per isolate; a listener sends the same token for up to ten minutes. */
+const verifiedCacheSize = 4096;
+/** Longer strings are verified every time (ours are ~400 bytes), so a stranger cannot fill memory with big ones. */
+const maxCachedTokenLength = 2048;
+/**
+ * Verified tokens by key ring, so a ring built anew (keys rotated or withdrawn) starts empty
+ * and a token of a withdrawn key is never answered from here.
+ */
+const verifiedTokens = new WeakMap<KeyRing, Map<string, VerifiedToken>>();
+
+/**
+ * `verifyAccessToken` with an isolate LRU keyed by the token string: the
+ * signature and claims of a given string never change, so once verified it is
+ * answered from memory until its `exp` (time checks are the only ones that can
+ * turn a valid token invalid, and `nbf` only the other way). A token that
+ * fails is not cached. Saves the signature check (Ed25519/ES256) on every
+ * request but the first of each token.
+ */
+export async function verifyAccessTokenCached(ring: KeyRing, settings: TokenSettings, token: string, now = Date.now()): Promise<Principal> {
+  let cache = verifiedTokens.get(ring);
+  const hit = cache?.get(token);
+  if (cache && hit) {
+    if (hit.expiresAt > now && hit.issuer === settings.issuer && hit.audience === settings.audience) {
+      // Refreshed as most recently used (a Map iterates in insertion order).
+      cache.delete(token);
+      cache.set(token, hit);
+      return { ...hit.principal, roles: [...hit.principal.roles] };
+    }
+    cache.delete(token);
+  }
+  const verified = await verifyClaims(ring, settings, token);
+  if (token.length <= maxCachedTokenLength && verified.expiresAt > now) {
+    if (!cache) {
+      cache = new Map();
+      verifiedTokens.set(ring, cache);
+    }
+    cache.set(token, { ...verified, principal: { ...verified.principal, roles: [...verified.principal.roles] } });
+    if (cache.size > verifiedCacheSize) {
+      const oldest = cache.keys().next();
+      if (!oldest.done) cache.delete(oldest.value);
+    }
+  }
+  return verified.principal;
+}
+
+async function verifyClaims(ring: KeyRing, settings: TokenSettings, token: string): Promise<VerifiedToken> {
   if (token.split(".").length !== 3) throw new InvalidTokenError("not a compact JWS");
   const key = keyFor(ring, token);
   try {
@@ -96,8 +153,13 @@ export async function verifyAccessToken(ring: KeyRing, settings: TokenSettings, 
       requiredClaims: ["sub", "sid", "exp", "iat", "nbf", "jti"],
     });
     const claims = claimsSchema.safeParse(payload);
-    if (!claims.success) throw new InvalidTokenError("claims of the wrong shape");
-    return { userId: claims.data.sub, roles: claims.data.roles, isPremium: claims.data.is_premium, sessionId: claims.data.sid };
+    if (!claims.success || typeof payload.exp !== "number") throw new InvalidTokenError("claims of the wrong shape");
+    return {
+      principal: { userId: claims.data.sub, roles: claims.data.roles, isPremium: claims.data.is_premium, sessionId: claims.data.sid },
+      expiresAt: payload.exp * 1000,
+      issuer: settings.issuer,
+      audience: settings.audience,
+    };
   } catch (error) {
     if (error instanceof InvalidTokenError) throw error;
     if (error instanceof errors.JOSEError) throw new InvalidTokenError(error.code);

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../../../shared/errors.ts";
-import { InvalidTokenError, verifyAccessToken, type Principal } from "../../auth/access-token.ts";
+import { InvalidTokenError, verifyAccessTokenCached, type Principal } from "../../auth/access-token.ts";
 import type { Role } from "../../auth/accounts.ts";
 import type { GatewayEnv } from "./context.ts";
 
@@ -34,7 +34,7 @@ export function authenticate(): MiddlewareHandler<GatewayEnv> {
     const auth = c.get("services").auth;
     if (match?.[1] && auth) {
       try {
-        c.set("principal", await verifyAccessToken(await auth.keys(), auth.tokens, match[1]));
+        c.set("principal", await verifyAccessTokenCached(await auth.keys(), auth.tokens, match[1]));
         c.set("credentials", "valid");
       } catch (error) {
         if (!(error instanceof InvalidTokenError)) throw error;
