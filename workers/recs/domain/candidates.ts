@@ -121,63 +121,65 @@ export interface WaveCandidates {
   meta: Map<string, TrackMeta>;
 }
 
+/** JSON arrays, not objects: the edge parses this row on every wave request, so it stays small. */
 type CandidateRow = {
-  source: "neighbor" | "popular" | "artist";
-  key: string | null;
-  id: string;
-  score: number;
-  title: string | null;
-  artist_id: string | null;
-  artist_name: string | null;
-  explicit: boolean | null;
-  genres: string[] | null;
-  language: string | null;
+  /** seed id → its list, best first: [neighbour id, score] (score as stored, float4). */
+  neighbors: Record<string, Array<[string, number]>>;
+  /** [segment, track id, score], each segment best first. */
+  popular: Array<[string, string, number]>;
+  /** [artist id, track id], each artist's most popular first. */
+  artists: Array<[string, string]>;
+  /** Published candidates only: [id, title, artist id, artist name, explicit, genres, language]. */
+  meta: Array<[string, string, string, string, boolean, string[], string | null]>;
 };
 
 /**
  * Every source of wave candidates and their catalog rows in one statement:
  * the neighbour lists of the seeds, popularity per segment and overall, the
- * most popular tracks of some artists. Rows of unpublished tracks still come
- * back (without catalog columns) so a segment's maximum stays the trainer's.
+ * most popular tracks of some artists. Popularity rows of unpublished tracks
+ * still come back (they have no catalog row) so a segment's maximum stays the
+ * trainer's.
+ *
+ * One row of JSON aggregates rather than a row per candidate: in workerd the
+ * driver's per-row parsing and the socket reads were most of a wave request's
+ * CPU (`npm run bench:recs:wave -- --profile`), and ~800 rows repeated each
+ * candidate's catalog columns.
  */
 export async function waveCandidates(db: Kysely<Database>, query: WaveCandidateQuery): Promise<WaveCandidates> {
   const segments = [...query.segments];
   const result = await sql<CandidateRow>`
-    with cand as (
-      select 'neighbor' as source, n.track_id::text as key, n.neighbor_id as id, n.score::float8 as score, n.rank as ord
-      from recs.track_neighbors n where n.track_id = any(${[...query.seeds]}::uuid[]) and n.rank < ${query.perSeed}
-      union all
-      select 'popular', p.segment, p.track_id, p.score::float8, p.rank
+    with nb as (
+      select n.track_id, n.neighbor_id, n.score, n.rank
+      from recs.track_neighbors n where n.track_id = any(${[...query.seeds]}::uuid[]) and n.rank < ${query.perSeed}),
+    pop as (
+      select p.segment, p.track_id, p.score, p.rank
       from recs.popular_tracks p
-      where (p.segment = any(${segments}::text[]) and p.rank < ${query.segmentDepth}) or (p.segment = 'all' and p.rank < ${query.allDepth})
-      union all
-      select 'artist', artist_id::text, id, 0, n from (
+      where (p.segment = any(${segments}::text[]) and p.rank < ${query.segmentDepth}) or (p.segment = 'all' and p.rank < ${query.allDepth})),
+    art as (
+      select id, artist_id, n from (
         select t.id, t.artist_id, row_number() over (partition by t.artist_id order by coalesce(s.popularity, 0) desc, t.id) as n
         from catalog.tracks t left join catalog.track_stats s on s.track_id = t.id
         where t.artist_id = any(${[...query.artistIds]}::uuid[]) and t.status = 'published'
       ) ranked where n <= ${query.perArtist})
-    select c.source, c.key, c.id, c.score, t.title, t.artist_id, a.name as artist_name, t.explicit, t.genres, t.language
-    from cand c
-    left join catalog.tracks t on t.id = c.id and t.status = 'published' and t.published_at is not null
-    left join catalog.artists a on a.id = t.artist_id
-    order by c.source, c.key, c.ord`.execute(db);
+    select
+      coalesce((select json_object_agg(track_id, list) from (
+        select track_id, json_agg(json_build_array(neighbor_id, score) order by rank) as list from nb group by track_id) lists), '{}') as neighbors,
+      coalesce((select json_agg(json_build_array(segment, track_id, score::float8) order by segment, rank) from pop), '[]') as popular,
+      coalesce((select json_agg(json_build_array(artist_id, id) order by artist_id, n) from art), '[]') as artists,
+      coalesce((
+        select json_agg(json_build_array(t.id, t.title, t.artist_id, a.name, t.explicit, t.genres, t.language))
+        from catalog.tracks t join catalog.artists a on a.id = t.artist_id
+        where t.status = 'published' and t.published_at is not null
+          and t.id in (select neighbor_id from nb union select track_id from pop union select id from art)), '[]') as meta`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error("wave candidates statement returned nothing");
   const out: WaveCandidates = { neighbors: [], popular: [], artistTracks: [], meta: new Map() };
-  for (const row of result.rows) {
-    const key = row.key ?? "";
-    if (row.source === "neighbor") out.neighbors.push({ seed: key, id: row.id, score: row.score });
-    else if (row.source === "popular") out.popular.push({ segment: key, id: row.id, score: row.score });
-    else out.artistTracks.push({ id: row.id, artistId: key });
-    if (row.title !== null && row.artist_id !== null && !out.meta.has(row.id)) {
-      out.meta.set(row.id, {
-        id: row.id,
-        title: row.title,
-        artistId: row.artist_id,
-        artistName: row.artist_name ?? "",
-        explicit: row.explicit ?? false,
-        genres: row.genres ?? [],
-        language: row.language,
-      });
-    }
+  // Seeds in id order, as the rows came before: recommend() breaks score ties by first appearance.
+  for (const seed of [...query.seeds].sort()) for (const [id, score] of row.neighbors[seed] ?? []) out.neighbors.push({ seed, id, score });
+  for (const [segment, id, score] of row.popular) out.popular.push({ segment, id, score });
+  for (const [artistId, id] of row.artists) out.artistTracks.push({ id, artistId });
+  for (const [id, title, artistId, artistName, explicit, genres, language] of row.meta) {
+    out.meta.set(id, { id, title, artistId, artistName, explicit, genres, language });
   }
   return out;
 }
