@@ -10,7 +10,10 @@ import { SIGNAL_WEIGHTS } from "../../shared/recs/signals.ts";
 
 export const benchGenres = 20;
 
-export async function seedWaveBench(db: Kysely<Database>, options: { trackCount: number; listenerCount: number }): Promise<{ listenerIds: string[] }> {
+export async function seedWaveBench(
+  db: Kysely<Database>,
+  options: { trackCount: number; listenerCount: number },
+): Promise<{ listenerIds: string[]; trackIds: string[] }> {
   const genres = benchGenres;
   const { trackCount, listenerCount } = options;
   const trackIds: string[][] = [];
@@ -74,5 +77,5 @@ export async function seedWaveBench(db: Kysely<Database>, options: { trackCount:
       .execute();
     listenerIds.push(userId);
   }
-  return { listenerIds };
+  return { listenerIds, trackIds: all };
 }

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   let pool: PgPool | undefined;
   try {
     console.log(`seeding ${trackCount} tracks in ${genres} genres, ${listenerCount} listeners...`);
-    const { listenerIds } = await seedWaveBench(database.db, { trackCount, listenerCount });
+    const { listenerIds, trackIds } = await seedWaveBench(database.db, { trackCount, listenerCount });
     const key = await generateSigningKey();
     const ring = await createKeyRing([key]);
     const auth = authConfigSchema.parse({ ENVIRONMENT: "development" });
@@ -147,11 +147,14 @@ async function main(): Promise<void> {
       await measure(`${base}/ping`, 4, []);
       for (const clients of [1, 20]) {
         const bare = await measure(`${base}/ping`, clients, []);
+        // One small catalog statement through the same connection path: the floor of a database-backed route.
+        const track = await measure(`${base}/tracks/${trackIds[0]}`, clients, []);
         const wave = await measure(`${base}/me/wave?limit=10`, clients, authorizations);
         console.log(
           `${mode}, ${clients} client${clients > 1 ? "s" : ""}, ${seconds} s each (load ${(await readFile("/proc/loadavg", "utf8")).split(" ").slice(0, 3).join(" ")}):`,
         );
         console.log(row("GET /ping (bare)", bare));
+        console.log(row("GET /tracks/{id} (one statement)", track, bare));
         console.log(row("GET /me/wave?limit=10", wave, bare));
       }
       if (options.profile && inspectorPort) {
