@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { RawBuilder } from "kysely";
 import { problemLanguage } from "../../shared/i18n/problem-text.ts";
-import { findTracks } from "../catalog/repository.ts";
+import { findTracks, type TrackRecord } from "../catalog/repository.ts";
 import { toTrack, trackSchema } from "../catalog/schemas.ts";
 import type { GatewayEnv } from "../platform/edge/context.ts";
 import { type Reason, reasonCodes, reasonText } from "./domain/reasons.ts";
@@ -43,12 +43,10 @@ export const tracksSchema = z.object({ tracks: z.array(trackSchema) }).openapi("
 /** Catalog track bodies in the order of `items`, each with its reason; tracks the catalog no longer shows drop out. */
 /** `before`: a write to run in the same statement (see findTracks). */
 export async function withTracks(c: Context<GatewayEnv>, items: ReadonlyArray<{ id: string; reason: Reason }>, before?: RawBuilder<unknown>) {
-  const services = c.get("services");
-  const language = problemLanguage(c.req.header("accept-language"));
   const records = new Map(
     (
       await findTracks(
-        services.db,
+        c.get("services").db,
         items.map((item) => item.id),
         before,
       )
@@ -56,6 +54,12 @@ export async function withTracks(c: Context<GatewayEnv>, items: ReadonlyArray<{ 
   );
   return items.flatMap((item) => {
     const record = records.get(item.id);
-    return record ? [{ ...toTrack(record, services.mediaBaseUrl), reason: { ...item.reason, text: reasonText(item.reason, language) } }] : [];
+    return record ? [recommendedTrack(c, record, item.reason)] : [];
   });
+}
+
+/** One catalog record as a recommended track: the catalog's body and the reason in the request's language. */
+export function recommendedTrack(c: Context<GatewayEnv>, record: TrackRecord, reason: Reason) {
+  const language = problemLanguage(c.req.header("accept-language"));
+  return { ...toTrack(record, c.get("services").mediaBaseUrl), reason: { ...reason, text: reasonText(reason, language) } };
 }

@@ -3,8 +3,7 @@
  * ones count more), the onboarding taste, hidden tracks, and the current
  * session's served tracks and live feedback.
  */
-import { type Kysely, type RawBuilder, sql } from "kysely";
-import type { Database } from "../../../shared/db/database.ts";
+import { type RawBuilder, sql } from "kysely";
 import { SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
 
 /** Signals read per request: enough for a taste, bounded so a heavy listener costs the same. */
@@ -56,39 +55,6 @@ export interface Profile {
   liked: Set<string>;
   hidden: Set<string>;
   taste: Taste;
-}
-
-export async function loadProfile(db: Kysely<Database>, accountId: string): Promise<Profile> {
-  const [signals, hidden, taste] = await Promise.all([
-    db
-      .selectFrom("recs.interactions")
-      .select(["track_id", "signal", "weight", sql<number>`extract(epoch from now() - occurred_at) / 86400`.as("age_days")])
-      .where("account_id", "=", accountId)
-      .orderBy("occurred_at", "desc")
-      .limit(recentSignals)
-      .execute(),
-    db.selectFrom("recs.hidden_tracks").select("track_id").where("account_id", "=", accountId).execute(),
-    db.selectFrom("recs.taste").select(["artist_ids", "genres", "allow_explicit"]).where("account_id", "=", accountId).executeTakeFirst(),
-  ]);
-  const trackScores = new Map<string, number>();
-  const likeBalance = new Map<string, number>();
-  for (const row of signals) {
-    const decay = 0.5 ** (Math.max(0, Number(row.age_days)) / halfLifeDays);
-    trackScores.set(row.track_id, (trackScores.get(row.track_id) ?? 0) + row.weight * decay);
-    if (row.signal === "like" || row.signal === "wave_like") likeBalance.set(row.track_id, (likeBalance.get(row.track_id) ?? 0) + 1);
-    if (row.signal === "unlike") likeBalance.set(row.track_id, (likeBalance.get(row.track_id) ?? 0) - 1);
-  }
-  return {
-    trackScores,
-    liked: new Set([...likeBalance].filter(([, balance]) => balance > 0).map(([id]) => id)),
-    hidden: new Set(hidden.map((row) => row.track_id)),
-    taste: { artistIds: taste?.artist_ids ?? [], genres: taste?.genres ?? [], allowExplicit: taste?.allow_explicit ?? true },
-  };
-}
-
-export async function loadSession(db: Kysely<Database>, sessionId: string): Promise<SessionState> {
-  const rows = await db.selectFrom("recs.wave_served").select(["track_id", "artist_id", "feedback"]).where("session_id", "=", sessionId).execute();
-  return { sessionId, served: rows.map((row) => ({ trackId: row.track_id, artistId: row.artist_id, feedback: row.feedback })) };
 }
 
 /** The weight a live feedback gets in the profile (same table of weights as the trainer's). */

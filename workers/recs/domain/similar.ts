@@ -35,29 +35,36 @@ export interface SimilarArtist {
   name: string;
 }
 
+/** One statement (one round trip from the Worker): the artist check, the trained neighbours, the content fill. */
 export async function similarArtists(db: Kysely<Database>, artistId: string, limit: number): Promise<SimilarArtist[] | undefined> {
-  const artist = await db.selectFrom("catalog.artists").select("id").where("id", "=", artistId).where("merged_into", "is", null).executeTakeFirst();
-  if (!artist) return undefined;
-  const [neighbors, content] = await Promise.all([
-    sql<SimilarArtist>`
-      select a.id, a.name from recs.artist_neighbors n join catalog.artists a on a.id = n.neighbor_id
-      where n.artist_id = ${artistId} and n.neighbor_id <> ${artistId} and a.merged_into is null
+  const result = await sql<{ found: boolean; neighbors: SimilarArtist[]; content: SimilarArtist[] }>`
+    with artist as (select id from catalog.artists where id = ${artistId} and merged_into is null),
+    neighbors as (
+      select a.id, a.name, n.rank from recs.artist_neighbors n join catalog.artists a on a.id = n.neighbor_id
+      where n.artist_id = ${artistId} and n.neighbor_id <> ${artistId} and a.merged_into is null and exists (select 1 from artist)
         and exists (select 1 from catalog.tracks t where t.artist_id = a.id and t.status = 'published')
-      order by n.rank limit ${limit}`.execute(db),
-    // Content similarity: artists sharing the most genres with this artist's published tracks.
-    sql<SimilarArtist>`
-      with mine as (select distinct unnest(genres) as genre from catalog.tracks where artist_id = ${artistId} and status = 'published')
-      select a.id, a.name from catalog.tracks t join catalog.artists a on a.id = t.artist_id
+      order by n.rank limit ${limit}),
+    -- Content similarity: artists sharing the most genres with this artist's published tracks.
+    mine as (
+      select distinct unnest(genres) as genre from catalog.tracks
+      where artist_id = ${artistId} and status = 'published' and exists (select 1 from artist)),
+    content as (
+      select a.id, a.name, row_number() over (order by count(*) desc, a.id) as ord
+      from catalog.tracks t join catalog.artists a on a.id = t.artist_id
       cross join lateral unnest(t.genres) g(genre)
       where t.status = 'published' and t.artist_id <> ${artistId} and a.merged_into is null and g.genre in (select genre from mine)
-      group by a.id, a.name order by count(*) desc, a.id limit ${limit}`.execute(db),
-  ]);
+      group by a.id, a.name order by ord limit ${limit})
+    select exists (select 1 from artist) as found,
+      coalesce((select json_agg(json_build_object('id', id, 'name', name) order by rank) from neighbors), '[]') as neighbors,
+      coalesce((select json_agg(json_build_object('id', id, 'name', name) order by ord) from content), '[]') as content`.execute(db);
+  const row = result.rows[0];
+  if (!row?.found) return undefined;
   const seen = new Set<string>();
   const out: SimilarArtist[] = [];
-  for (const row of [...neighbors.rows, ...content.rows]) {
-    if (row.id === artistId || seen.has(row.id)) continue;
-    seen.add(row.id);
-    out.push(row);
+  for (const artist of [...row.neighbors, ...row.content]) {
+    if (artist.id === artistId || seen.has(artist.id)) continue;
+    seen.add(artist.id);
+    out.push(artist);
   }
   return out.slice(0, limit);
 }

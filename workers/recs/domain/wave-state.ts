@@ -5,8 +5,8 @@
  * session's served rows dropped when it rolled over), the decayed signal sum
  * per recent track, hidden tracks, the onboarding taste, this session's served
  * tracks with their feedback, and the catalog rows of the profile's tracks
- * (published only) that the seeds need. Same rules as profile.ts's
- * loadProfile/sessionUpsertCtes/loadSession, which the mixes route still uses.
+ * (published only) that the seeds need. The profile rules (profile.ts's
+ * constants) are also those of the mixes' state statement (mixes.ts).
  */
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";

@@ -4,7 +4,7 @@ import { requireAuth } from "../../platform/edge/authenticate.ts";
 import { dailyMixes } from "../domain/mixes.ts";
 import type { Reason } from "../domain/reasons.ts";
 import { callerId } from "../../platform/edge/authenticate.ts";
-import { authProblems, recommendedTrackSchema, withTracks } from "../schemas.ts";
+import { authProblems, recommendedTrackSchema, recommendedTrack } from "../schemas.ts";
 
 const mixSchema = z
   .object({
@@ -37,17 +37,12 @@ export function registerMixesRoutes(app: OpenAPIHono<GatewayEnv>): void {
   app.openapi(route, async function myMixes(c) {
     const now = new Date();
     const mixes = await dailyMixes(c.get("services").db, callerId(c), now);
-    const body = await Promise.all(
-      mixes.map(async (mix) => ({
-        id: mix.id,
-        genre: mix.genre,
-        title: mix.genre ? `Mix: ${mix.genre}` : "Popular now",
-        tracks: await withTracks(
-          c,
-          mix.trackIds.map((id) => ({ id, reason: reasonOf(mix.genre) })),
-        ),
-      })),
-    );
+    const body = mixes.map((mix) => ({
+      id: mix.id,
+      genre: mix.genre,
+      title: mix.genre ? `Mix: ${mix.genre}` : "Popular now",
+      tracks: mix.tracks.map((record) => recommendedTrack(c, record, reasonOf(mix.genre))),
+    }));
     c.header("cache-control", "private, max-age=300");
     return c.json({ day: now.toISOString().slice(0, 10), mixes: body }, 200);
   });
