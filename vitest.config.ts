@@ -42,6 +42,7 @@ export default defineConfig({
           include: ["workers/**/*.test.ts", "durable-objects/**/*.test.ts"],
           exclude: ["**/*.node.test.ts", "node_modules/**"],
           globalSetup: ["./test/global-setup.ts", "./test/oidc-provider-setup.ts"],
+          setupFiles: ["./test/edge-data-files.ts"],
         },
       },
       {

@@ -1,8 +1,12 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { provideDataFiles } from "../data-files.ts";
+import { diskDataFiles } from "../data-files-disk.ts";
 import { errorCodes, type ProblemDetails } from "../errors.ts";
-import { catalogueKeys, localizeProblem, problemLanguage } from "./problem-text.ts";
+import { catalogueKeys, loadRussianCatalogue, localizeProblem, problemCatalogueSchema, problemLanguage, russianCatalogueLoaded } from "./problem-text.ts";
+
+const shippedCatalogue = problemCatalogueSchema.parse(JSON.parse(readFileSync(new URL("./problem-text.ru.json", import.meta.url), "utf8")));
 
 const problem = (code: ProblemDetails["code"], detail?: string, errors?: ProblemDetails["errors"]): ProblemDetails => ({
   type: `https://tunec.dev/problems/${code.toLowerCase()}`,
@@ -29,7 +33,35 @@ describe("problemLanguage", () => {
   });
 });
 
+describe("loadRussianCatalogue", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("answers English until the catalogue is read; a failed read is logged and retried a minute later", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const english = problem("INVALID_CREDENTIALS", "The email or the password is incorrect.");
+    expect(localizeProblem(english, "ru")).toBe(english);
+    const errors: unknown[] = [];
+    provideDataFiles(() => Promise.reject(new Error("asset missing")));
+    expect(await loadRussianCatalogue((error) => errors.push(error))).toBe(false);
+    expect(errors).toHaveLength(1);
+    provideDataFiles(diskDataFiles());
+    vi.setSystemTime(Date.now() + 30_000);
+    expect(await loadRussianCatalogue()).toBe(false);
+    expect(russianCatalogueLoaded()).toBe(false);
+    vi.setSystemTime(Date.now() + 31_000);
+    expect(await loadRussianCatalogue()).toBe(true);
+    expect(localizeProblem(english, "ru").title).toBe("Неверные учётные данные");
+  });
+});
+
 describe("localizeProblem", () => {
+  beforeAll(async () => {
+    provideDataFiles(diskDataFiles());
+    expect(await loadRussianCatalogue()).toBe(true);
+  });
+
   it("leaves English problems untouched", () => {
     const english = problem("NOT_FOUND", "No track has the id 42.");
     expect(localizeProblem(english, "en")).toBe(english);
@@ -118,7 +150,7 @@ function templateKey(literal: string): string {
 }
 
 describe("the Russian catalogue", () => {
-  const keys = catalogueKeys();
+  const keys = catalogueKeys(shippedCatalogue);
 
   it("has a title for every error code and no unknown code", () => {
     expect(keys.titles.sort()).toEqual([...errorCodes].sort());

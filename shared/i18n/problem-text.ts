@@ -3,6 +3,9 @@
  * English detail; the gateway's one problem mapper translates the title, the
  * detail and field messages here, from the catalogue in problem-text.ru.json
  * (data, not code: a translator edits it without touching TypeScript).
+ * The catalogue is not in the Worker's script: it is read on the first request
+ * that asks for Russian (`loadRussianCatalogue`, shared/data-files.ts); until
+ * it is there, or if it cannot be read, problems stay English.
  *
  * Catalogue keys are the English texts with `{0}`, `{1}`… where the source
  * interpolates a value. Matching is a left-to-right literal scan, not a regular
@@ -10,7 +13,8 @@
  * costs linear time and cannot backtrack. A text the catalogue lacks stays
  * English: a missing translation degrades, it never fails the request.
  */
-import catalogue from "./problem-text.ru.json" with { type: "json" };
+import { z } from "zod";
+import { readDataFile } from "../data-files.ts";
 import type { FieldError, ProblemDetails } from "../errors.ts";
 
 export type ProblemLanguage = "en" | "ru";
@@ -114,20 +118,68 @@ class Translations {
   }
 }
 
-let russian: { titles: Map<string, string>; details: Map<string, Translations>; fields: Translations } | undefined;
+/** problem-text.ru.json: English text → Russian, titles by code, details by code, field messages. */
+export const problemCatalogueSchema = z.object({
+  titles: z.record(z.string(), z.string()),
+  details: z.record(z.string(), z.record(z.string(), z.string())),
+  fields: z.record(z.string(), z.string()),
+});
+export type ProblemCatalogue = z.infer<typeof problemCatalogueSchema>;
 
-/** Built on the first Russian problem, not at start-up: most isolates never answer one. */
-function russianCatalogue() {
-  russian ??= {
-    titles: new Map(Object.entries(catalogue.titles)),
-    details: new Map(Object.entries(catalogue.details).map(([code, entries]) => [code, new Translations(entries)])),
-    fields: new Translations(catalogue.fields),
+interface CompiledCatalogue {
+  titles: Map<string, string>;
+  details: Map<string, Translations>;
+  fields: Translations;
+}
+
+// A deliberate isolate cache: the compiled catalogue, read-only once built.
+let russian: CompiledCatalogue | undefined;
+let loading: Promise<boolean> | undefined;
+/** After a failed read, English for this long before the next try: a missing asset must not cost every request a subrequest. */
+const retryAfterFailureMs = 60_000;
+let failedAt = Number.NEGATIVE_INFINITY;
+
+/** Installs a catalogue (validated), replacing any loaded one. */
+export function useRussianCatalogue(catalogue: unknown): void {
+  const parsed = problemCatalogueSchema.parse(catalogue);
+  russian = {
+    titles: new Map(Object.entries(parsed.titles)),
+    details: new Map(Object.entries(parsed.details).map(([code, entries]) => [code, new Translations(entries)])),
+    fields: new Translations(parsed.fields),
   };
-  return russian;
+}
+
+/**
+ * Reads the catalogue once per isolate, on the first request that prefers
+ * Russian (most isolates never answer one). Resolves false when it cannot be
+ * read: the caller answers in English and logs `error`.
+ */
+export function loadRussianCatalogue(onError?: (error: unknown) => void): Promise<boolean> {
+  if (russian) return Promise.resolve(true);
+  if (Date.now() - failedAt < retryAfterFailureMs) return Promise.resolve(false);
+  loading ??= readDataFile("problem-text.ru.json")
+    .then((text) => {
+      useRussianCatalogue(JSON.parse(text));
+      return true;
+    })
+    .catch((error: unknown) => {
+      failedAt = Date.now();
+      onError?.(error);
+      return false;
+    })
+    .finally(() => {
+      loading = undefined;
+    });
+  return loading;
+}
+
+/** Whether Russian problems can be answered now (the catalogue is loaded). */
+export function russianCatalogueLoaded(): boolean {
+  return russian !== undefined;
 }
 
 /** The catalogue's English keys per code, for the test that every raised detail has a translation. */
-export function catalogueKeys(): { titles: string[]; details: Record<string, string[]>; fields: string[] } {
+export function catalogueKeys(catalogue: ProblemCatalogue): { titles: string[]; details: Record<string, string[]>; fields: string[] } {
   return {
     titles: Object.keys(catalogue.titles),
     details: Object.fromEntries(Object.entries(catalogue.details).map(([code, entries]) => [code, Object.keys(entries)])),
@@ -135,10 +187,13 @@ export function catalogueKeys(): { titles: string[]; details: Record<string, str
   };
 }
 
-/** The problem with its human-readable parts in `language`; `type`, `code` and field names never change. */
+/**
+ * The problem with its human-readable parts in `language`; `type`, `code` and
+ * field names never change. English while the Russian catalogue is not loaded.
+ */
 export function localizeProblem(problem: ProblemDetails, language: ProblemLanguage): ProblemDetails {
-  if (language === "en") return problem;
-  const { titles, details, fields } = russianCatalogue();
+  if (language === "en" || !russian) return problem;
+  const { titles, details, fields } = russian;
   const localized: ProblemDetails = { ...problem, title: titles.get(problem.code) ?? problem.title };
   if (problem.detail) localized.detail = details.get(problem.code)?.translate(problem.detail) ?? problem.detail;
   if (problem.errors) {

@@ -5,8 +5,9 @@ export const emailSchema = z.email({ error: "expected an email address" }).max(2
 
 export const newPasswordSchema = z
   .string()
-  .superRefine((password, ctx) => {
-    const problem = passwordProblem(password);
+  // Asynchronous (the list is read on first use): route validators parse with safeParseAsync.
+  .superRefine(async (password, ctx) => {
+    const problem = await passwordProblem(password);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
   .openapi({

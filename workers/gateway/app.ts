@@ -22,6 +22,7 @@ import { registerSubsonic } from "../subsonic/index.ts";
 import { registerRecs } from "../recs/index.ts";
 import { authenticate } from "../platform/edge/authenticate.ts";
 import { jsonBodyLimit } from "./middleware/json-body-limit.ts";
+import { problemCatalogue } from "./middleware/problem-language.ts";
 import { rateLimit, type RateLimitSettings } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { notFoundOrMethodNotAllowed, onError, validationError } from "../platform/edge/problem.ts";
@@ -53,6 +54,7 @@ export function createGatewayApp(options: GatewayOptions): OpenAPIHono<GatewayEn
     },
   });
   app.use("*", requestContext({ services: options.services, logLevel: options.logLevel ?? "info" }));
+  app.use("*", problemCatalogue());
   app.use("*", jsonBodyLimit());
   app.use("*", authenticate());
   // After authenticate: a valid token moves the caller from the per-IP to the per-user bucket.

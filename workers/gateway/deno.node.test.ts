@@ -45,4 +45,10 @@ describe("gateway under Deno", () => {
     expect(response.status).toBe(404);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
   });
+
+  it("answers in Russian from the catalogue in the source tree (no static assets under Deno)", async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/nope`, { headers: { "accept-language": "ru" } });
+    expect(response.headers.get("content-language")).toBe("ru");
+    expect(await response.json()).toMatchObject({ code: "ROUTE_NOT_FOUND", title: "Такого адреса нет" });
+  });
 });

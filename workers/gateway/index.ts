@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { ConfigError, edgeConfigSchema, parseConfig } from "../../shared/config.ts";
+import { assetDataFiles, provideDataFiles } from "../../shared/data-files.ts";
 import { createLogger } from "../../shared/logger.ts";
 import type { WorkerBindings } from "../platform/bindings.ts";
 import { createEdgeDatabase } from "../platform/edge-database.ts";
@@ -25,6 +26,8 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
   if (!app) {
     const config = parseConfig(edgeConfigSchema, { ENVIRONMENT: env.ENVIRONMENT, LOG_LEVEL: env.LOG_LEVEL });
     assertProductionConfig(env as unknown as Record<string, unknown>);
+    // The password list and the Russian problem catalogue: static assets read on first use.
+    provideDataFiles(assetDataFiles(env.ASSETS));
     const auth = createWorkerAuth(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     const cache = createWorkerSearchCache(env, createLogger({ service: "gateway" }, config.LOG_LEVEL));
     const search = createWorkerSearch(env);

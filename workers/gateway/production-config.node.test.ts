@@ -1,12 +1,14 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 import { exportJWK, generateKeyPair } from "jose";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../shared/config.ts";
+import { dataFileSources, type DataFileName } from "../../shared/data-files.ts";
 import { sandboxCredentials } from "../billing/domain/providers/config.ts";
 import { assertProductionConfig, isProduction } from "./production-config.ts";
 
@@ -53,6 +55,20 @@ describe("the production configuration", () => {
       });
       expect(stdout).toContain('env.ENVIRONMENT ("production")');
       expect(stdout).not.toMatch(/ENVIRONMENT \("(development|test)"\)/);
+
+      // The data files ship as static assets (copied by [build]), not inside the script.
+      for (const name of Object.keys(dataFileSources) as DataFileName[]) {
+        expect(await readFile(join(root, "public", "_data", name), "utf8")).toBe(await readFile(join(root, dataFileSources[name]), "utf8"));
+      }
+      const script = await readFile(join(outdir, "index.js"), "utf8");
+      expect(script).not.toContain("0!qaz2wsx"); // the list's first line
+      expect(script).not.toMatch(/Такого адреса нет|\\u0422\\u0430\\u043a\\u043e\\u0433\\u043e/i);
+      // Issue 18's budget: every uploaded module, gzipped, at most 350 KiB.
+      let gzipped = 0;
+      for (const file of await readdir(outdir)) {
+        if (file.endsWith(".js") || file.endsWith(".wasm")) gzipped += gzipSync(await readFile(join(outdir, file))).byteLength;
+      }
+      expect(gzipped / 1024).toBeLessThanOrEqual(350);
     } finally {
       await rm(outdir, { recursive: true, force: true });
     }

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
 import { AppError, errorSpec, toProblem, type FieldError } from "../../../shared/errors.ts";
 import { isDatabaseTimeout } from "../../../shared/db/timeouts.ts";
-import { localizeProblem, problemLanguage } from "../../../shared/i18n/problem-text.ts";
+import { localizeProblem, problemLanguage, russianCatalogueLoaded } from "../../../shared/i18n/problem-text.ts";
 import type { GatewayEnv } from "./context.ts";
 
 /** A database timeout passes in seconds; clients wait this long before retrying. */
@@ -11,10 +11,11 @@ const databaseRetryAfterSeconds = 5;
 
 /**
  * Answers with an RFC 9457 problem; the one place errors meet the wire. The
- * title, detail and field messages follow Accept-Language (English or Russian).
+ * title, detail and field messages follow Accept-Language (English or Russian;
+ * English while the Russian catalogue is not loaded: workers/gateway/middleware/problem-language.ts).
  */
 export function problemResponse(c: Context<GatewayEnv>, error: AppError): Response {
-  const language = problemLanguage(c.req.header("accept-language"));
+  const language = problemLanguage(c.req.header("accept-language")) === "ru" && russianCatalogueLoaded() ? "ru" : "en";
   const body = localizeProblem(toProblem(error, new URL(c.req.url).pathname, c.get("requestId")), language);
   const headers = new Headers({ "content-type": "application/problem+json", "content-language": language, vary: "accept-language" });
   for (const [name, value] of Object.entries(error.extensions.headers ?? {})) headers.set(name, value);
