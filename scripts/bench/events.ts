@@ -19,6 +19,7 @@ import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { writeOutbox } from "../../shared/events/outbox.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase } from "../../shared/testing/test-database.ts";
+import { cleanupOnInterrupt } from "../../origin/recs/train/interrupt.ts";
 import { startCdc } from "../../origin/cdc/cdc.ts";
 import { startConsumer } from "../../origin/events/consumer.ts";
 import { createEventLog } from "../../origin/events/event-log-factory.ts";
@@ -141,6 +142,17 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
       }
     },
   });
+  // Also on Ctrl-C or a `timeout`: a replication slot left behind retains WAL without end
+  // (15 GB from one killed run), and /healthz then reports the database degraded.
+  const cleanup = cleanupOnInterrupt(async () => {
+    await tap.stop();
+    await consumer.stop();
+    await cdc.stop();
+    await backbone.log.close();
+    await producers.destroy();
+    if (cdc.mode === "wal") await sql`select pg_drop_replication_slot(${slot})`.execute(database.db).catch(() => undefined);
+    await database.drop();
+  });
   try {
     const label = `${adapter.padEnd(8)} (cdc: ${cdc.mode}, database: ${database.kind})`;
     // Warm-up: the pipeline is live end to end before the clock starts.
@@ -232,13 +244,7 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
       );
     }
   } finally {
-    await tap.stop();
-    await consumer.stop();
-    await cdc.stop();
-    await backbone.log.close();
-    await producers.destroy();
-    if (cdc.mode === "wal") await sql`select pg_drop_replication_slot(${slot})`.execute(database.db).catch(() => undefined);
-    await database.drop();
+    await cleanup();
   }
 }
 

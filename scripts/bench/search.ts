@@ -32,6 +32,7 @@ import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { cdcService } from "../../origin/cdc/service.ts";
 import { indexerService } from "../../origin/indexer/service.ts";
+import { cleanupOnInterrupt } from "../../origin/recs/train/interrupt.ts";
 import { reindex } from "../../origin/indexer/reindex.ts";
 import { reindexOpenSearch } from "../../origin/indexer/opensearch-reindex.ts";
 import { openSearchSearch } from "../../workers/search/opensearch/adapter.ts";
@@ -145,6 +146,12 @@ async function freshness(): Promise<void> {
   const cdc = await cdcService.start(context);
   const indexer = await indexerService.start(context);
   const times = new Map<string, number[]>(engines.map((engine) => [engine.name, []]));
+  // Also on Ctrl-C or a `timeout`: a replication slot left behind retains WAL without end.
+  const cleanup = cleanupOnInterrupt(async () => {
+    await indexer.stop();
+    await cdc.stop();
+    await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${slot}`.execute(db).catch(() => undefined);
+  });
   try {
     const picks = await sql<{ id: string }>`select id from search.tracks where visible order by md5(id::text) desc limit ${Number(values.changes)}`.execute(db);
     for (const [index, { id }] of picks.rows.entries()) {
@@ -167,9 +174,7 @@ async function freshness(): Promise<void> {
       );
     }
   } finally {
-    await indexer.stop();
-    await cdc.stop();
-    await sql`select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ${slot}`.execute(db).catch(() => undefined);
+    await cleanup();
   }
   console.log(`\nload average ${(await readFile("/proc/loadavg", "utf8").catch(() => "?")).split(" ").slice(0, 3).join(" ")}`);
   for (const [name, ms] of times) {
