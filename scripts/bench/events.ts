@@ -19,7 +19,7 @@ import { nodeConfigSchema, parseConfig } from "../../shared/config.ts";
 import { writeOutbox } from "../../shared/events/outbox.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { createTestDatabase } from "../../shared/testing/test-database.ts";
-import { cleanupOnInterrupt } from "../../origin/recs/train/interrupt.ts";
+import { cleanupOnInterrupt } from "../../origin/platform/interrupt.ts";
 import { startCdc } from "../../origin/cdc/cdc.ts";
 import { startConsumer } from "../../origin/events/consumer.ts";
 import { createEventLog } from "../../origin/events/event-log-factory.ts";

@@ -32,7 +32,7 @@ import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { cdcService } from "../../origin/cdc/service.ts";
 import { indexerService } from "../../origin/indexer/service.ts";
-import { cleanupOnInterrupt } from "../../origin/recs/train/interrupt.ts";
+import { cleanupOnInterrupt } from "../../origin/platform/interrupt.ts";
 import { reindex } from "../../origin/indexer/reindex.ts";
 import { reindexOpenSearch } from "../../origin/indexer/opensearch-reindex.ts";
 import { openSearchSearch } from "../../workers/search/opensearch/adapter.ts";

@@ -30,7 +30,7 @@ import { recsBatchHandlers, recsTopics } from "../consumer/signals.ts";
 import type { SyntheticWorld } from "../model/synthetic.ts";
 import type { EvaluationRow } from "./measure.ts";
 import { writeReplayOutbox } from "./replay-events.ts";
-import { cleanupOnInterrupt } from "./interrupt.ts";
+import { cleanupOnInterrupt } from "../../platform/interrupt.ts";
 import { insertSyntheticCatalog } from "./synthetic-database.ts";
 import { trainStoredAndMeasure, type ThroughDatabaseInput } from "./through-database.ts";
 

@@ -7,7 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import { createTestDatabase } from "../../../shared/testing/test-database.ts";
-import { cleanupOnInterrupt } from "./interrupt.ts";
+import { cleanupOnInterrupt } from "../../platform/interrupt.ts";
 import { progressBar } from "../../../scripts/progress.ts";
 import type { HoldOut } from "../model/evaluate.ts";
 import type { InteractionLog } from "../model/log.ts";

@@ -1,7 +1,9 @@
 /**
- * Cleanups that must also run when `recs:eval` is interrupted. A replay
- * creates a database and Kafka topics on shared servers; Node's default
- * SIGINT/SIGTERM exits without running `finally`, which left them behind.
+ * Cleanups that must also run when a tool is interrupted (`recs:eval`'s
+ * replays, `bench:events`, `bench:search`). They create databases, Kafka
+ * topics and replication slots on shared servers; Node's default
+ * SIGINT/SIGTERM exits without running `finally`, which left them behind (a
+ * forgotten slot retains WAL without end).
  * While any cleanup is registered, the first SIGINT or SIGTERM runs them all
  * (newest first: the replay's consumers before the database they write to),
  * then exits 130/143; a second signal exits at once. A signal that arrives

@@ -11,7 +11,7 @@ interface Run {
 }
 
 function runFixture(...args: string[]): Run {
-  const child = spawn(process.execPath, ["--import", "tsx", "origin/recs/train/testing/interrupt-fixture.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "origin/platform/testing/interrupt-fixture.ts", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiters: Array<() => void> = [];
