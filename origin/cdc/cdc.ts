@@ -6,11 +6,15 @@ import type { EventLog } from "../events/event-log.ts";
 import type { RunningService } from "../service.ts";
 import { resolveCdcMode, type CdcMode } from "./mode.ts";
 import { startOutboxCleanup } from "./outbox-cleanup.ts";
+import { tableWriteHints } from "../platform/table-write-hints.ts";
 import { installCaptureTriggers, removeCaptureTriggers } from "./trigger/capture-triggers.ts";
 import { relayBatch, startRelay, type RelaySink } from "./trigger/relay.ts";
-import { outboxWriteHints } from "./trigger/write-hints.ts";
 import { ensurePublications, ensureSlot } from "./wal/replication-setup.ts";
 import { startWalCdc } from "./wal/wal-cdc.ts";
+
+// Where trigger mode's outbox rows come from: direct writes, and catalog.tracks's capture trigger.
+const outboxWritingTables = ["events.outbox", "catalog.tracks"] as const;
+const outboxHints = { subscribe: (listener: () => void) => tableWriteHints.subscribeAll(outboxWritingTables, listener) };
 
 export interface CdcOptions {
   db: Kysely<Database>;
@@ -61,7 +65,7 @@ export async function startCdc(options: CdcOptions): Promise<RunningCdc> {
     await installCaptureTriggers(options.db);
     // The embedded database in this process announces outbox writes: wait for those. Otherwise
     // (the relay in another process than PGlite, or a server without logical WAL) poll.
-    const hints = outboxWriteHints.watching ? { hints: outboxWriteHints, safetyPollMs: options.relaySafetyPollMs ?? 5_000 } : {};
+    const hints = tableWriteHints.watching ? { hints: outboxHints, safetyPollMs: options.relaySafetyPollMs ?? 5_000 } : {};
     parts.push(startRelay({ ...relayOptions(options, logger), idleDelayMs: options.relayIdleDelayMs ?? 50, ...hints }));
   }
   parts.push(

@@ -3,7 +3,6 @@ import { PGlite } from "@electric-sql/pglite";
 import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { watchOutboxWrites } from "../cdc/trigger/write-hints.ts";
 import { pinExtendedQueryBatches } from "./pglite-socket-pinning.ts";
 import { watchTableWrites } from "./table-write-hints.ts";
 
@@ -27,9 +26,8 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
   // PGlite is single-session; the socket server multiplexes clients onto it.
   const server = new PGLiteSocketServer({ db: pglite, host, port: options.port, maxConnections: 64 });
   pinExtendedQueryBatches(server);
-  // The CDC relay waits for these instead of polling the outbox (PGlite cannot LISTEN).
-  const stopHints = watchOutboxWrites(server);
-  // The work-queue loops (uploads, notifications, imports, replays) wait for these the same way.
+  // The CDC relay and the work-queue loops (uploads, notifications, imports, replays) wait for
+  // these instead of polling (PGlite cannot LISTEN).
   const stopTableHints = watchTableWrites(server);
   await server.start();
   const address = server.getServerConn();
@@ -37,7 +35,6 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,
     async stop() {
-      stopHints();
       stopTableHints();
       await server.stop();
       await pglite.close();

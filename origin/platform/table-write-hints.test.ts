@@ -1,13 +1,17 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedDatabase } from "./embedded-database.ts";
-import { changedRows, CommandTags, TableWriteHints, tableWriteHints, writtenTables } from "./table-write-hints.ts";
+import { BackendMessages, changedRows, TableWriteHints, tableWriteHints, writtenTables } from "./table-write-hints.ts";
 
 describe("table write hints", () => {
   it("names the tables a statement writes, as Kysely and people spell them", () => {
     expect(writtenTables(`insert into "notify"."deliveries" ("id") values ($1)`)).toEqual(["notify.deliveries"]);
     expect(writtenTables("UPDATE ingestion.uploads SET state = $1")).toEqual(["ingestion.uploads"]);
     expect(writtenTables(`select * from "notify"."deliveries"`)).toEqual([]);
+    expect(writtenTables(`insert into "events"."outbox" ("id", "topic") values ($1, $2)`)).toEqual(["events.outbox"]);
+    expect(writtenTables("delete from catalog.tracks where id = $1")).toEqual(["catalog.tracks"]);
+    expect(writtenTables(`insert into "catalog"."tracks_archive" ("id") values ($1)`)).toEqual(["catalog.tracks_archive"]);
+    expect(writtenTables(`insert into t ("id") values ($1) on conflict ("id") do update set "n" = 1`)).toEqual([]);
   });
 
   it("counts only command tags that changed rows", () => {
@@ -18,18 +22,22 @@ describe("table write hints", () => {
     expect(changedRows("SELECT 5")).toBe(false);
   });
 
-  it("reads CommandComplete tags split across chunks", () => {
+  it("reads CommandComplete tags and ReadyForQuery split across chunks", () => {
     const tag = new TextEncoder().encode("UPDATE 3\0");
-    const message = new Uint8Array(5 + tag.length);
-    message[0] = 0x43;
-    new DataView(message.buffer).setInt32(1, 4 + tag.length);
-    message.set(tag, 5);
-    const tags: string[] = [];
-    const reader = new CommandTags();
-    reader.push(message.subarray(0, 3), (t) => tags.push(t));
-    expect(tags).toEqual([]);
-    reader.push(message.subarray(3), (t) => tags.push(t));
-    expect(tags).toEqual(["UPDATE 3"]);
+    const bytes = new Uint8Array(5 + tag.length + 6);
+    bytes[0] = 0x43;
+    new DataView(bytes.buffer).setInt32(1, 4 + tag.length);
+    bytes.set(tag, 5);
+    bytes.set([0x5a, 0, 0, 0, 5, 0x49], 5 + tag.length);
+    const seen: string[] = [];
+    const on = { tag: (t: string) => seen.push(t), ready: (status: number) => seen.push(String.fromCharCode(status)) };
+    const reader = new BackendMessages();
+    reader.push(bytes.subarray(0, 3), on);
+    expect(seen).toEqual([]);
+    reader.push(bytes.subarray(3, bytes.length - 1), on);
+    expect(seen).toEqual(["UPDATE 3"]);
+    reader.push(bytes.subarray(bytes.length - 1), on);
+    expect(seen).toEqual(["UPDATE 3", "I"]);
   });
 
   it("wait returns at once when the table was hinted since the version read, else on the next hint", async () => {
@@ -72,5 +80,47 @@ describe("table write hints", () => {
       await database.stop();
     }
     expect(tableWriteHints.watching).toBe(false);
+  });
+
+  it("hints a commit while another client holds the session in its own transaction, and survives clients leaving", { timeout: 180_000 }, async () => {
+    const database = await startEmbeddedDatabase({ port: 0 });
+    const writer = new pg.Client({ connectionString: database.url });
+    const other = new pg.Client({ connectionString: database.url });
+    let hints = 0;
+    const unsubscribe = tableWriteHints.subscribeAll(["events.outbox", "catalog.tracks"], () => hints++);
+    try {
+      // A client that leaves makes the socket server drop its queue entries: hints must survive that.
+      const leaving = new pg.Client({ connectionString: database.url });
+      await leaving.connect();
+      await leaving.query("select 1");
+      await leaving.end();
+      await writer.connect();
+      await other.connect();
+      await writer.query("create schema events; create table events.outbox (id int); create schema catalog; create table catalog.tracks (id int)");
+      expect(hints).toBe(0);
+      // The writer's commit and the other client's BEGIN go in together: whatever order the
+      // session runs them in, the writer's own ReadyForQuery says its write is done.
+      for (let round = 1; round <= 20; round++) {
+        await writer.query("begin");
+        await writer.query("insert into events.outbox values ($1)", [round]);
+        await Promise.all([
+          writer.query("commit"),
+          other
+            .query("begin")
+            .then(() => other.query("select 1"))
+            .then(() => other.query("commit")),
+        ]);
+        expect(hints).toBe(round);
+      }
+      await writer.query("update catalog.tracks set id = 1 where id = 0");
+      expect(hints).toBe(20);
+      await writer.query("insert into catalog.tracks values (1)");
+      expect(hints).toBe(21);
+    } finally {
+      unsubscribe();
+      await writer.end();
+      await other.end();
+      await database.stop();
+    }
   });
 });

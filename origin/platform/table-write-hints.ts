@@ -1,20 +1,23 @@
 /**
- * Wake-ups for the origin's work-queue loops on the embedded database. PGlite
- * has one session for every client of its socket, so LISTEN/NOTIFY cannot
- * reach a listener; but the socket server runs in this process and sees every
+ * Wake-ups for the origin's loops on the embedded database. PGlite has one
+ * session for every client of its socket, so LISTEN/NOTIFY cannot reach a
+ * listener; but the socket server runs in this process and sees every
  * statement of every client (origin services and the Worker). When a
  * transaction that changed rows of a table has ended, the subscribers of that
  * table are told, so a loop waiting for work (an upload to probe, a
- * notification to send) wakes at once instead of polling every 500 ms.
+ * notification to send, the CDC relay's outbox) wakes at once instead of
+ * polling.
  *
  * Only statements that changed rows count (CommandComplete "UPDATE n", n > 0):
  * a loop's own empty claim (`update … where id = (select … skip locked)`)
- * must not wake the loop again. A hint is only a hint: every loop keeps a slow
- * safety poll, so a write this text match misses is picked up late, not lost.
- * Same idea as origin/cdc/trigger/write-hints.ts (the relay's outbox hint).
+ * must not wake the loop again. The end of the transaction is read from the
+ * client's own ReadyForQuery ('I' = idle), not from the shared session's state
+ * afterwards: by then another client's BEGIN may have run, and the hint was
+ * lost (a replay an admin asked for waited a minute). A hint is only a hint:
+ * every loop keeps a slow safety poll, so a write this text match misses is
+ * picked up late, not lost.
  */
 import type { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { statementText } from "../cdc/trigger/write-hints.ts";
 
 type Listener = () => void;
 
@@ -43,6 +46,14 @@ export class TableWriteHints {
     set.add(listener);
     this.#listeners.set(key, set);
     return () => set.delete(listener);
+  }
+
+  /** `subscribe` to each of `tables` with one listener. */
+  subscribeAll(tables: readonly string[], listener: Listener): () => void {
+    const unsubscribers = tables.map((table) => this.subscribe(table, listener));
+    return () => {
+      for (const unsubscribe of unsubscribers) unsubscribe();
+    };
   }
 
   emit(tables: Iterable<string>): void {
@@ -85,10 +96,28 @@ export class TableWriteHints {
 /** The process-wide hints the embedded database feeds and the work loops wait on. */
 export const tableWriteHints = new TableWriteHints();
 
-const queryMessage = 0x51; // Q
-const syncMessage = 0x53; // S
-const commandComplete = 0x43; // C (backend)
+// Frontend messages carrying SQL text: simple Query ('Q': text) and Parse ('P': name, text).
+const queryMessage = 0x51;
+const parseMessage = 0x50;
+// Backend messages: CommandComplete ('C': tag) and ReadyForQuery ('Z': transaction status).
+const commandComplete = 0x43;
+const readyForQuery = 0x5a;
+const idle = 0x49; // 'I': not in a transaction block, so what the client wrote has committed (or rolled back)
 const writtenTable = /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+"?([a-z_][a-z0-9_]*)"?\s*\.\s*"?([a-z_][a-z0-9_]*)"?/gi;
+
+/** The SQL text of a Query or Parse message, else null. */
+export function statementText(message: Uint8Array): string | null {
+  const type = message[0];
+  if (type !== queryMessage && type !== parseMessage) return null;
+  let start = 5; // type byte + int32 length
+  if (type === parseMessage) {
+    const nameEnd = message.indexOf(0, start);
+    if (nameEnd === -1) return null;
+    start = nameEnd + 1;
+  }
+  const end = message.indexOf(0, start);
+  return new TextDecoder().decode(message.subarray(start, end === -1 ? message.length : end));
+}
 
 /** The "schema.table" names a statement writes (text match; unqualified names are not seen). */
 export function writtenTables(text: string): string[] {
@@ -101,11 +130,18 @@ export function changedRows(tag: string): boolean {
   return match !== null && Number(match[1]) > 0;
 }
 
-/** Splits backend bytes into messages across chunk boundaries and reports CommandComplete tags. */
-export class CommandTags {
+export interface BackendEvents {
+  /** A CommandComplete tag. */
+  tag?(tag: string): void;
+  /** A ReadyForQuery: the transaction status byte ('I', 'T' or 'E'). */
+  ready?(status: number): void;
+}
+
+/** Splits backend bytes into messages across chunk boundaries and reports CommandComplete tags and ReadyForQuery. */
+export class BackendMessages {
   #carry: Uint8Array = new Uint8Array(0);
 
-  push(chunk: Uint8Array, onTag: (tag: string) => void): void {
+  push(chunk: Uint8Array, on: BackendEvents): void {
     const data = this.#carry.length > 0 ? concat(this.#carry, chunk) : chunk;
     let offset = 0;
     while (data.length - offset >= 5) {
@@ -116,11 +152,12 @@ export class CommandTags {
         return;
       }
       if (data.length - offset < 1 + length) break;
-      if (data[offset] === commandComplete) {
+      const type = data[offset];
+      if (type === commandComplete && on.tag) {
         const body = data.subarray(offset + 5, offset + 1 + length);
         const end = body.indexOf(0);
-        onTag(new TextDecoder().decode(end === -1 ? body : body.subarray(0, end)));
-      }
+        on.tag(new TextDecoder().decode(end === -1 ? body : body.subarray(0, end)));
+      } else if (type === readyForQuery && length === 5 && on.ready) on.ready(data[offset + 5] ?? 0);
       offset += 1 + length;
     }
     this.#carry = data.slice(offset);
@@ -136,52 +173,60 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 interface QueueInternals {
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<unknown>;
-  db: { isInTransaction(): boolean };
+  clearQueueForHandler(handlerId: number): void;
 }
 
 /**
  * Watches the socket server's message queue: per client, the tables its
- * statements write and whether any of them changed rows, until one of its
- * messages completes outside a transaction (autocommit or COMMIT, at the
- * simple query or the Sync that ends it); then `hints` fire for those tables.
- * A rolled-back transaction may hint too (a spurious wake-up, harmless).
+ * statements write and whether any of them changed rows, until the server
+ * tells that client it is idle again (ReadyForQuery 'I': its autocommit
+ * statement or its COMMIT is done); then `hints` fire for those tables, before
+ * the client itself hears back. A rolled-back transaction may hint too (a
+ * spurious wake-up, harmless).
  */
 export function watchTableWrites(server: PGLiteSocketServer, hints: TableWriteHints = tableWriteHints): () => void {
   const internals = (server as unknown as { queryQueue?: QueueInternals }).queryQueue;
-  if (!internals || typeof internals.enqueue !== "function" || typeof internals.db?.isInTransaction !== "function") {
+  if (!internals || typeof internals.enqueue !== "function" || typeof internals.clearQueueForHandler !== "function") {
     throw new Error("pglite-socket internals changed: re-check the table write hints before upgrading");
   }
-  const pending = new Map<number, { tables: Set<string>; changed: boolean; tags: CommandTags }>();
-  const enqueue = internals.enqueue;
-  internals.enqueue = async function hintedEnqueue(this: QueueInternals, handlerId, message, onData) {
+  const pending = new Map<number, { tables: Set<string>; changed: boolean; reader: BackendMessages }>();
+  // A client's messages are enqueued one at a time (each awaits the last), so its state is read in order.
+  const { enqueue, clearQueueForHandler } = internals;
+  internals.enqueue = function hintedEnqueue(this: QueueInternals, handlerId, message, onData) {
     const text = statementText(message);
     const tables = text === null ? [] : writtenTables(text);
     let state = pending.get(handlerId);
     if (tables.length > 0) {
-      state ??= { tables: new Set(), changed: false, tags: new CommandTags() };
+      state ??= { tables: new Set(), changed: false, reader: new BackendMessages() };
       for (const table of tables) state.tables.add(table);
       pending.set(handlerId, state);
     }
+    if (!state) return enqueue.call(this, handlerId, message, onData);
     const watched = state;
-    const forward = watched
-      ? (data: Uint8Array) => {
-          watched.tags.push(data, (tag) => {
-            if (changedRows(tag)) watched.changed = true;
-          });
-          onData(data);
-        }
-      : onData;
-    const result = await enqueue.call(this, handlerId, message, forward);
-    const type = message[0];
-    if (watched && (type === queryMessage || type === syncMessage) && !internals.db.isInTransaction()) {
-      pending.delete(handlerId);
-      if (watched.changed) hints.emit(watched.tables);
-    }
-    return result;
+    const events: BackendEvents = {
+      tag(tag) {
+        if (changedRows(tag)) watched.changed = true;
+      },
+      ready(status) {
+        if (status !== idle) return;
+        if (pending.get(handlerId) === watched) pending.delete(handlerId);
+        if (watched.changed) hints.emit(watched.tables);
+      },
+    };
+    return enqueue.call(this, handlerId, message, (data) => {
+      watched.reader.push(data, events);
+      onData(data);
+    });
+  };
+  // A client that left mid-transaction is rolled back: nothing of it to hint.
+  internals.clearQueueForHandler = function forgetHandler(this: QueueInternals, handlerId) {
+    pending.delete(handlerId);
+    clearQueueForHandler.call(this, handlerId);
   };
   const stopped = hints.started();
   return () => {
     stopped();
     internals.enqueue = enqueue;
+    internals.clearQueueForHandler = clearQueueForHandler;
   };
 }

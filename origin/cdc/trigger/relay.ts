@@ -30,7 +30,7 @@ export interface RelayOptions {
   idleDelayMs?: number;
   /**
    * Tells the relay that an outbox write committed (the embedded database's
-   * `outboxWriteHints`). With it the relay waits for a hint, polling only every
+   * `tableWriteHints` for the outbox and the tables whose capture triggers write it). With it the relay waits for a hint, polling only every
    * `safetyPollMs`, instead of every `idleDelayMs`.
    */
   hints?: { subscribe(listener: () => void): () => void };
