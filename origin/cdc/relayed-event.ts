@@ -21,20 +21,40 @@ const outboxRow = z.object({
   topic: z.string().min(1),
   key: z.string(),
   type: z.string().min(1),
-  event: z.record(z.string(), z.unknown()),
 });
 
-/** The event an `events.outbox` row carries: its stored envelope, to its topic, with its key. */
+/**
+ * The event an `events.outbox` row carries: its stored envelope, to its topic, with its key.
+ * `row.event` is the envelope as an object (a query's jsonb) or as JSON text
+ * (WAL mode keeps pgoutput's text): text goes to the log as it is — parsed
+ * only to check it is an object and to read its traceparent, never re-serialised.
+ */
 export function outboxEvent(row: Record<string, unknown>, position: string): RelayedEvent | null {
-  const parsed = outboxRow.safeParse({ ...row, event: typeof row.event === "string" ? JSON.parse(row.event) : row.event });
+  // Only the flat columns: a z.record over the envelope would walk and copy every event.
+  const parsed = outboxRow.safeParse(row);
   if (!parsed.success) return null;
-  const { id, topic, key, type, event } = parsed.data;
-  return relayed({ id, type, topic, key, envelope: event }, position);
+  let envelope: unknown = row.event;
+  if (typeof envelope === "string") {
+    try {
+      envelope = JSON.parse(envelope);
+    } catch {
+      return null;
+    }
+  }
+  if (!isJsonObject(envelope)) return null;
+  const { id, topic, key, type } = parsed.data;
+  return relayed({ id, type, topic, key, envelope }, position, typeof row.event === "string" ? row.event : undefined);
 }
 
-export function relayed(event: ChangeEvent, position: string): RelayedEvent {
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `value`: the envelope's JSON when it is already text (else it is serialised here). */
+export function relayed(event: ChangeEvent, position: string, value?: string): RelayedEvent {
   const traceparent = typeof event.envelope.traceparent === "string" ? event.envelope.traceparent : undefined;
-  return { id: event.id, type: event.type, topic: event.topic, key: event.key, traceparent, record: logRecordOf(event), position };
+  const record = value === undefined ? logRecordOf(event) : logRecordOf(event, value);
+  return { id: event.id, type: event.type, topic: event.topic, key: event.key, traceparent, record, position };
 }
 
 /** One line per event, carrying the trace id so a request's path can be followed into the log. */

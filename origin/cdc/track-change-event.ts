@@ -49,10 +49,13 @@ export function trackChangeEvent(change: RowChange, id: string, time: Date): Cha
   return { id, type: definition.type, topic: definition.topic, key, envelope };
 }
 
-/** The log record of an event: the structured-mode CloudEvent as the value. */
-export function logRecordOf(event: { topic: string; key: string; envelope: Record<string, unknown> }): LogRecordInput {
+/**
+ * The log record of an event: the structured-mode CloudEvent as the value.
+ * `value` is the envelope's JSON when the caller already has it as text.
+ */
+export function logRecordOf(event: { topic: string; key: string; envelope: Record<string, unknown> }, value = JSON.stringify(event.envelope)): LogRecordInput {
   const headers: Record<string, string> = { "content-type": "application/cloudevents+json; charset=utf-8" };
   const traceparent = event.envelope.traceparent;
   if (typeof traceparent === "string") headers.traceparent = traceparent;
-  return { topic: event.topic, key: event.key, value: JSON.stringify(event.envelope), headers };
+  return { topic: event.topic, key: event.key, value, headers };
 }

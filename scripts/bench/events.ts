@@ -8,9 +8,17 @@
  * drops afterwards, or on an in-memory PGlite (trigger-mode CDC) without it.
  * Kafka is measured when KAFKA_BROKERS is set (`npm run kafka:start`).
  *
- *   npm run bench:events -- [--events 20000] [--rate 1000] [--seconds 10] [--adapters postgres,kafka] [--phases throughput,capacity,lag]
+ * The consumer runs in its own process by default (scripts/bench/events-consumer.ts),
+ * as a deployment runs the CDC and its consumers as separate services;
+ * `--consumer in-process` puts it in this process beside the CDC, as before.
+ * "Into the log" is when the CDC's publish of a record resolved (Kafka: acks=all).
+ *
+ *   npm run bench:events -- [--events 20000] [--rate 1000] [--seconds 10] [--adapters postgres,kafka] [--phases throughput,capacity,lag] [--consumer process|in-process]
  */
+import { fork, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
@@ -23,6 +31,9 @@ import { cleanupOnInterrupt } from "../../origin/platform/interrupt.ts";
 import { startCdc } from "../../origin/cdc/cdc.ts";
 import { startConsumer } from "../../origin/events/consumer.ts";
 import { createEventLog } from "../../origin/events/event-log-factory.ts";
+import type { EventLog, LogRecordInput } from "../../origin/events/event-log.ts";
+import type { RunningService } from "../../origin/service.ts";
+import { benchEventType, parentMessageSchema } from "./events-ipc.ts";
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +42,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     adapters: { type: "string", default: "postgres,kafka" },
     phases: { type: "string", default: "throughput,capacity,lag" },
+    consumer: { type: "string", default: "process" },
   },
 });
 const totalEvents = Number(values.events);
@@ -38,7 +50,9 @@ const rate = Number(values.rate);
 const seconds = Number(values.seconds);
 const config = parseConfig(nodeConfigSchema, process.env);
 const logger = createLogger({ service: "bench" }, "warn");
-const eventType = "tunec.playback.playback-started.v1" as const;
+const eventType = benchEventType;
+if (values.consumer !== "process" && values.consumer !== "in-process") throw new Error(`--consumer is process or in-process, not ${values.consumer}`);
+const consumerLayout = values.consumer;
 const batchSize = 100;
 const writers = 8;
 const tickMs = 20;
@@ -46,7 +60,7 @@ const phases = new Set(values.phases.split(",").map((phase) => phase.trim()));
 
 interface Measured {
   handledAt: Map<string, number>;
-  /** When the record reached the log (seen by a bare consumer of the port): separates CDC from the consumer. */
+  /** When the CDC's publish of the record resolved (durably in the log): separates CDC from the consumer. */
   loggedAt: Map<string, number>;
   writtenAt: Map<string, number>;
 }
@@ -80,13 +94,75 @@ async function writeEvents(db: Kysely<Database>, count: number, measured: Measur
   });
 }
 
+const idPattern = /"id": ?"([0-9a-f-]{36})"/;
+
+function notePublished(records: readonly LogRecordInput[], measured: Measured): void {
+  const now = performance.now();
+  for (const record of records) {
+    const id = idPattern.exec(record.value)?.[1];
+    if (id) measured.loggedAt.set(id, now);
+  }
+}
+
+/** The log as the CDC sees it, noting when each record is durably in it (its publish resolved). */
+function notingPublished(log: EventLog, measured: Measured): EventLog {
+  return {
+    ensureTopics: (topics) => log.ensureTopics(topics),
+    publish: async (records) => {
+      await log.publish(records);
+      notePublished(records, measured);
+    },
+    consume: (options) => log.consume(options),
+    lag: (group, topics) => log.lag(group, topics),
+    close: () => log.close(),
+  };
+}
+
+/** The consumer as its own service: scripts/bench/events-consumer.ts in a child process. */
+async function forkConsumer(target: { url: string; brokers: string[] | undefined; group: string }, measured: Measured): Promise<RunningService> {
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATABASE_URL: target.url, BENCH_GROUP: target.group };
+  if (target.brokers) env.BENCH_KAFKA_BROKERS = target.brokers.join(",");
+  const child: ChildProcess = fork(fileURLToPath(new URL("./events-consumer.ts", import.meta.url)), [], {
+    execArgv: ["--import", "tsx"],
+    env,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const exited = once(child, "exit");
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on("message", (raw: unknown) => {
+      const message = parentMessageSchema.parse(raw);
+      if (message.kind === "ready") return resolve();
+      // Wall time in the child → this process's performance.now() scale.
+      const at = message.at - performance.timeOrigin;
+      for (const id of message.ids) measured.handledAt.set(id, at);
+    });
+    void exited.then(([code]: unknown[]) => reject(new Error(`the consumer process exited (${String(code)}) before it was ready`)));
+  });
+  await ready;
+  return {
+    async stop() {
+      if (child.exitCode !== null || !child.connected) return;
+      child.send({ kind: "stop" });
+      await exited;
+    },
+  };
+}
+
+/** The latest of the times recorded for these ids (NaN when one is missing). */
+function lastOf(times: Map<string, number>, ids: Iterable<string>): number {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const id of ids) last = Math.max(last, times.get(id) ?? Number.NaN);
+  return last;
+}
+
 async function waitUntilHandled(measured: Measured, ids: Iterable<string>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const pending = new Set(ids);
   while (Date.now() < deadline) {
     for (const id of pending) if (measured.handledAt.has(id)) pending.delete(id);
     if (pending.size === 0) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Coarse on purpose: this runs in the CDC's process; the figures use the recorded times, not this poll's.
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return false;
 }
@@ -96,6 +172,7 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
   const slot = `tunec_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const backbone = createEventLog({ DATABASE_URL: database.url, KAFKA_BROKERS: adapter === "kafka" ? config.KAFKA_BROKERS : undefined }, database.db, logger);
   const measured: Measured = { handledAt: new Map(), loggedAt: new Map(), writtenAt: new Map() };
+  const cdcLog = notingPublished(backbone.log, measured);
   // The producers' own pool, as request handlers would have.
   const producers = createPostgresDatabase(database.url, { maxConnections: writers });
   const runCdc = () =>
@@ -104,48 +181,49 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
       connectionString: database.url,
       mode: "auto",
       slot,
-      log: backbone.log,
+      log: cdcLog,
       logger,
       outboxRetentionMinutes: 60,
-      sink: backbone.sameDatabase ? { kind: "same-transaction", ...backbone.sameDatabase } : { kind: "external", log: backbone.log },
+      sink: backbone.sameDatabase
+        ? {
+            kind: "same-transaction",
+            wake: backbone.sameDatabase.wake,
+            // Trigger mode's relay appends inside its transaction, which commits right after.
+            append: async (trx, records) => {
+              await backbone.sameDatabase?.append(trx, records);
+              notePublished(records, measured);
+            },
+          }
+        : { kind: "external", log: cdcLog },
     });
   let cdc = await runCdc();
-  const consumer = await startConsumer({
-    log: backbone.log,
-    db: database.db,
-    group: `bench-${slot}`,
-    topics: ["tunec.playback"],
-    logger,
-    from: "latest",
-    retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
-    lagIntervalMs: 0,
-    handlers: {},
-    batchHandlers: {
-      // A real effect in the same transaction as the inbox rows: one statement
-      // per fetched run, as the high-volume consumers do (see docs/benchmarks-origin.md).
-      [eventType]: async (events, trx) => {
-        await sql`select unnest(${events.map((event) => event.data.playId)}::uuid[])`.execute(trx);
-        const now = performance.now();
-        for (const event of events) measured.handledAt.set(event.id, now);
-      },
-    },
-  });
-  const tap = await backbone.log.consume({
-    group: `bench-tap-${slot}`,
-    topics: ["tunec.playback"],
-    from: "latest",
-    handle: async (records) => {
-      const now = performance.now();
-      for (const record of records) {
-        const id = /"id":"([0-9a-f-]{36})"/.exec(record.value)?.[1];
-        if (id) measured.loggedAt.set(id, now);
-      }
-    },
-  });
+  const group = `bench-${slot}`;
+  const consumer =
+    consumerLayout === "process"
+      ? await forkConsumer({ url: database.url, brokers: adapter === "kafka" ? config.KAFKA_BROKERS : undefined, group }, measured)
+      : await startConsumer({
+          log: backbone.log,
+          db: database.db,
+          group,
+          topics: ["tunec.playback"],
+          logger,
+          from: "latest",
+          retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
+          lagIntervalMs: 0,
+          handlers: {},
+          batchHandlers: {
+            // A real effect in the same transaction as the inbox rows: one statement
+            // per fetched run, as the high-volume consumers do (see docs/benchmarks-origin.md).
+            [eventType]: async (events, trx) => {
+              await sql`select unnest(${events.map((event) => event.data.playId)}::uuid[])`.execute(trx);
+              const now = performance.now();
+              for (const event of events) measured.handledAt.set(event.id, now);
+            },
+          },
+        });
   // Also on Ctrl-C or a `timeout`: a replication slot left behind retains WAL without end
   // (15 GB from one killed run), and /healthz then reports the database degraded.
   const cleanup = cleanupOnInterrupt(async () => {
-    await tap.stop();
     await consumer.stop();
     await cdc.stop();
     await backbone.log.close();
@@ -154,7 +232,7 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
     await database.drop();
   });
   try {
-    const label = `${adapter.padEnd(8)} (cdc: ${cdc.mode}, database: ${database.kind})`;
+    const label = `${adapter.padEnd(8)} (cdc: ${cdc.mode}, database: ${database.kind}, consumer: ${consumerLayout})`;
     // Warm-up: the pipeline is live end to end before the clock starts.
     await writeEvents(producers, 10, measured);
     if (!(await waitUntilHandled(measured, measured.writtenAt.keys(), 60_000))) throw new Error("warm-up events never arrived");
@@ -175,8 +253,8 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
       );
       const writeElapsed = (performance.now() - started) / 1000;
       const allArrived = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
-      const elapsed = (performance.now() - started) / 1000;
-      const lastLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
+      const elapsed = (lastOf(measured.handledAt, measured.writtenAt.keys()) - started) / 1000;
+      const lastLogged = lastOf(measured.loggedAt, measured.writtenAt.keys());
       const logElapsed = (lastLogged - started) / 1000;
       console.log(
         `${label}  throughput: ${Math.round(totalEvents / elapsed)} events/s end to end (${totalEvents} events in ${elapsed.toFixed(1)} s${allArrived ? "" : ", SOME MISSING"}); ` +
@@ -200,8 +278,8 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
       const drainStarted = performance.now();
       cdc = await runCdc();
       const drained = await waitUntilHandled(measured, measured.writtenAt.keys(), 300_000);
-      const drainElapsed = (performance.now() - drainStarted) / 1000;
-      const drainLogged = Math.max(...[...measured.writtenAt.keys()].map((id) => measured.loggedAt.get(id) ?? Number.NaN));
+      const drainElapsed = (lastOf(measured.handledAt, measured.writtenAt.keys()) - drainStarted) / 1000;
+      const drainLogged = lastOf(measured.loggedAt, measured.writtenAt.keys());
       console.log(
         `${label}  capacity: a backlog of ${totalEvents} outbox events drained end to end at ${Math.round(totalEvents / drainElapsed)} events/s` +
           `${drained ? "" : " (SOME MISSING)"}; into the log at ${Math.round(totalEvents / ((drainLogged - drainStarted) / 1000))} events/s`,

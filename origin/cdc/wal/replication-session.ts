@@ -1,7 +1,7 @@
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from "pg-logical-replication";
 import type { Logger } from "../../../shared/logger.ts";
 import { formatLsn, parseLsn } from "../lsn.ts";
-import { renderColumnsAsJson } from "./row-values.ts";
+import { keepColumnsAsText, renderColumnsAsJson } from "./row-values.ts";
 import { TransactionAssembler, type WalTransaction } from "./transactions.ts";
 
 export interface ReplicationSessionOptions {
@@ -12,6 +12,8 @@ export interface ReplicationSessionOptions {
   confirmedLsn: string;
   /** Schemas whose rows are rendered as JSON values (see row-values.ts). */
   jsonSchemas: ReadonlySet<string>;
+  /** Per table ("schema.name"), columns delivered as PostgreSQL's text, unparsed. */
+  textColumns?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Resolves once the events of these transactions are durably in the log. */
   handle(transactions: WalTransaction[]): Promise<void>;
   log: Logger;
@@ -61,7 +63,11 @@ export class ReplicationSession {
     this.service.on("data", (lsn: string, message: Pgoutput.Message) => {
       // Synchronous on purpose: the relation's parsers must change before the
       // library parses the next message, and items must keep stream order.
-      if (message.tag === "relation" && this.options.jsonSchemas.has(message.schema)) renderColumnsAsJson(message);
+      if (message.tag === "relation") {
+        if (this.options.jsonSchemas.has(message.schema)) renderColumnsAsJson(message);
+        const asText = this.options.textColumns?.get(`${message.schema}.${message.name}`);
+        if (asText) keepColumnsAsText(message, asText);
+      }
       this.enqueue({ kind: "message", lsn, message });
     });
     this.service.on("heartbeat", (lsn: string, _time: number, shouldRespond: boolean) => {

@@ -57,6 +57,17 @@ export function timestamptzJson(text: string): string {
   return /[+-]\d{2}$/.test(iso) ? `${iso}:00` : iso;
 }
 
+/**
+ * Leaves the named columns as PostgreSQL's text: the outbox's `event` (jsonb)
+ * is passed to the log as the text it already is, instead of being parsed to
+ * an object and serialised again, and its timestamps are never read.
+ */
+export function keepColumnsAsText(relation: Pgoutput.MessageRelation, columns: ReadonlySet<string>): void {
+  for (const column of relation.columns) if (columns.has(column.name)) column.parser = asText;
+}
+
+const asText = (text: string): string => text;
+
 /** Swaps a relation's column parsers for the JSON renderers above; call on its `relation` message. */
 export function renderColumnsAsJson(relation: Pgoutput.MessageRelation): void {
   for (const column of relation.columns) column.parser = jsonValueParser(column.typeOid);

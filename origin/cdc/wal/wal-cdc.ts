@@ -22,6 +22,8 @@ export interface WalCdcOptions {
   retryDelayMs?: number;
 }
 
+const outboxTextColumns: ReadonlyMap<string, ReadonlySet<string>> = new Map([["events.outbox", new Set(["event", "created_at", "relayed_at"])]]);
+
 /** Turns committed transactions into the events they announce, in commit order. */
 export function eventsOf(transactions: readonly WalTransaction[], slot: string, logger: Logger): RelayedEvent[] {
   const events: RelayedEvent[] = [];
@@ -81,6 +83,8 @@ export function startWalCdc(options: WalCdcOptions): RunningService {
           publications: publicationNames,
           confirmedLsn,
           jsonSchemas: new Set(["catalog"]),
+          // The envelope goes to the log as the jsonb text PostgreSQL sent (see outboxEvent).
+          textColumns: outboxTextColumns,
           handle,
           log: logger,
         });
