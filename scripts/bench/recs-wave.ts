@@ -5,7 +5,7 @@
  * the bare `GET /ping` measured the same way in the same run. Not a test: it
  * prints figures.
  *
- *   npm run bench:recs:wave [-- --seconds 5 --listeners 100 --tracks 2000 --mode both|pooled|direct --profile /tmp/wave.cpuprofile]
+ *   npm run bench:recs:wave [-- --seconds 5 --listeners 100 --tracks 2000 --mode both|pooled|direct --clients 1,20 --profile /tmp/wave.cpuprofile]
  *
  * Twice by default: with the database behind scripts/bench/pg-pool.ts (warm
  * server connections, as production's Hyperdrive) and direct (a new backend per
@@ -37,6 +37,7 @@ const { values: options } = parseArgs({
     listeners: { type: "string", default: "100" },
     tracks: { type: "string", default: "2000" },
     mode: { type: "string", default: "both" },
+    clients: { type: "string", default: "1,20" },
     profile: { type: "string" },
   },
 });
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
       console.log(`gateway: the Worker bundle in workerd at ${base}, database ${modes[mode]}; warming up...`);
       await measure(`${base}/me/wave?limit=10`, 4, authorizations);
       await measure(`${base}/ping`, 4, []);
-      for (const clients of [1, 20]) {
+      for (const clients of options.clients.split(",").map(Number)) {
         const bare = await measure(`${base}/ping`, clients, []);
         // One small catalog statement through the same connection path: the floor of a database-backed route.
         const track = await measure(`${base}/tracks/${trackIds[0]}`, clients, []);
