@@ -167,8 +167,8 @@ async function main(): Promise<void> {
           summarise(profile, {
             "token verify": /^verifyAccessToken$|^jwtVerify$|^authenticate$/,
             "rate limit": /^rateLimit$|RateLimiter|^consume|^gcra/i,
-            "wave state statement": /^loadWaveState$/,
-            "candidates statement + ranking input": /^gatherCandidates$/,
+            "wave statement (state + candidates)": /^loadWave$/,
+            "candidate scoring": /^gatherCandidates$/,
             "ranking (rankWave)": /^rankWave$/,
             "records + served statement (withTracks)": /^withTracks$/,
             "pg driver (parse / write)": /^parseMessage|^handleDataRow|^_handle|^parse[A-Z]|^serialize|^prepareValue/,
