@@ -182,7 +182,9 @@ export async function loadWave(db: Kysely<Database>, accountId: string, depths: 
         select json_agg(json_build_array(t.id, t.title, t.artist_id, a.name, t.explicit, t.genres, t.language))
         from catalog.tracks t join catalog.artists a on a.id = t.artist_id
         where t.status = 'published' and t.published_at is not null
-          and t.id = any(array(select id from known union select neighbor_id from nb union select track_id from pop union select id from art))), '[]') as meta`.execute(db);
+          and t.id = any(array(
+            select id from known union select neighbor_id from nb union select track_id from pop union select id from art))), '[]') as meta
+  `.execute(db);
   const row = result.rows[0];
   if (!row) throw new Error("wave statement returned nothing");
   const neighbors: Neighbor[] = [];
@@ -204,10 +206,7 @@ export async function loadWave(db: Kysely<Database>, accountId: string, depths: 
       served: row.served.map(([trackId, artistId, feedback]) => ({ trackId, artistId, feedback })),
     },
     meta: new Map(
-      row.meta.map(([id, title, artistId, artistName, explicit, genres, language]) => [
-        id,
-        { id, title, artistId, artistName, explicit, genres, language },
-      ]),
+      row.meta.map(([id, title, artistId, artistName, explicit, genres, language]) => [id, { id, title, artistId, artistName, explicit, genres, language }]),
     ),
     seedCount: row.seed_count,
     topArtists: row.top_artists.map(([key, weight, name]) => ({ key, weight, name })),
