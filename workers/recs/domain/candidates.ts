@@ -1,12 +1,17 @@
 /** The rows the wave's ranking works on: catalog rows, neighbour lists, popularity (read by wave-state.ts). */
 
-export interface TrackMeta {
+/** What the ranking needs of every candidate (published tracks only). */
+export interface CandidateMeta {
   id: string;
-  title: string;
   artistId: string;
-  artistName: string;
   explicit: boolean;
   genres: string[];
+}
+
+/** The profile's tracks also name reasons and weigh artists, genres and languages. */
+export interface TrackMeta extends CandidateMeta {
+  title: string;
+  artistName: string;
   language: string | null;
 }
 

@@ -26,7 +26,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
-import type { Neighbor, Popular, TrackMeta } from "./candidates.ts";
+import type { CandidateMeta, Neighbor, Popular, TrackMeta } from "./candidates.ts";
 import { type Feedback, halfLifeDays, type Profile, recentSignals, type SessionState, sessionUpsertCtes } from "./profile.ts";
 
 /** How much of each source a request reads; wave.ts owns the values. */
@@ -57,21 +57,22 @@ export interface WaveRead {
   profile: Profile;
   session: SessionState;
   /** Published tracks among the profile's, the session's liked and the candidates. */
-  meta: Map<string, TrackMeta>;
+  meta: Map<string, CandidateMeta>;
+  /** The published profile and session-liked tracks, with what reasons name. */
+  known: Map<string, TrackMeta>;
   /** How many seeds the preferences gave (0: no positive signal at all). */
   seedCount: number;
   topArtists: Array<Weighted & { name: string }>;
   topGenres: Weighted[];
   topLanguage: Weighted[];
-  chosenArtists: string[];
+  /** Taste artists outside the seeds' artists, in the taste's order, with their names ("" when gone). */
+  chosenArtists: Array<{ key: string; name: string }>;
   /** The neighbour lists of the published seeds, seeds in id order, each best first. */
   neighbors: Neighbor[];
   /** Each chosen segment and 'all', best first (unpublished tracks kept: a segment's maximum stays the trainer's). */
   popular: Popular[];
   artistTracks: Array<{ id: string; artistId: string }>;
 }
-
-type Meta = [string, string, string, string, boolean, string[], string | null];
 
 interface ReadRow {
   session_id: string;
@@ -88,15 +89,18 @@ interface ReadRow {
   /** [genre, weight], best first. */
   top_genres: Array<[string, number]>;
   top_language: Array<[string, number]>;
-  chosen: string[];
+  /** [artist id, name]. */
+  chosen: Array<[string, string | null]>;
   /** seed id → [neighbour id, score as stored (float4)], best first. */
   neighbors: Record<string, Array<[string, number]>>;
   /** segment → [track id, score], best first. */
   popular: Record<string, Array<[string, number]>>;
   /** artist id → track ids, most popular first. */
   artists: Record<string, string[]>;
-  /** [id, title, artist id, artist name, explicit, genres, language]. */
-  meta: Meta[];
+  /** The profile's tracks: [id, title, artist id, artist name, explicit, genres, language]. */
+  known: Array<[string, string, string, string, boolean, string[], string | null]>;
+  /** The other candidates (most of the row, so no title, artist name or language): [id, artist id, explicit, genres]. */
+  meta: Array<[string, string, boolean, string[]]>;
 }
 
 export async function loadWave(db: Kysely<Database>, accountId: string, depths: WaveDepths): Promise<WaveRead> {
@@ -117,7 +121,7 @@ export async function loadWave(db: Kysely<Database>, accountId: string, depths: 
     hidden as (select track_id from recs.hidden_tracks where account_id = ${accountId}),
     taste as (select artist_ids, genres, allow_explicit from recs.taste where account_id = ${accountId}),
     known as (
-      select t.id, t.artist_id, a.name as artist_name, t.genres, t.language
+      select t.id, t.title, t.artist_id, a.name as artist_name, t.explicit, t.genres, t.language
       from catalog.tracks t join catalog.artists a on a.id = t.artist_id
       where t.status = 'published' and t.published_at is not null
         and t.id = any(array(select track_id from scores union select track_id from served where feedback = 'like'))),
@@ -171,19 +175,21 @@ export async function loadWave(db: Kysely<Database>, accountId: string, depths: 
       coalesce((select json_agg(json_build_array(artist_id, weight, name) order by weight desc, artist_id) from top_artists), '[]') as top_artists,
       coalesce((select json_agg(json_build_array(genre, weight) order by weight desc, genre collate "C") from top_genres), '[]') as top_genres,
       coalesce((select json_agg(json_build_array(language, weight)) from top_language), '[]') as top_language,
-      coalesce((select json_agg(artist_id order by o) from chosen), '[]') as chosen,
+      coalesce((
+        select json_agg(json_build_array(c.artist_id, a.name) order by c.o) from chosen c left join catalog.artists a on a.id = c.artist_id), '[]') as chosen,
       coalesce((select json_object_agg(track_id, list) from (
         select track_id, json_agg(json_build_array(neighbor_id, score) order by rank) as list from nb group by track_id) lists), '{}') as neighbors,
       coalesce((select json_object_agg(segment, list) from (
         select segment, json_agg(json_build_array(track_id, score::float8) order by rank) as list from pop group by segment) lists), '{}') as popular,
       coalesce((select json_object_agg(artist_id, list) from (
         select artist_id, json_agg(id order by n) as list from art group by artist_id) lists), '{}') as artists,
+      coalesce((select json_agg(json_build_array(id, title, artist_id, artist_name, explicit, genres, language)) from known), '[]') as known,
       coalesce((
-        select json_agg(json_build_array(t.id, t.title, t.artist_id, a.name, t.explicit, t.genres, t.language))
-        from catalog.tracks t join catalog.artists a on a.id = t.artist_id
+        select json_agg(json_build_array(t.id, t.artist_id, t.explicit, t.genres))
+        from catalog.tracks t
         where t.status = 'published' and t.published_at is not null
           and t.id = any(array(
-            select id from known union select neighbor_id from nb union select track_id from pop union select id from art))), '[]') as meta
+            select neighbor_id from nb union select track_id from pop union select id from art except select id from known))), '[]') as meta
   `.execute(db);
   const row = result.rows[0];
   if (!row) throw new Error("wave statement returned nothing");
@@ -194,6 +200,9 @@ export async function loadWave(db: Kysely<Database>, accountId: string, depths: 
   for (const segment of Object.keys(row.popular).sort()) for (const [id, score] of row.popular[segment] ?? []) popular.push({ segment, id, score });
   const artistTracks: Array<{ id: string; artistId: string }> = [];
   for (const artistId of Object.keys(row.artists).sort()) for (const id of row.artists[artistId] ?? []) artistTracks.push({ id, artistId });
+  const known = new Map<string, TrackMeta>(
+    row.known.map(([id, title, artistId, artistName, explicit, genres, language]) => [id, { id, title, artistId, artistName, explicit, genres, language }]),
+  );
   return {
     profile: {
       trackScores: new Map(row.scores.map(([id, score]) => [id, score])),
@@ -205,14 +214,13 @@ export async function loadWave(db: Kysely<Database>, accountId: string, depths: 
       sessionId: row.session_id,
       served: row.served.map(([trackId, artistId, feedback]) => ({ trackId, artistId, feedback })),
     },
-    meta: new Map(
-      row.meta.map(([id, title, artistId, artistName, explicit, genres, language]) => [id, { id, title, artistId, artistName, explicit, genres, language }]),
-    ),
+    meta: new Map([...row.meta.map(([id, artistId, explicit, genres]) => [id, { id, artistId, explicit, genres }] as const), ...known]),
+    known,
     seedCount: row.seed_count,
     topArtists: row.top_artists.map(([key, weight, name]) => ({ key, weight, name })),
     topGenres: row.top_genres.map(([key, weight]) => ({ key, weight })),
     topLanguage: row.top_language.map(([key, weight]) => ({ key, weight })),
-    chosenArtists: row.chosen,
+    chosenArtists: row.chosen.map(([key, name]) => ({ key, name: name ?? "" })),
     neighbors,
     popular,
     artistTracks,

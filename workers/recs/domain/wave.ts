@@ -6,7 +6,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
-import type { TrackMeta } from "./candidates.ts";
+import type { CandidateMeta } from "./candidates.ts";
 import { collaborativeScores } from "./collaborative.ts";
 import { type Candidate, type Ranked, rankWave } from "./rank.ts";
 import { loadWave, type WaveDepths, type WaveRead } from "./wave-state.ts";
@@ -40,7 +40,7 @@ const collaborativeDepth = 200;
  * the same boost).
  */
 export function gatherCandidates(read: WaveRead, liveLikes: readonly string[]): { candidates: Candidate[]; topGenres: Set<string> } {
-  const { profile, meta, topArtists, topGenres, chosenArtists } = read;
+  const { profile, known, topArtists, topGenres, chosenArtists } = read;
   const preferences = new Map([...profile.trackScores].filter(([id]) => !profile.hidden.has(id)));
   for (const id of liveLikes) add(preferences, id, depths.liveLikeBoost);
   const cold = read.seedCount === 0 && profile.taste.genres.length === 0 && chosenArtists.length === 0;
@@ -51,7 +51,7 @@ export function gatherCandidates(read: WaveRead, liveLikes: readonly string[]): 
   // The evaluated ranking (shared/recs/recommend.ts) over the listener's preferences and the seeds' lists.
   for (const row of collaborativeScores(preferences, read.neighbors, profile.hidden, collaborativeDepth)) {
     // A taken-down seed keeps no list (the statement expands published seeds only).
-    const seed = meta.get(row.because);
+    const seed = known.get(row.because);
     if (!seed) continue;
     const liked = profile.liked.has(row.because) || liveLikes.includes(row.because);
     candidates.push({
@@ -100,7 +100,7 @@ export function gatherCandidates(read: WaveRead, liveLikes: readonly string[]): 
 }
 
 /** Exploration stays outside the listener's genres; its reason names the genre it explores. */
-function shapeExploration(candidates: Candidate[], meta: ReadonlyMap<string, TrackMeta>, topGenres: ReadonlySet<string>): Candidate[] {
+function shapeExploration(candidates: Candidate[], meta: ReadonlyMap<string, CandidateMeta>, topGenres: ReadonlySet<string>): Candidate[] {
   return candidates.flatMap((candidate) => {
     if (!candidate.explore) return [candidate];
     const track = meta.get(candidate.id);
@@ -110,11 +110,12 @@ function shapeExploration(candidates: Candidate[], meta: ReadonlyMap<string, Tra
   });
 }
 
-/** Names the chosen artists of "chosen_artist" reasons (the catalog rows were read anyway). */
-function nameArtists(ranked: Ranked[], meta: ReadonlyMap<string, TrackMeta>): Ranked[] {
+/** Names the chosen artists of "chosen_artist" reasons (the wave statement read their names). */
+function nameArtists(ranked: Ranked[], chosenArtists: ReadonlyArray<{ key: string; name: string }>): Ranked[] {
+  const names = new Map(chosenArtists.map((artist) => [artist.key, artist.name]));
   return ranked.map((row) =>
     row.reason.code === "chosen_artist"
-      ? { ...row, reason: { ...row.reason, params: { ...row.reason.params, artist: meta.get(row.id)?.artistName ?? "" } } }
+      ? { ...row, reason: { ...row.reason, params: { ...row.reason.params, artist: names.get(row.reason.params.artist_id ?? "") ?? "" } } }
       : row,
   );
 }
@@ -134,7 +135,7 @@ export async function nextWave(
   const { profile, session, meta } = read;
   const liveLikes = session.served.filter((row) => row.feedback === "like").map((row) => row.trackId);
   const { candidates, topGenres } = gatherCandidates(read, liveLikes);
-  const ranked = nameArtists(rankWave(shapeExploration(candidates, meta, topGenres), meta, profile, session, limit, random), meta);
+  const ranked = nameArtists(rankWave(shapeExploration(candidates, meta, topGenres), meta, profile, session, limit, random), read.chosenArtists);
   return {
     ranked,
     served: ranked.map((row) => ({ trackId: row.id, artistId: meta.get(row.id)?.artistId ?? "" })),
