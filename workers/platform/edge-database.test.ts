@@ -3,10 +3,8 @@ import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { createEdgeDatabase } from "./edge-database.ts";
 
-// The edge socket hands pg views over the chunks it reads instead of copies
-// (a wrong offset or a reused chunk would corrupt rows that span many reads),
-// and joins the messages pg writes in one go into one write (a lost or
-// reordered message would hang or mix up the statements).
+// The edge socket hands pg views over the chunks it reads instead of copies;
+// a wrong offset or a reused chunk would corrupt rows that span many reads.
 describe("the edge database socket", () => {
   it("reads results spanning many socket chunks intact", async () => {
     const db = createEdgeDatabase(env.HYPERDRIVE.connectionString);
@@ -21,12 +19,9 @@ describe("the edge database socket", () => {
         expect(row.text).toHaveLength(16_000);
         expect(await md5(row.text)).toBe(row.digest);
       }
-      // The connection stays usable after a large result (the parser kept no stale view), and
-      // parameterised statements (five protocol messages, written as one) queued together run in order.
-      const after = await Promise.all(
-        Array.from({ length: 5 }, (_, i) => sql<{ n: number; echo: string }>`select ${i}::int as n, ${"x".repeat(i * 3000)}::text as echo`.execute(db)),
-      );
-      expect(after.map((one) => one.rows)).toEqual(Array.from({ length: 5 }, (_, i) => [{ n: i, echo: "x".repeat(i * 3000) }]));
+      // The connection stays usable after a large result (the parser kept no stale view).
+      const after = await sql<{ one: number }>`select 1 as one`.execute(db);
+      expect(after.rows).toEqual([{ one: 1 }]);
     } finally {
       await db.destroy();
     }

@@ -11,51 +11,17 @@ interface CloudflareSocketInternals {
   _cfWriter: { close(): Promise<void> } | null;
   _cfReader: { read(): Promise<{ done: boolean; value?: Uint8Array }> } | null;
   emit(event: "data", chunk: Buffer): boolean;
-  write(data: Uint8Array | string, encoding?: string | ((error?: unknown) => void), callback?: (error?: unknown) => void): unknown;
+  write(data: Uint8Array, encoding: string, callback: (error?: unknown) => void): unknown;
 }
 
 /**
- * pg-cloudflare's socket with a gentler close, a read loop that does not copy
- * and writes coalesced per tick. pg ends a connection by sending Terminate and then closing the socket;
+ * pg-cloudflare's socket with a gentler close and a read loop that does not
+ * copy. pg ends a connection by sending Terminate and then closing the socket;
  * closing it outright makes the pending read reject ("This socket has been
  * closed"), which workerd reports as an unhandled rejection. Half-closing lets
  * the server hang up and the read end.
  */
 class EdgeSocket extends (CloudflareSocket as new (ssl: boolean) => CloudflareSocketInternals) {
-  private queued: Uint8Array[] = [];
-  private queuedCallbacks: Array<(error?: unknown) => void> = [];
-
-  /**
-   * pg writes each protocol message on its own: a parameterised query is five
-   * writes (Parse, Bind, Describe, Execute, Sync), each a write on the Workers
-   * socket with its promise — 10% of the Worker's CPU in a profile of
-   * `GET /me/wave`. The messages pg writes in one go (synchronously) leave as
-   * one write, in order, after the current task's synchronous code.
-   */
-  override write(
-    data: Uint8Array | string,
-    encodingOrCallback: string | ((error?: unknown) => void) = "utf8",
-    callback: (error?: unknown) => void = () => undefined,
-  ): boolean {
-    const encoding = typeof encodingOrCallback === "string" ? encodingOrCallback : "utf8";
-    const done = typeof encodingOrCallback === "function" ? encodingOrCallback : callback;
-    this.queued.push(typeof data === "string" ? Buffer.from(data, encoding as BufferEncoding) : data);
-    this.queuedCallbacks.push(done);
-    if (this.queued.length === 1) queueMicrotask(() => this.flushQueued());
-    return true;
-  }
-
-  private flushQueued(): void {
-    const chunks = this.queued;
-    const callbacks = this.queuedCallbacks;
-    this.queued = [];
-    this.queuedCallbacks = [];
-    const joined = chunks.length === 1 ? (chunks[0] ?? new Uint8Array(0)) : Buffer.concat(chunks);
-    super.write(joined, "utf8", (error) => {
-      for (const done of callbacks) done(error);
-    });
-  }
-
   /**
    * pg-cloudflare hands pg `Buffer.from(chunk)`, a copy, and workerd's Buffer
    * copies a Uint8Array element by element (`fromArrayLike`): in a CPU profile
