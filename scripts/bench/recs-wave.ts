@@ -5,7 +5,7 @@
  * the bare `GET /ping` measured the same way in the same run. Not a test: it
  * prints figures.
  *
- *   npm run bench:recs:wave [-- --seconds 5 --listeners 100 --tracks 2000 --mode both|pooled|direct --profile /tmp/wave.cpuprofile]
+ *   npm run bench:recs:wave [-- --seconds 5 --listeners 100 --tracks 2000 --mode both|pooled|direct --clients 1,20 --profile /tmp/wave.cpuprofile]
  *
  * Twice by default: with the database behind scripts/bench/pg-pool.ts (warm
  * server connections, as production's Hyperdrive) and direct (a new backend per
@@ -15,6 +15,7 @@
  * neighbours in its genre, popularity per genre and overall; every listener
  * has 30 recent signals in two genres. A fresh database on DATABASE_URL's server.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +38,7 @@ const { values: options } = parseArgs({
     listeners: { type: "string", default: "100" },
     tracks: { type: "string", default: "2000" },
     mode: { type: "string", default: "both" },
+    clients: { type: "string", default: "1,20" },
     profile: { type: "string" },
   },
 });
@@ -52,6 +54,30 @@ interface Figures {
   p95: number;
   failures: number;
   tracksPerAnswer: number;
+  /** CPU time of this bench's workerd processes per request (ms): the Worker's own cost, far less bent by the machine's load than latency. */
+  workerCpuMs: number;
+}
+
+/**
+ * utime + stime of the workerd processes this bench started (Miniflare's
+ * children), in ms. Linux /proc; USER_HZ is 100 on Linux, so 10 ms resolution,
+ * fine over a few seconds of requests.
+ */
+function workerdCpuMs(): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const fields = stat.slice(close + 2).split(" ");
+      // After the command: state, ppid, ..., utime (11th), stime (12th).
+      if (stat.slice(stat.indexOf("(") + 1, close) === "workerd" && Number(fields[1]) === process.pid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return ticks * 10;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
@@ -64,6 +90,7 @@ async function measure(url: string, clients: number, authorizations: string[], f
   let answers = 0;
   let next = 0;
   const deadline = performance.now() + forSeconds * 1000;
+  const cpuBefore = workerdCpuMs();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < deadline) {
@@ -80,8 +107,10 @@ async function measure(url: string, clients: number, authorizations: string[], f
       }
     }),
   );
+  const cpu = workerdCpuMs() - cpuBefore;
   latencies.sort((a, b) => a - b);
   return {
+    workerCpuMs: latencies.length ? cpu / latencies.length : 0,
     requests: latencies.length,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
@@ -121,7 +150,7 @@ async function main(): Promise<void> {
     const row = (label: string, f: Figures, baseline?: Figures) =>
       `  ${label.padEnd(34)} ${String(f.requests).padStart(6)} req   p50 ${f.p50.toFixed(1).padStart(6)} ms   p95 ${f.p95.toFixed(1).padStart(6)} ms${
         baseline ? `   p95 ×${(f.p95 / baseline.p95).toFixed(1)} of bare` : ""
-      }${f.tracksPerAnswer ? `   ${f.tracksPerAnswer.toFixed(1)} tracks/answer` : ""}${f.failures ? `   failed ${f.failures}` : ""}`;
+      }   Worker CPU ${f.workerCpuMs.toFixed(2)} ms/req${f.tracksPerAnswer ? `   ${f.tracksPerAnswer.toFixed(1)} tracks/answer` : ""}${f.failures ? `   failed ${f.failures}` : ""}`;
     // Production's Worker reaches PostgreSQL through Hyperdrive's warm pool; Miniflare's local
     // Hyperdrive connects straight to the server, a new backend (cold caches) per request.
     const modes = {
@@ -145,7 +174,7 @@ async function main(): Promise<void> {
       console.log(`gateway: the Worker bundle in workerd at ${base}, database ${modes[mode]}; warming up...`);
       await measure(`${base}/me/wave?limit=10`, 4, authorizations);
       await measure(`${base}/ping`, 4, []);
-      for (const clients of [1, 20]) {
+      for (const clients of options.clients.split(",").map(Number)) {
         const bare = await measure(`${base}/ping`, clients, []);
         // One small catalog statement through the same connection path: the floor of a database-backed route.
         const track = await measure(`${base}/tracks/${trackIds[0]}`, clients, []);
@@ -166,8 +195,8 @@ async function main(): Promise<void> {
           summarise(profile, {
             "token verify": /^verifyAccessToken$|^jwtVerify$|^authenticate$/,
             "rate limit": /^rateLimit$|RateLimiter|^consume|^gcra/i,
-            "wave state statement": /^loadWaveState$/,
-            "candidates statement + ranking input": /^gatherCandidates$/,
+            "wave statement (state + candidates)": /^loadWave$/,
+            "candidate scoring": /^gatherCandidates$/,
             "ranking (rankWave)": /^rankWave$/,
             "records + served statement (withTracks)": /^withTracks$/,
             "pg driver (parse / write)": /^parseMessage|^handleDataRow|^_handle|^parse[A-Z]|^serialize|^prepareValue/,

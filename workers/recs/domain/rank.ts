@@ -7,7 +7,7 @@
  * dislike pushes the artist back at once), and a share of the slots goes to
  * exploration: popular tracks outside the listener's genres.
  */
-import type { TrackMeta } from "./candidates.ts";
+import type { CandidateMeta } from "./candidates.ts";
 import type { Profile, SessionState } from "./profile.ts";
 import type { Reason } from "./reasons.ts";
 
@@ -36,7 +36,7 @@ const heardFactor = 0.6;
 
 export function rankWave(
   candidates: readonly Candidate[],
-  meta: ReadonlyMap<string, TrackMeta>,
+  meta: ReadonlyMap<string, CandidateMeta>,
   profile: Profile,
   session: SessionState,
   limit: number,

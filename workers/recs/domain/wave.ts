@@ -6,32 +6,24 @@
  */
 import { type Kysely, type RawBuilder, sql } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
-import { type TrackMeta, waveCandidates } from "./candidates.ts";
+import type { CandidateMeta } from "./candidates.ts";
 import { collaborativeScores } from "./collaborative.ts";
-import type { Profile } from "./profile.ts";
-import { loadWaveState } from "./wave-state.ts";
 import { type Candidate, type Ranked, rankWave } from "./rank.ts";
+import { loadWave, type WaveDepths, type WaveRead } from "./wave-state.ts";
 
-/** Seeds (the listener's strongest recent tracks) expanded per request. */
-const maxSeeds = 20;
-/** All of a seed's stored list (the trainer keeps K = 50): recommend() sums over them as the evaluation does. */
-const neighborsPerSeed = 50;
-const popularDepth = 50;
-const exploreDepth = 100;
-const tracksPerArtist = 5;
-
-interface Weighted {
-  key: string;
-  weight: number;
-}
-
-function top(weights: Map<string, number>, count: number): Weighted[] {
-  return [...weights]
-    .filter(([, weight]) => weight > 0)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, count)
-    .map(([key, weight]) => ({ key, weight }));
-}
+const depths: WaveDepths = {
+  maxSeeds: 20,
+  // All of a seed's stored list (the trainer keeps K = 50): recommend() sums over them as the evaluation does.
+  perSeed: 50,
+  // A like in this session adds this much preference to the track (the live pull of similar tracks).
+  liveLikeBoost: 3,
+  topArtists: 5,
+  topGenres: 3,
+  chosenArtists: 10,
+  segmentDepth: 50,
+  allDepth: 100,
+  perArtist: 5,
+};
 
 function add(map: Map<string, number>, key: string, weight: number): void {
   map.set(key, (map.get(key) ?? 0) + weight);
@@ -41,65 +33,25 @@ function add(map: Map<string, number>, key: string, weight: number): void {
 const collaborativeWeight = 2;
 /** Collaborative candidates kept per request: far more than a page, so filters and feedback have room. */
 const collaborativeDepth = 200;
-/** A like in this session adds this much preference to the track (the live pull of similar tracks). */
-const liveLikeBoost = 3;
 
 /**
- * Candidates of every source for a profile, in one statement. `liveLikes` are
- * this session's likes, the strongest seeds. `known` holds the catalog rows of
- * the profile's tracks (loadWaveState read them); the returned meta adds the
- * candidates'.
+ * Candidates of every source, scored, from what loadWave read. `liveLikes` are
+ * this session's likes, the strongest seeds (the statement chose the seeds with
+ * the same boost).
  */
-export async function gatherCandidates(
-  db: Kysely<Database>,
-  profile: Profile,
-  liveLikes: readonly string[],
-  known: ReadonlyMap<string, TrackMeta>,
-): Promise<{ candidates: Candidate[]; topGenres: Set<string>; meta: Map<string, TrackMeta> }> {
+export function gatherCandidates(read: WaveRead, liveLikes: readonly string[]): { candidates: Candidate[]; topGenres: Set<string> } {
+  const { profile, known, topArtists, topGenres, chosenArtists } = read;
   const preferences = new Map([...profile.trackScores].filter(([id]) => !profile.hidden.has(id)));
-  for (const id of liveLikes) add(preferences, id, liveLikeBoost);
-  const seeds = top(preferences, maxSeeds);
-  const seedMeta = known;
-  const maxSeed = seeds[0]?.weight ?? 1;
-  const artistWeights = new Map<string, number>();
-  const genreWeights = new Map<string, number>();
-  const languageWeights = new Map<string, number>();
-  const artistNames = new Map<string, string>();
-  for (const seed of seeds) {
-    const meta = seedMeta.get(seed.key);
-    if (!meta) continue;
-    const weight = seed.weight / maxSeed;
-    add(artistWeights, meta.artistId, weight);
-    artistNames.set(meta.artistId, meta.artistName);
-    for (const genre of meta.genres) add(genreWeights, genre, weight);
-    if (meta.language && meta.language !== "zxx") add(languageWeights, meta.language, weight);
-  }
-  for (const genre of profile.taste.genres) add(genreWeights, genre, 1);
-  const topArtists = top(artistWeights, 5);
-  const topGenres = top(genreWeights, 3);
-  const topLanguage = top(languageWeights, 1);
-  const chosenArtists = profile.taste.artistIds.filter((id) => !artistWeights.has(id)).slice(0, 10);
-  const cold = seeds.length === 0 && profile.taste.genres.length === 0 && chosenArtists.length === 0;
-  const segments = [...topGenres.map((genre) => `genre:${genre.key}`), ...topLanguage.map((language) => `language:${language.key}`)];
-
-  // A taken-down seed keeps no list: its neighbours would lose their reason.
-  const found = await waveCandidates(db, {
-    seeds: seeds.map((seed) => seed.key).filter((id) => seedMeta.has(id)),
-    perSeed: neighborsPerSeed,
-    segments,
-    segmentDepth: popularDepth,
-    allDepth: exploreDepth,
-    artistIds: [...topArtists.map((artist) => artist.key), ...chosenArtists],
-    perArtist: tracksPerArtist,
-  });
-  const meta = new Map([...seedMeta, ...found.meta]);
-  const popular = found.popular.filter((row) => row.segment !== "all");
-  const everywhere = found.popular.filter((row) => row.segment === "all");
+  for (const id of liveLikes) add(preferences, id, depths.liveLikeBoost);
+  const cold = read.seedCount === 0 && profile.taste.genres.length === 0 && chosenArtists.length === 0;
+  const popular = read.popular.filter((row) => row.segment !== "all");
+  const everywhere = read.popular.filter((row) => row.segment === "all");
 
   const candidates: Candidate[] = [];
   // The evaluated ranking (shared/recs/recommend.ts) over the listener's preferences and the seeds' lists.
-  for (const row of collaborativeScores(preferences, found.neighbors, profile.hidden, collaborativeDepth)) {
-    const seed = seedMeta.get(row.because);
+  for (const row of collaborativeScores(preferences, read.neighbors, profile.hidden, collaborativeDepth)) {
+    // A taken-down seed keeps no list (the statement expands published seeds only).
+    const seed = known.get(row.because);
     if (!seed) continue;
     const liked = profile.liked.has(row.because) || liveLikes.includes(row.because);
     candidates.push({
@@ -109,7 +61,7 @@ export async function gatherCandidates(
     });
   }
   const maxBySegment = new Map<string, number>();
-  for (const row of found.popular) maxBySegment.set(row.segment, Math.max(maxBySegment.get(row.segment) ?? 0, row.score));
+  for (const row of read.popular) maxBySegment.set(row.segment, Math.max(maxBySegment.get(row.segment) ?? 0, row.score));
   const genreWeight = new Map(topGenres.map((genre) => [`genre:${genre.key}`, genre.weight / (topGenres[0]?.weight ?? 1)]));
   for (const row of popular) {
     const relative = row.score / (maxBySegment.get(row.segment) || 1);
@@ -124,7 +76,8 @@ export async function gatherCandidates(
     }
   }
   const artistWeight = new Map(topArtists.map((artist) => [artist.key, artist.weight / (topArtists[0]?.weight ?? 1)]));
-  for (const track of found.artistTracks) {
+  const artistNames = new Map(topArtists.map((artist) => [artist.key, artist.name]));
+  for (const track of read.artistTracks) {
     const chosen = !artistWeight.has(track.artistId);
     candidates.push({
       id: track.id,
@@ -143,11 +96,11 @@ export async function gatherCandidates(
         : { id: row.id, score: relative, reason: { code: "explore", params: {} }, explore: true },
     );
   }
-  return { candidates, topGenres: new Set(topGenres.map((genre) => genre.key)), meta };
+  return { candidates, topGenres: new Set(topGenres.map((genre) => genre.key)) };
 }
 
 /** Exploration stays outside the listener's genres; its reason names the genre it explores. */
-function shapeExploration(candidates: Candidate[], meta: ReadonlyMap<string, TrackMeta>, topGenres: ReadonlySet<string>): Candidate[] {
+function shapeExploration(candidates: Candidate[], meta: ReadonlyMap<string, CandidateMeta>, topGenres: ReadonlySet<string>): Candidate[] {
   return candidates.flatMap((candidate) => {
     if (!candidate.explore) return [candidate];
     const track = meta.get(candidate.id);
@@ -157,19 +110,20 @@ function shapeExploration(candidates: Candidate[], meta: ReadonlyMap<string, Tra
   });
 }
 
-/** Names the chosen artists of "chosen_artist" reasons (the catalog rows were read anyway). */
-function nameArtists(ranked: Ranked[], meta: ReadonlyMap<string, TrackMeta>): Ranked[] {
+/** Names the chosen artists of "chosen_artist" reasons (the wave statement read their names). */
+function nameArtists(ranked: Ranked[], chosenArtists: ReadonlyArray<{ key: string; name: string }>): Ranked[] {
+  const names = new Map(chosenArtists.map((artist) => [artist.key, artist.name]));
   return ranked.map((row) =>
     row.reason.code === "chosen_artist"
-      ? { ...row, reason: { ...row.reason, params: { ...row.reason.params, artist: meta.get(row.id)?.artistName ?? "" } } }
+      ? { ...row, reason: { ...row.reason, params: { ...row.reason.params, artist: names.get(row.reason.params.artist_id ?? "") ?? "" } } }
       : row,
   );
 }
 
 /**
- * Two round trips before the response: the listener's state (loadWaveState)
- * and the candidates (waveCandidates). The served rows are written by the
- * caller in the statement that reads the tracks' records (routes/wave.ts).
+ * One round trip before the response: the listener's state and every
+ * candidate (loadWave). The served rows are written by the caller in the
+ * statement that reads the tracks' records (routes/wave.ts).
  */
 export async function nextWave(
   db: Kysely<Database>,
@@ -177,10 +131,11 @@ export async function nextWave(
   limit: number,
   random?: () => number,
 ): Promise<{ ranked: Ranked[]; served: ServedRow[]; sessionId: string }> {
-  const { profile, session, meta: known } = await loadWaveState(db, accountId);
+  const read = await loadWave(db, accountId, depths);
+  const { profile, session, meta } = read;
   const liveLikes = session.served.filter((row) => row.feedback === "like").map((row) => row.trackId);
-  const { candidates, topGenres, meta } = await gatherCandidates(db, profile, liveLikes, known);
-  const ranked = nameArtists(rankWave(shapeExploration(candidates, meta, topGenres), meta, profile, session, limit, random), meta);
+  const { candidates, topGenres } = gatherCandidates(read, liveLikes);
+  const ranked = nameArtists(rankWave(shapeExploration(candidates, meta, topGenres), meta, profile, session, limit, random), read.chosenArtists);
   return {
     ranked,
     served: ranked.map((row) => ({ trackId: row.id, artistId: meta.get(row.id)?.artistId ?? "" })),

@@ -54,7 +54,7 @@ export function registerWaveRoutes(app: OpenAPIHono<GatewayEnv>): void {
     const { ranked, served, sessionId } = await nextWave(c.get("services").db, callerId(c), limit);
     c.header("cache-control", "no-store");
     c.header("vary", "accept-language");
-    // Third and last round trip: the page's records, with the served rows written in the same statement.
+    // Second and last round trip: the page's records, with the served rows written in the same statement.
     return c.json({ tracks: await withTracks(c, ranked, served.length > 0 ? recordServed(sessionId, served) : undefined) }, 200);
   });
   app.openapi(feedbackRoute, async function waveFeedback(c) {
