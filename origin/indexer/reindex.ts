@@ -170,7 +170,7 @@ export async function reindex(db: Kysely<Database>, options: ReindexOptions = {}
   await sql`drop table if exists ${sql.raw(next)}`.execute(db);
   await sql`create unlogged table ${sql.raw(next)} (like search.tracks including defaults including constraints)`.execute(db);
   let done = 0;
-  options.onProgress?.(0, total);
+  await options.onProgress?.(0, total);
   const nextBatch = idBatches(db, batchSize);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
