@@ -211,6 +211,11 @@ export async function registerSync(db: Kysely<Database>, name: string): Promise<
     .execute();
 }
 
+export interface ShipmentTimings {
+  notesMs: number;
+  kinds: Array<{ kind: IndexKind; documents: number; readMs: number; bulkMs: number }>;
+}
+
 /**
  * Ships up to `batchSize` noted changes; returns how many notes it settled.
  * A note is deleted only if its seq is unchanged, i.e. no change arrived while shipping.
@@ -224,8 +229,11 @@ export async function drainOnce(
     refresh?: boolean | "wait_for";
     /** Told what was shipped, with the forms OpenSearch matched those documents by before (cache-tags.ts); reading those costs one _mget. */
     shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[], previous: ReadonlyMap<string, string>) => void;
+    /** Where a shipment's time went: reading the notes, then per kind reading the documents and the bulk (with its refresh). */
+    timings?: (timings: ShipmentTimings) => void;
   } = {},
 ): Promise<number> {
+  const startedAt = performance.now();
   const notes = await db
     .selectFrom("search.opensearch_pending")
     .select(["kind", "id", "seq"])
@@ -233,14 +241,23 @@ export async function drainOnce(
     .limit(options.batchSize ?? 500)
     .execute();
   if (notes.length === 0) return 0;
-  for (const kind of indexKinds) {
-    const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
-    if (ids.length === 0) continue;
-    const documents = await readDocuments(db, kind, { ids });
-    const previous = options.shipped ? await previousForms(client, aliasName(prefix, kind), ids) : new Map<string, string>();
-    await writeDocuments(client, aliasName(prefix, kind), documents, { refresh: options.refresh, alias: true });
-    options.shipped?.(kind, documents, previous);
-  }
+  const readAt = performance.now();
+  // The kinds in parallel: a track change also rebuilds its artist's and album's documents, and each bulk waits for
+  // its index's refresh, so in turn the track waited for up to two other shipments.
+  const steps = await Promise.all(
+    indexKinds.map(async (kind) => {
+      const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
+      if (ids.length === 0) return undefined;
+      const started = performance.now();
+      const documents = await readDocuments(db, kind, { ids });
+      const previous = options.shipped ? await previousForms(client, aliasName(prefix, kind), ids) : new Map<string, string>();
+      const read = performance.now();
+      await writeDocuments(client, aliasName(prefix, kind), documents, { refresh: options.refresh, alias: true });
+      options.shipped?.(kind, documents, previous);
+      return { kind, documents: documents.length, readMs: read - started, bulkMs: performance.now() - read };
+    }),
+  );
+  options.timings?.({ notesMs: readAt - startedAt, kinds: steps.filter((step) => step !== undefined) });
   await sql`
     delete from search.opensearch_pending p using unnest(${sql.val(notes.map((n) => n.kind))}::text[], ${sql.val(notes.map((n) => n.id))}::uuid[], ${sql.val(notes.map((n) => n.seq))}::bigint[]) as done (kind, id, seq)
     where p.kind = done.kind and p.id = done.id and p.seq = done.seq`.execute(db);
@@ -333,6 +350,8 @@ export function startOpenSearchPump(
   let wake: (() => void) | undefined;
   // A wake-up that arrives while a shipment is under way must not be lost: the loop goes round again at once.
   let woken = false;
+  // When the first wake-up not yet answered by a shipment came (the debug log's sinceWakeMs).
+  let wokenAt: number | undefined;
   let prepared = false;
   const loop = (async () => {
     while (!stopped) {
@@ -344,8 +363,12 @@ export function startOpenSearchPump(
         prepared = true;
         // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
         const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
+        const mode = refresh();
+        const wokenFor = wokenAt === undefined ? undefined : performance.now() - wokenAt;
+        wokenAt = undefined;
         shipped = await drainOnce(db, client, options.prefix, {
-          refresh: refresh(),
+          refresh: mode,
+          timings: (timings) => options.log.debug("shipped search changes to OpenSearch", { refresh: mode, sinceWakeMs: wokenFor, ...timings }),
           // Only asked for when someone listens: it costs an _mget per kind.
           shipped: options.afterShip
             ? (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) })))
@@ -375,6 +398,7 @@ export function startOpenSearchPump(
   return {
     wake() {
       woken = true;
+      wokenAt ??= performance.now();
       // While failing, the back-off decides: a wake-up per committed batch would hammer a down node.
       if (!failing) wake?.();
     },
