@@ -229,14 +229,18 @@ export async function drainOnce(
     refresh?: boolean | "wait_for";
     /** Told what was shipped, with the forms OpenSearch matched those documents by before (cache-tags.ts); reading those costs one _mget. */
     shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[], previous: ReadonlyMap<string, string>) => void;
+    /** Only the notes of these kinds (the pump's lanes); all by default. */
+    kinds?: readonly IndexKind[];
     /** Where a shipment's time went: reading the notes, then per kind reading the documents and the bulk (with its refresh). */
     timings?: (timings: ShipmentTimings) => void;
   } = {},
 ): Promise<number> {
   const startedAt = performance.now();
+  const kinds = options.kinds ?? indexKinds;
   const notes = await db
     .selectFrom("search.opensearch_pending")
     .select(["kind", "id", "seq"])
+    .where("kind", "in", kinds)
     .orderBy("seq")
     .limit(options.batchSize ?? 500)
     .execute();
@@ -245,7 +249,7 @@ export async function drainOnce(
   // The kinds in parallel: a track change also rebuilds its artist's and album's documents, and each bulk waits for
   // its index's refresh, so in turn the track waited for up to two other shipments.
   const steps = await Promise.all(
-    indexKinds.map(async (kind) => {
+    kinds.map(async (kind) => {
       const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
       if (ids.length === 0) return undefined;
       const started = performance.now();
@@ -328,6 +332,10 @@ export function refreshPolicy(minGapMs: number, now: () => number = () => perfor
  * by other processes: reindex, a second indexer); while OpenSearch is
  * unreachable it backs off (notes wait in PostgreSQL, nothing is lost) and
  * logs once per outage.
+ *
+ * One lane per kind, each with its own loop and refresh policy: a track
+ * change also rebuilds its artist's and album's documents, and a track's
+ * next shipment must not wait for those bulks and their refreshes.
  */
 export function startOpenSearchPump(
   db: Kysely<Database>,
@@ -336,71 +344,90 @@ export function startOpenSearchPump(
     prefix: string;
     log: Logger;
     intervalMs?: number;
-    /** Least time between two forced refreshes (see refreshPolicy). */
+    /** Least time between two forced refreshes of one index (see refreshPolicy). */
     minRefreshGapMs?: number;
     /** After a shipment is visible to searches: what it shipped (cached searches are dropped from it). */
     afterShip?: (documents: ReadonlyArray<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }>) => Promise<void>;
   },
 ): OpenSearchPump {
   const intervalMs = options.intervalMs ?? 100;
-  const refresh = refreshPolicy(options.minRefreshGapMs ?? 250);
   let stopped = false;
-  let failing = false;
-  let delay = intervalMs;
-  let wake: (() => void) | undefined;
-  // A wake-up that arrives while a shipment is under way must not be lost: the loop goes round again at once.
-  let woken = false;
-  // When the first wake-up not yet answered by a shipment came (the debug log's sinceWakeMs).
-  let wokenAt: number | undefined;
-  let prepared = false;
-  const loop = (async () => {
-    while (!stopped) {
-      let shipped = 0;
-      woken = false;
-      try {
-        // Writing through a missing alias would auto-create an index with guessed mappings.
-        if (!prepared) await ensureIndices(client, options.prefix);
-        prepared = true;
-        // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
-        const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
-        const mode = refresh();
-        const wokenFor = wokenAt === undefined ? undefined : performance.now() - wokenAt;
-        wokenAt = undefined;
-        shipped = await drainOnce(db, client, options.prefix, {
-          refresh: mode,
-          timings: (timings) => options.log.debug("shipped search changes to OpenSearch", { refresh: mode, sinceWakeMs: wokenFor, ...timings }),
-          // Only asked for when someone listens: it costs an _mget per kind.
-          shipped: options.afterShip
-            ? (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) })))
-            : undefined,
-        });
-        if (documents.length > 0) await options.afterShip?.(documents);
-        if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes");
-        failing = false;
-        delay = intervalMs;
-      } catch (error) {
-        if (!failing) options.log.warn("could not ship search changes to OpenSearch; they wait in search.opensearch_pending", { error });
-        failing = true;
-        delay = Math.min(delay * 2, 5_000);
+  // Writing through a missing alias would auto-create an index with guessed mappings: every lane waits for this first.
+  let prepared: Promise<void> | undefined;
+
+  const startLane = (kind: IndexKind) => {
+    const refresh = refreshPolicy(options.minRefreshGapMs ?? 250);
+    let failing = false;
+    let delay = intervalMs;
+    let wake: (() => void) | undefined;
+    // A wake-up that arrives while a shipment is under way must not be lost: the loop goes round again at once.
+    let woken = false;
+    // When the first wake-up not yet answered by a shipment came (the debug log's sinceWakeMs).
+    let wokenAt: number | undefined;
+    const loop = (async () => {
+      while (!stopped) {
+        let shipped = 0;
+        woken = false;
+        try {
+          prepared ??= ensureIndices(client, options.prefix).catch((error: unknown) => {
+            prepared = undefined;
+            throw error;
+          });
+          await prepared;
+          // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
+          const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
+          const mode = refresh();
+          const wokenFor = wokenAt === undefined ? undefined : performance.now() - wokenAt;
+          wokenAt = undefined;
+          shipped = await drainOnce(db, client, options.prefix, {
+            kinds: [kind],
+            refresh: mode,
+            timings: (timings) => options.log.debug("shipped search changes to OpenSearch", { refresh: mode, sinceWakeMs: wokenFor, ...timings }),
+            // Only asked for when someone listens: it costs an _mget.
+            shipped: options.afterShip
+              ? (shippedKind, batch, previous) =>
+                  documents.push(...batch.map((document) => ({ kind: shippedKind, document, previousForm: previous.get(document.id) })))
+              : undefined,
+          });
+          if (documents.length > 0) await options.afterShip?.(documents);
+          if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes", { kind });
+          failing = false;
+          delay = intervalMs;
+        } catch (error) {
+          if (!failing) options.log.warn("could not ship search changes to OpenSearch; they wait in search.opensearch_pending", { kind, error });
+          failing = true;
+          delay = Math.min(delay * 2, 5_000);
+        }
+        if (stopped) break;
+        if ((shipped === 0 && !woken) || failing)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delay);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        wake = undefined;
       }
-      if (stopped) break;
-      if ((shipped === 0 && !woken) || failing)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      wake = undefined;
-    }
-  })();
+    })();
+    return {
+      loop,
+      wake() {
+        woken = true;
+        wokenAt ??= performance.now();
+        // While failing, the back-off decides: a wake-up per committed batch would hammer a down node.
+        if (!failing) wake?.();
+      },
+      interrupt() {
+        wake?.();
+      },
+    };
+  };
+  const lanes = indexKinds.map(startLane);
+
   return {
     wake() {
-      woken = true;
-      wokenAt ??= performance.now();
-      // While failing, the back-off decides: a wake-up per committed batch would hammer a down node.
-      if (!failing) wake?.();
+      for (const lane of lanes) lane.wake();
     },
     async flush() {
       for (;;) {
@@ -409,14 +436,14 @@ export function startOpenSearchPump(
           .select((eb) => eb.fn.countAll<string>().as("n"))
           .executeTakeFirstOrThrow();
         if (Number(left.n) === 0) return;
-        wake?.();
+        for (const lane of lanes) lane.interrupt();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
     async stop() {
       stopped = true;
-      wake?.();
-      await loop;
+      for (const lane of lanes) lane.interrupt();
+      await Promise.all(lanes.map((lane) => lane.loop));
     },
   };
 }
