@@ -212,6 +212,7 @@ export async function registerSync(db: Kysely<Database>, name: string): Promise<
 }
 
 export interface ShipmentTimings {
+  refresh: boolean | "wait_for" | undefined;
   notesMs: number;
   kinds: Array<{ kind: IndexKind; documents: number; readMs: number; bulkMs: number }>;
 }
@@ -226,7 +227,8 @@ export async function drainOnce(
   prefix: string,
   options: {
     batchSize?: number;
-    refresh?: boolean | "wait_for";
+    /** A function is asked only when there is something to ship: a refresh policy must not spend its slot on an empty drain. */
+    refresh?: boolean | "wait_for" | (() => boolean | "wait_for");
     /** Told what was shipped, with the forms OpenSearch matched those documents by before (cache-tags.ts); reading those costs one _mget. */
     shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[], previous: ReadonlyMap<string, string>) => void;
     /** Only the notes of these kinds (the pump's lanes); all by default. */
@@ -245,6 +247,7 @@ export async function drainOnce(
     .limit(options.batchSize ?? 500)
     .execute();
   if (notes.length === 0) return 0;
+  const refresh = typeof options.refresh === "function" ? options.refresh() : options.refresh;
   const readAt = performance.now();
   // The kinds in parallel: a track change also rebuilds its artist's and album's documents, and each bulk waits for
   // its index's refresh, so in turn the track waited for up to two other shipments.
@@ -256,12 +259,12 @@ export async function drainOnce(
       const documents = await readDocuments(db, kind, { ids });
       const previous = options.shipped ? await previousForms(client, aliasName(prefix, kind), ids) : new Map<string, string>();
       const read = performance.now();
-      await writeDocuments(client, aliasName(prefix, kind), documents, { refresh: options.refresh, alias: true });
+      await writeDocuments(client, aliasName(prefix, kind), documents, { refresh, alias: true });
       options.shipped?.(kind, documents, previous);
       return { kind, documents: documents.length, readMs: read - started, bulkMs: performance.now() - read };
     }),
   );
-  options.timings?.({ notesMs: readAt - startedAt, kinds: steps.filter((step) => step !== undefined) });
+  options.timings?.({ refresh, notesMs: readAt - startedAt, kinds: steps.filter((step) => step !== undefined) });
   await sql`
     delete from search.opensearch_pending p using unnest(${sql.val(notes.map((n) => n.kind))}::text[], ${sql.val(notes.map((n) => n.id))}::uuid[], ${sql.val(notes.map((n) => n.seq))}::bigint[]) as done (kind, id, seq)
     where p.kind = done.kind and p.id = done.id and p.seq = done.seq`.execute(db);
@@ -376,13 +379,14 @@ export function startOpenSearchPump(
           await prepared;
           // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
           const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
-          const mode = refresh();
           const wokenFor = wokenAt === undefined ? undefined : performance.now() - wokenAt;
           wokenAt = undefined;
           shipped = await drainOnce(db, client, options.prefix, {
             kinds: [kind],
-            refresh: mode,
-            timings: (timings) => options.log.debug("shipped search changes to OpenSearch", { refresh: mode, sinceWakeMs: wokenFor, ...timings }),
+            // Asked only when there are notes: the drain that finds none right after a shipment used to take the
+            // forced refresh, and the next change, a moment later, waited for the scheduled one.
+            refresh,
+            timings: (timings) => options.log.debug("shipped search changes to OpenSearch", { sinceWakeMs: wokenFor, ...timings }),
             // Only asked for when someone listens: it costs an _mget.
             shipped: options.afterShip
               ? (shippedKind, batch, previous) =>
