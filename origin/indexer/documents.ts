@@ -8,6 +8,63 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 
+/** The columns of search.tracks a document is built with, in the order trackDocuments selects them. */
+export const trackDocumentColumns = sql.raw(`id, visible, source_updated_at, title, artist_id, artist_ids, artist_names, album_id, album_title, cover_key,
+      position, duration_ms, explicit, genres, language, popularity, published_at, title_latin, names_latin, tsv, sound, indexed_at`);
+
+/**
+ * search.weighted_vector(input, weight) (as migrations/0023 last defined it)
+ * with the search form of `input` given instead of recomputed: the same vector.
+ */
+const weightedVector = (input: RawBuilder<unknown>, key: RawBuilder<unknown>, weight: "A" | "B" | "C" | "D") =>
+  sql`setweight(to_tsvector('russian', coalesce(${input}, '')) || to_tsvector('simple', coalesce(${key}, '')), ${sql.lit(weight)})`;
+
+/**
+ * The documents of the tracks `source` yields (rows shaped like
+ * catalog.tracks, aliased `t`), as a SELECT of trackDocumentColumns.
+ *
+ * The search form (search.search_key) is the costliest part of a document
+ * and a reindex builds a million of them, so each name's form is computed
+ * once (lateral `key`, kept from being inlined by `offset 0`) and reused:
+ * by the full-text vector, and joined into names_latin. search_key maps
+ * character by character and turns every run of non-letters into one space,
+ * so the form of `a b` is the forms of a and b joined by a space, empty forms
+ * left out (documents.test.ts checks this against the SQL functions).
+ */
+export function trackDocuments(source: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    select t.id, t.status = 'published', t.updated_at, t.title, t.artist_id, credits.ids, credits.names, t.album_id, al.title, al.cover_key,
+      t.position, t.duration_ms, t.explicit, t.genres, t.language, coalesce(st.popularity, 0), t.published_at,
+      coalesce(key.title, ''),
+      key.names,
+      ${weightedVector(sql`t.title`, sql`key.title`, "A")} || ${weightedVector(sql`credits.joined`, sql`key.artists`, "B")}
+        || ${weightedVector(sql`al.title`, sql`key.album`, "C")} || ${weightedVector(sql`key.genres_text`, sql`key.genres`, "D")},
+      to_tsvector('simple', search.sound(key.names)),
+      now()
+    from ${source} t
+    left join catalog.albums al on al.id = t.album_id
+    left join catalog.track_stats st on st.track_id = t.id
+    cross join lateral (
+      select array_agg(a.id order by c.ord) as ids, array_agg(a.name order by c.ord) as names, string_agg(a.name, ' ' order by c.ord) as joined
+      from (
+        select t.artist_id, 0 as ord
+        union all
+        select ta.artist_id, ta.position from catalog.track_artists ta
+        where ta.track_id = t.id and ta.role in ('main', 'featured') and ta.artist_id <> t.artist_id
+      ) c
+      join catalog.artists a on a.id = c.artist_id
+    ) credits
+    cross join lateral (
+      select forms.*, concat_ws(' ', nullif(forms.title, ''), nullif(forms.artists, ''), nullif(forms.album, '')) as names
+      from (
+        select search.search_key(t.title) as title, search.search_key(credits.joined) as artists, search.search_key(al.title) as album,
+          array_to_string(t.genres, ' ') as genres_text, search.search_key(array_to_string(t.genres, ' ')) as genres
+        offset 0
+      ) forms
+    ) key
+    where credits.ids is not null`;
+}
+
 /**
  * Upserts the documents of the tracks `source` yields (rows shaped like
  * catalog.tracks, aliased `t`). A document changes only when the row is at
@@ -22,31 +79,8 @@ export async function upsertTrackDocuments(db: Kysely<Database>, source: RawBuil
     ? sql`d.source_updated_at <= excluded.source_updated_at or d.source_updated_at = 'infinity'`
     : sql`d.source_updated_at <= excluded.source_updated_at`;
   const result = await sql<{ id: string }>`
-    insert into search.tracks as d (
-      id, visible, source_updated_at, title, artist_id, artist_ids, artist_names, album_id, album_title, cover_key,
-      position, duration_ms, explicit, genres, language, popularity, published_at, title_latin, names_latin, tsv, sound, indexed_at)
-    select t.id, t.status = 'published', t.updated_at, t.title, t.artist_id, credits.ids, credits.names, t.album_id, al.title, al.cover_key,
-      t.position, t.duration_ms, t.explicit, t.genres, t.language, coalesce(st.popularity, 0), t.published_at,
-      search.search_key(t.title),
-      search.search_key(concat_ws(' ', t.title, array_to_string(credits.names, ' '), al.title)),
-      search.weighted_vector(t.title, 'A') || search.weighted_vector(array_to_string(credits.names, ' '), 'B')
-        || search.weighted_vector(al.title, 'C') || search.weighted_vector(array_to_string(t.genres, ' '), 'D'),
-      to_tsvector('simple', search.sound(search.search_key(concat_ws(' ', t.title, array_to_string(credits.names, ' '), al.title)))),
-      now()
-    from ${source} t
-    left join catalog.albums al on al.id = t.album_id
-    left join catalog.track_stats st on st.track_id = t.id
-    cross join lateral (
-      select array_agg(a.id order by c.ord) as ids, array_agg(a.name order by c.ord) as names
-      from (
-        select t.artist_id, 0 as ord
-        union all
-        select ta.artist_id, ta.position from catalog.track_artists ta
-        where ta.track_id = t.id and ta.role in ('main', 'featured') and ta.artist_id <> t.artist_id
-      ) c
-      join catalog.artists a on a.id = c.artist_id
-    ) credits
-    where credits.ids is not null
+    insert into search.tracks as d (${trackDocumentColumns})
+    ${trackDocuments(source)}
     on conflict (id) do update set
       visible = excluded.visible, source_updated_at = excluded.source_updated_at, title = excluded.title,
       artist_id = excluded.artist_id, artist_ids = excluded.artist_ids, artist_names = excluded.artist_names,

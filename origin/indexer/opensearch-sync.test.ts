@@ -75,6 +75,20 @@ describe.runIf(testOpenSearchUrl)("shipping search documents to OpenSearch", () 
   const stored = async (id: string) => (await client.request("GET", `/${aliasName(prefix, "tracks")}/_doc/${id}`, docSchema, { allow: [404] })).body;
   const search = (q: string) => openSearchSearch(client, { prefix }).search({ q, type: "track", limit: 10 });
 
+  it("asks the refresh policy only when a drain has notes, so an empty drain does not spend the forced refresh", async () => {
+    await drain();
+    const asked: string[] = [];
+    const policy = () => {
+      asked.push("asked");
+      return true as const;
+    };
+    expect(await drainOnce(database.db, client, prefix, { refresh: policy })).toBe(0);
+    expect(asked).toEqual([]);
+    await applyTrackUpdated(database.db, { op: "c", before: null, after: await rowOf(await insert("Звезда по имени Солнце")), source });
+    expect(await drainOnce(database.db, client, prefix, { refresh: policy, kinds: ["tracks"] })).toBeGreaterThan(0);
+    expect(asked).toEqual(["asked"]);
+  });
+
   it("ships what the indexer applied, versioned by the source row; an older shipment cannot overwrite it", async () => {
     const id = await insert("Группа крови");
     const row = await rowOf(id);

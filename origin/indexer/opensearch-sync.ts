@@ -211,6 +211,12 @@ export async function registerSync(db: Kysely<Database>, name: string): Promise<
     .execute();
 }
 
+export interface ShipmentTimings {
+  refresh: boolean | "wait_for" | undefined;
+  notesMs: number;
+  kinds: Array<{ kind: IndexKind; documents: number; readMs: number; bulkMs: number }>;
+}
+
 /**
  * Ships up to `batchSize` noted changes; returns how many notes it settled.
  * A note is deleted only if its seq is unchanged, i.e. no change arrived while shipping.
@@ -221,26 +227,44 @@ export async function drainOnce(
   prefix: string,
   options: {
     batchSize?: number;
-    refresh?: boolean | "wait_for";
+    /** A function is asked only when there is something to ship: a refresh policy must not spend its slot on an empty drain. */
+    refresh?: boolean | "wait_for" | (() => boolean | "wait_for");
     /** Told what was shipped, with the forms OpenSearch matched those documents by before (cache-tags.ts); reading those costs one _mget. */
     shipped?: (kind: IndexKind, documents: readonly OpenSearchDocument[], previous: ReadonlyMap<string, string>) => void;
+    /** Only the notes of these kinds (the pump's lanes); all by default. */
+    kinds?: readonly IndexKind[];
+    /** Where a shipment's time went: reading the notes, then per kind reading the documents and the bulk (with its refresh). */
+    timings?: (timings: ShipmentTimings) => void;
   } = {},
 ): Promise<number> {
+  const startedAt = performance.now();
+  const kinds = options.kinds ?? indexKinds;
   const notes = await db
     .selectFrom("search.opensearch_pending")
     .select(["kind", "id", "seq"])
+    .where("kind", "in", kinds)
     .orderBy("seq")
     .limit(options.batchSize ?? 500)
     .execute();
   if (notes.length === 0) return 0;
-  for (const kind of indexKinds) {
-    const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
-    if (ids.length === 0) continue;
-    const documents = await readDocuments(db, kind, { ids });
-    const previous = options.shipped ? await previousForms(client, aliasName(prefix, kind), ids) : new Map<string, string>();
-    await writeDocuments(client, aliasName(prefix, kind), documents, { refresh: options.refresh, alias: true });
-    options.shipped?.(kind, documents, previous);
-  }
+  const refresh = typeof options.refresh === "function" ? options.refresh() : options.refresh;
+  const readAt = performance.now();
+  // The kinds in parallel: a track change also rebuilds its artist's and album's documents, and each bulk waits for
+  // its index's refresh, so in turn the track waited for up to two other shipments.
+  const steps = await Promise.all(
+    kinds.map(async (kind) => {
+      const ids = notes.filter((note) => note.kind === kind).map((note) => note.id);
+      if (ids.length === 0) return undefined;
+      const started = performance.now();
+      const documents = await readDocuments(db, kind, { ids });
+      const previous = options.shipped ? await previousForms(client, aliasName(prefix, kind), ids) : new Map<string, string>();
+      const read = performance.now();
+      await writeDocuments(client, aliasName(prefix, kind), documents, { refresh, alias: true });
+      options.shipped?.(kind, documents, previous);
+      return { kind, documents: documents.length, readMs: read - started, bulkMs: performance.now() - read };
+    }),
+  );
+  options.timings?.({ refresh, notesMs: readAt - startedAt, kinds: steps.filter((step) => step !== undefined) });
   await sql`
     delete from search.opensearch_pending p using unnest(${sql.val(notes.map((n) => n.kind))}::text[], ${sql.val(notes.map((n) => n.id))}::uuid[], ${sql.val(notes.map((n) => n.seq))}::bigint[]) as done (kind, id, seq)
     where p.kind = done.kind and p.id = done.id and p.seq = done.seq`.execute(db);
@@ -311,6 +335,10 @@ export function refreshPolicy(minGapMs: number, now: () => number = () => perfor
  * by other processes: reindex, a second indexer); while OpenSearch is
  * unreachable it backs off (notes wait in PostgreSQL, nothing is lost) and
  * logs once per outage.
+ *
+ * One lane per kind, each with its own loop and refresh policy: a track
+ * change also rebuilds its artist's and album's documents, and a track's
+ * next shipment must not wait for those bulks and their refreshes.
  */
 export function startOpenSearchPump(
   db: Kysely<Database>,
@@ -319,64 +347,91 @@ export function startOpenSearchPump(
     prefix: string;
     log: Logger;
     intervalMs?: number;
-    /** Least time between two forced refreshes (see refreshPolicy). */
+    /** Least time between two forced refreshes of one index (see refreshPolicy). */
     minRefreshGapMs?: number;
     /** After a shipment is visible to searches: what it shipped (cached searches are dropped from it). */
     afterShip?: (documents: ReadonlyArray<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }>) => Promise<void>;
   },
 ): OpenSearchPump {
   const intervalMs = options.intervalMs ?? 100;
-  const refresh = refreshPolicy(options.minRefreshGapMs ?? 250);
   let stopped = false;
-  let failing = false;
-  let delay = intervalMs;
-  let wake: (() => void) | undefined;
-  // A wake-up that arrives while a shipment is under way must not be lost: the loop goes round again at once.
-  let woken = false;
-  let prepared = false;
-  const loop = (async () => {
-    while (!stopped) {
-      let shipped = 0;
-      woken = false;
-      try {
-        // Writing through a missing alias would auto-create an index with guessed mappings.
-        if (!prepared) await ensureIndices(client, options.prefix);
-        prepared = true;
-        // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
-        const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
-        shipped = await drainOnce(db, client, options.prefix, {
-          refresh: refresh(),
-          // Only asked for when someone listens: it costs an _mget per kind.
-          shipped: options.afterShip
-            ? (kind, batch, previous) => documents.push(...batch.map((document) => ({ kind, document, previousForm: previous.get(document.id) })))
-            : undefined,
-        });
-        if (documents.length > 0) await options.afterShip?.(documents);
-        if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes");
-        failing = false;
-        delay = intervalMs;
-      } catch (error) {
-        if (!failing) options.log.warn("could not ship search changes to OpenSearch; they wait in search.opensearch_pending", { error });
-        failing = true;
-        delay = Math.min(delay * 2, 5_000);
+  // Writing through a missing alias would auto-create an index with guessed mappings: every lane waits for this first.
+  let prepared: Promise<void> | undefined;
+
+  const startLane = (kind: IndexKind) => {
+    const refresh = refreshPolicy(options.minRefreshGapMs ?? 250);
+    let failing = false;
+    let delay = intervalMs;
+    let wake: (() => void) | undefined;
+    // A wake-up that arrives while a shipment is under way must not be lost: the loop goes round again at once.
+    let woken = false;
+    // When the first wake-up not yet answered by a shipment came (the debug log's sinceWakeMs).
+    let wokenAt: number | undefined;
+    const loop = (async () => {
+      while (!stopped) {
+        let shipped = 0;
+        woken = false;
+        try {
+          prepared ??= ensureIndices(client, options.prefix).catch((error: unknown) => {
+            prepared = undefined;
+            throw error;
+          });
+          await prepared;
+          // Both refresh modes return once searches see the shipment, so dropping cached pages after it is safe.
+          const documents: Array<{ kind: IndexKind; document: OpenSearchDocument; previousForm: string | undefined }> = [];
+          const wokenFor = wokenAt === undefined ? undefined : performance.now() - wokenAt;
+          wokenAt = undefined;
+          shipped = await drainOnce(db, client, options.prefix, {
+            kinds: [kind],
+            // Asked only when there are notes: the drain that finds none right after a shipment used to take the
+            // forced refresh, and the next change, a moment later, waited for the scheduled one.
+            refresh,
+            timings: (timings) => options.log.debug("shipped search changes to OpenSearch", { sinceWakeMs: wokenFor, ...timings }),
+            // Only asked for when someone listens: it costs an _mget.
+            shipped: options.afterShip
+              ? (shippedKind, batch, previous) =>
+                  documents.push(...batch.map((document) => ({ kind: shippedKind, document, previousForm: previous.get(document.id) })))
+              : undefined,
+          });
+          if (documents.length > 0) await options.afterShip?.(documents);
+          if (failing) options.log.info("OpenSearch reachable again: shipping noted search changes", { kind });
+          failing = false;
+          delay = intervalMs;
+        } catch (error) {
+          if (!failing) options.log.warn("could not ship search changes to OpenSearch; they wait in search.opensearch_pending", { kind, error });
+          failing = true;
+          delay = Math.min(delay * 2, 5_000);
+        }
+        if (stopped) break;
+        if ((shipped === 0 && !woken) || failing)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delay);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        wake = undefined;
       }
-      if (stopped) break;
-      if ((shipped === 0 && !woken) || failing)
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      wake = undefined;
-    }
-  })();
+    })();
+    return {
+      loop,
+      wake() {
+        woken = true;
+        wokenAt ??= performance.now();
+        // While failing, the back-off decides: a wake-up per committed batch would hammer a down node.
+        if (!failing) wake?.();
+      },
+      interrupt() {
+        wake?.();
+      },
+    };
+  };
+  const lanes = indexKinds.map(startLane);
+
   return {
     wake() {
-      woken = true;
-      // While failing, the back-off decides: a wake-up per committed batch would hammer a down node.
-      if (!failing) wake?.();
+      for (const lane of lanes) lane.wake();
     },
     async flush() {
       for (;;) {
@@ -385,14 +440,14 @@ export function startOpenSearchPump(
           .select((eb) => eb.fn.countAll<string>().as("n"))
           .executeTakeFirstOrThrow();
         if (Number(left.n) === 0) return;
-        wake?.();
+        for (const lane of lanes) lane.interrupt();
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
     async stop() {
       stopped = true;
-      wake?.();
-      await loop;
+      for (const lane of lanes) lane.interrupt();
+      await Promise.all(lanes.map((lane) => lane.loop));
     },
   };
 }

@@ -28,7 +28,7 @@ describe.each(databaseKinds())("reindex on %s", (kind) => {
     const published = await insert("Выхода нет");
     const draft = await insert("Черновик", "draft");
     const progress: number[] = [];
-    const result = await reindex(database.db, { batchSize: 1, onProgress: (done) => progress.push(done) });
+    const result = await reindex(database.db, { batchSize: 1, onProgress: (done) => void progress.push(done) });
     expect(result.tracks).toBe(2);
     expect(progress).toEqual([0, 1, 2]);
     expect(await doc(published)).toEqual({ title: "Выхода нет", visible: true });
@@ -61,5 +61,48 @@ describe.each(databaseKinds())("reindex on %s", (kind) => {
     const result = await reindex(database.db);
     expect(result.removed).toBe(1);
     expect(await doc(gone)).toMatchObject({ visible: false });
+  });
+
+  it("swaps in a table with the old one's indexes and triggers, keeping a change the live indexer made during the build", async () => {
+    const structure = async () => ({
+      indexes: (
+        await sql<{ indexdef: string }>`select indexdef from pg_indexes where schemaname = 'search' and tablename = 'tracks' order by indexname`.execute(
+          database.db,
+        )
+      ).rows,
+      triggers: (
+        await sql<{ tgname: string }>`select tgname from pg_trigger where tgrelid = 'search.tracks'::regclass and not tgisinternal order by tgname`.execute(
+          database.db,
+        )
+      ).rows,
+      logged: (await sql<{ relpersistence: string }>`select relpersistence from pg_class where oid = 'search.tracks'::regclass`.execute(database.db)).rows,
+    });
+    const before = await structure();
+    const first = await insert("Гражданская оборона");
+    const second = await insert("Всё идёт по плану");
+    await reindex(database.db);
+    let applied = false;
+    await reindex(database.db, {
+      batchSize: 1,
+      // Mid-build: the indexer applies a change to the table searches read now.
+      onProgress: async (done) => {
+        if (done !== 1 || applied) return;
+        applied = true;
+        const row = await rowOf(second);
+        await applyTrackUpdated(database.db, {
+          op: "u",
+          before: row,
+          after: { ...row, title: "Всё идёт по плану (live)", updated_at: new Date(Date.parse(row.updated_at) + 60_000).toISOString() },
+          source,
+        });
+      },
+    });
+    expect(applied).toBe(true);
+    expect(await doc(second)).toEqual({ title: "Всё идёт по плану (live)", visible: true });
+    expect(await doc(first)).toEqual({ title: "Гражданская оборона", visible: true });
+    expect(await structure()).toEqual(before);
+    expect((await structure()).indexes.length).toBeGreaterThan(5);
+    expect((await structure()).triggers.map((t) => t.tgname)).toContain("tracks_opensearch_update");
+    expect((await sql<{ n: string }>`select count(*) as n from pg_class where relname = 'tracks_reindex'`.execute(database.db)).rows[0]?.n).toBe("0");
   });
 });

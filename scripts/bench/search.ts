@@ -48,6 +48,8 @@ const { values } = parseArgs({
     slowest: { type: "string", default: "0" },
     engine: { type: "string", default: "postgres" },
     reindex: { type: "boolean", default: false },
+    // debug: the indexer's pump logs where each OpenSearch shipment's time went (notes, documents, bulk with refresh).
+    "log-level": { type: "string", default: "warn" },
   },
 });
 const config = parseConfig(nodeConfigSchema, process.env);
@@ -138,7 +140,7 @@ async function latency({ port, name, roundTrip, baseline }: (typeof engines)[num
 }
 
 async function freshness(): Promise<void> {
-  const logger = createLogger({ bench: "search" }, "warn");
+  const logger = createLogger({ bench: "search" }, z.enum(["debug", "info", "warn", "error"]).parse(values["log-level"]));
   const slot = `tunec_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
   // The indexer ships to OpenSearch only when it is measured.
   const openSearchUrl = engineNames.includes("opensearch") ? config.OPENSEARCH_URL : undefined;
