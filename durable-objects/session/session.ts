@@ -200,7 +200,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
 
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {
     const { result, expiresAt } = streamLease.startStream(this.sql, input);
-    if (result.ok && result.created && expiresAt !== null) await this.relayNewEvents(expiresAt);
+    if (result.ok && result.created && expiresAt !== null) await this.relayNewEvents();
     else if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
     return result;
   }
@@ -211,7 +211,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
 
   async finishPlay(playId: string, positionMs: number, events: PlayEventContext): Promise<FinishPlayResult> {
     const result = streamLease.finishPlay(this.sql, playId, positionMs, events);
-    if (result.ok && result.firstFinish) await this.relayNewEvents(Number.POSITIVE_INFINITY);
+    if (result.ok && result.firstFinish) await this.relayNewEvents();
     return result;
   }
 
@@ -248,25 +248,18 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   }
 
   /**
-   * Events were just queued (with a row due to expire at `expiresAt`): relay them at
-   * once, behind the answer, instead of from an alarm per play. The alarm is still armed
-   * in the same commit as the events, as the safety net should this object die or the
-   * relay fail; a relay that succeeds moves it on to the next expiry. Outgoing calls wait
-   * for the commit (the output gate), so no event leaves before its play is stored.
+   * Events were just queued: relay them at once, behind the answer, instead of from an
+   * alarm per play. The alarm is armed (no later than a few seconds out) in the same commit
+   * as the events, as the safety net should this object die or the relay fail. A relay that
+   * succeeds leaves it there: moving it back to the next expiry was a storage write per play
+   * that the next play undid (under workerd the two alarm writes were most of /stream's
+   * latency), while the early alarm, when it fires, finds nothing queued and re-arms itself
+   * for the next expiry -- one write per burst of plays instead of two per play. Outgoing
+   * calls wait for the commit (the output gate), so no event leaves before its play is stored.
    */
-  private async relayNewEvents(expiresAt: number): Promise<void> {
-    await this.scheduleCleanup(Math.min(expiresAt, Date.now() + relayRetryMs));
-    void this.relayQueued().then(
-      async () => {
-        if (hasPendingEvents(this.sql)) return;
-        const next = this.nextExpiry();
-        if (next !== null && next !== this.alarmAt) {
-          this.alarmAt = next;
-          await this.ctx.storage.setAlarm(next);
-        }
-      },
-      (error: unknown) => createLogger({ service: "session" }).warn("playback event relay failed; the alarm retries", { error }),
-    );
+  private async relayNewEvents(): Promise<void> {
+    await this.scheduleCleanup(Date.now() + relayRetryMs);
+    void this.relayQueued().catch((error: unknown) => createLogger({ service: "session" }).warn("playback event relay failed; the alarm retries", { error }));
   }
 
   /**
