@@ -44,10 +44,25 @@ export function hasPendingEvents(sql: SqlStorage): boolean {
  * database handle of the caller's; returns how many were relayed.
  */
 export async function relayPendingEvents(sql: SqlStorage, target: Kysely<Database> | OutboxSink): Promise<number> {
+  const { relayed, through } = await relayEventsAfter(sql, target, 0);
+  deleteRelayedEvents(sql, through);
+  return relayed;
+}
+
+/**
+ * Relays the pending events after `seq` (oldest first) and leaves them stored: the caller
+ * deletes them (`deleteRelayedEvents`) in a commit it makes anyway, instead of one commit
+ * per relay. Until then a restarted object relays them again, which inserts nothing
+ * (`on conflict (id) do nothing`). `through` is the last seq relayed (`after` if none).
+ */
+export async function relayEventsAfter(sql: SqlStorage, target: Kysely<Database> | OutboxSink, after: number): Promise<{ relayed: number; through: number }> {
   let relayed = 0;
+  let through = after;
   for (;;) {
-    const rows = sql.exec<PendingRow>("select seq, id, topic, key, type, event from pending_events order by seq limit ?", batchSize).toArray();
-    if (rows.length === 0) return relayed;
+    const rows = sql
+      .exec<PendingRow>("select seq, id, topic, key, type, event from pending_events where seq > ? order by seq limit ?", through, batchSize)
+      .toArray();
+    if (rows.length === 0) return { relayed, through };
     const outbox: OutboxRow[] = rows.map((row) => ({ id: row.id, topic: row.topic, key: row.key, type: row.type, event: row.event }));
     if (target instanceof Kysely) {
       await target
@@ -58,11 +73,20 @@ export async function relayPendingEvents(sql: SqlStorage, target: Kysely<Databas
     } else {
       await target.insert(outbox);
     }
-    const last = rows.at(-1)?.seq ?? 0;
-    sql.exec("delete from pending_events where seq <= ?", last);
+    through = rows.at(-1)?.seq ?? through;
     relayed += rows.length;
     // A short batch was all there was (no second select per play): rows queued during the
     // insert's await come with a relay request of their own, which runs another round.
-    if (rows.length < batchSize) return relayed;
+    if (rows.length < batchSize) return { relayed, through };
   }
+}
+
+/** Forgets events up to `seq`, once they are in `events.outbox` (seq is autoincrement: never reused). */
+export function deleteRelayedEvents(sql: SqlStorage, seq: number): void {
+  if (seq > 0) sql.exec("delete from pending_events where seq <= ?", seq);
+}
+
+/** Whether events after `seq` wait to be relayed. */
+export function hasEventsAfter(sql: SqlStorage, seq: number): boolean {
+  return sql.exec("select 1 from pending_events where seq > ? limit 1", seq).toArray().length > 0;
 }

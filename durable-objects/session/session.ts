@@ -5,7 +5,7 @@ import type { ClientInfo, OpenedSession, RotateResult, SessionInfo, SessionStore
 import type { FinishPlayResult, PlayEventContext, StartStreamInput, StartStreamResult, StreamLeaseStore } from "../../workers/playback/stream-lease.ts";
 import { migrateSessionSchema } from "./schema.ts";
 import * as streamLease from "./stream-lease.ts";
-import { hasPendingEvents, relayPendingEvents } from "./event-relay.ts";
+import { deleteRelayedEvents, hasEventsAfter, relayEventsAfter } from "./event-relay.ts";
 import { createEdgeDatabase } from "../../workers/platform/edge-database.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { outboxRelayFor, type OutboxRelay } from "../outbox-relay/outbox-relay.ts";
@@ -69,6 +69,13 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   /** The relay in progress, and whether events were queued since it last looked. */
   private relaying: Promise<void> | null = null;
   private relayRequested = false;
+  /**
+   * The last queued event known to be in `events.outbox` but still stored here: deleted in
+   * the next commit this object makes anyway (a play, a finish, the alarm), not in a commit
+   * of its own per relay. Lost with the object, which then relays those rows once more: a no-op.
+   */
+  private relayedThrough = 0;
+  private deletedThrough = 0;
 
   constructor(ctx: DurableObjectState, env: SessionObjectEnv) {
     super(ctx, env);
@@ -199,8 +206,9 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   }
 
   async startStream(input: StartStreamInput): Promise<StartStreamResult> {
+    this.forgetRelayed();
     const { result, expiresAt } = streamLease.startStream(this.sql, input);
-    if (result.ok && result.created && expiresAt !== null) await this.relayNewEvents(expiresAt);
+    if (result.ok && result.created && expiresAt !== null) await this.relayNewEvents();
     else if (expiresAt !== null) await this.scheduleCleanup(expiresAt);
     return result;
   }
@@ -210,8 +218,9 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   }
 
   async finishPlay(playId: string, positionMs: number, events: PlayEventContext): Promise<FinishPlayResult> {
+    this.forgetRelayed();
     const result = streamLease.finishPlay(this.sql, playId, positionMs, events);
-    if (result.ok && result.firstFinish) await this.relayNewEvents(Number.POSITIVE_INFINITY);
+    if (result.ok && result.firstFinish) await this.relayNewEvents();
     return result;
   }
 
@@ -223,7 +232,8 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     let relayFailed = false;
-    if (hasPendingEvents(this.sql)) {
+    this.forgetRelayed();
+    if (hasEventsAfter(this.sql, this.relayedThrough)) {
       try {
         await this.relayQueued();
       } catch (error) {
@@ -231,6 +241,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
         createLogger({ service: "session" }).warn("playback event relay failed; retrying", { error });
       }
     }
+    this.forgetRelayed();
     const now = Date.now();
     this.sql.exec("delete from tokens where family_id in (select id from families where expires_at <= ?)", now);
     this.sql.exec("delete from families where expires_at <= ?", now);
@@ -238,7 +249,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
     const candidates = [
       this.nextExpiry(),
       // Events queued while relaying go out with the next batch; a failed relay is retried shortly.
-      hasPendingEvents(this.sql) ? now + (relayFailed ? relayRetryMs : relayDelayMs) : null,
+      hasEventsAfter(this.sql, this.relayedThrough) ? now + (relayFailed ? relayRetryMs : relayDelayMs) : null,
     ].filter((at): at is number => at !== null);
     // Set even when the mirror says so: the runtime drops a fired alarm unless its handler sets one.
     if (candidates.length > 0) {
@@ -248,25 +259,18 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
   }
 
   /**
-   * Events were just queued (with a row due to expire at `expiresAt`): relay them at
-   * once, behind the answer, instead of from an alarm per play. The alarm is still armed
-   * in the same commit as the events, as the safety net should this object die or the
-   * relay fail; a relay that succeeds moves it on to the next expiry. Outgoing calls wait
-   * for the commit (the output gate), so no event leaves before its play is stored.
+   * Events were just queued: relay them at once, behind the answer, instead of from an
+   * alarm per play. The alarm is armed (no later than a few seconds out) in the same commit
+   * as the events, as the safety net should this object die or the relay fail. A relay that
+   * succeeds leaves it there: moving it back to the next expiry was a storage write per play
+   * that the next play undid (under workerd the two alarm writes were most of /stream's
+   * latency), while the early alarm, when it fires, finds nothing queued and re-arms itself
+   * for the next expiry -- one write per burst of plays instead of two per play. Outgoing
+   * calls wait for the commit (the output gate), so no event leaves before its play is stored.
    */
-  private async relayNewEvents(expiresAt: number): Promise<void> {
-    await this.scheduleCleanup(Math.min(expiresAt, Date.now() + relayRetryMs));
-    void this.relayQueued().then(
-      async () => {
-        if (hasPendingEvents(this.sql)) return;
-        const next = this.nextExpiry();
-        if (next !== null && next !== this.alarmAt) {
-          this.alarmAt = next;
-          await this.ctx.storage.setAlarm(next);
-        }
-      },
-      (error: unknown) => createLogger({ service: "session" }).warn("playback event relay failed; the alarm retries", { error }),
-    );
+  private async relayNewEvents(): Promise<void> {
+    await this.scheduleCleanup(Date.now() + relayRetryMs);
+    void this.relayQueued().catch((error: unknown) => createLogger({ service: "session" }).warn("playback event relay failed; the alarm retries", { error }));
   }
 
   /**
@@ -283,7 +287,7 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
             ? outboxRelayFor(this.env.OUTBOX_RELAY, this.ctx.id.toString())
             : createEdgeDatabase(this.env.HYPERDRIVE.connectionString);
           try {
-            await relayPendingEvents(this.sql, target);
+            this.relayedThrough = (await relayEventsAfter(this.sql, target, this.relayedThrough)).through;
           } finally {
             if (target instanceof Kysely) await target.destroy().catch(() => undefined);
           }
@@ -293,6 +297,13 @@ export class SessionDurableObject extends DurableObject<SessionObjectEnv> implem
       }
     })();
     return this.relaying;
+  }
+
+  /** Deletes the relayed events still stored; called only where the object commits anyway. */
+  private forgetRelayed(): void {
+    if (this.relayedThrough <= this.deletedThrough) return;
+    deleteRelayedEvents(this.sql, this.relayedThrough);
+    this.deletedThrough = this.relayedThrough;
   }
 
   /** The earliest expiry of a family or a play: when the alarm has cleaning to do. */

@@ -19,7 +19,12 @@
  *     inspector: where the time goes, by step and by function (the raw
  *     profile is written to --profile's file, for DevTools).
  *
- *   npm run bench:playback [-- --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev --state-dir /dev/shm]
+ *   npm run bench:playback [-- --pooled --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev --state-dir /dev/shm]
+ *
+ * `--pooled` puts scripts/bench/pg-pool.ts between the Worker's Hyperdrive binding and
+ * PostgreSQL: production Hyperdrive pools connections, while Miniflare's local Hyperdrive
+ * opens a new PostgreSQL backend for every connection the Worker makes (about 20 ms here),
+ * which the catalog refreshes and the relay's reconnects pay locally and not in production.
  *
  * `--state-dir` puts the Durable Objects' SQLite files and R2 objects elsewhere than the
  * run's temporary directory, e.g. on a tmpfs (scripts/bench/workerd.ts says why).
@@ -45,6 +50,7 @@ import { authConfigSchema } from "../../workers/auth/config.ts";
 import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-keys.ts";
 import { startProfiler, summarise } from "./cpu-profile.ts";
 import { openLoop } from "./open-loop.ts";
+import { type PgPool, startPgPool } from "./pg-pool.ts";
 import { startGatewayInWorkerd, type RunningGateway } from "./workerd.ts";
 import { waitUntilUp } from "./wait-until-up.ts";
 
@@ -59,6 +65,7 @@ const { values: options } = parseArgs({
     "open-loop": { type: "string", default: "10" },
     profile: { type: "string" },
     "state-dir": { type: "string" },
+    pooled: { type: "boolean", default: false },
   },
 });
 const duration = Number(options.duration);
@@ -161,6 +168,7 @@ async function main(): Promise<void> {
   const stateDir = options["state-dir"] ? await mkdtemp(join(options["state-dir"], "tunec-bench-state-")) : null;
   let wrangler: ReturnType<typeof spawn> | undefined;
   let workerd: RunningGateway | undefined;
+  let pool: PgPool | undefined;
   const stop = async () => {
     try {
       if (wrangler?.pid) process.kill(-wrangler.pid, "SIGTERM");
@@ -168,6 +176,7 @@ async function main(): Promise<void> {
       // already gone
     }
     await workerd?.stop();
+    await pool?.stop();
   };
   process.once("SIGINT", () => {
     void stop().finally(() => process.exit(130));
@@ -225,6 +234,11 @@ async function main(): Promise<void> {
       RATE_LIMIT_USER: "1000000/1h",
       RATE_LIMIT_ANONYMOUS: "1000000/1h",
     };
+    pool = options.pooled ? await startPgPool(withPassword(database.url)) : undefined;
+    const databaseUrl = pool?.url ?? withPassword(database.url);
+    console.log(
+      `database connections: ${pool ? "through scripts/bench/pg-pool.ts (warm server connections, as Hyperdrive pools them)" : "direct (local Hyperdrive: a new PostgreSQL backend per connection)"}`,
+    );
     let base: string;
     let inspectorPort: number | undefined;
     if (runtime === "workerd") {
@@ -233,14 +247,14 @@ async function main(): Promise<void> {
         root,
         workDir: work,
         bindings,
-        databaseUrl: withPassword(database.url),
+        databaseUrl,
         inspectorPort,
         minify: !options.profile,
         stateDir: stateDir ?? undefined,
       });
       base = workerd.url;
     } else {
-      const dev = await startWranglerDev(work, bindings, withPassword(database.url));
+      const dev = await startWranglerDev(work, bindings, databaseUrl);
       wrangler = dev.child;
       base = dev.url;
     }
@@ -256,6 +270,7 @@ async function main(): Promise<void> {
     const probe = await fetch(`${base}/stream/${trackIds[0]}`, { headers: { authorization: authorizations[0] ?? "" } });
     if (probe.status !== 200) throw new Error(`GET /stream answered ${probe.status}: ${await probe.text()}`);
 
+    const sessionsAtStart = await backendSessions(database.db);
     console.log(`warming up (3 s), then ${rounds} rounds of ${duration} s, ${connections} connections (one listener each, half premium)...`);
     const warmUp = await issuance(base, trackIds, authorizations, 3);
     const runs: Measured[] = [];
@@ -328,6 +343,10 @@ async function main(): Promise<void> {
     const plays = 1 + warmUp.ok + single.ok + runs.reduce((n, run) => n + run.ok, 0) + openLoopPlays + profiledPlays;
     const inFlight = (rounds + 1 + (profiledPlays ? 1 : 0)) * connections + 1;
     const relayed = await waitForOutbox(database.db, plays);
+    // Sessions of the bench database that ended since the warm-up (PostgreSQL counts a session when it ends).
+    const sessions = (await backendSessions(database.db)) - sessionsAtStart;
+    console.log(`  PostgreSQL sessions on the bench database since the warm-up: ${sessions} (${(sessions / plays).toFixed(3)} per play)`);
+    if (pool) console.log(`  pool: ${pool.opened()} server connections opened in the whole run`);
 
     // TTFB: one listener plays each track; the first pass reads R2, later passes the edge cache.
     const urls: string[] = [];
@@ -367,6 +386,16 @@ async function main(): Promise<void> {
     await database.drop();
     await rm(work, { recursive: true, force: true });
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Sessions the server has counted for the bench database (pg_stat_database, PostgreSQL ≥ 14); NaN where there is no such count (PGlite). */
+async function backendSessions(db: Kysely<Database>): Promise<number> {
+  try {
+    const result = await sql<{ n: string }>`select sessions::text as n from pg_stat_database where datname = current_database()`.execute(db);
+    return Number(result.rows[0]?.n ?? Number.NaN);
+  } catch {
+    return Number.NaN;
   }
 }
 

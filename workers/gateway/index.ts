@@ -45,6 +45,7 @@ function appFor(env: WorkerBindings): OpenAPIHono<GatewayEnv> {
             db ??= createEdgeDatabase(env.HYPERDRIVE.connectionString);
             return db;
           },
+          detachedDb: () => createEdgeDatabase(env.HYPERDRIVE.connectionString),
           auth,
           cache,
           search,

@@ -47,16 +47,20 @@ const reading = new Map<string, Promise<PlayableTrack | undefined>>();
 
 type Db = Kysely<Database> | (() => Kysely<Database>);
 
-function refresh(db: Db, id: string): Promise<PlayableTrack | undefined> {
+function refresh(db: Db, id: string, owned = false): Promise<PlayableTrack | undefined> {
   let read = reading.get(id);
   if (!read) {
-    read = findPlayableTrack(typeof db === "function" ? db() : db, id)
+    const handle = typeof db === "function" ? db() : db;
+    read = findPlayableTrack(handle, id)
       .then((track) => {
         if (playable.size >= playableLimit) playable.clear();
         playable.set(id, { track, at: Date.now() });
         return track;
       })
-      .finally(() => reading.delete(id));
+      .finally(() => {
+        reading.delete(id);
+        if (owned) void handle.destroy().catch(() => undefined);
+      });
     reading.set(id, read);
   }
   return read;
@@ -66,6 +70,13 @@ export interface CachedReadOptions {
   now?: number;
   /** Keeps a background refresh alive past the response (the Worker's `waitUntil`); without it a stale row is read again. */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * A handle for a refresh behind the answer, which the refresh destroys when done. A
+   * request's own handle is destroyed once its answer is out, sometimes before a background
+   * read got its connection: that read failed ("driver has already been destroyed"), and so
+   * did every request that had joined it. Without it the background read borrows `db`.
+   */
+  detachedDb?: () => Kysely<Database>;
 }
 
 /**
@@ -77,10 +88,10 @@ export async function findPlayableTrackCached(db: Db, id: string, options: Cache
   const cached = playable.get(id);
   const age = cached ? now - cached.at : Number.POSITIVE_INFINITY;
   if (cached && age < playableTtlMs) return cached.track;
-  const read = refresh(db, id);
   if (cached && age < playableMaxStaleMs && options.waitUntil) {
+    const read = options.detachedDb ? refresh(options.detachedDb, id, true) : refresh(db, id);
     options.waitUntil(read.catch(() => undefined));
     return cached.track;
   }
-  return read;
+  return refresh(db, id);
 }

@@ -10,6 +10,11 @@ import type { SearchPort } from "../../search/search-port.ts";
 /** What a request handler may use; built per request by the runtime's entry. */
 export interface GatewayServices {
   db: Kysely<Database>;
+  /**
+   * A new handle that outlives the request, for work behind the answer (`waitUntil`); the
+   * caller destroys it. Absent where `db` is not closed with the request (a shared pool).
+   */
+  detachedDb?: () => Kysely<Database>;
   /** Absent where a runtime has no auth wired: auth routes answer 503, tokens are refused. */
   auth?: AuthServices;
   /** Cached search pages (Upstash Redis at the edge); absent = every search asks the database. */

@@ -40,7 +40,10 @@ export function registerGetStream(app: OpenAPIHono<GatewayEnv>): void {
 
     const playId = query.play_id ?? crypto.randomUUID();
     const [track, events] = await Promise.all([
-      findPlayableTrackCached(() => c.get("services").db, id, { waitUntil: backgroundOf(c) }),
+      findPlayableTrackCached(() => c.get("services").db, id, {
+        waitUntil: backgroundOf(c),
+        detachedDb: c.get("services").detachedDb,
+      }),
       playEventContext(principal.userId, playId, c.get("traceparent")),
     ]);
     if (track?.status === "taken_down") throw new AppError("GONE", `The track ${id} was taken down.`);
