@@ -22,6 +22,7 @@ import { listenForLogChanges, type LogListener } from "./postgres-event-log-list
 import { PostgresLogMember } from "./postgres-event-log-member.ts";
 import { logStart, pruneLog } from "./postgres-event-log-retention.ts";
 import { sessionRunner } from "./postgres-event-log-session.ts";
+import { tableWriteHints } from "../platform/table-write-hints.ts";
 
 export interface PostgresEventLogOptions {
   /** An existing handle (not closed by `close`); or give `url` and the log opens its own pool. */
@@ -91,6 +92,8 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
   const topicCache = new TopicPartitions();
   const run = sessionRunner(db);
   const members = new Set<PostgresLogMember>();
+  // Logs of one database in this process (each origin service opens its own) share one heartbeat.
+  const heartbeatKey = `${options.url ?? crypto.randomUUID()}\u0000${heartbeatIntervalMs}\u0000${settings.leaseTtlMs}`;
   let listener: Promise<LogListener | null> | null = null;
   let onPglite = false;
 
@@ -186,6 +189,8 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
           maxBatchSize: parsed.maxBatchSize,
           pollIntervalMs: settings.pollIntervalMs,
           heartbeatIntervalMs,
+          heartbeatKey,
+          writeHints: () => onPglite && tableWriteHints.watching,
           redeliveryDelayMs: settings.redeliveryDelayMs,
           logger: logger.child({ group: parsed.group }),
           announce,
