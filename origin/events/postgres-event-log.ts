@@ -80,6 +80,9 @@ const consumeSchema = z.object({
  */
 const dispatchers = new Set<(payload: string) => void>();
 
+/** When a log of this process last pruned a database (by URL). */
+const lastPruned = new Map<string, number>();
+
 /** @example const log = createPostgresEventLog({ url: process.env.DATABASE_URL, logger }) */
 export function createPostgresEventLog(options: PostgresEventLogOptions): PostgresEventLog {
   const settings = optionsSchema.parse(options);
@@ -139,9 +142,15 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
       });
   };
 
-  // Several instances may prune at once; the deletes then simply overlap.
+  // Several instances may prune at once; the deletes then simply overlap. Those of one database in this
+  // process (each origin service opens its own) take turns: one prune per interval is enough.
   let pruning: Promise<unknown> = Promise.resolve();
   const pruner = setInterval(() => {
+    if (options.url) {
+      const last = lastPruned.get(options.url) ?? 0;
+      if (Date.now() - last < settings.pruneIntervalMs / 2) return;
+      lastPruned.set(options.url, Date.now());
+    }
     pruning = run((session) => pruneLog(session, settings.retentionMs)).catch((error: unknown) => logger.warn("event log pruning failed", { error }));
   }, settings.pruneIntervalMs);
   pruner.unref();
