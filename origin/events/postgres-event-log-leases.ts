@@ -36,27 +36,87 @@ export async function joinGroup(db: Kysely<Database>, member: MemberIdentity): P
     on conflict (group_id, member_id) do update set expires_at = excluded.expires_at`.execute(db);
 }
 
-/** Renews the member and its leases; re-joins when others already expired it. Returns the leases still held. */
-export async function heartbeat(db: Kysely<Database>, member: MemberIdentity): Promise<PartitionRef[]> {
-  const renewed = await sql`
-    update events.log_members set expires_at = ${expiry(member.ttlMs)}
-    where group_id = ${member.group} and member_id = ${member.memberId}`.execute(db);
-  if (renewed.numAffectedRows === 0n) await joinGroup(db, member);
-  const leases = await sql<PartitionRef>`
-    update events.log_leases set expires_at = ${expiry(member.ttlMs)}
-    where group_id = ${member.group} and member_id = ${member.memberId}
-    returning topic, partition`.execute(db);
-  return leases.rows;
+export interface Beat {
+  /** The leases the member still holds. */
+  held: PartitionRef[];
+  /** Its group as `targetAssignment` would see it, when asked for. */
+  view: GroupView | null;
 }
 
-/** The partitions this member should hold now, given the live members and the topics' partition counts. */
-export async function targetAssignment(db: Kysely<Database>, member: MemberIdentity): Promise<PartitionRef[]> {
+/**
+ * Renews members and their leases (re-joining one that others already
+ * expired) and, where `withView`, reads its group as `targetAssignment` would
+ * see it: for several members at once, in three statements whatever their
+ * number, so the members of one process share one heartbeat.
+ */
+export async function heartbeatAll(db: Kysely<Database>, members: readonly MemberIdentity[], withView: readonly boolean[]): Promise<Beat[]> {
+  if (members.length === 0) return [];
+  const groups = members.map((member) => member.group);
+  const ids = members.map((member) => member.memberId);
+  const ttls = members.map((member) => member.ttlMs / 1000);
+  const renewed = await sql<{ group_id: string; member_id: string }>`
+    update events.log_members m set expires_at = now() + make_interval(secs => r.ttl)
+    from unnest(${groups}::text[], ${ids}::text[], ${ttls}::float8[]) as r (group_id, member_id, ttl)
+    where m.group_id = r.group_id and m.member_id = r.member_id
+    returning m.group_id, m.member_id`.execute(db);
+  const alive = new Set(renewed.rows.map((row) => `${row.group_id}\u0000${row.member_id}`));
+  for (const member of members) if (!alive.has(`${member.group}\u0000${member.memberId}`)) await joinGroup(db, member);
+  const leases = await sql<PartitionRef & { group_id: string; member_id: string }>`
+    update events.log_leases l set expires_at = now() + make_interval(secs => r.ttl)
+    from unnest(${groups}::text[], ${ids}::text[], ${ttls}::float8[]) as r (group_id, member_id, ttl)
+    where l.group_id = r.group_id and l.member_id = r.member_id
+    returning l.group_id, l.member_id, l.topic, l.partition`.execute(db);
+  const held = new Map<string, PartitionRef[]>();
+  for (const row of leases.rows) {
+    const key = `${row.group_id}\u0000${row.member_id}`;
+    held.set(key, [...(held.get(key) ?? []), { topic: row.topic, partition: row.partition }]);
+  }
+  const viewed = members.flatMap((member, index) => (withView[index] ? [{ member, index }] : []));
+  const views = new Map<number, GroupView>();
+  if (viewed.length > 0) {
+    // A member's topics travel as one string: unnest cannot take an array of arrays of differing lengths.
+    const rows = await sql<{ idx: number; members: string | null; topics: string | null; expired: number }>`
+      select g.idx::int as idx,
+        (select string_agg(member_id || ':' || array_to_string(topics, ','), ';' order by member_id)
+           from events.log_members where group_id = g.group_id and expires_at >= now()) as members,
+        (select string_agg(name || ':' || partitions, ';' order by name)
+           from events.log_topics where name = any(string_to_array(g.topics, chr(1)))) as topics,
+        (select count(*)::int from events.log_members where group_id = g.group_id and expires_at < now()) as expired
+      from unnest(${viewed.map(({ member }) => member.group)}::text[], ${viewed.map(({ member }) => member.topics.join("\u0001"))}::text[], ${viewed.map(({ index }) => index)}::int[])
+        as g (group_id, topics, idx)`.execute(db);
+    for (const row of rows.rows) views.set(row.idx, { members: row.members ?? "", topics: row.topics ?? "", expired: row.expired });
+  }
+  return members.map((member, index) => ({ held: held.get(`${member.group}\u0000${member.memberId}`) ?? [], view: views.get(index) ?? null }));
+}
+
+/**
+ * What a member's assignment is computed from: the live members with their
+ * topics, and the partition counts of its topics. While it stays the same and
+ * the member holds its whole target, another rebalance would change nothing
+ * (the heartbeat reads it: `heartbeatAll`).
+ */
+export interface GroupView {
+  /** `member:topic,topic` of each live member, by member id, joined with ";". */
+  members: string;
+  /** `topic:partitions` of the member's existing topics, by name, joined with ";". */
+  topics: string;
+  /** Members whose heartbeat lapsed and are not yet removed (a rebalance removes them). */
+  expired: number;
+}
+
+/** The partitions this member should hold now, given the live members and the topics' partition counts; and what that was computed from. */
+export async function targetAssignment(db: Kysely<Database>, member: MemberIdentity): Promise<{ target: PartitionRef[]; view: GroupView }> {
   await sql`delete from events.log_members where group_id = ${member.group} and expires_at < now()`.execute(db);
   await sql`delete from events.log_leases where group_id = ${member.group} and expires_at < now()`.execute(db);
   const members = await sql<{ member_id: string; topics: string[] }>`
     select member_id, topics from events.log_members where group_id = ${member.group} order by member_id`.execute(db);
   const topics = await sql<{ name: string; partitions: number }>`
-    select name, partitions from events.log_topics where name = any(${[...member.topics]}::text[])`.execute(db);
+    select name, partitions from events.log_topics where name = any(${[...member.topics]}::text[]) order by name`.execute(db);
+  const view: GroupView = {
+    members: members.rows.map((row) => `${row.member_id}:${row.topics.join(",")}`).join(";"),
+    topics: topics.rows.map((row) => `${row.name}:${row.partitions}`).join(";"),
+    expired: 0,
+  };
   const target: PartitionRef[] = [];
   for (const { name, partitions } of topics.rows) {
     const subscribers = members.rows.filter((row) => row.topics.includes(name)).map((row) => row.member_id);
@@ -65,7 +125,7 @@ export async function targetAssignment(db: Kysely<Database>, member: MemberIdent
     const index = subscribers.indexOf(member.memberId);
     for (let partition = index; partition < partitions; partition += subscribers.length) target.push({ topic: name, partition });
   }
-  return target;
+  return { target, view };
 }
 
 export async function releaseLeases(db: Kysely<Database>, member: MemberIdentity, partitions: readonly PartitionRef[]): Promise<void> {

@@ -9,15 +9,18 @@ import type { Consumer, LogRecord } from "./event-log.ts";
 import {
   acquireLeases,
   commitPosition,
-  heartbeat,
   joinGroup,
   leaveGroup,
   releaseLeases,
   targetAssignment,
+  type Beat,
+  type GroupView,
   type MemberIdentity,
   type PartitionRef,
 } from "./postgres-event-log-leases.ts";
 import { fetchBatches, slot } from "./postgres-event-log-fetch.ts";
+import { joinHeartbeat } from "./postgres-event-log-heartbeats.ts";
+import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
 import type { Run } from "./postgres-event-log-session.ts";
 
 export interface MemberSettings {
@@ -26,12 +29,19 @@ export interface MemberSettings {
   maxBatchSize: number;
   pollIntervalMs: number;
   heartbeatIntervalMs: number;
+  /** Whether the embedded database of this process hints this log's writes (then polls are a slow safety net). */
+  writeHints: () => boolean;
+  /** Members with the same key (same database and period) share one heartbeat. */
+  heartbeatKey: string;
   redeliveryDelayMs: number;
   logger: Logger;
   /** Tells the group's other members (here and elsewhere) to rebalance now. */
   announce: (group: string) => void;
   onStopped: () => void;
 }
+
+/** Appends from any client of the embedded database write here (appendToLog). */
+const logRecordsTable = "events.log_records";
 
 interface Held extends PartitionRef {
   position: bigint;
@@ -43,9 +53,11 @@ export class PostgresLogMember implements Consumer {
   #stopRequested = false;
   #stopping: Promise<void> | null = null;
   #loop: Promise<void> = Promise.resolve();
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  #heartbeatRunning: Promise<void> = Promise.resolve();
+  #leaveHeartbeat: (() => Promise<void>) | null = null;
   #rebalanceAt = 0;
+  /** What the last rebalance computed the assignment from, while this member holds its whole target; else null. */
+  #settledOn: GroupView | null = null;
+  #groupChanges = 0;
   #woken = false;
   #wakeIdle: (() => void) | null = null;
 
@@ -62,21 +74,22 @@ export class PostgresLogMember implements Consumer {
   async start(): Promise<void> {
     await this.run((db) => joinGroup(db, this.identity));
     this.settings.announce(this.identity.group);
-    let beating = false;
-    this.#heartbeatTimer = setInterval(() => {
-      // A slow database must not pile up heartbeats.
-      if (beating) return;
-      beating = true;
-      this.#heartbeatRunning = this.#heartbeat().finally(() => {
-        beating = false;
-      });
-    }, this.settings.heartbeatIntervalMs);
+    this.#leaveHeartbeat = joinHeartbeat(
+      this.settings.heartbeatKey,
+      this.settings.heartbeatIntervalMs,
+      { identity: this.identity, run: this.run, wantsView: () => this.#settledOn !== null, beat: (beat) => this.#beat(beat) },
+      this.settings.logger,
+    );
     this.#loop = this.#consumeLoop();
   }
 
   /** New records on one of its topics ("records") or a membership change ("group"). */
   wake(reason: "records" | "group"): void {
-    if (reason === "group") this.#rebalanceAt = 0;
+    if (reason === "group") {
+      this.#rebalanceAt = 0;
+      this.#settledOn = null;
+      this.#groupChanges++;
+    }
     this.#woken = true;
     this.#wakeIdle?.();
   }
@@ -90,8 +103,7 @@ export class PostgresLogMember implements Consumer {
     this.#stopRequested = true;
     this.wake("records");
     await this.#loop;
-    clearInterval(this.#heartbeatTimer);
-    await this.#heartbeatRunning;
+    await this.#leaveHeartbeat?.();
     try {
       await this.run((db) => leaveGroup(db, this.identity));
       this.settings.announce(this.identity.group);
@@ -102,13 +114,12 @@ export class PostgresLogMember implements Consumer {
     this.settings.onStopped();
   }
 
-  async #heartbeat(): Promise<void> {
-    try {
-      const held = await this.run((db) => heartbeat(db, this.identity));
-      if (held.length !== this.#held.size) this.#rebalanceAt = 0;
-    } catch (error) {
-      this.settings.logger.warn("event log heartbeat failed", { group: this.identity.group, error });
-    }
+  #beat({ held, view }: Beat): void {
+    const settled = this.#settledOn;
+    if (held.length !== this.#held.size) this.wake("group");
+    // A member that joined, left or lapsed (in any process: on the embedded database there is no
+    // NOTIFY between processes), or a topic that appeared, changes the assignment: rebalance now.
+    else if (settled && view && (view.expired > 0 || view.members !== settled.members || view.topics !== settled.topics)) this.wake("group");
   }
 
   async #consumeLoop(): Promise<void> {
@@ -116,9 +127,17 @@ export class PostgresLogMember implements Consumer {
     while (!this.#stopRequested) {
       try {
         if (Date.now() >= this.#rebalanceAt) await this.#rebalance();
+        const hinted = this.settings.writeHints();
+        const since = tableWriteHints.version(logRecordsTable);
         const busy = await this.#round();
         failures = 0;
-        if (!busy) await this.#idle(Math.max(0, Math.min(this.settings.pollIntervalMs, this.#rebalanceAt - Date.now())));
+        if (!busy) {
+          // With write hints an append from any client wakes the member, so the poll is only a safety net; a
+          // paused partition (a rejected batch) is still retried on time.
+          const poll = hinted ? Math.max(this.settings.pollIntervalMs, hintedSafetyPollMs) : this.settings.pollIntervalMs;
+          const retryAt = Math.min(...[...this.#held.values()].map((held) => (held.pausedUntil > Date.now() ? held.pausedUntil : Number.POSITIVE_INFINITY)));
+          await this.#idle(Math.max(0, Math.min(poll, this.#rebalanceAt - Date.now(), retryAt - Date.now())), hinted ? since : null);
+        }
       } catch (error) {
         failures++;
         this.settings.logger.warn("event log consumer round failed; retrying", { group: this.identity.group, failures, error });
@@ -129,9 +148,15 @@ export class PostgresLogMember implements Consumer {
 
   async #rebalance(): Promise<void> {
     this.#rebalanceAt = Date.now() + this.settings.heartbeatIntervalMs;
+    this.#settledOn = null;
+    const changesBefore = this.#groupChanges;
     let released = 0;
-    const acquired = await this.run(async (db) => {
-      const target = await targetAssignment(db, this.identity);
+    const {
+      acquired,
+      wanted: wantedCount,
+      view,
+    } = await this.run(async (db) => {
+      const { target, view } = await targetAssignment(db, this.identity);
       const wanted = new Set(target.map(slot));
       const surplus = [...this.#held.values()].filter((held) => !wanted.has(slot(held)));
       await releaseLeases(db, this.identity, surplus);
@@ -140,7 +165,7 @@ export class PostgresLogMember implements Consumer {
       // rollback is released again by the next rebalance.)
       for (const held of surplus) this.#held.delete(slot(held));
       released = surplus.length;
-      return acquireLeases(db, this.identity, target, this.settings.from);
+      return { acquired: await acquireLeases(db, this.identity, target, this.settings.from), wanted: target.length, view };
     });
     const previous = new Map(this.#held);
     this.#held.clear();
@@ -148,6 +173,14 @@ export class PostgresLogMember implements Consumer {
       this.#held.set(slot(lease), { ...lease, pausedUntil: previous.get(slot(lease))?.pausedUntil ?? 0 });
     }
     if (released > 0) this.settings.announce(this.identity.group);
+    // Holding the whole target, another rebalance would change nothing until the group changes, which the
+    // heartbeat watches (viewGroup). A partition still held by another (not yet released, or its holder's
+    // lease not yet lapsed) is retried every heartbeat period as before.
+    // A group change announced meanwhile may not be in `view`: then rebalance again.
+    if (acquired.length === wantedCount && changesBefore === this.#groupChanges && !this.#stopRequested) {
+      this.#settledOn = view;
+      this.#rebalanceAt = Number.POSITIVE_INFINITY;
+    }
   }
 
   /** One fetch and the handling of what it returned; false when there was nothing to do. */
@@ -194,19 +227,22 @@ export class PostgresLogMember implements Consumer {
     this.#rebalanceAt = 0;
   }
 
-  #idle(ms: number): Promise<void> {
-    if (this.#woken || this.#stopRequested) {
+  /** Waits `ms`, until woken, or (given the hint version read before the last fetch) until the log is written. */
+  #idle(ms: number, hintedSince: number | null = null): Promise<void> {
+    if (this.#woken || this.#stopRequested || (hintedSince !== null && tableWriteHints.version(logRecordsTable) !== hintedSince)) {
       this.#woken = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        unsubscribe?.();
         this.#wakeIdle = null;
         this.#woken = false;
         resolve();
       };
       const timer = setTimeout(done, ms);
+      const unsubscribe = hintedSince === null ? null : tableWriteHints.subscribe(logRecordsTable, done);
       this.#wakeIdle = done;
     });
   }

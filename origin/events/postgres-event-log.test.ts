@@ -94,6 +94,24 @@ describe.each(databaseKinds())("PostgreSQL EventLog on %s", (kind) => {
       expect(seen).toEqual(["2"]);
     });
 
+    it("gives a member that joined without a word its share within a heartbeat period (no NOTIFY between processes on PGlite)", async () => {
+      const topic = unique("silent-join");
+      const group = unique("group");
+      const log = open({ leaseTtlMs: 3_000, heartbeatIntervalMs: 300 });
+      await log.ensureTopics([{ name: topic, partitions: 2 }]);
+      await log.consume({ group, topics: [topic], handle: async () => undefined });
+      const held = async () => {
+        const rows = await sql<{ member_id: string }>`select member_id from events.log_leases where group_id = ${group}`.execute(database.db);
+        return rows.rows.filter((row) => row.member_id !== "~other").length;
+      };
+      await waitFor("both partitions held", async () => (await held()) === 2, 10_000);
+      // Idle and settled, the member no longer rebalances every period: only its heartbeat's view of the group can tell it.
+      await sleep(1_000);
+      await sql`insert into events.log_members (group_id, member_id, topics, expires_at)
+        values (${group}, '~other', ${[topic]}::text[], now() + interval '1 hour')`.execute(database.db);
+      await waitFor("one partition released for the newcomer", async () => (await held()) === 1, 5_000);
+    }, 60_000);
+
     it("assigns gap-free offsets under concurrent publishers, whatever rolls back", async () => {
       const topic = unique("gapless");
       const log = open();

@@ -22,6 +22,7 @@ import { listenForLogChanges, type LogListener } from "./postgres-event-log-list
 import { PostgresLogMember } from "./postgres-event-log-member.ts";
 import { logStart, pruneLog } from "./postgres-event-log-retention.ts";
 import { sessionRunner } from "./postgres-event-log-session.ts";
+import { tableWriteHints } from "../platform/table-write-hints.ts";
 
 export interface PostgresEventLogOptions {
   /** An existing handle (not closed by `close`); or give `url` and the log opens its own pool. */
@@ -79,6 +80,9 @@ const consumeSchema = z.object({
  */
 const dispatchers = new Set<(payload: string) => void>();
 
+/** When a log of this process last pruned a database (by URL). */
+const lastPruned = new Map<string, number>();
+
 /** @example const log = createPostgresEventLog({ url: process.env.DATABASE_URL, logger }) */
 export function createPostgresEventLog(options: PostgresEventLogOptions): PostgresEventLog {
   const settings = optionsSchema.parse(options);
@@ -91,6 +95,8 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
   const topicCache = new TopicPartitions();
   const run = sessionRunner(db);
   const members = new Set<PostgresLogMember>();
+  // Logs of one database in this process (each origin service opens its own) share one heartbeat.
+  const heartbeatKey = `${options.url ?? crypto.randomUUID()}\u0000${heartbeatIntervalMs}\u0000${settings.leaseTtlMs}`;
   let listener: Promise<LogListener | null> | null = null;
   let onPglite = false;
 
@@ -136,9 +142,15 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
       });
   };
 
-  // Several instances may prune at once; the deletes then simply overlap.
+  // Several instances may prune at once; the deletes then simply overlap. Those of one database in this
+  // process (each origin service opens its own) take turns: one prune per interval is enough.
   let pruning: Promise<unknown> = Promise.resolve();
   const pruner = setInterval(() => {
+    if (options.url) {
+      const last = lastPruned.get(options.url) ?? 0;
+      if (Date.now() - last < settings.pruneIntervalMs / 2) return;
+      lastPruned.set(options.url, Date.now());
+    }
     pruning = run((session) => pruneLog(session, settings.retentionMs)).catch((error: unknown) => logger.warn("event log pruning failed", { error }));
   }, settings.pruneIntervalMs);
   pruner.unref();
@@ -186,6 +198,8 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
           maxBatchSize: parsed.maxBatchSize,
           pollIntervalMs: settings.pollIntervalMs,
           heartbeatIntervalMs,
+          heartbeatKey,
+          writeHints: () => onPglite && tableWriteHints.watching,
           redeliveryDelayMs: settings.redeliveryDelayMs,
           logger: logger.child({ group: parsed.group }),
           announce,
