@@ -8,13 +8,12 @@
  * Messages: to the parent `{ kind: "ready" }` and
  * `{ kind: "handled", ids, at }`; from the parent `{ kind: "stop" }`.
  */
-import { sql } from "kysely";
 import { z } from "zod";
 import { createPostgresDatabase } from "../../shared/db/postgres.ts";
 import { createLogger } from "../../shared/logger.ts";
 import { startConsumer } from "../../origin/events/consumer.ts";
 import { createEventLog } from "../../origin/events/event-log-factory.ts";
-import { benchEventType, consumerMessageSchema } from "./events-ipc.ts";
+import { benchConsumerOptions, consumerMessageSchema } from "./events-ipc.ts";
 
 const env = z
   .object({
@@ -30,24 +29,11 @@ const logger = createLogger({ service: "bench-events-consumer", pid: process.pid
 const db = createPostgresDatabase(env.BENCH_DATABASE_URL, { maxConnections: 5 });
 const brokers = env.BENCH_KAFKA_BROKERS ? env.BENCH_KAFKA_BROKERS.split(",") : undefined;
 const backbone = createEventLog({ DATABASE_URL: env.BENCH_DATABASE_URL, KAFKA_BROKERS: brokers }, db, logger);
-const consumer = await startConsumer({
-  log: backbone.log,
-  db,
-  group: env.BENCH_GROUP,
-  topics: ["tunec.playback"],
-  logger,
-  from: "latest",
-  retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
-  lagIntervalMs: 0,
-  handlers: {},
-  batchHandlers: {
-    // The same effect as the in-process layout: one statement per fetched run, in the inbox's transaction.
-    [benchEventType]: async (events, trx) => {
-      await sql`select unnest(${events.map((event) => event.data.playId)}::uuid[])`.execute(trx);
-      send({ kind: "handled", ids: events.map((event) => event.id), at: performance.timeOrigin + performance.now() });
-    },
-  },
-});
+const consumer = await startConsumer(
+  benchConsumerOptions({ log: backbone.log, db, group: env.BENCH_GROUP, logger }, (ids) =>
+    send({ kind: "handled", ids, at: performance.timeOrigin + performance.now() }),
+  ),
+);
 send({ kind: "ready" });
 
 process.on("message", (raw: unknown) => {

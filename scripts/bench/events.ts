@@ -33,7 +33,7 @@ import { startConsumer } from "../../origin/events/consumer.ts";
 import { createEventLog } from "../../origin/events/event-log-factory.ts";
 import type { EventLog, LogRecordInput } from "../../origin/events/event-log.ts";
 import type { RunningService } from "../../origin/service.ts";
-import { benchEventType, parentMessageSchema } from "./events-ipc.ts";
+import { benchConsumerOptions, benchEventType, parentMessageSchema } from "./events-ipc.ts";
 
 const { values } = parseArgs({
   options: {
@@ -201,26 +201,12 @@ async function benchAdapter(adapter: "postgres" | "kafka"): Promise<void> {
   const consumer =
     consumerLayout === "process"
       ? await forkConsumer({ url: database.url, brokers: adapter === "kafka" ? config.KAFKA_BROKERS : undefined, group }, measured)
-      : await startConsumer({
-          log: backbone.log,
-          db: database.db,
-          group,
-          topics: ["tunec.playback"],
-          logger,
-          from: "latest",
-          retry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 1_000 },
-          lagIntervalMs: 0,
-          handlers: {},
-          batchHandlers: {
-            // A real effect in the same transaction as the inbox rows: one statement
-            // per fetched run, as the high-volume consumers do (see docs/benchmarks-origin.md).
-            [eventType]: async (events, trx) => {
-              await sql`select unnest(${events.map((event) => event.data.playId)}::uuid[])`.execute(trx);
-              const now = performance.now();
-              for (const event of events) measured.handledAt.set(event.id, now);
-            },
-          },
-        });
+      : await startConsumer(
+          benchConsumerOptions({ log: backbone.log, db: database.db, group, logger }, (ids) => {
+            const now = performance.now();
+            for (const id of ids) measured.handledAt.set(id, now);
+          }),
+        );
   // Also on Ctrl-C or a `timeout`: a replication slot left behind retains WAL without end
   // (15 GB from one killed run), and /healthz then reports the database degraded.
   const cleanup = cleanupOnInterrupt(async () => {
