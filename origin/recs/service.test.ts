@@ -93,4 +93,76 @@ describe.each(databaseKinds())("recs signals service on %s", (kind) => {
       await log.close();
     }
   }, 60_000);
+
+  it("counts an album like for the album's published tracks and an artist like for the artist's most popular ones; the unlikes cancel them", async () => {
+    const userId = crypto.randomUUID();
+    const { db } = database;
+    const artist = await db
+      .insertInto("catalog.artists")
+      .values({ name: "Кино", user_id: null, bio: null, image_key: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const album = await db
+      .insertInto("catalog.albums")
+      .values({ title: "Группа крови", artist_id: artist.id, release_date: null, cover_key: null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const track = (title: string, position: number | null, status: "published" | "draft", onAlbum: boolean) =>
+      db
+        .insertInto("catalog.tracks")
+        .values({
+          title,
+          artist_id: artist.id,
+          album_id: onAlbum ? album.id : null,
+          position,
+          duration_ms: 200_000,
+          language: "ru",
+          isrc: null,
+          status,
+          published_at: status === "published" ? new Date() : null,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow()
+        .then((row) => row.id);
+    const first = await track("Группа крови", 1, "published", true);
+    const second = await track("Закрой за мной дверь", 2, "published", true);
+    const draft = await track("Демо", 3, "draft", true);
+    const single = await track("Кукушка", null, "published", false);
+    // The artist's most popular track first; a draft is never a signal.
+    await db.insertInto("catalog.track_stats").values({ track_id: single, plays: 100, popularity: 9 }).execute();
+    const { log } = createEventLog({ DATABASE_URL: database.url }, database.db, logger);
+    try {
+      await publishEvent(log, "tunec.users", "tunec.users.album-liked.v1", { userId, albumId: album.id, likedAt: "2026-03-02T10:00:00Z" });
+      const artistLike = await publishEvent(log, "tunec.users", "tunec.users.artist-liked.v1", {
+        userId,
+        artistId: artist.id,
+        likedAt: "2026-03-02T10:01:00Z",
+      });
+      await waitFor(async () => (await rowsOf(userId)).some((row) => row.event_id === artistLike.id), "the artist like recorded");
+      const named = (id: string) => (id === first ? "first" : id === second ? "second" : id === single ? "single" : id === draft ? "draft" : "other");
+      const liked = await rowsOf(userId);
+      expect(liked.map((row) => `${row.signal}:${named(row.track_id)}`).sort()).toEqual([
+        "album_like:first",
+        "album_like:second",
+        "artist_like:first",
+        "artist_like:second",
+        "artist_like:single",
+      ]);
+      for (const row of liked) expect(row.weight).toBeCloseTo(SIGNAL_WEIGHTS[row.signal]);
+
+      await publishEvent(log, "tunec.users", "tunec.users.album-unliked.v1", { userId, albumId: album.id, unlikedAt: "2026-03-02T11:00:00Z" });
+      const artistUnlike = await publishEvent(log, "tunec.users", "tunec.users.artist-unliked.v1", {
+        userId,
+        artistId: artist.id,
+        unlikedAt: "2026-03-02T11:01:00Z",
+      });
+      await waitFor(async () => (await rowsOf(userId)).some((row) => row.event_id === artistUnlike.id), "the artist unlike recorded");
+      const sums = new Map<string, number>();
+      for (const row of await rowsOf(userId)) sums.set(row.track_id, (sums.get(row.track_id) ?? 0) + row.weight);
+      expect([...sums.keys()].map(named).sort()).toEqual(["first", "second", "single"]);
+      for (const sum of sums.values()) expect(sum).toBeCloseTo(0);
+    } finally {
+      await log.close();
+    }
+  }, 60_000);
 });

@@ -7,7 +7,20 @@ export interface RecsInteractionsTable {
   event_id: string;
   account_id: string;
   track_id: string;
-  signal: "play" | "complete" | "skip" | "like" | "unlike" | "playlist_add" | "wave_like" | "wave_dislike" | "wave_skip";
+  signal:
+    | "play"
+    | "complete"
+    | "skip"
+    | "like"
+    | "unlike"
+    | "playlist_add"
+    | "wave_like"
+    | "wave_dislike"
+    | "wave_skip"
+    | "album_like"
+    | "album_unlike"
+    | "artist_like"
+    | "artist_unlike";
   weight: number;
   occurred_at: Timestamp;
   /** When the row was written (migrations/0145): the incremental refresh's "new since" range. */

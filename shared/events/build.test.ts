@@ -9,7 +9,7 @@ import { deadLetterTopic, isTopicName, topicSpecs } from "./topics.ts";
 import { childTraceparent, newTraceparent, parseTraceparent } from "./traceparent.ts";
 
 describe("event catalogue", () => {
-  it("has the twelve events of the design plus account mail requests, artist/album changes and the recommendation signals (likes, playlist adds), versioned, each on a documented topic", () => {
+  it("has the twelve events of the design plus account mail requests, artist/album changes and the recommendation signals (track, album and artist likes, playlist adds), versioned, each on a documented topic", () => {
     expect(new Set(Object.values(eventCatalog).map((definition) => definition.name))).toEqual(
       new Set([
         "TrackPublished",
@@ -31,6 +31,10 @@ describe("event catalogue", () => {
         "ArtistManagerAdded",
         "TrackLiked",
         "TrackUnliked",
+        "AlbumLiked",
+        "AlbumUnliked",
+        "ArtistLiked",
+        "ArtistUnliked",
         "PlaylistTrackAdded",
       ]),
     );

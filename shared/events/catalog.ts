@@ -13,7 +13,16 @@ import { paymentCompletedV1, paymentFailedV1 } from "./payment-events.ts";
 import { playbackFinishedV1, playbackStartedV1 } from "./playback-events.ts";
 import { subscriptionActivatedV1, subscriptionExpiredV1, subscriptionFailedV1 } from "./subscription-events.ts";
 import { trackDeletedV1, trackUpdatedV1 } from "./track-events.ts";
-import { playlistTrackAddedV1, trackLikedV1, trackUnlikedV1, userUpdatedV1 } from "./user-events.ts";
+import {
+  albumLikedV1,
+  albumUnlikedV1,
+  artistLikedV1,
+  artistUnlikedV1,
+  playlistTrackAddedV1,
+  trackLikedV1,
+  trackUnlikedV1,
+  userUpdatedV1,
+} from "./user-events.ts";
 
 const definitions = [
   trackPublishedV1,
@@ -30,6 +39,10 @@ const definitions = [
   userUpdatedV1,
   trackLikedV1,
   trackUnlikedV1,
+  albumLikedV1,
+  albumUnlikedV1,
+  artistLikedV1,
+  artistUnlikedV1,
   playlistTrackAddedV1,
   accountEmailRequestedV1,
   artistUpdatedV1,

@@ -49,6 +49,56 @@ export const trackUnlikedV1 = defineEvent({
   schema: z.object({ ...likedTrack, unlikedAt: instant }),
 });
 
+const likedAlbum = {
+  userId: entityId,
+  albumId: entityId,
+};
+
+export const albumLikedV1 = defineEvent({
+  type: "tunec.users.album-liked.v1",
+  name: "AlbumLiked",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener liked an album (only when the like is new); recommendations count it for the album's tracks.",
+  schema: z.object({ ...likedAlbum, likedAt: instant }),
+});
+
+export const albumUnlikedV1 = defineEvent({
+  type: "tunec.users.album-unliked.v1",
+  name: "AlbumUnliked",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener removed the like of an album (only when there was one).",
+  schema: z.object({ ...likedAlbum, unlikedAt: instant }),
+});
+
+const likedArtist = {
+  userId: entityId,
+  artistId: entityId,
+};
+
+export const artistLikedV1 = defineEvent({
+  type: "tunec.users.artist-liked.v1",
+  name: "ArtistLiked",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener liked an artist (only when the like is new); recommendations count it for the artist's tracks.",
+  schema: z.object({ ...likedArtist, likedAt: instant }),
+});
+
+export const artistUnlikedV1 = defineEvent({
+  type: "tunec.users.artist-unliked.v1",
+  name: "ArtistUnliked",
+  version: 1,
+  topic: "tunec.users",
+  key: (data) => data.userId,
+  description: "A listener removed the like of an artist (only when there was one).",
+  schema: z.object({ ...likedArtist, unlikedAt: instant }),
+});
+
 export const playlistTrackAddedV1 = defineEvent({
   type: "tunec.users.playlist-track-added.v1",
   name: "PlaylistTrackAdded",

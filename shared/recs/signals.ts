@@ -17,9 +17,20 @@ export const SIGNAL_WEIGHTS = {
   wave_like: 2,
   wave_dislike: -3,
   wave_skip: -0.5,
+  // Per track the like covers: an album's tracks are liked less surely than one track,
+  // an artist's most popular tracks less again (ALBUM_LIKE_TRACKS, ARTIST_LIKE_TRACKS).
+  album_like: 1,
+  album_unlike: -1,
+  artist_like: 0.5,
+  artist_unlike: -0.5,
 } as const;
 
 export type RecsSignal = keyof typeof SIGNAL_WEIGHTS;
+
+/** How many of an album's published tracks (in album order) an album like covers. */
+export const ALBUM_LIKE_TRACKS = 100;
+/** How many of an artist's published tracks (most popular first) an artist like covers. */
+export const ARTIST_LIKE_TRACKS = 20;
 
 /** A play that ends before this position without completing counts as a skip. */
 export const EARLY_SKIP_MS = 30_000;

@@ -266,4 +266,34 @@ describe("the signals the users context publishes", () => {
     expect(ours.every((row) => row.topic === "tunec.users")).toBe(true);
     expect((ours[2]?.event as { data: { trackIds: string[] } }).data.trackIds).toEqual([added, liked]);
   }, 30_000);
+
+  it("publishes AlbumLiked, ArtistLiked and their unlikes through the outbox, once per change", async () => {
+    const { rockTracks } = await world();
+    const user = await signUpUser();
+    const artistId = rockTracks[0]?.artistId ?? "";
+    const album = await withDb((db) =>
+      db.insertInto("catalog.albums").values({ title: "Группа крови", artist_id: artistId }).returning("id").executeTakeFirstOrThrow(),
+    );
+    for (const [kind, id] of [
+      ["album", album.id],
+      ["artist", artistId],
+    ] as const) {
+      for (let attempt = 0; attempt < 2; attempt += 1) await expectJson(call("PUT", `/me/likes/${kind}/${id}`, { user }), 204);
+      for (let attempt = 0; attempt < 2; attempt += 1) await expectJson(call("DELETE", `/me/likes/${kind}/${id}`, { user }), 204);
+    }
+    const events = await withDb((db) => db.selectFrom("events.outbox").select(["type", "event"]).where("key", "=", user.userId).orderBy("seq").execute());
+    const ours = events.filter((row) => row.type.startsWith("tunec.users.") && row.type !== "tunec.users.user-updated.v1");
+    expect(ours.map((row) => row.type)).toEqual([
+      "tunec.users.album-liked.v1",
+      "tunec.users.album-unliked.v1",
+      "tunec.users.artist-liked.v1",
+      "tunec.users.artist-unliked.v1",
+    ]);
+    expect(ours.map((row) => (row.event as { data: { albumId?: string; artistId?: string } }).data)).toMatchObject([
+      { albumId: album.id },
+      { albumId: album.id },
+      { artistId },
+      { artistId },
+    ]);
+  }, 30_000);
 });

@@ -11,17 +11,22 @@ import { sql, type Transaction } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
 import type { BatchContext, EventBatchHandlers } from "../../events/consumer.ts";
 import type { TunecEvent } from "../../../shared/events/catalog.ts";
-import { EARLY_SKIP_MS, type RecsSignal, SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
+import { ALBUM_LIKE_TRACKS, ARTIST_LIKE_TRACKS, EARLY_SKIP_MS, type RecsSignal, SIGNAL_WEIGHTS } from "../../../shared/recs/signals.ts";
 
 export const recsGroup = "recs";
 export const recsTopics = ["tunec.playback", "tunec.users"];
 
-type RecsEventType =
+type TrackEventType =
   | "tunec.playback.playback-started.v1"
   | "tunec.playback.playback-finished.v1"
   | "tunec.users.track-liked.v1"
   | "tunec.users.track-unliked.v1"
   | "tunec.users.playlist-track-added.v1";
+
+/** Likes of a whole album or artist: a signal for each track they cover, read from the catalog. */
+type CollectionEventType = "tunec.users.album-liked.v1" | "tunec.users.album-unliked.v1" | "tunec.users.artist-liked.v1" | "tunec.users.artist-unliked.v1";
+
+type RecsEventType = TrackEventType | CollectionEventType;
 
 interface Signal {
   eventId: string;
@@ -51,8 +56,8 @@ export async function recordSignals(trx: Transaction<Database>, signals: readonl
   return inserted.length;
 }
 
-/** The signals one event gives: none, one, or one per distinct playlist track. */
-export function signalsOf(event: TunecEvent<RecsEventType>): Signal[] {
+/** The signals one track event gives: none, one, or one per distinct playlist track. */
+export function signalsOf(event: TunecEvent<TrackEventType>): Signal[] {
   const one = (trackId: string, signal: RecsSignal, occurredAt: string): Signal[] => [
     { eventId: event.id, accountId: event.data.userId, trackId, signal, occurredAt },
   ];
@@ -82,14 +87,75 @@ export function finishedSignal(data: { completed: boolean; positionMs: number })
 }
 
 /**
- * A fetched run of the recs events — of any of the five types, so a
+ * A fetched run of the recs events — of any of the nine types, so a
  * partition's alternating started/finished events stay one run — as ONE
  * insert: the consumer costs a round trip per batch, not per event.
  */
 export async function recordEvents(events: ReadonlyArray<TunecEvent<RecsEventType>>, trx: Transaction<Database>, context: BatchContext): Promise<void> {
-  const signals = events.flatMap(signalsOf);
+  const collections = events.filter(isCollectionEvent);
+  const covered = collections.length > 0 ? await coveredTracks(trx, collections) : new Map<string, string[]>();
+  const signals = events.flatMap((event) => (isCollectionEvent(event) ? collectionSignals(event, covered) : signalsOf(event)));
   const added = await recordSignals(trx, signals);
   context.logger.debug("signals recorded", { events: events.length, signals: signals.length, new: added });
+}
+
+function isCollectionEvent(event: TunecEvent<RecsEventType>): event is TunecEvent<CollectionEventType> {
+  return event.type.startsWith("tunec.users.album-") || event.type.startsWith("tunec.users.artist-");
+}
+
+const collectionKey = (event: TunecEvent<CollectionEventType>): string =>
+  "albumId" in event.data ? `album:${event.data.albumId}` : `artist:${event.data.artistId}`;
+
+/**
+ * The tracks each liked album or artist covers, as the catalog has them when the event
+ * is handled: an album's published tracks in album order, an artist's most popular
+ * published ones. Two statements for the whole run, whatever its length. An unlike
+ * reads the same selection, so like and unlike cancel out unless the catalog changed
+ * in between (then the few tracks added or removed keep a small signal: rows are facts).
+ */
+async function coveredTracks(trx: Transaction<Database>, events: ReadonlyArray<TunecEvent<CollectionEventType>>): Promise<Map<string, string[]>> {
+  const albumIds = [...new Set(events.flatMap((event) => ("albumId" in event.data ? [event.data.albumId] : [])))];
+  const artistIds = [...new Set(events.flatMap((event) => ("artistId" in event.data ? [event.data.artistId] : [])))];
+  const covered = new Map<string, string[]>();
+  const add = (key: string, trackId: string) => covered.set(key, [...(covered.get(key) ?? []), trackId]);
+  if (albumIds.length > 0) {
+    const rows = await sql<{ album_id: string; track_id: string }>`
+      select a.id as album_id, t.id as track_id
+      from unnest(${albumIds}::uuid[]) as a(id)
+      cross join lateral (
+        select id from catalog.tracks
+        where album_id = a.id and status = 'published'
+        order by position nulls last, id
+        limit ${ALBUM_LIKE_TRACKS}
+      ) t`.execute(trx);
+    for (const row of rows.rows) add(`album:${row.album_id}`, row.track_id);
+  }
+  if (artistIds.length > 0) {
+    const rows = await sql<{ artist_id: string; track_id: string }>`
+      select a.id as artist_id, t.id as track_id
+      from unnest(${artistIds}::uuid[]) as a(id)
+      cross join lateral (
+        select tr.id from catalog.tracks tr
+        left join catalog.track_stats s on s.track_id = tr.id
+        where tr.artist_id = a.id and tr.status = 'published'
+        order by coalesce(s.popularity, 0) desc, tr.published_at desc nulls last, tr.id
+        limit ${ARTIST_LIKE_TRACKS}
+      ) t`.execute(trx);
+    for (const row of rows.rows) add(`artist:${row.artist_id}`, row.track_id);
+  }
+  return covered;
+}
+
+function collectionSignals(event: TunecEvent<CollectionEventType>, covered: ReadonlyMap<string, string[]>): Signal[] {
+  const [signal, occurredAt]: [RecsSignal, string] =
+    event.type === "tunec.users.album-liked.v1"
+      ? ["album_like", event.data.likedAt]
+      : event.type === "tunec.users.album-unliked.v1"
+        ? ["album_unlike", event.data.unlikedAt]
+        : event.type === "tunec.users.artist-liked.v1"
+          ? ["artist_like", event.data.likedAt]
+          : ["artist_unlike", event.data.unlikedAt];
+  return (covered.get(collectionKey(event)) ?? []).map((trackId) => ({ eventId: event.id, accountId: event.data.userId, trackId, signal, occurredAt }));
 }
 
 /**
@@ -103,4 +169,8 @@ export const recsBatchHandlers: EventBatchHandlers = {
   "tunec.users.track-liked.v1": recordEvents,
   "tunec.users.track-unliked.v1": recordEvents,
   "tunec.users.playlist-track-added.v1": recordEvents,
+  "tunec.users.album-liked.v1": recordEvents,
+  "tunec.users.album-unliked.v1": recordEvents,
+  "tunec.users.artist-liked.v1": recordEvents,
+  "tunec.users.artist-unliked.v1": recordEvents,
 };

@@ -162,6 +162,10 @@ export const sampleData: { [T in EventType]: EventDataInput<T> } = {
     updatedAt: "2026-01-10T09:00:02.000Z",
   },
   "tunec.users.track-liked.v1": { userId: user, trackId: "0b7e2a52-7f0e-4f43-9d5b-8d1e2c3f4a5b", likedAt: "2026-01-10T09:00:00.000Z" },
+  "tunec.users.album-liked.v1": { userId: user, albumId: "5f0c7a1e-2b3d-4c5e-8f90-a1b2c3d4e5f6", likedAt: "2026-01-10T09:00:00.000Z" },
+  "tunec.users.album-unliked.v1": { userId: user, albumId: "5f0c7a1e-2b3d-4c5e-8f90-a1b2c3d4e5f6", unlikedAt: "2026-01-10T09:05:00.000Z" },
+  "tunec.users.artist-liked.v1": { userId: user, artistId: "6a1d8b2f-3c4e-4d6f-9a01-b2c3d4e5f607", likedAt: "2026-01-10T09:00:00.000Z" },
+  "tunec.users.artist-unliked.v1": { userId: user, artistId: "6a1d8b2f-3c4e-4d6f-9a01-b2c3d4e5f607", unlikedAt: "2026-01-10T09:05:00.000Z" },
   "tunec.users.track-unliked.v1": { userId: user, trackId: "0b7e2a52-7f0e-4f43-9d5b-8d1e2c3f4a5b", unlikedAt: "2026-01-10T09:05:00.000Z" },
   "tunec.users.playlist-track-added.v1": {
     userId: user,

@@ -35,10 +35,29 @@ export async function likeTargetExists(db: Kysely<Database>, kind: LikeTargetKin
   return (await query.executeTakeFirst()) !== undefined;
 }
 
+/** What a like or unlike of each kind publishes (for recommendations), with the target's id under its own name. */
+function likeEvent(kind: LikeTargetKind, userId: string, id: string, at: string, liked: boolean) {
+  switch (kind) {
+    case "track":
+      return liked
+        ? { type: "tunec.users.track-liked.v1" as const, data: { userId, trackId: id, likedAt: at } }
+        : { type: "tunec.users.track-unliked.v1" as const, data: { userId, trackId: id, unlikedAt: at } };
+    case "album":
+      return liked
+        ? { type: "tunec.users.album-liked.v1" as const, data: { userId, albumId: id, likedAt: at } }
+        : { type: "tunec.users.album-unliked.v1" as const, data: { userId, albumId: id, unlikedAt: at } };
+    case "artist":
+      return liked
+        ? { type: "tunec.users.artist-liked.v1" as const, data: { userId, artistId: id, likedAt: at } }
+        : { type: "tunec.users.artist-unliked.v1" as const, data: { userId, artistId: id, unlikedAt: at } };
+  }
+}
+
 /**
- * A track like or unlike also goes to the outbox in the same transaction
- * (TrackLiked / TrackUnliked, for recommendations), and only when it changed
- * something: a repeated PUT publishes nothing, so the signal is not counted twice.
+ * A like or unlike also goes to the outbox in the same transaction
+ * (TrackLiked, AlbumLiked, ArtistLiked and their Unliked, for recommendations),
+ * and only when it changed something: a repeated PUT publishes nothing, so the
+ * signal is not counted twice.
  */
 export async function addLike(db: Kysely<Database>, userId: string, kind: LikeTargetKind, id: string, traceparent?: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -48,12 +67,11 @@ export async function addLike(db: Kysely<Database>, userId: string, kind: LikeTa
       .onConflict((oc) => oc.columns(["user_id", "target_kind", "target_id"]).doNothing())
       .returning("created_at")
       .executeTakeFirst();
-    if (!added || kind !== "track") return;
+    if (!added) return;
     await writeOutbox(trx, {
-      type: "tunec.users.track-liked.v1",
+      ...likeEvent(kind, userId, id, added.created_at.toISOString(), true),
       source: usersSource,
       ...(traceparent ? { traceparent } : {}),
-      data: { userId, trackId: id, likedAt: added.created_at.toISOString() },
     });
   });
 }
@@ -67,13 +85,8 @@ export async function removeLike(db: Kysely<Database>, userId: string, kind: Lik
       .where("target_id", "=", id)
       .returning("target_id")
       .executeTakeFirst();
-    if (!removed || kind !== "track") return;
-    await writeOutbox(trx, {
-      type: "tunec.users.track-unliked.v1",
-      source: usersSource,
-      ...(traceparent ? { traceparent } : {}),
-      data: { userId, trackId: id, unlikedAt: new Date().toISOString() },
-    });
+    if (!removed) return;
+    await writeOutbox(trx, { ...likeEvent(kind, userId, id, new Date().toISOString(), false), source: usersSource, ...(traceparent ? { traceparent } : {}) });
   });
 }
 
