@@ -99,8 +99,16 @@ export async function recordEvents(events: ReadonlyArray<TunecEvent<RecsEventTyp
   context.logger.debug("signals recorded", { events: events.length, signals: signals.length, new: added });
 }
 
+/** The signal each album or artist event gives, with when it happened. */
+const collectionSignal: { [T in CollectionEventType]: (data: TunecEvent<T>["data"]) => [RecsSignal, string] } = {
+  "tunec.users.album-liked.v1": (data) => ["album_like", data.likedAt],
+  "tunec.users.album-unliked.v1": (data) => ["album_unlike", data.unlikedAt],
+  "tunec.users.artist-liked.v1": (data) => ["artist_like", data.likedAt],
+  "tunec.users.artist-unliked.v1": (data) => ["artist_unlike", data.unlikedAt],
+};
+
 function isCollectionEvent(event: TunecEvent<RecsEventType>): event is TunecEvent<CollectionEventType> {
-  return event.type.startsWith("tunec.users.album-") || event.type.startsWith("tunec.users.artist-");
+  return Object.hasOwn(collectionSignal, event.type);
 }
 
 const collectionKey = (event: TunecEvent<CollectionEventType>): string =>
@@ -117,7 +125,11 @@ async function coveredTracks(trx: Transaction<Database>, events: ReadonlyArray<T
   const albumIds = [...new Set(events.flatMap((event) => ("albumId" in event.data ? [event.data.albumId] : [])))];
   const artistIds = [...new Set(events.flatMap((event) => ("artistId" in event.data ? [event.data.artistId] : [])))];
   const covered = new Map<string, string[]>();
-  const add = (key: string, trackId: string) => covered.set(key, [...(covered.get(key) ?? []), trackId]);
+  const add = (key: string, trackId: string) => {
+    const tracks = covered.get(key);
+    if (tracks) tracks.push(trackId);
+    else covered.set(key, [trackId]);
+  };
   if (albumIds.length > 0) {
     const rows = await sql<{ album_id: string; track_id: string }>`
       select a.id as album_id, t.id as track_id
@@ -147,14 +159,7 @@ async function coveredTracks(trx: Transaction<Database>, events: ReadonlyArray<T
 }
 
 function collectionSignals(event: TunecEvent<CollectionEventType>, covered: ReadonlyMap<string, string[]>): Signal[] {
-  const [signal, occurredAt]: [RecsSignal, string] =
-    event.type === "tunec.users.album-liked.v1"
-      ? ["album_like", event.data.likedAt]
-      : event.type === "tunec.users.album-unliked.v1"
-        ? ["album_unlike", event.data.unlikedAt]
-        : event.type === "tunec.users.artist-liked.v1"
-          ? ["artist_like", event.data.likedAt]
-          : ["artist_unlike", event.data.unlikedAt];
+  const [signal, occurredAt] = (collectionSignal[event.type] as (data: TunecEvent<CollectionEventType>["data"]) => [RecsSignal, string])(event.data);
   return (covered.get(collectionKey(event)) ?? []).map((trackId) => ({ eventId: event.id, accountId: event.data.userId, trackId, signal, occurredAt }));
 }
 
