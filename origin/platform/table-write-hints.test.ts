@@ -40,6 +40,28 @@ describe("table write hints", () => {
     expect(seen).toEqual(["UPDATE 3", "I"]);
   });
 
+  it("passes over a large result streaming in small chunks and still reads the tag and ReadyForQuery after it", () => {
+    const message = (type: number, body: Uint8Array) => {
+      const bytes = new Uint8Array(5 + body.length);
+      bytes[0] = type;
+      new DataView(bytes.buffer).setInt32(1, 4 + body.length);
+      bytes.set(body, 5);
+      return bytes;
+    };
+    const row = message(0x44, new Uint8Array(1_000_000).fill(0x43)); // a DataRow full of 'C' bytes
+    const tag = message(0x43, new TextEncoder().encode("INSERT 0 1\0"));
+    const ready = message(0x5a, new Uint8Array([0x49]));
+    const stream = new Uint8Array(row.length + tag.length + ready.length);
+    stream.set(row, 0);
+    stream.set(tag, row.length);
+    stream.set(ready, row.length + tag.length);
+    const seen: string[] = [];
+    const on = { tag: (t: string) => seen.push(t), ready: (status: number) => seen.push(String.fromCharCode(status)) };
+    const reader = new BackendMessages();
+    for (let offset = 0; offset < stream.length; offset += 1_000) reader.push(stream.subarray(offset, offset + 1_000), on);
+    expect(seen).toEqual(["INSERT 0 1", "I"]);
+  });
+
   it("wait returns at once when the table was hinted since the version read, else on the next hint", async () => {
     const hints = new TableWriteHints();
     const since = hints.version("a.b");

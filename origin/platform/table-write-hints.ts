@@ -140,9 +140,20 @@ export interface BackendEvents {
 /** Splits backend bytes into messages across chunk boundaries and reports CommandComplete tags and ReadyForQuery. */
 export class BackendMessages {
   #carry: Uint8Array = new Uint8Array(0);
+  /** Bytes still to pass over of a message we do not read (a large DataRow): never buffered. */
+  #skip = 0;
 
   push(chunk: Uint8Array, on: BackendEvents): void {
-    const data = this.#carry.length > 0 ? concat(this.#carry, chunk) : chunk;
+    let input = chunk;
+    if (this.#skip > 0) {
+      if (input.length <= this.#skip) {
+        this.#skip -= input.length;
+        return;
+      }
+      input = input.subarray(this.#skip);
+      this.#skip = 0;
+    }
+    const data = this.#carry.length > 0 ? concat(this.#carry, input) : input;
     let offset = 0;
     while (data.length - offset >= 5) {
       const length = new DataView(data.buffer, data.byteOffset + offset + 1, 4).getInt32(0);
@@ -151,8 +162,15 @@ export class BackendMessages {
         this.#carry = new Uint8Array(0);
         return;
       }
-      if (data.length - offset < 1 + length) break;
       const type = data[offset];
+      if (data.length - offset < 1 + length) {
+        if (type === commandComplete || type === readyForQuery) break;
+        // Only tags and ReadyForQuery are read (both small): the rest of a result streams past
+        // instead of being carried and copied again with every chunk.
+        this.#skip = 1 + length - (data.length - offset);
+        this.#carry = new Uint8Array(0);
+        return;
+      }
       if (type === commandComplete && on.tag) {
         const body = data.subarray(offset + 5, offset + 1 + length);
         const end = body.indexOf(0);
