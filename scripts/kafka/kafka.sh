@@ -151,12 +151,13 @@ start() {
   "$java" -version 2>&1 | head -n1 | grep -Eq '"(1[7-9]|[2-9][0-9])[".]' || die "$java is older than Java 17, which Kafka 4 needs"
   write_config
   if [[ ! -f "$STATE/data/meta.properties" ]]; then
-    # A cluster id is 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints.
+    # A cluster id is 16 random bytes in URL-safe base64, as `kafka-storage random-uuid` prints. It may begin
+    # with "-" (1 in 64), which the tool would read as an option unless it is attached with "=".
     local cluster_id
     cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
     say "formatting KRaft storage in $STATE/data (cluster $cluster_id)"
     "$java" -Xmx256m -Dlog4j2.configurationFile="$SCRIPT_DIR/log4j2.properties" -Dkafka.logs.dir="$LOGS" \
-      -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$STATE/server.properties" \
+      -cp "$LIBS/*" kafka.tools.StorageTool format --cluster-id="$cluster_id" -c "$STATE/server.properties" \
       >"$LOGS/format.log" 2>&1 || { cat "$LOGS/format.log" >&2; die "formatting storage failed"; }
   fi
   say "starting broker on 127.0.0.1:$PORT (controller $CONTROLLER_PORT)"
