@@ -10,7 +10,8 @@ import type { Logger } from "../../shared/logger.ts";
 import { applyProviderStatus } from "../../workers/billing/domain/apply-status.ts";
 import type { PaymentProviders } from "../../workers/billing/domain/payment-providers.ts";
 
-const horizonMs = 24 * 3_600_000;
+/** How long a pending payment is still asked for at its provider. */
+export const pollHorizonMs = 24 * 3_600_000;
 
 export async function pollPendingPayments(
   db: Kysely<Database>,
@@ -25,7 +26,7 @@ export async function pollPendingPayments(
     .where("status", "=", "pending")
     .where("provider_payment_id", "is not", null)
     .where("created_at", "<=", new Date(now.getTime() - options.pollAfterMs))
-    .where("created_at", ">", new Date(now.getTime() - horizonMs))
+    .where("created_at", ">", new Date(now.getTime() - pollHorizonMs))
     // Least recently asked first; never more often than every pollAfter.
     .where((eb) => eb.or([eb("last_polled_at", "is", null), eb("last_polled_at", "<=", new Date(now.getTime() - options.pollAfterMs))]))
     .orderBy(sql`last_polled_at nulls first`)

@@ -11,6 +11,7 @@ import { sagaGroup, sagaHandlers, sagaTopics } from "./saga/consumer.ts";
 import type { SagaSettings } from "./saga/decide.ts";
 import { runAdminRefunds, runTimers } from "./saga/timers.ts";
 import { startPeriodic } from "../periodic.ts";
+import { billingTables, msUntilBillingDue } from "./next-due.ts";
 
 const defaultRetry: RetryPolicy = { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 10_000 };
 
@@ -52,13 +53,21 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
           transactionScope: "event",
           handlers: sagaHandlers(settings, { maxAttempts: retry.maxAttempts }),
         });
-        const loop = startPeriodic(config.BILLING_TICK_MS, log, "billing loop pass failed", async () => {
-          await runTimers(db, settings, log);
-          await runAdminRefunds(db, settings, log);
-          await runRefunds(db, providers, log);
-          await pollPendingPayments(db, providers, log, { pollAfterMs: config.BILLING_POLL_AFTER_SECONDS * 1_000 });
-          await dropOldIdempotencyKeys(db);
-        });
+        const pollAfterMs = config.BILLING_POLL_AFTER_SECONDS * 1_000;
+        const loop = startPeriodic(
+          config.BILLING_TICK_MS,
+          log,
+          "billing loop pass failed",
+          async () => {
+            await runTimers(db, settings, log);
+            await runAdminRefunds(db, settings, log);
+            await runRefunds(db, providers, log);
+            await pollPendingPayments(db, providers, log, { pollAfterMs });
+            await dropOldIdempotencyKeys(db);
+          },
+          // Admin refunds have no time: they come with a write to billing.refunds.
+          { wakeOn: billingTables, msUntilDue: () => msUntilBillingDue(db, settings, pollAfterMs) },
+        );
         return {
           async stop() {
             await loop.stop();

@@ -29,8 +29,12 @@ export class TableWriteHints {
   readonly #versions = new Map<string, number>();
   #watching = 0;
 
-  /** How many hints `table` has had; read it before looking for work, pass it to `wait` (no lost wake-up in between). */
-  version(table: string): number {
+  /**
+   * How many hints `table` has had (several tables: all together); read it before looking for work, pass it to
+   * `wait` (no lost wake-up in between).
+   */
+  version(table: string | readonly string[]): number {
+    if (typeof table !== "string") return table.reduce((sum, one) => sum + this.version(one), 0);
     return this.#versions.get(table.toLowerCase()) ?? 0;
   }
 
@@ -72,11 +76,11 @@ export class TableWriteHints {
   }
 
   /**
-   * Resolves after `ms`, on a hint for `table`, or when `signal` aborts,
-   * whichever comes first; at once if `table` was hinted since `since` (a
-   * `version`). `ms` is the caller's safety poll.
+   * Resolves after `ms`, on a hint for `table` (or any of several), or when
+   * `signal` aborts, whichever comes first; at once if it was hinted since
+   * `since` (a `version`). `ms` is the caller's safety poll.
    */
-  wait(table: string, ms: number, signal: AbortSignal, since?: number): Promise<void> {
+  wait(table: string | readonly string[], ms: number, signal: AbortSignal, since?: number): Promise<void> {
     if (since !== undefined && this.version(table) !== since) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
@@ -86,7 +90,7 @@ export class TableWriteHints {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      const unsubscribe = this.subscribe(table, done);
+      const unsubscribe = this.subscribeAll(typeof table === "string" ? [table] : table, done);
       if (signal.aborted) done();
       else signal.addEventListener("abort", done, { once: true });
     });
