@@ -14,7 +14,7 @@
  * await consumer.stop();
  */
 import { topicSpecs } from "../../shared/events/topics.ts";
-import { consumerLag, recordLag, reportLag } from "./consumer/lag.ts";
+import { consumerLag, reportLag } from "./consumer/lag.ts";
 import { createBatchProcessor } from "./consumer/process-batch.ts";
 import type { ConsumerOptions, RunningConsumer } from "./consumer/types.ts";
 
@@ -52,7 +52,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<RunningCo
     handle: processBatch,
   });
   const lag = () => consumerLag(options.log, options.group, options.topics);
-  const stopReporting = reportLag(lag, logger, options.lagIntervalMs ?? defaultLagIntervalMs, (measured) => recordLag(options.db, measured));
+  const stopReporting = reportLag(lag, logger, options.lagIntervalMs ?? defaultLagIntervalMs, options.db);
   logger.info("consumer started", { topics: options.topics, handles: [...Object.keys(options.handlers), ...Object.keys(options.batchHandlers ?? {})] });
 
   let stopped: Promise<void> | undefined;
