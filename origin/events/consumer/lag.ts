@@ -80,7 +80,8 @@ export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, inte
       // A slow database must not stack measurements up.
       if (measuring) return;
       measuring = true;
-      measureAll(sources, db).finally(() => {
+      // It never rejects: each read and the insert catch and log their own errors.
+      void measureAll(sources, db).finally(() => {
         measuring = false;
       });
     }, intervalMs);
