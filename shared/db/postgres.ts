@@ -20,6 +20,17 @@ export interface PostgresOptions {
   stream?: (config: { ssl?: unknown }) => unknown;
 }
 
+const databaseUrls = new WeakMap<Kysely<Database>, string>();
+
+/**
+ * The URL a handle of createPostgresDatabase was made for: each origin
+ * service has a pool of its own, and work shared by the process (the consumer
+ * lag timer) is grouped per database, not per pool.
+ */
+export function databaseUrlOf(db: Kysely<Database>): string | undefined {
+  return databaseUrls.get(db);
+}
+
 /**
  * A Kysely handle over node-postgres. The same code runs in Node, in workerd
  * (`nodejs_compat`, behind Hyperdrive) and in Deno, so every runtime speaks to
@@ -43,5 +54,7 @@ export function createPostgresDatabase(connectionString: string, options: Postgr
   // fails through its own promise, and the pool replaces the client.
   pool.on("error", () => undefined);
   pool.on("connect", (client) => client.on("error", () => undefined));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  databaseUrls.set(db, connectionString);
+  return db;
 }

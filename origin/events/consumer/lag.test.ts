@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createPostgresDatabase } from "../../../shared/db/postgres.ts";
 import { createLogger } from "../../../shared/logger.ts";
 import { createTestDatabase, databaseKinds, type TestDatabase } from "../../../shared/testing/test-database.ts";
 import { recordLag, reportLag } from "./lag.ts";
@@ -54,15 +55,18 @@ describe.each(databaseKinds())("recordLag on %s", (kind) => {
     ]);
   });
 
-  it("measures the consumers of one database on one timer and stores them with one insert", async () => {
+  it("measures the consumers of one database (each service with its own pool) on one timer and stores them with one insert", async () => {
     const logger = createLogger({ test: "lag" }, "error");
     const reads = { a: 0, b: 0 };
     const measured = (group: "a" | "b", lag: number) => async () => {
       reads[group]++;
       return { group, total: lag, partitions: [{ topic: "v", partition: 0, committed: "0", end: String(lag), lag }] };
     };
-    const insert = vi.spyOn(database.db, "insertInto");
-    const stops = [reportLag(measured("a", 1), logger, 40, database.db), reportLag(measured("b", 2), logger, 40, database.db)];
+    // A second service's pool on the same database.
+    const otherPool = createPostgresDatabase(database.url, { maxConnections: 1 });
+    const inserts = [vi.spyOn(database.db, "insertInto"), vi.spyOn(otherPool, "insertInto")];
+    const insertCalls = () => inserts.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    const stops = [reportLag(measured("a", 1), logger, 40, database.db), reportLag(measured("b", 2), logger, 40, otherPool)];
     try {
       await vi.waitFor(
         async () => {
@@ -75,16 +79,17 @@ describe.each(databaseKinds())("recordLag on %s", (kind) => {
         { timeout: 5_000 },
       );
       // One insert per tick for both consumers (a timer each would make about two per tick).
-      const ticks = insert.mock.calls.length;
+      const ticks = insertCalls();
       expect(ticks).toBeGreaterThan(0);
       expect(ticks).toBeLessThanOrEqual(Math.min(reads.a, reads.b));
       for (const stop of stops) stop();
       await new Promise((resolve) => setTimeout(resolve, 150));
       // Stopped: no timer left behind.
-      expect(insert.mock.calls.length).toBeLessThanOrEqual(ticks + 1);
+      expect(insertCalls()).toBeLessThanOrEqual(ticks + 1);
     } finally {
       for (const stop of stops) stop();
-      insert.mockRestore();
+      for (const spy of inserts) spy.mockRestore();
+      await otherPool.destroy();
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../shared/db/database.ts";
+import { databaseUrlOf } from "../../../shared/db/postgres.ts";
 import type { Logger } from "../../../shared/logger.ts";
 import type { EventLog } from "../event-log.ts";
 import type { ConsumerLag } from "./types.ts";
@@ -51,6 +52,8 @@ export async function recordLag(db: Kysely<Database>, lags: ConsumerLag | readon
 interface LagSource {
   read: () => Promise<ConsumerLag>;
   logger: Logger;
+  /** Where it is stored: every source of one reporter points at the same database, each through its service's pool. */
+  db: Kysely<Database> | undefined;
 }
 
 /** The consumers of one database and interval in this process, measured on one timer. */
@@ -59,19 +62,21 @@ interface LagReporter {
   timer: ReturnType<typeof setInterval>;
 }
 
-const reporters = new Map<Kysely<Database> | undefined, Map<number, LagReporter>>();
+const reporters = new Map<string | Kysely<Database> | undefined, Map<number, LagReporter>>();
 
 /**
  * Every `intervalMs`: logs the group's lag as one structured line (at debug
  * level when it is zero) and stores it in events.consumer_lag; returns the
  * stopper. The consumers of one database in a process (about fifteen origin
- * services) share one timer and one insert: on the embedded database an idle
- * process otherwise ran a statement per group every interval.
+ * services, each with its own pool) share one timer and one insert: on the
+ * embedded database an idle process otherwise ran a statement per group every
+ * interval.
  */
 export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, intervalMs: number, db?: Kysely<Database>): () => void {
   if (intervalMs <= 0) return () => undefined;
-  const byInterval = reporters.get(db) ?? new Map<number, LagReporter>();
-  reporters.set(db, byInterval);
+  const database = db ? (databaseUrlOf(db) ?? db) : undefined;
+  const byInterval = reporters.get(database) ?? new Map<number, LagReporter>();
+  reporters.set(database, byInterval);
   let reporter = byInterval.get(intervalMs);
   if (!reporter) {
     const sources = new Set<LagSource>();
@@ -81,7 +86,7 @@ export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, inte
       if (measuring) return;
       measuring = true;
       // It never rejects: each read and the insert catch and log their own errors.
-      void measureAll(sources, db).finally(() => {
+      void measureAll(sources).finally(() => {
         measuring = false;
       });
     }, intervalMs);
@@ -90,7 +95,7 @@ export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, inte
     reporter = { sources, timer };
     byInterval.set(intervalMs, reporter);
   }
-  const source: LagSource = { read, logger };
+  const source: LagSource = { read, logger, db };
   const { sources, timer } = reporter;
   sources.add(source);
   return () => {
@@ -98,11 +103,13 @@ export function reportLag(read: () => Promise<ConsumerLag>, logger: Logger, inte
     if (sources.size > 0 || byInterval.get(intervalMs) !== reporter) return;
     clearInterval(timer);
     byInterval.delete(intervalMs);
-    if (byInterval.size === 0) reporters.delete(db);
+    if (byInterval.size === 0) reporters.delete(database);
   };
 }
 
-async function measureAll(sources: ReadonlySet<LagSource>, db: Kysely<Database> | undefined): Promise<void> {
+async function measureAll(sources: ReadonlySet<LagSource>): Promise<void> {
+  // Any live source's pool will do (a stopped service's pool may be gone already; its source is too).
+  const db = [...sources].find((source) => source.db)?.db;
   const measured = await Promise.all(
     [...sources].map(async ({ read, logger }) => {
       try {
