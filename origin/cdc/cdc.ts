@@ -6,7 +6,7 @@ import type { EventLog } from "../events/event-log.ts";
 import type { RunningService } from "../service.ts";
 import { resolveCdcMode, type CdcMode } from "./mode.ts";
 import { startOutboxCleanup } from "./outbox-cleanup.ts";
-import { tableWriteHints } from "../platform/table-write-hints.ts";
+import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
 import { installCaptureTriggers, removeCaptureTriggers } from "./trigger/capture-triggers.ts";
 import { relayBatch, startRelay, type RelaySink } from "./trigger/relay.ts";
 import { ensurePublications, ensureSlot } from "./wal/replication-setup.ts";
@@ -29,7 +29,7 @@ export interface CdcOptions {
   outboxRetentionMinutes: number;
   cleanupIntervalMs?: number;
   relayIdleDelayMs?: number;
-  /** Trigger mode with the embedded database's write hints: the safety poll (default 5 s). */
+  /** Trigger mode with the embedded database's write hints: the safety poll (default hintedSafetyPollMs, 60 s). */
   relaySafetyPollMs?: number;
 }
 
@@ -63,9 +63,9 @@ export async function startCdc(options: CdcOptions): Promise<RunningCdc> {
     parts.push(startWalCdc({ db: options.db, connectionString: options.connectionString, slot: options.slot, log: options.log, logger }));
   } else {
     await installCaptureTriggers(options.db);
-    // The embedded database in this process announces outbox writes: wait for those. Otherwise
-    // (the relay in another process than PGlite, or a server without logical WAL) poll.
-    const hints = tableWriteHints.watching ? { hints: outboxHints, safetyPollMs: options.relaySafetyPollMs ?? 5_000 } : {};
+    // The embedded database in this process announces outbox writes: wait for those, with the work loops'
+    // slow safety poll. Otherwise (the relay in another process than PGlite, or a server without logical WAL) poll.
+    const hints = tableWriteHints.covers(options.connectionString) ? { hints: outboxHints, safetyPollMs: options.relaySafetyPollMs ?? hintedSafetyPollMs } : {};
     parts.push(startRelay({ ...relayOptions(options, logger), idleDelayMs: options.relayIdleDelayMs ?? 50, ...hints }));
   }
   parts.push(

@@ -4,7 +4,7 @@ import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { pinExtendedQueryBatches } from "./pglite-socket-pinning.ts";
-import { watchTableWrites } from "./table-write-hints.ts";
+import { tableWriteHints, watchTableWrites } from "./table-write-hints.ts";
 
 export interface EmbeddedDatabase {
   /** postgres:// URL that any PostgreSQL client (pg in Node or workerd) can use. */
@@ -32,9 +32,11 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port: n
   await server.start();
   const address = server.getServerConn();
   const port = Number(address.split(":").pop() ?? options.port);
+  const stopServing = tableWriteHints.serving(port);
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,
     async stop() {
+      stopServing();
       stopTableHints();
       await server.stop();
       await pglite.close();

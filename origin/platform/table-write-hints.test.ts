@@ -80,6 +80,10 @@ describe("table write hints", () => {
     const unsubscribe = tableWriteHints.subscribe("work.queue", () => hints++);
     try {
       expect(tableWriteHints.watching).toBe(true);
+      // Its own URL is covered (every write to it is hinted); another server's is not.
+      expect(tableWriteHints.covers(database.url)).toBe(true);
+      expect(tableWriteHints.covers(database.url.replace(/:(\d+)\//, (_, port: string) => `:${Number(port) === 5432 ? 5433 : 5432}/`))).toBe(false);
+      expect(tableWriteHints.covers("postgres://postgres@db.example.com:5432/postgres")).toBe(false);
       await client.connect();
       await client.query("create schema work; create table work.queue (id int, taken boolean default false)");
       // A worker's empty claim: must not wake the worker itself.
@@ -102,6 +106,7 @@ describe("table write hints", () => {
       await database.stop();
     }
     expect(tableWriteHints.watching).toBe(false);
+    expect(tableWriteHints.covers(database.url)).toBe(false);
   });
 
   it("hints a commit while another client holds the session in its own transaction, and survives clients leaving", { timeout: 180_000 }, async () => {

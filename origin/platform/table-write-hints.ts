@@ -28,6 +28,7 @@ export class TableWriteHints {
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #versions = new Map<string, number>();
   #watching = 0;
+  readonly #ports = new Map<number, number>();
 
   /**
    * How many hints `table` has had (several tables: all together); read it before looking for work, pass it to
@@ -63,6 +64,34 @@ export class TableWriteHints {
   emit(tables: Iterable<string>): void {
     for (const table of tables) this.#versions.set(table.toLowerCase(), this.version(table) + 1);
     for (const table of tables) for (const listener of this.#listeners.get(table.toLowerCase()) ?? []) listener();
+  }
+
+  /** @internal The embedded database listening on `port` in this process hints its writes; returns the undo. */
+  serving(port: number): () => void {
+    this.#ports.set(port, (this.#ports.get(port) ?? 0) + 1);
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      const left = (this.#ports.get(port) ?? 1) - 1;
+      if (left > 0) this.#ports.set(port, left);
+      else this.#ports.delete(port);
+    };
+  }
+
+  /**
+   * Whether every write to the database at `url` is hinted: it is an embedded
+   * database of this process. `watching` says only that some embedded database
+   * is (a test may run one beside an external PostgreSQL).
+   */
+  covers(url: string): boolean {
+    try {
+      const parsed = new URL(url);
+      const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+      return loopback && this.#ports.has(Number(parsed.port || 5432));
+    } catch {
+      return false;
+    }
   }
 
   /** @internal Counted: an embedded database started twice in one process (tests) keeps hinting until both stopped. */
