@@ -19,7 +19,13 @@
  *     inspector: where the time goes, by step and by function (the raw
  *     profile is written to --profile's file, for DevTools).
  *
- *   npm run bench:playback [-- --pooled --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev --state-dir /dev/shm]
+ *  5. the floor (`--floor`, on by default; `--no-floor`): scripts/bench/stream-floor.ts's
+ *     Worker in the same workerd, doing only what issuance cannot skip (two Durable Object
+ *     calls, one SQLite commit, one HMAC), measured like /stream: /stream ÷ floor is the
+ *     share of the unavoidable cost our code reaches, floor ÷ /ping what the 50% target asks
+ *     of the platform.
+ *
+ *   npm run bench:playback [-- --pooled --no-floor --duration 10 --rounds 2 --connections 50 --tracks 20 --ttfb 300 --open-loop 10 --profile /tmp/stream.cpuprofile --runtime workerd|wrangler-dev --state-dir /dev/shm]
  *
  * `--pooled` puts scripts/bench/pg-pool.ts between the Worker's Hyperdrive binding and
  * PostgreSQL: production Hyperdrive pools connections, while Miniflare's local Hyperdrive
@@ -51,6 +57,7 @@ import { createKeyRing, generateSigningKey } from "../../workers/auth/signing-ke
 import { startProfiler, summarise } from "./cpu-profile.ts";
 import { openLoop } from "./open-loop.ts";
 import { type PgPool, startPgPool } from "./pg-pool.ts";
+import { floorPrefix } from "./stream-floor.ts";
 import { startGatewayInWorkerd, type RunningGateway } from "./workerd.ts";
 import { waitUntilUp } from "./wait-until-up.ts";
 
@@ -66,7 +73,10 @@ const { values: options } = parseArgs({
     profile: { type: "string" },
     "state-dir": { type: "string" },
     pooled: { type: "boolean", default: false },
+    // The floor Worker beside the gateway (scripts/bench/stream-floor.ts); --no-floor leaves it out.
+    floor: { type: "boolean", default: true },
   },
+  allowNegative: true,
 });
 const duration = Number(options.duration);
 const rounds = Number(options.rounds);
@@ -91,7 +101,7 @@ interface Measured {
   statuses: string;
 }
 
-async function issuance(base: string, trackIds: string[], authorizations: string[], seconds: number, clients = connections): Promise<Measured> {
+async function issuance(base: string, trackIds: string[], authorizations: string[], seconds: number, clients = connections, prefix = ""): Promise<Measured> {
   let nextClient = 0;
   let nextTrack = 0;
   const result = await autocannon({
@@ -99,7 +109,7 @@ async function issuance(base: string, trackIds: string[], authorizations: string
     connections: clients,
     duration: seconds,
     // Every request is a new play of the next track: a catalog read, a Session DO write, an outbox row.
-    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/stream/${trackIds[nextTrack++ % trackIds.length]}` }) }],
+    requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `${prefix}/stream/${trackIds[nextTrack++ % trackIds.length]}` }) }],
     setupClient(client) {
       client.setHeaders({ authorization: authorizations[nextClient++ % authorizations.length] ?? "" });
     },
@@ -251,6 +261,7 @@ async function main(): Promise<void> {
         inspectorPort,
         minify: !options.profile,
         stateDir: stateDir ?? undefined,
+        floor: options.floor,
       });
       base = workerd.url;
     } else {
@@ -299,6 +310,34 @@ async function main(): Promise<void> {
     const median = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)] ?? runs[0];
     if (!median) throw new Error("no runs");
     console.log(`  issuance cost: /stream reaches ${((100 * median.rps) / bare.rps).toFixed(0)}% of bare /ping (target ≥ 50%)`);
+    if (options.floor && runtime === "workerd") {
+      // What no implementation with the same guarantees can skip, in the same workerd (scripts/bench/stream-floor.ts).
+      await issuance(base, trackIds, authorizations, 2, connections, floorPrefix);
+      const floor = await issuance(base, trackIds, authorizations, duration, connections, floorPrefix);
+      const floorPing = await plain(`${base}${floorPrefix}/ping`, 3);
+      console.log("  the floor (a second Worker in this workerd: 2 Durable Object calls, 1 SQLite commit, 1 HMAC; nothing else):");
+      console.log(row("GET /__floor/stream/{id}", floor));
+      console.log(row("GET /__floor/ping (its bare route)", floorPing));
+      console.log(
+        `  the floor reaches ${((100 * floor.rps) / bare.rps).toFixed(0)}% of the gateway's bare /ping; /stream reaches ${((100 * median.rps) / floor.rps).toFixed(0)}% of the floor`,
+      );
+      if (openLoopSeconds > 0) {
+        // The same open-loop test on the floor: whether p99 ≤ 15 ms at half capacity is reachable in this workerd at all.
+        const rate = Math.max(1, Math.round(floor.rps / 2));
+        const open = await openLoop({
+          base,
+          rate,
+          seconds: openLoopSeconds,
+          request: (i) => ({
+            path: `${floorPrefix}/stream/${trackIds[i % trackIds.length]}`,
+            headers: { authorization: authorizations[i % authorizations.length] ?? "" },
+          }),
+        });
+        console.log(
+          `  open loop, the floor at ${rate} req/s (half its capacity) for ${openLoopSeconds} s: answered ${open.ok}/${open.sent}   p50 ${open.p50.toFixed(1)} ms   p99 ${open.p99.toFixed(1)} ms   max ${open.max.toFixed(1)} ms`,
+        );
+      }
+    }
 
     // Open loop at half the measured capacity: what a listener sees when the edge is not saturated.
     let openLoopPlays = 0;

@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { floorPrefix, floorWorkerName, floorWorkerScript } from "./stream-floor.ts";
 
 export interface RunningGateway {
   url: string;
@@ -43,6 +44,8 @@ export async function startGatewayInWorkerd(options: {
    * busy disk a tmpfs (/dev/shm) directory made writing paths 2–3 times faster.
    */
   stateDir?: string;
+  /** Also serve scripts/bench/stream-floor.ts's Worker under its path prefix, in the same workerd. */
+  floor?: boolean;
 }): Promise<RunningGateway> {
   const outdir = join(options.workDir, "bundle");
   await bundle(options.root, outdir, options.minify ?? true);
@@ -75,6 +78,21 @@ export async function startGatewayInWorkerd(options: {
           r2Buckets: ["MEDIA"],
           hyperdrives: { HYPERDRIVE: options.databaseUrl },
         },
+        ...(options.floor
+          ? [
+              {
+                name: floorWorkerName,
+                modules: true,
+                script: floorWorkerScript,
+                compatibilityDate: "2025-09-01",
+                routes: [`*${floorPrefix}/*`],
+                durableObjects: {
+                  FLOOR_LIMITER: { className: "FloorLimiter", useSQLite: true },
+                  FLOOR_SESSION: { className: "FloorSession", useSQLite: true },
+                },
+              },
+            ]
+          : []),
       ],
       defaultPersistRoot: options.stateDir ?? join(options.workDir, "state"),
     }),
