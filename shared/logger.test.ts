@@ -27,3 +27,24 @@ describe("lazyChild", () => {
     ]);
   });
 });
+
+describe("errors in log lines", () => {
+  it("carry their code, cause and an AggregateError's inner errors, bounded", () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "error").mockImplementation((line: string) => void lines.push(line));
+    vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    const broker = Object.assign(new Error("The request included a message larger than the max message size"), { code: "MESSAGE_TOO_LARGE" });
+    const inner = Array.from({ length: 7 }, () => broker);
+    const error = new AggregateError(inner, "Producing messages failed.", { cause: new Error("socket closed") });
+    createLogger({ service: "test" }, "info").error("storing failed", { error });
+    const line = JSON.parse(lines[0] ?? "{}");
+    expect(line.error).toMatchObject({
+      name: "AggregateError",
+      message: "Producing messages failed.",
+      cause: { message: "socket closed" },
+      moreErrors: 2,
+    });
+    expect(line.error.errors).toHaveLength(5);
+    expect(line.error.errors[0]).toMatchObject({ code: "MESSAGE_TOO_LARGE", message: "The request included a message larger than the max message size" });
+  });
+});

@@ -36,9 +36,28 @@ export function createLogger(bound: LogFields = {}, level: LogLevel = "info"): L
 function serialise(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+    out[key] = value instanceof Error ? errorFields(value, 0) : value;
   }
   return out;
+}
+
+/**
+ * An error as log fields, with what says why: its `code`, its `cause`, and the
+ * errors an AggregateError carries ("Producing messages failed." alone named no
+ * broker error). Bounded: two levels, five inner errors.
+ */
+function errorFields(error: Error, depth: number): LogFields {
+  const fields: LogFields = { name: error.name, message: error.message, stack: error.stack };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" || typeof code === "number") fields.code = code;
+  if (depth >= 2) return fields;
+  const inner = (value: unknown) => (value instanceof Error ? errorFields(value, depth + 1) : String(value));
+  if (error.cause !== undefined) fields.cause = inner(error.cause);
+  if (error instanceof AggregateError && Array.isArray(error.errors) && error.errors.length > 0) {
+    fields.errors = error.errors.slice(0, 5).map(inner);
+    if (error.errors.length > 5) fields.moreErrors = error.errors.length - 5;
+  }
+  return fields;
 }
 
 /**
