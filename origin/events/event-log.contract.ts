@@ -191,6 +191,29 @@ export function describeEventLogContract(adapterName: string, setup: () => Promi
     );
 
     it(
+      "publishes one call larger than a broker's message size limit to one partition, and delivers it whole and in order",
+      async () => {
+        const topic = unique("large");
+        const group = unique("group");
+        await log().ensureTopics([{ name: topic, partitions: 1 }]);
+        // 3,000 records of 1 KiB with one key: about 3 MiB for one partition (Kafka refuses a batch over 1 MiB).
+        const padding = "ж".repeat(500);
+        await log().publish(Array.from({ length: 3_000 }, (_, index) => ({ topic, key: "same", value: `${index}:${padding}` })));
+        const seen: number[] = [];
+        await consume({
+          group,
+          topics: [topic],
+          handle: async (batch) => {
+            for (const record of batch) seen.push(Number(record.value.slice(0, record.value.indexOf(":"))));
+          },
+        });
+        await waitFor("all 3,000 delivered", () => seen.length >= 3_000);
+        expect(seen).toEqual(Array.from({ length: 3_000 }, (_, index) => index));
+      },
+      testTimeout,
+    );
+
+    it(
       "redelivers a rejected batch without advancing the group's offset",
       async () => {
         const topic = unique("reject");

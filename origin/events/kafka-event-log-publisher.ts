@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import type { Producer } from "@platformatic/kafka";
 import type { LogRecordInput } from "./event-log.ts";
 import { partitionFor } from "./partitioner.ts";
@@ -10,8 +11,57 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** Upper bound of records in one produce request, so one request stays well under message.max.bytes. */
+/** Upper bound of records in one produce request. */
 const maxRecordsPerSend = 5_000;
+/**
+ * Upper bound of one partition's record bytes (keys, values, headers) in one
+ * produce request. The broker refuses a record batch over message.max.bytes
+ * (1 MiB by default) as MESSAGE_TOO_LARGE; a record count alone did not keep
+ * under it (5,000 events to one partition are about 2 MB), and the CDC then
+ * failed and replayed from its slot.
+ */
+export const maxPartitionBytesPerSend = 768 * 1024;
+/** What a record costs in a batch beyond its bytes (lengths, deltas, attributes): a generous bound. */
+const recordOverheadBytes = 32;
+
+interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  partition: number;
+}
+
+function recordBytes(message: OutgoingMessage): number {
+  let bytes = Buffer.byteLength(message.key) + Buffer.byteLength(message.value) + recordOverheadBytes;
+  for (const [name, value] of Object.entries(message.headers)) bytes += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
+  return bytes;
+}
+
+/**
+ * Splits messages, in order, into produce requests of at most
+ * maxRecordsPerSend records and maxPartitionBytes per partition. A record
+ * larger than the limit on its own goes alone (the broker decides).
+ */
+export function produceRequests<T extends OutgoingMessage>(messages: readonly T[], maxPartitionBytes = maxPartitionBytesPerSend): T[][] {
+  const requests: T[][] = [];
+  let current: T[] = [];
+  let bytesByPartition = new Map<string, number>();
+  for (const message of messages) {
+    const partition = `${message.topic}\u0000${message.partition}`;
+    const bytes = recordBytes(message);
+    const used = bytesByPartition.get(partition) ?? 0;
+    if (current.length > 0 && (current.length >= maxRecordsPerSend || used + bytes > maxPartitionBytes)) {
+      requests.push(current);
+      current = [];
+      bytesByPartition = new Map();
+    }
+    current.push(message);
+    bytesByPartition.set(partition, (bytesByPartition.get(partition) ?? 0) + bytes);
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
 
 /**
  * Publishes through one idempotent, acks=all producer. Calls made while a
@@ -37,15 +87,18 @@ export function createKafkaPublisher(producer: StringProducer) {
   async function send(batch: Pending[]): Promise<void> {
     const records = batch.flatMap((pending) => pending.records);
     const counts = await partitionCounts([...new Set(records.map((record) => record.topic))]);
-    const messages = records.map((record) => ({
-      topic: record.topic,
-      key: record.key,
-      value: record.value,
-      headers: record.headers ?? {},
-      // Chosen here, not by the client, so Kafka and the PostgreSQL log agree.
-      partition: partitionFor(record.key, counts.get(record.topic) ?? 1),
-    }));
-    await producer.send({ messages });
+    const messages = records.map(
+      (record): OutgoingMessage => ({
+        topic: record.topic,
+        key: record.key,
+        value: record.value,
+        headers: record.headers ?? {},
+        // Chosen here, not by the client, so Kafka and the PostgreSQL log agree.
+        partition: partitionFor(record.key, counts.get(record.topic) ?? 1),
+      }),
+    );
+    // One after another: the records of a key keep their order across requests.
+    for (const request of produceRequests(messages)) await producer.send({ messages: request });
   }
 
   async function drain(): Promise<void> {
