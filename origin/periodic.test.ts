@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createPostgresDatabase } from "../shared/db/postgres.ts";
 import { createLogger } from "../shared/logger.ts";
 import { startPeriodic } from "./periodic.ts";
 import { tableWriteHints } from "./platform/table-write-hints.ts";
@@ -14,6 +15,13 @@ const until = async (condition: () => boolean, ms = 2_000) => {
 
 describe("startPeriodic", () => {
   const cleanups: Array<() => Promise<void> | void> = [];
+  // A handle on a database this process serves (never connected to: the work here does not query).
+  const embedded = (port: number) => {
+    const db = createPostgresDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`);
+    cleanups.push(() => db.destroy());
+    cleanups.push(tableWriteHints.started(), tableWriteHints.serving(port));
+    return db;
+  };
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
@@ -28,7 +36,7 @@ describe("startPeriodic", () => {
   });
 
   it("with hints sleeps past its interval until one of its tables is written or its work falls due", async () => {
-    cleanups.push(tableWriteHints.started());
+    const db = embedded(59_901);
     let passes = 0;
     let dueInMs: number | null = null;
     const loop = startPeriodic(
@@ -38,7 +46,7 @@ describe("startPeriodic", () => {
       async () => {
         passes++;
       },
-      { wakeOn: ["test.a", "test.b"], msUntilDue: async () => dueInMs },
+      { db, wakeOn: ["test.a", "test.b"], msUntilDue: async () => dueInMs },
     );
     cleanups.push(() => loop.stop());
     await until(() => passes === 1);
@@ -58,7 +66,7 @@ describe("startPeriodic", () => {
   });
 
   it("after a failed pass, and for overdue work, waits the interval and no less", async () => {
-    cleanups.push(tableWriteHints.started());
+    const db = embedded(59_902);
     const at: number[] = [];
     const loop = startPeriodic(
       50,
@@ -68,10 +76,28 @@ describe("startPeriodic", () => {
         at.push(Date.now());
         if (at.length === 1) throw new Error("first pass fails");
       },
-      { wakeOn: ["test.c"], msUntilDue: async () => -1_000 },
+      { db, wakeOn: ["test.c"], msUntilDue: async () => -1_000 },
     );
     cleanups.push(() => loop.stop());
     await until(() => at.length >= 4);
     for (let i = 1; i < at.length; i++) expect((at[i] ?? 0) - (at[i - 1] ?? 0)).toBeGreaterThanOrEqual(45);
+  });
+
+  it("keeps its interval on a database no hints cover, even while another embedded database hints", async () => {
+    embedded(59_903);
+    const external = createPostgresDatabase("postgres://postgres@127.0.0.1:5432/elsewhere");
+    cleanups.push(() => external.destroy());
+    let passes = 0;
+    const loop = startPeriodic(
+      20,
+      log,
+      "failed",
+      async () => {
+        passes++;
+      },
+      { db: external, wakeOn: ["test.d"], msUntilDue: async () => null },
+    );
+    cleanups.push(() => loop.stop());
+    await until(() => passes >= 4);
   });
 });

@@ -1,7 +1,12 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../shared/db/database.ts";
+import { databaseUrlOf } from "../shared/db/postgres.ts";
 import type { Logger } from "../shared/logger.ts";
 import { hintedSafetyPollMs, tableWriteHints } from "./platform/table-write-hints.ts";
 
 export interface PeriodicHints {
+  /** The database the work reads: hints are waited for only when it is an embedded one of this process. */
+  db: Kysely<Database>;
   /** The "schema.table"s the work reads: a write to any of them runs the next pass. */
   wakeOn: readonly string[];
   /**
@@ -17,7 +22,7 @@ export interface PeriodicHints {
  * from the end of the last); a failed pass is logged as `failure` and the
  * loop goes on. `stop` waits for the pass in flight.
  *
- * With `hints` and an embedded database in this process, the next pass runs
+ * With `hints`, when `hints.db` is an embedded database served in this process, the next pass runs
  * when one of the tables is written or the earliest deadline comes, else after
  * a slow safety poll: an idle system does not run the pass every few seconds.
  * A failed pass is retried after `intervalMs`, as without hints.
@@ -38,7 +43,7 @@ export function startPeriodic(intervalMs: number, log: Logger, failure: string, 
       )
       .then(async (succeeded) => {
         if (stopping.signal.aborted) return;
-        if (hints && succeeded && tableWriteHints.watching) {
+        if (hints && succeeded && hinted(hints.db)) {
           const due = await hints.msUntilDue?.().catch((error: unknown) => {
             log.warn("could not read when the next pass is due; polling", { error });
             return intervalMs;
@@ -58,4 +63,10 @@ export function startPeriodic(intervalMs: number, log: Logger, failure: string, 
       await running;
     },
   };
+}
+
+/** Whether every write to `db` reaches this process's hints (an embedded database served here). */
+function hinted(db: Kysely<Database>): boolean {
+  const url = databaseUrlOf(db);
+  return url !== undefined && tableWriteHints.covers(url);
 }

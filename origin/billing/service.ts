@@ -66,7 +66,7 @@ export function createSagaService(options: SagaServiceOptions = {}): OriginServi
             await dropOldIdempotencyKeys(db);
           },
           // Admin refunds have no time: they come with a write to billing.refunds.
-          { wakeOn: billingTables, msUntilDue: () => msUntilBillingDue(db, settings, pollAfterMs) },
+          { db, wakeOn: billingTables, msUntilDue: () => msUntilBillingDue(db, settings, pollAfterMs) },
         );
         return {
           async stop() {

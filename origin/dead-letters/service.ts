@@ -42,7 +42,7 @@ export function createDeadLettersService(options: DeadLettersServiceOptions = {}
             await publishReplays(db, backbone.log, log);
             // A replay request is an update of events.dead_letters (by the Worker's admin API).
           },
-          { wakeOn: ["events.dead_letters"] },
+          { db, wakeOn: ["events.dead_letters"] },
         );
         return {
           async stop() {
