@@ -24,8 +24,9 @@ const databaseUrls = new WeakMap<Kysely<Database>, string>();
 
 /**
  * The URL a handle of createPostgresDatabase was made for: each origin
- * service has a pool of its own, and work shared by the process (the consumer
- * lag timer) is grouped per database, not per pool.
+ * service has a pool of its own, so what is decided per database (one
+ * consumer-lag timer for all pools of it; whether the embedded database in
+ * this process hints its writes) is looked up by URL, not by pool.
  */
 export function databaseUrlOf(db: Kysely<Database>): string | undefined {
   return databaseUrls.get(db);
