@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../shared/db/database.ts";
-import { databaseUrlOf } from "../shared/db/postgres.ts";
 import type { Logger } from "../shared/logger.ts";
-import { hintedSafetyPollMs, tableWriteHints } from "./platform/table-write-hints.ts";
+import { hintedSafetyPollMs, hintsCover, tableWriteHints } from "./platform/table-write-hints.ts";
 
 export interface PeriodicHints {
   /** The database the work reads: hints are waited for only when it is an embedded one of this process. */
@@ -43,7 +42,7 @@ export function startPeriodic(intervalMs: number, log: Logger, failure: string, 
       )
       .then(async (succeeded) => {
         if (stopping.signal.aborted) return;
-        if (hints && succeeded && hinted(hints.db)) {
+        if (hints && succeeded && hintsCover(hints.db)) {
           const due = await hints.msUntilDue?.().catch((error: unknown) => {
             log.warn("could not read when the next pass is due; polling", { error });
             return intervalMs;
@@ -63,10 +62,4 @@ export function startPeriodic(intervalMs: number, log: Logger, failure: string, 
       await running;
     },
   };
-}
-
-/** Whether every write to `db` reaches this process's hints (an embedded database served here). */
-function hinted(db: Kysely<Database>): boolean {
-  const url = databaseUrlOf(db);
-  return url !== undefined && tableWriteHints.covers(url);
 }

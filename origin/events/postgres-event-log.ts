@@ -102,6 +102,8 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
   let listener: Promise<LogListener | null> | null = null;
   let onPglite = false;
   const lagCache = new Map<string, { version: number; lag: PartitionLag[] }>();
+  // Whether every write to this log's database reaches this process's hints (the embedded database served here).
+  const hinted = (): boolean => (options.url ? tableWriteHints.covers(options.url) : onPglite && tableWriteHints.watching);
 
   const dispatch = (payload: string): void => {
     for (const member of members) {
@@ -202,7 +204,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
           pollIntervalMs: settings.pollIntervalMs,
           heartbeatIntervalMs,
           heartbeatKey,
-          writeHints: () => onPglite && tableWriteHints.watching,
+          writeHints: hinted,
           redeliveryDelayMs: settings.redeliveryDelayMs,
           logger: logger.child({ group: parsed.group }),
           announce,
@@ -222,10 +224,10 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
       // On the embedded database every write is hinted, and a lag changes only with a write to these tables:
       // an idle process (a measurement per group every 30 s) answers from what it read last.
-      const hinted = onPglite && tableWriteHints.watching;
+      const hintedNow = hinted();
       const key = `${group}\u0000${topics.join("\u0000")}`;
       const version = tableWriteHints.version(lagTables);
-      const cached = hinted ? lagCache.get(key) : undefined;
+      const cached = hintedNow ? lagCache.get(key) : undefined;
       if (cached && cached.version === version) return cached.lag.map((entry) => ({ ...entry }));
       const rows = await run((session) =>
         sql<{ topic: string; partition: number; committed: string; end: string }>`
@@ -236,7 +238,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
         order by p.topic, p.partition`.execute(session),
       );
       const lag = rows.rows.map((row) => ({ ...row, lag: Number(BigInt(row.end) - BigInt(row.committed)) }));
-      if (hinted) lagCache.set(key, { version, lag: lag.map((entry) => ({ ...entry })) });
+      if (hintedNow) lagCache.set(key, { version, lag: lag.map((entry) => ({ ...entry })) });
       return lag;
     },
 

@@ -3,7 +3,7 @@ import type { Database } from "../../shared/db/database.ts";
 import type { UploadState } from "../../shared/db/ingestion.table.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { UploadRow } from "../../workers/ingestion/domain/uploads.ts";
-import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
+import { hintedSafetyPollMs, hintsCover, tableWriteHints } from "../platform/table-write-hints.ts";
 import { claimUpload, msUntilNextLease, releaseUpload } from "./queue.ts";
 
 export interface WorkerLoopOptions {
@@ -40,7 +40,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   // With hints (embedded database in this process), a new or updated upload wakes the loop; it
   // also wakes when the earliest lease (a retry's backoff, a crashed worker's claim) runs out.
   const waitForWork = async (since: number) => {
-    if (!tableWriteHints.watching) return sleep(pollMs);
+    if (!hintsCover(options.db)) return sleep(pollMs);
     const nextLease = await msUntilNextLease(options.db, options.state);
     const safety = Math.min(hintedSafetyPollMs, Math.max(nextLease ?? hintedSafetyPollMs, 10));
     return tableWriteHints.wait("ingestion.uploads", safety, stopping.signal, since);

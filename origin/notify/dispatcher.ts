@@ -16,7 +16,7 @@ import type { EmailContent, PushContent } from "../../shared/db/notify.table.ts"
 import type { Logger } from "../../shared/logger.ts";
 import { backoffDelay } from "../events/consumer/retry.ts";
 import type { RetryPolicy } from "../events/consumer.ts";
-import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
+import { hintedSafetyPollMs, hintsCover, tableWriteHints } from "../platform/table-write-hints.ts";
 import { claimDue, failAbandoned, markAttemptFailed, markSent, msUntilNextDue, type DeliveryRow } from "./deliveries.ts";
 import { DeliveryFailure, type Mailer, type PushSender } from "./ports.ts";
 
@@ -129,7 +129,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
   // With hints (embedded database in this process) a new delivery wakes the loop; it also wakes
   // when the earliest delivery falls due (a retry's backoff, a lapsed lease). Else the old poll.
   const waitForWork = async (since: number) => {
-    if (!tableWriteHints.watching) return sleep(pollMs);
+    if (!hintsCover(db)) return sleep(pollMs);
     const due = await msUntilNextDue(db, retry.maxAttempts);
     const safety = Math.min(hintedSafetyPollMs, Math.max(due ?? hintedSafetyPollMs, 10));
     return tableWriteHints.wait("notify.deliveries", safety, stopping.signal, since);

@@ -18,6 +18,9 @@
  * picked up late, not lost.
  */
 import type { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { Kysely } from "kysely";
+import type { Database } from "../../shared/db/database.ts";
+import { databaseUrlOf } from "../../shared/db/postgres.ts";
 
 type Listener = () => void;
 
@@ -128,6 +131,17 @@ export class TableWriteHints {
 
 /** The process-wide hints the embedded database feeds and the work loops wait on. */
 export const tableWriteHints = new TableWriteHints();
+
+/**
+ * Whether every write to `db` reaches this process's hints: it is a handle on
+ * an embedded database served here. A loop waits for hints only then; on any
+ * other database (an external PostgreSQL, even while a test runs an embedded
+ * one beside it) it keeps its poll.
+ */
+export function hintsCover(db: Kysely<Database>): boolean {
+  const url = databaseUrlOf(db);
+  return url !== undefined && tableWriteHints.covers(url);
+}
 
 // Frontend messages carrying SQL text: simple Query ('Q': text) and Parse ('P': name, text).
 const queryMessage = 0x51;

@@ -8,7 +8,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../shared/db/database.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { ImportStoppedError, runImport, type ImportWork } from "./process.ts";
-import { hintedSafetyPollMs, tableWriteHints } from "../platform/table-write-hints.ts";
+import { hintedSafetyPollMs, hintsCover, tableWriteHints } from "../platform/table-write-hints.ts";
 import { claimImport, failImport, LeaseLostError, msUntilNextLease, releaseImport } from "./queue.ts";
 import { ImportSourceError, type ImportSources } from "./sources/index.ts";
 
@@ -83,7 +83,7 @@ export function createImportWorker(options: ImportWorkerOptions): ImportWorker &
   // With hints (embedded database in this process) a new import wakes the loop; it also wakes
   // when the earliest lease runs out (a retry's backoff, a crashed worker). Else the old poll.
   const waitForWork = async (since: number) => {
-    if (!tableWriteHints.watching) return sleep(options.pollMs ?? 1_000);
+    if (!hintsCover(options.db)) return sleep(options.pollMs ?? 1_000);
     const nextLease = await msUntilNextLease(options.db);
     const safety = Math.min(hintedSafetyPollMs, Math.max(nextLease ?? hintedSafetyPollMs, 10));
     return tableWriteHints.wait("users.imports", safety, stopping.signal, since);
