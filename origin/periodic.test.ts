@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "../shared/db/postgres.ts";
 import { createLogger } from "../shared/logger.ts";
-import { startPeriodic } from "./periodic.ts";
+import { type PeriodicHints, startPeriodic } from "./periodic.ts";
 import { tableWriteHints } from "./platform/table-write-hints.ts";
 
 const log = createLogger({ test: "periodic" }, "error");
@@ -27,41 +27,43 @@ describe("startPeriodic", () => {
   });
 
   it("without hints runs every interval", async () => {
-    let passes = 0;
-    const loop = startPeriodic(20, log, "failed", async () => {
-      passes++;
-    });
-    cleanups.push(() => loop.stop());
-    await until(() => passes >= 4);
+    const counter = countingLoop();
+    await until(() => counter.passes >= 4);
   });
 
-  it("with hints sleeps past its interval until one of its tables is written or its work falls due", async () => {
-    const db = embedded(59_901);
-    let passes = 0;
-    let dueInMs: number | null = null;
+  /** A loop of 20 ms passes that only counts them. */
+  const countingLoop = (hints?: PeriodicHints) => {
+    const counter = { passes: 0 };
     const loop = startPeriodic(
       20,
       log,
       "failed",
       async () => {
-        passes++;
+        counter.passes++;
       },
-      { db, wakeOn: ["test.a", "test.b"], msUntilDue: async () => dueInMs },
+      hints,
     );
     cleanups.push(() => loop.stop());
-    await until(() => passes === 1);
+    return counter;
+  };
+
+  it("with hints sleeps past its interval until one of its tables is written or its work falls due", async () => {
+    const db = embedded(59_901);
+    let dueInMs: number | null = null;
+    const counter = countingLoop({ db, wakeOn: ["test.a", "test.b"], msUntilDue: async () => dueInMs });
+    await until(() => counter.passes === 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(passes).toBe(1);
+    expect(counter.passes).toBe(1);
 
     tableWriteHints.emit(["test.b"]);
-    await until(() => passes === 2);
+    await until(() => counter.passes === 2);
     tableWriteHints.emit(["test.unrelated"]);
     // Due in 150 ms: the pass after the next write comes then, without a write.
     dueInMs = 150;
     tableWriteHints.emit(["test.a"]);
-    await until(() => passes === 3);
+    await until(() => counter.passes === 3);
     const started = Date.now();
-    await until(() => passes === 4);
+    await until(() => counter.passes === 4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(100);
   });
 
@@ -87,17 +89,7 @@ describe("startPeriodic", () => {
     embedded(59_903);
     const external = createPostgresDatabase("postgres://postgres@127.0.0.1:5432/elsewhere");
     cleanups.push(() => external.destroy());
-    let passes = 0;
-    const loop = startPeriodic(
-      20,
-      log,
-      "failed",
-      async () => {
-        passes++;
-      },
-      { db: external, wakeOn: ["test.d"], msUntilDue: async () => null },
-    );
-    cleanups.push(() => loop.stop());
-    await until(() => passes >= 4);
+    const counter = countingLoop({ db: external, wakeOn: ["test.d"], msUntilDue: async () => null });
+    await until(() => counter.passes >= 4);
   });
 });
