@@ -63,8 +63,6 @@ const optionsSchema = z.object({
     .default(7 * 24 * 3_600_000),
   pruneIntervalMs: z.number().int().min(1_000).default(60_000),
 });
-/** What a group's lag is read from: appends, pruning and commits write these. */
-const lagTables = ["events.log_partitions", "events.log_records", "events.log_group_offsets"] as const;
 const topicSpec = z.object({ name: z.string().min(1), partitions: z.number().int().min(1).max(1024) });
 const consumeSchema = z.object({
   group: z.string().min(1),
@@ -101,7 +99,6 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
   const heartbeatKey = `${options.url ?? crypto.randomUUID()}\u0000${heartbeatIntervalMs}\u0000${settings.leaseTtlMs}`;
   let listener: Promise<LogListener | null> | null = null;
   let onPglite = false;
-  const lagCache = new Map<string, { version: number; lag: PartitionLag[] }>();
   // Whether every write to this log's database reaches this process's hints (the embedded database served here).
   const hinted = (): boolean => (options.url ? tableWriteHints.covers(options.url) : onPglite && tableWriteHints.watching);
 
@@ -222,13 +219,6 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
     },
 
     async lag(group: string, topics: string[]): Promise<PartitionLag[]> {
-      // On the embedded database every write is hinted, and a lag changes only with a write to these tables:
-      // an idle process (a measurement per group every 30 s) answers from what it read last.
-      const hintedNow = hinted();
-      const key = `${group}\u0000${topics.join("\u0000")}`;
-      const version = tableWriteHints.version(lagTables);
-      const cached = hintedNow ? lagCache.get(key) : undefined;
-      if (cached && cached.version === version) return cached.lag.map((entry) => ({ ...entry }));
       const rows = await run((session) =>
         sql<{ topic: string; partition: number; committed: string; end: string }>`
         select p.topic, p.partition, coalesce(o.next_offset, ${logStart("p")})::text as committed, p.next_offset::text as end
@@ -237,9 +227,7 @@ export function createPostgresEventLog(options: PostgresEventLogOptions): Postgr
         where p.topic = any(${topics}::text[])
         order by p.topic, p.partition`.execute(session),
       );
-      const lag = rows.rows.map((row) => ({ ...row, lag: Number(BigInt(row.end) - BigInt(row.committed)) }));
-      if (hintedNow) lagCache.set(key, { version, lag: lag.map((entry) => ({ ...entry })) });
-      return lag;
+      return rows.rows.map((row) => ({ ...row, lag: Number(BigInt(row.end) - BigInt(row.committed)) }));
     },
 
     async close(): Promise<void> {
